@@ -1,0 +1,277 @@
+package io.github.enhancedsqlite.config;
+
+import io.github.enhancedsqlite.InvalidSettingException;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SortedMap;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+
+/**
+ * Turns a {@code jdbc:enhanced-sqlite:} URL and its Properties into a {@link DatabaseConfig}.
+ *
+ * <p>Only the prefix is ours: what follows is any path form sqlite-jdbc accepts. Keys come from the URL query
+ * and from Properties, Properties winning. Our keys are consumed here, sqlite-jdbc's pass through as properties,
+ * SQLite's URI parameters stay in a {@code file:} URI, and anything else is rejected by name.
+ */
+public final class ConfigParser {
+
+    public static final String PREFIX = "jdbc:enhanced-sqlite:";
+    private static final String SQLITE_PREFIX = "jdbc:sqlite:";
+    private static final String MEMORY = ":memory:";
+    private static final String RESOURCE = ":resource:";
+    private static final String FILE_URI = "file:";
+
+    private ConfigParser() {
+    }
+
+    public static boolean accepts(String url) {
+        return url != null && url.startsWith(PREFIX);
+    }
+
+    public static DatabaseConfig parse(String url, Properties info) throws InvalidSettingException {
+        if (!accepts(url)) {
+            throw new InvalidSettingException("Not an enhanced-sqlite URL: '" + url + "'. Expected " + PREFIX
+                    + "<path>, e.g. " + PREFIX + "app.db, " + PREFIX + ":memory: or " + PREFIX + "file:app.db?mode=ro");
+        }
+        String rest = url.substring(PREFIX.length());
+        int question = rest.indexOf('?');
+        String path = question < 0 ? rest : rest.substring(0, question);
+        String query = question < 0 ? "" : rest.substring(question + 1);
+        boolean uri = path.startsWith(FILE_URI);
+
+        Map<String, String> urlKeys = parseQuery(query);
+        Map<String, String> uriParameters = new LinkedHashMap<>();
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : urlKeys.entrySet()) {
+            if (uri && KnownKeys.SQLITE_URI.contains(entry.getKey().toLowerCase(Locale.ROOT))) {
+                uriParameters.put(entry.getKey().toLowerCase(Locale.ROOT), entry.getValue());
+            } else {
+                keys.put(entry.getKey(), entry.getValue());
+            }
+        }
+        if (info != null) {
+            for (String name : info.stringPropertyNames()) {
+                keys.keySet().removeIf(name::equalsIgnoreCase);
+                keys.put(name, info.getProperty(name));
+            }
+        }
+
+        DatabaseLocation location = locate(path, uri, uriParameters);
+        return new DatabaseConfig(location, settings(keys, location, uri));
+    }
+
+    private static Map<String, String> parseQuery(String query) throws InvalidSettingException {
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (String pair : query.split("&")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String key = (equals < 0 ? pair : pair.substring(0, equals)).trim();
+            if (equals < 0 || key.isEmpty()) {
+                throw new InvalidSettingException("URL parameter '" + pair + "' has no " + (key.isEmpty() ? "key" : "value")
+                        + "; parameters are written key=value and joined with &.");
+            }
+            for (String seen : keys.keySet()) {
+                if (seen.equalsIgnoreCase(key)) {
+                    throw new InvalidSettingException("URL parameter '" + key + "' is given twice; give each key once.");
+                }
+            }
+            keys.put(key, pair.substring(equals + 1));
+        }
+        return keys;
+    }
+
+    private static Settings settings(Map<String, String> keys, DatabaseLocation location, boolean uri)
+            throws InvalidSettingException {
+        Profile profile = Profile.NINETY_SIX_GB;
+        Map<Pragma, String> overrides = new EnumMap<>(Pragma.class);
+        Map<Setting, String> settings = new EnumMap<>(Setting.class);
+        SortedMap<String, String> sqliteProperties = new TreeMap<>();
+
+        for (Map.Entry<String, String> entry : keys.entrySet()) {
+            String key = entry.getKey();
+            String value = entry.getValue();
+            Setting setting = Setting.forKey(key);
+            Pragma pragma = Pragma.forKey(key.toLowerCase(Locale.ROOT));
+            if (setting == Setting.PROFILE) {
+                profile = Profile.forKey(value);
+                if (profile == null) {
+                    throw invalidValue(key, value, "one of " + Profile.keys());
+                }
+            } else if (setting == Setting.USER) {
+                if (!value.isBlank()) {
+                    throw new InvalidSettingException("Setting 'user' is '" + value + "', but SQLite has no user accounts;"
+                            + " leave user empty or remove it.");
+                }
+            } else if (setting != null) {
+                settings.put(setting, canonical(setting.rule(), key, value));
+            } else if (pragma != null) {
+                overrides.put(pragma, canonical(pragma.rule(), key, value));
+            } else if (KnownKeys.SQLITE_JDBC.containsKey(key.toLowerCase(Locale.ROOT))) {
+                String sqliteKey = key.toLowerCase(Locale.ROOT);
+                sqliteProperties.put(sqliteKey, checkSqliteJdbcValue(sqliteKey, value));
+            } else {
+                throw unknownKey(key, uri);
+            }
+        }
+
+        Map<Pragma, String> pragmas = new EnumMap<>(Pragma.class);
+        for (Map.Entry<Pragma, String> entry : profile.pragmas().entrySet()) {
+            if (!(location.isMemory() && entry.getKey().fileOnly())) {
+                pragmas.put(entry.getKey(), entry.getValue());
+            }
+        }
+        pragmas.putAll(overrides);
+
+        int maximumPoolSize = intSetting(settings, Setting.MAXIMUM_POOL_SIZE);
+        int minimumIdle = intSetting(settings, Setting.MINIMUM_IDLE);
+        if (minimumIdle > maximumPoolSize) {
+            throw new InvalidSettingException("minimumIdle=" + minimumIdle + " is larger than maximumPoolSize="
+                    + maximumPoolSize + "; minimumIdle must be at most maximumPoolSize.");
+        }
+        return new Settings(profile, pragmas, maximumPoolSize, minimumIdle,
+                intSetting(settings, Setting.CONNECTION_TIMEOUT), intSetting(settings, Setting.STATEMENT_CACHE_SIZE),
+                sqliteProperties);
+    }
+
+    private static int intSetting(Map<Setting, String> settings, Setting setting) {
+        return Integer.parseInt(settings.getOrDefault(setting, setting.defaultValue()));
+    }
+
+    private static String canonical(ValueRule rule, String key, String value) throws InvalidSettingException {
+        String canonical = rule.canonical(value);
+        if (canonical == null) {
+            throw invalidValue(key, value, rule.accepted());
+        }
+        return canonical;
+    }
+
+    private static String checkSqliteJdbcValue(String key, String value) throws InvalidSettingException {
+        String[] choices = KnownKeys.SQLITE_JDBC.get(key);
+        if (choices == null || choices.length == 0) {
+            return value;
+        }
+        for (String choice : choices) {
+            if (choice.equalsIgnoreCase(value.trim())) {
+                return choice;
+            }
+        }
+        throw invalidValue(key, value, "one of " + String.join(", ", Arrays.asList(choices)));
+    }
+
+    private static InvalidSettingException invalidValue(String key, String value, String accepted) {
+        String shown = key.toLowerCase(Locale.ROOT).contains("password") ? "(hidden)" : "'" + value + "'";
+        return new InvalidSettingException("Invalid value " + shown + " for setting '" + key + "': expected "
+                + accepted + ".");
+    }
+
+    private static InvalidSettingException unknownKey(String key, boolean uri) {
+        String nearest = KnownKeys.nearest(key, uri);
+        StringBuilder message = new StringBuilder("Unknown setting '").append(key).append("'.");
+        if (nearest != null) {
+            message.append(" Did you mean '").append(nearest).append("'?");
+        }
+        if (!uri && KnownKeys.SQLITE_URI.contains(key.toLowerCase(Locale.ROOT))) {
+            message.append(" '").append(key).append("' is a SQLite URI parameter: write the path as a file: URI,")
+                    .append(" e.g. ").append(PREFIX).append("file:app.db?").append(key).append("=...");
+        }
+        message.append(" Accepted: the driver's keys (").append(ownKeys())
+                .append("), sqlite-jdbc's keys (listed by Driver.getPropertyInfo)")
+                .append(uri ? " and SQLite URI parameters (" + String.join(", ", KnownKeys.SQLITE_URI) + ")." : ".");
+        return new InvalidSettingException(message.toString());
+    }
+
+    private static String ownKeys() {
+        StringJoiner keys = new StringJoiner(", ");
+        for (Setting setting : Setting.values()) {
+            keys.add(setting.key());
+        }
+        for (Pragma pragma : Pragma.values()) {
+            keys.add(pragma.key());
+        }
+        return keys.toString();
+    }
+
+    private static DatabaseLocation locate(String path, boolean uri, Map<String, String> uriParameters)
+            throws InvalidSettingException {
+        if (path.isEmpty() || path.equals(MEMORY)) {
+            return new DatabaseLocation(DatabaseLocation.Kind.PRIVATE_MEMORY, SQLITE_PREFIX + path, null);
+        }
+        if (path.startsWith(RESOURCE)) {
+            return new DatabaseLocation(DatabaseLocation.Kind.RESOURCE, SQLITE_PREFIX + path, path);
+        }
+        if (!uri) {
+            return new DatabaseLocation(DatabaseLocation.Kind.FILE, SQLITE_PREFIX + path, canonicalPath(path));
+        }
+        StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+        uriParameters.forEach((key, value) -> query.add(key + "=" + value));
+        String sqliteUrl = SQLITE_PREFIX + path + query;
+        String filePath = uriFilePath(path.substring(FILE_URI.length()));
+        boolean memory = filePath.equals(MEMORY) || "memory".equalsIgnoreCase(uriParameters.get("mode"));
+        if (memory) {
+            boolean shared = "shared".equalsIgnoreCase(uriParameters.get("cache"));
+            return shared
+                    ? new DatabaseLocation(DatabaseLocation.Kind.SHARED_MEMORY, sqliteUrl, sqliteUrl)
+                    : new DatabaseLocation(DatabaseLocation.Kind.PRIVATE_MEMORY, sqliteUrl, null);
+        }
+        return new DatabaseLocation(DatabaseLocation.Kind.FILE, sqliteUrl, canonicalPath(filePath));
+    }
+
+    /** The file path inside a {@code file:} URI: authority dropped, %HH escapes decoded as SQLite does. */
+    private static String uriFilePath(String afterScheme) {
+        String path = afterScheme;
+        if (path.startsWith("//")) {
+            int slash = path.indexOf('/', 2);
+            path = slash < 0 ? "" : path.substring(slash);
+        }
+        return URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The real path of a database file, so that every spelling of it (relative, absolute, through a symlink)
+     * names one pool. A file not created yet is resolved through its directory.
+     */
+    private static String canonicalPath(String path) throws InvalidSettingException {
+        Path absolute;
+        try {
+            absolute = Path.of(path).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new InvalidSettingException("Database path '" + path + "' is not a valid file path: " + e.getReason());
+        }
+        try {
+            return absolute.toRealPath().toString();
+        } catch (NoSuchFileException e) {
+            Path parent = absolute.getParent();
+            try {
+                return parent == null ? absolute.toString() : parent.toRealPath().resolve(absolute.getFileName()).toString();
+            } catch (IOException missingDirectory) {
+                return absolute.toString();
+            }
+        } catch (IOException e) {
+            return absolute.toString();
+        }
+    }
+
+    /** Every key the driver itself understands, for {@code getPropertyInfo}. */
+    public static List<String> sqliteJdbcKeys() {
+        return KnownKeys.SQLITE_JDBC.keySet().stream().sorted().toList();
+    }
+
+    /** The values sqlite-jdbc accepts for one of its keys, or null when it takes free text. */
+    public static String[] sqliteJdbcChoices(String key) {
+        return KnownKeys.SQLITE_JDBC.get(key);
+    }
+}

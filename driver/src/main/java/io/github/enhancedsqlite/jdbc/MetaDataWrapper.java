@@ -1,0 +1,34 @@
+package io.github.enhancedsqlite.jdbc;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+
+/**
+ * Database metadata whose {@link #getConnection()} is the connection the application holds. Everything else,
+ * including the product name "SQLite" that frameworks pick their dialect by, is sqlite-jdbc's own.
+ */
+final class MetaDataWrapper extends ForwardingDatabaseMetaData {
+
+    private final ConnectionWrapper connection;
+
+    MetaDataWrapper(DatabaseMetaData delegate, ConnectionWrapper connection) {
+        super(delegate);
+        this.connection = connection;
+    }
+
+    @Override
+    public Connection getConnection() {
+        return connection;
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || delegate.isWrapperFor(iface);
+    }
+}

@@ -1,0 +1,56 @@
+package io.github.enhancedsqlite.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One sqlite-jdbc connection as the pool keeps it, with the state that lives as long as it does: its
+ * statement cache, and the statements of the current lease (kept here so a lease allocates no list).
+ * HikariCP pools these; the application never sees one.
+ */
+public final class PhysicalConnection extends ForwardingConnection {
+
+    private final StatementCache statementCache;
+    private final List<StatementWrapper> leaseStatements = new ArrayList<>();
+
+    public PhysicalConnection(Connection sqlite, int statementCacheSize) {
+        super(sqlite);
+        this.statementCache = new StatementCache(statementCacheSize);
+    }
+
+    /** The sqlite-jdbc connection itself. */
+    public Connection sqlite() {
+        return delegate;
+    }
+
+    StatementCache statementCache() {
+        return statementCache;
+    }
+
+    List<StatementWrapper> leaseStatements() {
+        return leaseStatements;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        statementCache.closeAll();
+        delegate.close();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || delegate.isWrapperFor(iface);
+    }
+
+    @Override
+    public String toString() {
+        return delegate.toString();
+    }
+}

@@ -1,0 +1,34 @@
+package io.github.enhancedsqlite.jdbc;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** A result set whose {@link #getStatement()} is the statement the application holds. */
+final class ResultSetWrapper extends ForwardingResultSet {
+
+    private final Statement statement;
+
+    ResultSetWrapper(ResultSet delegate, Statement statement) {
+        super(delegate);
+        this.statement = statement;
+    }
+
+    @Override
+    public Statement getStatement() throws SQLException {
+        if (delegate.isClosed()) {
+            throw new SQLException("ResultSet is closed", "HY010");
+        }
+        return statement;
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || delegate.isWrapperFor(iface);
+    }
+}

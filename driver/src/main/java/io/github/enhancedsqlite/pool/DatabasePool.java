@@ -1,0 +1,130 @@
+package io.github.enhancedsqlite.pool;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import io.github.enhancedsqlite.config.DatabaseConfig;
+import io.github.enhancedsqlite.config.DatabaseLocation;
+import io.github.enhancedsqlite.jdbc.ConnectionEvictor;
+import io.github.enhancedsqlite.jdbc.ConnectionWrapper;
+import io.github.enhancedsqlite.jdbc.PhysicalConnection;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one HikariCP pool of one database. Closing it leaves the file as a plain SQLite tool expects it:
+ * optimized, its WAL checkpointed into the main file, and no -wal or -shm file behind.
+ */
+final class DatabasePool implements ConnectionSource, ConnectionEvictor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatabasePool.class);
+
+    private final DatabaseConfig config;
+    private final PhysicalConnectionFactory factory;
+    private final HikariDataSource hikari;
+    /** Holds a shared in-memory database alive while the pool lives; null for files. */
+    private final Connection keepAlive;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    DatabasePool(DatabaseConfig config) throws SQLException {
+        this.config = config;
+        this.factory = new PhysicalConnectionFactory(config);
+        this.keepAlive = config.location().kind() == DatabaseLocation.Kind.SHARED_MEMORY ? factory.getConnection() : null;
+        try {
+            this.hikari = new HikariDataSource(hikariConfig(config, factory));
+        } catch (HikariPool.PoolInitializationException e) {
+            closeQuietly(keepAlive);
+            throw e.getCause() instanceof SQLException ? (SQLException) e.getCause()
+                    : new SQLException("Could not open " + config.location().poolKey() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static HikariConfig hikariConfig(DatabaseConfig config, PhysicalConnectionFactory factory) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setDataSource(factory);
+        hikari.setPoolName("enhanced-sqlite " + poolName(config.location()));
+        hikari.setMaximumPoolSize(config.settings().maximumPoolSize());
+        hikari.setMinimumIdle(config.settings().minimumIdle());
+        hikari.setConnectionTimeout(config.settings().connectionTimeoutMillis());
+        // A SQLite connection does not go stale, and retiring one throws away its warm page cache.
+        hikari.setMaxLifetime(0);
+        // Open the first connection now, so a profile that cannot apply fails getConnection, not a later call.
+        hikari.setInitializationFailTimeout(1);
+        hikari.setAutoCommit(true);
+        return hikari;
+    }
+
+    private static String poolName(DatabaseLocation location) {
+        if (location.kind() == DatabaseLocation.Kind.FILE) {
+            Path file = Path.of(location.poolKey()).getFileName();
+            return file == null ? location.poolKey() : file.toString();
+        }
+        return location.poolKey();
+    }
+
+    @Override
+    public Connection connect() throws SQLException {
+        Connection lease = hikari.getConnection();
+        return new ConnectionWrapper(lease, lease.unwrap(PhysicalConnection.class), this);
+    }
+
+    @Override
+    public void evict(Connection leased) {
+        hikari.evictConnection(leased);
+    }
+
+    @Override
+    public DatabaseConfig config() {
+        return config;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        hikari.close();
+        if (keepAlive != null) {
+            closeQuietly(keepAlive);
+        } else if (config.location().kind() == DatabaseLocation.Kind.FILE) {
+            finishFile();
+        }
+    }
+
+    /**
+     * Runs optimize and a truncating checkpoint on a connection of our own once the pool's are closed. When
+     * it closes as the last connection to the file, SQLite removes the -wal and -shm files; if another
+     * process still has the file open they stay, as they must.
+     */
+    private void finishFile() {
+        try (Connection connection = factory.getConnection(); Statement statement = connection.createStatement()) {
+            if (config.settings().profile().optimizes()) {
+                statement.execute("PRAGMA optimize");
+            }
+            statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        } catch (SQLException e) {
+            LOG.warn("Closing {}: final optimize/checkpoint failed: {}", config.location().poolKey(), e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.debug("close failed", e);
+        }
+    }
+}

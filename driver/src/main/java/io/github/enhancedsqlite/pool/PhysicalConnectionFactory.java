@@ -1,0 +1,93 @@
+package io.github.enhancedsqlite.pool;
+
+import io.github.enhancedsqlite.config.DatabaseConfig;
+import io.github.enhancedsqlite.jdbc.PhysicalConnection;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.sqlite.JDBC;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * Opens physical connections straight from sqlite-jdbc, with the profile applied. It is the DataSource
+ * HikariCP pools, so no DriverManager lookup happens (a lookup that class loaders in app servers break).
+ */
+final class PhysicalConnectionFactory implements DataSource {
+
+    private final DatabaseConfig config;
+
+    PhysicalConnectionFactory(DatabaseConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return open();
+    }
+
+    /** A new physical connection with the profile applied, wrapped with its statement cache. */
+    PhysicalConnection open() throws SQLException {
+        SQLiteConnection connection = JDBC.createConnection(config.location().sqliteUrl(),
+                config.settings().sqlitePropertiesCopy());
+        if (connection == null) {
+            throw new SQLException("sqlite-jdbc did not accept " + config.location().sqliteUrl());
+        }
+        try {
+            PragmaApplier.apply(connection, config);
+            return new PhysicalConnection(connection, config.settings().statementCacheSize());
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.close();
+            } catch (SQLException closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        return getConnection();
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        // no driver-level log stream: logging goes through SLF4J
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+        // opening a local file has no login phase
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return 0;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("logging goes through SLF4J");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw new SQLException(getClass().getSimpleName() + " does not wrap " + iface.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface.isInstance(this);
+    }
+}

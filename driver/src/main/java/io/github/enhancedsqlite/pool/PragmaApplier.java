@@ -1,0 +1,65 @@
+package io.github.enhancedsqlite.pool;
+
+import io.github.enhancedsqlite.config.DatabaseConfig;
+import io.github.enhancedsqlite.config.Pragma;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+/**
+ * Applies a profile's pragmas to a new physical connection and reads each back. SQLite ignores a pragma it
+ * cannot honour without an error (WAL on a read-only file, a new page size on a WAL database), so reading back
+ * is the only way to know the profile is really in force; a pragma that did not take fails the connection.
+ */
+final class PragmaApplier {
+
+    private PragmaApplier() {
+    }
+
+    static void apply(Connection connection, DatabaseConfig config) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (Map.Entry<Pragma, String> entry : config.settings().pragmas().entrySet()) {
+                Pragma pragma = entry.getKey();
+                String value = entry.getValue();
+                // value is canonical: a number or a word from a fixed list (see ValueRule), never caller text
+                statement.execute("PRAGMA " + pragma.key() + " = " + value);
+                String reported = read(statement, pragma);
+                if (!pragma.took(value, reported)) {
+                    throw new SQLException("PRAGMA " + pragma.key() + "=" + value + " did not take on "
+                            + describe(config) + ": SQLite reports " + (reported == null ? "nothing" : reported)
+                            + ". " + hint(pragma), "HY000");
+                }
+            }
+            if (config.settings().profile().optimizes() && !config.location().isMemory()) {
+                // 0x10002: analyze only what a fresh connection needs, bounded so open stays fast
+                statement.execute("PRAGMA optimize = 0x10002");
+            }
+        }
+    }
+
+    private static String read(Statement statement, Pragma pragma) throws SQLException {
+        try (ResultSet result = statement.executeQuery("PRAGMA " + pragma.key())) {
+            return result.next() ? result.getString(1) : null;
+        }
+    }
+
+    private static String describe(DatabaseConfig config) {
+        return config.location().poolKey() != null ? config.location().poolKey() : config.location().sqliteUrl();
+    }
+
+    private static String hint(Pragma pragma) {
+        switch (pragma) {
+            case JOURNAL_MODE:
+                return "A read-only or in-memory database cannot switch journal mode; open it writable,"
+                        + " or choose profile=off or another journal_mode.";
+            case PAGE_SIZE:
+                return "An existing WAL database keeps its page size; set page_size only when creating a database.";
+            case MMAP_SIZE:
+                return "This SQLite build caps mmap_size; choose a smaller value.";
+            default:
+                return "Choose a value SQLite accepts for this database.";
+        }
+    }
+}
