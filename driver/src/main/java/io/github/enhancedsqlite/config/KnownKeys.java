@@ -58,7 +58,8 @@ final class KnownKeys {
                 bestDistance = distance;
             }
         }
-        return bestDistance <= Math.max(2, unknown.length() / 3) ? best : null;
+        // half the length still catches abbreviations (maxPoolSize for maximumPoolSize) without wild guesses
+        return bestDistance <= Math.max(2, unknown.length() / 2) ? best : null;
     }
 
     /** Levenshtein distance, two rows at a time. */

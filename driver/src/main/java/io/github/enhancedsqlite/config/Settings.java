@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Everything a URL and its properties ask for, parsed, validated and immutable. Two URLs that spell one file
@@ -70,24 +71,30 @@ public final class Settings {
         return copy;
     }
 
-    /** What differs between these settings and {@code other}, for a conflict message. */
-    public String differenceFrom(Settings other) {
+    /** Each setting whose value differs, as "key: open with A, asked for B", for a conflict message. */
+    public String differenceFrom(Settings open) {
         List<String> differences = new ArrayList<>();
-        if (profile != other.profile) {
-            differences.add("profile " + other.profile.key() + " vs " + profile.key());
+        addIfDifferent(differences, "profile", open.profile.key(), profile.key());
+        for (Pragma pragma : Pragma.values()) {
+            addIfDifferent(differences, pragma.key(), open.pragmas.get(pragma), pragmas.get(pragma));
         }
-        if (!pragmas.equals(other.pragmas)) {
-            differences.add("pragmas " + other.pragmas + " vs " + pragmas);
-        }
-        if (maximumPoolSize != other.maximumPoolSize || minimumIdle != other.minimumIdle
-                || connectionTimeoutMillis != other.connectionTimeoutMillis
-                || statementCacheSize != other.statementCacheSize) {
-            differences.add("pool " + other.poolSummary() + " vs " + poolSummary());
-        }
-        if (!sqliteProperties.equals(other.sqliteProperties)) {
-            differences.add("sqlite-jdbc properties " + other.sqliteProperties + " vs " + sqliteProperties);
+        addIfDifferent(differences, "maximumPoolSize", open.maximumPoolSize, maximumPoolSize);
+        addIfDifferent(differences, "minimumIdle", open.minimumIdle, minimumIdle);
+        addIfDifferent(differences, "connectionTimeout", open.connectionTimeoutMillis, connectionTimeoutMillis);
+        addIfDifferent(differences, "statementCacheSize", open.statementCacheSize, statementCacheSize);
+        SortedMap<String, String> keys = new TreeMap<>(open.sqliteProperties);
+        keys.putAll(sqliteProperties);
+        for (String key : keys.keySet()) {
+            addIfDifferent(differences, key, open.sqliteProperties.get(key), sqliteProperties.get(key));
         }
         return String.join("; ", differences);
+    }
+
+    private static void addIfDifferent(List<String> differences, String key, Object open, Object asked) {
+        if (!Objects.equals(open, asked)) {
+            differences.add(key + ": open with " + (open == null ? "unset" : open) + ", asked for "
+                    + (asked == null ? "unset" : asked));
+        }
     }
 
     private String poolSummary() {

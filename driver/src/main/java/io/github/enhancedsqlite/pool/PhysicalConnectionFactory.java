@@ -18,6 +18,7 @@ import org.sqlite.SQLiteConnection;
 final class PhysicalConnectionFactory implements DataSource {
 
     private final DatabaseConfig config;
+    private volatile int loginTimeoutSeconds = 5;
 
     PhysicalConnectionFactory(DatabaseConfig config) {
         this.config = config;
@@ -63,14 +64,15 @@ final class PhysicalConnectionFactory implements DataSource {
         // no driver-level log stream: logging goes through SLF4J
     }
 
+    /** Opening a local file has no login phase; HikariCP reads this back to bound its shutdown waits. */
     @Override
     public void setLoginTimeout(int seconds) {
-        // opening a local file has no login phase
+        this.loginTimeoutSeconds = seconds;
     }
 
     @Override
     public int getLoginTimeout() {
-        return 0;
+        return loginTimeoutSeconds;
     }
 
     @Override

@@ -1,0 +1,177 @@
+package io.github.enhancedsqlite.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.enhancedsqlite.InvalidSettingException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigParserTest {
+
+    @TempDir
+    Path dir;
+
+    private static DatabaseConfig parse(String url) throws InvalidSettingException {
+        return ConfigParser.parse(url, new Properties());
+    }
+
+    @Test
+    void plainPathDefaultsToThe96gbProfileAndStripsOnlyThePrefix() throws Exception {
+        DatabaseConfig config = parse("jdbc:enhanced-sqlite:" + dir.resolve("app.db"));
+
+        assertThat(config.location().kind()).isEqualTo(DatabaseLocation.Kind.FILE);
+        assertThat(config.location().sqliteUrl()).isEqualTo("jdbc:sqlite:" + dir.resolve("app.db"));
+        assertThat(config.settings().profile()).isEqualTo(Profile.NINETY_SIX_GB);
+        assertThat(config.settings().pragmas()).containsExactly(
+                entry(Pragma.BUSY_TIMEOUT, "5000"), entry(Pragma.JOURNAL_MODE, "wal"),
+                entry(Pragma.SYNCHRONOUS, "NORMAL"), entry(Pragma.CACHE_SIZE, "-1048576"),
+                entry(Pragma.MMAP_SIZE, "8589934592"), entry(Pragma.TEMP_STORE, "MEMORY"),
+                entry(Pragma.WAL_AUTOCHECKPOINT, "1000"), entry(Pragma.JOURNAL_SIZE_LIMIT, "67108864"));
+        assertThat(config.settings().maximumPoolSize()).isEqualTo(10);
+    }
+
+    private static java.util.Map.Entry<Pragma, String> entry(Pragma pragma, String value) {
+        return java.util.Map.entry(pragma, value);
+    }
+
+    @Test
+    void ourKeysAreConsumedAndSqliteJdbcKeysPassThrough() throws Exception {
+        DatabaseConfig config = parse("jdbc:enhanced-sqlite:" + dir.resolve("app.db")
+                + "?profile=durable&cache_size=-2000&foreign_keys=TRUE&maximumPoolSize=3");
+
+        assertThat(config.location().sqliteUrl()).isEqualTo("jdbc:sqlite:" + dir.resolve("app.db"));
+        assertThat(config.settings().profile()).isEqualTo(Profile.DURABLE);
+        assertThat(config.settings().pragmas()).containsEntry(Pragma.SYNCHRONOUS, "FULL")
+                .containsEntry(Pragma.CACHE_SIZE, "-2000");
+        assertThat(config.settings().sqliteProperties()).containsExactly(java.util.Map.entry("foreign_keys", "true"));
+        assertThat(config.settings().maximumPoolSize()).isEqualTo(3);
+    }
+
+    @Test
+    void propertiesWinOverTheUrl() throws Exception {
+        Properties info = new Properties();
+        info.setProperty("synchronous", "off");
+        info.setProperty("PROFILE", "low-memory");
+
+        DatabaseConfig config = ConfigParser.parse("jdbc:enhanced-sqlite:" + dir.resolve("a.db")
+                + "?synchronous=FULL&profile=durable", info);
+
+        assertThat(config.settings().profile()).isEqualTo(Profile.LOW_MEMORY);
+        assertThat(config.settings().pragmas()).containsEntry(Pragma.SYNCHRONOUS, "OFF");
+    }
+
+    @Test
+    void memoryFormsArePrivateAndSkipFileOnlyPragmas() throws Exception {
+        for (String url : new String[] {"jdbc:enhanced-sqlite:", "jdbc:enhanced-sqlite::memory:",
+                "jdbc:enhanced-sqlite:file::memory:", "jdbc:enhanced-sqlite:file:x?mode=memory"}) {
+            DatabaseConfig config = parse(url);
+            assertThat(config.location().kind()).as(url).isEqualTo(DatabaseLocation.Kind.PRIVATE_MEMORY);
+            assertThat(config.settings().pragmas()).as(url)
+                    .doesNotContainKeys(Pragma.JOURNAL_MODE, Pragma.MMAP_SIZE)
+                    .containsKey(Pragma.CACHE_SIZE);
+        }
+    }
+
+    @Test
+    void sharedMemoryUriIsPooledUnderItsUri() throws Exception {
+        DatabaseConfig config = parse("jdbc:enhanced-sqlite:file:mem1?mode=memory&cache=shared&profile=off");
+
+        assertThat(config.location().kind()).isEqualTo(DatabaseLocation.Kind.SHARED_MEMORY);
+        assertThat(config.location().sqliteUrl()).isEqualTo("jdbc:sqlite:file:mem1?mode=memory&cache=shared");
+        assertThat(config.location().poolKey()).isEqualTo(config.location().sqliteUrl());
+    }
+
+    @Test
+    void fileUriKeepsSqliteUriParametersAndDropsOurs() throws Exception {
+        DatabaseConfig config = parse("jdbc:enhanced-sqlite:file:" + dir.resolve("a.db") + "?mode=ro&profile=off");
+
+        assertThat(config.location().sqliteUrl()).isEqualTo("jdbc:sqlite:file:" + dir.resolve("a.db") + "?mode=ro");
+        assertThat(config.location().poolKey()).isEqualTo(dir.toRealPath().resolve("a.db").toString());
+    }
+
+    @Test
+    void everySpellingOfOneFileHasOneKey() throws Exception {
+        Path real = Files.createFile(dir.resolve("same.db"));
+        Path link = Files.createSymbolicLink(dir.resolve("link.db"), real);
+        String expected = real.toRealPath().toString();
+
+        assertThat(parse("jdbc:enhanced-sqlite:" + real).location().poolKey()).isEqualTo(expected);
+        assertThat(parse("jdbc:enhanced-sqlite:" + link).location().poolKey()).isEqualTo(expected);
+        assertThat(parse("jdbc:enhanced-sqlite:" + dir + "/./sub/../same.db").location().poolKey()).isEqualTo(expected);
+        assertThat(parse("jdbc:enhanced-sqlite:file://" + real).location().poolKey()).isEqualTo(expected);
+    }
+
+    @Test
+    void unknownKeyNamesItAndTheNearestValidKey() {
+        assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:" + dir.resolve("a.db") + "?cahce_size=10"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("'cahce_size'").hasMessageContaining("Did you mean 'cache_size'?");
+        assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:" + dir.resolve("a.db") + "?maxPoolSize=3"))
+                .hasMessageContaining("Did you mean 'maximumPoolSize'?");
+    }
+
+    @Test
+    void uriParameterOnAPlainPathExplainsTheFileUriForm() {
+        assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:" + dir.resolve("a.db") + "?mode=ro"))
+                .hasMessageContaining("SQLite URI parameter").hasMessageContaining("file:");
+    }
+
+    @Test
+    void badValuesNameKeyValueAndWhatIsAccepted() {
+        assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?cache_size=1;DROP TABLE t"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("'1;DROP TABLE t'").hasMessageContaining("'cache_size'")
+                .hasMessageContaining("an integer");
+        assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?journal_mode=wal2"))
+                .hasMessageContaining("'wal2'").hasMessageContaining("one of delete, truncate, persist, memory, wal, off");
+        assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?profile=128gb"))
+                .hasMessageContaining("'128gb'").hasMessageContaining("96gb, auto, low-memory, durable, off");
+        assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?page_size=3000"))
+                .hasMessageContaining("a power of two");
+        assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?foreign_keys=maybe"))
+                .hasMessageContaining("'foreign_keys'").hasMessageContaining("true");
+        assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?minimumIdle=5&maximumPoolSize=2"))
+                .hasMessageContaining("minimumIdle=5").hasMessageContaining("maximumPoolSize=2");
+    }
+
+    @Test
+    void malformedQueriesAreRejected() {
+        assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?profile")).hasMessageContaining("no value");
+        assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?profile=off&PROFILE=off"))
+                .hasMessageContaining("given twice");
+        assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?user=alice"))
+                .hasMessageContaining("no user accounts");
+    }
+
+    @Test
+    void offProfileSetsNothingButOverrides() throws Exception {
+        DatabaseConfig config = parse("jdbc:enhanced-sqlite:a.db?profile=off&synchronous=2");
+
+        assertThat(config.settings().pragmas()).containsExactly(entry(Pragma.SYNCHRONOUS, "FULL"));
+        assertThat(config.settings().profile().optimizes()).isFalse();
+    }
+
+    @Test
+    void equalSettingsAreEqualAndDifferencesAreNamed() throws Exception {
+        Settings a = parse("jdbc:enhanced-sqlite:a.db?synchronous=normal").settings();
+        Settings b = parse("jdbc:enhanced-sqlite:b.db").settings();
+        Settings c = parse("jdbc:enhanced-sqlite:a.db?synchronous=full&maximumPoolSize=2").settings();
+
+        assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+        assertThat(c).isNotEqualTo(a);
+        assertThat(c.differenceFrom(a)).contains("synchronous").contains("maximumPoolSize");
+    }
+
+    @Test
+    void autoProfileNeverExceeds96gb() {
+        long cacheKib = -Long.parseLong(Profile.AUTO.pragmas().get(Pragma.CACHE_SIZE));
+        long mmap = Long.parseLong(Profile.AUTO.pragmas().get(Pragma.MMAP_SIZE));
+
+        assertThat(cacheKib).isBetween(1L, 1_048_576L);
+        assertThat(mmap).isBetween(1L, 8L << 30);
+    }
+}

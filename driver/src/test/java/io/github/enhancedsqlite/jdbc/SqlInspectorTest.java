@@ -1,0 +1,36 @@
+package io.github.enhancedsqlite.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SqlInspectorTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "PRAGMA foreign_keys=ON", "pragma main.cache_size = 10", "  /* c */ PRAGMA cache_size(100)",
+        "-- note\nPRAGMA query_only = 1", "ATTACH DATABASE 'x.db' AS x", "detach x",
+        "CREATE TEMP TABLE t(a)", "create temporary view v as select 1", "CREATE TABLE temp.t(a)",
+        "CREATE INDEX temp.i ON t(a)"
+    })
+    void sessionChangesAreDetected(String sql) {
+        assertThat(SqlInspector.inspect(sql) & SqlInspector.ALTERS_SESSION).isNotZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT * FROM t", "PRAGMA journal_mode", "PRAGMA table_info(t)", "pragma main.index_list('t')",
+        "PRAGMA wal_checkpoint(TRUNCATE)", "PRAGMA optimize;", "CREATE TABLE t(a)", "CREATE TABLE attempts(a)",
+        "INSERT INTO t VALUES ('PRAGMA x=1')", "UPDATE t SET a = 1", ""
+    })
+    void ordinaryStatementsAreNot(String sql) {
+        assertThat(SqlInspector.inspect(sql) & SqlInspector.ALTERS_SESSION).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"BEGIN", "begin immediate", " SAVEPOINT s1"})
+    void handOpenedTransactionsAreDetected(String sql) {
+        assertThat(SqlInspector.inspect(sql)).isEqualTo(SqlInspector.OPENS_TRANSACTION);
+    }
+}
