@@ -136,19 +136,18 @@ public final class ConfigParser {
         }
         pragmas.putAll(overrides);
 
-        int maximumPoolSize = intSetting(settings, Setting.MAXIMUM_POOL_SIZE);
-        int minimumIdle = intSetting(settings, Setting.MINIMUM_IDLE);
+        for (Setting setting : Setting.values()) {
+            if (setting.isValue()) {
+                settings.putIfAbsent(setting, setting.rule().canonical(setting.defaultValue()));
+            }
+        }
+        int maximumPoolSize = Integer.parseInt(settings.get(Setting.MAXIMUM_POOL_SIZE));
+        int minimumIdle = Integer.parseInt(settings.get(Setting.MINIMUM_IDLE));
         if (minimumIdle > maximumPoolSize) {
             throw new InvalidSettingException("minimumIdle=" + minimumIdle + " is larger than maximumPoolSize="
                     + maximumPoolSize + "; minimumIdle must be at most maximumPoolSize.");
         }
-        return new Settings(profile, pragmas, maximumPoolSize, minimumIdle,
-                intSetting(settings, Setting.CONNECTION_TIMEOUT), intSetting(settings, Setting.STATEMENT_CACHE_SIZE),
-                sqliteProperties);
-    }
-
-    private static int intSetting(Map<Setting, String> settings, Setting setting) {
-        return Integer.parseInt(settings.getOrDefault(setting, setting.defaultValue()));
+        return new Settings(profile, pragmas, settings, sqliteProperties);
     }
 
     private static String canonical(ValueRule rule, String key, String value) throws InvalidSettingException {

@@ -27,7 +27,7 @@ final class KnownKeys {
     private static Map<String, String[]> sqliteJdbcKeys() {
         Map<String, String[]> keys = new HashMap<>();
         for (SQLiteConfig.Pragma pragma : SQLiteConfig.Pragma.values()) {
-            if (Pragma.forKey(pragma.pragmaName) == null) {
+            if (Pragma.forKey(pragma.pragmaName) == null && Setting.forKey(pragma.pragmaName) == null) {
                 keys.put(pragma.pragmaName, pragma.choices);
             }
         }

@@ -2,7 +2,7 @@ package io.github.enhancedsqlite.config;
 
 /**
  * The driver's own keys other than pragmas. They are consumed by the driver and never reach sqlite-jdbc.
- * Pool keys use HikariCP's names so a reader who knows HikariCP knows them.
+ * Pool keys use HikariCP's names, and transaction_mode sqlite-jdbc's, so a reader who knows those knows these.
  */
 public enum Setting {
     PROFILE("profile", null, "96gb",
@@ -15,6 +15,20 @@ public enum Setting {
             "Milliseconds getConnection waits for a free pooled connection before failing."),
     STATEMENT_CACHE_SIZE("statementCacheSize", ValueRule.integer(0, 10_000), "64",
             "Prepared statements each pooled connection keeps compiled for reuse (0 turns the cache off)."),
+    TRANSACTION_MODE("transaction_mode", ValueRule.oneOf("DEFERRED", "IMMEDIATE", "EXCLUSIVE"), "IMMEDIATE",
+            "How a transaction that may write begins. IMMEDIATE takes the write lock at BEGIN, so a read-then-write"
+                    + " transaction can never fail with SQLITE_BUSY_SNAPSHOT. Read-only connections always begin"
+                    + " DEFERRED."),
+    TRANSACTION_TIMEOUT("transactionTimeout", ValueRule.integer(0, Integer.MAX_VALUE), "30000",
+            "Milliseconds a transaction may stay open before it is rolled back and its writer turn freed (0: never)."),
+    WRITER_TIMEOUT("writerTimeout", ValueRule.integer(0, Integer.MAX_VALUE), "30000",
+            "Milliseconds a writer waits in this JVM for its turn to write before failing with an error."),
+    BUSY_RETRY_ATTEMPTS("busyRetryAttempts", ValueRule.integer(1, 1000), "20",
+            "Attempts at an auto-commit statement, BEGIN or COMMIT while another process keeps the database busy."),
+    BUSY_RETRY_BACKOFF("busyRetryBackoff", ValueRule.integer(1, 60_000), "5",
+            "Milliseconds before the first retry; doubles each attempt with jitter, at most 1 s per wait."),
+    BUSY_RETRY_MAX_WAIT("busyRetryMaxWait", ValueRule.integer(0, Integer.MAX_VALUE), "30000",
+            "Milliseconds of retrying after which a busy error is reported, whatever attempts remain."),
     USER("user", null, "",
             "Accepted for frameworks that always send one; SQLite has no accounts, so it must be empty.");
 
@@ -44,6 +58,11 @@ public enum Setting {
 
     ValueRule rule() {
         return rule;
+    }
+
+    /** Whether the value is one of the typed values {@link Settings} holds (profile and user are handled apart). */
+    boolean isValue() {
+        return rule != null;
     }
 
     static Setting forKey(String key) {

@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.config;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,21 +18,16 @@ public final class Settings {
 
     private final Profile profile;
     private final Map<Pragma, String> pragmas;
-    private final int maximumPoolSize;
-    private final int minimumIdle;
-    private final long connectionTimeoutMillis;
-    private final int statementCacheSize;
+    /** Every value-carrying {@link Setting}, default or given, in canonical form. */
+    private final Map<Setting, String> values;
     private final SortedMap<String, String> sqliteProperties;
 
-    Settings(Profile profile, Map<Pragma, String> pragmas, int maximumPoolSize, int minimumIdle,
-             long connectionTimeoutMillis, int statementCacheSize, SortedMap<String, String> sqliteProperties) {
+    Settings(Profile profile, Map<Pragma, String> pragmas, Map<Setting, String> values,
+             SortedMap<String, String> sqliteProperties) {
         this.profile = profile;
-        this.pragmas = Collections.unmodifiableMap(pragmas);
-        this.maximumPoolSize = maximumPoolSize;
-        this.minimumIdle = minimumIdle;
-        this.connectionTimeoutMillis = connectionTimeoutMillis;
-        this.statementCacheSize = statementCacheSize;
-        this.sqliteProperties = Collections.unmodifiableSortedMap(sqliteProperties);
+        this.pragmas = Collections.unmodifiableMap(new EnumMap<>(pragmas));
+        this.values = Collections.unmodifiableMap(new EnumMap<>(values));
+        this.sqliteProperties = Collections.unmodifiableSortedMap(new TreeMap<>(sqliteProperties));
     }
 
     public Profile profile() {
@@ -44,19 +40,48 @@ public final class Settings {
     }
 
     public int maximumPoolSize() {
-        return maximumPoolSize;
+        return intValue(Setting.MAXIMUM_POOL_SIZE);
     }
 
     public int minimumIdle() {
-        return minimumIdle;
+        return intValue(Setting.MINIMUM_IDLE);
     }
 
     public long connectionTimeoutMillis() {
-        return connectionTimeoutMillis;
+        return intValue(Setting.CONNECTION_TIMEOUT);
     }
 
     public int statementCacheSize() {
-        return statementCacheSize;
+        return intValue(Setting.STATEMENT_CACHE_SIZE);
+    }
+
+    /** The BEGIN statement of a transaction that may write, e.g. {@code BEGIN IMMEDIATE}. */
+    public String beginStatement() {
+        return "BEGIN " + values.get(Setting.TRANSACTION_MODE);
+    }
+
+    public long transactionTimeoutMillis() {
+        return intValue(Setting.TRANSACTION_TIMEOUT);
+    }
+
+    public long writerTimeoutMillis() {
+        return intValue(Setting.WRITER_TIMEOUT);
+    }
+
+    public int busyRetryAttempts() {
+        return intValue(Setting.BUSY_RETRY_ATTEMPTS);
+    }
+
+    public long busyRetryBackoffMillis() {
+        return intValue(Setting.BUSY_RETRY_BACKOFF);
+    }
+
+    public long busyRetryMaxWaitMillis() {
+        return intValue(Setting.BUSY_RETRY_MAX_WAIT);
+    }
+
+    private int intValue(Setting setting) {
+        return Integer.parseInt(values.get(setting));
     }
 
     /** sqlite-jdbc's own keys, passed through untouched. */
@@ -78,10 +103,9 @@ public final class Settings {
         for (Pragma pragma : Pragma.values()) {
             addIfDifferent(differences, pragma.key(), open.pragmas.get(pragma), pragmas.get(pragma));
         }
-        addIfDifferent(differences, "maximumPoolSize", open.maximumPoolSize, maximumPoolSize);
-        addIfDifferent(differences, "minimumIdle", open.minimumIdle, minimumIdle);
-        addIfDifferent(differences, "connectionTimeout", open.connectionTimeoutMillis, connectionTimeoutMillis);
-        addIfDifferent(differences, "statementCacheSize", open.statementCacheSize, statementCacheSize);
+        for (Setting setting : Setting.values()) {
+            addIfDifferent(differences, setting.key(), open.values.get(setting), values.get(setting));
+        }
         SortedMap<String, String> keys = new TreeMap<>(open.sqliteProperties);
         keys.putAll(sqliteProperties);
         for (String key : keys.keySet()) {
@@ -97,11 +121,6 @@ public final class Settings {
         }
     }
 
-    private String poolSummary() {
-        return "maximumPoolSize=" + maximumPoolSize + ", minimumIdle=" + minimumIdle
-                + ", connectionTimeout=" + connectionTimeoutMillis + ", statementCacheSize=" + statementCacheSize;
-    }
-
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -111,21 +130,18 @@ public final class Settings {
             return false;
         }
         Settings that = (Settings) o;
-        return profile == that.profile && pragmas.equals(that.pragmas) && maximumPoolSize == that.maximumPoolSize
-                && minimumIdle == that.minimumIdle && connectionTimeoutMillis == that.connectionTimeoutMillis
-                && statementCacheSize == that.statementCacheSize
+        return profile == that.profile && pragmas.equals(that.pragmas) && values.equals(that.values)
                 && sqliteProperties.equals(that.sqliteProperties);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(profile, pragmas, maximumPoolSize, minimumIdle, connectionTimeoutMillis, statementCacheSize,
-                sqliteProperties);
+        return Objects.hash(profile, pragmas, values, sqliteProperties);
     }
 
     @Override
     public String toString() {
-        return "profile=" + profile.key() + ", pragmas=" + pragmas + ", " + poolSummary()
+        return "profile=" + profile.key() + ", pragmas=" + pragmas + ", " + values
                 + (sqliteProperties.isEmpty() ? "" : ", sqlite-jdbc=" + sqliteProperties);
     }
 }

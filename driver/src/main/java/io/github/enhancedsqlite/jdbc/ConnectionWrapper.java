@@ -1,11 +1,15 @@
 package io.github.enhancedsqlite.jdbc;
 
+import io.github.enhancedsqlite.tx.QueryDeadline;
+import io.github.enhancedsqlite.tx.SqlAction;
+import io.github.enhancedsqlite.tx.TransactionControl;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.List;
 
@@ -18,36 +22,79 @@ import java.util.List;
  */
 public final class ConnectionWrapper extends ForwardingConnection {
 
-    private static final String NO_TRANSACTION_ACTIVE = "no transaction is active";
-
     /** What close() gives back: a HikariCP lease, or the physical connection itself when nothing is pooled. */
     private final Connection lease;
     private final PhysicalConnection physical;
+    private final TransactionControl transactions;
     /** Null when closing the lease already discards the physical connection. */
     private final ConnectionEvictor evictor;
     private boolean closed;
     /** The application changed state a pool cannot reset (pragmas, attachments, temp objects). */
     private boolean sessionAltered;
-    /** The application ran BEGIN or SAVEPOINT itself while in auto-commit mode. */
-    private boolean manualTransaction;
-    private boolean autoCommitChanged;
     private boolean isolationChanged;
-    private boolean readOnly;
 
     public ConnectionWrapper(Connection lease, PhysicalConnection physical, ConnectionEvictor evictor) {
         super(physical.sqlite());
         this.lease = lease;
         this.physical = physical;
+        this.transactions = physical.transactions();
         this.evictor = evictor;
     }
 
-    /** Records what a statement about to run does to the session; called by the statement wrappers. */
-    void inspect(String sql) {
+    /**
+     * Reads what a statement will do (see {@link SqlInspector}) and remembers a session change; called by the
+     * statement wrappers before running SQL, or once when preparing it.
+     */
+    int inspect(String sql) {
         int effects = SqlInspector.inspect(sql);
-        if (effects != 0) {
-            sessionAltered |= (effects & SqlInspector.ALTERS_SESSION) != 0;
-            manualTransaction |= (effects & SqlInspector.OPENS_TRANSACTION) != 0;
+        sessionAltered |= (effects & SqlInspector.ALTERS_SESSION) != 0;
+        return effects;
+    }
+
+    /**
+     * Runs one statement under the transaction rules: waits for the writer turn if it writes in auto-commit
+     * mode, begins a pending transaction, retries on busy where running again is safe, stops it at its query
+     * timeout, and turns failures into what the application should see.
+     */
+    <T> T execute(int effects, int queryTimeoutSeconds, SqlAction<T> action) throws SQLException {
+        checkOpen();
+        boolean opens = (effects & SqlInspector.OPENS_TRANSACTION) != 0;
+        boolean ends = (effects & SqlInspector.ENDS_TRANSACTION) != 0;
+        boolean tookTurn = transactions.beforeStatement((effects & SqlInspector.WRITES) != 0, opens);
+        boolean retryable = opens || ends || !transactions.inTransaction();
+        QueryDeadline deadline = null;
+        boolean succeeded = false;
+        try {
+            deadline = QueryDeadline.start(delegate, queryTimeoutSeconds);
+            T result = retryable ? transactions.retry().call(action) : action.run();
+            succeeded = true;
+            return result;
+        } catch (SQLException e) {
+            throw transactions.failed(e, deadline != null && deadline.finish());
+        } finally {
+            if (deadline != null) {
+                deadline.finish();
+            }
+            transactions.afterStatement(tookTurn, opens, ends, succeeded);
         }
+    }
+
+    /** A batch that writes in auto-commit mode runs as one transaction, so a busy error cannot half-apply it. */
+    <T> T executeBatch(int effects, int queryTimeoutSeconds, SqlAction<T> batch) throws SQLException {
+        checkOpen();
+        if ((effects & SqlInspector.WRITES) != 0 && transactions.autoCommit() && !transactions.inTransaction()) {
+            QueryDeadline deadline = QueryDeadline.start(delegate, queryTimeoutSeconds);
+            try {
+                return transactions.runAsOneTransaction(batch);
+            } catch (SQLException e) {
+                throw transactions.failed(e, deadline != null && deadline.finish());
+            } finally {
+                if (deadline != null) {
+                    deadline.finish();
+                }
+            }
+        }
+        return execute(effects, queryTimeoutSeconds, batch);
     }
 
     private <S extends StatementWrapper> S track(S statement) {
@@ -81,11 +128,11 @@ public final class ConnectionWrapper extends ForwardingConnection {
     @Override
     public PreparedStatement prepareStatement(String sql) throws SQLException {
         checkOpen();
-        inspect(sql);
+        int effects = inspect(sql);
         StatementCache cache = physical.statementCache();
         PreparedStatement cached = cache.take(sql);
         PreparedStatement statement = cached != null ? cached : delegate.prepareStatement(sql);
-        return track(new PreparedStatementWrapper(statement, this, sql, cache));
+        return track(new PreparedStatementWrapper(statement, this, effects, sql, cache));
     }
 
     @Override
@@ -116,8 +163,7 @@ public final class ConnectionWrapper extends ForwardingConnection {
     }
 
     private PreparedStatement uncached(String sql, PreparedStatement statement) {
-        inspect(sql);
-        return track(new PreparedStatementWrapper(statement, this, null, null));
+        return track(new PreparedStatementWrapper(statement, this, inspect(sql), null, null));
     }
 
     @Override
@@ -143,8 +189,50 @@ public final class ConnectionWrapper extends ForwardingConnection {
 
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
-        delegate.setAutoCommit(autoCommit);
-        autoCommitChanged = true;
+        checkOpen();
+        transactions.setAutoCommit(autoCommit);
+    }
+
+    @Override
+    public boolean getAutoCommit() throws SQLException {
+        checkOpen();
+        return transactions.autoCommit();
+    }
+
+    @Override
+    public void commit() throws SQLException {
+        checkOpen();
+        transactions.commit();
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        checkOpen();
+        transactions.rollback();
+    }
+
+    @Override
+    public Savepoint setSavepoint() throws SQLException {
+        checkOpen();
+        return transactions.setSavepoint(null);
+    }
+
+    @Override
+    public Savepoint setSavepoint(String name) throws SQLException {
+        checkOpen();
+        return transactions.setSavepoint(name);
+    }
+
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+        checkOpen();
+        transactions.rollback(savepoint);
+    }
+
+    @Override
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        checkOpen();
+        transactions.releaseSavepoint(savepoint);
     }
 
     @Override
@@ -155,22 +243,18 @@ public final class ConnectionWrapper extends ForwardingConnection {
 
     /**
      * sqlite-jdbc fixes read-only at open and throws when it changes later, which breaks
-     * {@code @Transactional(readOnly = true)} on a pooled connection. {@code PRAGMA query_only} gives the same
-     * guarantee (every write fails) and can change at any time; close() turns it back off.
+     * {@code @Transactional(readOnly = true)} on a pooled connection; here it works on a live connection.
      */
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
         checkOpen();
-        if (this.readOnly != readOnly) {
-            setQueryOnly(readOnly);
-            this.readOnly = readOnly;
-        }
+        transactions.setReadOnly(readOnly);
     }
 
     @Override
     public boolean isReadOnly() throws SQLException {
         checkOpen();
-        return readOnly || delegate.isReadOnly();
+        return transactions.readOnly() || delegate.isReadOnly();
     }
 
     @Override
@@ -180,8 +264,9 @@ public final class ConnectionWrapper extends ForwardingConnection {
 
     /**
      * Returns the connection clean: the lease's statements closed (cached ones back to the cache), an open
-     * transaction rolled back, auto-commit, isolation and read-only reset. A connection whose session the
-     * application changed beyond that, or that could not be reset, is evicted rather than lent out again.
+     * transaction rolled back and its writer turn given back, auto-commit, isolation and read-only reset. A
+     * connection whose session the application changed beyond that, or that could not be reset, is evicted
+     * rather than lent out again.
      */
     @Override
     public void close() throws SQLException {
@@ -189,8 +274,9 @@ public final class ConnectionWrapper extends ForwardingConnection {
             return;
         }
         closed = true;
-        boolean reusable = closeStatements() & !sessionAltered && resetSession();
-        if (!reusable && evictor != null) {
+        boolean statementsClosed = closeStatements();
+        boolean reset = transactions.endLease() && resetIsolation();
+        if (!(statementsClosed && reset && !sessionAltered) && evictor != null) {
             evictor.evict(lease);
         }
         lease.close();
@@ -212,47 +298,15 @@ public final class ConnectionWrapper extends ForwardingConnection {
         return allClosed;
     }
 
-    private boolean resetSession() {
+    private boolean resetIsolation() {
         try {
-            if (delegate.isClosed()) {
-                return false;
-            }
-            if (!delegate.getAutoCommit()) {
-                delegate.rollback();
-            }
-            if (autoCommitChanged) {
-                delegate.setAutoCommit(true);
-            }
-            if (manualTransaction) {
-                rollbackManualTransaction();
-            }
             if (isolationChanged) {
                 delegate.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
-            }
-            if (readOnly) {
-                setQueryOnly(false);
             }
             delegate.clearWarnings();
             return true;
         } catch (SQLException e) {
             return false;
-        }
-    }
-
-    private void rollbackManualTransaction() throws SQLException {
-        try (Statement statement = delegate.createStatement()) {
-            statement.execute("ROLLBACK");
-        } catch (SQLException e) {
-            String message = e.getMessage();
-            if (message == null || !message.contains(NO_TRANSACTION_ACTIVE)) {
-                throw e;
-            }
-        }
-    }
-
-    private void setQueryOnly(boolean on) throws SQLException {
-        try (Statement statement = delegate.createStatement()) {
-            statement.execute(on ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0");
         }
     }
 

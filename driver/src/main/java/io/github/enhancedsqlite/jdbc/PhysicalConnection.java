@@ -1,5 +1,6 @@
 package io.github.enhancedsqlite.jdbc;
 
+import io.github.enhancedsqlite.tx.TransactionControl;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -7,17 +8,24 @@ import java.util.List;
 
 /**
  * One sqlite-jdbc connection as the pool keeps it, with the state that lives as long as it does: its
- * statement cache, and the statements of the current lease (kept here so a lease allocates no list).
+ * statement cache, its transaction control, and the statements of the current lease (kept here so a lease
+ * allocates no list).
  * HikariCP pools these; the application never sees one.
  */
 public final class PhysicalConnection extends ForwardingConnection {
 
     private final StatementCache statementCache;
+    private final TransactionControl transactions;
     private final List<StatementWrapper> leaseStatements = new ArrayList<>();
 
-    public PhysicalConnection(Connection sqlite, int statementCacheSize) {
+    public PhysicalConnection(Connection sqlite, int statementCacheSize, TransactionControl transactions) {
         super(sqlite);
         this.statementCache = new StatementCache(statementCacheSize);
+        this.transactions = transactions;
+    }
+
+    TransactionControl transactions() {
+        return transactions;
     }
 
     /** The sqlite-jdbc connection itself. */

@@ -11,6 +11,8 @@ import java.sql.SQLException;
  */
 final class PreparedStatementWrapper extends ForwardingPreparedStatement {
 
+    /** What running it does, read once from its SQL (see {@link SqlInspector}). */
+    private final int effects;
     /** The SQL it is cached under; null when it must not be cached. */
     private final String cacheKey;
     private final StatementCache cache;
@@ -18,9 +20,10 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
     /** execute() may leave rows pending that only a fetched result set can reset. */
     private boolean executedWithoutResult;
 
-    PreparedStatementWrapper(PreparedStatement delegate, ConnectionWrapper connection, String cacheKey,
+    PreparedStatementWrapper(PreparedStatement delegate, ConnectionWrapper connection, int effects, String cacheKey,
                              StatementCache cache) {
         super(delegate, connection);
+        this.effects = effects;
         this.cacheKey = cacheKey;
         this.cache = cache;
         this.reusable = cacheKey != null;
@@ -28,13 +31,33 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        return wrap(prepared.executeQuery());
+        return connection.execute(effects, queryTimeoutSeconds, () -> wrap(prepared.executeQuery()));
     }
 
     @Override
     public boolean execute() throws SQLException {
         executedWithoutResult = true;
-        return prepared.execute();
+        return connection.execute(effects, queryTimeoutSeconds, () -> prepared.execute());
+    }
+
+    @Override
+    public int executeUpdate() throws SQLException {
+        return connection.execute(effects, queryTimeoutSeconds, () -> prepared.executeUpdate());
+    }
+
+    @Override
+    public long executeLargeUpdate() throws SQLException {
+        return connection.execute(effects, queryTimeoutSeconds, () -> prepared.executeLargeUpdate());
+    }
+
+    @Override
+    public int[] executeBatch() throws SQLException {
+        return connection.executeBatch(effects, queryTimeoutSeconds, () -> prepared.executeBatch());
+    }
+
+    @Override
+    public long[] executeLargeBatch() throws SQLException {
+        return connection.executeBatch(effects, queryTimeoutSeconds, () -> prepared.executeLargeBatch());
     }
 
     @Override
@@ -88,12 +111,6 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
     public void setMaxFieldSize(int max) throws SQLException {
         reusable = false;
         super.setMaxFieldSize(max);
-    }
-
-    @Override
-    public void setQueryTimeout(int seconds) throws SQLException {
-        reusable = false;
-        super.setQueryTimeout(seconds);
     }
 
     @Override

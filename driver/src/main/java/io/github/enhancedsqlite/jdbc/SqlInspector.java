@@ -1,17 +1,22 @@
 package io.github.enhancedsqlite.jdbc;
 
 /**
- * Tells from the start of a SQL string whether it changes per-connection state that closing a pooled
- * connection cannot reset: a pragma set, an ATTACH or DETACH, a temporary table, view, index or trigger.
- * Such a connection is evicted on close rather than lent to the next borrower. Reads the leading keywords
- * only and allocates nothing, because it runs on every statement.
+ * Reads the leading keywords of a SQL string to tell what running it does to the connection: whether it may
+ * write (and so must wait for the database's writer turn), whether it opens or ends a transaction by hand, and
+ * whether it changes per-connection state that closing a pooled connection cannot reset (a pragma set, ATTACH,
+ * DETACH, a temporary object; such a connection is evicted on close). Allocates nothing: it runs on every
+ * statement. When in doubt it answers "writes", which only costs waiting for a turn.
  */
 final class SqlInspector {
 
     /** The statement changes session state we cannot reset: evict the connection on close. */
     static final int ALTERS_SESSION = 1;
-    /** The statement may open a transaction by hand (BEGIN, SAVEPOINT) that close must roll back. */
+    /** BEGIN or SAVEPOINT: may open a transaction by hand. */
     static final int OPENS_TRANSACTION = 2;
+    /** COMMIT, END or ROLLBACK (not ROLLBACK TO): ends a transaction opened by hand. */
+    static final int ENDS_TRANSACTION = 4;
+    /** The statement may write to the database. */
+    static final int WRITES = 8;
 
     /** Pragmas that only report or act on the file; calling them with an argument changes no session state. */
     private static final String[] HARMLESS_PRAGMAS = {
@@ -20,6 +25,7 @@ final class SqlInspector {
         "database_list", "collation_list", "function_list", "module_list", "pragma_list", "compile_options",
         "shrink_memory"
     };
+    private static final String[] DATA_CHANGING_WORDS = {"INSERT", "UPDATE", "DELETE", "REPLACE"};
 
     private SqlInspector() {
     }
@@ -29,19 +35,59 @@ final class SqlInspector {
             return 0;
         }
         int start = skipSpaceAndComments(sql, 0);
+        if (startsWithWord(sql, start, "SELECT") || startsWithWord(sql, start, "VALUES")
+                || startsWithWord(sql, start, "EXPLAIN")) {
+            return 0;
+        }
+        if (startsWithWord(sql, start, "WITH")) {
+            return containsWord(sql, start + 4, DATA_CHANGING_WORDS) ? WRITES : 0;
+        }
         if (startsWithWord(sql, start, "PRAGMA")) {
-            return pragmaAltersSession(sql, start + 6) ? ALTERS_SESSION : 0;
+            return pragmaAltersSession(sql, start + 6) ? ALTERS_SESSION | WRITES : 0;
         }
         if (startsWithWord(sql, start, "ATTACH") || startsWithWord(sql, start, "DETACH")) {
             return ALTERS_SESSION;
         }
         if (startsWithWord(sql, start, "CREATE")) {
-            return createsTemporaryObject(sql, start + 6) ? ALTERS_SESSION : 0;
+            return createsTemporaryObject(sql, start + 6) ? ALTERS_SESSION | WRITES : WRITES;
         }
         if (startsWithWord(sql, start, "BEGIN") || startsWithWord(sql, start, "SAVEPOINT")) {
             return OPENS_TRANSACTION;
         }
-        return 0;
+        if (startsWithWord(sql, start, "COMMIT") || startsWithWord(sql, start, "END")) {
+            return ENDS_TRANSACTION;
+        }
+        if (startsWithWord(sql, start, "ROLLBACK")) {
+            return containsWord(sql, start + 8, new String[] {"TO"}) ? 0 : ENDS_TRANSACTION;
+        }
+        if (startsWithWord(sql, start, "RELEASE")) {
+            return 0;
+        }
+        return WRITES;
+    }
+
+    /** Whether one of the words occurs as a whole word, outside quotes, after {@code from}. */
+    private static boolean containsWord(String sql, int from, String[] words) {
+        char closingQuote = 0;
+        for (int i = from; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (closingQuote != 0) {
+                if (c == closingQuote) {
+                    closingQuote = 0;
+                }
+            } else if (c == '\'' || c == '"' || c == '`') {
+                closingQuote = c;
+            } else if (c == '[') {
+                closingQuote = ']';
+            } else if (isWordChar(c) && !isWordChar(sql.charAt(i - 1))) {
+                for (String word : words) {
+                    if (startsWithWord(sql, i, word)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** A pragma with '=' always sets; one with '(' sets unless it is a reporting pragma. */

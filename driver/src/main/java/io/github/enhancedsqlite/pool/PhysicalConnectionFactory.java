@@ -1,6 +1,11 @@
 package io.github.enhancedsqlite.pool;
 
 import io.github.enhancedsqlite.config.DatabaseConfig;
+import io.github.enhancedsqlite.config.Settings;
+import io.github.enhancedsqlite.tx.BusyRetry;
+import io.github.enhancedsqlite.tx.TransactionControl;
+import io.github.enhancedsqlite.tx.TransactionSettings;
+import io.github.enhancedsqlite.tx.WriterGate;
 import io.github.enhancedsqlite.jdbc.PhysicalConnection;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -18,10 +23,25 @@ import org.sqlite.SQLiteConnection;
 final class PhysicalConnectionFactory implements DataSource {
 
     private final DatabaseConfig config;
+    private final TransactionSettings transactionSettings;
+    private final BusyRetry retry;
+    /** The writer turn shared by every connection to the database; null when each connection is its own database. */
+    private final WriterGate sharedGate;
     private volatile int loginTimeoutSeconds = 5;
 
     PhysicalConnectionFactory(DatabaseConfig config) {
         this.config = config;
+        Settings settings = config.settings();
+        String name = databaseName(config);
+        this.transactionSettings = new TransactionSettings(name, settings.beginStatement(),
+                settings.writerTimeoutMillis(), settings.transactionTimeoutMillis());
+        this.retry = new BusyRetry(name, settings.busyRetryAttempts(), settings.busyRetryBackoffMillis(),
+                settings.busyRetryMaxWaitMillis());
+        this.sharedGate = config.location().isPooled() ? new WriterGate(name) : null;
+    }
+
+    static String databaseName(DatabaseConfig config) {
+        return config.location().poolKey() != null ? config.location().poolKey() : config.location().sqliteUrl();
     }
 
     @Override
@@ -38,7 +58,9 @@ final class PhysicalConnectionFactory implements DataSource {
         }
         try {
             PragmaApplier.apply(connection, config);
-            return new PhysicalConnection(connection, config.settings().statementCacheSize());
+            WriterGate gate = sharedGate != null ? sharedGate : new WriterGate(transactionSettings.database());
+            return new PhysicalConnection(connection, config.settings().statementCacheSize(),
+                    new TransactionControl(connection, gate, retry, transactionSettings));
         } catch (SQLException | RuntimeException e) {
             try {
                 connection.close();

@@ -46,7 +46,7 @@ final class PragmaApplier {
     }
 
     private static String describe(DatabaseConfig config) {
-        return config.location().poolKey() != null ? config.location().poolKey() : config.location().sqliteUrl();
+        return PhysicalConnectionFactory.databaseName(config);
     }
 
     private static String hint(Pragma pragma) {

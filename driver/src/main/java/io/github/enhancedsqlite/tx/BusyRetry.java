@@ -1,0 +1,88 @@
+package io.github.enhancedsqlite.tx;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a call again, with exponential backoff and jitter (resilience4j), while SQLite reports the database
+ * busy or locked. Used only where running again is safe: an auto-commit statement (a busy statement changed
+ * nothing), BEGIN and COMMIT. The first try goes straight through; the retry machinery is built only after a
+ * busy error, so calls that succeed at once allocate nothing for it.
+ */
+public final class BusyRetry {
+
+    /** No single wait grows past this, however many attempts: a waiting writer stays responsive. */
+    private static final long MAX_BACKOFF_MILLIS = 1_000;
+
+    private final String database;
+    private final Retry retry;
+    private final int maxAttempts;
+    private final long maxWaitMillis;
+
+    public BusyRetry(String database, int maxAttempts, long initialBackoffMillis, long maxWaitMillis) {
+        this.database = database;
+        this.maxAttempts = maxAttempts;
+        this.maxWaitMillis = maxWaitMillis;
+        RetryConfig config = RetryConfig.custom()
+                .maxAttempts(maxAttempts)
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
+                        Math.max(1, initialBackoffMillis), 2.0, 0.5, MAX_BACKOFF_MILLIS))
+                .retryOnException(SqliteErrors::isBusyOrLocked)
+                .build();
+        this.retry = Retry.of("enhanced-sqlite " + database, config);
+    }
+
+    public <T> T call(SqlAction<T> action) throws SQLException {
+        try {
+            return action.run();
+        } catch (SQLException first) {
+            if (!SqliteErrors.isBusyOrLocked(first)) {
+                throw first;
+            }
+            return callAgain(action, first);
+        }
+    }
+
+    private <T> T callAgain(SqlAction<T> action, SQLException first) throws SQLException {
+        long started = System.nanoTime();
+        Retry.Context<T> context = retry.context();
+        SQLException last = first;
+        int attempts = 1;
+        while (true) {
+            if (elapsedMillis(started) >= maxWaitMillis) {
+                throw exhausted(last, attempts, started);
+            }
+            try {
+                context.onError(last); // sleeps the backoff, or throws once the attempts are used up
+            } catch (Exception noMoreAttempts) {
+                throw exhausted(last, attempts, started);
+            }
+            attempts++;
+            try {
+                T result = action.run();
+                context.onComplete();
+                return result;
+            } catch (SQLException e) {
+                if (!SqliteErrors.isBusyOrLocked(e)) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+    }
+
+    private SQLException exhausted(SQLException last, int attempts, long started) {
+        return new SQLTransientException("Database " + database + " stayed busy through " + attempts + " attempts over "
+                + elapsedMillis(started) + " ms of retrying (busyRetryAttempts=" + maxAttempts + ", busyRetryMaxWait="
+                + maxWaitMillis + " ms): " + last.getMessage() + ". Another process is holding its write lock;"
+                + " nothing was applied.", "HYT00", last.getErrorCode(), last);
+    }
+
+    private static long elapsedMillis(long startedNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+    }
+}

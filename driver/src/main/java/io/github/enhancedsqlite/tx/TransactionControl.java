@@ -1,0 +1,412 @@
+package io.github.enhancedsqlite.tx;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransactionRollbackException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * Transactions of one physical connection, run by SQL we issue ourselves. sqlite-jdbc stays in auto-commit
+ * mode underneath, because its own transaction handling begins eagerly with a plain BEGIN: a read-then-write
+ * transaction then fails with SQLITE_BUSY_SNAPSHOT when another connection commits in between.
+ *
+ * <p>Here {@code setAutoCommit(false)} begins nothing; the first statement does: {@code BEGIN IMMEDIATE}
+ * (or the configured mode) after taking the database's {@link WriterGate} turn for a connection that may write,
+ * {@code BEGIN DEFERRED} without it for a read-only one. Auto-commit writes take the turn for one statement.
+ * The turn is given back on commit, rollback, timeout and close, so a pooled connection never sits idle
+ * holding it.
+ *
+ * <p>Used by the thread holding the lease, and by the timer thread that rolls back an expired transaction;
+ * state changes are synchronized, running statements are not (the timer must be able to interrupt them).
+ */
+public final class TransactionControl {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionControl.class);
+    private static final String NO_TRANSACTION_ACTIVE = "no transaction is active";
+    private static final String NESTED_BEGIN = "within a transaction";
+
+    /** sqlite-jdbc's connection, kept in auto-commit mode. */
+    private final Connection sqlite;
+    private final WriterGate gate;
+    private final BusyRetry retry;
+    private final TransactionSettings settings;
+
+    private boolean autoCommit = true;
+    private boolean readOnly;
+    /** A transaction is open: begun by us, or by the application's own BEGIN while in auto-commit mode. */
+    private volatile boolean active;
+    /** Why the open transaction was rolled back under the application; calls fail until it acknowledges. */
+    private volatile String abortedReason;
+    /** A rollback we needed failed: the connection's state is unknown, so the pool must drop it. */
+    private volatile boolean broken;
+    private ScheduledFuture<?> deadline;
+    private int savepointIds;
+
+    public TransactionControl(Connection sqlite, WriterGate gate, BusyRetry retry, TransactionSettings settings) {
+        this.sqlite = sqlite;
+        this.gate = gate;
+        this.retry = retry;
+        this.settings = settings;
+    }
+
+    public BusyRetry retry() {
+        return retry;
+    }
+
+    public boolean inTransaction() {
+        return active;
+    }
+
+    public synchronized boolean autoCommit() {
+        return autoCommit;
+    }
+
+    public synchronized boolean readOnly() {
+        return readOnly;
+    }
+
+    /**
+     * Prepares for one statement: fails if the transaction was rolled back underneath, begins a transaction
+     * lazily, takes the writer turn for an auto-commit write or for the application's own BEGIN.
+     *
+     * @param writes    the statement may write
+     * @param opensTransaction the statement is the application's own BEGIN or SAVEPOINT
+     * @return true when the turn was taken for this statement alone (give it back in {@link #afterStatement})
+     */
+    public synchronized boolean beforeStatement(boolean writes, boolean opensTransaction) throws SQLException {
+        checkNotAborted();
+        if (!autoCommit) {
+            if (!active) {
+                begin();
+            }
+            return false;
+        }
+        if (active) {
+            return false;
+        }
+        if (opensTransaction) {
+            // the application's own BEGIN in auto-commit mode: it writes until its COMMIT, so it keeps the turn
+            if (!readOnly) {
+                gate.acquire(this, settings.writerTimeoutMillis());
+            }
+            started();
+            return false;
+        }
+        if (writes) {
+            gate.acquire(this, settings.writerTimeoutMillis());
+            return true;
+        }
+        return false;
+    }
+
+    /** After one statement: gives back a turn taken for it, and notices the application's own BEGIN or COMMIT. */
+    public synchronized void afterStatement(boolean tookTurn, boolean opensTransaction, boolean endsTransaction,
+                                            boolean succeeded) {
+        if (tookTurn) {
+            gate.release(this);
+        }
+        if (active && ((autoCommit && opensTransaction && !succeeded) || (endsTransaction && succeeded))) {
+            ended();
+        }
+    }
+
+    /**
+     * Turns a statement's failure into what the application should see, repairing our state on the way. Busy or
+     * locked inside a transaction rolls it back and raises SQLState 40001 so the whole unit can be run again.
+     */
+    public synchronized SQLException failed(SQLException error, boolean queryTimedOut) {
+        String aborted = abortedReason;
+        if (aborted != null) {
+            return new SQLTransactionRollbackException(aborted, "40000", error);
+        }
+        SQLException result = queryTimedOut
+                ? new SQLTimeoutException("Statement stopped after its query timeout: " + error.getMessage(), "HYT00",
+                        error)
+                : error;
+        if (!active) {
+            return result;
+        }
+        if (SqliteErrors.isBusyOrLocked(error)) {
+            abort("The transaction on " + gateName() + " was rolled back because the database was busy ("
+                    + error.getMessage() + "). Run the whole transaction again; EnhancedSqlite.inTransaction does.");
+            return new SQLTransactionRollbackException(abortedReason, "40001", error);
+        }
+        if (SqliteErrors.mayEndTransaction(error) && !stillInTransaction()) {
+            ended();
+            abortedReason = "SQLite rolled the transaction back after: " + error.getMessage()
+                    + ". Call rollback() and run the transaction again.";
+            return queryTimedOut ? result : new SQLTransactionRollbackException(abortedReason, "40000", error);
+        }
+        return result;
+    }
+
+    /**
+     * Runs a batch of writes in auto-commit mode as one transaction, so it applies whole or not at all. Only
+     * BEGIN and COMMIT are retried: sqlite-jdbc empties a batch when it runs, so the batch itself cannot be.
+     */
+    public <T> T runAsOneTransaction(SqlAction<T> batch) throws SQLException {
+        synchronized (this) {
+            checkNotAborted();
+            begin();
+        }
+        boolean committed = false;
+        try {
+            T result = batch.run();
+            synchronized (this) {
+                retry.call(() -> exec("COMMIT"));
+                ended();
+            }
+            committed = true;
+            return result;
+        } finally {
+            if (!committed) {
+                synchronized (this) {
+                    if (active) {
+                        try {
+                            rollbackAndEnd();
+                        } catch (SQLException e) {
+                            broken = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public synchronized void setAutoCommit(boolean on) throws SQLException {
+        if (on == autoCommit) {
+            return;
+        }
+        if (on && active) {
+            commit(); // as JDBC requires: switching auto-commit on commits the open transaction
+        }
+        autoCommit = on;
+    }
+
+    public synchronized void commit() throws SQLException {
+        requireManualMode("commit");
+        checkNotAborted();
+        if (!active) {
+            return;
+        }
+        try {
+            retry.call(() -> exec("COMMIT"));
+        } catch (SQLException e) {
+            if (SqliteErrors.isBusyOrLocked(e)) {
+                abort("COMMIT on " + gateName() + " stayed busy and the transaction was rolled back ("
+                        + e.getMessage() + "). Run the whole transaction again.");
+                throw new SQLTransactionRollbackException(abortedReason, "40001", e);
+            }
+            throw e; // e.g. a deferred foreign key failed: the transaction stays open for the caller to roll back
+        }
+        ended();
+    }
+
+    public synchronized void rollback() throws SQLException {
+        requireManualMode("rollback");
+        abortedReason = null;
+        if (active) {
+            rollbackAndEnd();
+        }
+    }
+
+    public synchronized Savepoint setSavepoint(String name) throws SQLException {
+        checkNotAborted();
+        autoCommit = false; // as sqlite-jdbc does: a savepoint outside a transaction starts one
+        if (!active) {
+            begin();
+        }
+        NamedSavepoint savepoint = new NamedSavepoint(++savepointIds, name);
+        exec("SAVEPOINT " + savepoint.quotedName());
+        return savepoint;
+    }
+
+    public synchronized void rollback(Savepoint savepoint) throws SQLException {
+        requireManualMode("rollback(Savepoint)");
+        checkNotAborted();
+        exec("ROLLBACK TO " + ours(savepoint).quotedName());
+    }
+
+    public synchronized void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        checkNotAborted();
+        exec("RELEASE " + ours(savepoint).quotedName());
+    }
+
+    /** Read-only maps to {@code PRAGMA query_only}, which, unlike sqlite-jdbc's flag, can change on a live connection. */
+    public synchronized void setReadOnly(boolean on) throws SQLException {
+        if (on == readOnly) {
+            return;
+        }
+        if (active) {
+            throw new SQLException("Cannot change read-only in the middle of a transaction; commit or roll back first.",
+                    "25001");
+        }
+        exec(on ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0");
+        readOnly = on;
+    }
+
+    /**
+     * Ends the lease: rolls back what is open, gives back the turn, returns to auto-commit and read-write.
+     *
+     * @return false when the connection could not be put back in a known state and must not be reused
+     */
+    public synchronized boolean endLease() {
+        abortedReason = null;
+        if (active) {
+            try {
+                rollbackAndEnd();
+            } catch (SQLException e) {
+                broken = true;
+            }
+        }
+        gate.release(this);
+        autoCommit = true;
+        savepointIds = 0;
+        if (readOnly) {
+            try {
+                setReadOnly(false);
+            } catch (SQLException e) {
+                broken = true;
+            }
+        }
+        return !broken;
+    }
+
+    private void begin() throws SQLException {
+        boolean writer = !readOnly;
+        if (writer) {
+            gate.acquire(this, settings.writerTimeoutMillis());
+        }
+        String begin = writer ? settings.beginStatement() : "BEGIN DEFERRED";
+        try {
+            retry.call(() -> exec(begin));
+        } catch (SQLException e) {
+            gate.release(this);
+            throw e;
+        }
+        started();
+    }
+
+    private void started() {
+        active = true;
+        long timeout = settings.transactionTimeoutMillis();
+        if (timeout > 0) {
+            deadline = TransactionTimer.schedule(this::expire, timeout);
+        }
+    }
+
+    private void ended() {
+        active = false;
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+        gate.release(this);
+    }
+
+    private void abort(String reason) {
+        abortedReason = reason;
+        try {
+            rollbackAndEnd();
+        } catch (SQLException e) {
+            broken = true;
+            ended();
+        }
+    }
+
+    private void rollbackAndEnd() throws SQLException {
+        try {
+            exec("ROLLBACK");
+        } catch (SQLException e) {
+            String message = e.getMessage();
+            if (message == null || !message.contains(NO_TRANSACTION_ACTIVE)) {
+                throw e;
+            }
+        } finally {
+            ended();
+        }
+    }
+
+    /**
+     * Runs on the timer thread when a transaction outlives transactionTimeout: stops its running statement,
+     * rolls it back and frees the writer turn. The application's next call explains what happened.
+     */
+    private void expire() {
+        synchronized (this) {
+            if (!active) {
+                return;
+            }
+            abortedReason = "The transaction on " + gateName() + " was open longer than transactionTimeout ("
+                    + settings.transactionTimeoutMillis() + " ms) and was rolled back, freeing the writer turn."
+                    + " Call rollback() and keep transactions short.";
+        }
+        try {
+            sqlite.unwrap(SQLiteConnection.class).getDatabase().interrupt();
+        } catch (SQLException e) {
+            LOG.debug("interrupt failed", e);
+        }
+        synchronized (this) {
+            if (active) {
+                try {
+                    rollbackAndEnd();
+                } catch (SQLException e) {
+                    broken = true;
+                }
+            }
+        }
+        LOG.warn(abortedReason);
+    }
+
+    /** Probes whether SQLite still has a transaction open after an error that may have ended it. */
+    private boolean stillInTransaction() {
+        try {
+            exec("BEGIN");
+        } catch (SQLException e) {
+            return e.getMessage() != null && e.getMessage().contains(NESTED_BEGIN);
+        }
+        try {
+            exec("ROLLBACK");
+        } catch (SQLException e) {
+            broken = true;
+        }
+        return false;
+    }
+
+    private void checkNotAborted() throws SQLException {
+        String aborted = abortedReason;
+        if (aborted != null) {
+            throw new SQLTransactionRollbackException(aborted, "40000");
+        }
+    }
+
+    private void requireManualMode(String operation) throws SQLException {
+        if (autoCommit) {
+            throw new SQLException(operation + "() was called in auto-commit mode; call setAutoCommit(false) first.",
+                    "25000");
+        }
+    }
+
+    private static NamedSavepoint ours(Savepoint savepoint) throws SQLException {
+        if (savepoint instanceof NamedSavepoint) {
+            return (NamedSavepoint) savepoint;
+        }
+        throw new SQLException("Savepoint " + savepoint + " was not created by this connection.", "3B001");
+    }
+
+    private String gateName() {
+        return settings.database();
+    }
+
+    private Void exec(String sql) throws SQLException {
+        try (Statement statement = sqlite.createStatement()) {
+            statement.execute(sql);
+        }
+        return null;
+    }
+}

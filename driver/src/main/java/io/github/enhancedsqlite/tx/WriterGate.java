@@ -1,0 +1,76 @@
+package io.github.enhancedsqlite.tx;
+
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one writer turn of one database inside this JVM. SQLite lets one connection write at a time; waiting
+ * for that here, in a fair queue, replaces SQLite's busy handler, which sleeps and polls and lets late comers
+ * overtake. Readers never pass through the gate.
+ */
+public final class WriterGate {
+
+    private final String database;
+    private final Semaphore turn = new Semaphore(1, true);
+    /** The holder and the thread that took the turn; written only by the holder. */
+    private volatile Object holder;
+    private volatile Thread holderThread;
+
+    public WriterGate(String database) {
+        this.database = database;
+    }
+
+    /**
+     * Waits for the writer turn.
+     *
+     * @param owner identifies the connection taking the turn
+     * @throws SQLException at once when this thread already holds the turn through another connection (it would
+     *                      wait for itself), or after {@code timeoutMillis} of waiting
+     */
+    void acquire(Object owner, long timeoutMillis) throws SQLException {
+        Thread current = Thread.currentThread();
+        if (holderThread == current && holder != owner) {
+            throw new SQLException("This thread already holds the write transaction of " + database
+                    + " on another connection, so this connection's write would wait for it forever. Commit or"
+                    + " roll back the first transaction before writing through a second connection (for example"
+                    + " two EntityManagers or DataSource connections open in one thread).", "25001");
+        }
+        long started = System.nanoTime();
+        boolean acquired;
+        try {
+            acquired = turn.tryAcquire(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("Interrupted while waiting for the writer turn of " + database, "HY008", e);
+        }
+        if (!acquired) {
+            Thread blocking = holderThread;
+            throw new SQLTimeoutException("Waited " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
+                    + " ms for the writer turn of " + database + " (writerTimeout=" + timeoutMillis + " ms); it is held"
+                    + (blocking == null ? "" : " by thread '" + blocking.getName() + "'")
+                    + ". A transaction is staying open too long; commit sooner or raise writerTimeout.", "HYT00");
+        }
+        holder = owner;
+        holderThread = current;
+    }
+
+    /** Gives the turn back if {@code owner} holds it; otherwise does nothing. */
+    void release(Object owner) {
+        if (holder == owner) {
+            holder = null;
+            holderThread = null;
+            turn.release();
+        }
+    }
+
+    boolean isHeldBy(Object owner) {
+        return holder == owner;
+    }
+
+    /** Connections queued for the turn, for metrics and tests. */
+    public int waiting() {
+        return turn.getQueueLength();
+    }
+}
