@@ -1,7 +1,11 @@
 package io.github.enhancedsqlite;
 
 import io.github.enhancedsqlite.pool.PoolRegistry;
+import io.github.enhancedsqlite.tx.Replay;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
+import javax.sql.DataSource;
 
 /** Static helpers for what a URL cannot express. */
 public final class EnhancedSqlite {
@@ -16,6 +20,47 @@ public final class EnhancedSqlite {
      */
     public static void shutdown() {
         PoolRegistry.instance().closeAll();
+    }
+
+    /**
+     * Runs {@code work} in one transaction on a connection from {@code dataSource} and commits it. When the
+     * transaction is rolled back with SQLState 40001 (the database stayed busy), the whole unit runs again on a
+     * fresh connection, up to {@value Replay#MAX_ATTEMPTS} times with backoff; any other failure rolls back and
+     * is thrown as is.
+     */
+    public static <T> T inTransaction(DataSource dataSource, TransactionWork<T> work) throws SQLException {
+        return Replay.run(() -> {
+            try (Connection connection = dataSource.getConnection()) {
+                return once(connection, work);
+            }
+        });
+    }
+
+    /**
+     * As {@link #inTransaction(DataSource, TransactionWork)}, on a connection the caller holds; its auto-commit
+     * mode is restored afterwards.
+     */
+    public static <T> T inTransaction(Connection connection, TransactionWork<T> work) throws SQLException {
+        return Replay.run(() -> once(connection, work));
+    }
+
+    private static <T> T once(Connection connection, TransactionWork<T> work) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
     }
 
     /** Canonical paths (or shared-memory URIs) of the databases this JVM has pools for. */

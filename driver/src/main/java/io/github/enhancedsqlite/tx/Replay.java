@@ -1,0 +1,47 @@
+package io.github.enhancedsqlite.tx;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.sql.SQLException;
+
+/**
+ * Runs a whole unit of work again when its transaction was rolled back with SQLState 40001 (the database was
+ * busy), with exponential backoff and jitter. Any other failure ends the replay at once.
+ */
+public final class Replay {
+
+    public static final int MAX_ATTEMPTS = 10;
+
+    private static final Retry RETRY = Retry.of("enhanced-sqlite transactions", RetryConfig.custom()
+            .maxAttempts(MAX_ATTEMPTS)
+            .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(10, 2.0, 0.5, 2_000))
+            .retryOnException(Replay::isRolledBackForRetry)
+            .build());
+
+    private Replay() {
+    }
+
+    public static boolean isRolledBackForRetry(Throwable error) {
+        return error instanceof SQLException && "40001".equals(((SQLException) error).getSQLState());
+    }
+
+    public static <T> T run(SqlAction<T> unit) throws SQLException {
+        Retry.Context<T> context = RETRY.context();
+        while (true) {
+            try {
+                T result = unit.run();
+                context.onComplete();
+                return result;
+            } catch (SQLException e) {
+                try {
+                    context.onError(e); // waits the backoff, or rethrows: not 40001, or attempts used up
+                } catch (SQLException | RuntimeException rethrown) {
+                    throw rethrown;
+                } catch (Exception unexpected) {
+                    throw new SQLException(unexpected);
+                }
+            }
+        }
+    }
+}
