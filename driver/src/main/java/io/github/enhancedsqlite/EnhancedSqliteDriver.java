@@ -59,7 +59,9 @@ public final class EnhancedSqliteDriver implements Driver {
     public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
         List<DriverPropertyInfo> keys = new ArrayList<>();
         for (Setting setting : Setting.values()) {
-            DriverPropertyInfo key = property(setting.key(), setting.defaultValue(), setting.description());
+            String defaultValue = setting == Setting.MINIMUM_IDLE
+                    ? Setting.MAXIMUM_POOL_SIZE.defaultValue() : setting.defaultValue();
+            DriverPropertyInfo key = property(setting.key(), defaultValue, setting.description());
             if (setting == Setting.PROFILE) {
                 key.choices = profileKeys();
             }

@@ -137,10 +137,11 @@ public final class ConfigParser {
         pragmas.putAll(overrides);
 
         for (Setting setting : Setting.values()) {
-            if (setting.isValue()) {
+            if (setting.isValue() && setting.defaultValue() != null) {
                 settings.putIfAbsent(setting, setting.rule().canonical(setting.defaultValue()));
             }
         }
+        settings.putIfAbsent(Setting.MINIMUM_IDLE, settings.get(Setting.MAXIMUM_POOL_SIZE));
         int maximumPoolSize = Integer.parseInt(settings.get(Setting.MAXIMUM_POOL_SIZE));
         int minimumIdle = Integer.parseInt(settings.get(Setting.MINIMUM_IDLE));
         if (minimumIdle > maximumPoolSize) {
