@@ -1,0 +1,152 @@
+package io.github.enhancedsqlite.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * A temporary directory with one seeded database file, copied afresh for each side of each scenario so the two
+ * sides never share a file (no lock, WAL or page-cache state passes between them) yet hold identical bytes.
+ */
+final class Workspace implements AutoCloseable {
+
+    static final String RAW_PREFIX = "jdbc:sqlite:";
+    static final String ENHANCED_PREFIX = "jdbc:enhanced-sqlite:";
+
+    /**
+     * The enhanced driver's default profile spelled as sqlite-jdbc URL pragmas, which sqlite-jdbc applies when it
+     * opens a connection: the fair raw peer is "raw sqlite-jdbc given the same pragmas".
+     */
+    static final String PROFILE_AS_URL_PRAGMAS = "journal_mode=WAL&synchronous=NORMAL&cache_size=-1048576"
+            + "&mmap_size=8589934592&temp_store=MEMORY&wal_autocheckpoint=1000&busy_timeout=5000"
+            + "&journal_size_limit=67108864";
+
+    private final Path directory;
+    private final Path seed;
+    private final boolean selfCheck;
+
+    private Workspace(Path directory, Path seed, boolean selfCheck) {
+        this.directory = directory;
+        this.seed = seed;
+        this.selfCheck = selfCheck;
+    }
+
+    /**
+     * Creates the directory and seeds the template through raw sqlite-jdbc, so the stored values are plain text
+     * whatever the enhanced driver would do on insert (compression), and both sides read the same bytes.
+     *
+     * @param selfCheck when true the "enhanced" side is raw sqlite-jdbc too: an A/A run that shows the noise floor
+     */
+    static Workspace create(boolean selfCheck) throws IOException, SQLException {
+        Path directory = Files.createTempDirectory("enhanced-sqlite-bench-");
+        Path seed = directory.resolve("seed.db");
+        try (Connection connection = DriverManager.getConnection(RAW_PREFIX + seed + "?" + PROFILE_AS_URL_PRAGMAS)) {
+            MemoryEntries.createAndSeed(connection);
+            try (Statement statement = connection.createStatement()) {
+                // Fold the WAL into the main file so a plain file copy carries every row.
+                statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+        }
+        return new Workspace(directory, seed, selfCheck);
+    }
+
+    boolean selfCheck() {
+        return selfCheck;
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    /** A new database file with the seeded rows, e.g. {@code freshCopy("open-query-close-raw")}. */
+    Path freshCopy(String name) throws IOException {
+        Path copy = directory.resolve(name + ".db");
+        Files.copy(seed, copy);
+        return copy;
+    }
+
+    static String rawUrl(Path database) {
+        return RAW_PREFIX + database + "?" + PROFILE_AS_URL_PRAGMAS;
+    }
+
+    /** The enhanced driver's URL with its default profile, or the raw URL in a self-check run. */
+    String enhancedUrl(Path database) {
+        return selfCheck ? rawUrl(database) : ENHANCED_PREFIX + database;
+    }
+
+    /**
+     * Fails unless both URLs return the same value for the first lookups: timing a driver that answers wrongly
+     * (a missing row, a still-compressed value) would be meaningless.
+     */
+    static void requireSameAnswers(String rawUrl, String enhancedUrl) throws SQLException {
+        try (Connection raw = DriverManager.getConnection(rawUrl);
+                Connection enhanced = DriverManager.getConnection(enhancedUrl);
+                PreparedStatement rawSelect = raw.prepareStatement(MemoryEntries.POINT_SELECT);
+                PreparedStatement enhancedSelect = enhanced.prepareStatement(MemoryEntries.POINT_SELECT)) {
+            MemoryEntries.KeySequence rawKeys = MemoryEntries.lookups();
+            MemoryEntries.KeySequence enhancedKeys = MemoryEntries.lookups();
+            for (int i = 0; i < 64; i++) {
+                rawKeys.bindNext(rawSelect);
+                enhancedKeys.bindNext(enhancedSelect);
+                String expected = MemoryEntries.readValue(rawSelect);
+                String actual = MemoryEntries.readValue(enhancedSelect);
+                if (!Objects.equals(expected, actual)) {
+                    throw new IllegalStateException("enhanced driver returned a different value for lookup " + i
+                            + ": expected " + expected + " but got " + actual);
+                }
+            }
+        }
+    }
+
+    /**
+     * Closes the enhanced driver's pools (they would otherwise hold the files open until JVM exit) and reports what
+     * looks wrong afterwards: the design promises no -wal/-shm file left behind once pools are shut down.
+     */
+    List<String> shutDownEnhancedPools() {
+        List<String> notes = new ArrayList<>();
+        if (!selfCheck) {
+            try {
+                Class.forName("io.github.enhancedsqlite.EnhancedSqlite").getMethod("shutdown").invoke(null);
+            } catch (ClassNotFoundException | NoSuchMethodException e) {
+                notes.add("io.github.enhancedsqlite.EnhancedSqlite.shutdown() not found; pools left to JVM exit");
+            } catch (InvocationTargetException e) {
+                notes.add("EnhancedSqlite.shutdown() threw " + e.getCause());
+            } catch (ReflectiveOperationException e) {
+                notes.add("EnhancedSqlite.shutdown() could not be called: " + e);
+            }
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            files.map(path -> path.getFileName().toString())
+                    .filter(name -> name.endsWith("-wal") || name.endsWith("-shm"))
+                    .sorted()
+                    .forEach(name -> notes.add("left behind after shutdown: " + name));
+        } catch (IOException e) {
+            notes.add("could not list " + directory + ": " + e);
+        }
+        return notes;
+    }
+
+    /** Deletes the directory and every database in it. */
+    @Override
+    public void close() {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + directory, e);
+        }
+    }
+}
