@@ -120,6 +120,8 @@ public final class ConfigParser {
                 settings.put(setting, canonical(setting.rule(), key, value));
             } else if (pragma != null) {
                 overrides.put(pragma, canonical(pragma.rule(), key, value));
+            } else if (key.equalsIgnoreCase("password") && value.isEmpty()) {
+                continue; // frameworks send an empty password with an empty user; it means "none"
             } else if (KnownKeys.SQLITE_JDBC.containsKey(key.toLowerCase(Locale.ROOT))) {
                 String sqliteKey = key.toLowerCase(Locale.ROOT);
                 sqliteProperties.put(sqliteKey, checkSqliteJdbcValue(sqliteKey, value));

@@ -12,6 +12,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * The connection an application holds for one lease. Calls go straight to the sqlite-jdbc connection; the pool
@@ -279,6 +280,23 @@ public final class ConnectionWrapper extends ForwardingConnection {
         if (!(statementsClosed && reset && !sessionAltered) && evictor != null) {
             evictor.evict(lease);
         }
+        delegate = Closed.CONNECTION;
+        lease.close();
+    }
+
+    /** Ends the lease at once and discards the physical connection; an open transaction dies with it. */
+    @Override
+    public void abort(Executor executor) throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        physical.leaseStatements().clear();
+        if (evictor != null) {
+            evictor.evict(lease);
+        }
+        delegate = Closed.CONNECTION;
+        physical.close();
         lease.close();
     }
 

@@ -16,7 +16,8 @@ import java.sql.*;
 @SuppressWarnings("deprecation")
 abstract class ForwardingConnection implements Connection {
 
-    final Connection delegate;
+    /** Not final: a closed connection swaps in {@link Closed}, so a stale reference cannot reach the next lease. */
+    Connection delegate;
 
     ForwardingConnection(Connection delegate) {
         this.delegate = delegate;

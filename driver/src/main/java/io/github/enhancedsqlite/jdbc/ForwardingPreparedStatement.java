@@ -18,7 +18,7 @@ import java.sql.*;
 @SuppressWarnings("deprecation")
 abstract class ForwardingPreparedStatement extends StatementWrapper implements PreparedStatement {
 
-    /** Not final: a statement handed back to the statement cache swaps in {@link ClosedStatement}. */
+    /** Not final: a statement handed back to the statement cache swaps in {@link Closed}. */
     PreparedStatement prepared;
 
     ForwardingPreparedStatement(PreparedStatement prepared, ConnectionWrapper connection) {

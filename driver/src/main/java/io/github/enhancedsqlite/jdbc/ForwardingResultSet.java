@@ -19,7 +19,8 @@ import java.sql.*;
 @SuppressWarnings("deprecation")
 abstract class ForwardingResultSet implements ResultSet {
 
-    final ResultSet delegate;
+    /** Not final: a result set that is no longer current swaps in {@link Closed}. */
+    ResultSet delegate;
 
     ForwardingResultSet(ResultSet delegate) {
         this.delegate = delegate;

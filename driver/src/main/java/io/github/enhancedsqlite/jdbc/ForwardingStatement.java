@@ -13,7 +13,7 @@ import java.sql.*;
 @SuppressWarnings("deprecation")
 abstract class ForwardingStatement implements Statement {
 
-    /** Not final: a statement handed back to the statement cache swaps in {@link ClosedStatement}. */
+    /** Not final: a statement handed back to the statement cache swaps in {@link Closed}. */
     Statement delegate;
 
     ForwardingStatement(Statement delegate) {

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * One sqlite-jdbc connection as the pool keeps it, with the state that lives as long as it does: its
@@ -45,6 +46,15 @@ public final class PhysicalConnection extends ForwardingConnection {
     public void close() throws SQLException {
         statementCache.closeAll();
         delegate.close();
+    }
+
+    /**
+     * HikariCP aborts connections still lent out when its pool shuts down; sqlite-jdbc's abort does nothing, which
+     * would leave the file open and its -wal behind. Closing is what abort means here.
+     */
+    @Override
+    public void abort(Executor executor) throws SQLException {
+        close();
     }
 
     @Override

@@ -66,8 +66,8 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
             return;
         }
         PreparedStatement statement = prepared;
-        prepared = ClosedStatement.INSTANCE;
-        delegate = ClosedStatement.INSTANCE;
+        prepared = Closed.STATEMENT;
+        delegate = Closed.STATEMENT;
         if (!reusable || !resetForReuse(statement)) {
             statement.close();
             return;

@@ -22,6 +22,22 @@ final class ResultSetWrapper extends ForwardingResultSet {
         return statement;
     }
 
+    /** Closes the result set; later calls through this reference fail as on any closed result set. */
+    @Override
+    public void close() throws SQLException {
+        ResultSet current = delegate;
+        delegate = Closed.RESULT_SET;
+        current.close();
+    }
+
+    /**
+     * Cuts this reference off without closing what it forwarded to: sqlite-jdbc hands the same result set object
+     * to the statement's next execution, which must not show through a result set the application got before.
+     */
+    void detach() {
+        delegate = Closed.RESULT_SET;
+    }
+
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
         return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);

@@ -28,6 +28,9 @@ class StatementWrapper extends ForwardingStatement {
         if (resultSet == null) {
             return null;
         }
+        if (lastResult != null) {
+            lastResult.detach();
+        }
         lastResult = new ResultSetWrapper(resultSet, this);
         return lastResult;
     }
@@ -36,6 +39,9 @@ class StatementWrapper extends ForwardingStatement {
     @Override
     public void close() throws SQLException {
         if (connection.forget(this)) {
+            if (lastResult != null) {
+                lastResult.detach();
+            }
             delegate.close();
         }
     }

@@ -24,7 +24,12 @@ final class PragmaApplier {
                 Pragma pragma = entry.getKey();
                 String value = entry.getValue();
                 // value is canonical: a number or a word from a fixed list (see ValueRule), never caller text
-                statement.execute("PRAGMA " + pragma.key() + " = " + value);
+                try {
+                    statement.execute("PRAGMA " + pragma.key() + " = " + value);
+                } catch (SQLException e) {
+                    throw new SQLException("PRAGMA " + pragma.key() + "=" + value + " failed on " + describe(config) + ": "
+                            + e.getMessage() + ". " + hint(pragma), e.getSQLState(), e.getErrorCode(), e);
+                }
                 String reported = read(statement, pragma);
                 if (!pragma.took(value, reported)) {
                     throw new SQLException("PRAGMA " + pragma.key() + "=" + value + " did not take on "

@@ -1,0 +1,69 @@
+package io.github.enhancedsqlite.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a main class in a separate JVM and waits for it to exit: for what one JVM cannot show about itself
+ * (its exit, driver deregistration, a class path holding nothing but the drop-in jar).
+ */
+final class ChildJvm {
+
+    /** A hung child must not hang the build; this bounds the wait, it asserts nothing about speed. */
+    private static final long GIVE_UP_MINUTES = 2;
+
+    record Result(int exitCode, String output) {
+    }
+
+    private ChildJvm() {
+    }
+
+    /** The test class path of this JVM (surefire may pass it through a manifest-only jar; java honours that). */
+    static String testClassPath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    }
+
+    static Result run(String classPath, String mainClass, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(classPath);
+        command.add(mainClass);
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        Thread reader = new Thread(() -> {
+            try (InputStream stdout = process.getInputStream()) {
+                stdout.transferTo(output);
+            } catch (IOException e) {
+                // the process was killed; what was read so far is kept
+            }
+        }, "child-jvm-output");
+        reader.start();
+        if (!process.waitFor(GIVE_UP_MINUTES, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            reader.join();
+            throw new AssertionError("child JVM " + mainClass + " did not exit; output:\n" + text(output));
+        }
+        reader.join();
+        return new Result(process.exitValue(), text(output));
+    }
+
+    private static String text(ByteArrayOutputStream output) {
+        synchronized (output) {
+            return output.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    static Result runWithTestClassPath(Class<?> mainClass, String... arguments) throws IOException, InterruptedException {
+        return run(testClassPath(), mainClass.getName(), arguments);
+    }
+}

@@ -1,0 +1,168 @@
+package io.github.enhancedsqlite.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.Collections;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.regex.Pattern;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue point 8: the shaded {@code -all} jar is a drop-in. A separate JVM whose class path holds that jar and one
+ * tiny application class, compiled here against nothing but the JDK, uses the driver through java.sql alone.
+ */
+class DropInJarTest {
+
+    /** Only the JNI libraries keep their packages; everything else is ours or relocated under our package. */
+    private static final Pattern ALLOWED_CLASS = Pattern.compile(
+            "(META-INF/versions/\\d+/)?(io/github/enhancedsqlite/|org/sqlite/|com/github/luben/zstd/).*\\.class");
+
+    private static final String APP_SOURCE = """
+            import java.nio.file.Files;
+            import java.nio.file.Path;
+            import java.sql.Connection;
+            import java.sql.DriverManager;
+            import java.sql.ResultSet;
+            import java.sql.Statement;
+
+            public class DropInApp {
+                public static void main(String[] args) throws Exception {
+                    Path dir = Path.of(args[0]);
+                    String url = "jdbc:enhanced-sqlite:" + dir.resolve("app.db");
+                    System.out.println("driver=" + DriverManager.getDriver(url).getClass().getName());
+                    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                        System.out.println("journal_mode=" + one(s, "PRAGMA journal_mode"));
+                        System.out.println("mmap_size=" + one(s, "PRAGMA mmap_size"));
+                        s.execute("CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT)");
+                        s.execute("INSERT INTO notes(body) VALUES ('dropped in')");
+                    }
+                    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                        System.out.println("row=" + one(s, "SELECT body FROM notes WHERE id = 1"));
+                    }
+                    // the relocated pool still evicts a connection whose pragmas the application changed
+                    String single = "jdbc:enhanced-sqlite:" + dir.resolve("evict.db") + "?maximumPoolSize=1";
+                    try (Connection c = DriverManager.getConnection(single); Statement s = c.createStatement()) {
+                        s.execute("PRAGMA foreign_keys=ON");
+                    }
+                    try (Connection c = DriverManager.getConnection(single); Statement s = c.createStatement()) {
+                        System.out.println("foreign_keys_next_borrower=" + one(s, "PRAGMA foreign_keys"));
+                    }
+                    DriverManager.deregisterDriver(DriverManager.getDriver(url));
+                    System.out.println("wal_after_deregister=" + Files.exists(dir.resolve("app.db-wal")));
+                }
+
+                private static String one(Statement s, String sql) throws Exception {
+                    try (ResultSet r = s.executeQuery(sql)) {
+                        return r.next() ? r.getString(1) : null;
+                    }
+                }
+            }
+            """;
+
+    private static Path allJar;
+
+    @BeforeAll
+    static void findTheJar() {
+        String property = System.getProperty("enhancedsqlite.allJar");
+        Assumptions.assumeTrue(property != null, "enhancedsqlite.allJar is set by the Maven build (run mvn verify)");
+        allJar = Path.of(property);
+        if (!Files.isRegularFile(allJar)) {
+            fail("The drop-in jar " + allJar + " does not exist: build it with `mvn verify` (package phase of driver/).");
+        }
+    }
+
+    private static List<String> entries() throws IOException {
+        try (JarFile jar = new JarFile(allJar.toFile())) {
+            return Collections.list(jar.entries()).stream().map(JarEntry::getName).toList();
+        }
+    }
+
+    private static String entryText(String name) throws IOException {
+        try (JarFile jar = new JarFile(allJar.toFile())) {
+            JarEntry entry = jar.getJarEntry(name);
+            assertThat(entry).as(name).isNotNull();
+            try (InputStream in = jar.getInputStream(entry)) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    @Test
+    void sqliteJdbcAndZstdKeepTheirPackages() throws IOException {
+        List<String> entries = entries();
+
+        assertThat(entries).contains("org/sqlite/JDBC.class", "org/sqlite/SQLiteConnection.class");
+        assertThat(entries).anyMatch(name -> name.startsWith("org/sqlite/native/Linux/x86_64/"));
+        assertThat(entries).filteredOn(name -> name.contains("org/sqlite/"))
+                .allMatch(name -> name.startsWith("org/sqlite/") || name.matches("META-INF/(versions/\\d+/|maven/|native-image/).*"));
+        assertThat(entries).filteredOn(name -> name.contains("com/github/luben/zstd/"))
+                .allMatch(name -> name.startsWith("com/github/luben/zstd/") || name.matches("META-INF/versions/\\d+/com/github/luben/zstd/.*"));
+    }
+
+    @Test
+    void hikariIsRelocatedUnderOurPackage() throws IOException {
+        List<String> entries = entries();
+
+        assertThat(entries).noneMatch(name -> name.startsWith("com/zaxxer/"));
+        assertThat(entries).anyMatch(name -> name.startsWith("io/github/enhancedsqlite/shaded/")
+                && name.endsWith("/HikariDataSource.class"));
+    }
+
+    @Test
+    void noHelperClassIsLeftInItsOwnPackage() throws IOException {
+        assertThat(entries()).filteredOn(name -> name.endsWith(".class") && !name.endsWith("module-info.class"))
+                .allMatch(name -> ALLOWED_CLASS.matcher(name).matches());
+    }
+
+    @Test
+    void theDriverIsRegisteredAsAService() throws IOException {
+        assertThat(entryText("META-INF/services/java.sql.Driver").lines().map(String::trim))
+                .contains("io.github.enhancedsqlite.EnhancedSqliteDriver");
+    }
+
+    @Test
+    void anApplicationWithOnlyTheJarOnItsClassPathUsesTheDriver(@TempDir Path work) throws Exception {
+        Path sources = Files.createDirectories(work.resolve("src"));
+        Path classes = Files.createDirectories(work.resolve("classes"));
+        Path data = Files.createDirectories(work.resolve("data"));
+        Path source = Files.writeString(sources.resolve("DropInApp.java"), APP_SOURCE);
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        assertThat(compiler).as("tests need a JDK, not a JRE").isNotNull();
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int compiled = compiler.run(null, null, errors, "--release", "17", "-d", classes.toString(), source.toString());
+        assertThat(compiled).as(errors.toString(StandardCharsets.UTF_8)).isZero();
+
+        String classPath = allJar.toAbsolutePath() + java.io.File.pathSeparator + classes;
+        ChildJvm.Result app = ChildJvm.run(classPath, "DropInApp", data.toString());
+
+        assertThat(app.exitCode()).as(app.output()).isZero();
+        assertThat(app.output())
+                .contains("driver=io.github.enhancedsqlite.EnhancedSqliteDriver")
+                .contains("journal_mode=wal")
+                .contains("mmap_size=8589934592")
+                .contains("row=dropped in")
+                .contains("foreign_keys_next_borrower=0")
+                .contains("wal_after_deregister=false")
+                .doesNotContain("No SLF4J providers")
+                .doesNotContain("NoClassDefFoundError");
+        try (Connection plain = Db.plain(data.resolve("app.db"))) {
+            assertThat(Db.queryStrings(plain, "SELECT body FROM notes")).containsExactly("dropped in");
+        }
+        assertThat(Db.files(data)).containsExactlyInAnyOrder("app.db", "evict.db");
+    }
+}

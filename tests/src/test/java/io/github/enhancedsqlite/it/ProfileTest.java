@@ -1,0 +1,187 @@
+package io.github.enhancedsqlite.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.enhancedsqlite.EnhancedSqlite;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue point 4: the pragma profile, read back from the database on every physical connection. */
+class ProfileTest {
+
+    private static final Map<String, String> DEFAULT_PROFILE = new LinkedHashMap<>();
+
+    static {
+        DEFAULT_PROFILE.put("cache_size", "-1048576");
+        DEFAULT_PROFILE.put("mmap_size", "8589934592");
+        DEFAULT_PROFILE.put("temp_store", "2");
+        DEFAULT_PROFILE.put("journal_mode", "wal");
+        DEFAULT_PROFILE.put("synchronous", "1");
+        DEFAULT_PROFILE.put("wal_autocheckpoint", "1000");
+        DEFAULT_PROFILE.put("busy_timeout", "5000");
+        DEFAULT_PROFILE.put("journal_size_limit", "67108864");
+    }
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void closePools() {
+        EnhancedSqlite.shutdown();
+    }
+
+    private static Map<String, String> read(Connection connection, Iterable<String> pragmas) throws SQLException {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String pragma : pragmas) {
+            values.put(pragma, Db.pragma(connection, pragma));
+        }
+        return values;
+    }
+
+    @Test
+    void defaultProfileIsInForceOnEveryPhysicalConnection() throws SQLException {
+        String url = Db.url(dir.resolve("profile.db"));
+        List<Connection> held = new ArrayList<>();
+        try {
+            // ten at once: the pool's maximum, so every one is a distinct physical connection
+            for (int i = 0; i < 10; i++) {
+                held.add(DriverManager.getConnection(url));
+            }
+            for (Connection connection : held) {
+                assertThat(read(connection, DEFAULT_PROFILE.keySet())).isEqualTo(DEFAULT_PROFILE);
+            }
+        } finally {
+            for (Connection connection : held) {
+                connection.close();
+            }
+        }
+    }
+
+    @Test
+    void durableProfileSynchronousFull() throws SQLException {
+        try (Connection connection = Db.open(dir.resolve("durable.db"), "profile=durable")) {
+            Map<String, String> expected = new LinkedHashMap<>(DEFAULT_PROFILE);
+            expected.put("synchronous", "2");
+            assertThat(read(connection, expected.keySet())).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void lowMemoryProfile() throws SQLException {
+        try (Connection connection = Db.open(dir.resolve("low.db"), "profile=low-memory")) {
+            Map<String, String> expected = new LinkedHashMap<>(DEFAULT_PROFILE);
+            expected.put("cache_size", "-16384");
+            expected.put("mmap_size", "0");
+            expected.put("temp_store", "0");
+            assertThat(read(connection, expected.keySet())).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void autoProfileIsSizedFromThisMachinesMemory() throws SQLException {
+        long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        long cacheKib = Math.max(-1_048_576L, -(memory / 64 / 1024));
+        long mmap = Math.min(8L << 30, memory / 8);
+
+        try (Connection connection = Db.open(dir.resolve("auto.db"), "profile=auto")) {
+            Map<String, String> expected = new LinkedHashMap<>(DEFAULT_PROFILE);
+            expected.put("cache_size", Long.toString(cacheKib));
+            expected.put("mmap_size", Long.toString(mmap));
+            assertThat(read(connection, expected.keySet())).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void offProfileIsPlainSqliteJdbc() throws Exception {
+        Path ours = dir.resolve("off.db");
+        Path reference = dir.resolve("reference.db");
+        List<String> pragmas = List.of("journal_mode", "synchronous", "cache_size", "mmap_size", "temp_store",
+                "wal_autocheckpoint", "journal_size_limit");
+        Map<String, String> plain;
+        try (Connection connection = Db.plain(reference)) {
+            plain = read(connection, pragmas);
+        }
+        try (Connection connection = Db.open(ours, "profile=off")) {
+            assertThat(read(connection, pragmas)).isEqualTo(plain);
+            assertThat(Db.pragma(connection, "journal_mode")).isEqualTo("delete");
+        }
+    }
+
+    @Test
+    void oneOverrideInTheUrlChangesOnlyThatPragma() throws SQLException {
+        try (Connection connection = Db.open(dir.resolve("override.db"), "synchronous=FULL")) {
+            Map<String, String> expected = new LinkedHashMap<>(DEFAULT_PROFILE);
+            expected.put("synchronous", "2");
+            assertThat(read(connection, expected.keySet())).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void pageSizeCanBeChosenForANewDatabase() throws SQLException {
+        try (Connection connection = Db.open(dir.resolve("pages.db"), "page_size=8192")) {
+            Db.execute(connection, "CREATE TABLE t(x)");
+            assertThat(Db.pragma(connection, "page_size")).isEqualTo("8192");
+            assertThat(Db.pragma(connection, "journal_mode")).isEqualTo("wal");
+        }
+    }
+
+    @Test
+    void aPragmaThatCannotTakeIsAnError() throws Exception {
+        Path database = dir.resolve("wal4096.db");
+        try (Connection connection = Db.open(database)) {
+            Db.execute(connection, "CREATE TABLE t(x)", "INSERT INTO t VALUES (1)");
+            assertThat(Db.pragma(connection, "page_size")).isEqualTo("4096");
+        }
+        EnhancedSqlite.shutdown();
+
+        assertThatThrownBy(() -> Db.open(database, "page_size=8192").close())
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("page_size");
+        assertThat(EnhancedSqlite.openDatabases()).as("a pool that could not apply its profile is not kept").isEmpty();
+
+        try (Connection plain = Db.plain(database)) {
+            assertThat(Db.pragma(plain, "page_size")).isEqualTo("4096");
+            assertThat(Db.queryLong(plain, "SELECT x FROM t")).isEqualTo(1);
+        }
+    }
+
+    /**
+     * In-memory databases keep journal_mode=memory, and the empty path (a private temporary database) keeps what
+     * sqlite-jdbc gives it: the profile's file-only pragmas are skipped there instead of failing the connection.
+     */
+    @Test
+    void memoryDatabasesWorkWithTheProfile() throws SQLException {
+        String[] paths = {":memory:", "", "file::memory:", "file:profilemem?mode=memory&cache=shared"};
+        for (String path : paths) {
+            String url = "jdbc:enhanced-sqlite:" + path;
+            String plainJournalMode;
+            try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + path)) {
+                plainJournalMode = Db.pragma(plain, "journal_mode");
+            }
+            try (Connection connection = DriverManager.getConnection(url)) {
+                assertThat(Db.pragma(connection, "journal_mode")).as(url).isEqualTo(plainJournalMode);
+                assertThat(Db.pragma(connection, "cache_size")).as(url).isEqualTo("-1048576");
+                assertThat(Db.pragma(connection, "temp_store")).as(url).isEqualTo("2");
+                assertThat(Db.pragma(connection, "synchronous")).as(url).isEqualTo("1");
+                assertThat(Db.pragma(connection, "busy_timeout")).as(url).isEqualTo("5000");
+                Db.execute(connection, "CREATE TABLE t(x)", "INSERT INTO t VALUES (1)");
+                assertThat(Db.queryLong(connection, "SELECT x FROM t")).isEqualTo(1);
+            }
+        }
+        try (Connection connection = DriverManager.getConnection("jdbc:enhanced-sqlite::memory:")) {
+            assertThat(Db.pragma(connection, "journal_mode")).isEqualTo("memory");
+        }
+    }
+}
