@@ -111,6 +111,8 @@ public final class ConfigParser {
                 if (profile == null) {
                     throw invalidValue(key, value, "one of " + Profile.keys());
                 }
+            } else if (setting == Setting.COMPRESS) {
+                settings.put(setting, compressValue(key, value));
             } else if (setting == Setting.USER) {
                 if (!value.isBlank()) {
                     throw new InvalidSettingException("Setting 'user' is '" + value + "', but SQLite has no user accounts;"
@@ -144,6 +146,7 @@ public final class ConfigParser {
             }
         }
         settings.putIfAbsent(Setting.MINIMUM_IDLE, settings.get(Setting.MAXIMUM_POOL_SIZE));
+        settings.putIfAbsent(Setting.COMPRESS, Setting.COMPRESS.defaultValue());
         int maximumPoolSize = Integer.parseInt(settings.get(Setting.MAXIMUM_POOL_SIZE));
         int minimumIdle = Integer.parseInt(settings.get(Setting.MINIMUM_IDLE));
         if (minimumIdle > maximumPoolSize) {
@@ -151,6 +154,25 @@ public final class ConfigParser {
                     + maximumPoolSize + "; minimumIdle must be at most maximumPoolSize.");
         }
         return new Settings(profile, pragmas, settings, sqliteProperties);
+    }
+
+    /** {@code auto}, {@code off}, or table.column names, checked and sorted so equal lists compare equal. */
+    private static String compressValue(String key, String value) throws InvalidSettingException {
+        String trimmed = value.trim().toLowerCase(Locale.ROOT);
+        if (trimmed.equals("auto") || trimmed.equals("off")) {
+            return trimmed;
+        }
+        java.util.TreeSet<String> columns = new java.util.TreeSet<>();
+        for (String item : trimmed.split(",")) {
+            String column = item.trim();
+            int dot = column.indexOf('.');
+            if (!column.matches("[a-z_][a-z0-9_]*\\.[a-z_][a-z0-9_]*")) {
+                throw invalidValue(key, value, "auto, off, or a comma-separated list of table.column names"
+                        + (dot < 0 ? " (each needs its table: memory_entries.value)" : ""));
+            }
+            columns.add(column);
+        }
+        return String.join(",", columns);
     }
 
     private static String canonical(ValueRule rule, String key, String value) throws InvalidSettingException {

@@ -30,6 +30,14 @@ public enum Setting {
             "Milliseconds before the first retry; doubles each attempt with jitter, at most 1 s per wait."),
     BUSY_RETRY_MAX_WAIT("busyRetryMaxWait", ValueRule.integer(0, Integer.MAX_VALUE), "30000",
             "Milliseconds of retrying after which a busy error is reported, whatever attempts remain."),
+    COMPRESS("compress", null, "auto",
+            "Transparent zstd compression of large TEXT/BLOB values: auto (every column that can be compressed"
+                    + " safely), off, or a list of table.column names."),
+    COMPRESS_THRESHOLD("compressThreshold", ValueRule.integer(0, Integer.MAX_VALUE), "256",
+            "Bytes from which a value bound into a compressed column is compressed."),
+    COMPRESS_LEVEL("compressLevel", ValueRule.integer(1, 22), "3", "zstd compression level."),
+    COMPRESS_DICTIONARY_SAMPLES("compressDictionarySamples", ValueRule.integer(0, 100_000), "128",
+            "Values of a column seen before a zstd dictionary is trained for it (0: no dictionaries)."),
     USER("user", null, "",
             "Accepted for frameworks that always send one; SQLite has no accounts, so it must be empty.");
 

@@ -80,6 +80,23 @@ public final class Settings {
         return intValue(Setting.BUSY_RETRY_MAX_WAIT);
     }
 
+    /** {@code auto}, {@code off}, or the sorted comma-separated list of compressed columns. */
+    public String compress() {
+        return values.get(Setting.COMPRESS);
+    }
+
+    public int compressThreshold() {
+        return intValue(Setting.COMPRESS_THRESHOLD);
+    }
+
+    public int compressLevel() {
+        return intValue(Setting.COMPRESS_LEVEL);
+    }
+
+    public int compressDictionarySamples() {
+        return intValue(Setting.COMPRESS_DICTIONARY_SAMPLES);
+    }
+
     private int intValue(Setting setting) {
         return Integer.parseInt(values.get(setting));
     }

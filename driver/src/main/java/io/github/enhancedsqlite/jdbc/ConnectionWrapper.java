@@ -1,5 +1,9 @@
 package io.github.enhancedsqlite.jdbc;
 
+import io.github.enhancedsqlite.compress.Codec;
+import io.github.enhancedsqlite.compress.ColumnRef;
+import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.compress.RewrittenSql;
 import io.github.enhancedsqlite.tx.QueryDeadline;
 import io.github.enhancedsqlite.tx.SqlAction;
 import io.github.enhancedsqlite.tx.TransactionControl;
@@ -12,6 +16,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -27,6 +32,7 @@ public final class ConnectionWrapper extends ForwardingConnection {
     private final Connection lease;
     private final PhysicalConnection physical;
     private final TransactionControl transactions;
+    private final Compression compression;
     /** Null when closing the lease already discards the physical connection. */
     private final ConnectionEvictor evictor;
     private boolean closed;
@@ -39,6 +45,7 @@ public final class ConnectionWrapper extends ForwardingConnection {
         this.lease = lease;
         this.physical = physical;
         this.transactions = physical.transactions();
+        this.compression = physical.compression();
         this.evictor = evictor;
     }
 
@@ -58,6 +65,15 @@ public final class ConnectionWrapper extends ForwardingConnection {
      * timeout, and turns failures into what the application should see.
      */
     <T> T execute(int effects, int queryTimeoutSeconds, SqlAction<T> action) throws SQLException {
+        return execute(effects, queryTimeoutSeconds, action, null);
+    }
+
+    /**
+     * As {@link #execute(int, int, SqlAction)}, first recording the columns that are about to receive their
+     * compressed values (inside the statement's transaction, so the record and the values commit together).
+     */
+    <T> T execute(int effects, int queryTimeoutSeconds, SqlAction<T> action, Set<ColumnRef> compressedInto)
+            throws SQLException {
         checkOpen();
         boolean opens = (effects & SqlInspector.OPENS_TRANSACTION) != 0;
         boolean ends = (effects & SqlInspector.ENDS_TRANSACTION) != 0;
@@ -66,9 +82,15 @@ public final class ConnectionWrapper extends ForwardingConnection {
         QueryDeadline deadline = null;
         boolean succeeded = false;
         try {
+            if (compressedInto != null && !compressedInto.isEmpty()) {
+                compression.beforeCompressedWrite(delegate, compressedInto, transactions.inTransaction());
+            }
             deadline = QueryDeadline.start(delegate, queryTimeoutSeconds);
             T result = retryable ? transactions.retry().call(action) : action.run();
             succeeded = true;
+            if ((effects & SqlInspector.CHANGES_SCHEMA) != 0) {
+                compression.schemaChanged();
+            }
             return result;
         } catch (SQLException e) {
             throw transactions.failed(e, deadline != null && deadline.finish());
@@ -81,12 +103,18 @@ public final class ConnectionWrapper extends ForwardingConnection {
     }
 
     /** A batch that writes in auto-commit mode runs as one transaction, so a busy error cannot half-apply it. */
-    <T> T executeBatch(int effects, int queryTimeoutSeconds, SqlAction<T> batch) throws SQLException {
+    <T> T executeBatch(int effects, int queryTimeoutSeconds, SqlAction<T> batch, Set<ColumnRef> compressedInto)
+            throws SQLException {
         checkOpen();
         if ((effects & SqlInspector.WRITES) != 0 && transactions.autoCommit() && !transactions.inTransaction()) {
             QueryDeadline deadline = QueryDeadline.start(delegate, queryTimeoutSeconds);
             try {
-                return transactions.runAsOneTransaction(batch);
+                return transactions.runAsOneTransaction(() -> {
+                    if (compressedInto != null && !compressedInto.isEmpty()) {
+                        compression.beforeCompressedWrite(delegate, compressedInto, true);
+                    }
+                    return batch.run();
+                });
             } catch (SQLException e) {
                 throw transactions.failed(e, deadline != null && deadline.finish());
             } finally {
@@ -95,7 +123,22 @@ public final class ConnectionWrapper extends ForwardingConnection {
                 }
             }
         }
-        return execute(effects, queryTimeoutSeconds, batch);
+        return execute(effects, queryTimeoutSeconds, batch, compressedInto);
+    }
+
+    /** The statement as it must run so that compressed columns cannot change its result. */
+    RewrittenSql rewrite(String sql) throws SQLException {
+        checkOpen();
+        return compression.rewrite(sql, delegate);
+    }
+
+    /** The stored form of a value bound for a compressing column; null to store it as it is. */
+    byte[] encode(ColumnRef column, byte[] raw, boolean blob) {
+        return compression.encode(physical.codec(), column, raw, blob);
+    }
+
+    Codec codec() {
+        return physical.codec();
     }
 
     private <S extends StatementWrapper> S track(S statement) {
@@ -130,41 +173,48 @@ public final class ConnectionWrapper extends ForwardingConnection {
     public PreparedStatement prepareStatement(String sql) throws SQLException {
         checkOpen();
         int effects = inspect(sql);
-        StatementCache cache = physical.statementCache();
+        RewrittenSql rewritten = rewrite(sql);
+        StatementCache cache = physical.currentStatementCache();
         PreparedStatement cached = cache.take(sql);
-        PreparedStatement statement = cached != null ? cached : delegate.prepareStatement(sql);
-        return track(new PreparedStatementWrapper(statement, this, effects, sql, cache));
+        PreparedStatement statement = cached != null ? cached : delegate.prepareStatement(rewritten.sql());
+        return track(new PreparedStatementWrapper(statement, this, effects, rewritten, sql, cache));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
-        return uncached(sql, delegate.prepareStatement(sql, autoGeneratedKeys));
+        RewrittenSql rewritten = rewrite(sql);
+        return uncached(sql, rewritten, delegate.prepareStatement(rewritten.sql(), autoGeneratedKeys));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-        return uncached(sql, delegate.prepareStatement(sql, columnIndexes));
+        RewrittenSql rewritten = rewrite(sql);
+        return uncached(sql, rewritten, delegate.prepareStatement(rewritten.sql(), columnIndexes));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-        return uncached(sql, delegate.prepareStatement(sql, columnNames));
+        RewrittenSql rewritten = rewrite(sql);
+        return uncached(sql, rewritten, delegate.prepareStatement(rewritten.sql(), columnNames));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
             throws SQLException {
-        return uncached(sql, delegate.prepareStatement(sql, resultSetType, resultSetConcurrency));
+        RewrittenSql rewritten = rewrite(sql);
+        return uncached(sql, rewritten, delegate.prepareStatement(rewritten.sql(), resultSetType, resultSetConcurrency));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
                                               int resultSetHoldability) throws SQLException {
-        return uncached(sql, delegate.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+        RewrittenSql rewritten = rewrite(sql);
+        return uncached(sql, rewritten,
+                delegate.prepareStatement(rewritten.sql(), resultSetType, resultSetConcurrency, resultSetHoldability));
     }
 
-    private PreparedStatement uncached(String sql, PreparedStatement statement) {
-        return track(new PreparedStatementWrapper(statement, this, inspect(sql), null, null));
+    private PreparedStatement uncached(String sql, RewrittenSql rewritten, PreparedStatement statement) {
+        return track(new PreparedStatementWrapper(statement, this, inspect(sql), rewritten, null, null));
     }
 
     @Override

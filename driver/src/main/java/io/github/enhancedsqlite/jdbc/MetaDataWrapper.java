@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.jdbc;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
@@ -20,6 +21,13 @@ final class MetaDataWrapper extends ForwardingDatabaseMetaData {
     @Override
     public Connection getConnection() {
         return connection;
+    }
+
+    /** The driver's own tables (compression metadata) are not the application's: listings leave them out. */
+    @Override
+    public ResultSet getTables(String catalog, String schemaPattern, String tableNamePattern, String[] types)
+            throws SQLException {
+        return new OwnTablesHidden(delegate.getTables(catalog, schemaPattern, tableNamePattern, types));
     }
 
     @Override

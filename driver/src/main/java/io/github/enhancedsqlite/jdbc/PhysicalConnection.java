@@ -1,5 +1,7 @@
 package io.github.enhancedsqlite.jdbc;
 
+import io.github.enhancedsqlite.compress.Codec;
+import io.github.enhancedsqlite.compress.Compression;
 import io.github.enhancedsqlite.tx.TransactionControl;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -17,12 +19,38 @@ public final class PhysicalConnection extends ForwardingConnection {
 
     private final StatementCache statementCache;
     private final TransactionControl transactions;
+    private final Compression compression;
+    private final Codec codec;
     private final List<StatementWrapper> leaseStatements = new ArrayList<>();
+    /** The compression generation the cached statements were rewritten under. */
+    private int cachedGeneration;
 
-    public PhysicalConnection(Connection sqlite, int statementCacheSize, TransactionControl transactions) {
+    public PhysicalConnection(Connection sqlite, int statementCacheSize, TransactionControl transactions,
+                              Compression compression, Codec codec) {
         super(sqlite);
         this.statementCache = new StatementCache(statementCacheSize);
         this.transactions = transactions;
+        this.compression = compression;
+        this.codec = codec;
+        this.cachedGeneration = compression.generation();
+    }
+
+    Compression compression() {
+        return compression;
+    }
+
+    Codec codec() {
+        return codec;
+    }
+
+    /** The statement cache, emptied first if the schema changed since its statements were rewritten. */
+    StatementCache currentStatementCache() {
+        int generation = compression.generation();
+        if (generation != cachedGeneration) {
+            statementCache.closeAll();
+            cachedGeneration = generation;
+        }
+        return statementCache;
     }
 
     TransactionControl transactions() {
@@ -45,6 +73,7 @@ public final class PhysicalConnection extends ForwardingConnection {
     @Override
     public void close() throws SQLException {
         statementCache.closeAll();
+        codec.close();
         delegate.close();
     }
 

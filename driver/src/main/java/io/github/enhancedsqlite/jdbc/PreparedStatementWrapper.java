@@ -1,8 +1,16 @@
 package io.github.enhancedsqlite.jdbc;
 
+import io.github.enhancedsqlite.compress.ColumnRef;
+import io.github.enhancedsqlite.compress.RewrittenSql;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * A prepared statement whose result sets lead back to it; its SQL was inspected when it was prepared. When it
@@ -20,10 +28,14 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
     /** execute() may leave rows pending that only a fetched result set can reset. */
     private boolean executedWithoutResult;
 
-    PreparedStatementWrapper(PreparedStatement delegate, ConnectionWrapper connection, int effects, String cacheKey,
-                             StatementCache cache) {
+    /** Columns this statement's bound values were compressed into, recorded in the database before it runs. */
+    private Set<ColumnRef> compressedInto;
+
+    PreparedStatementWrapper(PreparedStatement delegate, ConnectionWrapper connection, int effects,
+                             RewrittenSql rewritten, String cacheKey, StatementCache cache) {
         super(delegate, connection);
         this.effects = effects;
+        this.lastRewritten = rewritten;
         this.cacheKey = cacheKey;
         this.cache = cache;
         this.reusable = cacheKey != null;
@@ -31,33 +43,149 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        return connection.execute(effects, queryTimeoutSeconds, () -> wrap(prepared.executeQuery()));
+        RewrittenSql rewritten = lastRewritten;
+        return connection.execute(effects, queryTimeoutSeconds, () -> wrap(prepared.executeQuery(), rewritten),
+                compressedInto);
     }
 
     @Override
     public boolean execute() throws SQLException {
         executedWithoutResult = true;
-        return connection.execute(effects, queryTimeoutSeconds, () -> prepared.execute());
+        return connection.execute(effects, queryTimeoutSeconds, () -> prepared.execute(), compressedInto);
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        return connection.execute(effects, queryTimeoutSeconds, () -> prepared.executeUpdate());
+        return connection.execute(effects, queryTimeoutSeconds, () -> prepared.executeUpdate(), compressedInto);
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        return connection.execute(effects, queryTimeoutSeconds, () -> prepared.executeLargeUpdate());
+        return connection.execute(effects, queryTimeoutSeconds, () -> prepared.executeLargeUpdate(), compressedInto);
     }
 
     @Override
     public int[] executeBatch() throws SQLException {
-        return connection.executeBatch(effects, queryTimeoutSeconds, () -> prepared.executeBatch());
+        return connection.executeBatch(effects, queryTimeoutSeconds, () -> prepared.executeBatch(), compressedInto);
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        return connection.executeBatch(effects, queryTimeoutSeconds, () -> prepared.executeLargeBatch());
+        return connection.executeBatch(effects, queryTimeoutSeconds, () -> prepared.executeLargeBatch(),
+                compressedInto);
+    }
+
+    // Values bound straight into a column that takes compressed values are stored as envelopes.
+
+    @Override
+    public void setString(int parameterIndex, String x) throws SQLException {
+        ColumnRef target = lastRewritten.compressTarget(parameterIndex);
+        if (target == null || x == null || !bindEncoded(parameterIndex, target, x.getBytes(StandardCharsets.UTF_8), false)) {
+            prepared.setString(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setNString(int parameterIndex, String value) throws SQLException {
+        setString(parameterIndex, value);
+    }
+
+    @Override
+    public void setBytes(int parameterIndex, byte[] x) throws SQLException {
+        ColumnRef target = lastRewritten.compressTarget(parameterIndex);
+        if (target == null || x == null || !bindEncoded(parameterIndex, target, x, true)) {
+            prepared.setBytes(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x) throws SQLException {
+        if (x instanceof String) {
+            setString(parameterIndex, (String) x);
+        } else if (x instanceof byte[]) {
+            setBytes(parameterIndex, (byte[]) x);
+        } else {
+            prepared.setObject(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x, int targetSqlType) throws SQLException {
+        setObject(parameterIndex, x);
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x, int targetSqlType, int scaleOrLength) throws SQLException {
+        setObject(parameterIndex, x);
+    }
+
+    @Override
+    public void setCharacterStream(int parameterIndex, Reader reader, int length) throws SQLException {
+        setString(parameterIndex, reader == null ? null : read(reader));
+    }
+
+    @Override
+    public void setCharacterStream(int parameterIndex, Reader reader, long length) throws SQLException {
+        setString(parameterIndex, reader == null ? null : read(reader));
+    }
+
+    @Override
+    public void setCharacterStream(int parameterIndex, Reader reader) throws SQLException {
+        setString(parameterIndex, reader == null ? null : read(reader));
+    }
+
+    @Override
+    public void setBinaryStream(int parameterIndex, InputStream x, int length) throws SQLException {
+        setBytes(parameterIndex, x == null ? null : read(x, length));
+    }
+
+    @Override
+    public void setBinaryStream(int parameterIndex, InputStream x, long length) throws SQLException {
+        setBytes(parameterIndex, x == null ? null : read(x, length));
+    }
+
+    @Override
+    public void setBinaryStream(int parameterIndex, InputStream x) throws SQLException {
+        setBytes(parameterIndex, x == null ? null : read(x, -1));
+    }
+
+    private boolean bindEncoded(int parameterIndex, ColumnRef target, byte[] raw, boolean blob) throws SQLException {
+        byte[] envelope = connection.encode(target, raw, blob);
+        if (envelope == null) {
+            return false;
+        }
+        prepared.setBytes(parameterIndex, envelope);
+        if (compressedInto == null) {
+            compressedInto = new HashSet<>(2);
+        }
+        compressedInto.add(target);
+        return true;
+    }
+
+    private static String read(Reader reader) throws SQLException {
+        StringBuilder text = new StringBuilder();
+        char[] buffer = new char[8192];
+        try {
+            for (int n; (n = reader.read(buffer)) > 0; ) {
+                text.append(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new SQLException("Could not read the character stream: " + e.getMessage(), "22000", e);
+        }
+        return text.toString();
+    }
+
+    private static byte[] read(InputStream stream, long length) throws SQLException {
+        try {
+            byte[] bytes = length < 0 ? stream.readAllBytes() : stream.readNBytes((int) length);
+            if (length >= 0 && bytes.length < length) {
+                throw new SQLException("The binary stream ended after " + bytes.length + " of " + length + " bytes",
+                        "22000");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new SQLException("Could not read the binary stream: " + e.getMessage(), "22000", e);
+        }
     }
 
     @Override

@@ -17,6 +17,8 @@ final class SqlInspector {
     static final int ENDS_TRANSACTION = 4;
     /** The statement may write to the database. */
     static final int WRITES = 8;
+    /** CREATE, ALTER or DROP: what is known of the schema is stale once it runs. */
+    static final int CHANGES_SCHEMA = 16;
 
     /** Pragmas that only report or act on the file; calling them with an argument changes no session state. */
     private static final String[] HARMLESS_PRAGMAS = {
@@ -49,7 +51,10 @@ final class SqlInspector {
             return ALTERS_SESSION;
         }
         if (startsWithWord(sql, start, "CREATE")) {
-            return createsTemporaryObject(sql, start + 6) ? ALTERS_SESSION | WRITES : WRITES;
+            return (createsTemporaryObject(sql, start + 6) ? ALTERS_SESSION : 0) | WRITES | CHANGES_SCHEMA;
+        }
+        if (startsWithWord(sql, start, "ALTER") || startsWithWord(sql, start, "DROP")) {
+            return WRITES | CHANGES_SCHEMA;
         }
         if (startsWithWord(sql, start, "BEGIN") || startsWithWord(sql, start, "SAVEPOINT")) {
             return OPENS_TRANSACTION;

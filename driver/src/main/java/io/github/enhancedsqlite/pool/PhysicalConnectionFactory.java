@@ -1,5 +1,8 @@
 package io.github.enhancedsqlite.pool;
 
+import io.github.enhancedsqlite.compress.Codec;
+import io.github.enhancedsqlite.compress.ColumnRef;
+import io.github.enhancedsqlite.compress.Compression;
 import io.github.enhancedsqlite.config.DatabaseConfig;
 import io.github.enhancedsqlite.config.Settings;
 import io.github.enhancedsqlite.tx.BusyRetry;
@@ -11,6 +14,8 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.sqlite.JDBC;
@@ -27,6 +32,8 @@ final class PhysicalConnectionFactory implements DataSource {
     private final BusyRetry retry;
     /** The writer turn shared by every connection to the database; null when each connection is its own database. */
     private final WriterGate sharedGate;
+    /** Compression shared by every connection to the database; null when each connection is its own database. */
+    private final Compression sharedCompression;
     private volatile int loginTimeoutSeconds = 5;
 
     PhysicalConnectionFactory(DatabaseConfig config) {
@@ -38,6 +45,21 @@ final class PhysicalConnectionFactory implements DataSource {
         this.retry = new BusyRetry(name, settings.busyRetryAttempts(), settings.busyRetryBackoffMillis(),
                 settings.busyRetryMaxWaitMillis());
         this.sharedGate = config.location().isPooled() ? new WriterGate(name) : null;
+        this.sharedCompression = config.location().isPooled() ? compression(settings) : null;
+    }
+
+    private static Compression compression(Settings settings) {
+        String compress = settings.compress();
+        Compression.Mode mode = compress.equals("auto") ? Compression.Mode.AUTO
+                : compress.equals("off") ? Compression.Mode.OFF : Compression.Mode.LISTED;
+        Set<ColumnRef> listed = new HashSet<>();
+        if (mode == Compression.Mode.LISTED) {
+            for (String column : compress.split(",")) {
+                listed.add(ColumnRef.parse(column));
+            }
+        }
+        return new Compression(mode, listed, settings.compressThreshold(), settings.compressLevel(),
+                settings.compressDictionarySamples());
     }
 
     static String databaseName(DatabaseConfig config) {
@@ -59,8 +81,10 @@ final class PhysicalConnectionFactory implements DataSource {
         try {
             PragmaApplier.apply(connection, config);
             WriterGate gate = sharedGate != null ? sharedGate : new WriterGate(transactionSettings.database());
+            Compression compression = sharedCompression != null ? sharedCompression : compression(config.settings());
+            Codec codec = compression.attach(connection);
             return new PhysicalConnection(connection, config.settings().statementCacheSize(),
-                    new TransactionControl(connection, gate, retry, transactionSettings));
+                    new TransactionControl(connection, gate, retry, transactionSettings), compression, codec);
         } catch (SQLException | RuntimeException e) {
             try {
                 connection.close();

@@ -1,0 +1,72 @@
+package io.github.enhancedsqlite.compress;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The record, inside the database, of which columns hold compressed values ({@value #TABLE}). A column is recorded
+ * in the same transaction as its first compressed value, so no process can find an envelope in a column the
+ * record does not name. Tools that read the file ({@code export}, {@code verify}) and processes that run with
+ * compression off rely on it.
+ */
+final class Catalog {
+
+    static final String TABLE = "_enhanced_sqlite_columns";
+    private static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS " + TABLE
+            + " (table_name TEXT NOT NULL, column_name TEXT NOT NULL, since INTEGER NOT NULL,"
+            + " PRIMARY KEY (table_name, column_name))";
+
+    /** Columns known to be recorded in a committed transaction. */
+    private final Set<ColumnRef> committed = ConcurrentHashMap.newKeySet();
+
+    boolean contains(ColumnRef column) {
+        return committed.contains(column);
+    }
+
+    Set<ColumnRef> columns() {
+        return Set.copyOf(committed);
+    }
+
+    void load(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet exists = statement.executeQuery(
+                     "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = '" + TABLE + "'")) {
+            if (!exists.next()) {
+                return;
+            }
+        }
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT table_name, column_name FROM " + TABLE)) {
+            while (rows.next()) {
+                committed.add(new ColumnRef(rows.getString(1), rows.getString(2)));
+            }
+        }
+    }
+
+    /**
+     * Records a column about to receive a compressed value, in the caller's transaction. Inside a transaction
+     * the record is not trusted as committed until a later auto-commit write confirms it.
+     */
+    void record(Connection connection, ColumnRef column, boolean inTransaction) throws SQLException {
+        if (committed.contains(column)) {
+            return;
+        }
+        try (Statement create = connection.createStatement()) {
+            create.execute(CREATE_TABLE);
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT OR IGNORE INTO " + TABLE
+                + " (table_name, column_name, since) VALUES (?, ?, strftime('%s','now'))")) {
+            insert.setString(1, column.table());
+            insert.setString(2, column.column());
+            insert.executeUpdate();
+        }
+        if (!inTransaction) {
+            committed.add(column);
+        }
+    }
+}

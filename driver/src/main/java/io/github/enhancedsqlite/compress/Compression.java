@@ -1,0 +1,312 @@
+package io.github.enhancedsqlite.compress;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.sf.jsqlparser.JSQLParserException;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import org.sqlite.Function;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * Transparent compression for one database: which columns compress, how statements are rewritten so that no query
+ * can notice (cached per SQL string until the schema changes), the record of compressed columns and the
+ * dictionaries. Shared by every connection of the database; each connection brings its own {@link Codec}.
+ */
+public final class Compression {
+
+    /** Tables whose names start with this belong to the driver; metadata listings hide them. */
+    public static final String OWN_TABLE_PREFIX = "_enhanced_sqlite_";
+    private static final int MAX_CACHED_REWRITES = 4096;
+
+    public enum Mode { OFF, AUTO, LISTED }
+
+    private final Mode mode;
+    private final Set<ColumnRef> listed;
+    private final int threshold;
+    private final int level;
+    private final Schema schema = new Schema();
+    private final Catalog catalog = new Catalog();
+    private final Dictionaries dictionaries;
+    private final Map<String, RewrittenSql> rewrites = new ConcurrentHashMap<>();
+    private final AtomicBoolean opened = new AtomicBoolean();
+    private final AtomicInteger generation = new AtomicInteger();
+    /** Lower-case names of the tables whose columns may hold compressed values; null until computed. */
+    private volatile Set<String> tablesOfInterest;
+
+    public Compression(Mode mode, Set<ColumnRef> listed, int threshold, int level, int dictionarySamples) {
+        this.mode = mode;
+        this.listed = Set.copyOf(listed);
+        this.threshold = threshold;
+        this.level = level;
+        this.dictionaries = new Dictionaries(dictionarySamples);
+    }
+
+    /**
+     * Prepares a new physical connection: registers the {@value SqlRewriter#DECOMPRESS} function, and on the
+     * database's first connection loads the record of compressed columns and the dictionaries.
+     */
+    public Codec attach(Connection sqlite) throws SQLException {
+        if (opened.compareAndSet(false, true)) {
+            try {
+                catalog.load(sqlite);
+                dictionaries.load(sqlite);
+            } catch (SQLException e) {
+                opened.set(false);
+                throw e;
+            }
+        }
+        Codec codec = new Codec(level, dictionaries, sqlite);
+        Function.create(sqlite.unwrap(SQLiteConnection.class), SqlRewriter.DECOMPRESS, new DecompressFunction(codec),
+                -1, Function.FLAG_DETERMINISTIC);
+        return codec;
+    }
+
+    public int threshold() {
+        return threshold;
+    }
+
+    /** Changes whenever cached rewrites become invalid, so statement caches holding rewritten SQL can be dropped. */
+    public int generation() {
+        return generation.get();
+    }
+
+    /** DDL ran through this driver: what was known of the schema, and every rewrite made from it, is stale. */
+    public void schemaChanged() {
+        schema.invalidate();
+        tablesOfInterest = null;
+        rewrites.clear();
+        generation.incrementAndGet();
+    }
+
+    /**
+     * The statement as it must run. Statements that cannot touch a column holding compressed values run
+     * unchanged and are not even parsed.
+     */
+    public RewrittenSql rewrite(String sql, Connection sqlite) throws SQLException {
+        RewrittenSql cached = rewrites.get(sql);
+        if (cached != null) {
+            return cached;
+        }
+        RewrittenSql rewritten = analyse(sql, sqlite);
+        if (rewrites.size() >= MAX_CACHED_REWRITES) {
+            rewrites.clear();
+        }
+        rewrites.put(sql, rewritten);
+        return rewritten;
+    }
+
+    private RewrittenSql analyse(String sql, Connection sqlite) throws SQLException {
+        Set<String> mentioned = words(sql);
+        Set<String> interesting = tablesOfInterest(sqlite);
+        mentioned.retainAll(interesting);
+        if (mentioned.isEmpty()) {
+            return RewrittenSql.unchanged(sql);
+        }
+        String keyword = firstWord(sql);
+        if (!Set.of("select", "with", "insert", "replace", "update", "delete", "values").contains(keyword)) {
+            if (keyword.equals("create") && holdsCompressedValues(mentioned)) {
+                throw SqlRewriter.cannotRewrite("an index, view or trigger over " + String.join(", ", mentioned)
+                        + " would see compressed bytes, not values");
+            }
+            return RewrittenSql.unchanged(sql);
+        }
+        net.sf.jsqlparser.statement.Statement parsed;
+        try {
+            parsed = CCJSqlParserUtil.parse(sql);
+        } catch (JSQLParserException | RuntimeException e) {
+            if (holdsCompressedValues(mentioned)) {
+                throw SqlRewriter.cannotRewrite("the statement could not be parsed, and it names "
+                        + String.join(", ", mentioned) + ", which holds compressed values (" + firstLine(e) + ")");
+            }
+            return RewrittenSql.unchanged(sql); // no compressed value exists there yet: nothing to get wrong
+        }
+        try {
+            return SqlRewriter.rewrite(sql, parsed, new BoundCatalogue(sqlite));
+        } catch (IllegalStateException e) {
+            throw SqlRewriter.cannotRewrite(e.getMessage());
+        }
+    }
+
+    private boolean holdsCompressedValues(Set<String> tables) {
+        for (ColumnRef column : catalog.columns()) {
+            if (tables.contains(column.table())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Set<String> tablesOfInterest(Connection sqlite) throws SQLException {
+        Set<String> tables = tablesOfInterest;
+        if (tables != null) {
+            return tables;
+        }
+        tables = new HashSet<>();
+        for (ColumnRef column : catalog.columns()) {
+            tables.add(column.table());
+        }
+        if (mode != Mode.OFF) {
+            try (Statement statement = sqlite.createStatement();
+                 ResultSet names = statement.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table'"
+                         + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '" + OWN_TABLE_PREFIX + "%'")) {
+                while (names.next()) {
+                    String name = names.getString(1);
+                    TableInfo table = schema.table(sqlite, name);
+                    for (String column : table.columns()) {
+                        if (Compression.this.takesCompressed(new ColumnRef(name, column), table)) {
+                            tables.add(name.toLowerCase(Locale.ROOT));
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        tablesOfInterest = tables;
+        return tables;
+    }
+
+    private boolean takesCompressed(ColumnRef column, TableInfo table) {
+        if (mode == Mode.OFF || !table.isCompressible(column.column())) {
+            return false;
+        }
+        return mode == Mode.AUTO || listed.contains(column);
+    }
+
+    /** Records a column about to receive its compressed values, and trains dictionaries at a safe point. */
+    public void beforeCompressedWrite(Connection sqlite, Set<ColumnRef> columns, boolean inTransaction)
+            throws SQLException {
+        for (ColumnRef column : columns) {
+            catalog.record(sqlite, column, inTransaction);
+        }
+        if (!inTransaction) {
+            dictionaries.trainReady(sqlite);
+        }
+    }
+
+    /** The envelope a value is stored as in a column, or null to store it as it is. */
+    public byte[] encode(Codec codec, ColumnRef column, byte[] raw, boolean blob) {
+        if (raw.length < threshold) {
+            return blob && Envelope.looksLikeEnvelope(raw) ? Envelope.escape(raw) : null;
+        }
+        dictionaries.sample(column, raw);
+        return codec.encode(raw, blob, dictionaries.currentFor(column));
+    }
+
+    private static Set<String> words(String sql) {
+        Set<String> words = new HashSet<>();
+        for (String word : sql.split("[^A-Za-z0-9_]+")) {
+            if (!word.isEmpty()) {
+                words.add(word.toLowerCase(Locale.ROOT));
+            }
+        }
+        return words;
+    }
+
+    private static String firstWord(String sql) {
+        String trimmed = sql.replaceFirst("^(\\s|--[^\\n]*\\n|/\\*(?s:.*?)\\*/)*", "");
+        int end = 0;
+        while (end < trimmed.length() && Character.isLetter(trimmed.charAt(end))) {
+            end++;
+        }
+        return trimmed.substring(0, end).toLowerCase(Locale.ROOT);
+    }
+
+    private static String firstLine(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** The rewriter's view of the database, through the connection of the statement being rewritten. */
+    private final class BoundCatalogue implements SqlRewriter.Catalogue {
+        private final Connection sqlite;
+
+        BoundCatalogue(Connection sqlite) {
+            this.sqlite = sqlite;
+        }
+
+        @Override
+        public TableInfo table(String name) throws SQLException {
+            return schema.table(sqlite, name);
+        }
+
+        @Override
+        public boolean mayHoldCompressed(ColumnRef column) {
+            if (catalog.contains(column)) {
+                return true;
+            }
+            try {
+                return Compression.this.takesCompressed(column, schema.table(sqlite, column.table()));
+            } catch (SQLException e) {
+                return true; // unknown: decompressing a plain value is harmless, missing an envelope is not
+            }
+        }
+
+        @Override
+        public boolean takesCompressed(ColumnRef column) {
+            try {
+                return Compression.this.takesCompressed(column, schema.table(sqlite, column.table()));
+            } catch (SQLException e) {
+                return false;
+            }
+        }
+    }
+
+    /** {@code esq_decompress(value[, 'table.column'[, rowid]])}: the original value, whatever is stored. */
+    private static final class DecompressFunction extends Function {
+        private static final int SQLITE_INTEGER = 1;
+        private static final int SQLITE_FLOAT = 2;
+        private static final int SQLITE_TEXT = 3;
+        private static final int SQLITE_BLOB = 4;
+
+        private final Codec codec;
+
+        DecompressFunction(Codec codec) {
+            this.codec = codec;
+        }
+
+        @Override
+        protected void xFunc() throws SQLException {
+            switch (value_type(0)) {
+                case SQLITE_BLOB:
+                    byte[] stored = value_blob(0);
+                    if (!Envelope.looksLikeEnvelope(stored)) {
+                        result(stored);
+                        return;
+                    }
+                    Object value = codec.decode(stored, where());
+                    if (value instanceof String) {
+                        result((String) value);
+                    } else {
+                        result((byte[]) value);
+                    }
+                    return;
+                case SQLITE_TEXT:
+                    result(value_text(0));
+                    return;
+                case SQLITE_INTEGER:
+                    result(value_long(0));
+                    return;
+                case SQLITE_FLOAT:
+                    result(value_double(0));
+                    return;
+                default:
+                    result();
+            }
+        }
+
+        private String where() throws SQLException {
+            String column = args() > 1 ? value_text(1) : "(unknown column)";
+            return args() > 2 ? "in " + column + " at rowid " + value_long(2) : "in " + column;
+        }
+    }
+}

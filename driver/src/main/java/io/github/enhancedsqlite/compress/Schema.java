@@ -1,0 +1,163 @@
+package io.github.enhancedsqlite.compress;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The tables of one database as far as compression cares, read from SQLite's own catalog and cached until DDL
+ * runs through this driver. A column may be compressed only if nothing but a plain read or write can touch its
+ * stored bytes: it has TEXT or BLOB affinity, is no part of a primary key, index, UNIQUE or other constraint,
+ * and its table is named by no view or trigger (those would see the compressed bytes). When in doubt a column
+ * is left alone: that costs space, never a wrong row.
+ */
+final class Schema {
+
+    private final Map<String, TableInfo> tables = new ConcurrentHashMap<>();
+    /** Lower-case names of tables some view or trigger mentions; loaded with the first table. */
+    private volatile Set<String> mentionedByViewsOrTriggers;
+
+    TableInfo table(Connection connection, String name) throws SQLException {
+        String key = name.toLowerCase(Locale.ROOT);
+        TableInfo known = tables.get(key);
+        if (known != null) {
+            return known;
+        }
+        TableInfo loaded = load(connection, name);
+        tables.put(key, loaded);
+        return loaded;
+    }
+
+    /** DDL ran: forget everything. */
+    void invalidate() {
+        tables.clear();
+        mentionedByViewsOrTriggers = null;
+    }
+
+    private TableInfo load(Connection connection, String name) throws SQLException {
+        String tableSql = null;
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
+            select.setString(1, name);
+            try (ResultSet row = select.executeQuery()) {
+                if (row.next()) {
+                    tableSql = row.getString(1);
+                }
+            }
+        }
+        if (tableSql == null) {
+            return TableInfo.MISSING;
+        }
+        List<String> columns = new ArrayList<>();
+        Set<String> candidates = new HashSet<>();
+        try (PreparedStatement info = connection.prepareStatement("SELECT name, type, pk, hidden FROM pragma_table_xinfo(?)")) {
+            info.setString(1, name);
+            try (ResultSet row = info.executeQuery()) {
+                while (row.next()) {
+                    if (row.getInt(4) != 0) {
+                        continue; // generated or virtual-table hidden column
+                    }
+                    String column = row.getString(1);
+                    columns.add(column);
+                    if (row.getInt(3) == 0 && textOrBlobAffinity(row.getString(2))
+                            && mentions(tableSql, column) == 1) {
+                        candidates.add(column.toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        }
+        candidates.removeAll(indexedColumns(connection, name));
+        if (mentionedByViewsOrTriggers(connection).contains(name.toLowerCase(Locale.ROOT))) {
+            candidates.clear();
+        }
+        boolean hasRowid = !tableSql.toUpperCase(Locale.ROOT).matches("(?s).*\\bWITHOUT\\s+ROWID\\b.*")
+                && columns.stream().noneMatch(c -> c.equalsIgnoreCase("rowid"));
+        return new TableInfo(name, List.copyOf(columns), Set.copyOf(candidates), hasRowid);
+    }
+
+    /** Columns of any index (UNIQUE and PRIMARY KEY ones included), and any column an index's SQL mentions. */
+    private static Set<String> indexedColumns(Connection connection, String table) throws SQLException {
+        Set<String> indexed = new HashSet<>();
+        List<String> indexes = new ArrayList<>();
+        try (PreparedStatement list = connection.prepareStatement("SELECT name FROM pragma_index_list(?)")) {
+            list.setString(1, table);
+            try (ResultSet row = list.executeQuery()) {
+                while (row.next()) {
+                    indexes.add(row.getString(1));
+                }
+            }
+        }
+        try (PreparedStatement info = connection.prepareStatement("SELECT name FROM pragma_index_xinfo(?) WHERE key = 1")) {
+            for (String index : indexes) {
+                info.setString(1, index);
+                try (ResultSet row = info.executeQuery()) {
+                    while (row.next()) {
+                        if (row.getString(1) != null) {
+                            indexed.add(row.getString(1).toLowerCase(Locale.ROOT));
+                        }
+                    }
+                }
+            }
+        }
+        try (PreparedStatement sql = connection.prepareStatement(
+                "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? COLLATE NOCASE AND sql IS NOT NULL")) {
+            sql.setString(1, table);
+            try (ResultSet row = sql.executeQuery()) {
+                while (row.next()) {
+                    for (String word : row.getString(1).split("[^A-Za-z0-9_]+")) {
+                        indexed.add(word.toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        }
+        return indexed;
+    }
+
+    private Set<String> mentionedByViewsOrTriggers(Connection connection) throws SQLException {
+        Set<String> mentioned = mentionedByViewsOrTriggers;
+        if (mentioned != null) {
+            return mentioned;
+        }
+        mentioned = new HashSet<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery(
+                     "SELECT sql FROM sqlite_schema WHERE type IN ('view', 'trigger') AND sql IS NOT NULL")) {
+            while (row.next()) {
+                for (String word : row.getString(1).split("[^A-Za-z0-9_]+")) {
+                    mentioned.add(word.toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        mentionedByViewsOrTriggers = mentioned;
+        return mentioned;
+    }
+
+    /** SQLite's affinity rules (https://www.sqlite.org/datatype3.html, 3.1): TEXT, or BLOB for no type. */
+    static boolean textOrBlobAffinity(String declaredType) {
+        String type = declaredType == null ? "" : declaredType.toUpperCase(Locale.ROOT);
+        if (type.contains("INT")) {
+            return false;
+        }
+        if (type.contains("CHAR") || type.contains("CLOB") || type.contains("TEXT")) {
+            return true;
+        }
+        return type.isEmpty() || type.contains("BLOB");
+    }
+
+    /** How often a name occurs as a whole word in SQL; a column mentioned again is in some constraint. */
+    static int mentions(String sql, String name) {
+        Pattern word = Pattern.compile("(?<![A-Za-z0-9_])\"?" + Pattern.quote(name) + "\"?(?![A-Za-z0-9_])",
+                Pattern.CASE_INSENSITIVE);
+        return (int) word.matcher(sql).results().count();
+    }
+}

@@ -1,0 +1,748 @@
+package io.github.enhancedsqlite.compress;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import net.sf.jsqlparser.expression.Alias;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.parser.ASTNodeAccess;
+import net.sf.jsqlparser.parser.SimpleNode;
+import net.sf.jsqlparser.parser.Token;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.OrderByElement;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.statement.select.SetOperationList;
+import net.sf.jsqlparser.statement.select.Values;
+import net.sf.jsqlparser.statement.select.WithItem;
+import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.statement.update.UpdateSet;
+import net.sf.jsqlparser.statement.upsert.Upsert;
+
+/**
+ * Rewrites one parsed statement so that no query can tell compressed columns from plain ones. Every read of a
+ * column that may hold compressed values, anywhere but as a bare result column of the outermost SELECT, is wrapped
+ * in {@value #DECOMPRESS}: in WHERE, JOIN, ORDER BY, GROUP BY, HAVING, function arguments, sub-queries, CTEs,
+ * compound and DISTINCT selects, SET expressions. Bare outermost result columns are left alone and decoded by the
+ * result set's getters, which keeps point reads cheap. Parameters bound straight into such a column are noted so
+ * their values can be compressed before binding. The rewrite splices the original text at the positions the parser
+ * reports, so everything it does not touch runs exactly as written.
+ *
+ * <p>A construct it cannot account for (a compressed column in USING or a NATURAL join, {@code *} over such joins)
+ * fails with an error naming the column: a wrong row is never an option.
+ */
+final class SqlRewriter {
+
+    static final String DECOMPRESS = "esq_decompress";
+
+    /** What the rewriter needs to know about the database. */
+    interface Catalogue {
+        /** The table, or {@link TableInfo#MISSING}. */
+        TableInfo table(String name) throws SQLException;
+
+        /** Whether a column may hold compressed values, so reads of it must decompress. */
+        boolean mayHoldCompressed(ColumnRef column);
+
+        /** Whether values written into the column are compressed. */
+        boolean takesCompressed(ColumnRef column);
+    }
+
+    private final String sql;
+    private final Catalogue catalogue;
+    private final int[] lineStarts;
+    private final List<Edit> edits = new ArrayList<>();
+    private final Map<Integer, ColumnRef> compressTargets = new HashMap<>();
+    private final Set<Integer> parametersUsedElsewhere = new HashSet<>();
+    private final Set<String> commonTableNames = new HashSet<>();
+    private boolean[] decodedResults;
+
+    private SqlRewriter(String sql, Catalogue catalogue) {
+        this.sql = sql;
+        this.catalogue = catalogue;
+        this.lineStarts = lineStarts(sql);
+    }
+
+    static RewrittenSql rewrite(String sql, Statement statement, Catalogue catalogue) throws SQLException {
+        return new SqlRewriter(sql, catalogue).run(statement);
+    }
+
+    private RewrittenSql run(Statement statement) throws SQLException {
+        if (statement instanceof Select) {
+            select((Select) statement, null, true);
+        } else if (statement instanceof Insert) {
+            insert((Insert) statement);
+        } else if (statement instanceof Upsert) {
+            upsert((Upsert) statement);
+        } else if (statement instanceof Update) {
+            update((Update) statement);
+        } else if (statement instanceof Delete) {
+            delete((Delete) statement);
+        } else {
+            return RewrittenSql.unchanged(sql);
+        }
+        return new RewrittenSql(applyEdits(), targets(), decodedResults);
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    private void select(Select select, Scope outer, boolean outermost) throws SQLException {
+        withItems(select.getWithItemsList(), outer);
+        if (select instanceof PlainSelect) {
+            plainSelect((PlainSelect) select, outer, outermost);
+        } else if (select instanceof SetOperationList) {
+            // each member's result columns are compared, de-duplicated or sorted together: all decompressed in SQL
+            for (Select member : ((SetOperationList) select).getSelects()) {
+                select(member, outer, false);
+            }
+        } else if (select instanceof ParenthesedSelect) {
+            select(((ParenthesedSelect) select).getSelect(), outer, outermost);
+        } else if (select instanceof Values) {
+            readAll(((Values) select).getExpressions(), outer);
+        } else {
+            unsupported(select.toString());
+        }
+    }
+
+    private void withItems(List<WithItem<?>> items, Scope outer) throws SQLException {
+        if (items == null) {
+            return;
+        }
+        for (WithItem<?> item : items) {
+            commonTableNames.add(item.getUnquotedAliasName().toLowerCase(Locale.ROOT));
+            if (item.getSelect() == null) {
+                unsupported(item.toString());
+            }
+            select(item.getSelect(), outer, false);
+        }
+    }
+
+    private void plainSelect(PlainSelect select, Scope outer, boolean outermost) throws SQLException {
+        Scope scope = new Scope(outer);
+        List<Join> joins = select.getJoins() == null ? List.of() : select.getJoins();
+        if (select.getFromItem() != null) {
+            scope.add(source(select.getFromItem(), outer));
+        }
+        for (Join join : joins) {
+            Source right = source(join.getRightItem(), outer);
+            if (right.hasCompressed() && (join.isNatural() || !join.getUsingColumns().isEmpty())) {
+                throw cannotRewrite("a NATURAL or USING join compares " + right.describeCompressed()
+                        + " without an expression to decompress; join with ON instead");
+            }
+            scope.add(right);
+        }
+        for (Join join : joins) {
+            for (Expression on : join.getOnExpressions()) {
+                read(on, scope);
+            }
+        }
+        read(select.getWhere(), scope);
+        read(select.getHaving(), scope);
+        if (select.getGroupBy() != null) {
+            readAll(select.getGroupBy().getGroupByExpressionList(), scope);
+        }
+        orderBy(select.getOrderByElements(), scope);
+        boolean decodeInGetters = outermost && select.getDistinct() == null && select.getGroupBy() == null
+                && select.getHaving() == null && !ordersByResultColumn(select) && starsCountable(select, scope);
+        projections(select.getSelectItems(), scope, decodeInGetters);
+    }
+
+    private void insert(Insert insert) throws SQLException {
+        withItems(insert.getWithItemsList(), null);
+        TableInfo table = catalogue.table(insert.getTable().getName());
+        List<String> targets = targetColumns(insert.getColumns(), table);
+        Select source = insert.getSelect();
+        if (source instanceof Values || (source instanceof ParenthesedSelect
+                && ((ParenthesedSelect) source).getSelect() instanceof Values)) {
+            Values values = source instanceof Values ? (Values) source
+                    : (Values) ((ParenthesedSelect) source).getSelect();
+            valueRows(values.getExpressions(), table, targets);
+        } else if (source != null) {
+            select(source, null, false);
+        }
+        if (insert.getConflictAction() != null && insert.getConflictAction().getUpdateSets() != null) {
+            Scope scope = targetScope(insert.getTable(), table, true);
+            updateSets(insert.getConflictAction().getUpdateSets(), scope, table);
+            read(insert.getConflictAction().getWhereExpression(), scope);
+        }
+        if (insert.getReturningClause() != null) {
+            returning(insert.getReturningClause().getDataItems(), targetScope(insert.getTable(), table, false));
+        }
+    }
+
+    private void upsert(Upsert upsert) throws SQLException {
+        TableInfo table = catalogue.table(upsert.getTable().getName());
+        List<String> targets = targetColumns(upsert.getColumns(), table);
+        Select source = upsert.getSelect();
+        if (source instanceof Values) {
+            valueRows(((Values) source).getExpressions(), table, targets);
+        } else if (source != null) {
+            select(source, null, false);
+        } else if (upsert.getExpressions() != null) {
+            valueRows(upsert.getExpressions(), table, targets);
+        }
+        if (upsert.getUpdateSets() != null) {
+            updateSets(upsert.getUpdateSets(), targetScope(upsert.getTable(), table, false), table);
+        }
+    }
+
+    private void update(Update update) throws SQLException {
+        withItems(update.getWithItemsList(), null);
+        TableInfo table = catalogue.table(update.getTable().getName());
+        Scope scope = targetScope(update.getTable(), table, false);
+        if (update.getFromItem() != null) {
+            scope.add(source(update.getFromItem(), null));
+        }
+        if (update.getJoins() != null) {
+            for (Join join : update.getJoins()) {
+                scope.add(source(join.getRightItem(), null));
+                for (Expression on : join.getOnExpressions()) {
+                    read(on, scope);
+                }
+            }
+        }
+        updateSets(update.getUpdateSets(), scope, table);
+        read(update.getWhere(), scope);
+        orderBy(update.getOrderByElements(), scope);
+        if (update.getReturningClause() != null) {
+            returning(update.getReturningClause().getDataItems(), scope);
+        }
+    }
+
+    private void delete(Delete delete) throws SQLException {
+        withItems(delete.getWithItemsList(), null);
+        TableInfo table = catalogue.table(delete.getTable().getName());
+        Scope scope = targetScope(delete.getTable(), table, false);
+        read(delete.getWhere(), scope);
+        orderBy(delete.getOrderByElements(), scope);
+        if (delete.getReturningClause() != null) {
+            returning(delete.getReturningClause().getDataItems(), scope);
+        }
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    private void valueRows(ExpressionList<?> rows, TableInfo table, List<String> targets) throws SQLException {
+        List<?> expressions = rows.getExpressions();
+        boolean multiRow = !expressions.isEmpty() && expressions.get(0) instanceof ExpressionList;
+        if (multiRow) {
+            for (Object row : expressions) {
+                valueRow(((ExpressionList<?>) row).getExpressions(), table, targets);
+            }
+        } else {
+            valueRow(expressions, table, targets);
+        }
+    }
+
+    private void valueRow(List<?> values, TableInfo table, List<String> targets) throws SQLException {
+        for (int i = 0; i < values.size(); i++) {
+            Expression value = (Expression) values.get(i);
+            ColumnRef target = i < targets.size() ? new ColumnRef(table.name(), targets.get(i)) : null;
+            assign(value, target, new Scope(null));
+        }
+    }
+
+    private void updateSets(List<UpdateSet> sets, Scope scope, TableInfo table) throws SQLException {
+        for (UpdateSet set : sets) {
+            List<Column> columns = set.getColumns().getExpressions();
+            List<?> values = set.getValues().getExpressions();
+            for (int i = 0; i < values.size(); i++) {
+                ColumnRef target = columns.size() == values.size()
+                        ? new ColumnRef(table.name(), columns.get(i).getColumnName()) : null;
+                assign((Expression) values.get(i), target, scope);
+            }
+        }
+    }
+
+    /**
+     * One value stored into one column: a parameter into a compressing column is compressed on binding; a bare
+     * compressed column copied into a compressed column keeps its stored form; anything else is a read.
+     */
+    private void assign(Expression value, ColumnRef target, Scope scope) throws SQLException {
+        if (value instanceof JdbcParameter && target != null && catalogue.takesCompressed(target)) {
+            JdbcParameter parameter = (JdbcParameter) value;
+            if (compressTargets.putIfAbsent(parameter.getIndex(), target) != null) {
+                parametersUsedElsewhere.add(parameter.getIndex());
+            }
+            return;
+        }
+        if (value instanceof Column && target != null && catalogue.mayHoldCompressed(target)) {
+            Resolved source = scope.resolve((Column) value);
+            if (source != null && source.compressed) {
+                return;
+            }
+        }
+        read(value, scope);
+    }
+
+    private List<String> targetColumns(ExpressionList<Column> columns, TableInfo table) {
+        if (columns == null || columns.getExpressions().isEmpty()) {
+            return table.columns();
+        }
+        List<String> names = new ArrayList<>();
+        for (Column column : columns.getExpressions()) {
+            names.add(column.getUnquotedColumnName());
+        }
+        return names;
+    }
+
+    private Scope targetScope(Table target, TableInfo table, boolean withExcluded) {
+        Scope scope = new Scope(null);
+        scope.add(new Source(alias(target), table, false));
+        if (withExcluded) {
+            scope.add(new Source("excluded", table, true));
+        }
+        return scope;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    private void read(Expression expression, Scope scope) throws SQLException {
+        if (expression == null) {
+            return;
+        }
+        Reader reader = new Reader(scope);
+        expression.accept(reader, null);
+        if (reader.failure != null) {
+            throw reader.failure;
+        }
+    }
+
+    private void readAll(ExpressionList<?> expressions, Scope scope) throws SQLException {
+        if (expressions == null) {
+            return;
+        }
+        for (Object expression : expressions.getExpressions()) {
+            if (expression instanceof Expression) {
+                read((Expression) expression, scope);
+            }
+        }
+    }
+
+    private void orderBy(List<OrderByElement> elements, Scope scope) throws SQLException {
+        if (elements == null) {
+            return;
+        }
+        for (OrderByElement element : elements) {
+            read(element.getExpression(), scope);
+        }
+    }
+
+    /** Whether ORDER BY names a result column by position or alias: then result columns are decompressed in SQL. */
+    private static boolean ordersByResultColumn(PlainSelect select) {
+        if (select.getOrderByElements() == null) {
+            return false;
+        }
+        Set<String> aliases = new HashSet<>();
+        for (SelectItem<?> item : select.getSelectItems()) {
+            if (item.getAlias() != null) {
+                aliases.add(item.getAlias().getUnquotedName().toLowerCase(Locale.ROOT));
+            }
+        }
+        for (OrderByElement element : select.getOrderByElements()) {
+            Expression expression = element.getExpression();
+            if (expression instanceof LongValue) {
+                return true;
+            }
+            if (expression instanceof Column && ((Column) expression).getTable() == null
+                    && aliases.contains(((Column) expression).getUnquotedColumnName().toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Result columns can be counted for getter decoding only when no {@code *} covers a derived table. */
+    private static boolean starsCountable(PlainSelect select, Scope scope) {
+        for (SelectItem<?> item : select.getSelectItems()) {
+            Expression expression = item.getExpression();
+            if (expression instanceof AllTableColumns) {
+                Source source = scope.local(((AllTableColumns) expression).getTable().getName());
+                if (source == null || source.table == null) {
+                    return false;
+                }
+            } else if (expression instanceof AllColumns) {
+                for (Source source : scope.sources) {
+                    if (source.table == null) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    private void projections(List<SelectItem<?>> items, Scope scope, boolean decodeInGetters) throws SQLException {
+        List<Boolean> decoded = new ArrayList<>();
+        for (SelectItem<?> item : items) {
+            Expression expression = item.getExpression();
+            if (expression instanceof AllTableColumns) {
+                Source source = scope.local(((AllTableColumns) expression).getTable().getName());
+                star(expression, source == null ? List.of() : List.of(source), decodeInGetters, decoded);
+            } else if (expression instanceof AllColumns) {
+                star(expression, scope.sources, decodeInGetters, decoded);
+            } else if (expression instanceof Column) {
+                Resolved resolved = scope.resolve((Column) expression);
+                boolean compressed = resolved != null && resolved.compressed;
+                if (compressed && !decodeInGetters) {
+                    String name = item.getAlias() != null ? null : ((Column) expression).getUnquotedColumnName();
+                    wrap((Column) expression, resolved, name);
+                }
+                decoded.add(compressed && decodeInGetters);
+            } else {
+                read(expression, scope);
+                decoded.add(false);
+            }
+        }
+        if (decodeInGetters && decoded.contains(Boolean.TRUE)) {
+            decodedResults = new boolean[decoded.size() + 1];
+            for (int i = 0; i < decoded.size(); i++) {
+                decodedResults[i + 1] = decoded.get(i);
+            }
+        }
+    }
+
+    /** {@code *} or {@code t.*}: counted out for getter decoding, or spelled out with each compressed column wrapped. */
+    private void star(Expression star, List<Source> sources, boolean decodeInGetters, List<Boolean> decoded)
+            throws SQLException {
+        boolean anyCompressed = false;
+        for (Source source : sources) {
+            anyCompressed |= source.hasCompressed();
+        }
+        if (decodeInGetters) { // starsCountable: every source is a table
+            for (Source source : sources) {
+                for (String column : source.table.columns()) {
+                    decoded.add(source.isCompressed(column));
+                }
+            }
+            return;
+        }
+        if (!anyCompressed) {
+            return;
+        }
+        StringBuilder spelled = new StringBuilder();
+        for (Source source : sources) {
+            if (source.table == null) {
+                throw cannotRewrite("* mixes a sub-query with " + describeCompressed(sources)
+                        + "; list the columns instead");
+            }
+            for (String column : source.table.columns()) {
+                String qualified = quote(source.qualifier()) + "." + quote(column);
+                spelled.append(spelled.length() == 0 ? "" : ", ");
+                spelled.append(source.isCompressed(column)
+                        ? decompressCall(qualified, source, column) + " AS " + quote(column) : qualified);
+            }
+        }
+        replace(star, spelled.toString());
+    }
+
+    private void returning(List<?> items, Scope scope) throws SQLException {
+        List<SelectItem<?>> selectItems = new ArrayList<>();
+        for (Object item : items) {
+            if (item instanceof SelectItem) {
+                selectItems.add((SelectItem<?>) item);
+            }
+        }
+        projections(selectItems, scope, false);
+    }
+
+    // ---------------------------------------------------------------- sources and scopes
+
+    private Source source(FromItem item, Scope outer) throws SQLException {
+        if (item instanceof Table) {
+            Table table = (Table) item;
+            if (commonTableNames.contains(table.getName().toLowerCase(Locale.ROOT))) {
+                return new Source(alias(table), null, false);
+            }
+            return new Source(alias(table), catalogue.table(table.getName()), false);
+        }
+        if (item instanceof ParenthesedSelect) {
+            ParenthesedSelect derived = (ParenthesedSelect) item;
+            select(derived.getSelect(), outer, false);
+            return new Source(derived.getAlias() == null ? null : derived.getAlias().getUnquotedName(), null, false);
+        }
+        // table-valued functions and the like: their columns are not stored columns, but their arguments are reads
+        Reader reader = new Reader(outer == null ? new Scope(null) : outer);
+        if (item instanceof Expression) {
+            ((Expression) item).accept(reader, null);
+        }
+        if (reader.failure != null) {
+            throw reader.failure;
+        }
+        return new Source(item.getAlias() == null ? null : item.getAlias().getUnquotedName(), null, false);
+    }
+
+    private static String alias(Table table) {
+        Alias alias = table.getAlias();
+        return alias != null ? alias.getUnquotedName() : table.getUnquotedName();
+    }
+
+    /** One table or derived table a scope reads from. */
+    private final class Source {
+        final String name;
+        /** Null for a derived table, a CTE or a function: its columns never hold compressed values. */
+        final TableInfo table;
+        /** SQLite's {@code excluded} row of an upsert: the values being inserted. */
+        final boolean excluded;
+
+        Source(String name, TableInfo table, boolean excluded) {
+            this.name = name;
+            this.table = table != null && table.exists() ? table : null;
+            this.excluded = excluded;
+        }
+
+        boolean isCompressed(String column) {
+            return table != null && table.has(column)
+                    && catalogue.mayHoldCompressed(new ColumnRef(table.name(), column));
+        }
+
+        boolean hasCompressed() {
+            if (table != null) {
+                for (String column : table.columns()) {
+                    if (isCompressed(column)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        String describeCompressed() {
+            List<String> names = new ArrayList<>();
+            if (table != null) {
+                for (String column : table.columns()) {
+                    if (isCompressed(column)) {
+                        names.add(table.name() + "." + column);
+                    }
+                }
+            }
+            return "compressed column " + String.join(", ", names);
+        }
+
+        String qualifier() {
+            return name != null ? name : table.name();
+        }
+
+        boolean matches(String qualifier) {
+            return (name != null && name.equalsIgnoreCase(qualifier))
+                    || (table != null && !excluded && table.name().equalsIgnoreCase(qualifier));
+        }
+    }
+
+    private static String describeCompressed(List<Source> sources) {
+        for (Source source : sources) {
+            if (source.hasCompressed()) {
+                return source.describeCompressed();
+            }
+        }
+        return "compressed columns";
+    }
+
+    private record Resolved(Source source, String column, boolean compressed) {
+    }
+
+    /** The sources visible at one level of a statement, and those of the statements around it. */
+    private final class Scope {
+        final Scope outer;
+        final List<Source> sources = new ArrayList<>();
+
+        Scope(Scope outer) {
+            this.outer = outer;
+        }
+
+        void add(Source source) {
+            sources.add(source);
+        }
+
+        Source local(String qualifier) {
+            for (Source source : sources) {
+                if (source.matches(qualifier)) {
+                    return source;
+                }
+            }
+            return null;
+        }
+
+        /** The table column a reference means, as SQLite resolves it: innermost scope first; null if none. */
+        Resolved resolve(Column column) {
+            String name = column.getUnquotedColumnName();
+            Table qualifier = column.getTable();
+            String qualifierName = qualifier == null || qualifier.getName() == null ? null : qualifier.getUnquotedName();
+            for (Scope scope = this; scope != null; scope = scope.outer) {
+                for (Source source : scope.sources) {
+                    boolean candidate = qualifierName != null ? source.matches(qualifierName)
+                            : source.table != null && !source.excluded && source.table.has(name);
+                    if (candidate) {
+                        return new Resolved(source, name, source.isCompressed(name));
+                    }
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Wraps every column reference that may hold compressed values; sub-queries get a scope of their own. */
+    private final class Reader extends ExpressionVisitorAdapter<Void> {
+        private final Scope scope;
+        SQLException failure;
+
+        Reader(Scope scope) {
+            this.scope = scope;
+        }
+
+        @Override
+        public <S> Void visit(Column column, S context) {
+            Resolved resolved = scope.resolve(column);
+            if (resolved != null && resolved.compressed) {
+                wrap(column, resolved, null);
+            }
+            return null;
+        }
+
+        @Override
+        public <S> Void visit(JdbcParameter parameter, S context) {
+            parametersUsedElsewhere.add(parameter.getIndex());
+            return null;
+        }
+
+        @Override
+        public <S> Void visit(ParenthesedSelect select, S context) {
+            nested(select);
+            return null;
+        }
+
+        @Override
+        public <S> Void visit(Select select, S context) {
+            nested(select);
+            return null;
+        }
+
+        private void nested(Select select) {
+            if (failure != null) {
+                return;
+            }
+            try {
+                select(select, scope, false);
+            } catch (SQLException e) {
+                failure = e;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- text edits
+
+    private void wrap(Column column, Resolved resolved, String alias) {
+        int[] span = span(column);
+        String text = sql.substring(span[0], span[1]);
+        String call = decompressCall(text, resolved.source, resolved.column);
+        edits.add(new Edit(span[0], span[1], alias == null ? call : call + " AS " + quote(alias)));
+    }
+
+    private String decompressCall(String columnText, Source source, String column) {
+        String where = "'" + (source.table.name() + "." + column).replace("'", "''") + "'";
+        if (source.excluded || !source.table.hasRowid()) {
+            return DECOMPRESS + "(" + columnText + ", " + where + ")";
+        }
+        return DECOMPRESS + "(" + columnText + ", " + where + ", " + quote(source.qualifier()) + ".rowid)";
+    }
+
+    private void replace(Expression node, String text) {
+        int[] span = span(node);
+        edits.add(new Edit(span[0], span[1], text));
+    }
+
+    private int[] span(Object node) {
+        SimpleNode ast = node instanceof ASTNodeAccess ? ((ASTNodeAccess) node).getASTNode() : null;
+        if (ast == null) {
+            throw new IllegalStateException("parser gave no position for " + node);
+        }
+        Token first = ast.jjtGetFirstToken();
+        Token last = ast.jjtGetLastToken();
+        return new int[] {offset(first.beginLine, first.beginColumn), offset(last.endLine, last.endColumn) + 1};
+    }
+
+    private int offset(int line, int column) {
+        return lineStarts[line - 1] + column - 1;
+    }
+
+    private String applyEdits() {
+        if (edits.isEmpty()) {
+            return sql;
+        }
+        edits.sort((a, b) -> Integer.compare(a.start, b.start));
+        StringBuilder result = new StringBuilder(sql.length() + edits.size() * 48);
+        int copied = 0;
+        for (Edit edit : edits) {
+            if (edit.start < copied) {
+                continue; // the same reference reached twice (e.g. shared by two scopes): already rewritten
+            }
+            result.append(sql, copied, edit.start).append(edit.text);
+            copied = edit.end;
+        }
+        return result.append(sql, copied, sql.length()).toString();
+    }
+
+    private ColumnRef[] targets() {
+        compressTargets.keySet().removeAll(parametersUsedElsewhere);
+        if (compressTargets.isEmpty()) {
+            return null;
+        }
+        int max = 0;
+        for (int index : compressTargets.keySet()) {
+            max = Math.max(max, index);
+        }
+        ColumnRef[] byIndex = new ColumnRef[max + 1];
+        compressTargets.forEach((index, column) -> byIndex[index] = column);
+        return byIndex;
+    }
+
+    private static int[] lineStarts(String sql) {
+        List<Integer> starts = new ArrayList<>();
+        starts.add(0);
+        for (int i = 0; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (c == '\n' || (c == '\r' && (i + 1 >= sql.length() || sql.charAt(i + 1) != '\n'))) {
+                starts.add(i + 1);
+            }
+        }
+        int[] result = new int[starts.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = starts.get(i);
+        }
+        return result;
+    }
+
+    static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    private record Edit(int start, int end, String text) {
+    }
+
+    private static void unsupported(String what) throws SQLException {
+        throw cannotRewrite("this form (" + what + ") is not understood by the compression rewriter");
+    }
+
+    static SQLException cannotRewrite(String reason) {
+        return new SQLException("Cannot run this statement on compressed columns without risking different rows: "
+                + reason + ". Rewrite the statement, or set compress=off for this database.", "0A000");
+    }
+}

@@ -1,0 +1,24 @@
+package io.github.enhancedsqlite.jdbc;
+
+import io.github.enhancedsqlite.compress.Compression;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** A table listing without the driver's own tables, so schema validation and migration tools never see them. */
+final class OwnTablesHidden extends ForwardingResultSet {
+
+    OwnTablesHidden(ResultSet tables) {
+        super(tables);
+    }
+
+    @Override
+    public boolean next() throws SQLException {
+        while (delegate.next()) {
+            String name = delegate.getString("TABLE_NAME");
+            if (name == null || !name.startsWith(Compression.OWN_TABLE_PREFIX)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
