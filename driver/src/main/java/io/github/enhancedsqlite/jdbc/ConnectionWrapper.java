@@ -6,6 +6,7 @@ import io.github.enhancedsqlite.compress.Compression;
 import io.github.enhancedsqlite.compress.RewrittenSql;
 import io.github.enhancedsqlite.tx.QueryDeadline;
 import io.github.enhancedsqlite.tx.SqlAction;
+import io.github.enhancedsqlite.tx.SqliteErrors;
 import io.github.enhancedsqlite.tx.TransactionControl;
 import java.sql.CallableStatement;
 import java.sql.Connection;
@@ -65,18 +66,19 @@ public final class ConnectionWrapper extends ForwardingConnection {
      * timeout, and turns failures into what the application should see.
      */
     <T> T execute(int effects, int queryTimeoutSeconds, SqlAction<T> action) throws SQLException {
-        return execute(effects, queryTimeoutSeconds, action, null);
+        return execute(null, effects, queryTimeoutSeconds, action, null);
     }
 
     /**
      * As {@link #execute(int, int, SqlAction)}, first recording the columns that are about to receive their
      * compressed values (inside the statement's transaction, so the record and the values commit together).
      */
-    <T> T execute(int effects, int queryTimeoutSeconds, SqlAction<T> action, Set<ColumnRef> compressedInto)
-            throws SQLException {
+    <T> T execute(StatementWrapper origin, int effects, int queryTimeoutSeconds, SqlAction<T> action,
+                  Set<ColumnRef> compressedInto) throws SQLException {
         checkOpen();
         boolean opens = (effects & SqlInspector.OPENS_TRANSACTION) != 0;
         boolean ends = (effects & SqlInspector.ENDS_TRANSACTION) != 0;
+        boolean releases = (effects & SqlInspector.RELEASES_SAVEPOINT) != 0;
         boolean tookTurn = transactions.beforeStatement((effects & SqlInspector.WRITES) != 0, opens);
         boolean retryable = opens || ends || !transactions.inTransaction();
         QueryDeadline deadline = null;
@@ -86,6 +88,7 @@ public final class ConnectionWrapper extends ForwardingConnection {
                 compression.beforeCompressedWrite(delegate, compressedInto, transactions.inTransaction());
             }
             deadline = QueryDeadline.start(delegate, queryTimeoutSeconds);
+            transactions.executing(true);
             T result = retryable ? transactions.retry().call(action) : action.run();
             succeeded = true;
             if ((effects & SqlInspector.CHANGES_SCHEMA) != 0) {
@@ -93,12 +96,18 @@ public final class ConnectionWrapper extends ForwardingConnection {
             }
             return result;
         } catch (SQLException e) {
-            throw transactions.failed(e, deadline != null && deadline.finish());
+            transactions.executing(false);
+            if (SqliteErrors.isInterrupt(e)) {
+                renewStatementsAfterInterrupt();
+            }
+            throw transactions.failed(e, deadline != null && deadline.finish(),
+                    (effects & SqlInspector.WRITES) != 0);
         } finally {
+            transactions.executing(false);
             if (deadline != null) {
                 deadline.finish();
             }
-            transactions.afterStatement(tookTurn, opens, ends, succeeded);
+            transactions.afterStatement(tookTurn, opens, ends, releases, succeeded);
         }
     }
 
@@ -116,14 +125,14 @@ public final class ConnectionWrapper extends ForwardingConnection {
                     return batch.run();
                 });
             } catch (SQLException e) {
-                throw transactions.failed(e, deadline != null && deadline.finish());
+                throw transactions.failed(e, deadline != null && deadline.finish(), true);
             } finally {
                 if (deadline != null) {
                     deadline.finish();
                 }
             }
         }
-        return execute(effects, queryTimeoutSeconds, batch, compressedInto);
+        return execute(null, effects, queryTimeoutSeconds, batch, compressedInto);
     }
 
     /** The statement as it must run so that compressed columns cannot change its result. */
@@ -149,6 +158,36 @@ public final class ConnectionWrapper extends ForwardingConnection {
     /** A statement is closing: true the first time, when the caller must release what it holds. */
     boolean forget(StatementWrapper statement) {
         return physical.leaseStatements().remove(statement);
+    }
+
+    /**
+     * After SQLITE_INTERRUPT, SQLite (3.54) goes on interrupting every new statement of the connection until the
+     * statements that had run are finalized; resetting them is not enough. So the idle cached statements are
+     * finalized, and every statement of the lease the application is not reading from is swapped for a freshly
+     * prepared one (a statement with an open result set keeps its place).
+     */
+    private void renewStatementsAfterInterrupt() {
+        physical.currentStatementCache().closeAll();
+        for (StatementWrapper statement : physical.leaseStatements()) {
+            try {
+                if (!statement.hasOpenResult()) {
+                    statement.renew();
+                }
+            } catch (SQLException e) {
+                // a statement that cannot be renewed is closed or broken; its next use reports it
+            }
+        }
+    }
+
+    /** A new sqlite-jdbc statement, to replace one an interrupt left stuck. */
+    Statement rawStatement(Statement like) throws SQLException {
+        return delegate.createStatement(like.getResultSetType(), like.getResultSetConcurrency(),
+                like.getResultSetHoldability());
+    }
+
+    /** A new sqlite-jdbc prepared statement, to replace one an interrupt left stuck. */
+    PreparedStatement rawPrepare(String sql) throws SQLException {
+        return delegate.prepareStatement(sql);
     }
 
     @Override

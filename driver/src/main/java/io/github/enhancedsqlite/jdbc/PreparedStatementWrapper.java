@@ -44,24 +44,24 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
     @Override
     public ResultSet executeQuery() throws SQLException {
         RewrittenSql rewritten = lastRewritten;
-        return connection.execute(effects, queryTimeoutSeconds, () -> wrap(prepared.executeQuery(), rewritten),
+        return connection.execute(this, effects, queryTimeoutSeconds, () -> wrap(prepared.executeQuery(), rewritten),
                 compressedInto);
     }
 
     @Override
     public boolean execute() throws SQLException {
         executedWithoutResult = true;
-        return connection.execute(effects, queryTimeoutSeconds, () -> prepared.execute(), compressedInto);
+        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.execute(), compressedInto);
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        return connection.execute(effects, queryTimeoutSeconds, () -> prepared.executeUpdate(), compressedInto);
+        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.executeUpdate(), compressedInto);
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        return connection.execute(effects, queryTimeoutSeconds, () -> prepared.executeLargeUpdate(), compressedInto);
+        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.executeLargeUpdate(), compressedInto);
     }
 
     @Override
@@ -188,6 +188,16 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
         }
     }
 
+    /** Re-prepares the statement's SQL and finalizes the old one; parameters must be bound again. */
+    @Override
+    void renew() throws SQLException {
+        PreparedStatement old = prepared;
+        prepared = connection.rawPrepare(lastRewritten.sql());
+        delegate = prepared;
+        reusable = false;
+        old.close();
+    }
+
     @Override
     public void close() throws SQLException {
         if (!connection.forget(this)) {
@@ -213,6 +223,7 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
             } else if (executedWithoutResult) {
                 return false;
             }
+            SqliteStatements.reset(statement);
             statement.clearParameters();
             statement.clearBatch();
             return true;

@@ -19,6 +19,8 @@ final class SqlInspector {
     static final int WRITES = 8;
     /** CREATE, ALTER or DROP: what is known of the schema is stale once it runs. */
     static final int CHANGES_SCHEMA = 16;
+    /** RELEASE: may end a transaction its outermost SAVEPOINT opened. */
+    static final int RELEASES_SAVEPOINT = 32;
 
     /** Pragmas that only report or act on the file; calling them with an argument changes no session state. */
     private static final String[] HARMLESS_PRAGMAS = {
@@ -66,7 +68,7 @@ final class SqlInspector {
             return containsWord(sql, start + 8, new String[] {"TO"}) ? 0 : ENDS_TRANSACTION;
         }
         if (startsWithWord(sql, start, "RELEASE")) {
-            return 0;
+            return RELEASES_SAVEPOINT;
         }
         return WRITES;
     }

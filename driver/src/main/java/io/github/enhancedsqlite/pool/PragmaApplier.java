@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.pool;
 
 import io.github.enhancedsqlite.config.DatabaseConfig;
 import io.github.enhancedsqlite.config.Pragma;
+import io.github.enhancedsqlite.tx.SqliteErrors;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,6 +24,11 @@ final class PragmaApplier {
             for (Map.Entry<Pragma, String> entry : config.settings().pragmas().entrySet()) {
                 Pragma pragma = entry.getKey();
                 String value = entry.getValue();
+                // Switching journal mode needs a lock, so a database already in the mode is left alone: a reader
+                // opening a connection must not wait for a writer.
+                if (pragma == Pragma.JOURNAL_MODE && pragma.took(value, read(statement, pragma))) {
+                    continue;
+                }
                 // value is canonical: a number or a word from a fixed list (see ValueRule), never caller text
                 try {
                     statement.execute("PRAGMA " + pragma.key() + " = " + value);
@@ -38,9 +44,26 @@ final class PragmaApplier {
                 }
             }
             if (config.settings().profile().optimizes() && !config.location().isMemory()) {
-                // 0x10002: analyze only what a fresh connection needs, bounded so open stays fast
-                statement.execute("PRAGMA optimize = 0x10002");
+                optimize(statement);
             }
+        }
+    }
+
+    /**
+     * 0x10002: analyze only what a fresh connection needs, bounded so open stays fast. It may have to write
+     * statistics; when a writer holds the database that waits for nothing: the next connection will do it.
+     */
+    private static void optimize(Statement statement) throws SQLException {
+        String busyTimeout = read(statement, Pragma.BUSY_TIMEOUT);
+        statement.execute("PRAGMA busy_timeout = 0");
+        try {
+            statement.execute("PRAGMA optimize = 0x10002");
+        } catch (SQLException e) {
+            if (!SqliteErrors.isBusyOrLocked(e)) {
+                throw e;
+            }
+        } finally {
+            statement.execute("PRAGMA busy_timeout = " + Long.parseLong(busyTimeout)); // a number SQLite reported
         }
     }
 

@@ -35,7 +35,7 @@ public final class SqliteErrors {
         return code == SQLITE_BUSY || code == SQLITE_LOCKED;
     }
 
-    static boolean isInterrupt(Throwable error) {
+    public static boolean isInterrupt(Throwable error) {
         return primaryCode(error) == SQLITE_INTERRUPT;
     }
 

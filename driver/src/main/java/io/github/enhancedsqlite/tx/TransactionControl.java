@@ -45,6 +45,8 @@ public final class TransactionControl {
     private volatile String abortedReason;
     /** A rollback we needed failed: the connection's state is unknown, so the pool must drop it. */
     private volatile boolean broken;
+    /** A statement of this connection is running now; the timer interrupts it rather than rolling back under it. */
+    private volatile boolean executing;
     private ScheduledFuture<?> deadline;
     private int savepointIds;
 
@@ -107,12 +109,14 @@ public final class TransactionControl {
 
     /** After one statement: gives back a turn taken for it, and notices the application's own BEGIN or COMMIT. */
     public synchronized void afterStatement(boolean tookTurn, boolean opensTransaction, boolean endsTransaction,
-                                            boolean succeeded) {
+                                            boolean releasesSavepoint, boolean succeeded) {
         if (tookTurn) {
             gate.release(this);
         }
         if (active && ((autoCommit && opensTransaction && !succeeded) || (endsTransaction && succeeded))) {
             ended();
+        } else if (active && autoCommit && releasesSavepoint && succeeded && !stillInTransaction()) {
+            ended(); // RELEASE of the outermost savepoint committed the application's own transaction
         }
     }
 
@@ -120,9 +124,22 @@ public final class TransactionControl {
      * Turns a statement's failure into what the application should see, repairing our state on the way. Busy or
      * locked inside a transaction rolls it back and raises SQLState 40001 so the whole unit can be run again.
      */
-    public synchronized SQLException failed(SQLException error, boolean queryTimedOut) {
+    /** Marks a statement running or finished, so the transaction timeout knows whether to interrupt it. */
+    public void executing(boolean running) {
+        executing = running;
+    }
+
+    public synchronized SQLException failed(SQLException error, boolean queryTimedOut, boolean wrote) {
         String aborted = abortedReason;
         if (aborted != null) {
+            if (active) {
+                // the timeout interrupted this statement and left the rollback to this thread
+                try {
+                    rollbackAndEnd();
+                } catch (SQLException e) {
+                    broken = true;
+                }
+            }
             return new SQLTransactionRollbackException(aborted, "40000", error);
         }
         SQLException result = queryTimedOut
@@ -137,7 +154,8 @@ public final class TransactionControl {
                     + error.getMessage() + "). Run the whole transaction again; EnhancedSqlite.inTransaction does.");
             return new SQLTransactionRollbackException(abortedReason, "40001", error);
         }
-        if (SqliteErrors.mayEndTransaction(error) && !stillInTransaction()) {
+        boolean interruptedRead = SqliteErrors.isInterrupt(error) && !wrote;
+        if (!interruptedRead && SqliteErrors.mayEndTransaction(error) && !stillInTransaction()) {
             ended();
             abortedReason = "SQLite rolled the transaction back after: " + error.getMessage()
                     + ". Call rollback() and run the transaction again.";
@@ -153,7 +171,7 @@ public final class TransactionControl {
     public <T> T runAsOneTransaction(SqlAction<T> batch) throws SQLException {
         synchronized (this) {
             checkNotAborted();
-            begin();
+            begin(true);
         }
         boolean committed = false;
         try {
@@ -279,11 +297,21 @@ public final class TransactionControl {
     }
 
     private void begin() throws SQLException {
+        begin(false);
+    }
+
+    /**
+     * @param surelyWrites the transaction is known to write (an auto-commit batch): it takes the write lock at
+     *                     BEGIN even in DEFERRED mode, since only BEGIN can be retried when the lock is busy
+     */
+    private void begin(boolean surelyWrites) throws SQLException {
         boolean writer = !readOnly;
         if (writer) {
             gate.acquire(this, settings.writerTimeoutMillis());
         }
-        String begin = writer ? settings.beginStatement() : "BEGIN DEFERRED";
+        String configured = settings.beginStatement();
+        String begin = !writer ? "BEGIN DEFERRED"
+                : surelyWrites && configured.endsWith("DEFERRED") ? "BEGIN IMMEDIATE" : configured;
         try {
             retry.call(() -> exec(begin));
         } catch (SQLException e) {
@@ -334,8 +362,10 @@ public final class TransactionControl {
     }
 
     /**
-     * Runs on the timer thread when a transaction outlives transactionTimeout: stops its running statement,
-     * rolls it back and frees the writer turn. The application's next call explains what happened.
+     * Runs on the timer thread when a transaction outlives transactionTimeout. An idle transaction is rolled back
+     * here and its writer turn freed; a running statement is interrupted, and the thread running it rolls back
+     * when the statement returns (rolling back under a running statement would fail). Either way the
+     * application's next call explains what happened.
      */
     private void expire() {
         synchronized (this) {
@@ -345,20 +375,20 @@ public final class TransactionControl {
             abortedReason = "The transaction on " + gateName() + " was open longer than transactionTimeout ("
                     + settings.transactionTimeoutMillis() + " ms) and was rolled back, freeing the writer turn."
                     + " Call rollback() and keep transactions short.";
-        }
-        try {
-            sqlite.unwrap(SQLiteConnection.class).getDatabase().interrupt();
-        } catch (SQLException e) {
-            LOG.debug("interrupt failed", e);
-        }
-        synchronized (this) {
-            if (active) {
+            if (!executing) {
                 try {
                     rollbackAndEnd();
                 } catch (SQLException e) {
                     broken = true;
                 }
+                LOG.warn(abortedReason);
+                return;
             }
+        }
+        try {
+            sqlite.unwrap(SQLiteConnection.class).getDatabase().interrupt();
+        } catch (SQLException e) {
+            LOG.debug("interrupt failed", e);
         }
         LOG.warn(abortedReason);
     }
