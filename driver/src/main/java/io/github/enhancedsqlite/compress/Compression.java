@@ -121,7 +121,9 @@ public final class Compression {
         }
         net.sf.jsqlparser.statement.Statement parsed;
         try {
-            parsed = CCJSqlParserUtil.parse(sql);
+            // parsed on this thread: CCJSqlParserUtil.parse(String) hands the work to an executor and swallows
+            // the caller's interrupt status while it waits
+            parsed = CCJSqlParserUtil.parseStatement(CCJSqlParserUtil.newParser(sql));
         } catch (JSQLParserException | RuntimeException e) {
             if (holdsCompressedValues(mentioned)) {
                 throw SqlRewriter.cannotRewrite("the statement could not be parsed, and it names "

@@ -3,9 +3,9 @@ package io.github.enhancedsqlite.tx;
 import java.sql.SQLException;
 
 /**
- * Classifies sqlite-jdbc exceptions by SQLite's result code. sqlite-jdbc reports the extended code as the
- * error code (517 for SQLITE_BUSY_SNAPSHOT, 262 for SQLITE_LOCKED_SHAREDCACHE); its low byte is the primary
- * code, so extended codes sqlite-jdbc has no name for are classified too.
+ * Classifies sqlite-jdbc exceptions by SQLite's result code. sqlite-jdbc reports the primary code as the error
+ * code and the extended one (517 for SQLITE_BUSY_SNAPSHOT, 262 for SQLITE_LOCKED_SHAREDCACHE) through its
+ * result code; classifying by the low byte covers both, and extended codes sqlite-jdbc has no name for.
  */
 public final class SqliteErrors {
 

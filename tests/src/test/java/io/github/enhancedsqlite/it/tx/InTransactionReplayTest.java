@@ -1,0 +1,145 @@
+package io.github.enhancedsqlite.it.tx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.enhancedsqlite.EnhancedSqlite;
+import io.github.enhancedsqlite.EnhancedSqliteDataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue point 4: EnhancedSqlite.inTransaction runs the unit again when its transaction was rolled back with
+ * 40001, and the result is applied exactly once. The first attempt is made busy by another "process" (a plain
+ * sqlite-jdbc connection) inside the unit itself, so what happens is exact, not timing-dependent. DEFERRED mode
+ * is used because with IMMEDIATE the busy error would come at BEGIN, which is retried without a replay.
+ */
+class InTransactionReplayTest {
+
+    @TempDir
+    Path dir;
+
+    private Path file;
+
+    @AfterEach
+    void closePools() {
+        EnhancedSqlite.shutdown();
+    }
+
+    private String url(String query) throws SQLException {
+        file = dir.resolve("replay.db");
+        String url = TxDb.url(file, query);
+        try (Connection connection = DriverManager.getConnection(url)) {
+            TxDb.execute(connection, "CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
+                    "INSERT OR IGNORE INTO counter VALUES (1, 0)");
+        }
+        return url;
+    }
+
+    @Test
+    void aUnitRolledBackBecauseAnotherProcessCommittedInBetweenIsReplayedOnAFreshConnection() throws Exception {
+        String url = url("transaction_mode=DEFERRED");
+        AtomicInteger invocations = new AtomicInteger();
+        try (EnhancedSqliteDataSource dataSource = new EnhancedSqliteDataSource(url);
+             Connection otherProcess = TxDb.witness(file)) {
+            long result = EnhancedSqlite.inTransaction(dataSource, connection -> {
+                int invocation = invocations.incrementAndGet();
+                long n = TxDb.queryLong(connection, "SELECT n FROM counter");
+                if (invocation == 1) {
+                    TxDb.update(otherProcess, "UPDATE counter SET n = n + 100"); // commits after our read
+                }
+                TxDb.update(connection, "UPDATE counter SET n = " + (n + 1)); // SQLITE_BUSY_SNAPSHOT the first time
+                return n + 1;
+            });
+
+            assertThat(invocations.get()).isEqualTo(2);
+            assertThat(result).isEqualTo(101);
+        }
+        assertThat(TxDb.committed(file, "SELECT n FROM counter")).isEqualTo(101);
+    }
+
+    @Test
+    void aUnitMadeBusyByAnExternalLockHolderIsReplayedAndAppliedOnce() throws Exception {
+        String url = url("transaction_mode=DEFERRED&busy_timeout=0");
+        AtomicInteger invocations = new AtomicInteger();
+        try (EnhancedSqliteDataSource dataSource = new EnhancedSqliteDataSource(url);
+             Connection holder = TxDb.witness(file)) {
+            EnhancedSqlite.inTransaction(dataSource, connection -> {
+                int invocation = invocations.incrementAndGet();
+                long n = TxDb.queryLong(connection, "SELECT n FROM counter");
+                if (invocation == 1) {
+                    TxDb.execute(holder, "BEGIN IMMEDIATE", "UPDATE counter SET n = n + 100");
+                } else if (invocation == 2) {
+                    assertThat(n).as("the replay starts from a fresh snapshot").isEqualTo(0);
+                    TxDb.execute(holder, "ROLLBACK"); // the other process gives up its change
+                }
+                return TxDb.update(connection, "UPDATE counter SET n = n + 1"); // SQLITE_BUSY the first time
+            });
+            assertThat(invocations.get()).isEqualTo(2);
+        }
+        assertThat(TxDb.committed(file, "SELECT n FROM counter")).isEqualTo(1);
+    }
+
+    @Test
+    void onAConnectionTheCallerHoldsTheUnitIsReplayedAndAutoCommitRestored() throws Exception {
+        String url = url("transaction_mode=DEFERRED");
+        AtomicInteger invocations = new AtomicInteger();
+        try (Connection connection = DriverManager.getConnection(url); Connection otherProcess = TxDb.witness(file)) {
+            assertThat(connection.getAutoCommit()).isTrue();
+            EnhancedSqlite.inTransaction(connection, c -> {
+                assertThat(c).isSameAs(connection);
+                long n = TxDb.queryLong(c, "SELECT n FROM counter");
+                if (invocations.incrementAndGet() == 1) {
+                    TxDb.update(otherProcess, "UPDATE counter SET n = n + 100");
+                }
+                return TxDb.update(c, "UPDATE counter SET n = " + (n + 1));
+            });
+
+            assertThat(invocations.get()).isEqualTo(2);
+            assertThat(connection.getAutoCommit()).isTrue();
+            assertThat(TxDb.writeLockIsFree(file)).isTrue();
+            assertThat(TxDb.queryLong(connection, "SELECT n FROM counter")).isEqualTo(101);
+        }
+    }
+
+    @Test
+    void anyOtherFailureIsNotReplayedAndRollsBack() throws Exception {
+        String url = url("");
+        AtomicInteger invocations = new AtomicInteger();
+        try (EnhancedSqliteDataSource dataSource = new EnhancedSqliteDataSource(url)) {
+            assertThatThrownBy(() -> EnhancedSqlite.inTransaction(dataSource, connection -> {
+                invocations.incrementAndGet();
+                TxDb.update(connection, "UPDATE counter SET n = n + 1");
+                return TxDb.update(connection, "INSERT INTO counter VALUES (1, 0)"); // primary key violation
+            })).isInstanceOf(SQLException.class).hasMessageContaining("UNIQUE");
+            assertThat(invocations.get()).isEqualTo(1);
+        }
+        assertThat(TxDb.committed(file, "SELECT n FROM counter")).isZero();
+        assertThat(TxDb.writeLockIsFree(file)).isTrue();
+    }
+
+    /** Every attempt made busy: the replay stops after its attempts and the last 40001 reaches the caller. */
+    @Test
+    void aUnitThatIsAlwaysRolledBackGivesUpWith40001() throws Exception {
+        String url = url("transaction_mode=DEFERRED");
+        AtomicInteger invocations = new AtomicInteger();
+        try (EnhancedSqliteDataSource dataSource = new EnhancedSqliteDataSource(url);
+             Connection otherProcess = TxDb.witness(file)) {
+            assertThatThrownBy(() -> EnhancedSqlite.inTransaction(dataSource, connection -> {
+                invocations.incrementAndGet();
+                long n = TxDb.queryLong(connection, "SELECT n FROM counter");
+                TxDb.update(otherProcess, "UPDATE counter SET n = n + 100");
+                return TxDb.update(connection, "UPDATE counter SET n = " + (n + 1));
+            })).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("40001"));
+            assertThat(invocations.get()).isEqualTo(io.github.enhancedsqlite.tx.Replay.MAX_ATTEMPTS);
+        }
+        assertThat(TxDb.committed(file, "SELECT n FROM counter")).isEqualTo(100L * invocations.get());
+    }
+}
