@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.parser.ParseException;
 import org.sqlite.Function;
 import org.sqlite.SQLiteConnection;
 
@@ -123,8 +123,8 @@ public final class Compression {
         try {
             // parsed on this thread: CCJSqlParserUtil.parse(String) hands the work to an executor and swallows
             // the caller's interrupt status while it waits
-            parsed = CCJSqlParserUtil.parseStatement(CCJSqlParserUtil.newParser(sql));
-        } catch (JSQLParserException | RuntimeException e) {
+            parsed = CCJSqlParserUtil.newParser(sql).Statement();
+        } catch (ParseException | RuntimeException e) {
             if (holdsCompressedValues(mentioned)) {
                 throw SqlRewriter.cannotRewrite("the statement could not be parsed, and it names "
                         + String.join(", ", mentioned) + ", which holds compressed values (" + firstLine(e) + ")");
