@@ -26,7 +26,7 @@ import java.util.Locale;
  *
  * <pre>
  * java -cp "bench/target/enhanced-sqlite-bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpath.txt)" \
- *     io.github.enhancedsqlite.bench.BenchRunner [--rounds=N] [--warmup=N] [--round-ms=N] [--self-check] [scenario...]
+ *     io.github.enhancedsqlite.bench.BenchRunner [--rounds=N] [--warmup=N] [--round-ms=N] [--self-check] [scenario|group...]
  * </pre>
  */
 public final class BenchRunner {
@@ -64,7 +64,7 @@ public final class BenchRunner {
         int failures = 0;
         List<String> summary = new ArrayList<>();
         try (Workspace workspace = Workspace.create(options.selfCheck)) {
-            printHeader(out, options, workspace);
+            printHeader(out, options, workspace, scenarios);
             out.println("## Pragmas as read back (raw = URL pragmas, enhanced = default profile)");
             out.println();
             out.println("| pragma | raw sqlite-jdbc | enhanced-sqlite | |");
@@ -108,7 +108,8 @@ public final class BenchRunner {
         return failures == 0 ? 0 : 1;
     }
 
-    private static void printHeader(PrintStream out, Options options, Workspace workspace) throws Exception {
+    private static void printHeader(PrintStream out, Options options, Workspace workspace, List<Scenario> scenarios)
+            throws Exception {
         out.println("# enhanced-sqlite-jdbc vs raw sqlite-jdbc");
         out.println();
         out.println("- machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + totalMemory() + ", "
@@ -120,15 +121,28 @@ public final class BenchRunner {
         out.println("- raw: " + describeDriver(Workspace.rawUrl(probe)));
         out.println("- enhanced: " + describeDriver(workspace.enhancedUrl(probe))
                 + (workspace.selfCheck() ? " — SELF-CHECK: both sides are raw sqlite-jdbc (A/A noise floor)" : ""));
-        out.println("- data: memory_entries, " + MemoryEntries.ROWS + " rows of ~200-byte JSON in "
-                + MemoryEntries.NAMESPACES + " namespaces; each side on its own copy of the same file");
-        RoundPlan plan = options.plan;
-        out.println("- method: " + plan.warmupRounds() + " warm-up + " + plan.measuredRounds()
-                + " measured rounds of ~" + plan.roundMillis() + " ms per side, raw and enhanced interleaved"
-                + " (ABBA); time per op = median over rounds, ± = half the interquartile range;"
-                + " ratio = median over rounds of raw/enhanced taken back to back (above 1 = enhanced faster),"
-                + " with its interquartile range and, for comparison, the ratio of the two medians;"
-                + " targets are judged on the ratio");
+        if (scenarios.stream().anyMatch(Scenarios.READS::contains)) {
+            out.println("- reads: memory_entries, " + MemoryEntries.ROWS + " rows of ~200-byte JSON in "
+                    + MemoryEntries.NAMESPACES + " namespaces; each side on its own copy of the same file");
+            RoundPlan plan = options.plan;
+            out.println("- reads, method: " + plan.warmupRounds() + " warm-up + " + plan.measuredRounds()
+                    + " measured rounds of ~" + plan.roundMillis() + " ms per side, raw and enhanced interleaved"
+                    + " (ABBA); time per op = median over rounds, ± = half the interquartile range;"
+                    + " ratio = median over rounds of raw/enhanced taken back to back (above 1 = enhanced faster),"
+                    + " with its interquartile range and, for comparison, the ratio of the two medians;"
+                    + " targets are judged on the ratio");
+        }
+        if (scenarios.stream().anyMatch(Scenarios.WRITERS::contains)) {
+            out.println("- writers: counters(id, n), " + Counters.ROWS + " rows, a new file per side; raw ="
+                    + " HikariCP (maximumPoolSize " + PooledDatabase.RAW_POOL_SIZE + ") over the raw URL, enhanced ="
+                    + " EnhancedSqliteDataSource with default settings; a connection is borrowed per unit of work;"
+                    + " nothing is retried by the benchmark");
+            out.println("- writers, method: fixed-duration segments per side taking turns; throughput = successes /"
+                    + " wall time of a segment, ratio = median over segments of enhanced/raw run back to back"
+                    + " (above 1 = enhanced better), ± = half the interquartile range over segments; latencies of"
+                    + " successful units pooled over all measured segments (nearest-rank percentiles); errors are"
+                    + " what reached the application, by SQLite extended result code and SQLState");
+        }
         out.println();
     }
 
@@ -164,14 +178,20 @@ public final class BenchRunner {
     }
 
     private static String usage() {
-        return "usage: BenchRunner [--rounds=N] [--warmup=N] [--round-ms=N] [--self-check] [scenario...]\n"
+        return "usage: BenchRunner [--rounds=N] [--warmup=N] [--round-ms=N] [--self-check] [scenario|group...]\n"
                 + "  scenarios (default: all, in this order): " + Scenarios.names() + "\n"
+                + "  groups: reads (" + names(Scenarios.READS) + "), writers (" + names(Scenarios.WRITERS) + ")\n"
                 + "  --rounds     measured rounds per side (default " + RoundPlan.DEFAULT.measuredRounds() + ")\n"
                 + "  --warmup     warm-up rounds per side, discarded (default " + RoundPlan.DEFAULT.warmupRounds()
                 + ")\n"
                 + "  --round-ms   approximate length of one side's round (default " + RoundPlan.DEFAULT.roundMillis()
                 + ")\n"
+                + "               (the three round options apply to the reads; writers run fixed-duration segments)\n"
                 + "  --self-check run raw sqlite-jdbc on both sides: ratios near 1.00x show the noise floor";
+    }
+
+    private static String names(List<Scenario> scenarios) {
+        return String.join(", ", scenarios.stream().map(Scenario::name).toList());
     }
 
     /** Command-line options; anything not starting with "--" is a scenario name. */

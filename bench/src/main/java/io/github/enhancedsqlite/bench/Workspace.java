@@ -77,6 +77,15 @@ final class Workspace implements AutoCloseable {
         return copy;
     }
 
+    /** Where a scenario creates a database of its own, e.g. {@code newDatabase("autocommit-writers-raw")}. */
+    Path newDatabase(String name) throws IOException {
+        Path path = directory.resolve(name + ".db");
+        if (Files.exists(path)) {
+            throw new IOException(path + " already exists: two sides would share a file");
+        }
+        return path;
+    }
+
     static String rawUrl(Path database) {
         return RAW_PREFIX + database + "?" + PROFILE_AS_URL_PRAGMAS;
     }
