@@ -48,6 +48,11 @@ final class Catalog {
         }
     }
 
+    /** Columns recorded inside a transaction that has now committed. */
+    void confirm(Set<ColumnRef> columns) {
+        committed.addAll(columns);
+    }
+
     /**
      * Records a column about to receive a compressed value, in the caller's transaction. Inside a transaction
      * the record is not trusted as committed until a later auto-commit write confirms it.

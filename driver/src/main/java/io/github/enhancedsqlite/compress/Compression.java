@@ -113,8 +113,9 @@ public final class Compression {
         }
         String keyword = firstWord(sql);
         if (!Set.of("select", "with", "insert", "replace", "update", "delete", "values").contains(keyword)) {
-            if (keyword.equals("create") && holdsCompressedValues(mentioned)) {
-                throw SqlRewriter.cannotRewrite("an index, view or trigger over " + String.join(", ", mentioned)
+            String compressed = keyword.equals("create") ? compressedColumnNamed(sql) : null;
+            if (compressed != null && !firstWords(sql).contains("table")) {
+                throw SqlRewriter.cannotRewrite("an index, view or trigger over " + compressed
                         + " would see compressed bytes, not values");
             }
             return RewrittenSql.unchanged(sql);
@@ -136,6 +137,27 @@ public final class Compression {
         } catch (IllegalStateException e) {
             throw SqlRewriter.cannotRewrite(e.getMessage());
         }
+    }
+
+    /** A compressed column the SQL names together with its table, or null. */
+    private String compressedColumnNamed(String sql) {
+        Set<String> words = words(sql);
+        for (ColumnRef column : catalog.columns()) {
+            if (words.contains(column.table()) && words.contains(column.column())) {
+                return column.toString();
+            }
+        }
+        return null;
+    }
+
+    /** The first three words: enough to tell CREATE TABLE from CREATE INDEX, VIEW or TRIGGER. */
+    private static Set<String> firstWords(String sql) {
+        Set<String> first = new HashSet<>();
+        String[] words = sql.trim().toLowerCase(Locale.ROOT).split("[^a-z0-9_]+", 5);
+        for (int i = 0; i < Math.min(4, words.length); i++) {
+            first.add(words[i]);
+        }
+        return first;
     }
 
     private boolean holdsCompressedValues(Set<String> tables) {
@@ -192,6 +214,12 @@ public final class Compression {
         if (!inTransaction) {
             dictionaries.trainReady(sqlite);
         }
+    }
+
+    /** The transaction that recorded these columns committed: they are known to hold compressed values now. */
+    public void confirmRecorded(Set<ColumnRef> columns) {
+        catalog.confirm(columns);
+        tablesOfInterest = null;
     }
 
     /** The envelope a value is stored as in a column, or null to store it as it is. */

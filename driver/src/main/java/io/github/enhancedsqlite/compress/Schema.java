@@ -64,12 +64,13 @@ final class Schema {
             info.setString(1, name);
             try (ResultSet row = info.executeQuery()) {
                 while (row.next()) {
-                    if (row.getInt(4) != 0) {
-                        continue; // generated or virtual-table hidden column
+                    int hidden = row.getInt(4);
+                    if (hidden == 1) {
+                        continue; // a virtual table's hidden column: not part of *
                     }
                     String column = row.getString(1);
-                    columns.add(column);
-                    if (row.getInt(3) == 0 && textOrBlobAffinity(row.getString(2))
+                    columns.add(column); // generated columns (hidden 2, 3) are part of *, never compressed
+                    if (hidden == 0 && row.getInt(3) == 0 && textOrBlobAffinity(row.getString(2))
                             && mentions(tableSql, column) == 1) {
                         candidates.add(column.toLowerCase(Locale.ROOT));
                     }
@@ -77,6 +78,7 @@ final class Schema {
             }
         }
         candidates.removeAll(indexedColumns(connection, name));
+        candidates.removeAll(foreignKeyColumns(connection, name));
         if (mentionedByViewsOrTriggers(connection).contains(name.toLowerCase(Locale.ROOT))) {
             candidates.clear();
         }
@@ -121,6 +123,20 @@ final class Schema {
             }
         }
         return indexed;
+    }
+
+    /** Columns that refer to another table: SQLite compares their stored bytes with the parent key. */
+    private static Set<String> foreignKeyColumns(Connection connection, String table) throws SQLException {
+        Set<String> columns = new HashSet<>();
+        try (PreparedStatement list = connection.prepareStatement("SELECT \"from\" FROM pragma_foreign_key_list(?)")) {
+            list.setString(1, table);
+            try (ResultSet row = list.executeQuery()) {
+                while (row.next()) {
+                    columns.add(row.getString(1).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return columns;
     }
 
     private Set<String> mentionedByViewsOrTriggers(Connection connection) throws SQLException {

@@ -9,8 +9,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import net.sf.jsqlparser.expression.Alias;
+import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.WindowDefinition;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
+import net.sf.jsqlparser.expression.JdbcNamedParameter;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
@@ -32,6 +35,7 @@ import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.SelectItem;
 import net.sf.jsqlparser.statement.select.SetOperationList;
+import net.sf.jsqlparser.statement.select.TableFunction;
 import net.sf.jsqlparser.statement.select.Values;
 import net.sf.jsqlparser.statement.select.WithItem;
 import net.sf.jsqlparser.statement.update.Update;
@@ -74,6 +78,7 @@ final class SqlRewriter {
     private final Set<Integer> parametersUsedElsewhere = new HashSet<>();
     private final Set<String> commonTableNames = new HashSet<>();
     private boolean[] decodedResults;
+    private boolean namedParameters;
 
     private SqlRewriter(String sql, Catalogue catalogue) {
         this.sql = sql;
@@ -142,12 +147,15 @@ final class SqlRewriter {
             scope.add(source(select.getFromItem(), outer));
         }
         for (Join join : joins) {
-            Source right = source(join.getRightItem(), outer);
-            if (right.hasCompressed() && (join.isNatural() || !join.getUsingColumns().isEmpty())) {
-                throw cannotRewrite("a NATURAL or USING join compares " + right.describeCompressed()
+            // a table function's arguments may name the tables before it (json_each(m.value))
+            Source right = source(join.getRightItem(), scope);
+            scope.add(right);
+            boolean implicitComparison = join.isNatural()
+                    || (join.getUsingColumns() != null && !join.getUsingColumns().isEmpty());
+            if (implicitComparison && scope.sources.stream().anyMatch(Source::hasCompressed)) {
+                throw cannotRewrite("a NATURAL or USING join compares " + describeCompressed(scope.sources)
                         + " without an expression to decompress; join with ON instead");
             }
-            scope.add(right);
         }
         for (Join join : joins) {
             for (Expression on : join.getOnExpressions()) {
@@ -161,7 +169,13 @@ final class SqlRewriter {
         }
         orderBy(select.getOrderByElements(), scope);
         boolean decodeInGetters = outermost && select.getDistinct() == null && select.getGroupBy() == null
-                && select.getHaving() == null && !ordersByResultColumn(select) && starsCountable(select, scope);
+                && select.getHaving() == null && !ordersByResultColumn(select) && !aliasesReused(select)
+                && starsCountable(select, scope);
+        if (select.getWindowDefinitions() != null) {
+            for (WindowDefinition window : select.getWindowDefinitions()) {
+                windowElements(window, scope);
+            }
+        }
         projections(select.getSelectItems(), scope, decodeInGetters);
     }
 
@@ -184,7 +198,7 @@ final class SqlRewriter {
             read(insert.getConflictAction().getWhereExpression(), scope);
         }
         if (insert.getReturningClause() != null) {
-            returning(insert.getReturningClause().getDataItems(), targetScope(insert.getTable(), table, false));
+            returning(insert.getReturningClause(), targetScope(insert.getTable(), table, false));
         }
     }
 
@@ -223,7 +237,7 @@ final class SqlRewriter {
         read(update.getWhere(), scope);
         orderBy(update.getOrderByElements(), scope);
         if (update.getReturningClause() != null) {
-            returning(update.getReturningClause().getDataItems(), scope);
+            returning(update.getReturningClause(), scope);
         }
     }
 
@@ -234,7 +248,7 @@ final class SqlRewriter {
         read(delete.getWhere(), scope);
         orderBy(delete.getOrderByElements(), scope);
         if (delete.getReturningClause() != null) {
-            returning(delete.getReturningClause().getDataItems(), scope);
+            returning(delete.getReturningClause(), scope);
         }
     }
 
@@ -370,6 +384,29 @@ final class SqlRewriter {
         return false;
     }
 
+    /**
+     * Whether a result column's alias is used elsewhere in the statement (SQLite lets WHERE and expressions name
+     * result aliases): then the aliased expressions must be decompressed in SQL.
+     */
+    private boolean aliasesReused(PlainSelect select) {
+        for (SelectItem<?> item : select.getSelectItems()) {
+            if (item.getAlias() != null) {
+                String alias = item.getAlias().getUnquotedName();
+                if (Schema.mentions(sql, alias) > 1) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void windowElements(WindowDefinition window, Scope scope) throws SQLException {
+        if (window.getPartitionExpressionList() != null) {
+            readAll(window.getPartitionExpressionList(), scope);
+        }
+        orderBy(window.getOrderByElements(), scope);
+    }
+
     /** Result columns can be counted for getter decoding only when no {@code *} covers a derived table. */
     private static boolean starsCountable(PlainSelect select, Scope scope) {
         for (SelectItem<?> item : select.getSelectItems()) {
@@ -454,14 +491,8 @@ final class SqlRewriter {
         replace(star, spelled.toString());
     }
 
-    private void returning(List<?> items, Scope scope) throws SQLException {
-        List<SelectItem<?>> selectItems = new ArrayList<>();
-        for (Object item : items) {
-            if (item instanceof SelectItem) {
-                selectItems.add((SelectItem<?>) item);
-            }
-        }
-        projections(selectItems, scope, false);
+    private void returning(List<? extends SelectItem<?>> items, Scope scope) throws SQLException {
+        projections(new ArrayList<>(items), scope, false);
     }
 
     // ---------------------------------------------------------------- sources and scopes
@@ -481,7 +512,9 @@ final class SqlRewriter {
         }
         // table-valued functions and the like: their columns are not stored columns, but their arguments are reads
         Reader reader = new Reader(outer == null ? new Scope(null) : outer);
-        if (item instanceof Expression) {
+        if (item instanceof TableFunction) {
+            ((TableFunction) item).getFunction().accept(reader, null);
+        } else if (item instanceof Expression) {
             ((Expression) item).accept(reader, null);
         }
         if (reader.failure != null) {
@@ -583,7 +616,7 @@ final class SqlRewriter {
 
         /** The table column a reference means, as SQLite resolves it: innermost scope first; null if none. */
         Resolved resolve(Column column) {
-            String name = column.getUnquotedColumnName();
+            String name = unbracket(column.getUnquotedColumnName());
             Table qualifier = column.getTable();
             String qualifierName = qualifier == null || qualifier.getName() == null ? null : qualifier.getUnquotedName();
             for (Scope scope = this; scope != null; scope = scope.outer) {
@@ -624,6 +657,30 @@ final class SqlRewriter {
         }
 
         @Override
+        public <S> Void visit(AnalyticExpression analytic, S context) {
+            try {
+                read(analytic.getExpression(), scope);
+                read(analytic.getFilterExpression(), scope);
+                if (analytic.getPartitionExpressionList() != null) {
+                    readAll(analytic.getPartitionExpressionList(), scope);
+                }
+                orderBy(analytic.getOrderByElements(), scope);
+                if (analytic.getFuncOrderBy() != null) {
+                    orderBy(analytic.getFuncOrderBy(), scope);
+                }
+            } catch (SQLException e) {
+                failure = failure == null ? e : failure;
+            }
+            return null;
+        }
+
+        @Override
+        public <S> Void visit(JdbcNamedParameter parameter, S context) {
+            namedParameters = true; // the parser numbers only '?' parameters: indexes would be off
+            return null;
+        }
+
+        @Override
         public <S> Void visit(ParenthesedSelect select, S context) {
             nested(select);
             return null;
@@ -651,6 +708,9 @@ final class SqlRewriter {
 
     private void wrap(Column column, Resolved resolved, String alias) {
         int[] span = span(column);
+        if (span[0] > 0 && span[1] < sql.length() && sql.charAt(span[0] - 1) == '[' && sql.charAt(span[1]) == ']') {
+            span = new int[] {span[0] - 1, span[1] + 1}; // [value]: the parser's token leaves the brackets out
+        }
         String text = sql.substring(span[0], span[1]);
         String call = decompressCall(text, resolved.source, resolved.column);
         edits.add(new Edit(span[0], span[1], alias == null ? call : call + " AS " + quote(alias)));
@@ -702,7 +762,8 @@ final class SqlRewriter {
 
     private ColumnRef[] targets() {
         compressTargets.keySet().removeAll(parametersUsedElsewhere);
-        if (compressTargets.isEmpty()) {
+        if (compressTargets.isEmpty() || namedParameters || sql.indexOf(':') >= 0 || sql.indexOf('@') >= 0
+                || sql.indexOf('$') >= 0) {
             return null;
         }
         int max = 0;
@@ -728,6 +789,12 @@ final class SqlRewriter {
             result[i] = starts.get(i);
         }
         return result;
+    }
+
+    /** SQLite also quotes identifiers as [name], which the parser keeps. */
+    static String unbracket(String name) {
+        return name.length() > 1 && name.charAt(0) == '[' && name.charAt(name.length() - 1) == ']'
+                ? name.substring(1, name.length() - 1) : name;
     }
 
     static String quote(String identifier) {

@@ -40,6 +40,8 @@ public final class ConnectionWrapper extends ForwardingConnection {
     /** The application changed state a pool cannot reset (pragmas, attachments, temp objects). */
     private boolean sessionAltered;
     private boolean isolationChanged;
+    /** Columns recorded as compressed inside the open transaction; known as such once it commits. */
+    private Set<ColumnRef> recordedInTransaction;
 
     public ConnectionWrapper(Connection lease, PhysicalConnection physical, ConnectionEvictor evictor) {
         super(physical.sqlite());
@@ -86,6 +88,9 @@ public final class ConnectionWrapper extends ForwardingConnection {
         try {
             if (compressedInto != null && !compressedInto.isEmpty()) {
                 compression.beforeCompressedWrite(delegate, compressedInto, transactions.inTransaction());
+                if (transactions.inTransaction()) {
+                    recordedInTransaction().addAll(compressedInto);
+                }
             }
             deadline = QueryDeadline.start(delegate, queryTimeoutSeconds);
             transactions.executing(true);
@@ -118,12 +123,16 @@ public final class ConnectionWrapper extends ForwardingConnection {
         if ((effects & SqlInspector.WRITES) != 0 && transactions.autoCommit() && !transactions.inTransaction()) {
             QueryDeadline deadline = QueryDeadline.start(delegate, queryTimeoutSeconds);
             try {
-                return transactions.runAsOneTransaction(() -> {
+                T result = transactions.runAsOneTransaction(() -> {
                     if (compressedInto != null && !compressedInto.isEmpty()) {
                         compression.beforeCompressedWrite(delegate, compressedInto, true);
                     }
                     return batch.run();
                 });
+                if (compressedInto != null && !compressedInto.isEmpty()) {
+                    compression.confirmRecorded(compressedInto);
+                }
+                return result;
             } catch (SQLException e) {
                 throw transactions.failed(e, deadline != null && deadline.finish(), true);
             } finally {
@@ -281,6 +290,10 @@ public final class ConnectionWrapper extends ForwardingConnection {
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         checkOpen();
         transactions.setAutoCommit(autoCommit);
+        if (autoCommit && recordedInTransaction != null && !recordedInTransaction.isEmpty()) {
+            compression.confirmRecorded(recordedInTransaction); // switching auto-commit on committed
+            recordedInTransaction.clear();
+        }
     }
 
     @Override
@@ -293,12 +306,26 @@ public final class ConnectionWrapper extends ForwardingConnection {
     public void commit() throws SQLException {
         checkOpen();
         transactions.commit();
+        if (recordedInTransaction != null && !recordedInTransaction.isEmpty()) {
+            compression.confirmRecorded(recordedInTransaction);
+            recordedInTransaction.clear();
+        }
     }
 
     @Override
     public void rollback() throws SQLException {
         checkOpen();
         transactions.rollback();
+        if (recordedInTransaction != null) {
+            recordedInTransaction.clear();
+        }
+    }
+
+    private Set<ColumnRef> recordedInTransaction() {
+        if (recordedInTransaction == null) {
+            recordedInTransaction = new java.util.HashSet<>();
+        }
+        return recordedInTransaction;
     }
 
     @Override

@@ -4,6 +4,9 @@ import io.github.enhancedsqlite.compress.Codec;
 import io.github.enhancedsqlite.compress.Envelope;
 import io.github.enhancedsqlite.compress.RewrittenSql;
 import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringReader;
@@ -93,6 +96,109 @@ final class ResultSetWrapper extends ForwardingResultSet {
         return value.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The number SQLite would make of a decoded value: numbers as they are, text by its longest numeric prefix
+     * (0 when there is none), as sqlite3_column_int and friends convert.
+     */
+    private BigDecimal originalNumber(int column) throws SQLException {
+        Object value = original(column);
+        if (value == null) {
+            return BigDecimal.ZERO;
+        }
+        if (value instanceof Number) {
+            return new BigDecimal(value.toString());
+        }
+        String text = value instanceof byte[] ? new String((byte[]) value, StandardCharsets.UTF_8) : value.toString();
+        Matcher prefix = NUMERIC_PREFIX.matcher(text);
+        return prefix.lookingAt() ? new BigDecimal(prefix.group(1)) : BigDecimal.ZERO;
+    }
+
+    private static final Pattern NUMERIC_PREFIX =
+            Pattern.compile("\\s*([+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?)");
+
+    @Override
+    public int getInt(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? originalNumber(columnIndex).intValue() : delegate.getInt(columnIndex);
+    }
+
+    @Override
+    public int getInt(String columnLabel) throws SQLException {
+        return getInt(delegate.findColumn(columnLabel));
+    }
+
+    @Override
+    public long getLong(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? originalNumber(columnIndex).longValue() : delegate.getLong(columnIndex);
+    }
+
+    @Override
+    public long getLong(String columnLabel) throws SQLException {
+        return getLong(delegate.findColumn(columnLabel));
+    }
+
+    @Override
+    public double getDouble(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? originalNumber(columnIndex).doubleValue() : delegate.getDouble(columnIndex);
+    }
+
+    @Override
+    public double getDouble(String columnLabel) throws SQLException {
+        return getDouble(delegate.findColumn(columnLabel));
+    }
+
+    @Override
+    public float getFloat(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? originalNumber(columnIndex).floatValue() : delegate.getFloat(columnIndex);
+    }
+
+    @Override
+    public float getFloat(String columnLabel) throws SQLException {
+        return getFloat(delegate.findColumn(columnLabel));
+    }
+
+    @Override
+    public short getShort(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? originalNumber(columnIndex).shortValue() : delegate.getShort(columnIndex);
+    }
+
+    @Override
+    public short getShort(String columnLabel) throws SQLException {
+        return getShort(delegate.findColumn(columnLabel));
+    }
+
+    @Override
+    public byte getByte(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? originalNumber(columnIndex).byteValue() : delegate.getByte(columnIndex);
+    }
+
+    @Override
+    public byte getByte(String columnLabel) throws SQLException {
+        return getByte(delegate.findColumn(columnLabel));
+    }
+
+    @Override
+    public boolean getBoolean(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? originalNumber(columnIndex).signum() != 0 : delegate.getBoolean(columnIndex);
+    }
+
+    @Override
+    public boolean getBoolean(String columnLabel) throws SQLException {
+        return getBoolean(delegate.findColumn(columnLabel));
+    }
+
+    @Override
+    public BigDecimal getBigDecimal(int columnIndex) throws SQLException {
+        if (!decodes(columnIndex)) {
+            return delegate.getBigDecimal(columnIndex);
+        }
+        return original(columnIndex) == null ? null : originalNumber(columnIndex);
+    }
+
+    @Override
+    public BigDecimal getBigDecimal(String columnLabel) throws SQLException {
+        return getBigDecimal(delegate.findColumn(columnLabel));
+    }
+
     @Override
     public String getString(int columnIndex) throws SQLException {
         return decodes(columnIndex) ? originalText(columnIndex) : delegate.getString(columnIndex);
@@ -148,8 +254,7 @@ final class ResultSetWrapper extends ForwardingResultSet {
         if (value == null || type.isInstance(value)) {
             return type.cast(value);
         }
-        throw new SQLException("Column " + columnIndex + " holds " + value.getClass().getSimpleName()
-                + " values, which cannot be read as " + type.getName(), "22018");
+        throw new SQLException("Bad value for type " + type.getSimpleName(), "22018"); // sqlite-jdbc's words
     }
 
     @Override

@@ -1,0 +1,177 @@
+package io.github.enhancedsqlite.it.compress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.enhancedsqlite.EnhancedSqlite;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Per-column zstd dictionaries: trained once a column has enough samples, stored in
+ * {@code _enhanced_sqlite_dictionaries}, used by later values (the envelope names the dictionary), and found again
+ * by a new pool that knows nothing but the file.
+ */
+class DictionaryTest {
+
+    static final String SETTINGS = "compressThreshold=32&compressDictionarySamples=20";
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void closePools() {
+        EnhancedSqlite.shutdown();
+    }
+
+    private Path databaseWithValues(int count) throws SQLException {
+        Path file = dir.resolve("memory.db");
+        try (Connection connection = CompressDb.open(file, SETTINGS)) {
+            CompressDb.execute(connection, CompressDb.MEMORY_SCHEMA);
+            for (int i = 0; i < count; i++) {
+                insert(connection, i);
+            }
+        }
+        return file;
+    }
+
+    private static void insert(Connection connection, int i) throws SQLException {
+        CompressDb.update(connection, "INSERT INTO memory_entries (key, value, namespace) VALUES (?, ?, 'default')",
+                "k" + i, CompressDb.hookRecord(i));
+    }
+
+    /** The dictionary id in each stored envelope (bytes 7–10), by row id; -1 for a value stored as it is. */
+    private static Map<Integer, Integer> dictionaryIds(Path file) throws SQLException {
+        Map<Integer, Integer> ids = new LinkedHashMap<>();
+        try (Connection plain = CompressDb.plain(file); Statement statement = plain.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT id, typeof(value), value FROM memory_entries ORDER BY id")) {
+            while (rows.next()) {
+                if (!rows.getString(2).equals("blob")) {
+                    ids.put(rows.getInt(1), -1);
+                    continue;
+                }
+                byte[] stored = rows.getBytes(3);
+                ids.put(rows.getInt(1), ((stored[6] & 0xFF) << 24) | ((stored[7] & 0xFF) << 16)
+                        | ((stored[8] & 0xFF) << 8) | (stored[9] & 0xFF));
+            }
+        }
+        return ids;
+    }
+
+    private static List<String> dictionaries(Path file) throws SQLException {
+        try (Connection plain = CompressDb.plain(file)) {
+            return CompressDb.rows(plain, "SELECT id, table_name, column_name, length(dictionary) > 0"
+                    + " FROM _enhanced_sqlite_dictionaries ORDER BY id");
+        }
+    }
+
+    private static void assertEveryValueReadsBack(Connection connection, int count) throws SQLException {
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            expected.add("text:k" + i + " | text:" + CompressDb.hookRecord(i));
+        }
+        assertThat(CompressDb.rows(connection, "SELECT key, value FROM memory_entries ORDER BY id"))
+                .containsExactlyElementsOf(expected);
+        // and where the value is read inside SQL, through esq_decompress
+        assertThat(CompressDb.queryLong(connection, "SELECT count(*) FROM memory_entries WHERE value LIKE"
+                + " '%\"hookType\":\"pre-bash\"%' AND json_extract(value, '$.n') = CAST(substr(key, 2) AS INTEGER)"))
+                .isEqualTo(count);
+    }
+
+    @Test
+    void aDictionaryIsTrainedAfterEnoughSamplesAndLaterValuesUseIt() throws Exception {
+        Path file = databaseWithValues(60);
+        assertThat(dictionaries(file)).containsExactly("integer:1 | text:memory_entries | text:value | integer:1");
+        Map<Integer, Integer> ids = dictionaryIds(file);
+        assertThat(ids.values()).as("every value compressed").doesNotContain(-1);
+        assertThat(ids.get(1)).as("the first value, before any dictionary").isZero();
+        assertThat(ids.entrySet()).filteredOn(entry -> entry.getKey() > 30)
+                .as("later values").allSatisfy(entry -> assertThat(entry.getValue()).isEqualTo(1));
+        try (Connection plain = CompressDb.plain(file)) {
+            double without = CompressDb.queryLong(plain, "SELECT avg(length(value)) FROM memory_entries WHERE id <= 20");
+            double with = CompressDb.queryLong(plain, "SELECT avg(length(value)) FROM memory_entries WHERE id > 30");
+            assertThat(with).as("stored bytes per value with the dictionary vs without (%s)", without)
+                    .isLessThan(without);
+        }
+        try (Connection connection = CompressDb.open(file, SETTINGS)) {
+            assertEveryValueReadsBack(connection, 60);
+        }
+    }
+
+    @Test
+    void aNewPoolReadsEverythingAndContinuesWithTheStoredDictionary() throws Exception {
+        Path file = databaseWithValues(40);
+        EnhancedSqlite.shutdown();
+        try (Connection connection = CompressDb.open(file, SETTINGS)) {
+            assertEveryValueReadsBack(connection, 40);
+            for (int i = 40; i < 60; i++) {
+                insert(connection, i);
+            }
+            assertEveryValueReadsBack(connection, 60);
+        }
+        assertThat(dictionaries(file)).as("no second dictionary for the same column").hasSize(1);
+        assertThat(dictionaryIds(file).get(60)).isEqualTo(1);
+        EnhancedSqlite.shutdown();
+        try (Connection connection = CompressDb.open(file, "compress=off")) {
+            assertEveryValueReadsBack(connection, 60);
+        }
+    }
+
+    @Test
+    void aRolledBackTransactionDoesNotTakeADictionaryAway() throws Exception {
+        Path file = databaseWithValues(25);
+        try (Connection connection = CompressDb.open(file, SETTINGS)) {
+            connection.setAutoCommit(false);
+            for (int i = 100; i < 130; i++) {
+                insert(connection, i);
+            }
+            connection.rollback();
+            connection.setAutoCommit(true);
+            for (int i = 25; i < 50; i++) {
+                insert(connection, i);
+            }
+        }
+        EnhancedSqlite.shutdown();
+        try (Connection connection = CompressDb.open(file, SETTINGS)) {
+            assertEveryValueReadsBack(connection, 50);
+        }
+        assertThat(dictionaryIds(file).values()).contains(1);
+    }
+
+    // ---------------------------------------------------------------- driver bugs (failing on purpose)
+
+    /**
+     * A dictionary is trained only from Compression.beforeCompressedWrite, which runs only when some bound value
+     * was compressed. Small, similar values that do not shrink on their own (the common agent-memory case)
+     * therefore never get the dictionary that would make them shrink.
+     */
+    @Test
+    void smallSimilarValuesThatOnlyADictionaryShrinksGetOne() throws Exception {
+        Path file = dir.resolve("similar.db");
+        Random random = new Random(5);
+        try (Connection connection = CompressDb.open(file, SETTINGS)) {
+            CompressDb.execute(connection, CompressDb.MEMORY_SCHEMA);
+            for (int i = 0; i < 80; i++) {
+                CompressDb.update(connection, "INSERT INTO memory_entries (key, value) VALUES (?, ?)", "k" + i,
+                        "{\"hookType\":\"pre-bash\",\"command\":\"npm test -- --file=" + random.nextInt(1_000_000)
+                                + "\",\"safety\":\"safe\",\"exitCode\":" + random.nextInt(3) + "}");
+            }
+        }
+        try (Connection plain = CompressDb.plain(file)) {
+            assertThat(CompressDb.queryLong(plain, "SELECT count(*) FROM sqlite_schema"
+                    + " WHERE name = '_enhanced_sqlite_dictionaries'")).as("a dictionary table exists").isEqualTo(1);
+            assertThat(CompressDb.queryLong(plain, "SELECT count(*) FROM memory_entries WHERE id > 40"
+                    + " AND typeof(value) = 'blob'")).as("later values compressed with the dictionary").isPositive();
+        }
+    }
+}
