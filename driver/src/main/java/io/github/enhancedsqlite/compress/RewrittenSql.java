@@ -7,13 +7,16 @@ package io.github.enhancedsqlite.compress;
  *                         {@value SqlRewriter#DECOMPRESS}
  * @param compressTargets  by 1-based parameter index, the column a parameter is stored into when that column
  *                         takes compressed values; null entries elsewhere; null when no parameter is
- * @param decodedResults   1-based result columns that are bare compressed columns, decoded by the result set's
- *                         getters; null when there are none
+ * @param decodedResults   by 1-based result column, the compressed column it shows bare, decoded by the result
+ *                         set's getters; null when there are none
+ * @param copiedInto       columns that receive stored envelopes as they are (SET a = b between compressed
+ *                         columns), to be recorded as compressed; empty when none
  */
-public record RewrittenSql(String sql, ColumnRef[] compressTargets, boolean[] decodedResults) {
+public record RewrittenSql(String sql, ColumnRef[] compressTargets, ColumnRef[] decodedResults,
+                           java.util.Set<ColumnRef> copiedInto) {
 
     static RewrittenSql unchanged(String sql) {
-        return new RewrittenSql(sql, null, null);
+        return new RewrittenSql(sql, null, null, java.util.Set.of());
     }
 
     public ColumnRef compressTarget(int parameterIndex) {
@@ -21,7 +24,12 @@ public record RewrittenSql(String sql, ColumnRef[] compressTargets, boolean[] de
     }
 
     public boolean decodes(int column) {
-        return decodedResults != null && column < decodedResults.length && decodedResults[column];
+        return decodedColumn(column) != null;
+    }
+
+    /** The compressed column a result column shows bare, or null. */
+    public ColumnRef decodedColumn(int column) {
+        return decodedResults != null && column > 0 && column < decodedResults.length ? decodedResults[column] : null;
     }
 
     public boolean decodesAny() {

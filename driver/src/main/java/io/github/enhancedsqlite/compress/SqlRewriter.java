@@ -77,7 +77,8 @@ final class SqlRewriter {
     private final Map<Integer, ColumnRef> compressTargets = new HashMap<>();
     private final Set<Integer> parametersUsedElsewhere = new HashSet<>();
     private final Set<String> commonTableNames = new HashSet<>();
-    private boolean[] decodedResults;
+    private ColumnRef[] decodedResults;
+    private final Set<ColumnRef> copiedInto = new HashSet<>();
     private boolean namedParameters;
 
     private SqlRewriter(String sql, Catalogue catalogue) {
@@ -104,7 +105,7 @@ final class SqlRewriter {
         } else {
             return RewrittenSql.unchanged(sql);
         }
-        return new RewrittenSql(applyEdits(), targets(), decodedResults);
+        return new RewrittenSql(applyEdits(), targets(), decodedResults, Set.copyOf(copiedInto));
     }
 
     // ---------------------------------------------------------------- statements
@@ -301,6 +302,7 @@ final class SqlRewriter {
         if (value instanceof Column && target != null && catalogue.mayHoldCompressed(target)) {
             Resolved source = scope.resolve((Column) value);
             if (source != null && source.compressed) {
+                copiedInto.add(target); // the stored form moves as it is: the target may now hold envelopes
                 return;
             }
         }
@@ -428,7 +430,7 @@ final class SqlRewriter {
     }
 
     private void projections(List<SelectItem<?>> items, Scope scope, boolean decodeInGetters) throws SQLException {
-        List<Boolean> decoded = new ArrayList<>();
+        List<ColumnRef> decoded = new ArrayList<>();
         for (SelectItem<?> item : items) {
             Expression expression = item.getExpression();
             if (expression instanceof AllTableColumns) {
@@ -443,14 +445,15 @@ final class SqlRewriter {
                     String name = item.getAlias() != null ? null : ((Column) expression).getUnquotedColumnName();
                     wrap((Column) expression, resolved, name);
                 }
-                decoded.add(compressed && decodeInGetters);
+                decoded.add(compressed && decodeInGetters
+                        ? new ColumnRef(resolved.source.table.name(), resolved.column) : null);
             } else {
                 read(expression, scope);
-                decoded.add(false);
+                decoded.add(null);
             }
         }
-        if (decodeInGetters && decoded.contains(Boolean.TRUE)) {
-            decodedResults = new boolean[decoded.size() + 1];
+        if (decodeInGetters && decoded.stream().anyMatch(java.util.Objects::nonNull)) {
+            decodedResults = new ColumnRef[decoded.size() + 1];
             for (int i = 0; i < decoded.size(); i++) {
                 decodedResults[i + 1] = decoded.get(i);
             }
@@ -458,7 +461,7 @@ final class SqlRewriter {
     }
 
     /** {@code *} or {@code t.*}: counted out for getter decoding, or spelled out with each compressed column wrapped. */
-    private void star(Expression star, List<Source> sources, boolean decodeInGetters, List<Boolean> decoded)
+    private void star(Expression star, List<Source> sources, boolean decodeInGetters, List<ColumnRef> decoded)
             throws SQLException {
         boolean anyCompressed = false;
         for (Source source : sources) {
@@ -467,7 +470,7 @@ final class SqlRewriter {
         if (decodeInGetters) { // starsCountable: every source is a table
             for (Source source : sources) {
                 for (String column : source.table.columns()) {
-                    decoded.add(source.isCompressed(column));
+                    decoded.add(source.isCompressed(column) ? new ColumnRef(source.table.name(), column) : null);
                 }
             }
             return;

@@ -36,6 +36,7 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
         super(delegate, connection);
         this.effects = effects;
         this.lastRewritten = rewritten;
+        this.compressedInto = rewritten.copiedInto().isEmpty() ? null : new HashSet<>(rewritten.copiedInto());
         this.cacheKey = cacheKey;
         this.cache = cache;
         this.reusable = cacheKey != null;

@@ -73,8 +73,8 @@ final class ResultSetWrapper extends ForwardingResultSet {
     private Object original(int column) throws SQLException {
         Object stored = delegate.getObject(column);
         if (stored instanceof byte[] && Envelope.looksLikeEnvelope((byte[]) stored)) {
-            String where = "in result column " + column + " (" + delegate.getMetaData().getColumnName(column)
-                    + ") of row " + delegate.getRow();
+            String where = "in " + decoding.decodedColumn(column) + " (result column " + column + ", row "
+                    + delegate.getRow() + " of the result)";
             return codec.decode((byte[]) stored, where);
         }
         return stored;

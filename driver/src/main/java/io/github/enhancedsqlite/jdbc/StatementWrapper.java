@@ -77,7 +77,8 @@ class StatementWrapper extends ForwardingStatement {
     }
 
     private <T> T run(String sql, SqlAction<T> action) throws SQLException {
-        return connection.execute(this, connection.inspect(sql), queryTimeoutSeconds, action, null);
+        return connection.execute(this, connection.inspect(sql), queryTimeoutSeconds, action,
+                lastRewritten == null ? null : lastRewritten.copiedInto());
     }
 
     /** Swaps in a freshly created sqlite-jdbc statement and finalizes the old one (see ConnectionWrapper). */
