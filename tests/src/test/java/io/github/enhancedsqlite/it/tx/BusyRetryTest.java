@@ -36,14 +36,10 @@ class BusyRetryTest {
 
     private String url(String query) throws SQLException {
         file = dir.resolve("busy.db");
-        String url = TxDb.url(file, query);
-        try (Connection connection = DriverManager.getConnection(url)) {
-            TxDb.execute(connection, "CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
-                    "INSERT OR IGNORE INTO counter VALUES (1, 0)",
-                    "CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT UNIQUE)",
-                    "INSERT OR IGNORE INTO t(v) VALUES ('seed')");
-        }
-        return url;
+        return TxDb.prepared(file, query, "CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
+                "INSERT OR IGNORE INTO counter VALUES (1, 0)",
+                "CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT UNIQUE)",
+                "INSERT OR IGNORE INTO t(v) VALUES ('seed')");
     }
 
     private static final String PATIENT = "busy_timeout=0&busyRetryAttempts=1000&busyRetryBackoff=20&busyRetryMaxWait=60000";

@@ -34,12 +34,8 @@ class InTransactionReplayTest {
 
     private String url(String query) throws SQLException {
         file = dir.resolve("replay.db");
-        String url = TxDb.url(file, query);
-        try (Connection connection = DriverManager.getConnection(url)) {
-            TxDb.execute(connection, "CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
-                    "INSERT OR IGNORE INTO counter VALUES (1, 0)");
-        }
-        return url;
+        return TxDb.prepared(file, query, "CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
+                "INSERT OR IGNORE INTO counter VALUES (1, 0)");
     }
 
     @Test

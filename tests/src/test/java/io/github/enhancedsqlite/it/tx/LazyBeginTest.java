@@ -33,13 +33,9 @@ class LazyBeginTest {
 
     private String url(String query) throws SQLException {
         file = dir.resolve("lazy.db");
-        String url = TxDb.url(file, query);
-        try (Connection connection = DriverManager.getConnection(url)) {
-            TxDb.execute(connection, "CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
-                    "INSERT OR IGNORE INTO counter VALUES (1, 0)",
-                    "CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT)");
-        }
-        return url;
+        return TxDb.prepared(file, query, "CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
+                "INSERT OR IGNORE INTO counter VALUES (1, 0)",
+                "CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT)");
     }
 
     @Test

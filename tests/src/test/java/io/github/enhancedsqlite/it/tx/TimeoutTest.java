@@ -39,12 +39,8 @@ class TimeoutTest {
 
     private String url(String query) throws SQLException {
         file = dir.resolve("timeouts.db");
-        String url = TxDb.url(file, query);
-        try (Connection connection = DriverManager.getConnection(url)) {
-            TxDb.execute(connection, "CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT)",
-                    "INSERT INTO t(v) VALUES ('seed')");
-        }
-        return url;
+        return TxDb.prepared(file, query, "CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT)",
+                "INSERT INTO t(v) VALUES ('seed')");
     }
 
     @Test

@@ -30,6 +30,15 @@ final class TxDb {
     }
 
     /** A plain sqlite-jdbc connection with busy_timeout=0: it fails at once instead of waiting for a lock. */
+    /** The URL of {@code file} with the query, after running the schema statements through it. */
+    static String prepared(Path file, String query, String... schema) throws SQLException {
+        String url = url(file, query);
+        try (Connection connection = DriverManager.getConnection(url)) {
+            execute(connection, schema);
+        }
+        return url;
+    }
+
     static Connection witness(Path file) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("busy_timeout", "0");

@@ -41,13 +41,9 @@ class WriterCoordinationTest {
 
     private String url(String query) throws SQLException {
         file = dir.resolve("writers.db");
-        String url = TxDb.url(file, query);
-        try (Connection connection = DriverManager.getConnection(url)) {
-            TxDb.execute(connection, "CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
-                    "INSERT OR IGNORE INTO counter VALUES (1, 1)",
-                    "CREATE TABLE IF NOT EXISTS log(seq INTEGER PRIMARY KEY, who TEXT NOT NULL)");
-        }
-        return url;
+        return TxDb.prepared(file, query, "CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
+                "INSERT OR IGNORE INTO counter VALUES (1, 1)",
+                "CREATE TABLE IF NOT EXISTS log(seq INTEGER PRIMARY KEY, who TEXT NOT NULL)");
     }
 
     @Test
