@@ -1,6 +1,5 @@
 package io.github.enhancedsqlite.compress;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * The stored form of a value in a compressed column, always a BLOB:
@@ -74,9 +73,5 @@ public final class Envelope {
     static int dictionaryId(byte[] envelope) {
         return ((envelope[6] & 0xFF) << 24) | ((envelope[7] & 0xFF) << 16) | ((envelope[8] & 0xFF) << 8)
                 | (envelope[9] & 0xFF);
-    }
-
-    static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,5 @@
 package io.github.enhancedsqlite.config;
 
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -74,10 +73,6 @@ final class ValueRule {
 
     String accepted() {
         return accepted;
-    }
-
-    boolean isBoolean() {
-        return words != null && Arrays.equals(words, new String[] {"false", "true"});
     }
 
     private static Long parseLong(String text) {

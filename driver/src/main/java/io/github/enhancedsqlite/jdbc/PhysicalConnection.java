@@ -62,10 +62,6 @@ public final class PhysicalConnection extends ForwardingConnection {
         return delegate;
     }
 
-    StatementCache statementCache() {
-        return statementCache;
-    }
-
     List<StatementWrapper> leaseStatements() {
         return leaseStatements;
     }

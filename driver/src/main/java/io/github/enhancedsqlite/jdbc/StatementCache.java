@@ -55,10 +55,6 @@ final class StatementCache {
         idle.clear();
     }
 
-    int size() {
-        return idle.size();
-    }
-
     private static void closeQuietly(PreparedStatement statement) {
         try {
             statement.close();

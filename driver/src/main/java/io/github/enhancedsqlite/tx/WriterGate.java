@@ -89,13 +89,4 @@ public final class WriterGate {
             turn.release();
         }
     }
-
-    boolean isHeldBy(Object owner) {
-        return holder == owner;
-    }
-
-    /** Connections queued for the turn, for metrics and tests. */
-    public int waiting() {
-        return turn.getQueueLength();
-    }
 }
