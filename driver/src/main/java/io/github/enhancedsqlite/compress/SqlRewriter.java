@@ -256,11 +256,11 @@ final class SqlRewriter {
     // ---------------------------------------------------------------- writes
 
     private void valueRows(ExpressionList<?> rows, TableInfo table, List<String> targets) throws SQLException {
-        List<?> expressions = rows.getExpressions();
+        List<?> expressions = rows; // an ExpressionList is the list itself
         boolean multiRow = !expressions.isEmpty() && expressions.get(0) instanceof ExpressionList;
         if (multiRow) {
             for (Object row : expressions) {
-                valueRow(((ExpressionList<?>) row).getExpressions(), table, targets);
+                valueRow((ExpressionList<?>) row, table, targets);
             }
         } else {
             valueRow(expressions, table, targets);
@@ -277,8 +277,8 @@ final class SqlRewriter {
 
     private void updateSets(List<UpdateSet> sets, Scope scope, TableInfo table) throws SQLException {
         for (UpdateSet set : sets) {
-            List<Column> columns = set.getColumns().getExpressions();
-            List<?> values = set.getValues().getExpressions();
+            List<Column> columns = set.getColumns();
+            List<?> values = set.getValues();
             for (int i = 0; i < values.size(); i++) {
                 ColumnRef target = columns.size() == values.size()
                         ? new ColumnRef(table.name(), columns.get(i).getColumnName()) : null;
@@ -310,11 +310,11 @@ final class SqlRewriter {
     }
 
     private List<String> targetColumns(ExpressionList<Column> columns, TableInfo table) {
-        if (columns == null || columns.getExpressions().isEmpty()) {
+        if (columns == null || columns.isEmpty()) {
             return table.columns();
         }
         List<String> names = new ArrayList<>();
-        for (Column column : columns.getExpressions()) {
+        for (Column column : columns) {
             names.add(column.getUnquotedColumnName());
         }
         return names;
@@ -346,7 +346,7 @@ final class SqlRewriter {
         if (expressions == null) {
             return;
         }
-        for (Object expression : expressions.getExpressions()) {
+        for (Object expression : expressions) {
             if (expression instanceof Expression) {
                 read((Expression) expression, scope);
             }
