@@ -64,19 +64,12 @@ public final class ConnectionWrapper extends ForwardingConnection {
 
     /**
      * Runs one statement under the transaction rules: waits for the writer turn if it writes in auto-commit
-     * mode, begins a pending transaction, retries on busy where running again is safe, stops it at its query
-     * timeout, and turns failures into what the application should see.
+     * mode, begins a pending transaction, records the columns about to receive compressed values (inside the
+     * statement's transaction, so the record and the values commit together), retries on busy where running
+     * again is safe, stops it at its query timeout, and turns failures into what the application should see.
      */
-    <T> T execute(int effects, int queryTimeoutSeconds, SqlAction<T> action) throws SQLException {
-        return execute(null, effects, queryTimeoutSeconds, action, null);
-    }
-
-    /**
-     * As {@link #execute(int, int, SqlAction)}, first recording the columns that are about to receive their
-     * compressed values (inside the statement's transaction, so the record and the values commit together).
-     */
-    <T> T execute(StatementWrapper origin, int effects, int queryTimeoutSeconds, SqlAction<T> action,
-                  Set<ColumnRef> compressedInto) throws SQLException {
+    <T> T execute(int effects, int queryTimeoutSeconds, SqlAction<T> action, Set<ColumnRef> compressedInto)
+            throws SQLException {
         checkOpen();
         boolean opens = (effects & SqlInspector.OPENS_TRANSACTION) != 0;
         boolean ends = (effects & SqlInspector.ENDS_TRANSACTION) != 0;
@@ -86,12 +79,7 @@ public final class ConnectionWrapper extends ForwardingConnection {
         QueryDeadline deadline = null;
         boolean succeeded = false;
         try {
-            if (compressedInto != null && !compressedInto.isEmpty()) {
-                compression.beforeCompressedWrite(delegate, compressedInto, transactions.inTransaction());
-                if (transactions.inTransaction()) {
-                    recordedInTransaction().addAll(compressedInto);
-                }
-            }
+            recordCompressed(compressedInto, transactions.inTransaction());
             deadline = QueryDeadline.start(delegate, queryTimeoutSeconds);
             transactions.executing(true);
             T result = retryable ? transactions.retry().call(action) : action.run();
@@ -101,7 +89,7 @@ public final class ConnectionWrapper extends ForwardingConnection {
             }
             return result;
         } catch (SQLException e) {
-            transactions.executing(false);
+            transactions.executing(false); // before failed(): the timeout may leave the rollback to this thread
             if (SqliteErrors.isInterrupt(e)) {
                 renewStatementsAfterInterrupt();
             }
@@ -124,14 +112,10 @@ public final class ConnectionWrapper extends ForwardingConnection {
             QueryDeadline deadline = QueryDeadline.start(delegate, queryTimeoutSeconds);
             try {
                 T result = transactions.runAsOneTransaction(() -> {
-                    if (compressedInto != null && !compressedInto.isEmpty()) {
-                        compression.beforeCompressedWrite(delegate, compressedInto, true);
-                    }
+                    recordCompressed(compressedInto, true);
                     return batch.run();
                 });
-                if (compressedInto != null && !compressedInto.isEmpty()) {
-                    compression.confirmRecorded(compressedInto);
-                }
+                confirmRecorded();
                 return result;
             } catch (SQLException e) {
                 throw transactions.failed(e, deadline != null && deadline.finish(), true);
@@ -141,7 +125,31 @@ public final class ConnectionWrapper extends ForwardingConnection {
                 }
             }
         }
-        return execute(null, effects, queryTimeoutSeconds, batch, compressedInto);
+        return execute(effects, queryTimeoutSeconds, batch, compressedInto);
+    }
+
+    /**
+     * Records columns about to receive compressed values. Inside a transaction the record only counts once the
+     * transaction commits ({@link #confirmRecorded()}).
+     */
+    private void recordCompressed(Set<ColumnRef> columns, boolean inTransaction) throws SQLException {
+        if (columns != null && !columns.isEmpty()) {
+            compression.beforeCompressedWrite(delegate, columns, inTransaction);
+            if (inTransaction) {
+                if (recordedInTransaction == null) {
+                    recordedInTransaction = new java.util.HashSet<>();
+                }
+                recordedInTransaction.addAll(columns);
+            }
+        }
+    }
+
+    /** The transaction that recorded compressed columns committed. */
+    private void confirmRecorded() {
+        if (recordedInTransaction != null && !recordedInTransaction.isEmpty()) {
+            compression.confirmRecorded(recordedInTransaction);
+            recordedInTransaction.clear();
+        }
     }
 
     /** The statement as it must run so that compressed columns cannot change its result. */
@@ -290,9 +298,8 @@ public final class ConnectionWrapper extends ForwardingConnection {
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         checkOpen();
         transactions.setAutoCommit(autoCommit);
-        if (autoCommit && recordedInTransaction != null && !recordedInTransaction.isEmpty()) {
-            compression.confirmRecorded(recordedInTransaction); // switching auto-commit on committed
-            recordedInTransaction.clear();
+        if (autoCommit) {
+            confirmRecorded(); // switching auto-commit on committed
         }
     }
 
@@ -306,10 +313,7 @@ public final class ConnectionWrapper extends ForwardingConnection {
     public void commit() throws SQLException {
         checkOpen();
         transactions.commit();
-        if (recordedInTransaction != null && !recordedInTransaction.isEmpty()) {
-            compression.confirmRecorded(recordedInTransaction);
-            recordedInTransaction.clear();
-        }
+        confirmRecorded();
     }
 
     @Override
@@ -321,12 +325,6 @@ public final class ConnectionWrapper extends ForwardingConnection {
         }
     }
 
-    private Set<ColumnRef> recordedInTransaction() {
-        if (recordedInTransaction == null) {
-            recordedInTransaction = new java.util.HashSet<>();
-        }
-        return recordedInTransaction;
-    }
 
     @Override
     public Savepoint setSavepoint() throws SQLException {

@@ -45,24 +45,24 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
     @Override
     public ResultSet executeQuery() throws SQLException {
         RewrittenSql rewritten = lastRewritten;
-        return connection.execute(this, effects, queryTimeoutSeconds, () -> wrap(prepared.executeQuery(), rewritten),
+        return connection.execute(effects, queryTimeoutSeconds, () -> wrap(prepared.executeQuery(), rewritten),
                 compressedInto);
     }
 
     @Override
     public boolean execute() throws SQLException {
         executedWithoutResult = true;
-        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.execute(), compressedInto);
+        return connection.execute(effects, queryTimeoutSeconds, () -> prepared.execute(), compressedInto);
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.executeUpdate(), compressedInto);
+        return connection.execute(effects, queryTimeoutSeconds, () -> prepared.executeUpdate(), compressedInto);
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.executeLargeUpdate(), compressedInto);
+        return connection.execute(effects, queryTimeoutSeconds, () -> prepared.executeLargeUpdate(), compressedInto);
     }
 
     @Override

@@ -77,7 +77,7 @@ class StatementWrapper extends ForwardingStatement {
     }
 
     private <T> T run(String sql, SqlAction<T> action) throws SQLException {
-        return connection.execute(this, connection.inspect(sql), queryTimeoutSeconds, action,
+        return connection.execute(connection.inspect(sql), queryTimeoutSeconds, action,
                 lastRewritten == null ? null : lastRewritten.copiedInto());
     }
 
