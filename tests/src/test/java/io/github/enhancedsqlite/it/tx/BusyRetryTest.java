@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.enhancedsqlite.EnhancedSqlite;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLTransactionRollbackException;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteException;
 
 /**
@@ -22,21 +19,10 @@ import org.sqlite.SQLiteException;
  * sqlite-jdbc connection standing in for another process; the driver runs with busy_timeout=0 so every
  * wait is the driver's own retry. The holder lets go only once the driver thread is parked between attempts.
  */
-class BusyRetryTest {
-
-    @TempDir
-    Path dir;
-
-    private Path file;
-
-    @AfterEach
-    void closePools() {
-        EnhancedSqlite.shutdown();
-    }
+class BusyRetryTest extends TxDatabaseTest {
 
     private String url(String query) throws SQLException {
-        file = dir.resolve("busy.db");
-        return TxDb.prepared(file, query, "CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
+        return database("busy.db", query, "CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
                 "INSERT OR IGNORE INTO counter VALUES (1, 0)",
                 "CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT UNIQUE)",
                 "INSERT OR IGNORE INTO t(v) VALUES ('seed')");

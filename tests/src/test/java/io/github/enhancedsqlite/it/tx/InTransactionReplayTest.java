@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.enhancedsqlite.EnhancedSqlite;
 import io.github.enhancedsqlite.EnhancedSqliteDataSource;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue point 4: EnhancedSqlite.inTransaction runs the unit again when its transaction was rolled back with
@@ -20,21 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
  * sqlite-jdbc connection) inside the unit itself, so what happens is exact, not timing-dependent. DEFERRED mode
  * is used because with IMMEDIATE the busy error would come at BEGIN, which is retried without a replay.
  */
-class InTransactionReplayTest {
-
-    @TempDir
-    Path dir;
-
-    private Path file;
-
-    @AfterEach
-    void closePools() {
-        EnhancedSqlite.shutdown();
-    }
+class InTransactionReplayTest extends TxDatabaseTest {
 
     private String url(String query) throws SQLException {
-        file = dir.resolve("replay.db");
-        return TxDb.prepared(file, query, "CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
+        return database("replay.db", query, "CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
                 "INSERT OR IGNORE INTO counter VALUES (1, 0)");
     }
 

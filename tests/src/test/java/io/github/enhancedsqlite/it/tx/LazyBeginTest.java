@@ -3,37 +3,22 @@ package io.github.enhancedsqlite.it.tx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.enhancedsqlite.EnhancedSqlite;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue point 1: setAutoCommit(false) begins nothing; the first statement begins IMMEDIATE on a connection that
  * may write, DEFERRED on a read-only one; transaction_mode chooses; a closed connection never keeps the lock.
  * Every claim about locks is checked by an independent plain sqlite-jdbc connection that does not wait.
  */
-class LazyBeginTest {
-
-    @TempDir
-    Path dir;
-
-    private Path file;
-
-    @AfterEach
-    void closePools() {
-        EnhancedSqlite.shutdown();
-    }
+class LazyBeginTest extends TxDatabaseTest {
 
     private String url(String query) throws SQLException {
-        file = dir.resolve("lazy.db");
-        return TxDb.prepared(file, query, "CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
+        return database("lazy.db", query, "CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
                 "INSERT OR IGNORE INTO counter VALUES (1, 0)",
                 "CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT)");
     }

@@ -3,8 +3,6 @@ package io.github.enhancedsqlite.it.tx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.enhancedsqlite.EnhancedSqlite;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -12,9 +10,7 @@ import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransactionRollbackException;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue point 5: a transaction left open past transactionTimeout is rolled back and its writer turn freed;
@@ -22,24 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
  * the connection's state is repaired. Another writer waiting for the turn (with a writerTimeout far longer than
  * the test) is the proof that the turn was freed: it can only finish once the driver gave the turn back.
  */
-class TimeoutTest {
+class TimeoutTest extends TxDatabaseTest {
 
     private static final String ENDLESS_COUNT =
             "WITH RECURSIVE x(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM x) SELECT count(*) FROM x";
 
-    @TempDir
-    Path dir;
-
-    private Path file;
-
-    @AfterEach
-    void closePools() {
-        EnhancedSqlite.shutdown();
-    }
-
     private String url(String query) throws SQLException {
-        file = dir.resolve("timeouts.db");
-        return TxDb.prepared(file, query, "CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT)",
+        return database("timeouts.db", query, "CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT)",
                 "INSERT INTO t(v) VALUES ('seed')");
     }
 

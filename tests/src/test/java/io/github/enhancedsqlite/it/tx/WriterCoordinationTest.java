@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.enhancedsqlite.EnhancedSqlite;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -19,29 +18,16 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue point 2: inside one JVM, writers take turns in Java, readers never wait for them, waiting is bounded
  * by writerTimeout and served in arrival order, and a thread that would wait for itself fails at once.
  */
-class WriterCoordinationTest {
-
-    @TempDir
-    Path dir;
-
-    private Path file;
-
-    @AfterEach
-    void closePools() {
-        EnhancedSqlite.shutdown();
-    }
+class WriterCoordinationTest extends TxDatabaseTest {
 
     private String url(String query) throws SQLException {
-        file = dir.resolve("writers.db");
-        return TxDb.prepared(file, query, "CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
+        return database("writers.db", query, "CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
                 "INSERT OR IGNORE INTO counter VALUES (1, 1)",
                 "CREATE TABLE IF NOT EXISTS log(seq INTEGER PRIMARY KEY, who TEXT NOT NULL)");
     }
