@@ -2,26 +2,33 @@ package io.github.enhancedsqlite.tx;
 
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one writer turn of one database inside this JVM. SQLite lets one connection write at a time; waiting
- * for that here, in a fair queue, replaces SQLite's busy handler, which sleeps and polls and lets late comers
- * overtake. Readers never pass through the gate.
+ * for that here, in a queue, replaces SQLite's busy handler, which sleeps and polls and lets late comers
+ * overtake for seconds. Readers never pass through the gate.
+ *
+ * <p>The queue is first-come-first-served once a waiter has waited {@link #BARGE_WINDOW_NANOS}: from then on every
+ * release hands the turn straight to the longest waiter. Before that, a writer that finds the turn free takes it
+ * and a release wakes nobody. On a small machine waking a parked thread costs more than an auto-commit write, so
+ * handing over on every release (as a fair lock does, even when a running thread then takes the turn first and
+ * the woken one only parks again) halves write throughput; the window bounds how long anyone is overtaken.
  */
 public final class WriterGate {
 
-    private final String database;
-    private static final long BARGE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    static final long BARGE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    private final Semaphore turn = new Semaphore(1, true);
-    /** When each parked writer began to wait, oldest first. */
-    private final ConcurrentLinkedDeque<Long> waitingSince = new ConcurrentLinkedDeque<>();
-    /** The holder and the thread that took the turn; written only by the holder. */
-    private volatile Object holder;
+    private final String database;
+    /** The connection (its transaction control) that holds the turn, or null when the turn is free. */
+    private final AtomicReference<Object> holder = new AtomicReference<>();
+    /** The thread that took the turn; written only by the holder, read for the self-deadlock check. */
     private volatile Thread holderThread;
+    private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
 
     public WriterGate(String database) {
         this.database = database;
@@ -36,57 +43,127 @@ public final class WriterGate {
      */
     void acquire(Object owner, long timeoutMillis) throws SQLException {
         Thread current = Thread.currentThread();
-        if (holderThread == current && holder != owner) {
+        if (holderThread == current && holder.get() != owner) {
             throw new SQLException("This thread already holds the write transaction of " + database
                     + " on another connection, so this connection's write would wait for it forever. Commit or"
                     + " roll back the first transaction before writing through a second connection (for example"
                     + " two EntityManagers or DataSource connections open in one thread).", "25001");
         }
         long started = System.nanoTime();
-        if (mayBarge(started) && turn.tryAcquire()) {
-            holder = owner;
+        if (!anyoneDue(started) && holder.compareAndSet(null, owner)) {
             holderThread = current;
             return;
         }
-        boolean acquired;
-        Long waitStart = started;
-        waitingSince.addLast(waitStart);
-        try {
-            acquired = turn.tryAcquire(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLException("Interrupted while waiting for the writer turn of " + database, "HY008", e);
-        } finally {
-            waitingSince.removeFirstOccurrence(waitStart);
+        Waiter waiter = new Waiter(current, owner, started);
+        waiters.add(waiter);
+        long deadline = started + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (true) {
+            if (waiter.state.get() == Waiter.GRANTED || takeFreeTurnAsHead(waiter)) {
+                holderThread = current;
+                return;
+            }
+            long now = System.nanoTime();
+            boolean interrupted = Thread.interrupted();
+            if (now >= deadline || interrupted) {
+                if (waiter.state.compareAndSet(Waiter.WAITING, Waiter.ABANDONED)) {
+                    waiters.remove(waiter);
+                    wakeHead();
+                    throw failure(!interrupted, now - started, timeoutMillis);
+                }
+                // Granted in the meantime: the turn is ours, take it rather than leak it.
+                if (interrupted) {
+                    current.interrupt();
+                }
+                holderThread = current;
+                return;
+            }
+            // Until it is due, a waiter wakes by itself when its window ends; after that it is woken by a hand-off.
+            long dueAt = started + BARGE_WINDOW_NANOS;
+            LockSupport.parkNanos(this, (now < dueAt ? dueAt : deadline) - now);
         }
-        if (!acquired) {
-            Thread blocking = holderThread;
-            throw new SQLTimeoutException("Waited " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
-                    + " ms for the writer turn of " + database + " (writerTimeout=" + timeoutMillis + " ms); it is held"
-                    + (blocking == null ? "" : " by thread '" + blocking.getName() + "'")
-                    + ". A transaction is staying open too long; commit sooner or raise writerTimeout.", "HYT00");
-        }
-        holder = owner;
-        holderThread = current;
-    }
-
-    /**
-     * A writer that finds the turn free may take it ahead of those parked for it only while the longest of them has
-     * waited less than {@link #BARGE_WINDOW_NANOS}. Handing the turn to a parked thread means waking it, which on a
-     * small machine costs more than the write; letting a running writer go first keeps throughput, and the window
-     * keeps the order first-come-first-served for anyone who has really been waiting.
-     */
-    private boolean mayBarge(long now) {
-        Long oldest = waitingSince.peekFirst();
-        return oldest == null || now - oldest < BARGE_WINDOW_NANOS;
     }
 
     /** Gives the turn back if {@code owner} holds it; otherwise does nothing. */
     void release(Object owner) {
-        if (holder == owner) {
-            holder = null;
-            holderThread = null;
-            turn.release();
+        if (holder.get() != owner) {
+            return;
+        }
+        holderThread = null;
+        long now = System.nanoTime();
+        for (Waiter head; (head = waiters.peek()) != null; ) {
+            if (now - head.since < BARGE_WINDOW_NANOS) {
+                break;
+            }
+            // The holder is set before the grant is visible, so the new holder can release as soon as it runs.
+            holder.set(head.owner);
+            if (head.state.compareAndSet(Waiter.WAITING, Waiter.GRANTED)) {
+                waiters.remove(head);
+                LockSupport.unpark(head.thread);
+                return;
+            }
+            holder.set(owner);
+            waiters.remove(head); // abandoned by a timeout or an interrupt
+        }
+        holder.set(null);
+        // A waiter that became due between the look above and now would otherwise sleep until a hand-off.
+        if (anyoneDue(System.nanoTime())) {
+            wakeHead();
+        }
+    }
+
+    /**
+     * The head of the queue takes a free turn itself; only the head, so the order stays first come first served.
+     * Only a holder releases, and a holder exists only while the turn is taken, so a release never races this.
+     */
+    private boolean takeFreeTurnAsHead(Waiter waiter) {
+        if (waiters.peek() != waiter || !holder.compareAndSet(null, waiter.owner)) {
+            return false;
+        }
+        waiter.state.set(Waiter.GRANTED);
+        waiters.remove(waiter);
+        wakeHead(); // the next in line now watches its own window
+        return true;
+    }
+
+    private boolean anyoneDue(long now) {
+        Waiter head = waiters.peek();
+        return head != null && now - head.since >= BARGE_WINDOW_NANOS;
+    }
+
+    private void wakeHead() {
+        Waiter head = waiters.peek();
+        if (head != null) {
+            LockSupport.unpark(head.thread);
+        }
+    }
+
+    private SQLException failure(boolean timedOut, long waitedNanos, long timeoutMillis) {
+        if (!timedOut) {
+            Thread.currentThread().interrupt();
+            return new SQLException("Interrupted while waiting for the writer turn of " + database, "HY008");
+        }
+        Thread blocking = holderThread;
+        return new SQLTimeoutException("Waited " + TimeUnit.NANOSECONDS.toMillis(waitedNanos)
+                + " ms for the writer turn of " + database + " (writerTimeout=" + timeoutMillis + " ms); it is held"
+                + (blocking == null ? "" : " by thread '" + blocking.getName() + "'")
+                + ". A transaction is staying open too long; commit sooner or raise writerTimeout.", "HYT00");
+    }
+
+    /** One parked writer; its state moves once, from waiting to granted (by a hand-off or itself) or abandoned. */
+    private static final class Waiter {
+        static final int WAITING = 0;
+        static final int GRANTED = 1;
+        static final int ABANDONED = 2;
+
+        final Thread thread;
+        final Object owner;
+        final long since;
+        final AtomicInteger state = new AtomicInteger(WAITING);
+
+        Waiter(Thread thread, Object owner, long since) {
+            this.thread = thread;
+            this.owner = owner;
+            this.since = since;
         }
     }
 }
