@@ -1,0 +1,3 @@
+ALTER TABLE tasks ADD COLUMN done INTEGER NOT NULL DEFAULT 0;
+
+INSERT INTO projects (name) VALUES ('inbox');
