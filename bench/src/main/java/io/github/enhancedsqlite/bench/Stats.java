@@ -86,7 +86,7 @@ final class Stats {
         double value = bytes;
         String[] units = {"B", "KiB", "MiB", "GiB"};
         int unit = 0;
-        while (unit < units.length - 1 && Math.abs(roundToThreeDigits(value)) >= 1024) {
+        while (unit < units.length - 1 && Math.abs(value) >= 1024) {
             value /= 1024;
             unit++;
         }
