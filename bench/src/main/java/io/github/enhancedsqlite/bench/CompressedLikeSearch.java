@@ -1,5 +1,6 @@
 package io.github.enhancedsqlite.bench;
 
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -31,10 +32,12 @@ final class CompressedLikeSearch implements Scenario {
         long expected = entries.stream().filter(entry -> entry.value().contains(AgentMemory.NEEDLE)).count();
         String pattern = "%" + AgentMemory.NEEDLE + "%";
         double[][] samples;
+        Path autoFile;
         try (CompressionSides sides = CompressionSides.open(workspace, name(), connection -> {
             AgentMemory.create(connection);
             AgentMemory.write(connection, entries);
         })) {
+            autoFile = sides.get(CompressionSides.AUTO).database();
             List<PreparedStatement> searches = new ArrayList<>();
             try {
                 List<Trial> trials = new ArrayList<>();
@@ -62,7 +65,8 @@ final class CompressedLikeSearch implements Scenario {
         }
         List<String> notes = List.of(WorkloadSizes.ROWS + " rows (" + WorkloadSizes.describe(entries)
                 + "), " + expected + " of them match on every side; " + plan.warmupRounds() + " warm-up + "
-                + plan.measuredRounds() + " measured rounds of ~" + plan.roundMillis() + " ms per side");
+                + plan.measuredRounds() + " measured rounds of ~" + plan.roundMillis() + " ms per side",
+                CompressionReport.storedOnAuto(autoFile));
         return new ScenarioResult(this, CompressionReport.TIME_HEADINGS,
                 List.of(CompressionReport.timeRow("value LIKE '%" + AgentMemory.NEEDLE + "%'", samples)), List.of(),
                 notes);

@@ -1,5 +1,6 @@
 package io.github.enhancedsqlite.bench;
 
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,10 +42,12 @@ final class CompressedPointReads implements Scenario {
             ids[i] = 1 + random.nextInt(ROWS); // rows were inserted in order into an empty table: ids 1..ROWS
         }
         List<Latencies.Log> logs = new ArrayList<>();
+        Path autoFile;
         try (CompressionSides sides = CompressionSides.open(workspace, name(), connection -> {
             AgentMemory.create(connection);
             AgentMemory.write(connection, entries);
         })) {
+            autoFile = sides.get(CompressionSides.AUTO).database();
             List<PreparedStatement> selects = new ArrayList<>();
             try {
                 for (int side = 0; side < CompressionSides.LABELS.size(); side++) {
@@ -78,7 +81,8 @@ final class CompressedPointReads implements Scenario {
                 ROWS + " rows of " + describeSizes(entries) + " JSON, written through each side;"
                         + " every read returns the value with getString; " + plan.warmupRounds() + " warm-up + "
                         + plan.measuredRounds() + " measured rounds of " + READS_PER_ROUND + " reads per side,"
-                        + " latencies pooled over the measured rounds (nearest rank)");
+                        + " latencies pooled over the measured rounds (nearest rank)",
+                CompressionReport.storedOnAuto(autoFile));
         return new ScenarioResult(this, CompressionReport.TIME_HEADINGS, rows,
                 List.of(CompressionReport.p50AtMostSlower(TARGET_NANOS, latencies.get(CompressionSides.OFF),
                         latencies.get(CompressionSides.AUTO))), notes);

@@ -2,7 +2,6 @@ package io.github.enhancedsqlite.bench;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,10 +51,6 @@ final class CompressedUpserts implements Scenario {
                 }
             }
         }
-        long[] stored;
-        try (Connection plain = DriverManager.getConnection(Workspace.RAW_PREFIX + autoFile)) {
-            stored = ValueStorage.count(plain, AgentMemory.TABLE, AgentMemory.VALUE_COLUMN);
-        }
         List<ScenarioResult.Row> rows = List.of(
                 CompressionReport.rateRow("upserts/s", samples),
                 CompressionReport.timeRow("time per upsert", samples));
@@ -63,7 +58,7 @@ final class CompressedUpserts implements Scenario {
                 "writes: " + WorkloadSizes.describe(writes) + ", over " + KEYS + " keys (mostly updates),"
                         + " " + WRITES + " pre-drawn writes cycled by every side; each round's ops are timed"
                         + " together, rounds rotate which side runs first",
-                "compress=auto side afterwards: " + stored[2] + " of " + stored[0] + " rows stored compressed");
+                CompressionReport.storedOnAuto(autoFile));
         return new ScenarioResult(this, CompressionReport.TIME_HEADINGS, rows,
                 List.of(CompressionReport.rateAtLeast("upserts/s", TARGET, samples)), notes);
     }

@@ -66,8 +66,9 @@ final class CompressionSides implements AutoCloseable {
     public void close() throws SQLException {
         SQLException failure = null;
         for (Side side : sides) {
-            try (PooledDatabase pool = side.pool(); Connection connection = side.connection()) {
-                // closed in reverse order of opening: connection, then pool
+            try {
+                side.connection().close();
+                side.pool().close();
             } catch (SQLException e) {
                 if (failure == null) {
                     failure = e;

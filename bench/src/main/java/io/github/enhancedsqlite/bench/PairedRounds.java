@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Times two trials in interleaved rounds on this shared, noisy machine: raw and enhanced alternate round by round
- * (raw first in even rounds, enhanced first in odd ones, so neither side always runs right after the other's
- * garbage or right after a quiet spell), after warm-up rounds that are thrown away. Each side's operation count
+ * Times two (or more) trials in interleaved rounds on this shared, noisy machine: raw and enhanced alternate round
+ * by round (raw first in even rounds, enhanced first in odd ones, so neither side always runs right after the
+ * other's garbage or right after a quiet spell; with more sides, the first one rotates), after warm-up rounds that
+ * are thrown away. Each side's operation count
  * per round is tuned during warm-up so a round lasts about the planned time whatever the operation costs, and is
  * then fixed for all measured rounds.
  */
