@@ -1,5 +1,6 @@
 package io.github.enhancedsqlite.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -122,7 +123,7 @@ final class AgentMemory {
     static long valueBytes(List<Entry> entries) {
         long bytes = 0;
         for (Entry entry : entries) {
-            bytes += entry.value().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            bytes += entry.value().getBytes(StandardCharsets.UTF_8).length;
         }
         return bytes;
     }

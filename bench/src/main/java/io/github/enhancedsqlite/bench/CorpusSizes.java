@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,13 +74,13 @@ final class CorpusSizes implements Scenario {
     }
 
     /** The corpus's two schemas keep the text in {@code value} (older) or {@code content} (newer). */
-    static String textColumn(Connection source) throws java.sql.SQLException {
+    static String textColumn(Connection source) throws SQLException {
         List<String> columns = TableCopy.columns(source, TABLE);
         for (String candidate : List.of("value", "content")) {
             if (columns.contains(candidate)) {
                 return candidate;
             }
         }
-        throw new java.sql.SQLException(TABLE + " has neither a value nor a content column: " + columns);
+        throw new SQLException(TABLE + " has neither a value nor a content column: " + columns);
     }
 }

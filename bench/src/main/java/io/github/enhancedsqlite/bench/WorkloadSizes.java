@@ -1,9 +1,11 @@
 package io.github.enhancedsqlite.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Issue 4 point 7, storage on a generated agent-memory workload ({@link AgentMemory}): the same rows upserted
@@ -53,13 +55,13 @@ final class WorkloadSizes implements Scenario {
         long[] small = {0, Long.MAX_VALUE, 0};
         long[] large = {0, Long.MAX_VALUE, 0};
         for (AgentMemory.Entry entry : entries) {
-            long bytes = entry.value().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            long bytes = entry.value().getBytes(StandardCharsets.UTF_8).length;
             long[] kind = entry.namespace().equals("session-states") ? large : small;
             kind[0]++;
             kind[1] = Math.min(kind[1], bytes);
             kind[2] = Math.max(kind[2], bytes);
         }
-        return String.format(java.util.Locale.ROOT, "%,d records of %s–%s, %,d session snapshots of %s–%s",
+        return String.format(Locale.ROOT, "%,d records of %s–%s, %,d session snapshots of %s–%s",
                 small[0], Stats.formatBytes(small[1]), Stats.formatBytes(small[2]), large[0],
                 Stats.formatBytes(large[1]), Stats.formatBytes(large[2]));
     }
