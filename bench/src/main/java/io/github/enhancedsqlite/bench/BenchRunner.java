@@ -26,7 +26,8 @@ import java.util.Locale;
  *
  * <pre>
  * java -cp "bench/target/enhanced-sqlite-bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpath.txt)" \
- *     io.github.enhancedsqlite.bench.BenchRunner [--rounds=N] [--warmup=N] [--round-ms=N] [--self-check] [scenario|group...]
+ *     io.github.enhancedsqlite.bench.BenchRunner [--rounds=N] [--warmup=N] [--round-ms=N] [--corpus=DIR] [--self-check]
+ *     [scenario|group...]
  * </pre>
  */
 public final class BenchRunner {
@@ -63,16 +64,12 @@ public final class BenchRunner {
         long started = System.nanoTime();
         int failures = 0;
         List<String> summary = new ArrayList<>();
-        try (Workspace workspace = Workspace.create(options.selfCheck)) {
+        try (Workspace workspace = Workspace.create(options.selfCheck, options.corpus)) {
             printHeader(out, options, workspace, scenarios);
             out.println("## Pragmas as read back (raw = URL pragmas, enhanced = default profile)");
             out.println();
-            out.println("| pragma | raw sqlite-jdbc | enhanced-sqlite | |");
-            out.println("|---|---:|---:|---|");
-            for (ScenarioResult.Row row : ProfileCheck.compare(workspace)) {
-                out.println("| " + row.metric() + " | " + row.raw() + " | " + row.enhanced() + " | " + row.ratio()
-                        + " |");
-            }
+            ScenarioResult.printTable(out, "pragma", List.of("raw sqlite-jdbc", "enhanced-sqlite", ""),
+                    ProfileCheck.compare(workspace));
             out.println();
             out.println("## Results");
             out.println();
@@ -143,6 +140,17 @@ public final class BenchRunner {
                     + " successful units pooled over all measured segments (nearest-rank percentiles); errors are"
                     + " what reached the application, by SQLite extended result code and SQLState");
         }
+        if (scenarios.stream().anyMatch(Scenarios.COMPRESSION::contains)) {
+            out.println("- compression: the enhanced driver with its default profile and `compress=off` vs"
+                    + " `compress=auto` (named in each URL; threshold, level and dictionary samples at their defaults),"
+                    + " raw sqlite-jdbc with the same pragmas where timed; every side on a new file of its own,"
+                    + " written through its own driver; corpus: " + workspace.corpus());
+            out.println("- compression, method: sizes after wal_checkpoint(TRUNCATE) + VACUUM, stored bytes counted"
+                    + " through raw sqlite-jdbc (envelopes, not decoded values); timings in rounds per side taking"
+                    + " turns (" + options.plan.warmupRounds() + " warm-up + " + options.plan.measuredRounds()
+                    + " measured), the first side rotating; auto vs off = median over rounds of the two taken"
+                    + " back to back, with its interquartile range and the ratio of the medians");
+        }
         out.println();
     }
 
@@ -178,15 +186,20 @@ public final class BenchRunner {
     }
 
     private static String usage() {
-        return "usage: BenchRunner [--rounds=N] [--warmup=N] [--round-ms=N] [--self-check] [scenario|group...]\n"
+        return "usage: BenchRunner [--rounds=N] [--warmup=N] [--round-ms=N] [--corpus=DIR] [--self-check]"
+                + " [scenario|group...]\n"
                 + "  scenarios (default: all, in this order): " + Scenarios.names() + "\n"
-                + "  groups: reads (" + names(Scenarios.READS) + "), writers (" + names(Scenarios.WRITERS) + ")\n"
+                + "  groups: " + String.join(", ", Scenarios.GROUPS.entrySet().stream()
+                        .map(group -> group.getKey() + " (" + names(group.getValue()) + ")").toList()) + "\n"
                 + "  --rounds     measured rounds per side (default " + RoundPlan.DEFAULT.measuredRounds() + ")\n"
                 + "  --warmup     warm-up rounds per side, discarded (default " + RoundPlan.DEFAULT.warmupRounds()
                 + ")\n"
                 + "  --round-ms   approximate length of one side's round (default " + RoundPlan.DEFAULT.roundMillis()
                 + ")\n"
-                + "               (the three round options apply to the reads; writers run fixed-duration segments)\n"
+                + "               (the three round options apply to reads and compression timings; writers run"
+                + " fixed-duration segments)\n"
+                + "  --corpus     directory of the agent-memory .db files (default: -D" + Corpus.PROPERTY + ", else "
+                + Corpus.DEFAULT + " from the working directory, i.e. run from the repository root)\n"
                 + "  --self-check run raw sqlite-jdbc on both sides: ratios near 1.00x show the noise floor";
     }
 
@@ -199,6 +212,7 @@ public final class BenchRunner {
 
         final List<String> scenarioNames = new ArrayList<>();
         RoundPlan plan = RoundPlan.DEFAULT;
+        Corpus corpus;
         boolean selfCheck;
         boolean help;
 
@@ -207,6 +221,7 @@ public final class BenchRunner {
             int warmup = RoundPlan.DEFAULT.warmupRounds();
             int rounds = RoundPlan.DEFAULT.measuredRounds();
             int roundMillis = RoundPlan.DEFAULT.roundMillis();
+            String corpus = null;
             for (String arg : args) {
                 if (arg.equals("--help") || arg.equals("-h")) {
                     options.help = true;
@@ -218,6 +233,8 @@ public final class BenchRunner {
                     warmup = intValue(arg);
                 } else if (arg.startsWith("--round-ms=")) {
                     roundMillis = intValue(arg);
+                } else if (arg.startsWith("--corpus=")) {
+                    corpus = arg.substring("--corpus=".length());
                 } else if (arg.startsWith("-")) {
                     throw new IllegalArgumentException("unknown option " + arg);
                 } else {
@@ -225,6 +242,7 @@ public final class BenchRunner {
                 }
             }
             options.plan = new RoundPlan(warmup, rounds, roundMillis);
+            options.corpus = Corpus.locate(corpus);
             return options;
         }
 

@@ -1,9 +1,13 @@
 package io.github.enhancedsqlite.bench;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * Times two trials in interleaved rounds on this shared, noisy machine: raw and enhanced alternate round by round
- * (raw first in even rounds, enhanced first in odd ones, so neither side always runs right after the other's
- * garbage or right after a quiet spell), after warm-up rounds that are thrown away. Each side's operation count
+ * Times two (or more) trials in interleaved rounds on this shared, noisy machine: raw and enhanced alternate round
+ * by round (raw first in even rounds, enhanced first in odd ones, so neither side always runs right after the
+ * other's garbage or right after a quiet spell; with more sides, the first one rotates), after warm-up rounds that
+ * are thrown away. Each side's operation count
  * per round is tuned during warm-up so a round lasts about the planned time whatever the operation costs, and is
  * then fixed for all measured rounds.
  */
@@ -19,31 +23,44 @@ final class PairedRounds {
     }
 
     static Comparison measure(RoundPlan plan, Trial raw, Trial enhanced) throws Exception {
-        Side rawSide = new Side(raw, plan.roundNanos());
-        Side enhancedSide = new Side(enhanced, plan.roundNanos());
-        rawSide.probe();
-        enhancedSide.probe();
+        double[][] samples = measureAll(plan, List.of(raw, enhanced));
+        return new Comparison(samples[0], samples[1]);
+    }
+
+    /**
+     * The same for any number of sides, e.g. raw sqlite-jdbc, compression off and compression on: per round every
+     * side runs once, side {@code round % n} first and the others after it in turn, so each side leads equally
+     * often. Returns nanoseconds per operation, {@code [side][round]}.
+     */
+    static double[][] measureAll(RoundPlan plan, List<Trial> trials) throws Exception {
+        List<Side> sides = new ArrayList<>();
+        for (Trial trial : trials) {
+            sides.add(new Side(trial, plan.roundNanos()));
+        }
+        for (Side side : sides) {
+            side.probe();
+        }
         for (int round = 0; round < plan.warmupRounds(); round++) {
-            if (round % 2 == 0) {
-                rawSide.retune(rawSide.round());
-                enhancedSide.retune(enhancedSide.round());
-            } else {
-                enhancedSide.retune(enhancedSide.round());
-                rawSide.retune(rawSide.round());
+            for (int side : order(round, sides.size())) {
+                sides.get(side).retune(sides.get(side).round());
             }
         }
-        double[] rawSamples = new double[plan.measuredRounds()];
-        double[] enhancedSamples = new double[plan.measuredRounds()];
+        double[][] samples = new double[sides.size()][plan.measuredRounds()];
         for (int round = 0; round < plan.measuredRounds(); round++) {
-            if (round % 2 == 0) {
-                rawSamples[round] = rawSide.round();
-                enhancedSamples[round] = enhancedSide.round();
-            } else {
-                enhancedSamples[round] = enhancedSide.round();
-                rawSamples[round] = rawSide.round();
+            for (int side : order(round, sides.size())) {
+                samples[side][round] = sides.get(side).round();
             }
         }
-        return new Comparison(rawSamples, enhancedSamples);
+        return samples;
+    }
+
+    /** The order in which {@code sides} sides run in a round: a rotation starting at {@code round % sides}. */
+    static int[] order(int round, int sides) {
+        int[] order = new int[sides];
+        for (int i = 0; i < sides; i++) {
+            order[i] = (round + i) % sides;
+        }
+        return order;
     }
 
     /** One side's trial with its current operation count per round. */

@@ -1,14 +1,17 @@
 package io.github.enhancedsqlite.bench;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Every scenario, in the order a full run executes them, in two groups that can be run on their own: single-thread
- * timing of reads, and concurrent writers. A new scenario is added to one group and nowhere else.
+ * Every scenario, in the order a full run executes them, in groups that can be run on their own: single-thread
+ * timing of reads, concurrent writers, and transparent compression (sizes and timings, off vs auto). A new scenario
+ * is added to one group and nowhere else.
  */
 final class Scenarios {
 
@@ -21,10 +24,17 @@ final class Scenarios {
             new ReadUpdateTransactions(),
             new MultiProcessCounters());
 
-    static final List<Scenario> ALL = Stream.concat(READS.stream(), WRITERS.stream()).toList();
+    static final List<Scenario> COMPRESSION = List.of(
+            new CorpusSizes(),
+            new WorkloadSizes(),
+            new CompressedUpserts(),
+            new CompressedPointReads(),
+            new CompressedLikeSearch());
 
-    /** Group names accepted on the command line wherever a scenario name is. */
-    static final Map<String, List<Scenario>> GROUPS = Map.of("reads", READS, "writers", WRITERS);
+    static final List<Scenario> ALL = Stream.of(READS, WRITERS, COMPRESSION).flatMap(List::stream).toList();
+
+    /** Group names accepted on the command line wherever a scenario name is, in the order usage lists them. */
+    static final Map<String, List<Scenario>> GROUPS = groups();
 
     private Scenarios() {
     }
@@ -44,9 +54,18 @@ final class Scenarios {
                     .filter(scenario -> scenario.name().equals(name))
                     .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException(
-                            "unknown scenario '" + name + "'; known: " + names() + "; groups: reads, writers")));
+                            "unknown scenario '" + name + "'; known: " + names() + "; groups: "
+                                    + String.join(", ", GROUPS.keySet()))));
         }
         return selected;
+    }
+
+    private static Map<String, List<Scenario>> groups() {
+        Map<String, List<Scenario>> groups = new LinkedHashMap<>();
+        groups.put("reads", READS);
+        groups.put("writers", WRITERS);
+        groups.put("compression", COMPRESSION);
+        return Collections.unmodifiableMap(groups);
     }
 
     static String names() {

@@ -81,6 +81,18 @@ final class Stats {
         return String.format(Locale.ROOT, "±%.1f%%", fraction * 100);
     }
 
+    /** A size in bytes with binary units and three significant digits: "812 B", "4.87 KiB", "1.23 MiB". */
+    static String formatBytes(long bytes) {
+        double value = bytes;
+        String[] units = {"B", "KiB", "MiB", "GiB"};
+        int unit = 0;
+        while (unit < units.length - 1 && Math.abs(value) >= 1024) {
+            value /= 1024;
+            unit++;
+        }
+        return (unit == 0 ? Long.toString(bytes) : threeDigits(value)) + " " + units[unit];
+    }
+
     /** Three significant digits without scientific notation: 312, 64.1, 4.87, 0.982. */
     private static String threeDigits(double value) {
         double rounded = roundToThreeDigits(value); // first, so 9.9996 becomes "10.0" rather than "10.00"

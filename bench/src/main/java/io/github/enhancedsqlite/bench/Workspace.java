@@ -36,11 +36,13 @@ final class Workspace implements AutoCloseable {
     private final Path directory;
     private final Path seed;
     private final boolean selfCheck;
+    private final Corpus corpus;
 
-    private Workspace(Path directory, Path seed, boolean selfCheck) {
+    private Workspace(Path directory, Path seed, boolean selfCheck, Corpus corpus) {
         this.directory = directory;
         this.seed = seed;
         this.selfCheck = selfCheck;
+        this.corpus = corpus;
     }
 
     /**
@@ -48,8 +50,9 @@ final class Workspace implements AutoCloseable {
      * whatever the enhanced driver would do on insert (compression), and both sides read the same bytes.
      *
      * @param selfCheck when true the "enhanced" side is raw sqlite-jdbc too: an A/A run that shows the noise floor
+     * @param corpus the real agent-memory databases the compression scenarios load
      */
-    static Workspace create(boolean selfCheck) throws IOException, SQLException {
+    static Workspace create(boolean selfCheck, Corpus corpus) throws IOException, SQLException {
         Path directory = Files.createTempDirectory("enhanced-sqlite-bench-");
         Path seed = directory.resolve("seed.db");
         try (Connection connection = DriverManager.getConnection(RAW_PREFIX + seed + "?" + PROFILE_AS_URL_PRAGMAS)) {
@@ -59,7 +62,7 @@ final class Workspace implements AutoCloseable {
                 statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
             }
         }
-        return new Workspace(directory, seed, selfCheck);
+        return new Workspace(directory, seed, selfCheck, corpus);
     }
 
     boolean selfCheck() {
@@ -68,6 +71,10 @@ final class Workspace implements AutoCloseable {
 
     Path directory() {
         return directory;
+    }
+
+    Corpus corpus() {
+        return corpus;
     }
 
     /** A new database file with the seeded rows, e.g. {@code freshCopy("open-query-close-raw")}. */
@@ -93,6 +100,14 @@ final class Workspace implements AutoCloseable {
     /** The enhanced driver's URL with its default profile, or the raw URL in a self-check run. */
     String enhancedUrl(Path database) {
         return selfCheck ? rawUrl(database) : ENHANCED_PREFIX + database;
+    }
+
+    /**
+     * The enhanced driver's URL with its default profile and compression named explicitly ({@code off} or
+     * {@code auto}: the default may change, a benchmark must not), or the raw URL in a self-check run.
+     */
+    String enhancedUrl(Path database, String compress) {
+        return selfCheck ? rawUrl(database) : ENHANCED_PREFIX + database + "?compress=" + compress;
     }
 
     /**
