@@ -8,6 +8,8 @@ import io.github.enhancedsqlite.config.DatabaseLocation;
 import io.github.enhancedsqlite.jdbc.ConnectionEvictor;
 import io.github.enhancedsqlite.jdbc.ConnectionWrapper;
 import io.github.enhancedsqlite.jdbc.PhysicalConnection;
+import io.github.enhancedsqlite.maintenance.Maintenance;
+import io.github.enhancedsqlite.metrics.MetricsRegistration;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -30,6 +32,9 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     /** Holds a shared in-memory database alive while the pool lives; null for files. */
     private final Connection keepAlive;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final MetricsRegistration metrics;
+    /** Null for in-memory databases and when maintenanceInterval is 0. */
+    private final Maintenance maintenance;
 
     DatabasePool(DatabaseConfig config) throws SQLException {
         this.config = config;
@@ -42,6 +47,12 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
             throw e.getCause() instanceof SQLException ? (SQLException) e.getCause()
                     : new SQLException("Could not open " + config.location().poolKey() + ": " + e.getMessage(), e);
         }
+        factory.metrics().attachPool(hikari.getHikariPoolMXBean());
+        this.metrics = MetricsRegistration.publish(factory.metrics());
+        long interval = config.settings().maintenanceIntervalMillis();
+        this.maintenance = interval > 0 && config.location().kind() == DatabaseLocation.Kind.FILE
+                ? Maintenance.start(config.location().poolKey(), interval, this::connectIfFree, factory.metrics())
+                : null;
     }
 
     private static HikariConfig hikariConfig(DatabaseConfig config, PhysicalConnectionFactory factory) {
@@ -73,6 +84,16 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         return new ConnectionWrapper(lease, lease.unwrap(PhysicalConnection.class), this);
     }
 
+    /** A connection for background work, or null when taking one could make the application wait. */
+    private Connection connectIfFree() throws SQLException {
+        var figures = hikari.getHikariPoolMXBean();
+        if (closed.get() || figures.getThreadsAwaitingConnection() > 0
+                || figures.getActiveConnections() >= config.settings().maximumPoolSize()) {
+            return null;
+        }
+        return connect();
+    }
+
     @Override
     public void evict(Connection leased) {
         hikari.evictConnection(leased);
@@ -93,12 +114,16 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        if (maintenance != null) {
+            maintenance.close();
+        }
         hikari.close();
         if (keepAlive != null) {
             closeQuietly(keepAlive);
         } else if (config.location().kind() == DatabaseLocation.Kind.FILE) {
             finishFile();
         }
+        metrics.close();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.enhancedsqlite.tx;
 
+import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 public final class WriterGate {
 
     private final String database;
+    private final DatabaseMetrics metrics;
     private static final long BARGE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Semaphore turn = new Semaphore(1, true);
@@ -23,8 +25,9 @@ public final class WriterGate {
     private volatile Object holder;
     private volatile Thread holderThread;
 
-    public WriterGate(String database) {
+    public WriterGate(String database, DatabaseMetrics metrics) {
         this.database = database;
+        this.metrics = metrics;
     }
 
     /**
@@ -68,6 +71,7 @@ public final class WriterGate {
         }
         holder = owner;
         holderThread = current;
+        metrics.writerWaited(System.nanoTime() - started);
     }
 
     /**
