@@ -138,7 +138,10 @@ class SlowStatementLogTest {
         assertThat(Arrays.stream(info).filter(p -> p.name.equals("slowStatementThreshold")).findFirst())
                 .hasValueSatisfying(p -> assertThat(p.value).isEqualTo("1000"));
         assertThat(Arrays.stream(info).filter(p -> p.name.equals("logParameters")).findFirst())
-                .hasValueSatisfying(p -> assertThat(p.value).isEqualTo("false"));
+                .hasValueSatisfying(p -> {
+                    assertThat(p.value).isEqualTo("false");
+                    assertThat(p.choices).containsExactly("false", "true");
+                });
         assertThat(Arrays.stream(info).filter(p -> p.name.equals("maintenanceInterval")).findFirst())
                 .hasValueSatisfying(p -> assertThat(p.value).isEqualTo("5000"));
     }
