@@ -44,7 +44,7 @@ public enum Setting {
             "Whether the slow-statement log shows a prepared statement's bound values; off, they are never logged."),
     MAINTENANCE_INTERVAL("maintenanceInterval", ValueRule.integer(0, Integer.MAX_VALUE), "5000",
             "Milliseconds between background maintenance runs of a database file: a passive WAL checkpoint each"
-                    + " run, PRAGMA optimize once an hour (0: no background maintenance)."),
+                    + " run, PRAGMA optimize every 720th run, hourly at the default (0: no background maintenance)."),
     USER("user", null, "",
             "Accepted for frameworks that always send one; SQLite has no accounts, so it must be empty.");
 

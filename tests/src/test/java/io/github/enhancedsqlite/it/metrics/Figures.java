@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import javax.management.JMX;
 import javax.management.MalformedObjectNameException;
@@ -16,6 +17,7 @@ public final class Figures {
 
     /** Bounds every wait for the background task: a hang guard, never a statement about speed. */
     private static final long GIVE_UP_SECONDS = 30;
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private Figures() {
     }
@@ -56,8 +58,7 @@ public final class Figures {
             if (System.nanoTime() > giveUp) {
                 throw new AssertionError("gave up waiting until " + what);
             }
-            Thread.onSpinWait();
-            Thread.yield();
+            LockSupport.parkNanos(POLL_NANOS); // the polling period, not a guess at how long the work takes
         }
     }
 }

@@ -3,6 +3,7 @@ package io.github.enhancedsqlite.it.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.enhancedsqlite.EnhancedSqlite;
+import io.github.enhancedsqlite.maintenance.Maintenance;
 import io.github.enhancedsqlite.metrics.DatabaseMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +70,23 @@ class MaintenanceTest {
                     () -> size(file) > mainFileBefore + 100 * 1000 && figures.getCheckpointedPages() > pagesBefore);
 
             assertThat(figures.getCheckpoints()).isGreaterThan(checkpointsBefore);
+        }
+    }
+
+    /** Optimize comes every OPTIMIZE_EVERY_RUNS runs; at a 1 ms interval that is soon, and counted. */
+    @Test
+    void optimizeRunsPeriodicallyInAWriteTransactionThatEnds() throws Exception {
+        Path file = dir.resolve("optimized.db");
+        try (Connection connection = DriverManager.getConnection("jdbc:enhanced-sqlite:" + file + "?maintenanceInterval=1")) {
+            DatabaseMXBean figures = Figures.of(file);
+            assertThat(figures.getOptimizeRuns()).isZero();
+
+            Figures.await("maintenance ran PRAGMA optimize", () -> figures.getOptimizeRuns() > 0);
+
+            assertThat(figures.getCheckpoints()).isGreaterThanOrEqualTo(Maintenance.OPTIMIZE_EVERY_RUNS);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE after_optimize(v)"); // the writer turn was given back
+            }
         }
     }
 
