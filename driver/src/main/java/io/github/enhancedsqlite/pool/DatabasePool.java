@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.pool;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.github.enhancedsqlite.config.DatabaseConfig;
 import io.github.enhancedsqlite.config.DatabaseLocation;
@@ -86,7 +87,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     /** A connection for background work, or null when taking one could make the application wait. */
     private Connection connectIfFree() throws SQLException {
-        var figures = hikari.getHikariPoolMXBean();
+        HikariPoolMXBean figures = hikari.getHikariPoolMXBean();
         if (closed.get() || figures.getThreadsAwaitingConnection() > 0
                 || figures.getActiveConnections() >= config.settings().maximumPoolSize()) {
             return null;
@@ -114,6 +115,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        // unpublished first, so a pool reopened for the file at once finds its name free
+        metrics.close();
         if (maintenance != null) {
             maintenance.close();
         }
@@ -123,7 +126,6 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         } else if (config.location().kind() == DatabaseLocation.Kind.FILE) {
             finishFile();
         }
-        metrics.close();
     }
 
     /**

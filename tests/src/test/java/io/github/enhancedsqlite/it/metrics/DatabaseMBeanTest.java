@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.enhancedsqlite.EnhancedSqlite;
 import io.github.enhancedsqlite.metrics.DatabaseMXBean;
+import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -137,6 +138,28 @@ class DatabaseMBeanTest {
                 }
             }
             assertThat(figures.getRewrittenStatements()).isEqualTo(rewrittenBefore + 1);
+        }
+    }
+
+    /** As when a second copy of the driver, in another class loader, has the same file open. */
+    @Test
+    void aNameAlreadyTakenGetsAnInstanceKeyAndStaysUnique() throws Exception {
+        Path file = java.nio.file.Files.createFile(dir.resolve("taken.db"));
+        String key = Figures.key(file);
+        var server = ManagementFactory.getPlatformMBeanServer();
+        server.registerMBean(new DatabaseMetrics("the other copy's"), Figures.name(key));
+        try {
+            ObjectName second = new ObjectName(Figures.name(key) + ",instance=2");
+            try (Connection connection = DriverManager.getConnection(PREFIX + file)) {
+                assertThat(server.isRegistered(second)).isTrue();
+                assertThat(server.getAttribute(second, "Database")).isEqualTo(key);
+                assertThat(server.getAttribute(second, "ActiveConnections")).isEqualTo(1);
+            }
+            EnhancedSqlite.shutdown();
+            assertThat(server.isRegistered(second)).isFalse();
+            assertThat(server.getAttribute(Figures.name(key), "Database")).isEqualTo("the other copy's");
+        } finally {
+            server.unregisterMBean(Figures.name(key));
         }
     }
 
