@@ -1,5 +1,6 @@
 package io.github.enhancedsqlite;
 
+import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import io.github.enhancedsqlite.pool.PoolRegistry;
 import io.github.enhancedsqlite.tx.Replay;
 import java.sql.Connection;
@@ -29,8 +30,10 @@ public final class EnhancedSqlite {
      * is thrown as is.
      */
     public static <T> T inTransaction(DataSource dataSource, TransactionWork<T> work) throws SQLException {
+        int[] runs = {0};
         return Replay.run(() -> {
             try (Connection connection = dataSource.getConnection()) {
+                countReplay(connection, runs);
                 return once(connection, work);
             }
         });
@@ -41,7 +44,18 @@ public final class EnhancedSqlite {
      * mode is restored afterwards.
      */
     public static <T> T inTransaction(Connection connection, TransactionWork<T> work) throws SQLException {
-        return Replay.run(() -> once(connection, work));
+        int[] runs = {0};
+        return Replay.run(() -> {
+            countReplay(connection, runs);
+            return once(connection, work);
+        });
+    }
+
+    /** Every run after the first is a replay, counted in the database's figures when the connection is ours. */
+    private static void countReplay(Connection connection, int[] runs) throws SQLException {
+        if (runs[0]++ > 0 && connection.isWrapperFor(DatabaseMetrics.class)) {
+            connection.unwrap(DatabaseMetrics.class).transactionReplayed();
+        }
     }
 
     private static <T> T once(Connection connection, TransactionWork<T> work) throws SQLException {

@@ -64,6 +64,8 @@ public final class EnhancedSqliteDriver implements Driver {
             DriverPropertyInfo key = property(setting.key(), defaultValue, setting.description());
             if (setting == Setting.PROFILE) {
                 key.choices = profileKeys();
+            } else if (setting == Setting.LOG_PARAMETERS) {
+                key.choices = new String[] {"false", "true"};
             }
             keys.add(key);
         }

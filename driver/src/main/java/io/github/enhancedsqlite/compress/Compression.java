@@ -1,5 +1,6 @@
 package io.github.enhancedsqlite.compress;
 
+import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -36,13 +37,16 @@ public final class Compression {
     private final Schema schema = new Schema();
     private final Catalog catalog = new Catalog();
     private final Dictionaries dictionaries;
+    private final DatabaseMetrics metrics;
     private final Map<String, RewrittenSql> rewrites = new ConcurrentHashMap<>();
     private final AtomicBoolean opened = new AtomicBoolean();
     private final AtomicInteger generation = new AtomicInteger();
     /** Lower-case names of the tables whose columns may hold compressed values; null until computed. */
     private volatile Set<String> tablesOfInterest;
 
-    public Compression(Mode mode, Set<ColumnRef> listed, int threshold, int level, int dictionarySamples) {
+    public Compression(Mode mode, Set<ColumnRef> listed, int threshold, int level, int dictionarySamples,
+                       DatabaseMetrics metrics) {
+        this.metrics = metrics;
         this.mode = mode;
         this.listed = Set.copyOf(listed);
         this.threshold = threshold;
@@ -92,15 +96,17 @@ public final class Compression {
      * unchanged and are not even parsed.
      */
     public RewrittenSql rewrite(String sql, Connection sqlite) throws SQLException {
-        RewrittenSql cached = rewrites.get(sql);
-        if (cached != null) {
-            return cached;
+        RewrittenSql rewritten = rewrites.get(sql);
+        if (rewritten == null) {
+            rewritten = analyse(sql, sqlite);
+            if (rewrites.size() >= MAX_CACHED_REWRITES) {
+                rewrites.clear();
+            }
+            rewrites.put(sql, rewritten);
         }
-        RewrittenSql rewritten = analyse(sql, sqlite);
-        if (rewrites.size() >= MAX_CACHED_REWRITES) {
-            rewrites.clear();
+        if (!rewritten.sql().equals(sql)) {
+            metrics.statementRewritten();
         }
-        rewrites.put(sql, rewritten);
         return rewritten;
     }
 
@@ -228,7 +234,11 @@ public final class Compression {
             return blob && Envelope.looksLikeEnvelope(raw) ? Envelope.escape(raw) : null;
         }
         dictionaries.sample(column, raw);
-        return codec.encode(raw, blob, dictionaries.currentFor(column));
+        byte[] stored = codec.encode(raw, blob, dictionaries.currentFor(column));
+        if (stored != null) {
+            metrics.compressed(raw.length, stored.length);
+        }
+        return stored;
     }
 
     private static Set<String> words(String sql) {

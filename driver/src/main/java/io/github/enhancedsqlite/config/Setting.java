@@ -38,6 +38,13 @@ public enum Setting {
     COMPRESS_LEVEL("compressLevel", ValueRule.integer(1, 22), "3", "zstd compression level."),
     COMPRESS_DICTIONARY_SAMPLES("compressDictionarySamples", ValueRule.integer(0, 100_000), "128",
             "Values of a column seen before a zstd dictionary is trained for it (0: no dictionaries)."),
+    SLOW_STATEMENT_THRESHOLD("slowStatementThreshold", ValueRule.integer(0, Integer.MAX_VALUE), "1000",
+            "Milliseconds from which a statement is logged at WARN as slow, with its SQL and time (0: no slow log)."),
+    LOG_PARAMETERS("logParameters", ValueRule.bool(), "false",
+            "Whether the slow-statement log shows a prepared statement's bound values; off, they are never logged."),
+    MAINTENANCE_INTERVAL("maintenanceInterval", ValueRule.integer(0, Integer.MAX_VALUE), "5000",
+            "Milliseconds between background maintenance runs of a database file: a passive WAL checkpoint each"
+                    + " run, PRAGMA optimize every 720th run, hourly at the default (0: no background maintenance)."),
     USER("user", null, "",
             "Accepted for frameworks that always send one; SQLite has no accounts, so it must be empty.");
 

@@ -97,6 +97,18 @@ public final class Settings {
         return intValue(Setting.COMPRESS_DICTIONARY_SAMPLES);
     }
 
+    public long slowStatementThresholdMillis() {
+        return intValue(Setting.SLOW_STATEMENT_THRESHOLD);
+    }
+
+    public boolean logParameters() {
+        return Boolean.parseBoolean(values.get(Setting.LOG_PARAMETERS));
+    }
+
+    public long maintenanceIntervalMillis() {
+        return intValue(Setting.MAINTENANCE_INTERVAL);
+    }
+
     private int intValue(Setting setting) {
         return Integer.parseInt(values.get(setting));
     }

@@ -4,6 +4,9 @@ import io.github.enhancedsqlite.compress.Codec;
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Compression;
 import io.github.enhancedsqlite.compress.RewrittenSql;
+import io.github.enhancedsqlite.metrics.DatabaseMXBean;
+import io.github.enhancedsqlite.metrics.DatabaseMetrics;
+import io.github.enhancedsqlite.metrics.SlowStatementLog;
 import io.github.enhancedsqlite.tx.QueryDeadline;
 import io.github.enhancedsqlite.tx.SqlAction;
 import io.github.enhancedsqlite.tx.SqliteErrors;
@@ -34,6 +37,7 @@ public final class ConnectionWrapper extends ForwardingConnection {
     private final PhysicalConnection physical;
     private final TransactionControl transactions;
     private final Compression compression;
+    private final SlowStatementLog slowStatements;
     /** Null when closing the lease already discards the physical connection. */
     private final ConnectionEvictor evictor;
     private boolean closed;
@@ -49,6 +53,7 @@ public final class ConnectionWrapper extends ForwardingConnection {
         this.physical = physical;
         this.transactions = physical.transactions();
         this.compression = physical.compression();
+        this.slowStatements = physical.slowStatementLog();
         this.evictor = evictor;
     }
 
@@ -68,8 +73,8 @@ public final class ConnectionWrapper extends ForwardingConnection {
      * statement's transaction, so the record and the values commit together), retries on busy where running
      * again is safe, stops it at its query timeout, and turns failures into what the application should see.
      */
-    <T> T execute(int effects, int queryTimeoutSeconds, SqlAction<T> action, Set<ColumnRef> compressedInto)
-            throws SQLException {
+    <T> T execute(StatementWrapper statement, int effects, int queryTimeoutSeconds, SqlAction<T> action,
+                  Set<ColumnRef> compressedInto) throws SQLException {
         checkOpen();
         boolean opens = (effects & SqlInspector.OPENS_TRANSACTION) != 0;
         boolean ends = (effects & SqlInspector.ENDS_TRANSACTION) != 0;
@@ -78,6 +83,9 @@ public final class ConnectionWrapper extends ForwardingConnection {
         boolean retryable = opens || ends || !transactions.inTransaction();
         QueryDeadline deadline = null;
         boolean succeeded = false;
+        // timed from here: a wait for the writer turn is not the statement's slowness (writerWaits shows it)
+        boolean timed = slowStatements.enabled();
+        long started = timed ? System.nanoTime() : 0L;
         try {
             recordCompressed(compressedInto, transactions.inTransaction());
             deadline = QueryDeadline.start(delegate, queryTimeoutSeconds);
@@ -101,14 +109,28 @@ public final class ConnectionWrapper extends ForwardingConnection {
                 deadline.finish();
             }
             transactions.afterStatement(tookTurn, opens, ends, releases, succeeded);
+            if (timed) {
+                logIfSlow(statement, started);
+            }
+        }
+    }
+
+    /** Logs a statement that ran past slowStatementThreshold; what the log needs is gathered only then. */
+    private void logIfSlow(StatementWrapper statement, long startedNanos) {
+        long took = System.nanoTime() - startedNanos;
+        if (slowStatements.isSlow(took)) {
+            slowStatements.log(statement.sqlForLog(), took,
+                    slowStatements.logsParameters() ? statement.parametersForLog() : null);
         }
     }
 
     /** A batch that writes in auto-commit mode runs as one transaction, so a busy error cannot half-apply it. */
-    <T> T executeBatch(int effects, int queryTimeoutSeconds, SqlAction<T> batch, Set<ColumnRef> compressedInto)
-            throws SQLException {
+    <T> T executeBatch(StatementWrapper statement, int effects, int queryTimeoutSeconds, SqlAction<T> batch,
+                       Set<ColumnRef> compressedInto) throws SQLException {
         checkOpen();
         if ((effects & SqlInspector.WRITES) != 0 && transactions.autoCommit() && !transactions.inTransaction()) {
+            boolean timed = slowStatements.enabled();
+            long started = timed ? System.nanoTime() : 0L;
             QueryDeadline deadline = QueryDeadline.start(delegate, queryTimeoutSeconds);
             try {
                 T result = transactions.runAsOneTransaction(() -> {
@@ -123,9 +145,12 @@ public final class ConnectionWrapper extends ForwardingConnection {
                 if (deadline != null) {
                     deadline.finish();
                 }
+                if (timed) {
+                    logIfSlow(statement, started);
+                }
             }
         }
-        return execute(effects, queryTimeoutSeconds, batch, compressedInto);
+        return execute(statement, effects, queryTimeoutSeconds, batch, compressedInto);
     }
 
     /**
@@ -233,7 +258,7 @@ public final class ConnectionWrapper extends ForwardingConnection {
         StatementCache cache = physical.currentStatementCache();
         PreparedStatement cached = cache.take(sql);
         PreparedStatement statement = cached != null ? cached : delegate.prepareStatement(rewritten.sql());
-        return track(new PreparedStatementWrapper(statement, this, effects, rewritten, sql, cache));
+        return track(new PreparedStatementWrapper(statement, this, effects, rewritten, sql, sql, cache));
     }
 
     @Override
@@ -270,7 +295,7 @@ public final class ConnectionWrapper extends ForwardingConnection {
     }
 
     private PreparedStatement uncached(String sql, RewrittenSql rewritten, PreparedStatement statement) {
-        return track(new PreparedStatementWrapper(statement, this, inspect(sql), rewritten, null, null));
+        return track(new PreparedStatementWrapper(statement, this, inspect(sql), rewritten, sql, null, null));
     }
 
     @Override
@@ -453,14 +478,19 @@ public final class ConnectionWrapper extends ForwardingConnection {
                 "SQLite has no stored procedures, so prepareCall is not supported; use prepareStatement.");
     }
 
+    /** Also unwraps to the figures of the connection's database: {@code unwrap(DatabaseMXBean.class)}. */
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface == DatabaseMXBean.class || iface == DatabaseMetrics.class) {
+            return iface.cast(physical.metrics());
+        }
         return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || delegate.isWrapperFor(iface);
+        return iface == DatabaseMXBean.class || iface == DatabaseMetrics.class || iface.isInstance(this)
+                || delegate.isWrapperFor(iface);
     }
 
     @Override

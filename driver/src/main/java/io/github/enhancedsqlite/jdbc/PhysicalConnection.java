@@ -2,6 +2,8 @@ package io.github.enhancedsqlite.jdbc;
 
 import io.github.enhancedsqlite.compress.Codec;
 import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.metrics.DatabaseMetrics;
+import io.github.enhancedsqlite.metrics.SlowStatementLog;
 import io.github.enhancedsqlite.tx.TransactionControl;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -21,13 +23,18 @@ public final class PhysicalConnection extends ForwardingConnection {
     private final TransactionControl transactions;
     private final Compression compression;
     private final Codec codec;
+    private final SlowStatementLog slowStatementLog;
+    private final DatabaseMetrics metrics;
     private final List<StatementWrapper> leaseStatements = new ArrayList<>();
     /** The compression generation the cached statements were rewritten under. */
     private int cachedGeneration;
 
     public PhysicalConnection(Connection sqlite, int statementCacheSize, TransactionControl transactions,
-                              Compression compression, Codec codec) {
+                              Compression compression, Codec codec, SlowStatementLog slowStatementLog,
+                              DatabaseMetrics metrics) {
         super(sqlite);
+        this.slowStatementLog = slowStatementLog;
+        this.metrics = metrics;
         this.statementCache = new StatementCache(statementCacheSize);
         this.transactions = transactions;
         this.compression = compression;
@@ -51,6 +58,14 @@ public final class PhysicalConnection extends ForwardingConnection {
             cachedGeneration = generation;
         }
         return statementCache;
+    }
+
+    SlowStatementLog slowStatementLog() {
+        return slowStatementLog;
+    }
+
+    DatabaseMetrics metrics() {
+        return metrics;
     }
 
     TransactionControl transactions() {

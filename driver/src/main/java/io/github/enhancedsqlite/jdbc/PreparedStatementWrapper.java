@@ -19,6 +19,8 @@ import java.util.Set;
  */
 final class PreparedStatementWrapper extends ForwardingPreparedStatement {
 
+    private static final String PARAMETERS = "parameters=";
+
     /** What running it does, read once from its SQL (see {@link SqlInspector}). */
     private final int effects;
     /** The SQL it is cached under; null when it must not be cached. */
@@ -32,8 +34,9 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
     private Set<ColumnRef> compressedInto;
 
     PreparedStatementWrapper(PreparedStatement delegate, ConnectionWrapper connection, int effects,
-                             RewrittenSql rewritten, String cacheKey, StatementCache cache) {
+                             RewrittenSql rewritten, String sql, String cacheKey, StatementCache cache) {
         super(delegate, connection);
+        this.lastSql = sql;
         this.effects = effects;
         this.lastRewritten = rewritten;
         this.compressedInto = rewritten.copiedInto().isEmpty() ? null : new HashSet<>(rewritten.copiedInto());
@@ -45,34 +48,34 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
     @Override
     public ResultSet executeQuery() throws SQLException {
         RewrittenSql rewritten = lastRewritten;
-        return connection.execute(effects, queryTimeoutSeconds, () -> wrap(prepared.executeQuery(), rewritten),
+        return connection.execute(this, effects, queryTimeoutSeconds, () -> wrap(prepared.executeQuery(), rewritten),
                 compressedInto);
     }
 
     @Override
     public boolean execute() throws SQLException {
         executedWithoutResult = true;
-        return connection.execute(effects, queryTimeoutSeconds, () -> prepared.execute(), compressedInto);
+        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.execute(), compressedInto);
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        return connection.execute(effects, queryTimeoutSeconds, () -> prepared.executeUpdate(), compressedInto);
+        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.executeUpdate(), compressedInto);
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        return connection.execute(effects, queryTimeoutSeconds, () -> prepared.executeLargeUpdate(), compressedInto);
+        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.executeLargeUpdate(), compressedInto);
     }
 
     @Override
     public int[] executeBatch() throws SQLException {
-        return connection.executeBatch(effects, queryTimeoutSeconds, () -> prepared.executeBatch(), compressedInto);
+        return connection.executeBatch(this, effects, queryTimeoutSeconds, () -> prepared.executeBatch(), compressedInto);
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        return connection.executeBatch(effects, queryTimeoutSeconds, () -> prepared.executeLargeBatch(),
+        return connection.executeBatch(this, effects, queryTimeoutSeconds, () -> prepared.executeLargeBatch(),
                 compressedInto);
     }
 
@@ -187,6 +190,17 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
         } catch (IOException e) {
             throw new SQLException("Could not read the binary stream: " + e.getMessage(), "22000", e);
         }
+    }
+
+    /**
+     * sqlite-jdbc keeps the bound values and shows them in its statement's toString, as
+     * {@code <sql> \n parameters=[...]}; values bound into compressed columns show as their stored bytes.
+     */
+    @Override
+    String parametersForLog() {
+        String text = prepared.toString();
+        int at = text.lastIndexOf(PARAMETERS);
+        return at < 0 ? null : text.substring(at + PARAMETERS.length());
     }
 
     /** Re-prepares the statement's SQL and finalizes the old one; parameters must be bound again. */

@@ -19,6 +19,8 @@ class StatementWrapper extends ForwardingStatement {
     int queryTimeoutSeconds;
     /** The rewrite of the statement's SQL that ran last; it tells which result columns to decode. */
     RewrittenSql lastRewritten;
+    /** The application's SQL that ran last (before any rewrite), for the slow-statement log. */
+    String lastSql;
     /** What the statements added to the batch do, together (see {@link SqlInspector}). */
     int batchEffects;
 
@@ -77,8 +79,18 @@ class StatementWrapper extends ForwardingStatement {
     }
 
     private <T> T run(String sql, SqlAction<T> action) throws SQLException {
-        return connection.execute(connection.inspect(sql), queryTimeoutSeconds, action,
+        return connection.execute(this, connection.inspect(sql), queryTimeoutSeconds, action,
                 lastRewritten == null ? null : lastRewritten.copiedInto());
+    }
+
+    /** The SQL the slow-statement log names. */
+    final String sqlForLog() {
+        return lastSql;
+    }
+
+    /** The bound values as text, for the slow-statement log when logParameters is on; a plain statement has none. */
+    String parametersForLog() {
+        return null;
     }
 
     /** Swaps in a freshly created sqlite-jdbc statement and finalizes the old one (see ConnectionWrapper). */
@@ -95,6 +107,7 @@ class StatementWrapper extends ForwardingStatement {
 
     /** Rewrites SQL about to run and remembers it, so a later getResultSet() decodes what it must. */
     private String rewritten(String sql) throws SQLException {
+        lastSql = sql;
         lastRewritten = connection.rewrite(sql);
         return lastRewritten.sql();
     }
@@ -180,6 +193,7 @@ class StatementWrapper extends ForwardingStatement {
     public final void addBatch(String sql) throws SQLException {
         int effects = connection.inspect(sql);
         delegate.addBatch(connection.rewrite(sql).sql());
+        lastSql = sql;
         batchEffects |= effects;
     }
 
@@ -193,14 +207,15 @@ class StatementWrapper extends ForwardingStatement {
     public int[] executeBatch() throws SQLException {
         int effects = batchEffects;
         batchEffects = 0;
-        return connection.executeBatch(effects, queryTimeoutSeconds, () -> delegate.executeBatch(), null);
+        return connection.executeBatch(this, effects, queryTimeoutSeconds, () -> delegate.executeBatch(), null);
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
         int effects = batchEffects;
         batchEffects = 0;
-        return connection.executeBatch(effects, queryTimeoutSeconds, () -> delegate.executeLargeBatch(), null);
+        return connection.executeBatch(this, effects, queryTimeoutSeconds, () -> delegate.executeLargeBatch(),
+                null);
     }
 
     /**

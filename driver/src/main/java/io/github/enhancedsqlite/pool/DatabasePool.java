@@ -2,12 +2,15 @@ package io.github.enhancedsqlite.pool;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.github.enhancedsqlite.config.DatabaseConfig;
 import io.github.enhancedsqlite.config.DatabaseLocation;
 import io.github.enhancedsqlite.jdbc.ConnectionEvictor;
 import io.github.enhancedsqlite.jdbc.ConnectionWrapper;
 import io.github.enhancedsqlite.jdbc.PhysicalConnection;
+import io.github.enhancedsqlite.maintenance.Maintenance;
+import io.github.enhancedsqlite.metrics.MetricsRegistration;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -30,6 +33,9 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     /** Holds a shared in-memory database alive while the pool lives; null for files. */
     private final Connection keepAlive;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final MetricsRegistration metrics;
+    /** Null for in-memory databases and when maintenanceInterval is 0. */
+    private final Maintenance maintenance;
 
     DatabasePool(DatabaseConfig config) throws SQLException {
         this.config = config;
@@ -42,6 +48,12 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
             throw e.getCause() instanceof SQLException ? (SQLException) e.getCause()
                     : new SQLException("Could not open " + config.location().poolKey() + ": " + e.getMessage(), e);
         }
+        factory.metrics().attachPool(hikari.getHikariPoolMXBean());
+        this.metrics = MetricsRegistration.publish(factory.metrics());
+        long interval = config.settings().maintenanceIntervalMillis();
+        this.maintenance = interval > 0 && config.location().kind() == DatabaseLocation.Kind.FILE
+                ? Maintenance.start(config.location().poolKey(), interval, this::connectIfFree, factory.metrics())
+                : null;
     }
 
     private static HikariConfig hikariConfig(DatabaseConfig config, PhysicalConnectionFactory factory) {
@@ -73,6 +85,16 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         return new ConnectionWrapper(lease, lease.unwrap(PhysicalConnection.class), this);
     }
 
+    /** A connection for background work, or null when taking one could make the application wait. */
+    private Connection connectIfFree() throws SQLException {
+        HikariPoolMXBean figures = hikari.getHikariPoolMXBean();
+        if (closed.get() || figures.getThreadsAwaitingConnection() > 0
+                || figures.getActiveConnections() >= config.settings().maximumPoolSize()) {
+            return null;
+        }
+        return connect();
+    }
+
     @Override
     public void evict(Connection leased) {
         hikari.evictConnection(leased);
@@ -92,6 +114,11 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        // unpublished first, so a pool reopened for the file at once finds its name free
+        metrics.close();
+        if (maintenance != null) {
+            maintenance.close();
         }
         hikari.close();
         if (keepAlive != null) {

@@ -5,6 +5,8 @@ import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Compression;
 import io.github.enhancedsqlite.config.DatabaseConfig;
 import io.github.enhancedsqlite.config.Settings;
+import io.github.enhancedsqlite.metrics.DatabaseMetrics;
+import io.github.enhancedsqlite.metrics.SlowStatementLog;
 import io.github.enhancedsqlite.tx.BusyRetry;
 import io.github.enhancedsqlite.tx.TransactionControl;
 import io.github.enhancedsqlite.tx.TransactionSettings;
@@ -30,6 +32,9 @@ final class PhysicalConnectionFactory implements DataSource {
     private final DatabaseConfig config;
     private final TransactionSettings transactionSettings;
     private final BusyRetry retry;
+    /** One per database: every component of every connection to it counts here. */
+    private final DatabaseMetrics metrics;
+    private final SlowStatementLog slowStatementLog;
     /** The writer turn shared by every connection to the database; null when each connection is its own database. */
     private final WriterGate sharedGate;
     /** Compression shared by every connection to the database; null when each connection is its own database. */
@@ -40,15 +45,22 @@ final class PhysicalConnectionFactory implements DataSource {
         this.config = config;
         Settings settings = config.settings();
         String name = databaseName(config);
+        this.metrics = new DatabaseMetrics(name);
+        this.slowStatementLog = new SlowStatementLog(name, settings.slowStatementThresholdMillis(),
+                settings.logParameters(), metrics);
         this.transactionSettings = new TransactionSettings(name, settings.beginStatement(),
                 settings.writerTimeoutMillis(), settings.transactionTimeoutMillis());
         this.retry = new BusyRetry(name, settings.busyRetryAttempts(), settings.busyRetryBackoffMillis(),
-                settings.busyRetryMaxWaitMillis());
-        this.sharedGate = config.location().isPooled() ? new WriterGate(name) : null;
-        this.sharedCompression = config.location().isPooled() ? compression(settings) : null;
+                settings.busyRetryMaxWaitMillis(), metrics);
+        this.sharedGate = config.location().isPooled() ? new WriterGate(name, metrics) : null;
+        this.sharedCompression = config.location().isPooled() ? compression(settings, metrics) : null;
     }
 
-    private static Compression compression(Settings settings) {
+    DatabaseMetrics metrics() {
+        return metrics;
+    }
+
+    private static Compression compression(Settings settings, DatabaseMetrics metrics) {
         String compress = settings.compress();
         Compression.Mode mode = compress.equals("auto") ? Compression.Mode.AUTO
                 : compress.equals("off") ? Compression.Mode.OFF : Compression.Mode.LISTED;
@@ -59,7 +71,7 @@ final class PhysicalConnectionFactory implements DataSource {
             }
         }
         return new Compression(mode, listed, settings.compressThreshold(), settings.compressLevel(),
-                settings.compressDictionarySamples());
+                settings.compressDictionarySamples(), metrics);
     }
 
     static String databaseName(DatabaseConfig config) {
@@ -80,11 +92,13 @@ final class PhysicalConnectionFactory implements DataSource {
         }
         try {
             PragmaApplier.apply(connection, config);
-            WriterGate gate = sharedGate != null ? sharedGate : new WriterGate(transactionSettings.database());
-            Compression compression = sharedCompression != null ? sharedCompression : compression(config.settings());
+            WriterGate gate = sharedGate != null ? sharedGate : new WriterGate(transactionSettings.database(), metrics);
+            Compression compression = sharedCompression != null ? sharedCompression
+                    : compression(config.settings(), metrics);
             Codec codec = compression.attach(connection);
             return new PhysicalConnection(connection, config.settings().statementCacheSize(),
-                    new TransactionControl(connection, gate, retry, transactionSettings), compression, codec);
+                    new TransactionControl(connection, gate, retry, transactionSettings, metrics), compression, codec,
+                    slowStatementLog, metrics);
         } catch (SQLException | RuntimeException e) {
             try {
                 connection.close();

@@ -1,5 +1,6 @@
 package io.github.enhancedsqlite.tx;
 
+import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -22,9 +23,12 @@ public final class BusyRetry {
     private final Retry retry;
     private final int maxAttempts;
     private final long maxWaitMillis;
+    private final DatabaseMetrics metrics;
 
-    public BusyRetry(String database, int maxAttempts, long initialBackoffMillis, long maxWaitMillis) {
+    public BusyRetry(String database, int maxAttempts, long initialBackoffMillis, long maxWaitMillis,
+                     DatabaseMetrics metrics) {
         this.database = database;
+        this.metrics = metrics;
         this.maxAttempts = maxAttempts;
         this.maxWaitMillis = maxWaitMillis;
         RetryConfig config = RetryConfig.custom()
@@ -62,6 +66,7 @@ public final class BusyRetry {
                 throw exhausted(last, attempts, started);
             }
             attempts++;
+            metrics.busyRetried();
             try {
                 T result = action.run();
                 context.onComplete();

@@ -1,5 +1,6 @@
 package io.github.enhancedsqlite.tx;
 
+import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
@@ -36,6 +37,7 @@ public final class TransactionControl {
     private final WriterGate gate;
     private final BusyRetry retry;
     private final TransactionSettings settings;
+    private final DatabaseMetrics metrics;
 
     private boolean autoCommit = true;
     private boolean readOnly;
@@ -50,8 +52,10 @@ public final class TransactionControl {
     private ScheduledFuture<?> deadline;
     private int savepointIds;
 
-    public TransactionControl(Connection sqlite, WriterGate gate, BusyRetry retry, TransactionSettings settings) {
+    public TransactionControl(Connection sqlite, WriterGate gate, BusyRetry retry, TransactionSettings settings,
+                              DatabaseMetrics metrics) {
         this.sqlite = sqlite;
+        this.metrics = metrics;
         this.gate = gate;
         this.retry = retry;
         this.settings = settings;
@@ -152,6 +156,7 @@ public final class TransactionControl {
         if (SqliteErrors.isBusyOrLocked(error)) {
             abort("The transaction on " + gateName() + " was rolled back because the database was busy ("
                     + error.getMessage() + "). Run the whole transaction again; EnhancedSqlite.inTransaction does.");
+            metrics.busyRolledBack();
             return new SQLTransactionRollbackException(abortedReason, "40001", error);
         }
         boolean interruptedRead = SqliteErrors.isInterrupt(error) && !wrote;
@@ -219,6 +224,7 @@ public final class TransactionControl {
             if (SqliteErrors.isBusyOrLocked(e)) {
                 abort("COMMIT on " + gateName() + " stayed busy and the transaction was rolled back ("
                         + e.getMessage() + "). Run the whole transaction again.");
+                metrics.busyRolledBack();
                 throw new SQLTransactionRollbackException(abortedReason, "40001", e);
             }
             throw e; // e.g. a deferred foreign key failed: the transaction stays open for the caller to roll back

@@ -1,5 +1,6 @@
 package io.github.enhancedsqlite.tx;
 
+import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -24,14 +25,16 @@ public final class WriterGate {
     static final long BARGE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final String database;
+    private final DatabaseMetrics metrics;
     /** The connection (its transaction control) that holds the turn, or null when the turn is free. */
     private final AtomicReference<Object> holder = new AtomicReference<>();
     /** The thread that took the turn; written only by the holder, read for the self-deadlock check. */
     private volatile Thread holderThread;
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
 
-    public WriterGate(String database) {
+    public WriterGate(String database, DatabaseMetrics metrics) {
         this.database = database;
+        this.metrics = metrics;
     }
 
     /**
@@ -60,11 +63,13 @@ public final class WriterGate {
         while (true) {
             if (waiter.state.get() == Waiter.GRANTED || takeFreeTurnAsHead(waiter)) {
                 holderThread = current;
+                metrics.writerWaited(System.nanoTime() - started);
                 return;
             }
             long now = System.nanoTime();
             boolean interrupted = Thread.interrupted();
             if (now >= deadline || interrupted) {
+                metrics.writerWaited(now - started);
                 if (waiter.state.compareAndSet(Waiter.WAITING, Waiter.ABANDONED)) {
                     waiters.remove(waiter);
                     wakeHead();

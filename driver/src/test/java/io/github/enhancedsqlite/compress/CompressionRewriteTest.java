@@ -3,6 +3,7 @@ package io.github.enhancedsqlite.compress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class CompressionRewriteTest {
 
     private Connection sqlite;
-    private final Compression compression = new Compression(Compression.Mode.AUTO, Set.of(), 32, 3, 0);
+    private final Compression compression = new Compression(Compression.Mode.AUTO, Set.of(), 32, 3, 0,
+            new DatabaseMetrics("rewrite test"));
 
     @BeforeEach
     void schema() throws SQLException {
