@@ -39,6 +39,11 @@ import picocli.CommandLine.Spec;
 final class MigrateCommand implements Callable<Integer> {
 
     static final String BACKUP_SUFFIX = ".pre-migration";
+    /**
+     * Written into the database once its backup is complete: a later run that finds it (and the backup) continues
+     * that migration. Restoring the backup removes it with everything else; export drops it with the driver's tables.
+     */
+    static final String MARKER = io.github.enhancedsqlite.compress.Compression.OWN_TABLE_PREFIX + "migration";
 
     @Parameters(index = "0", paramLabel = "DB", description = "the SQLite database to migrate (changed in place)")
     Path database;
@@ -89,10 +94,11 @@ final class MigrateCommand implements Callable<Integer> {
             }
             columns = chooseColumns(plain);
             before = snapshot(file, plain, columns);
-            resuming = Files.exists(backup) && !CompressedColumns.recorded(plain).isEmpty();
+            resuming = Files.exists(backup) && (CompressedColumns.tableExists(plain, MARKER)
+                    || !CompressedColumns.recorded(plain).isEmpty());
             if (Files.exists(backup) && !resuming && !dryRun) {
                 throw new ToolException(ExitCodes.REFUSED, "a backup " + backup + " exists, but " + file.path()
-                        + " holds no compressed values, so it is not from an interrupted migration of this file;"
+                        + " shows no migration in progress, so it is not from an interrupted migration of this file;"
                         + " move it away (or pass --backup FILE) so that it is not mistaken for this one");
             }
             printPlan(out, file, backup, resuming, columns, before);
@@ -103,6 +109,15 @@ final class MigrateCommand implements Callable<Integer> {
             if (!resuming) {
                 out.println("[1/5] backup -> " + backup);
                 OnlineBackup.copy(file, backup, err);
+                try (Statement statement = plain.createStatement()) {
+                    statement.execute("CREATE TABLE IF NOT EXISTS " + MARKER
+                            + " (backup TEXT NOT NULL, started_at INTEGER NOT NULL)");
+                    try (PreparedStatement record = plain.prepareStatement("INSERT INTO " + MARKER
+                            + " (backup, started_at) VALUES (?, strftime('%s','now'))")) {
+                        record.setString(1, backup.toString());
+                        record.executeUpdate();
+                    }
+                }
             } else {
                 out.println("[1/5] backup: keeping " + backup + " from the interrupted migration");
             }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -31,6 +32,10 @@ final class OnlineBackup {
      */
     static void copy(DatabaseFile source, Path target, PrintWriter err) {
         DatabaseFile.newFile(target);
+        // Written under a temporary name and renamed when complete and checked: an interrupted copy never leaves a
+        // file that looks like a finished backup.
+        Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        deleteQuietly(partial); // only an earlier interrupted copy leaves this name behind
         try (Connection connection = source.open(true)) {
             long bytes = DatabaseFile.number(connection, "PRAGMA page_count")
                     * DatabaseFile.number(connection, "PRAGMA page_size");
@@ -40,9 +45,9 @@ final class OnlineBackup {
                 return thread;
             });
             try (Progress progress = new Progress(err, "backup", bytes, "bytes")) {
-                watcher.scheduleAtFixedRate(() -> progress.set(DatabaseFile.sizeOf(target)), 200, 200,
+                watcher.scheduleAtFixedRate(() -> progress.set(DatabaseFile.sizeOf(partial)), 200, 200,
                         TimeUnit.MILLISECONDS);
-                int result = connection.unwrap(SQLiteConnection.class).getDatabase().backup("main", target.toString(),
+                int result = connection.unwrap(SQLiteConnection.class).getDatabase().backup("main", partial.toString(),
                         (remaining, total) -> { }, 100, 100, -1);
                 if (result != 0 && result != 101) { // SQLITE_OK, SQLITE_DONE
                     throw new SQLException("the backup ended with SQLite result code " + result, null, result);
@@ -52,20 +57,31 @@ final class OnlineBackup {
                 watcher.shutdownNow();
             }
         } catch (SQLException e) {
-            deleteQuietly(target);
+            deleteQuietly(partial);
             throw DatabaseFile.explain(e, source.path());
         } catch (RuntimeException e) {
-            deleteQuietly(target);
+            deleteQuietly(partial);
             throw e;
         }
-        try (Connection copy = DatabaseFile.open(target, false); Statement statement = copy.createStatement()) {
+        try (Connection copy = DatabaseFile.open(partial, false); Statement statement = copy.createStatement()) {
             statement.execute("PRAGMA journal_mode=DELETE");
             String check = DatabaseFile.text(copy, "PRAGMA quick_check");
             if (!"ok".equals(check)) {
-                throw new ToolException(ExitCodes.FAILED, "the copy " + target + " failed quick_check: " + check);
+                throw new ToolException(ExitCodes.FAILED, "the copy of " + source.path() + " failed quick_check: "
+                        + check);
             }
         } catch (SQLException e) {
+            deleteQuietly(partial);
             throw DatabaseFile.explain(e, target);
+        } catch (RuntimeException e) {
+            deleteQuietly(partial);
+            throw e;
+        }
+        try {
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            deleteQuietly(partial);
+            throw new ToolException(ExitCodes.FILE, "cannot rename the finished copy to " + target + ": " + e.getMessage(), e);
         }
     }
 
