@@ -1,0 +1,104 @@
+package io.github.enhancedsqlite.cli;
+
+import io.github.enhancedsqlite.compress.Codec;
+import io.github.enhancedsqlite.compress.ColumnRef;
+import io.github.enhancedsqlite.compress.Compression;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The compressed values of a database as stored, read through a plain connection: which columns the driver
+ * recorded as holding envelopes, and a codec that decodes them with the database's own dictionaries.
+ */
+final class CompressedColumns {
+
+    /** The driver's record of compressed columns (see compress/Catalog). */
+    static final String CATALOG = Compression.OWN_TABLE_PREFIX + "columns";
+    /** Stored values that begin with the envelope magic {@code EC 45 53 5A}. */
+    static final String IS_ENVELOPE = "typeof(%1$s) = 'blob' AND substr(%1$s, 1, 4) = x'EC45535A'";
+
+    interface EnvelopeVisitor {
+        void visit(long rowid, byte[] stored) throws SQLException;
+    }
+
+    private CompressedColumns() {
+    }
+
+    /** The recorded columns, in table and column order; empty when the driver never compressed a value here. */
+    static List<ColumnRef> recorded(Connection connection) throws SQLException {
+        List<ColumnRef> columns = new ArrayList<>();
+        if (!tableExists(connection, CATALOG)) {
+            return columns;
+        }
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(
+                     "SELECT table_name, column_name FROM " + CATALOG + " ORDER BY table_name, column_name")) {
+            while (rows.next()) {
+                columns.add(new ColumnRef(rows.getString(1), rows.getString(2)));
+            }
+        }
+        return columns;
+    }
+
+    /**
+     * A codec for this connection, with the database's dictionaries loaded. The compression it comes from is
+     * off: nothing is compressed, the connection only learns to decode.
+     */
+    static Codec codec(Connection connection) throws SQLException {
+        return new Compression(Compression.Mode.OFF, Set.of(), Integer.MAX_VALUE, 3, 0).attach(connection);
+    }
+
+    static long countEnvelopes(Connection connection, ColumnRef column) throws SQLException {
+        if (!tableExists(connection, column.table())) {
+            return 0;
+        }
+        String name = DatabaseFile.quote(column.column());
+        return DatabaseFile.number(connection, "SELECT count(*) FROM " + DatabaseFile.quote(column.table())
+                + " WHERE " + String.format(IS_ENVELOPE, name));
+    }
+
+    /** Visits every envelope of a column in rowid order. */
+    static void forEachEnvelope(Connection connection, ColumnRef column, EnvelopeVisitor visitor) throws SQLException {
+        if (!tableExists(connection, column.table())) {
+            return;
+        }
+        String name = DatabaseFile.quote(column.column());
+        try (PreparedStatement select = connection.prepareStatement("SELECT rowid, " + name + " FROM "
+                + DatabaseFile.quote(column.table()) + " WHERE " + String.format(IS_ENVELOPE, name) + " ORDER BY rowid");
+             ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                visitor.visit(rows.getLong(1), rows.getBytes(2));
+            }
+        }
+    }
+
+    static boolean tableExists(Connection connection, String table) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
+            select.setString(1, table);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
+    /** The user's tables: not SQLite's own, not the driver's. */
+    static List<String> userTables(Connection connection) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table'"
+                     + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '"
+                     + Compression.OWN_TABLE_PREFIX.replace("_", "\\_") + "%' ESCAPE '\\' ORDER BY name")) {
+            while (rows.next()) {
+                tables.add(rows.getString(1));
+            }
+        }
+        return tables;
+    }
+}
