@@ -1,5 +1,8 @@
 package io.github.enhancedsqlite.compress;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -65,8 +68,10 @@ public final class Compression {
             }
         }
         Codec codec = new Codec(level, dictionaries, sqlite);
-        Function.create(sqlite.unwrap(SQLiteConnection.class), SqlRewriter.DECOMPRESS, new DecompressFunction(codec),
-                -1, Function.FLAG_DETERMINISTIC);
+        SQLiteConnection connection = sqlite.unwrap(SQLiteConnection.class);
+        Function.create(connection, SqlRewriter.DECOMPRESS, new DecompressFunction(codec), -1,
+                Function.FLAG_DETERMINISTIC);
+        Function.create(connection, SqlRewriter.ESCAPE, new EscapeFunction(), 1, Function.FLAG_DETERMINISTIC);
         return codec;
     }
 
@@ -291,6 +296,53 @@ public final class Compression {
         }
     }
 
+    /** sqlite-jdbc hands a zero-length value over as null. */
+    private static byte[] bytes(byte[] value) {
+        return value == null ? new byte[0] : value;
+    }
+
+    /**
+     * {@code esq_escape(value)}: the value as it must be stored in a column that may hold envelopes — a BLOB that
+     * begins like one is wrapped in a raw-payload envelope, every other value is stored as it is. The rewriter
+     * wraps only values that may be BLOBs in it.
+     */
+    private static final class EscapeFunction extends Function {
+
+        @Override
+        protected void xFunc() throws SQLException {
+            switch (value_type(0)) {
+                case DecompressFunction.SQLITE_BLOB:
+                    byte[] value = bytes(value_blob(0));
+                    result(Envelope.looksLikeEnvelope(value) ? Envelope.escape(value) : value);
+                    return;
+                case DecompressFunction.SQLITE_TEXT:
+                    result(validText(bytes(value_blob(0))));
+                    return;
+                case DecompressFunction.SQLITE_INTEGER:
+                    result(value_long(0));
+                    return;
+                case DecompressFunction.SQLITE_FLOAT:
+                    result(value_double(0));
+                    return;
+                default:
+                    result();
+            }
+        }
+
+        /**
+         * TEXT passes through Java as a String, which only valid UTF-8 survives unchanged: anything else is refused
+         * rather than stored altered.
+         */
+        private static String validText(byte[] utf8) throws SQLException {
+            try {
+                return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(utf8)).toString();
+            } catch (CharacterCodingException e) {
+                throw new SQLException("A value computed in SQL for a compressed column is TEXT that is not valid"
+                        + " UTF-8; store it as a BLOB (CAST(… AS BLOB)) or bind it as a parameter", "22021");
+            }
+        }
+    }
+
     /** {@code esq_decompress(value[, 'table.column'[, rowid]])}: the original value, whatever is stored. */
     private static final class DecompressFunction extends Function {
         private static final int SQLITE_INTEGER = 1;
@@ -308,7 +360,7 @@ public final class Compression {
         protected void xFunc() throws SQLException {
             switch (value_type(0)) {
                 case SQLITE_BLOB:
-                    byte[] stored = value_blob(0);
+                    byte[] stored = bytes(value_blob(0));
                     if (!Envelope.looksLikeEnvelope(stored)) {
                         result(stored);
                         return;

@@ -51,7 +51,7 @@ public final class Envelope {
     }
 
     /** A raw-payload envelope: how a BLOB that begins with the magic is stored so it is not mistaken for one. */
-    static byte[] escape(byte[] raw) {
+    public static byte[] escape(byte[] raw) {
         byte[] envelope = new byte[HEADER_BYTES + raw.length];
         writeHeader(envelope, true, PAYLOAD_RAW, 0);
         System.arraycopy(raw, 0, envelope, HEADER_BYTES, raw.length);

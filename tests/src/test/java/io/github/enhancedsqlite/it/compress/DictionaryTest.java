@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,7 +155,6 @@ class DictionaryTest {
      * was compressed. Small, similar values that do not shrink on their own (the common agent-memory case)
      * therefore never get the dictionary that would make them shrink.
      */
-    @Disabled("Known gap (issue 4): dictionaries are trained only from values at or above compressThreshold")
     @Test
     void smallSimilarValuesThatOnlyADictionaryShrinksGetOne() throws Exception {
         Path file = dir.resolve("similar.db");

@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -295,7 +294,6 @@ class EnvelopeTest {
     }
 
     /** A BLOB literal in SQL is never escaped: one that begins like an envelope is decoded when read. */
-    @Disabled("Known gap (issue 4): envelope-like BLOB literals are not escaped")
     @Test
     void anEnvelopeLikeBlobLiteralReadsBackExactly() throws Exception {
         Path file = filesDatabase(SETTINGS);
@@ -310,7 +308,6 @@ class EnvelopeTest {
     }
 
     /** A bound BLOB is escaped only when the parameter is the whole value of a column; inside any expression it is not. */
-    @Disabled("Known gap (issue 4): envelope-like BLOBs computed in SQL are not escaped")
     @Test
     void anEnvelopeLikeBlobBoundInsideAnExpressionReadsBackExactly() throws Exception {
         Path file = filesDatabase(SETTINGS);
@@ -328,7 +325,6 @@ class EnvelopeTest {
      * INSERT … SELECT decompresses the source in SQL, so an escaped envelope-like BLOB arrives unescaped in the
      * target column — which also holds compressed values and decodes it when read.
      */
-    @Disabled("Known gap (issue 4): envelope-like BLOBs copied by INSERT ... SELECT are not escaped")
     @Test
     void anEnvelopeLikeBlobCopiedWithInsertSelectReadsBackExactly() throws Exception {
         Path file = filesDatabase(SETTINGS);
@@ -348,7 +344,6 @@ class EnvelopeTest {
      * With compress=off, values bound into a column recorded as compressed are not escaped, yet reads of that
      * column still decode envelopes: an envelope-like BLOB written by a compress=off pool is misread.
      */
-    @Disabled("Known gap (issue 4): a compress=off writer stores envelope-like BLOBs raw")
     @Test
     void anEnvelopeLikeBlobWrittenWithCompressionOffReadsBackExactly() throws Exception {
         Path file = filesDatabase(SETTINGS);

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -235,7 +234,6 @@ class GettersTest {
      * ResultSetMetaData is sqlite-jdbc's, which derives the type from the stored value: a compressed TEXT column
      * reports BLOB (2004) and java.lang.Object instead of VARCHAR (12) and java.lang.String.
      */
-    @Disabled("Known gap (issue 4): ResultSetMetaData reports a compressed row's stored type (BLOB)")
     @Test
     void resultSetMetaDataDescribesTheColumnAsWithoutCompression() throws Exception {
         Map<String, String> results = new LinkedHashMap<>();

@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -319,7 +318,6 @@ class SqlTransparencyTest {
      * (what SQLite's BLOB || TEXT and CAST(blob AS TEXT) produce) changes wherever a compressed column is read in
      * SQL — even values that were never compressed.
      */
-    @Disabled("Known gap (issue 4): TEXT that is not valid UTF-8 passes through esq_decompress as Java text and is altered")
     @Test
     void textThatIsNotValidUtf8ReadsTheSame() throws SQLException {
         List<Object> outcomes = new ArrayList<>();
@@ -342,7 +340,6 @@ class SqlTransparencyTest {
      * "length(value)" becomes "length(esq_decompress(value, 'memory_entries.value', \"memory_entries\".rowid))",
      * so getString("length(value)") and label-based row mappers fail.
      */
-    @Disabled("Known gap (issue 4): an unaliased expression over a compressed column is labelled with the rewritten text")
     @Test
     void expressionColumnLabelsAreThoseOfTheStatementAsWritten() throws SQLException {
         String sql = "SELECT key, length(value), json_extract(value, '$.n'), typeof(metadata) FROM memory_entries"
