@@ -58,6 +58,11 @@ public final class Envelope {
         return envelope;
     }
 
+    /** Whether a stored value is an envelope of TEXT: the type a result column shows without compression. */
+    public static boolean holdsText(byte[] stored) {
+        return looksLikeEnvelope(stored) && stored.length > 5 && (stored[5] & TYPE_BLOB) == 0;
+    }
+
     static int version(byte[] envelope) {
         return envelope.length > 4 ? envelope[4] : -1;
     }

@@ -258,6 +258,37 @@ class GettersTest {
         assertThat(results.get(AUTO)).isEqualTo(results.get("compress=off"));
     }
 
+    /** Type names sqlite-jdbc maps TEXT by (CLOB, CHARACTER) and a column declared with no type at all. */
+    @Test
+    void resultSetMetaDataOfOtherDeclaredTypesIsAsWithoutCompression() throws Exception {
+        Map<String, String> results = new LinkedHashMap<>();
+        for (String settings : new String[] {"compress=off", AUTO}) {
+            Path file = dir.resolve("types-" + settings.replace('=', '-') + ".db");
+            try (Connection connection = CompressDb.open(file, settings)) {
+                CompressDb.execute(connection, "CREATE TABLE kinds (id INTEGER PRIMARY KEY, untyped, big CLOB,"
+                        + " fixed CHARACTER(2000))");
+                CompressDb.update(connection, "INSERT INTO kinds VALUES (1, ?, ?, ?)", TEXT, TEXT, TEXT);
+                try (PreparedStatement select = connection.prepareStatement("SELECT untyped, big, fixed FROM kinds");
+                     ResultSet result = select.executeQuery()) {
+                    assertThat(result.next()).isTrue();
+                    ResultSetMetaData meta = result.getMetaData();
+                    StringBuilder description = new StringBuilder();
+                    for (int i = 1; i <= 3; i++) {
+                        description.append(meta.getColumnType(i)).append('/').append(meta.getColumnTypeName(i))
+                                .append('/').append(meta.getColumnClassName(i)).append(' ');
+                    }
+                    results.put(settings, description.toString());
+                }
+            }
+            EnhancedSqlite.shutdown();
+        }
+        for (String column : new String[] {"untyped", "big", "fixed"}) {
+            assertThat(CompressDb.storedType(dir.resolve("types-compressThreshold-32.db"), "kinds", column, "id = 1"))
+                    .as(column + " is stored compressed").isEqualTo("blob");
+        }
+        assertThat(results.get(AUTO)).isEqualTo(results.get("compress=off"));
+    }
+
     @FunctionalInterface
     interface Read {
         Object read() throws SQLException;
