@@ -210,21 +210,35 @@ public final class Compression {
         return mode == Mode.AUTO || listed.contains(column);
     }
 
-    /** Records a column about to receive its compressed values, and trains dictionaries at a safe point. */
+    /** Records a column about to receive its compressed values. */
     public void beforeCompressedWrite(Connection sqlite, Set<ColumnRef> columns, boolean inTransaction)
             throws SQLException {
         for (ColumnRef column : columns) {
             catalog.record(sqlite, column, inTransaction);
         }
-        if (!inTransaction) {
-            dictionaries.trainReady(sqlite);
-        }
+    }
+
+    /**
+     * Trains the dictionaries of columns that have seen enough values — whether or not any of those values shrank
+     * on its own. Called before a write outside any transaction (and under the writer turn), so a dictionary
+     * commits before a value can use it.
+     */
+    public void trainDictionaries(Connection sqlite) {
+        dictionaries.trainReady(sqlite);
     }
 
     /** The transaction that recorded these columns committed: they are known to hold compressed values now. */
     public void confirmRecorded(Set<ColumnRef> columns) {
         catalog.confirm(columns);
         tablesOfInterest = null;
+    }
+
+    /** Confirms those of the columns whose record the database holds (after a transaction ended by SQL). */
+    public void confirmCommitted(Connection sqlite, Set<ColumnRef> columns) throws SQLException {
+        Set<ColumnRef> committed = catalog.committedAmong(sqlite, columns);
+        if (!committed.isEmpty()) {
+            confirmRecorded(committed);
+        }
     }
 
     /** The envelope a value is stored as in a column, or null to store it as it is. */

@@ -79,6 +79,9 @@ public final class ConnectionWrapper extends ForwardingConnection {
         QueryDeadline deadline = null;
         boolean succeeded = false;
         try {
+            if ((effects & SqlInspector.WRITES) != 0 && !transactions.inTransaction()) {
+                compression.trainDictionaries(delegate);
+            }
             recordCompressed(compressedInto, transactions.inTransaction());
             deadline = QueryDeadline.start(delegate, queryTimeoutSeconds);
             transactions.executing(true);
@@ -101,7 +104,23 @@ public final class ConnectionWrapper extends ForwardingConnection {
                 deadline.finish();
             }
             transactions.afterStatement(tookTurn, opens, ends, releases, succeeded);
+            if (recordedInTransaction != null && !recordedInTransaction.isEmpty() && !transactions.inTransaction()) {
+                settleRecorded();
+            }
         }
+    }
+
+    /**
+     * The application's own SQL (COMMIT, END, RELEASE, ROLLBACK) or a failure ended the transaction that recorded
+     * compressed columns: the database tells which records committed.
+     */
+    private void settleRecorded() {
+        try {
+            compression.confirmCommitted(delegate, recordedInTransaction);
+        } catch (SQLException e) {
+            // unconfirmed records are only written again with the column's next compressed value
+        }
+        recordedInTransaction.clear();
     }
 
     /** A batch that writes in auto-commit mode runs as one transaction, so a busy error cannot half-apply it. */

@@ -148,12 +148,12 @@ class DictionaryTest {
         assertThat(dictionaryIds(file).values()).contains(1);
     }
 
-    // ---------------------------------------------------------------- driver bugs (failing on purpose)
+    // ---------------------------------------------------------------- regressions of bugs found and fixed
 
     /**
-     * A dictionary is trained only from Compression.beforeCompressedWrite, which runs only when some bound value
-     * was compressed. Small, similar values that do not shrink on their own (the common agent-memory case)
-     * therefore never get the dictionary that would make them shrink.
+     * Small, similar values that do not shrink on their own (the common agent-memory case) must still teach the
+     * column a dictionary, which then makes later ones shrink (training once ran only when some value had been
+     * compressed).
      */
     @Test
     void smallSimilarValuesThatOnlyADictionaryShrinksGetOne() throws Exception {

@@ -274,7 +274,7 @@ class EnvelopeTest {
         }
     }
 
-    // ---------------------------------------------------------------- driver bugs (failing on purpose)
+    // ---------------------------------------------------------------- regressions of bugs found and fixed
 
     /**
      * Through the getters (a bare result column), the error names the result column's label and the result
@@ -293,7 +293,7 @@ class EnvelopeTest {
         }
     }
 
-    /** A BLOB literal in SQL is never escaped: one that begins like an envelope is decoded when read. */
+    /** A BLOB literal that begins like an envelope is escaped in SQL, so it is not decoded when read. */
     @Test
     void anEnvelopeLikeBlobLiteralReadsBackExactly() throws Exception {
         Path file = filesDatabase(SETTINGS);
@@ -307,7 +307,7 @@ class EnvelopeTest {
         }
     }
 
-    /** A bound BLOB is escaped only when the parameter is the whole value of a column; inside any expression it is not. */
+    /** A bound BLOB inside an expression is escaped in SQL like any computed value. */
     @Test
     void anEnvelopeLikeBlobBoundInsideAnExpressionReadsBackExactly() throws Exception {
         Path file = filesDatabase(SETTINGS);
@@ -322,8 +322,8 @@ class EnvelopeTest {
     }
 
     /**
-     * INSERT … SELECT decompresses the source in SQL, so an escaped envelope-like BLOB arrives unescaped in the
-     * target column — which also holds compressed values and decodes it when read.
+     * INSERT … SELECT decompresses the source in SQL; the rows it stores are escaped again, so an envelope-like BLOB
+     * does not arrive raw in a target column that is decoded when read.
      */
     @Test
     void anEnvelopeLikeBlobCopiedWithInsertSelectReadsBackExactly() throws Exception {
@@ -341,8 +341,8 @@ class EnvelopeTest {
     }
 
     /**
-     * With compress=off, values bound into a column recorded as compressed are not escaped, yet reads of that
-     * column still decode envelopes: an envelope-like BLOB written by a compress=off pool is misread.
+     * With compress=off, reads of a column recorded as compressed still decode envelopes, so values bound into it
+     * are escaped too.
      */
     @Test
     void anEnvelopeLikeBlobWrittenWithCompressionOffReadsBackExactly() throws Exception {

@@ -193,7 +193,7 @@ class GettersTest {
         return tests.stream();
     }
 
-    // ---------------------------------------------------------------- driver bugs (failing on purpose)
+    // ---------------------------------------------------------------- regressions of bugs found and fixed
 
     /**
      * Only the text and binary getters decode: getInt, getLong, getDouble, getBigDecimal, getBoolean… read the
@@ -231,8 +231,8 @@ class GettersTest {
     }
 
     /**
-     * ResultSetMetaData is sqlite-jdbc's, which derives the type from the stored value: a compressed TEXT column
-     * reports BLOB (2004) and java.lang.Object instead of VARCHAR (12) and java.lang.String.
+     * sqlite-jdbc derives a column's type from the stored value: a compressed TEXT value must still be reported as
+     * VARCHAR (12) and java.lang.String, not as the BLOB (2004) it is stored as.
      */
     @Test
     void resultSetMetaDataDescribesTheColumnAsWithoutCompression() throws Exception {

@@ -275,7 +275,7 @@ class SqlTransparencyTest {
         }
     }
 
-    // ---------------------------------------------------------------- driver bugs (failing on purpose)
+    // ---------------------------------------------------------------- regressions of bugs found and fixed
 
     /**
      * Parsed statements whose compressed-column references the rewriter does not wrap: SQLite compares or sorts
@@ -314,9 +314,8 @@ class SqlTransparencyTest {
     }
 
     /**
-     * esq_decompress passes TEXT through value_text() → Java String → UTF-8, so TEXT that is not valid UTF-8
-     * (what SQLite's BLOB || TEXT and CAST(blob AS TEXT) produce) changes wherever a compressed column is read in
-     * SQL — even values that were never compressed.
+     * TEXT that is not valid UTF-8 (what SQLite's BLOB || TEXT and CAST(blob AS TEXT) produce) cannot pass through
+     * a Java function unchanged; wherever a compressed column is read in SQL it must still read the same.
      */
     @Test
     void textThatIsNotValidUtf8ReadsTheSame() throws SQLException {
@@ -336,9 +335,8 @@ class SqlTransparencyTest {
     }
 
     /**
-     * sqlite-jdbc labels an unaliased expression column with its SQL text; the rewritten text shows through:
-     * "length(value)" becomes "length(esq_decompress(value, 'memory_entries.value', \"memory_entries\".rowid))",
-     * so getString("length(value)") and label-based row mappers fail.
+     * sqlite-jdbc labels an unaliased expression column with its SQL text; the rewritten text must not show
+     * through, or getString("length(value)") and label-based row mappers fail.
      */
     @Test
     void expressionColumnLabelsAreThoseOfTheStatementAsWritten() throws SQLException {
