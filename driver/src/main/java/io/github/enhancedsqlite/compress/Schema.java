@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -71,7 +72,7 @@ final class Schema {
                     String column = row.getString(1);
                     columns.add(column); // generated columns (hidden 2, 3) are part of *, never compressed
                     if (hidden == 0 && row.getInt(3) == 0 && textOrBlobAffinity(row.getString(2))
-                            && mentions(tableSql, column) == 1) {
+                            && mentions(tableSql, column) == 1 && !declaresCollation(tableSql, column)) {
                         candidates.add(column.toLowerCase(Locale.ROOT));
                     }
                 }
@@ -171,6 +172,36 @@ final class Schema {
     }
 
     /** How often a name occurs as a whole word in SQL; a column mentioned again is in some constraint. */
+    /**
+     * Whether the column's definition (its only mention) names a collation: a comparison reads the collation off a
+     * column reference, which a decompressed value no longer is, so such a column is left alone.
+     */
+    static boolean declaresCollation(String tableSql, String column) {
+        Matcher mention = Pattern.compile("(?<![A-Za-z0-9_])[\"`\\[]?" + Pattern.quote(column) + "[\"`\\]]?(?![A-Za-z0-9_])",
+                Pattern.CASE_INSENSITIVE).matcher(tableSql);
+        if (!mention.find()) {
+            return true; // cannot tell: leave it alone
+        }
+        int depth = 0;
+        char quote = 0;
+        int end = mention.end();
+        for (; end < tableSql.length(); end++) {
+            char c = tableSql.charAt(end);
+            if (quote != 0) {
+                quote = c == quote ? 0 : quote;
+            } else if (c == '\'' || c == '"' || c == '`') {
+                quote = c;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && depth-- == 0) {
+                break;
+            } else if (c == ',' && depth == 0) {
+                break;
+            }
+        }
+        return Pattern.compile("(?i)\\bCOLLATE\\b").matcher(tableSql.substring(mention.end(), end)).find();
+    }
+
     static int mentions(String sql, String name) {
         Pattern word = Pattern.compile("(?<![A-Za-z0-9_])\"?" + Pattern.quote(name) + "\"?(?![A-Za-z0-9_])",
                 Pattern.CASE_INSENSITIVE);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -377,6 +378,53 @@ class SqlTransparencyTest {
                 results.add(CompressDb.rows(connection, "SELECT DISTINCT * FROM docs"));
                 results.add(CompressDb.rows(connection, "SELECT d.* FROM docs d WHERE d.body LIKE '%pre-bash%'"));
                 outcomes.add(results);
+            }
+            EnhancedSqlite.shutdown();
+        }
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
+    /**
+     * A comparison takes its collation from a column reference, which a decompressed value no longer is: a column
+     * that declares a collation is therefore never compressed, and compares as declared.
+     */
+    @Test
+    void aColumnWithADeclaredCollationComparesAsDeclared() throws SQLException {
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = dir.resolve("collate-" + settings.replace('=', '-') + ".db");
+            try (Connection connection = CompressDb.open(file, settings)) {
+                CompressDb.execute(connection, "CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT COLLATE NOCASE,"
+                        + " body TEXT)");
+                CompressDb.update(connection, "INSERT INTO tags (label, body) VALUES (?, ?)", "Urgent".repeat(20),
+                        CompressDb.hookRecord(1));
+                outcomes.add(CompressDb.rows(connection, "SELECT id, label = ? FROM tags WHERE label = ?",
+                        "URGENT".repeat(20), "urgent".repeat(20)));
+            }
+            EnhancedSqlite.shutdown();
+        }
+        assertThat(CompressDb.storedType(dir.resolve("collate-compressThreshold-32.db"), "tags", "body", "id = 1"))
+                .as("the table has compressed values").isEqualTo("blob");
+        assertThat(outcomes.get(0)).as("the reference finds the row").isNotEqualTo(List.of());
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
+    /**
+     * A comparison also takes TEXT affinity from a column reference: {@code value = 5} finds the TEXT '5' without
+     * compression, but a decompressed value has no affinity, so the 5 stays an integer and nothing matches.
+     */
+    @Disabled("Known gap (issue 4): a compressed column read in SQL loses the column's TEXT affinity in comparisons")
+    @Test
+    void comparingATextColumnWithANumberAppliesTheColumnsAffinity() throws SQLException {
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = dir.resolve("affinity-" + settings.replace('=', '-') + ".db");
+            try (Connection connection = CompressDb.open(file, settings)) {
+                CompressDb.execute(connection, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
+                CompressDb.update(connection, "INSERT INTO notes (body) VALUES (?)", CompressDb.hookRecord(1));
+                CompressDb.update(connection, "INSERT INTO notes (body) VALUES (?)", "5");
+                outcomes.add(List.of(CompressDb.rows(connection, "SELECT id FROM notes WHERE body = 5"),
+                        CompressDb.rows(connection, "SELECT id FROM notes WHERE body IN (?, 6)", 5)));
             }
             EnhancedSqlite.shutdown();
         }
