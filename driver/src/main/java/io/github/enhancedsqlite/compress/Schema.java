@@ -61,6 +61,7 @@ final class Schema {
         }
         List<String> columns = new ArrayList<>();
         Set<String> candidates = new HashSet<>();
+        Set<String> textColumns = new HashSet<>();
         try (PreparedStatement info = connection.prepareStatement("SELECT name, type, pk, hidden FROM pragma_table_xinfo(?)")) {
             info.setString(1, name);
             try (ResultSet row = info.executeQuery()) {
@@ -71,6 +72,9 @@ final class Schema {
                     }
                     String column = row.getString(1);
                     columns.add(column); // generated columns (hidden 2, 3) are part of *, never compressed
+                    if (textAffinity(row.getString(2))) {
+                        textColumns.add(column.toLowerCase(Locale.ROOT));
+                    }
                     if (hidden == 0 && row.getInt(3) == 0 && textOrBlobAffinity(row.getString(2))
                             && mentions(tableSql, column) == 1 && !declaresCollation(tableSql, column)) {
                         candidates.add(column.toLowerCase(Locale.ROOT));
@@ -85,7 +89,7 @@ final class Schema {
         }
         boolean hasRowid = !tableSql.toUpperCase(Locale.ROOT).matches("(?s).*\\bWITHOUT\\s+ROWID\\b.*")
                 && columns.stream().noneMatch(c -> c.equalsIgnoreCase("rowid"));
-        return new TableInfo(name, List.copyOf(columns), Set.copyOf(candidates), hasRowid);
+        return new TableInfo(name, List.copyOf(columns), Set.copyOf(candidates), Set.copyOf(textColumns), hasRowid);
     }
 
     /** Columns of any index (UNIQUE and PRIMARY KEY ones included), and any column an index's SQL mentions. */
@@ -160,6 +164,11 @@ final class Schema {
     }
 
     /** SQLite's affinity rules (https://www.sqlite.org/datatype3.html, 3.1): TEXT, or BLOB for no type. */
+    static boolean textAffinity(String declaredType) {
+        String type = declaredType == null ? "" : declaredType.toUpperCase(Locale.ROOT);
+        return !type.contains("INT") && (type.contains("CHAR") || type.contains("CLOB") || type.contains("TEXT"));
+    }
+
     static boolean textOrBlobAffinity(String declaredType) {
         String type = declaredType == null ? "" : declaredType.toUpperCase(Locale.ROOT);
         if (type.contains("INT")) {
@@ -171,7 +180,6 @@ final class Schema {
         return type.isEmpty() || type.contains("BLOB");
     }
 
-    /** How often a name occurs as a whole word in SQL; a column mentioned again is in some constraint. */
     /**
      * Whether the column's definition (its only mention) names a collation: a comparison reads the collation off a
      * column reference, which a decompressed value no longer is, so such a column is left alone.
@@ -202,6 +210,7 @@ final class Schema {
         return Pattern.compile("(?i)\\bCOLLATE\\b").matcher(tableSql.substring(mention.end(), end)).find();
     }
 
+    /** How often a name occurs as a whole word in SQL; a column mentioned again is in some constraint. */
     static int mentions(String sql, String name) {
         Pattern word = Pattern.compile("(?<![A-Za-z0-9_])\"?" + Pattern.quote(name) + "\"?(?![A-Za-z0-9_])",
                 Pattern.CASE_INSENSITIVE);

@@ -26,6 +26,7 @@ import net.sf.jsqlparser.expression.StringValue;
 import net.sf.jsqlparser.expression.TimeKeyExpression;
 import net.sf.jsqlparser.expression.operators.arithmetic.Concat;
 import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.relational.ComparisonOperator;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
 import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
 import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
@@ -794,6 +795,59 @@ final class SqlRewriter {
         public <S> Void visit(JdbcParameter parameter, S context) {
             parametersUsedElsewhere.add(parameter.getIndex());
             return null;
+        }
+
+        @Override
+        protected <S> Void visitBinaryExpression(BinaryExpression expression, S context) {
+            if (expression instanceof ComparisonOperator) {
+                applyTextAffinity(expression.getLeftExpression(), expression.getRightExpression());
+                applyTextAffinity(expression.getRightExpression(), expression.getLeftExpression());
+            }
+            return super.visitBinaryExpression(expression, context);
+        }
+
+        @Override
+        public <S> Void visit(Between between, S context) {
+            applyTextAffinity(between.getLeftExpression(), between.getBetweenExpressionStart());
+            applyTextAffinity(between.getLeftExpression(), between.getBetweenExpressionEnd());
+            return super.visit(between, context);
+        }
+
+        @Override
+        public <S> Void visit(InExpression in, S context) {
+            if (in.getRightExpression() instanceof ExpressionList) {
+                for (Object item : (ExpressionList<?>) in.getRightExpression()) {
+                    if (item instanceof Expression) {
+                        applyTextAffinity(in.getLeftExpression(), (Expression) item);
+                    }
+                }
+            }
+            return super.visit(in, context);
+        }
+
+        /**
+         * A comparison applies a TEXT column's affinity to a number or parameter it is compared with; a
+         * decompressed value has no affinity, so the conversion is written out: a number literal becomes
+         * {@code CAST(n AS TEXT)}, a parameter is converted when it is bound to a number (a BLOB stays a BLOB).
+         */
+        private void applyTextAffinity(Expression columnSide, Expression other) {
+            if (!(columnSide instanceof Column) || !(other instanceof LongValue || other instanceof DoubleValue
+                    || other instanceof SignedExpression || other instanceof JdbcParameter)) {
+                return;
+            }
+            Resolved resolved = scope.resolve((Column) columnSide);
+            if (resolved == null || !resolved.compressed || !resolved.source.table.hasTextAffinity(resolved.column)) {
+                return;
+            }
+            int[] span = span(other);
+            if (other instanceof JdbcParameter) {
+                edits.add(Edit.prefix(span[0], "(SELECT CASE WHEN typeof(p) IN ('integer', 'real') THEN CAST(p AS TEXT)"
+                        + " ELSE p END FROM (SELECT "));
+                edits.add(Edit.suffix(span[1], " AS p))"));
+            } else {
+                edits.add(Edit.prefix(span[0], "CAST("));
+                edits.add(Edit.suffix(span[1], " AS TEXT)"));
+            }
         }
 
         @Override
