@@ -815,8 +815,13 @@ final class SqlRewriter {
 
         @Override
         public <S> Void visit(InExpression in, S context) {
-            if (in.getRightExpression() instanceof ExpressionList) {
-                for (Object item : (ExpressionList<?>) in.getRightExpression()) {
+            Expression list = in.getRightExpression();
+            // JSqlParser 5.3 reads "a IN (1, 2) OR b" as "a IN ((1, 2) OR b)": the list is the leftmost operand
+            while (list instanceof BinaryExpression && !(list instanceof ComparisonOperator)) {
+                list = ((BinaryExpression) list).getLeftExpression();
+            }
+            if (list instanceof ExpressionList) {
+                for (Object item : (ExpressionList<?>) list) {
                     if (item instanceof Expression) {
                         applyTextAffinity(in.getLeftExpression(), (Expression) item);
                     }
