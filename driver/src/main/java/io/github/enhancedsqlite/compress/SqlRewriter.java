@@ -24,7 +24,18 @@ import net.sf.jsqlparser.expression.Parenthesis;
 import net.sf.jsqlparser.expression.SignedExpression;
 import net.sf.jsqlparser.expression.StringValue;
 import net.sf.jsqlparser.expression.TimeKeyExpression;
+import net.sf.jsqlparser.expression.operators.arithmetic.Addition;
+import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseAnd;
+import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseLeftShift;
+import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseOr;
+import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseRightShift;
+import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseXor;
 import net.sf.jsqlparser.expression.operators.arithmetic.Concat;
+import net.sf.jsqlparser.expression.operators.arithmetic.Division;
+import net.sf.jsqlparser.expression.operators.arithmetic.IntegerDivision;
+import net.sf.jsqlparser.expression.operators.arithmetic.Modulo;
+import net.sf.jsqlparser.expression.operators.arithmetic.Multiplication;
+import net.sf.jsqlparser.expression.operators.arithmetic.Subtraction;
 import net.sf.jsqlparser.expression.operators.relational.Between;
 import net.sf.jsqlparser.expression.operators.relational.ComparisonOperator;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
@@ -830,14 +841,29 @@ final class SqlRewriter {
             return super.visit(in, context);
         }
 
+        /** A number literal, or arithmetic, whose value is always a number (or NULL). */
+        private boolean isNumber(Expression expression) {
+            Expression inner = expression;
+            while (inner instanceof Parenthesis
+                    || (inner instanceof ExpressionList && ((ExpressionList<?>) inner).size() == 1)) {
+                inner = inner instanceof Parenthesis ? ((Parenthesis) inner).getExpression()
+                        : (Expression) ((ExpressionList<?>) inner).get(0); // (n): a list of one to this parser
+            }
+            return inner instanceof LongValue || inner instanceof DoubleValue || inner instanceof SignedExpression
+                    || inner instanceof Addition || inner instanceof Subtraction || inner instanceof Multiplication
+                    || inner instanceof Division || inner instanceof IntegerDivision || inner instanceof Modulo
+                    || inner instanceof BitwiseAnd || inner instanceof BitwiseOr || inner instanceof BitwiseXor
+                    || inner instanceof BitwiseLeftShift || inner instanceof BitwiseRightShift;
+        }
+
         /**
          * A comparison applies a TEXT column's affinity to a number or parameter it is compared with; a
-         * decompressed value has no affinity, so the conversion is written out: a number literal becomes
-         * {@code CAST(n AS TEXT)}, a parameter is converted when it is bound to a number (a BLOB stays a BLOB).
+         * decompressed value has no affinity, so the conversion is written out: a number literal or arithmetic
+         * becomes {@code CAST(n AS TEXT)}, a parameter is converted when it is bound to a number (a BLOB stays a
+         * BLOB).
          */
         private void applyTextAffinity(Expression columnSide, Expression other) {
-            if (!(columnSide instanceof Column) || !(other instanceof LongValue || other instanceof DoubleValue
-                    || other instanceof SignedExpression || other instanceof JdbcParameter)) {
+            if (!(columnSide instanceof Column) || !(isNumber(other) || other instanceof JdbcParameter)) {
                 return;
             }
             Resolved resolved = scope.resolve((Column) columnSide);
