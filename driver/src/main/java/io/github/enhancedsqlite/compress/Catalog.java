@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -51,6 +52,31 @@ final class Catalog {
     /** Columns recorded inside a transaction that has now committed. */
     void confirm(Set<ColumnRef> columns) {
         committed.addAll(columns);
+    }
+
+    /** Those of the columns the database's record names. */
+    Set<ColumnRef> committedAmong(Connection connection, Set<ColumnRef> columns) throws SQLException {
+        Set<ColumnRef> found = new HashSet<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet exists = statement.executeQuery(
+                     "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = '" + TABLE + "'")) {
+            if (!exists.next()) {
+                return found;
+            }
+        }
+        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM " + TABLE
+                + " WHERE table_name = ? COLLATE NOCASE AND column_name = ? COLLATE NOCASE")) {
+            for (ColumnRef column : columns) {
+                select.setString(1, column.table());
+                select.setString(2, column.column());
+                try (ResultSet row = select.executeQuery()) {
+                    if (row.next()) {
+                        found.add(column);
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     /**

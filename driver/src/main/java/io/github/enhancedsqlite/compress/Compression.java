@@ -1,6 +1,9 @@
 package io.github.enhancedsqlite.compress;
 
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -69,8 +72,10 @@ public final class Compression {
             }
         }
         Codec codec = new Codec(level, dictionaries, sqlite);
-        Function.create(sqlite.unwrap(SQLiteConnection.class), SqlRewriter.DECOMPRESS, new DecompressFunction(codec),
-                -1, Function.FLAG_DETERMINISTIC);
+        SQLiteConnection connection = sqlite.unwrap(SQLiteConnection.class);
+        Function.create(connection, SqlRewriter.DECOMPRESS, new DecompressFunction(codec), -1,
+                Function.FLAG_DETERMINISTIC);
+        Function.create(connection, SqlRewriter.ESCAPE, new EscapeFunction(), 1, Function.FLAG_DETERMINISTIC);
         return codec;
     }
 
@@ -211,21 +216,35 @@ public final class Compression {
         return mode == Mode.AUTO || listed.contains(column);
     }
 
-    /** Records a column about to receive its compressed values, and trains dictionaries at a safe point. */
+    /** Records a column about to receive its compressed values. */
     public void beforeCompressedWrite(Connection sqlite, Set<ColumnRef> columns, boolean inTransaction)
             throws SQLException {
         for (ColumnRef column : columns) {
             catalog.record(sqlite, column, inTransaction);
         }
-        if (!inTransaction) {
-            dictionaries.trainReady(sqlite);
-        }
+    }
+
+    /**
+     * Trains the dictionaries of columns that have seen enough values — whether or not any of those values shrank
+     * on its own. Called before a write outside any transaction (and under the writer turn), so a dictionary
+     * commits before a value can use it.
+     */
+    public void trainDictionaries(Connection sqlite) {
+        dictionaries.trainReady(sqlite);
     }
 
     /** The transaction that recorded these columns committed: they are known to hold compressed values now. */
     public void confirmRecorded(Set<ColumnRef> columns) {
         catalog.confirm(columns);
         tablesOfInterest = null;
+    }
+
+    /** Confirms those of the columns whose record the database holds (after a transaction ended by SQL). */
+    public void confirmCommitted(Connection sqlite, Set<ColumnRef> columns) throws SQLException {
+        Set<ColumnRef> committed = catalog.committedAmong(sqlite, columns);
+        if (!committed.isEmpty()) {
+            confirmRecorded(committed);
+        }
     }
 
     /** The envelope a value is stored as in a column, or null to store it as it is. */
@@ -301,6 +320,53 @@ public final class Compression {
         }
     }
 
+    /** sqlite-jdbc hands a zero-length value over as null. */
+    private static byte[] bytes(byte[] value) {
+        return value == null ? new byte[0] : value;
+    }
+
+    /**
+     * {@code esq_escape(value)}: the value as it must be stored in a column that may hold envelopes — a BLOB that
+     * begins like one is wrapped in a raw-payload envelope, every other value is stored as it is. The rewriter
+     * wraps only values that may be BLOBs in it.
+     */
+    private static final class EscapeFunction extends Function {
+
+        @Override
+        protected void xFunc() throws SQLException {
+            switch (value_type(0)) {
+                case DecompressFunction.SQLITE_BLOB:
+                    byte[] value = bytes(value_blob(0));
+                    result(Envelope.looksLikeEnvelope(value) ? Envelope.escape(value) : value);
+                    return;
+                case DecompressFunction.SQLITE_TEXT:
+                    result(validText(bytes(value_blob(0))));
+                    return;
+                case DecompressFunction.SQLITE_INTEGER:
+                    result(value_long(0));
+                    return;
+                case DecompressFunction.SQLITE_FLOAT:
+                    result(value_double(0));
+                    return;
+                default:
+                    result();
+            }
+        }
+
+        /**
+         * TEXT passes through Java as a String, which only valid UTF-8 survives unchanged: anything else is refused
+         * rather than stored altered.
+         */
+        private static String validText(byte[] utf8) throws SQLException {
+            try {
+                return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(utf8)).toString();
+            } catch (CharacterCodingException e) {
+                throw new SQLException("A value computed in SQL for a compressed column is TEXT that is not valid"
+                        + " UTF-8; store it as a BLOB (CAST(… AS BLOB)) or bind it as a parameter", "22021");
+            }
+        }
+    }
+
     /** {@code esq_decompress(value[, 'table.column'[, rowid]])}: the original value, whatever is stored. */
     private static final class DecompressFunction extends Function {
         private static final int SQLITE_INTEGER = 1;
@@ -318,7 +384,7 @@ public final class Compression {
         protected void xFunc() throws SQLException {
             switch (value_type(0)) {
                 case SQLITE_BLOB:
-                    byte[] stored = value_blob(0);
+                    byte[] stored = bytes(value_blob(0));
                     if (!Envelope.looksLikeEnvelope(stored)) {
                         result(stored);
                         return;

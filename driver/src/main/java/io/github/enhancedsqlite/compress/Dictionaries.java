@@ -40,6 +40,8 @@ public final class Dictionaries {
     private final Map<ColumnRef, List<byte[]>> samples = new ConcurrentHashMap<>();
     /** Columns whose training failed or that have their dictionary: no more samples are kept. */
     private final Map<ColumnRef, Boolean> settled = new ConcurrentHashMap<>();
+    /** Some column has enough samples: the next write outside a transaction trains its dictionary. */
+    private volatile boolean ready;
 
     public Dictionaries(int samplesToTrain) {
         this.samplesToTrain = samplesToTrain;
@@ -60,6 +62,7 @@ public final class Dictionaries {
         synchronized (kept) {
             if (kept.size() < samplesToTrain) {
                 kept.add(raw.clone());
+                ready |= kept.size() == samplesToTrain;
             }
         }
     }
@@ -69,6 +72,10 @@ public final class Dictionaries {
      * so the dictionary commits on its own before a value can use it.
      */
     void trainReady(Connection connection) {
+        if (!ready) {
+            return;
+        }
+        ready = false;
         for (Map.Entry<ColumnRef, List<byte[]>> entry : samples.entrySet()) {
             List<byte[]> kept = entry.getValue();
             byte[][] batch;

@@ -51,11 +51,16 @@ public final class Envelope {
     }
 
     /** A raw-payload envelope: how a BLOB that begins with the magic is stored so it is not mistaken for one. */
-    static byte[] escape(byte[] raw) {
+    public static byte[] escape(byte[] raw) {
         byte[] envelope = new byte[HEADER_BYTES + raw.length];
         writeHeader(envelope, true, PAYLOAD_RAW, 0);
         System.arraycopy(raw, 0, envelope, HEADER_BYTES, raw.length);
         return envelope;
+    }
+
+    /** Whether a stored value is an envelope of TEXT: the type a result column shows without compression. */
+    public static boolean holdsText(byte[] stored) {
+        return looksLikeEnvelope(stored) && stored.length > 5 && (stored[5] & TYPE_BLOB) == 0;
     }
 
     static int version(byte[] envelope) {

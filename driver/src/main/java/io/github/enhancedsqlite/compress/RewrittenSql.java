@@ -7,20 +7,27 @@ package io.github.enhancedsqlite.compress;
  *                         {@value SqlRewriter#DECOMPRESS}
  * @param compressTargets  by 1-based parameter index, the column a parameter is stored into when that column
  *                         takes compressed values; null entries elsewhere; null when no parameter is
+ * @param escapeTargets    likewise, the column a parameter is stored into when that column may hold compressed
+ *                         values but takes no new ones (compress=off): a BLOB that begins like an envelope is
+ *                         escaped on binding; null when no parameter is
  * @param decodedResults   by 1-based result column, the compressed column it shows bare, decoded by the result
  *                         set's getters; null when there are none
  * @param copiedInto       columns that receive stored envelopes as they are (SET a = b between compressed
  *                         columns), to be recorded as compressed; empty when none
  */
-public record RewrittenSql(String sql, ColumnRef[] compressTargets, ColumnRef[] decodedResults,
+public record RewrittenSql(String sql, ColumnRef[] compressTargets, ColumnRef[] escapeTargets, ColumnRef[] decodedResults,
                            java.util.Set<ColumnRef> copiedInto) {
 
     static RewrittenSql unchanged(String sql) {
-        return new RewrittenSql(sql, null, null, java.util.Set.of());
+        return new RewrittenSql(sql, null, null, null, java.util.Set.of());
     }
 
     public ColumnRef compressTarget(int parameterIndex) {
         return compressTargets != null && parameterIndex < compressTargets.length ? compressTargets[parameterIndex] : null;
+    }
+
+    public ColumnRef escapeTarget(int parameterIndex) {
+        return escapeTargets != null && parameterIndex < escapeTargets.length ? escapeTargets[parameterIndex] : null;
     }
 
     public boolean decodes(int column) {

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -60,6 +61,7 @@ final class Schema {
         }
         List<String> columns = new ArrayList<>();
         Set<String> candidates = new HashSet<>();
+        Set<String> textColumns = new HashSet<>();
         try (PreparedStatement info = connection.prepareStatement("SELECT name, type, pk, hidden FROM pragma_table_xinfo(?)")) {
             info.setString(1, name);
             try (ResultSet row = info.executeQuery()) {
@@ -70,8 +72,11 @@ final class Schema {
                     }
                     String column = row.getString(1);
                     columns.add(column); // generated columns (hidden 2, 3) are part of *, never compressed
+                    if (textAffinity(row.getString(2))) {
+                        textColumns.add(column.toLowerCase(Locale.ROOT));
+                    }
                     if (hidden == 0 && row.getInt(3) == 0 && textOrBlobAffinity(row.getString(2))
-                            && mentions(tableSql, column) == 1) {
+                            && mentions(tableSql, column) == 1 && !declaresCollation(tableSql, column)) {
                         candidates.add(column.toLowerCase(Locale.ROOT));
                     }
                 }
@@ -84,7 +89,7 @@ final class Schema {
         }
         boolean hasRowid = !tableSql.toUpperCase(Locale.ROOT).matches("(?s).*\\bWITHOUT\\s+ROWID\\b.*")
                 && columns.stream().noneMatch(c -> c.equalsIgnoreCase("rowid"));
-        return new TableInfo(name, List.copyOf(columns), Set.copyOf(candidates), hasRowid);
+        return new TableInfo(name, List.copyOf(columns), Set.copyOf(candidates), Set.copyOf(textColumns), hasRowid);
     }
 
     /** Columns of any index (UNIQUE and PRIMARY KEY ones included), and any column an index's SQL mentions. */
@@ -159,6 +164,11 @@ final class Schema {
     }
 
     /** SQLite's affinity rules (https://www.sqlite.org/datatype3.html, 3.1): TEXT, or BLOB for no type. */
+    static boolean textAffinity(String declaredType) {
+        String type = declaredType == null ? "" : declaredType.toUpperCase(Locale.ROOT);
+        return !type.contains("INT") && (type.contains("CHAR") || type.contains("CLOB") || type.contains("TEXT"));
+    }
+
     static boolean textOrBlobAffinity(String declaredType) {
         String type = declaredType == null ? "" : declaredType.toUpperCase(Locale.ROOT);
         if (type.contains("INT")) {
@@ -168,6 +178,36 @@ final class Schema {
             return true;
         }
         return type.isEmpty() || type.contains("BLOB");
+    }
+
+    /**
+     * Whether the column's definition (its only mention) names a collation: a comparison reads the collation off a
+     * column reference, which a decompressed value no longer is, so such a column is left alone.
+     */
+    static boolean declaresCollation(String tableSql, String column) {
+        Matcher mention = Pattern.compile("(?<![A-Za-z0-9_])[\"`\\[]?" + Pattern.quote(column) + "[\"`\\]]?(?![A-Za-z0-9_])",
+                Pattern.CASE_INSENSITIVE).matcher(tableSql);
+        if (!mention.find()) {
+            return true; // cannot tell: leave it alone
+        }
+        int depth = 0;
+        char quote = 0;
+        int end = mention.end();
+        for (; end < tableSql.length(); end++) {
+            char c = tableSql.charAt(end);
+            if (quote != 0) {
+                quote = c == quote ? 0 : quote;
+            } else if (c == '\'' || c == '"' || c == '`') {
+                quote = c;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && depth-- == 0) {
+                break;
+            } else if (c == ',' && depth == 0) {
+                break;
+            }
+        }
+        return Pattern.compile("(?i)\\bCOLLATE\\b").matcher(tableSql.substring(mention.end(), end)).find();
     }
 
     /** How often a name occurs as a whole word in SQL; a column mentioned again is in some constraint. */

@@ -11,7 +11,36 @@ import java.util.Set;
 import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.WindowDefinition;
+import net.sf.jsqlparser.expression.BinaryExpression;
+import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.DateTimeLiteralExpression;
+import net.sf.jsqlparser.expression.DoubleValue;
 import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.HexValue;
+import net.sf.jsqlparser.expression.NotExpression;
+import net.sf.jsqlparser.expression.NullValue;
+import net.sf.jsqlparser.expression.Parenthesis;
+import net.sf.jsqlparser.expression.SignedExpression;
+import net.sf.jsqlparser.expression.StringValue;
+import net.sf.jsqlparser.expression.TimeKeyExpression;
+import net.sf.jsqlparser.expression.operators.arithmetic.Addition;
+import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseAnd;
+import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseLeftShift;
+import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseOr;
+import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseRightShift;
+import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseXor;
+import net.sf.jsqlparser.expression.operators.arithmetic.Concat;
+import net.sf.jsqlparser.expression.operators.arithmetic.Division;
+import net.sf.jsqlparser.expression.operators.arithmetic.IntegerDivision;
+import net.sf.jsqlparser.expression.operators.arithmetic.Modulo;
+import net.sf.jsqlparser.expression.operators.arithmetic.Multiplication;
+import net.sf.jsqlparser.expression.operators.arithmetic.Subtraction;
+import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.relational.ComparisonOperator;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
+import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.JdbcNamedParameter;
 import net.sf.jsqlparser.expression.JdbcParameter;
@@ -57,6 +86,9 @@ import net.sf.jsqlparser.statement.upsert.Upsert;
 final class SqlRewriter {
 
     static final String DECOMPRESS = "esq_decompress";
+    static final String ESCAPE = "esq_escape";
+    /** The name of the common table an INSERT's SELECT is moved into so its values can be escaped. */
+    private static final String ESCAPED_SOURCE = "_esq_source_";
 
     /** What the rewriter needs to know about the database. */
     interface Catalogue {
@@ -75,6 +107,8 @@ final class SqlRewriter {
     private final int[] lineStarts;
     private final List<Edit> edits = new ArrayList<>();
     private final Map<Integer, ColumnRef> compressTargets = new HashMap<>();
+    /** The parameter nodes assigned straight into a column, by index: escaped in SQL if they cannot be at binding. */
+    private final Map<Integer, List<Assigned>> assignedParameters = new HashMap<>();
     private final Set<Integer> parametersUsedElsewhere = new HashSet<>();
     private final Set<String> commonTableNames = new HashSet<>();
     private ColumnRef[] decodedResults;
@@ -105,7 +139,9 @@ final class SqlRewriter {
         } else {
             return RewrittenSql.unchanged(sql);
         }
-        return new RewrittenSql(applyEdits(), targets(), decodedResults, Set.copyOf(copiedInto));
+        ColumnRef[] targets = targets();
+        return new RewrittenSql(applyEdits(), compressing(targets, true), compressing(targets, false), decodedResults,
+                Set.copyOf(copiedInto));
     }
 
     // ---------------------------------------------------------------- statements
@@ -192,6 +228,7 @@ final class SqlRewriter {
             valueRows(values.getExpressions(), table, targets);
         } else if (source != null) {
             select(source, null, false);
+            escapeSelected(source, table, targets);
         }
         if (insert.getConflictAction() != null && insert.getConflictAction().getUpdateSets() != null) {
             Scope scope = targetScope(insert.getTable(), table, true);
@@ -211,6 +248,7 @@ final class SqlRewriter {
             valueRows(((Values) source).getExpressions(), table, targets);
         } else if (source != null) {
             select(source, null, false);
+            escapeSelected(source, table, targets);
         } else if (upsert.getExpressions() != null) {
             valueRows(upsert.getExpressions(), table, targets);
         }
@@ -279,27 +317,40 @@ final class SqlRewriter {
         for (UpdateSet set : sets) {
             List<Column> columns = set.getColumns();
             List<?> values = set.getValues();
+            if (columns.size() != values.size()) {
+                for (Column column : columns) {
+                    ColumnRef target = new ColumnRef(table.name(), unbracket(column.getUnquotedColumnName()));
+                    if (catalogue.mayHoldCompressed(target)) {
+                        throw cannotRewrite("a row value assigned to " + target
+                                + " cannot be checked for values to escape; assign each column on its own");
+                    }
+                }
+            }
             for (int i = 0; i < values.size(); i++) {
                 ColumnRef target = columns.size() == values.size()
-                        ? new ColumnRef(table.name(), columns.get(i).getColumnName()) : null;
+                        ? new ColumnRef(table.name(), unbracket(columns.get(i).getUnquotedColumnName())) : null;
                 assign((Expression) values.get(i), target, scope);
             }
         }
     }
 
     /**
-     * One value stored into one column: a parameter into a compressing column is compressed on binding; a bare
-     * compressed column copied into a compressed column keeps its stored form; anything else is a read.
+     * One value stored into one column. A parameter into a column that may hold envelopes is compressed or escaped
+     * on binding; a bare compressed column copied into such a column keeps its stored form; anything else is a
+     * read, and a value computed in SQL that could be a BLOB beginning like an envelope is escaped in SQL.
      */
     private void assign(Expression value, ColumnRef target, Scope scope) throws SQLException {
-        if (value instanceof JdbcParameter && target != null && catalogue.takesCompressed(target)) {
+        boolean holdsEnvelopes = target != null && catalogue.mayHoldCompressed(target);
+        if (value instanceof JdbcParameter && holdsEnvelopes) {
             JdbcParameter parameter = (JdbcParameter) value;
             if (compressTargets.putIfAbsent(parameter.getIndex(), target) != null) {
                 parametersUsedElsewhere.add(parameter.getIndex());
             }
+            assignedParameters.computeIfAbsent(parameter.getIndex(), i -> new ArrayList<>())
+                    .add(new Assigned(parameter, target));
             return;
         }
-        if (value instanceof Column && target != null && catalogue.mayHoldCompressed(target)) {
+        if (value instanceof Column && holdsEnvelopes) {
             Resolved source = scope.resolve((Column) value);
             if (source != null && source.compressed) {
                 copiedInto.add(target); // the stored form moves as it is: the target may now hold envelopes
@@ -307,6 +358,91 @@ final class SqlRewriter {
             }
         }
         read(value, scope);
+        if (holdsEnvelopes && mayBeBlob(value)) {
+            escape(value, target);
+        }
+    }
+
+    /** Wraps a value about to be stored in {@value #ESCAPE}; the column may then hold an escaped value. */
+    private void escape(Expression value, ColumnRef target) {
+        int[] span = span(value);
+        edits.add(Edit.prefix(span[0], ESCAPE + "("));
+        edits.add(Edit.suffix(span[1], ")"));
+        copiedInto.add(target);
+    }
+
+    /**
+     * Whether a value computed in SQL could be a BLOB (that might begin like an envelope). Literals, arithmetic,
+     * concatenation and the functions below never give a BLOB, so the common writes ({@code SET v = v || ?},
+     * {@code json_set(v, …)}) are left as written.
+     */
+    private static boolean mayBeBlob(Expression value) {
+        if (value instanceof Parenthesis) {
+            return mayBeBlob(((Parenthesis) value).getExpression());
+        }
+        if (value instanceof HexValue) { // X'…' is a BLOB; 0x… an integer
+            String literal = ((HexValue) value).getValue();
+            return literal.length() > 2 && (literal.charAt(0) == 'x' || literal.charAt(0) == 'X')
+                    && literal.substring(2).toUpperCase(Locale.ROOT).startsWith(ENVELOPE_MAGIC_HEX);
+        }
+        if (value instanceof StringValue || value instanceof LongValue || value instanceof DoubleValue
+                || value instanceof NullValue || value instanceof Concat || value instanceof BinaryExpression
+                || value instanceof SignedExpression || value instanceof DateTimeLiteralExpression
+                || value instanceof TimeKeyExpression || value instanceof NotExpression
+                || value instanceof IsNullExpression || value instanceof InExpression
+                || value instanceof Between || value instanceof LikeExpression) {
+            return false;
+        }
+        if (value instanceof CastExpression) {
+            String type = ((CastExpression) value).getColDataType().getDataType().toLowerCase(Locale.ROOT);
+            return !(type.contains("char") || type.contains("clob") || type.contains("text") || type.contains("int")
+                    || type.contains("real") || type.contains("floa") || type.contains("doub") || type.contains("num"));
+        }
+        if (value instanceof Function) {
+            String name = ((Function) value).getName();
+            return name == null || !NEVER_BLOB_FUNCTIONS.contains(name.toLowerCase(Locale.ROOT));
+        }
+        return true;
+    }
+
+    private static final String ENVELOPE_MAGIC_HEX = "EC45535A";
+
+    /** SQLite functions whose result is never a BLOB. */
+    private static final Set<String> NEVER_BLOB_FUNCTIONS = Set.of("abs", "changes", "char", "count", "date",
+            "datetime", "format", "glob", "hex", "instr", "json", "json_array", "json_array_length", "json_extract",
+            "json_insert", "json_object", "json_patch", "json_quote", "json_remove", "json_replace", "json_set",
+            "json_type", "json_valid", "json_group_array", "json_group_object", "julianday", "last_insert_rowid",
+            "length", "like", "lower", "ltrim", "octet_length", "printf", "quote", "random", "round",
+            "rtrim", "sign", "soundex", "sqlite_version", "strftime", "time", "total", "total_changes", "trim",
+            "typeof", "unicode", "unixepoch", "upper", "avg", "sum", "group_concat", "string_agg");
+
+    /**
+     * INSERT … SELECT into columns that may hold envelopes: the SELECT becomes a common table whose columns are
+     * stored through {@value #ESCAPE} (whatever the SELECT is: compound, {@code *}, VALUES), so a BLOB that
+     * begins like an envelope arrives escaped.
+     */
+    private void escapeSelected(Select source, TableInfo table, List<String> targets) {
+        boolean any = false;
+        StringBuilder names = new StringBuilder();
+        StringBuilder stored = new StringBuilder();
+        for (int i = 0; i < targets.size(); i++) {
+            ColumnRef target = new ColumnRef(table.name(), targets.get(i));
+            String name = quote("c" + (i + 1));
+            names.append(i == 0 ? "" : ", ").append(name);
+            boolean escaped = table.has(target.column()) && catalogue.mayHoldCompressed(target);
+            stored.append(i == 0 ? "" : ", ").append(escaped ? ESCAPE + "(" + name + ")" : name);
+            if (escaped) {
+                copiedInto.add(target);
+                any = true;
+            }
+        }
+        if (!any) {
+            return;
+        }
+        int[] span = span(source);
+        edits.add(Edit.prefix(span[0], "WITH " + ESCAPED_SOURCE + "(" + names + ") AS ("));
+        // WHERE true: SQLite reads an ON CONFLICT right after a SELECT's FROM as a join constraint otherwise
+        edits.add(Edit.suffix(span[1], ") SELECT " + stored + " FROM " + ESCAPED_SOURCE + " WHERE true"));
     }
 
     private List<String> targetColumns(ExpressionList<Column> columns, TableInfo table) {
@@ -442,13 +578,17 @@ final class SqlRewriter {
                 Resolved resolved = scope.resolve((Column) expression);
                 boolean compressed = resolved != null && resolved.compressed;
                 if (compressed && !decodeInGetters) {
-                    String name = item.getAlias() != null ? null : ((Column) expression).getUnquotedColumnName();
+                    String name = item.getAlias() != null ? null : unbracket(((Column) expression).getUnquotedColumnName());
                     wrap((Column) expression, resolved, name);
                 }
                 decoded.add(compressed && decodeInGetters
                         ? new ColumnRef(resolved.source.table.name(), resolved.column) : null);
             } else {
+                int editsBefore = edits.size();
                 read(expression, scope);
+                if (item.getAlias() == null && edits.size() > editsBefore) {
+                    keepLabel(item);
+                }
                 decoded.add(null);
             }
         }
@@ -458,6 +598,15 @@ final class SqlRewriter {
                 decodedResults[i + 1] = decoded.get(i);
             }
         }
+    }
+
+    /**
+     * SQLite labels an unaliased result expression with its text as written; the rewritten text must not show
+     * through, so the expression is named after its original text.
+     */
+    private void keepLabel(SelectItem<?> unaliased) {
+        int[] span = span(unaliased.getASTNode() != null ? unaliased : unaliased.getExpression());
+        edits.add(Edit.name(span[1], " AS " + quote(sql.substring(span[0], span[1]))));
     }
 
     /** {@code *} or {@code t.*}: counted out for getter decoding, or spelled out with each compressed column wrapped. */
@@ -660,6 +809,79 @@ final class SqlRewriter {
         }
 
         @Override
+        protected <S> Void visitBinaryExpression(BinaryExpression expression, S context) {
+            if (expression instanceof ComparisonOperator) {
+                applyTextAffinity(expression.getLeftExpression(), expression.getRightExpression());
+                applyTextAffinity(expression.getRightExpression(), expression.getLeftExpression());
+            }
+            return super.visitBinaryExpression(expression, context);
+        }
+
+        @Override
+        public <S> Void visit(Between between, S context) {
+            applyTextAffinity(between.getLeftExpression(), between.getBetweenExpressionStart());
+            applyTextAffinity(between.getLeftExpression(), between.getBetweenExpressionEnd());
+            return super.visit(between, context);
+        }
+
+        @Override
+        public <S> Void visit(InExpression in, S context) {
+            Expression list = in.getRightExpression();
+            // JSqlParser 5.3 reads "a IN (1, 2) OR b" as "a IN ((1, 2) OR b)": the list is the leftmost operand
+            while (list instanceof BinaryExpression && !(list instanceof ComparisonOperator)) {
+                list = ((BinaryExpression) list).getLeftExpression();
+            }
+            if (list instanceof ExpressionList) {
+                for (Object item : (ExpressionList<?>) list) {
+                    if (item instanceof Expression) {
+                        applyTextAffinity(in.getLeftExpression(), (Expression) item);
+                    }
+                }
+            }
+            return super.visit(in, context);
+        }
+
+        /** A number literal, or arithmetic, whose value is always a number (or NULL). */
+        private boolean isNumber(Expression expression) {
+            Expression inner = expression;
+            while (inner instanceof Parenthesis
+                    || (inner instanceof ExpressionList && ((ExpressionList<?>) inner).size() == 1)) {
+                inner = inner instanceof Parenthesis ? ((Parenthesis) inner).getExpression()
+                        : (Expression) ((ExpressionList<?>) inner).get(0); // (n): a list of one to this parser
+            }
+            return inner instanceof LongValue || inner instanceof DoubleValue || inner instanceof SignedExpression
+                    || inner instanceof Addition || inner instanceof Subtraction || inner instanceof Multiplication
+                    || inner instanceof Division || inner instanceof IntegerDivision || inner instanceof Modulo
+                    || inner instanceof BitwiseAnd || inner instanceof BitwiseOr || inner instanceof BitwiseXor
+                    || inner instanceof BitwiseLeftShift || inner instanceof BitwiseRightShift;
+        }
+
+        /**
+         * A comparison applies a TEXT column's affinity to a number or parameter it is compared with; a
+         * decompressed value has no affinity, so the conversion is written out: a number literal or arithmetic
+         * becomes {@code CAST(n AS TEXT)}, a parameter is converted when it is bound to a number (a BLOB stays a
+         * BLOB).
+         */
+        private void applyTextAffinity(Expression columnSide, Expression other) {
+            if (!(columnSide instanceof Column) || !(isNumber(other) || other instanceof JdbcParameter)) {
+                return;
+            }
+            Resolved resolved = scope.resolve((Column) columnSide);
+            if (resolved == null || !resolved.compressed || !resolved.source.table.hasTextAffinity(resolved.column)) {
+                return;
+            }
+            int[] span = span(other);
+            if (other instanceof JdbcParameter) {
+                edits.add(Edit.prefix(span[0], "(SELECT CASE WHEN typeof(p) IN ('integer', 'real') THEN CAST(p AS TEXT)"
+                        + " ELSE p END FROM (SELECT "));
+                edits.add(Edit.suffix(span[1], " AS p))"));
+            } else {
+                edits.add(Edit.prefix(span[0], "CAST("));
+                edits.add(Edit.suffix(span[1], " AS TEXT)"));
+            }
+        }
+
+        @Override
         public <S> Void visit(AnalyticExpression analytic, S context) {
             try {
                 read(analytic.getExpression(), scope);
@@ -719,12 +941,17 @@ final class SqlRewriter {
         edits.add(new Edit(span[0], span[1], alias == null ? call : call + " AS " + quote(alias)));
     }
 
+    /**
+     * The original value of a column reference. Only a BLOB can be an envelope, so only BLOBs go through
+     * {@value #DECOMPRESS}: everything else stays in SQLite as it is (TEXT that is not valid UTF-8 included, which
+     * a Java function could not hand back unchanged).
+     */
     private String decompressCall(String columnText, Source source, String column) {
         String where = "'" + (source.table.name() + "." + column).replace("'", "''") + "'";
-        if (source.excluded || !source.table.hasRowid()) {
-            return DECOMPRESS + "(" + columnText + ", " + where + ")";
-        }
-        return DECOMPRESS + "(" + columnText + ", " + where + ", " + quote(source.qualifier()) + ".rowid)";
+        String call = source.excluded || !source.table.hasRowid()
+                ? DECOMPRESS + "(" + columnText + ", " + where + ")"
+                : DECOMPRESS + "(" + columnText + ", " + where + ", " + quote(source.qualifier()) + ".rowid)";
+        return "CASE WHEN typeof(" + columnText + ") = 'blob' THEN " + call + " ELSE " + columnText + " END";
     }
 
     private void replace(Expression node, String text) {
@@ -734,6 +961,10 @@ final class SqlRewriter {
 
     private int[] span(Object node) {
         SimpleNode ast = node instanceof ASTNodeAccess ? ((ASTNodeAccess) node).getASTNode() : null;
+        if (ast == null && node instanceof BinaryExpression) { // the parser keeps no node for operators
+            BinaryExpression binary = (BinaryExpression) node;
+            return new int[] {span(binary.getLeftExpression())[0], span(binary.getRightExpression())[1]};
+        }
         if (ast == null) {
             throw new IllegalStateException("parser gave no position for " + node);
         }
@@ -750,7 +981,7 @@ final class SqlRewriter {
         if (edits.isEmpty()) {
             return sql;
         }
-        edits.sort((a, b) -> Integer.compare(a.start, b.start));
+        edits.sort((a, b) -> a.start != b.start ? Integer.compare(a.start, b.start) : Integer.compare(a.order, b.order));
         StringBuilder result = new StringBuilder(sql.length() + edits.size() * 48);
         int copied = 0;
         for (Edit edit : edits) {
@@ -763,10 +994,23 @@ final class SqlRewriter {
         return result.append(sql, copied, sql.length()).toString();
     }
 
+    /**
+     * By parameter index, the column each parameter is stored into when its value can be compressed or escaped
+     * on binding; null when none can. A parameter that cannot be (used twice, or numbering the parser cannot
+     * follow) is escaped in SQL instead.
+     */
     private ColumnRef[] targets() {
+        boolean indexesFollowed = !(namedParameters || sql.indexOf(':') >= 0 || sql.indexOf('@') >= 0
+                || sql.indexOf('$') >= 0);
+        for (Map.Entry<Integer, List<Assigned>> assigned : assignedParameters.entrySet()) {
+            if (!indexesFollowed || parametersUsedElsewhere.contains(assigned.getKey())) {
+                for (Assigned each : assigned.getValue()) {
+                    escape(each.parameter(), each.target());
+                }
+            }
+        }
         compressTargets.keySet().removeAll(parametersUsedElsewhere);
-        if (compressTargets.isEmpty() || namedParameters || sql.indexOf(':') >= 0 || sql.indexOf('@') >= 0
-                || sql.indexOf('$') >= 0) {
+        if (compressTargets.isEmpty() || !indexesFollowed) {
             return null;
         }
         int max = 0;
@@ -776,6 +1020,22 @@ final class SqlRewriter {
         ColumnRef[] byIndex = new ColumnRef[max + 1];
         compressTargets.forEach((index, column) -> byIndex[index] = column);
         return byIndex;
+    }
+
+    /** The targets whose column compresses new values (true), or only escapes them (false); null when none. */
+    private ColumnRef[] compressing(ColumnRef[] targets, boolean compresses) {
+        if (targets == null) {
+            return null;
+        }
+        ColumnRef[] selected = new ColumnRef[targets.length];
+        boolean any = false;
+        for (int i = 0; i < targets.length; i++) {
+            if (targets[i] != null && catalogue.takesCompressed(targets[i]) == compresses) {
+                selected[i] = targets[i];
+                any = true;
+            }
+        }
+        return any ? selected : null;
     }
 
     private static int[] lineStarts(String sql) {
@@ -804,7 +1064,34 @@ final class SqlRewriter {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
-    private record Edit(int start, int end, String text) {
+    /**
+     * One change to the text. Several may meet at one position: the closing text of wraps that end there first,
+     * then names given to result columns, then the opening text of wraps that begin there, then a replacement.
+     */
+    private record Assigned(JdbcParameter parameter, ColumnRef target) {
+    }
+
+    private record Edit(int start, int end, String text, int order) {
+        static final int CLOSE = 0;
+        static final int NAME = 1;
+        static final int OPEN = 2;
+        static final int REPLACE = 3;
+
+        Edit(int start, int end, String text) {
+            this(start, end, text, REPLACE);
+        }
+
+        static Edit prefix(int at, String text) {
+            return new Edit(at, at, text, OPEN);
+        }
+
+        static Edit suffix(int at, String text) {
+            return new Edit(at, at, text, CLOSE);
+        }
+
+        static Edit name(int at, String text) {
+            return new Edit(at, at, text, NAME);
+        }
     }
 
     private static void unsupported(String what) throws SQLException {

@@ -11,11 +11,13 @@ import java.util.Set;
  * @param name       the table's name as declared
  * @param columns    visible columns in order, as declared (this is what {@code *} expands to)
  * @param compressible lower-case names of the columns that may be compressed
+ * @param textAffinity lower-case names of the columns with TEXT affinity
  * @param hasRowid   whether {@code rowid} names the row (not a WITHOUT ROWID table, no column shadows it)
  */
-record TableInfo(String name, List<String> columns, Set<String> compressible, boolean hasRowid) {
+record TableInfo(String name, List<String> columns, Set<String> compressible, Set<String> textAffinity,
+                 boolean hasRowid) {
 
-    static final TableInfo MISSING = new TableInfo("", List.of(), Set.of(), false);
+    static final TableInfo MISSING = new TableInfo("", List.of(), Set.of(), Set.of(), false);
 
     boolean exists() {
         return !columns.isEmpty();
@@ -28,6 +30,10 @@ record TableInfo(String name, List<String> columns, Set<String> compressible, bo
             }
         }
         return false;
+    }
+
+    boolean hasTextAffinity(String column) {
+        return textAffinity.contains(column.toLowerCase(Locale.ROOT));
     }
 
     boolean isCompressible(String column) {

@@ -30,7 +30,7 @@ public enum Setting {
             "Milliseconds before the first retry; doubles each attempt with jitter, at most 1 s per wait."),
     BUSY_RETRY_MAX_WAIT("busyRetryMaxWait", ValueRule.integer(0, Integer.MAX_VALUE), "30000",
             "Milliseconds of retrying after which a busy error is reported, whatever attempts remain."),
-    COMPRESS("compress", null, "off",
+    COMPRESS("compress", null, "auto",
             "Transparent zstd compression of large TEXT/BLOB values: auto (every column that can be compressed"
                     + " safely), off, or a list of table.column names."),
     COMPRESS_THRESHOLD("compressThreshold", ValueRule.integer(0, Integer.MAX_VALUE), "256",

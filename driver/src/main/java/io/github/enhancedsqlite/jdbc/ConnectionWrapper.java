@@ -87,6 +87,9 @@ public final class ConnectionWrapper extends ForwardingConnection {
         boolean timed = slowStatements.enabled();
         long started = timed ? System.nanoTime() : 0L;
         try {
+            if ((effects & SqlInspector.WRITES) != 0 && !transactions.inTransaction()) {
+                compression.trainDictionaries(delegate);
+            }
             recordCompressed(compressedInto, transactions.inTransaction());
             deadline = QueryDeadline.start(delegate, queryTimeoutSeconds);
             transactions.executing(true);
@@ -109,6 +112,9 @@ public final class ConnectionWrapper extends ForwardingConnection {
                 deadline.finish();
             }
             transactions.afterStatement(tookTurn, opens, ends, releases, succeeded);
+            if (recordedInTransaction != null && !recordedInTransaction.isEmpty() && !transactions.inTransaction()) {
+                settleRecorded();
+            }
             if (timed) {
                 logIfSlow(statement, started);
             }
@@ -122,6 +128,19 @@ public final class ConnectionWrapper extends ForwardingConnection {
             slowStatements.log(statement.sqlForLog(), took,
                     slowStatements.logsParameters() ? statement.parametersForLog() : null);
         }
+    }
+
+    /**
+     * The application's own SQL (COMMIT, END, RELEASE, ROLLBACK) or a failure ended the transaction that recorded
+     * compressed columns: the database tells which records committed.
+     */
+    private void settleRecorded() {
+        try {
+            compression.confirmCommitted(delegate, recordedInTransaction);
+        } catch (SQLException e) {
+            // unconfirmed records are only written again with the column's next compressed value
+        }
+        recordedInTransaction.clear();
     }
 
     /** A batch that writes in auto-commit mode runs as one transaction, so a busy error cannot half-apply it. */

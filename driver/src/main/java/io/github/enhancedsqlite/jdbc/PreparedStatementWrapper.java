@@ -1,6 +1,7 @@
 package io.github.enhancedsqlite.jdbc;
 
 import io.github.enhancedsqlite.compress.ColumnRef;
+import io.github.enhancedsqlite.compress.Envelope;
 import io.github.enhancedsqlite.compress.RewrittenSql;
 import java.io.IOException;
 import java.io.InputStream;
@@ -97,9 +98,15 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
     @Override
     public void setBytes(int parameterIndex, byte[] x) throws SQLException {
         ColumnRef target = lastRewritten.compressTarget(parameterIndex);
-        if (target == null || x == null || !bindEncoded(parameterIndex, target, x, true)) {
-            prepared.setBytes(parameterIndex, x);
+        if (target != null && x != null && bindEncoded(parameterIndex, target, x, true)) {
+            return;
         }
+        ColumnRef escapeOnly = target == null ? lastRewritten.escapeTarget(parameterIndex) : null;
+        if (escapeOnly != null && Envelope.looksLikeEnvelope(x)) {
+            bindStored(parameterIndex, escapeOnly, Envelope.escape(x));
+            return;
+        }
+        prepared.setBytes(parameterIndex, x);
     }
 
     @Override
@@ -158,12 +165,17 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
         if (envelope == null) {
             return false;
         }
+        bindStored(parameterIndex, target, envelope);
+        return true;
+    }
+
+    /** Binds an envelope; the column is recorded as holding envelopes before the statement runs. */
+    private void bindStored(int parameterIndex, ColumnRef target, byte[] envelope) throws SQLException {
         prepared.setBytes(parameterIndex, envelope);
         if (compressedInto == null) {
             compressedInto = new HashSet<>(2);
         }
         compressedInto.add(target);
-        return true;
     }
 
     private static String read(Reader reader) throws SQLException {

@@ -1,6 +1,7 @@
 package io.github.enhancedsqlite.jdbc;
 
 import io.github.enhancedsqlite.compress.Codec;
+import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Envelope;
 import io.github.enhancedsqlite.compress.RewrittenSql;
 import java.io.ByteArrayInputStream;
@@ -14,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Blob;
 import java.sql.Clob;
 import java.sql.NClob;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.rowset.serial.SerialBlob;
@@ -64,6 +67,34 @@ final class ResultSetWrapper extends ForwardingResultSet {
     }
 
     // ------------------------------------------------------------ decoding
+
+    @Override
+    public ResultSetMetaData getMetaData() throws SQLException {
+        ResultSetMetaData meta = delegate.getMetaData();
+        return decoding == null ? meta : new DecodedMetaData(meta, this);
+    }
+
+    /** Whether a decoded column's value in the current row is stored compressed and was TEXT. */
+    boolean holdsCompressedText(int column) throws SQLException {
+        if (!decodes(column)) {
+            return false;
+        }
+        Object stored = delegate.getObject(column);
+        return stored instanceof byte[] && Envelope.holdsText((byte[]) stored);
+    }
+
+    /** Whether the table column a decoded result column shows was declared with a type. */
+    boolean declaresType(int column) throws SQLException {
+        ColumnRef shown = decoding.decodedColumn(column);
+        try (PreparedStatement select = delegate.getStatement().getConnection().prepareStatement(
+                "SELECT type FROM pragma_table_xinfo(?) WHERE name = ? COLLATE NOCASE")) {
+            select.setString(1, shown.table());
+            select.setString(2, shown.column());
+            try (ResultSet type = select.executeQuery()) {
+                return type.next() && !type.getString(1).isEmpty();
+            }
+        }
+    }
 
     private boolean decodes(int column) {
         return decoding != null && decoding.decodes(column);

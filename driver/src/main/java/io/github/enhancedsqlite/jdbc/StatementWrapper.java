@@ -1,11 +1,14 @@
 package io.github.enhancedsqlite.jdbc;
 
+import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.RewrittenSql;
 import io.github.enhancedsqlite.tx.SqlAction;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * A statement whose {@link #getConnection()} is the connection the application holds, whose result sets lead
@@ -23,6 +26,8 @@ class StatementWrapper extends ForwardingStatement {
     String lastSql;
     /** What the statements added to the batch do, together (see {@link SqlInspector}). */
     int batchEffects;
+    /** Columns the statements added to the batch store envelopes into as they are; null when none. */
+    private Set<ColumnRef> batchCopiedInto;
 
     StatementWrapper(Statement delegate, ConnectionWrapper connection) {
         super(delegate);
@@ -192,30 +197,42 @@ class StatementWrapper extends ForwardingStatement {
     @Override
     public final void addBatch(String sql) throws SQLException {
         int effects = connection.inspect(sql);
-        delegate.addBatch(connection.rewrite(sql).sql());
+        RewrittenSql rewritten = connection.rewrite(sql);
+        delegate.addBatch(rewritten.sql());
         lastSql = sql;
         batchEffects |= effects;
+        if (!rewritten.copiedInto().isEmpty()) {
+            if (batchCopiedInto == null) {
+                batchCopiedInto = new HashSet<>();
+            }
+            batchCopiedInto.addAll(rewritten.copiedInto());
+        }
     }
 
     @Override
     public void clearBatch() throws SQLException {
         delegate.clearBatch();
         batchEffects = 0;
+        batchCopiedInto = null;
     }
 
     @Override
     public int[] executeBatch() throws SQLException {
         int effects = batchEffects;
+        Set<ColumnRef> copiedInto = batchCopiedInto;
         batchEffects = 0;
-        return connection.executeBatch(this, effects, queryTimeoutSeconds, () -> delegate.executeBatch(), null);
+        batchCopiedInto = null;
+        return connection.executeBatch(this, effects, queryTimeoutSeconds, () -> delegate.executeBatch(), copiedInto);
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
         int effects = batchEffects;
+        Set<ColumnRef> copiedInto = batchCopiedInto;
         batchEffects = 0;
+        batchCopiedInto = null;
         return connection.executeBatch(this, effects, queryTimeoutSeconds, () -> delegate.executeLargeBatch(),
-                null);
+                copiedInto);
     }
 
     /**

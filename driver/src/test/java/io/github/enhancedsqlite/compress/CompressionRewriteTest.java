@@ -59,8 +59,9 @@ class CompressionRewriteTest {
     void bareResultColumnsAreDecodedByGettersAndFiltersDecompressInSql() throws SQLException {
         RewrittenSql rewritten = rewrite("SELECT key, value FROM memory_entries WHERE value LIKE ? AND key = ?");
 
-        assertThat(rewritten.sql()).isEqualTo("SELECT key, value FROM memory_entries WHERE "
-                + "esq_decompress(value, 'memory_entries.value', \"memory_entries\".rowid) LIKE ? AND key = ?");
+        assertThat(rewritten.sql()).isEqualTo("SELECT key, value FROM memory_entries WHERE CASE WHEN typeof(value) ="
+                + " 'blob' THEN esq_decompress(value, 'memory_entries.value', \"memory_entries\".rowid) ELSE value END"
+                + " LIKE ? AND key = ?");
         assertThat(rewritten.decodes(1)).isFalse();
         assertThat(rewritten.decodes(2)).isTrue();
     }
@@ -69,8 +70,9 @@ class CompressionRewriteTest {
     void orderingByAResultAliasDecompressesTheResultColumnsInSql() throws SQLException {
         RewrittenSql rewritten = rewrite("SELECT value AS v FROM memory_entries m ORDER BY v");
 
-        assertThat(rewritten.sql()).isEqualTo(
-                "SELECT esq_decompress(value, 'memory_entries.value', \"m\".rowid) AS v FROM memory_entries m ORDER BY v");
+        assertThat(rewritten.sql()).isEqualTo("SELECT CASE WHEN typeof(value) = 'blob' THEN"
+                + " esq_decompress(value, 'memory_entries.value', \"m\".rowid) ELSE value END AS v FROM memory_entries m"
+                + " ORDER BY v");
         assertThat(rewritten.decodesAny()).isFalse();
     }
 
@@ -84,7 +86,38 @@ class CompressionRewriteTest {
         assertThat(rewritten.compressTarget(3)).isEqualTo(new ColumnRef("memory_entries", "value"));
         assertThat(rewritten.compressTarget(4)).isEqualTo(new ColumnRef("memory_entries", "metadata"));
         assertThat(rewritten.sql()).contains("value = excluded.value")
-                .contains("metadata = esq_decompress(metadata, 'memory_entries.metadata', \"memory_entries\".rowid) || ?");
+                .contains("metadata = CASE WHEN typeof(metadata) = 'blob' THEN esq_decompress(metadata,"
+                        + " 'memory_entries.metadata', \"memory_entries\".rowid) ELSE metadata END || ?");
+    }
+
+    @Test
+    void valuesComputedInSqlThatMayBeBlobsAreEscapedAndTextOnesAreNot() throws SQLException {
+        RewrittenSql rewritten = rewrite("UPDATE memory_entries SET value = coalesce(?, X''), metadata = metadata || 'x'"
+                + " WHERE id = 1");
+
+        assertThat(rewritten.sql()).startsWith("UPDATE memory_entries SET value = esq_escape(coalesce(?, X'')),"
+                + " metadata = CASE WHEN");
+        assertThat(rewritten.copiedInto()).containsExactly(new ColumnRef("memory_entries", "value"));
+        assertThat(rewrite("INSERT INTO memory_entries(key, value) VALUES ('k', X'00EC45535A')").sql())
+                .doesNotContain("esq_escape");
+        assertThat(rewrite("INSERT INTO memory_entries(key, value) VALUES ('k', X'EC45535A00')").sql())
+                .contains("esq_escape(X'EC45535A00')");
+    }
+
+    @Test
+    void insertSelectStoresItsRowsThroughTheEscape() throws SQLException {
+        RewrittenSql rewritten = rewrite("INSERT INTO memory_entries(key, value) SELECT key, value FROM memory_entries");
+
+        assertThat(rewritten.sql()).startsWith("INSERT INTO memory_entries(key, value) WITH _esq_source_(\"c1\", \"c2\")"
+                + " AS (SELECT key, CASE WHEN").endsWith(" FROM memory_entries) SELECT \"c1\", esq_escape(\"c2\")"
+                + " FROM _esq_source_ WHERE true");
+    }
+
+    @Test
+    void unaliasedExpressionsKeepTheLabelOfTheirOriginalText() throws SQLException {
+        RewrittenSql rewritten = rewrite("SELECT length(value), value || '#' FROM memory_entries");
+
+        assertThat(rewritten.sql()).contains(" AS \"length(value)\"").endsWith(" AS \"value || '#'\" FROM memory_entries");
     }
 
     @Test

@@ -46,6 +46,12 @@ class CatalogTest {
             }
             connection.commit();
             connection.setAutoCommit(true);
+        } else if (how.equals("transaction committed by SQL")) {
+            CompressDb.execute(connection, "BEGIN");
+            for (int i = 0; i < 5; i++) {
+                CompressDb.update(connection, insert, "k" + i, CompressDb.hookRecord(i));
+            }
+            CompressDb.execute(connection, "COMMIT");
         } else {
             try (PreparedStatement batch = connection.prepareStatement(insert)) {
                 for (int i = 0; i < 5; i++) {
@@ -70,7 +76,7 @@ class CatalogTest {
     }
 
     @ParameterizedTest(name = "written in a {0}")
-    @ValueSource(strings = {"transaction", "batch"})
+    @ValueSource(strings = {"transaction", "transaction committed by SQL", "batch"})
     void anUnparsableStatementOverCompressedValuesIsRefusedOrCorrect(String how) throws SQLException {
         try (Connection connection = CompressDb.open(dir.resolve("memory.db"), SETTINGS)) {
             written(connection, how);
@@ -91,8 +97,24 @@ class CatalogTest {
         "CREATE VIEW recent AS SELECT key, value FROM memory_entries",
         "CREATE TRIGGER touch AFTER UPDATE ON memory_entries BEGIN SELECT 1; END"})
     void valuesWrittenInATransactionStillReadBackAfterLaterDdl(String ddl) throws SQLException {
+        valuesStillReadBackAfterLaterDdl("transaction", ddl);
+    }
+
+    /**
+     * COMMIT run as SQL must confirm the record of the columns the transaction compressed into, as commit() does:
+     * otherwise the DDL is not refused, the column stops being compressible and its envelopes are no longer decoded.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"CREATE INDEX idx_value ON memory_entries(value)",
+        "CREATE VIEW recent AS SELECT key, value FROM memory_entries",
+        "CREATE TRIGGER touch AFTER UPDATE ON memory_entries BEGIN SELECT 1; END"})
+    void valuesWrittenInATransactionCommittedBySqlStillReadBackAfterLaterDdl(String ddl) throws SQLException {
+        valuesStillReadBackAfterLaterDdl("transaction committed by SQL", ddl);
+    }
+
+    private void valuesStillReadBackAfterLaterDdl(String how, String ddl) throws SQLException {
         try (Connection connection = CompressDb.open(dir.resolve("memory.db"), SETTINGS)) {
-            written(connection, "transaction");
+            written(connection, how);
             try {
                 CompressDb.execute(connection, ddl);
             } catch (SQLException refused) {

@@ -42,16 +42,9 @@ final class CompressDb {
     private CompressDb() {
     }
 
-    /**
-     * Compression is opt-in until its known gaps are closed (see DESIGN.md), so these tests turn it on unless the
-     * query says otherwise.
-     */
+    /** Compression is on by default (compress=auto); a test about plain behaviour names compress=off. */
     static String url(Path file, String query) {
-        String settings = query == null || query.isEmpty() ? "" : query;
-        if (!settings.contains("compress=")) {
-            settings = settings.isEmpty() ? "compress=auto" : "compress=auto&" + settings;
-        }
-        return PREFIX + file.toAbsolutePath() + "?" + settings;
+        return PREFIX + file.toAbsolutePath() + (query == null || query.isEmpty() ? "" : "?" + query);
     }
 
     static Connection open(Path file, String query) throws SQLException {

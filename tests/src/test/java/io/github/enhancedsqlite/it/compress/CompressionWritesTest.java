@@ -271,7 +271,7 @@ class CompressionWritesTest {
         return names;
     }
 
-    // ---------------------------------------------------------------- driver bugs (failing on purpose)
+    // ---------------------------------------------------------------- regressions of bugs found and fixed
 
     /**
      * Agent-memory tools run their schema script (CREATE TABLE/INDEX IF NOT EXISTS) at every start. Once a value

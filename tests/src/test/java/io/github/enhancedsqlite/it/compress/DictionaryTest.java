@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,14 +148,13 @@ class DictionaryTest {
         assertThat(dictionaryIds(file).values()).contains(1);
     }
 
-    // ---------------------------------------------------------------- driver bugs (failing on purpose)
+    // ---------------------------------------------------------------- regressions of bugs found and fixed
 
     /**
-     * A dictionary is trained only from Compression.beforeCompressedWrite, which runs only when some bound value
-     * was compressed. Small, similar values that do not shrink on their own (the common agent-memory case)
-     * therefore never get the dictionary that would make them shrink.
+     * Small, similar values that do not shrink on their own (the common agent-memory case) must still teach the
+     * column a dictionary, which then makes later ones shrink (training once ran only when some value had been
+     * compressed).
      */
-    @Disabled("Known gap (issue 4): dictionaries are trained only from values at or above compressThreshold")
     @Test
     void smallSimilarValuesThatOnlyADictionaryShrinksGetOne() throws Exception {
         Path file = dir.resolve("similar.db");

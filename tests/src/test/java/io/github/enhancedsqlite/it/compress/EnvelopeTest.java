@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -275,7 +274,7 @@ class EnvelopeTest {
         }
     }
 
-    // ---------------------------------------------------------------- driver bugs (failing on purpose)
+    // ---------------------------------------------------------------- regressions of bugs found and fixed
 
     /**
      * Through the getters (a bare result column), the error names the result column's label and the result
@@ -294,8 +293,7 @@ class EnvelopeTest {
         }
     }
 
-    /** A BLOB literal in SQL is never escaped: one that begins like an envelope is decoded when read. */
-    @Disabled("Known gap (issue 4): envelope-like BLOB literals are not escaped")
+    /** A BLOB literal that begins like an envelope is escaped in SQL, so it is not decoded when read. */
     @Test
     void anEnvelopeLikeBlobLiteralReadsBackExactly() throws Exception {
         Path file = filesDatabase(SETTINGS);
@@ -309,8 +307,7 @@ class EnvelopeTest {
         }
     }
 
-    /** A bound BLOB is escaped only when the parameter is the whole value of a column; inside any expression it is not. */
-    @Disabled("Known gap (issue 4): envelope-like BLOBs computed in SQL are not escaped")
+    /** A bound BLOB inside an expression is escaped in SQL like any computed value. */
     @Test
     void anEnvelopeLikeBlobBoundInsideAnExpressionReadsBackExactly() throws Exception {
         Path file = filesDatabase(SETTINGS);
@@ -325,10 +322,9 @@ class EnvelopeTest {
     }
 
     /**
-     * INSERT … SELECT decompresses the source in SQL, so an escaped envelope-like BLOB arrives unescaped in the
-     * target column — which also holds compressed values and decodes it when read.
+     * INSERT … SELECT decompresses the source in SQL; the rows it stores are escaped again, so an envelope-like BLOB
+     * does not arrive raw in a target column that is decoded when read.
      */
-    @Disabled("Known gap (issue 4): envelope-like BLOBs copied by INSERT ... SELECT are not escaped")
     @Test
     void anEnvelopeLikeBlobCopiedWithInsertSelectReadsBackExactly() throws Exception {
         Path file = filesDatabase(SETTINGS);
@@ -345,10 +341,9 @@ class EnvelopeTest {
     }
 
     /**
-     * With compress=off, values bound into a column recorded as compressed are not escaped, yet reads of that
-     * column still decode envelopes: an envelope-like BLOB written by a compress=off pool is misread.
+     * With compress=off, reads of a column recorded as compressed still decode envelopes, so values bound into it
+     * are escaped too.
      */
-    @Disabled("Known gap (issue 4): a compress=off writer stores envelope-like BLOBs raw")
     @Test
     void anEnvelopeLikeBlobWrittenWithCompressionOffReadsBackExactly() throws Exception {
         Path file = filesDatabase(SETTINGS);

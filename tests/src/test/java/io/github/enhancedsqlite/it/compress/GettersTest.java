@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -194,7 +193,7 @@ class GettersTest {
         return tests.stream();
     }
 
-    // ---------------------------------------------------------------- driver bugs (failing on purpose)
+    // ---------------------------------------------------------------- regressions of bugs found and fixed
 
     /**
      * Only the text and binary getters decode: getInt, getLong, getDouble, getBigDecimal, getBoolean… read the
@@ -232,10 +231,9 @@ class GettersTest {
     }
 
     /**
-     * ResultSetMetaData is sqlite-jdbc's, which derives the type from the stored value: a compressed TEXT column
-     * reports BLOB (2004) and java.lang.Object instead of VARCHAR (12) and java.lang.String.
+     * sqlite-jdbc derives a column's type from the stored value: a compressed TEXT value must still be reported as
+     * VARCHAR (12) and java.lang.String, not as the BLOB (2004) it is stored as.
      */
-    @Disabled("Known gap (issue 4): ResultSetMetaData reports a compressed row's stored type (BLOB)")
     @Test
     void resultSetMetaDataDescribesTheColumnAsWithoutCompression() throws Exception {
         Map<String, String> results = new LinkedHashMap<>();
@@ -256,6 +254,37 @@ class GettersTest {
                 results.put(settings, description.toString());
             }
             EnhancedSqlite.shutdown();
+        }
+        assertThat(results.get(AUTO)).isEqualTo(results.get("compress=off"));
+    }
+
+    /** Type names sqlite-jdbc maps TEXT by (CLOB, CHARACTER) and a column declared with no type at all. */
+    @Test
+    void resultSetMetaDataOfOtherDeclaredTypesIsAsWithoutCompression() throws Exception {
+        Map<String, String> results = new LinkedHashMap<>();
+        for (String settings : new String[] {"compress=off", AUTO}) {
+            Path file = dir.resolve("types-" + settings.replace('=', '-') + ".db");
+            try (Connection connection = CompressDb.open(file, settings)) {
+                CompressDb.execute(connection, "CREATE TABLE kinds (id INTEGER PRIMARY KEY, untyped, big CLOB,"
+                        + " fixed CHARACTER(2000))");
+                CompressDb.update(connection, "INSERT INTO kinds VALUES (1, ?, ?, ?)", TEXT, TEXT, TEXT);
+                try (PreparedStatement select = connection.prepareStatement("SELECT untyped, big, fixed FROM kinds");
+                     ResultSet result = select.executeQuery()) {
+                    assertThat(result.next()).isTrue();
+                    ResultSetMetaData meta = result.getMetaData();
+                    StringBuilder description = new StringBuilder();
+                    for (int i = 1; i <= 3; i++) {
+                        description.append(meta.getColumnType(i)).append('/').append(meta.getColumnTypeName(i))
+                                .append('/').append(meta.getColumnClassName(i)).append(' ');
+                    }
+                    results.put(settings, description.toString());
+                }
+            }
+            EnhancedSqlite.shutdown();
+        }
+        for (String column : new String[] {"untyped", "big", "fixed"}) {
+            assertThat(CompressDb.storedType(dir.resolve("types-compressThreshold-32.db"), "kinds", column, "id = 1"))
+                    .as(column + " is stored compressed").isEqualTo("blob");
         }
         assertThat(results.get(AUTO)).isEqualTo(results.get("compress=off"));
     }

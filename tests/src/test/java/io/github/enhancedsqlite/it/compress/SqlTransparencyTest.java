@@ -14,9 +14,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -276,7 +276,7 @@ class SqlTransparencyTest {
         }
     }
 
-    // ---------------------------------------------------------------- driver bugs (failing on purpose)
+    // ---------------------------------------------------------------- regressions of bugs found and fixed
 
     /**
      * Parsed statements whose compressed-column references the rewriter does not wrap: SQLite compares or sorts
@@ -315,11 +315,9 @@ class SqlTransparencyTest {
     }
 
     /**
-     * esq_decompress passes TEXT through value_text() → Java String → UTF-8, so TEXT that is not valid UTF-8
-     * (what SQLite's BLOB || TEXT and CAST(blob AS TEXT) produce) changes wherever a compressed column is read in
-     * SQL — even values that were never compressed.
+     * TEXT that is not valid UTF-8 (what SQLite's BLOB || TEXT and CAST(blob AS TEXT) produce) cannot pass through
+     * a Java function unchanged; wherever a compressed column is read in SQL it must still read the same.
      */
-    @Disabled("Known gap (issue 4): TEXT that is not valid UTF-8 passes through esq_decompress as Java text and is altered")
     @Test
     void textThatIsNotValidUtf8ReadsTheSame() throws SQLException {
         List<Object> outcomes = new ArrayList<>();
@@ -338,11 +336,9 @@ class SqlTransparencyTest {
     }
 
     /**
-     * sqlite-jdbc labels an unaliased expression column with its SQL text; the rewritten text shows through:
-     * "length(value)" becomes "length(esq_decompress(value, 'memory_entries.value', \"memory_entries\".rowid))",
-     * so getString("length(value)") and label-based row mappers fail.
+     * sqlite-jdbc labels an unaliased expression column with its SQL text; the rewritten text must not show
+     * through, or getString("length(value)") and label-based row mappers fail.
      */
-    @Disabled("Known gap (issue 4): an unaliased expression over a compressed column is labelled with the rewritten text")
     @Test
     void expressionColumnLabelsAreThoseOfTheStatementAsWritten() throws SQLException {
         String sql = "SELECT key, length(value), json_extract(value, '$.n'), typeof(metadata) FROM memory_entries"
@@ -385,6 +381,87 @@ class SqlTransparencyTest {
             }
             EnhancedSqlite.shutdown();
         }
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
+    /**
+     * A comparison takes its collation from a column reference, which a decompressed value no longer is: a column
+     * that declares a collation is therefore never compressed, and compares as declared.
+     */
+    @Test
+    void aColumnWithADeclaredCollationComparesAsDeclared() throws SQLException {
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = dir.resolve("collate-" + settings.replace('=', '-') + ".db");
+            try (Connection connection = CompressDb.open(file, settings)) {
+                CompressDb.execute(connection, "CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT COLLATE NOCASE,"
+                        + " body TEXT)");
+                CompressDb.update(connection, "INSERT INTO tags (label, body) VALUES (?, ?)", "Urgent".repeat(20),
+                        CompressDb.hookRecord(1));
+                outcomes.add(CompressDb.rows(connection, "SELECT id, label = ? FROM tags WHERE label = ?",
+                        "URGENT".repeat(20), "urgent".repeat(20)));
+            }
+            EnhancedSqlite.shutdown();
+        }
+        assertThat(CompressDb.storedType(dir.resolve("collate-compressThreshold-32.db"), "tags", "body", "id = 1"))
+                .as("the table has compressed values").isEqualTo("blob");
+        assertThat(outcomes.get(0)).as("the reference finds the row").isNotEqualTo(List.of());
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
+    /**
+     * A comparison also takes TEXT affinity from a column reference: {@code body = 5} finds the TEXT '5' without
+     * compression; a decompressed value has no affinity, so the rewrite must convert the number (or the number bound
+     * to a parameter) itself — and leave a BLOB bound to a parameter a BLOB.
+     */
+    @Test
+    void comparingATextColumnWithANumberAppliesTheColumnsAffinity() throws SQLException {
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = dir.resolve("affinity-" + settings.replace('=', '-') + ".db");
+            try (Connection connection = CompressDb.open(file, settings)) {
+                CompressDb.execute(connection, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
+                CompressDb.update(connection, "INSERT INTO notes (body) VALUES (?)", CompressDb.hookRecord(1));
+                CompressDb.update(connection, "INSERT INTO notes (body) VALUES (?)", "5");
+                CompressDb.update(connection, "INSERT INTO notes (body) VALUES (?)", "5.5");
+                CompressDb.update(connection, "INSERT INTO notes (body) VALUES (?)", (Object) new byte[] {5});
+                outcomes.add(List.of(CompressDb.rows(connection, "SELECT id FROM notes WHERE body = 5"),
+                        CompressDb.rows(connection, "SELECT id FROM notes WHERE 5.5 = body OR body > 9"),
+                        CompressDb.rows(connection, "SELECT id FROM notes WHERE body = 2 + 3 OR body = (11 / 2.0)"),
+                        CompressDb.rows(connection, "SELECT id FROM notes WHERE body IN (?, 6) ORDER BY id", 5),
+                        // JSqlParser reads the list as "(?, 6) OR id = 99": the list must still be found
+                        CompressDb.rows(connection, "SELECT id FROM notes WHERE body IN (?, 6) OR id = 99", 5),
+                        CompressDb.rows(connection, "SELECT id FROM notes WHERE body = ?", (Object) new byte[] {5}),
+                        CompressDb.rows(connection, "SELECT id FROM notes WHERE body BETWEEN ? AND 5 ORDER BY id", 4),
+                        CompressDb.rows(connection, "SELECT id, body < 7 FROM notes ORDER BY id")));
+            }
+            EnhancedSqlite.shutdown();
+        }
+        assertThat(CompressDb.storedType(dir.resolve("affinity-compressThreshold-32.db"), "notes", "body", "id = 1"))
+                .as("the column holds compressed values").isEqualTo("blob");
+        assertThat(((List<?>) outcomes.get(0)).get(0)).as("the reference finds '5'").isEqualTo(List.of("integer:2"));
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
+    /**
+     * The rewrite converts numbers it can see (literals, arithmetic, parameters) compared with a compressed TEXT
+     * column, not function results: {@code body = abs(-5)} finds the TEXT '5' without compression and nothing with it.
+     */
+    @Disabled("Known gap (issue 4): a function result compared with a compressed TEXT column is not given the column's affinity")
+    @Test
+    void comparingATextColumnWithAFunctionResultAppliesTheColumnsAffinity() throws SQLException {
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = dir.resolve("computed-" + settings.replace('=', '-') + ".db");
+            try (Connection connection = CompressDb.open(file, settings)) {
+                CompressDb.execute(connection, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
+                CompressDb.update(connection, "INSERT INTO notes (body) VALUES (?)", CompressDb.hookRecord(1));
+                CompressDb.update(connection, "INSERT INTO notes (body) VALUES (?)", "5");
+                outcomes.add(CompressDb.rows(connection, "SELECT id FROM notes WHERE body = abs(-5)"));
+            }
+            EnhancedSqlite.shutdown();
+        }
+        assertThat(outcomes.get(0)).as("the reference finds '5'").isEqualTo(List.of("integer:2"));
         assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
     }
 }

@@ -171,8 +171,11 @@ final class Workload {
         if (kind < 75) {
             return unicodeText();
         }
-        if (kind < 83) {
+        if (kind < 80) {
             return "short " + random.nextInt(1000);
+        }
+        if (kind < 83) {
+            return String.valueOf(random.nextInt(12)); // a number as TEXT: comparisons with numbers find it
         }
         if (kind < 88) {
             return "";
@@ -301,6 +304,15 @@ final class Workload {
         }
         if (roll < 131) {
             return updateValue();
+        }
+        if (roll < 133) {
+            return numericComparison();
+        }
+        if (roll < 135) {
+            return sqlTransaction();
+        }
+        if (roll < 137) {
+            return literalValue();
         }
         return selectStar();
     }
@@ -646,6 +658,54 @@ final class Workload {
             }
             return outcome.toString();
         });
+    }
+
+    /** A TEXT column compared with numbers: SQLite gives them the column's TEXT affinity. */
+    private Op numericComparison() {
+        int n = random.nextInt(12);
+        int upper = random.nextInt(12);
+        return new Op("value compared with numbers " + n + ", " + upper, c -> query(c,
+                "SELECT id, key, typeof(value), substr(value, 1, 30), typeof(metadata), substr(metadata, 1, 30) FROM memory_entries WHERE value = ? OR value IN (?, 7) OR value BETWEEN 3 AND ?"
+                        + " OR metadata = 4 ORDER BY id", n, n + 1, upper));
+    }
+
+    /** A transaction begun and ended in SQL rather than through the Connection. */
+    private Op sqlTransaction() {
+        int size = 1 + random.nextInt(4);
+        List<Op> ops = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            ops.add(random.nextBoolean() ? upsert() : updateValue());
+        }
+        String end = random.nextInt(3) == 0 ? "ROLLBACK" : "COMMIT";
+        return new Op("BEGIN … " + end + " in SQL of " + ops, c -> {
+            StringBuilder outcome = new StringBuilder();
+            try (Statement statement = c.createStatement()) {
+                statement.execute("BEGIN");
+                try {
+                    for (Op op : ops) {
+                        outcome.append(op.work().run(c)).append('\n');
+                    }
+                } finally {
+                    statement.execute(end);
+                }
+            } catch (SQLException e) {
+                outcome.append(error(e));
+            }
+            return outcome.toString();
+        });
+    }
+
+    /** Values written as SQL literals (a BLOB among them may begin like an envelope). */
+    private Op literalValue() {
+        byte[] bytes = blob();
+        String hex = HexFormat.of().formatHex(bytes, 0, Math.min(bytes.length, 600));
+        String namespace = pick(NAMESPACES);
+        long now = clock;
+        return new Op("literal values into " + namespace + " X'" + (hex.length() > 40 ? hex.substring(0, 40) : hex) + "…'",
+                c -> update(c, "INSERT INTO memory_entries (key, value, namespace, metadata, created_at, updated_at,"
+                        + " accessed_at) VALUES ('literal-" + now + "', X'" + hex + "', '" + namespace + "', 'lit', "
+                        + now + ", " + now + ", " + now + ") ON CONFLICT(key, namespace) DO UPDATE SET"
+                        + " value = excluded.value"));
     }
 
     private Op statementQuery() {
