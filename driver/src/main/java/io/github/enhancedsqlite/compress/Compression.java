@@ -135,7 +135,7 @@ public final class Compression {
         try {
             // parsed on this thread: CCJSqlParserUtil.parse(String) hands the work to an executor and swallows
             // the caller's interrupt status while it waits
-            parsed = CCJSqlParserUtil.newParser(sql).Statement();
+            parsed = CCJSqlParserUtil.newParser(sql).withSquareBracketQuotation(true).Statement();
         } catch (ParseException | RuntimeException e) {
             if (holdsCompressedValues(mentioned)) {
                 throw SqlRewriter.cannotRewrite("the statement could not be parsed, and it names "

@@ -52,7 +52,7 @@ final class Schema {
             select.setString(1, name);
             try (ResultSet row = select.executeQuery()) {
                 if (row.next()) {
-                    tableSql = row.getString(1);
+                    tableSql = withoutComments(row.getString(1));
                 }
             }
         }
@@ -208,6 +208,37 @@ final class Schema {
             }
         }
         return Pattern.compile("(?i)\\bCOLLATE\\b").matcher(tableSql.substring(mention.end(), end)).find();
+    }
+
+    /**
+     * The SQL with its comments blanked out: a column named again in a comment is in no constraint, and counting it
+     * would leave the column uncompressed. Quoted text and identifiers are kept as they are.
+     */
+    static String withoutComments(String sql) {
+        StringBuilder kept = new StringBuilder(sql.length());
+        int i = 0;
+        while (i < sql.length()) {
+            char c = sql.charAt(i);
+            char closing = c == '\'' || c == '"' || c == '`' ? c : c == '[' ? ']' : 0;
+            if (closing != 0) {
+                int end = sql.indexOf(closing, i + 1);
+                end = end < 0 ? sql.length() : end + 1;
+                kept.append(sql, i, end);
+                i = end;
+            } else if (sql.startsWith("--", i)) {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? sql.length() : end;
+                kept.append(' ');
+            } else if (sql.startsWith("/*", i)) {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? sql.length() : end + 2;
+                kept.append(' ');
+            } else {
+                kept.append(c);
+                i++;
+            }
+        }
+        return kept.toString();
     }
 
     /** How often a name occurs as a whole word in SQL; a column mentioned again is in some constraint. */

@@ -218,7 +218,7 @@ final class SqlRewriter {
 
     private void insert(Insert insert) throws SQLException {
         withItems(insert.getWithItemsList(), null);
-        TableInfo table = catalogue.table(insert.getTable().getName());
+        TableInfo table = catalogue.table(tableName(insert.getTable()));
         List<String> targets = targetColumns(insert.getColumns(), table);
         Select source = insert.getSelect();
         if (source instanceof Values || (source instanceof ParenthesedSelect
@@ -241,7 +241,7 @@ final class SqlRewriter {
     }
 
     private void upsert(Upsert upsert) throws SQLException {
-        TableInfo table = catalogue.table(upsert.getTable().getName());
+        TableInfo table = catalogue.table(tableName(upsert.getTable()));
         List<String> targets = targetColumns(upsert.getColumns(), table);
         Select source = upsert.getSelect();
         if (source instanceof Values) {
@@ -259,7 +259,7 @@ final class SqlRewriter {
 
     private void update(Update update) throws SQLException {
         withItems(update.getWithItemsList(), null);
-        TableInfo table = catalogue.table(update.getTable().getName());
+        TableInfo table = catalogue.table(tableName(update.getTable()));
         Scope scope = targetScope(update.getTable(), table, false);
         if (update.getFromItem() != null) {
             scope.add(source(update.getFromItem(), null));
@@ -282,7 +282,7 @@ final class SqlRewriter {
 
     private void delete(Delete delete) throws SQLException {
         withItems(delete.getWithItemsList(), null);
-        TableInfo table = catalogue.table(delete.getTable().getName());
+        TableInfo table = catalogue.table(tableName(delete.getTable()));
         Scope scope = targetScope(delete.getTable(), table, false);
         read(delete.getWhere(), scope);
         orderBy(delete.getOrderByElements(), scope);
@@ -550,7 +550,7 @@ final class SqlRewriter {
         for (SelectItem<?> item : select.getSelectItems()) {
             Expression expression = item.getExpression();
             if (expression instanceof AllTableColumns) {
-                Source source = scope.local(((AllTableColumns) expression).getTable().getName());
+                Source source = scope.local(tableName(((AllTableColumns) expression).getTable()));
                 if (source == null || source.table == null) {
                     return false;
                 }
@@ -570,7 +570,7 @@ final class SqlRewriter {
         for (SelectItem<?> item : items) {
             Expression expression = item.getExpression();
             if (expression instanceof AllTableColumns) {
-                Source source = scope.local(((AllTableColumns) expression).getTable().getName());
+                Source source = scope.local(tableName(((AllTableColumns) expression).getTable()));
                 star(expression, source == null ? List.of() : List.of(source), decodeInGetters, decoded);
             } else if (expression instanceof AllColumns) {
                 star(expression, scope.sources, decodeInGetters, decoded);
@@ -652,10 +652,10 @@ final class SqlRewriter {
     private Source source(FromItem item, Scope outer) throws SQLException {
         if (item instanceof Table) {
             Table table = (Table) item;
-            if (commonTableNames.contains(table.getName().toLowerCase(Locale.ROOT))) {
+            if (commonTableNames.contains(tableName(table).toLowerCase(Locale.ROOT))) {
                 return new Source(alias(table), null, false);
             }
-            return new Source(alias(table), catalogue.table(table.getName()), false);
+            return new Source(alias(table), catalogue.table(tableName(table)), false);
         }
         if (item instanceof ParenthesedSelect) {
             ParenthesedSelect derived = (ParenthesedSelect) item;
@@ -675,9 +675,17 @@ final class SqlRewriter {
         return new Source(item.getAlias() == null ? null : item.getAlias().getUnquotedName(), null, false);
     }
 
+    /**
+     * The table's name as SQLite reads it: {@code "t"}, {@code `t`} and {@code [t]} all name {@code t}. JSqlParser
+     * keeps the quotes in {@code getName()}, and a quoted name that missed the schema would skip the rewrite.
+     */
+    private static String tableName(Table table) {
+        return unbracket(table.getUnquotedName());
+    }
+
     private static String alias(Table table) {
         Alias alias = table.getAlias();
-        return alias != null ? alias.getUnquotedName() : table.getUnquotedName();
+        return alias != null ? unbracket(alias.getUnquotedName()) : tableName(table);
     }
 
     /** One table or derived table a scope reads from. */
@@ -770,7 +778,7 @@ final class SqlRewriter {
         Resolved resolve(Column column) {
             String name = unbracket(column.getUnquotedColumnName());
             Table qualifier = column.getTable();
-            String qualifierName = qualifier == null || qualifier.getName() == null ? null : qualifier.getUnquotedName();
+            String qualifierName = qualifier == null || qualifier.getName() == null ? null : tableName(qualifier);
             for (Scope scope = this; scope != null; scope = scope.outer) {
                 for (Source source : scope.sources) {
                     boolean candidate = qualifierName != null ? source.matches(qualifierName)

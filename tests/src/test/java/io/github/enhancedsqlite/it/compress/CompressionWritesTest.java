@@ -75,6 +75,35 @@ class CompressionWritesTest {
     }
 
     @Test
+    void aQuotedTableNameIsTheSameTableForWritesAndReads() throws Exception {
+        Path file = memoryDatabase(null);
+        String big = CompressDb.hookRecord(3);
+        try (Connection connection = CompressDb.open(file)) {
+            CompressDb.update(connection, "INSERT INTO \"memory_entries\" (\"key\", \"value\", namespace) VALUES (?, ?, ?)",
+                    "quoted", big, "default");
+            CompressDb.update(connection, "UPDATE [memory_entries] SET [value] = ? WHERE key = 'quoted'", big + "!");
+            assertThat(CompressDb.queryString(connection,
+                    "SELECT count(*) FROM `memory_entries` WHERE value LIKE '%!' AND length(\"value\") = ?",
+                    utf8Length(big) + 1)).isEqualTo("1");
+        }
+        assertThat(CompressDb.storedType(file, "memory_entries", "value", "key = 'quoted'")).isEqualTo("blob");
+        assertThat(CompressDb.catalog(file)).containsExactly("memory_entries.value");
+    }
+
+    @Test
+    void aColumnNamedAgainOnlyInACommentIsStillCompressed() throws Exception {
+        Path file = dir.resolve("commented.db");
+        String big = CompressDb.hookRecord(4);
+        try (Connection connection = CompressDb.open(file)) {
+            CompressDb.execute(connection, "CREATE TABLE vectors (id INTEGER PRIMARY KEY, -- embedding: a JSON array\n"
+                    + " embedding TEXT /* embedding may be large */)");
+            CompressDb.update(connection, "INSERT INTO vectors (embedding) VALUES (?)", big);
+            assertThat(CompressDb.queryString(connection, "SELECT embedding FROM vectors")).isEqualTo(big);
+        }
+        assertThat(CompressDb.storedType(file, "vectors", "embedding", "id = 1")).isEqualTo("blob");
+    }
+
+    @Test
     void updateStoresTheNewValueCompressed() throws Exception {
         Path file = memoryDatabase(null);
         String big = CompressDb.hookRecord(2);

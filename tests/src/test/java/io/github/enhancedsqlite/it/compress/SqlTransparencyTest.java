@@ -99,6 +99,13 @@ class SqlTransparencyTest {
                         new Object[] {"%lorem%", "%zzz%"}),
                 Arguments.of("SELECT key FROM memory_entries WHERE \"value\" LIKE '%café%' ORDER BY id", new Object[0]),
                 Arguments.of("SELECT key FROM memory_entries m WHERE m.value LIKE '%café%' AND m.metadata IS NULL", new Object[0]),
+                // a quoted table name is the same table (it once skipped the rewrite and found nothing)
+                Arguments.of("SELECT count(*) FROM \"memory_entries\" WHERE value LIKE '%café%'", new Object[0]),
+                Arguments.of("SELECT count(*) FROM [memory_entries] WHERE [value] LIKE '%café%'", new Object[0]),
+                Arguments.of("SELECT count(*) FROM `memory_entries` WHERE `memory_entries`.value LIKE '%café%'",
+                        new Object[0]),
+                Arguments.of("SELECT \"m\".key FROM \"main\".\"memory_entries\" AS \"m\" WHERE \"m\".\"value\" LIKE"
+                        + " '%lorem%' ORDER BY length(\"m\".value), id", new Object[0]),
                 Arguments.of("SELECT key FROM main.memory_entries WHERE main.memory_entries.value LIKE '%café%'", new Object[0]),
                 Arguments.of("SELECT key FROM memory_entries WHERE value = (SELECT value FROM memory_entries WHERE id = 3)",
                         new Object[0]),
