@@ -24,6 +24,9 @@ public enum Setting {
             "Milliseconds a transaction may stay open before it is rolled back and its writer turn freed (0: never)."),
     WRITER_TIMEOUT("writerTimeout", ValueRule.integer(0, Integer.MAX_VALUE), "30000",
             "Milliseconds a writer waits in this JVM for its turn to write before failing with an error."),
+    WRITER_FAIRNESS_WINDOW("writerFairnessWindow", ValueRule.integer(0, 60_000), "20",
+            "Milliseconds a waiting writer may be overtaken by writers that find the turn free; after that the turn"
+                    + " goes in arrival order (0: always in arrival order, slower on small machines)."),
     BUSY_RETRY_ATTEMPTS("busyRetryAttempts", ValueRule.integer(1, 1000), "20",
             "Attempts at an auto-commit statement, BEGIN or COMMIT while another process keeps the database busy."),
     BUSY_RETRY_BACKOFF("busyRetryBackoff", ValueRule.integer(1, 60_000), "5",

@@ -68,6 +68,10 @@ public final class Settings {
         return intValue(Setting.WRITER_TIMEOUT);
     }
 
+    public long writerFairnessWindowMillis() {
+        return intValue(Setting.WRITER_FAIRNESS_WINDOW);
+    }
+
     public int busyRetryAttempts() {
         return intValue(Setting.BUSY_RETRY_ATTEMPTS);
     }

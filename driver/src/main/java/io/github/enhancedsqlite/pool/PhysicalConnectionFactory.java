@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.sqlite.JDBC;
@@ -52,12 +53,16 @@ final class PhysicalConnectionFactory implements DataSource {
                 settings.writerTimeoutMillis(), settings.transactionTimeoutMillis());
         this.retry = new BusyRetry(name, settings.busyRetryAttempts(), settings.busyRetryBackoffMillis(),
                 settings.busyRetryMaxWaitMillis(), metrics);
-        this.sharedGate = config.location().isPooled() ? new WriterGate(name, metrics) : null;
+        this.sharedGate = config.location().isPooled() ? writerGate(name, settings, metrics) : null;
         this.sharedCompression = config.location().isPooled() ? compression(settings, metrics) : null;
     }
 
     DatabaseMetrics metrics() {
         return metrics;
+    }
+
+    private static WriterGate writerGate(String name, Settings settings, DatabaseMetrics metrics) {
+        return new WriterGate(name, TimeUnit.MILLISECONDS.toNanos(settings.writerFairnessWindowMillis()), metrics);
     }
 
     private static Compression compression(Settings settings, DatabaseMetrics metrics) {
@@ -92,7 +97,8 @@ final class PhysicalConnectionFactory implements DataSource {
         }
         try {
             PragmaApplier.apply(connection, config);
-            WriterGate gate = sharedGate != null ? sharedGate : new WriterGate(transactionSettings.database(), metrics);
+            WriterGate gate = sharedGate != null ? sharedGate
+                    : writerGate(transactionSettings.database(), config.settings(), metrics);
             Compression compression = sharedCompression != null ? sharedCompression
                     : compression(config.settings(), metrics);
             Codec codec = compression.attach(connection);

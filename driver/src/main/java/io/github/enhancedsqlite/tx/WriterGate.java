@@ -14,17 +14,21 @@ import java.util.concurrent.locks.LockSupport;
  * for that here, in a queue, replaces SQLite's busy handler, which sleeps and polls and lets late comers
  * overtake for seconds. Readers never pass through the gate.
  *
- * <p>The queue is first-come-first-served once a waiter has waited {@link #BARGE_WINDOW_NANOS}: from then on every
- * release hands the turn straight to the longest waiter. Before that, a writer that finds the turn free takes it
- * and a release wakes nobody. On a small machine waking a parked thread costs more than an auto-commit write, so
- * handing over on every release (as a fair lock does, even when a running thread then takes the turn first and
- * the woken one only parks again) halves write throughput; the window bounds how long anyone is overtaken.
+ * <p>The queue is first-come-first-served once a waiter has waited the fairness window ({@code
+ * writerFairnessWindow}): from then on every release hands the turn straight to the longest waiter. Before that, a
+ * writer that finds the turn free takes it and a release wakes nobody. On a small machine waking a parked thread
+ * costs more than an auto-commit write, so handing over on every release (as a fair lock does, even when a running
+ * thread then takes the turn first and the woken one only parks again) halves write throughput; the window bounds
+ * how long anyone is overtaken.
  */
 public final class WriterGate {
 
-    static final long BARGE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** How often the head of the queue, not yet due, looks whether the turn was left free. */
+    private static final long HEAD_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final String database;
+    /** How long a waiter may be overtaken; after it, it is due and the turn is handed to it. */
+    private final long windowNanos;
     private final DatabaseMetrics metrics;
     /** The connection (its transaction control) that holds the turn, or null when the turn is free. */
     private final AtomicReference<Object> holder = new AtomicReference<>();
@@ -32,8 +36,9 @@ public final class WriterGate {
     private volatile Thread holderThread;
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
 
-    public WriterGate(String database, DatabaseMetrics metrics) {
+    public WriterGate(String database, long windowNanos, DatabaseMetrics metrics) {
         this.database = database;
+        this.windowNanos = windowNanos;
         this.metrics = metrics;
     }
 
@@ -82,9 +87,12 @@ public final class WriterGate {
                 holderThread = current;
                 return;
             }
-            // Until it is due, a waiter wakes by itself when its window ends; after that it is woken by a hand-off.
-            long dueAt = started + BARGE_WINDOW_NANOS;
-            LockSupport.parkNanos(this, (now < dueAt ? dueAt : deadline) - now);
+            // Once due, a waiter sleeps until a hand-off. Before that the head looks every HEAD_POLL_NANOS whether the
+            // turn was left free (no writer came to take it), so a free turn never stays idle for a whole window.
+            long dueAt = started + windowNanos;
+            long wakeAt = now >= dueAt ? deadline
+                    : waiters.peek() == waiter ? Math.min(dueAt, now + HEAD_POLL_NANOS) : dueAt;
+            LockSupport.parkNanos(this, Math.min(wakeAt, deadline) - now);
         }
     }
 
@@ -96,7 +104,7 @@ public final class WriterGate {
         holderThread = null;
         long now = System.nanoTime();
         for (Waiter head; (head = waiters.peek()) != null; ) {
-            if (now - head.since < BARGE_WINDOW_NANOS) {
+            if (now - head.since < windowNanos) {
                 break;
             }
             // The holder is set before the grant is visible, so the new holder can release as soon as it runs.
@@ -104,6 +112,10 @@ public final class WriterGate {
             if (head.state.compareAndSet(Waiter.WAITING, Waiter.GRANTED)) {
                 waiters.remove(head);
                 LockSupport.unpark(head.thread);
+                Waiter next = waiters.peek();
+                if (next != null && now - next.since < windowNanos) {
+                    LockSupport.unpark(next.thread); // the new head is not due yet: it starts watching for a free turn
+                }
                 return;
             }
             holder.set(owner);
@@ -132,7 +144,7 @@ public final class WriterGate {
 
     private boolean anyoneDue(long now) {
         Waiter head = waiters.peek();
-        return head != null && now - head.since >= BARGE_WINDOW_NANOS;
+        return head != null && now - head.since >= windowNanos;
     }
 
     private void wakeHead() {

@@ -19,6 +19,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Issue point 2: inside one JVM, writers take turns in Java, readers never wait for them, waiting is bounded
@@ -195,6 +197,31 @@ class WriterCoordinationTest extends TxDatabaseTest {
         }
         assertThat(TxDb.committedString(file, "SELECT group_concat(who, ' ') FROM (SELECT who FROM log ORDER BY seq)"))
                 .isEqualTo("holder w0 w1 w2 w3");
+    }
+
+    /**
+     * A writer that finds the turn free may overtake a waiter only within writerFairnessWindow. With 0 the waiter
+     * gets the turn first; with a window of a minute the holder's next write goes first, and the waiter still gets
+     * the free turn soon after (the head of the queue watches for it) instead of after the minute.
+     */
+    @ParameterizedTest(name = "writerFairnessWindow={0}")
+    @CsvSource({"0, holder waiter holder-again", "60000, holder holder-again waiter"})
+    void aWriterFindingTheTurnFreeOvertakesAWaiterOnlyWithinTheFairnessWindow(int window, String order)
+            throws Exception {
+        String url = url("writerFairnessWindow=" + window + "&writerTimeout=600000");
+        try (Connection holder = DriverManager.getConnection(url); Connection other = DriverManager.getConnection(url)) {
+            holder.setAutoCommit(false);
+            TxDb.update(holder, "INSERT INTO log(who) VALUES ('holder')");
+            TxDb.Async<Integer> waiter = TxDb.async("waiter",
+                    () -> TxDb.update(other, "INSERT INTO log(who) VALUES ('waiter')"));
+            waiter.awaitWaitingForTheWriterTurn();
+            holder.commit();
+            holder.setAutoCommit(true);
+            TxDb.update(holder, "INSERT INTO log(who) VALUES ('holder-again')");
+            assertThat(waiter.join()).isEqualTo(1);
+        }
+        assertThat(TxDb.committedString(file, "SELECT group_concat(who, ' ') FROM (SELECT who FROM log ORDER BY seq)"))
+                .isEqualTo(order);
     }
 
     /**
