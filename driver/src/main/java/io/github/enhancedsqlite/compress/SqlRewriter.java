@@ -16,6 +16,7 @@ import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.DateTimeLiteralExpression;
 import net.sf.jsqlparser.expression.DoubleValue;
 import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.HexValue;
 import net.sf.jsqlparser.expression.NotExpression;
@@ -850,6 +851,18 @@ final class SqlRewriter {
         }
 
         /** A number literal, or arithmetic, whose value is always a number (or NULL). */
+        private boolean mentionsColumn(Expression expression) {
+            boolean[] found = {false};
+            expression.accept(new ExpressionVisitorAdapter<Void>() {
+                @Override
+                public <S> Void visit(Column column, S context) {
+                    found[0] = true;
+                    return null;
+                }
+            }, null);
+            return found[0];
+        }
+
         private boolean isNumber(Expression expression) {
             Expression inner = expression;
             while (inner instanceof Parenthesis
@@ -871,15 +884,24 @@ final class SqlRewriter {
          * BLOB).
          */
         private void applyTextAffinity(Expression columnSide, Expression other) {
-            if (!(columnSide instanceof Column) || !(isNumber(other) || other instanceof JdbcParameter)) {
+            boolean function = other instanceof Function;
+            if (!(columnSide instanceof Column) || !(isNumber(other) || other instanceof JdbcParameter || function)) {
                 return;
             }
             Resolved resolved = scope.resolve((Column) columnSide);
             if (resolved == null || !resolved.compressed || !resolved.source.table.hasTextAffinity(resolved.column)) {
                 return;
             }
+            if (function && mentionsColumn(other)) {
+                // it cannot be evaluated once apart from the row, and evaluating it twice could differ (random())
+                failure = failure != null ? failure : cannotRewrite("the function " + other
+                        + " is compared with compressed column " + resolved.source.table.name() + "." + resolved.column
+                        + "; SQLite would turn a number it returns into TEXT first. Compare with CAST(" + other
+                        + " AS TEXT) instead");
+                return;
+            }
             int[] span = span(other);
-            if (other instanceof JdbcParameter) {
+            if (other instanceof JdbcParameter || function) {
                 edits.add(Edit.prefix(span[0], "(SELECT CASE WHEN typeof(p) IN ('integer', 'real') THEN CAST(p AS TEXT)"
                         + " ELSE p END FROM (SELECT "));
                 edits.add(Edit.suffix(span[1], " AS p))"));
