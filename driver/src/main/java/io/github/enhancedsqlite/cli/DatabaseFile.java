@@ -92,10 +92,23 @@ final class DatabaseFile {
         if (directory == null || !Files.isDirectory(directory)) {
             throw new ToolException(ExitCodes.FILE, "the directory " + directory + " does not exist");
         }
-        if (!Files.isWritable(directory)) {
+        if (!Files.isWritable(directory) || !canCreateIn(directory)) {
             throw new ToolException(ExitCodes.FILE, "cannot create " + absolute + ": the directory is read-only");
         }
         return absolute;
+    }
+
+    /**
+     * Whether a file can really be created in the directory. Permission bits say nothing for root, and a read-only
+     * mount or a pseudo file system refuses anyway; only trying tells, before any work is done.
+     */
+    private static boolean canCreateIn(Path directory) {
+        try {
+            Files.delete(Files.createTempFile(directory, ".enhanced-sqlite-probe-", ".tmp"));
+            return true;
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
     }
 
     /** A plain sqlite-jdbc connection (its own defaults, no profile) that reads the schema once to fail early. */

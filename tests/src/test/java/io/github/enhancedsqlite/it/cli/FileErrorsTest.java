@@ -105,6 +105,19 @@ class FileErrorsTest {
         }
     }
 
+    /** Root ignores permission bits, but not a file system that refuses new files (sysfs); tried, not guessed. */
+    @Test
+    void aLocationThatRefusesNewFilesIsExitCode3EvenForRoot() throws Exception {
+        Path sys = Path.of("/sys");
+        Assumptions.assumeTrue(Files.isDirectory(sys) && !Files.exists(sys.resolve("plain.db")), "no /sys here");
+        Path db = database("source-for-sys.db");
+
+        Toolkit.Run run = Toolkit.run("export", db, sys.resolve("plain.db"));
+
+        assertThat(run.exitCode()).as(run.all()).isEqualTo(3);
+        assertThat(run.err()).contains("cannot create /sys/plain.db: the directory is read-only");
+    }
+
     @Test
     void rollbackWithoutABackupIsRefusedWithExitCode4() throws Exception {
         Path db = database("never-migrated.db");
