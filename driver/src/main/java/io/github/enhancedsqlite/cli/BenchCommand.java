@@ -88,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
                 dataSource.setProperty("compress", "auto");
                 dataSource.setMaximumPoolSize(1);
                 try (Connection enhancedConnection = dataSource.getConnection()) {
-                    String value = DatabaseFile.name(valueColumn);
+                    String value = DatabaseFile.quote(valueColumn);
                     compare(out, progress, "get by namespace+key", operations, basicConnection, enhancedConnection,
                             (c, i) -> query(c, "SELECT " + value + " FROM " + TABLE + " WHERE namespace = ? AND key = ?",
                                     Arrays.copyOf(keys.get(i % keys.size()), 2)));

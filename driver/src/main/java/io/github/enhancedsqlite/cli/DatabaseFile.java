@@ -169,15 +169,6 @@ final class DatabaseFile {
         }
     }
 
-    /**
-     * An identifier for SQL that runs through the enhanced driver: bare when it is a plain name, because the driver
-     * recognises a compressed table only by its bare name (a quoted table name is not rewritten; see the report
-     * on the cli branch), quoted otherwise.
-     */
-    static String name(String identifier) {
-        return identifier.matches("[A-Za-z_][A-Za-z0-9_]*") ? identifier : quote(identifier);
-    }
-
     static String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }

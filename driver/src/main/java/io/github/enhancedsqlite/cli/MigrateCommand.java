@@ -296,8 +296,8 @@ final class MigrateCommand implements Callable<Integer> {
     }
 
     private long compressColumn(Connection connection, ColumnRef column, Progress progress) throws SQLException {
-        String name = DatabaseFile.name(column.column());
-        String table = DatabaseFile.name(column.table());
+        String name = DatabaseFile.quote(column.column());
+        String table = DatabaseFile.quote(column.table());
         SQLiteConnection physical = connection.unwrap(SQLiteConnection.class);
         // A BLOB that begins like an envelope in a column the driver never wrote to is the user's data: the driver
         // escapes it when it is rewritten. Once the column is recorded, such a BLOB is taken for an envelope.
