@@ -7,7 +7,7 @@ import java.sql.SQLTimeoutException;
 import java.sql.SQLTransactionRollbackException;
 import java.sql.Savepoint;
 import java.sql.Statement;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConnection;
@@ -49,7 +49,8 @@ public final class TransactionControl {
     private volatile boolean broken;
     /** A statement of this connection is running now; the timer interrupts it rather than rolling back under it. */
     private volatile boolean executing;
-    private ScheduledFuture<?> deadline;
+    /** When the open transaction expires ({@link System#nanoTime()}), or {@link Long#MAX_VALUE}: none to expire. */
+    private volatile long deadlineNanos = Long.MAX_VALUE;
     private int savepointIds;
 
     public TransactionControl(Connection sqlite, WriterGate gate, BusyRetry retry, TransactionSettings settings,
@@ -331,15 +332,17 @@ public final class TransactionControl {
         active = true;
         long timeout = settings.transactionTimeoutMillis();
         if (timeout > 0) {
-            deadline = TransactionTimer.schedule(this::expire, timeout);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+            deadlineNanos = deadline;
+            TransactionDeadlines.watch(this, deadline);
         }
     }
 
     private void ended() {
         active = false;
-        if (deadline != null) {
-            deadline.cancel(false);
-            deadline = null;
+        if (deadlineNanos != Long.MAX_VALUE) {
+            deadlineNanos = Long.MAX_VALUE;
+            TransactionDeadlines.forget(this);
         }
         gate.release(this);
     }
@@ -372,12 +375,16 @@ public final class TransactionControl {
      * here and its writer turn freed; a running statement is interrupted, and the thread running it rolls back
      * when the statement returns (rolling back under a running statement would fail). Either way the
      * application's next call explains what happened.
+     *
+     * @param deadline the deadline the sweep saw passed
      */
-    private void expire() {
+    void expire(long deadline) {
         synchronized (this) {
-            if (!active) {
-                return;
+            if (!active || deadlineNanos != deadline) {
+                return; // ended, or already expired, or a later transaction that the sweep did not look at
             }
+            deadlineNanos = Long.MAX_VALUE; // expired once: a later sweep must not interrupt it again
+            TransactionDeadlines.forget(this);
             abortedReason = "The transaction on " + gateName() + " was open longer than transactionTimeout ("
                     + settings.transactionTimeoutMillis() + " ms) and was rolled back, freeing the writer turn."
                     + " Call rollback() and keep transactions short.";
@@ -397,6 +404,11 @@ public final class TransactionControl {
             LOG.debug("interrupt failed", e);
         }
         LOG.warn(abortedReason);
+    }
+
+    /** When the open transaction expires, or {@link Long#MAX_VALUE}; read by the sweep of {@link TransactionDeadlines}. */
+    long deadlineNanos() {
+        return deadlineNanos;
     }
 
     /** Probes whether SQLite still has a transaction open after an error that may have ended it. */

@@ -5,8 +5,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One daemon thread for every deadline the driver keeps: transaction timeouts and query timeouts. Cancelled
- * deadlines are removed at once, so a deadline per transaction costs no memory after it ends.
+ * One daemon thread for every deadline the driver keeps: the sweeps of {@link TransactionDeadlines} and query
+ * timeouts. Cancelled deadlines are removed at once, so a cancelled query timeout costs no memory.
  */
 final class TransactionTimer {
 

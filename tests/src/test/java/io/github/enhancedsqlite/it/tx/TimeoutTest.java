@@ -54,6 +54,37 @@ class TimeoutTest extends TxDatabaseTest {
     }
 
     /**
+     * Deadlines are swept, not scheduled one per transaction: a sweep due for an earlier transaction must neither
+     * expire the short transactions that follow it on the same connection, nor forget the one that finally stays open.
+     */
+    @Test
+    void shortTransactionsPastTheTimeoutAreKeptAndTheNextOneLeftOpenStillExpires() throws Exception {
+        String url = url("transactionTimeout=300&writerTimeout=600000&maximumPoolSize=2");
+        long committed = 0;
+        try (Connection busy = DriverManager.getConnection(url); Connection next = DriverManager.getConnection(url)) {
+            busy.setAutoCommit(false);
+            long until = System.nanoTime() + 3 * 300_000_000L;
+            while (System.nanoTime() < until) {
+                TxDb.update(busy, "INSERT INTO t(v) VALUES ('short')");
+                busy.commit();
+                committed++;
+            }
+            TxDb.update(busy, "INSERT INTO t(v) VALUES ('abandoned')");
+
+            int inserted = TxDb.async("next writer", () -> TxDb.update(next, "INSERT INTO t(v) VALUES ('next')")).join();
+            assertThat(inserted).isEqualTo(1);
+            assertThatThrownBy(busy::commit)
+                    .isInstanceOf(SQLTransactionRollbackException.class)
+                    .hasMessageContaining("transactionTimeout");
+            busy.rollback();
+        }
+        assertThat(committed).isGreaterThan(1);
+        assertThat(TxDb.committed(file, "SELECT count(*) FROM t WHERE v = 'short'")).isEqualTo(committed);
+        assertThat(TxDb.committedString(file, "SELECT group_concat(v) FROM t WHERE v IN ('abandoned', 'next')"))
+                .isEqualTo("next");
+    }
+
+    /**
      * The same with the insert made through a PreparedStatement the application closed, as it should. The statement
      * cache keeps it open underneath, and sqlite-jdbc keeps its generated-keys query (SELECT last_insert_rowid())
      * running until the statement is used again: the rollback on timeout must still happen.
