@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.github.enhancedsqlite.config.DatabaseConfig;
 import io.github.enhancedsqlite.config.DatabaseLocation;
+import io.github.enhancedsqlite.config.Pragma;
 import io.github.enhancedsqlite.jdbc.ConnectionEvictor;
 import io.github.enhancedsqlite.jdbc.ConnectionWrapper;
 import io.github.enhancedsqlite.jdbc.PhysicalConnection;
@@ -54,6 +55,24 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         this.maintenance = interval > 0 && config.location().kind() == DatabaseLocation.Kind.FILE
                 ? Maintenance.start(config.location().poolKey(), interval, this::connectIfFree, factory.metrics())
                 : null;
+        int checkpointEvery = checkpointEvery(config);
+        if (maintenance != null && checkpointEvery > 0) {
+            factory.writerGate().everyFewWrites(checkpointEvery, maintenance::checkpointSoon);
+        }
+    }
+
+    /**
+     * How many writes between background checkpoints: an eighth of wal_autocheckpoint (a write adds at least one
+     * page to the WAL), so SQLite's own checkpoint, which runs while a writer holds the turn, finds at most about an
+     * eighth of the WAL left to copy and sync. 0 when the application turned automatic checkpoints off.
+     */
+    private static int checkpointEvery(DatabaseConfig config) {
+        String pages = config.settings().pragmas().get(Pragma.WAL_AUTOCHECKPOINT);
+        if (pages == null) {
+            return 0;
+        }
+        int value = Integer.parseInt(pages);
+        return value <= 0 ? 0 : Math.max(1, value / 8);
     }
 
     private static HikariConfig hikariConfig(DatabaseConfig config, PhysicalConnectionFactory factory) {
@@ -118,6 +137,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         // unpublished first, so a pool reopened for the file at once finds its name free
         metrics.close();
         if (maintenance != null) {
+            factory.writerGate().everyFewWrites(Integer.MAX_VALUE, null);
             maintenance.close();
         }
         hikari.close();

@@ -61,6 +61,11 @@ final class PhysicalConnectionFactory implements DataSource {
         return metrics;
     }
 
+    /** The writer turn every connection of this pool shares; null when each connection is its own database. */
+    WriterGate writerGate() {
+        return sharedGate;
+    }
+
     private static WriterGate writerGate(String name, Settings settings, DatabaseMetrics metrics) {
         return new WriterGate(name, TimeUnit.MILLISECONDS.toNanos(settings.writerFairnessWindowMillis()), metrics);
     }

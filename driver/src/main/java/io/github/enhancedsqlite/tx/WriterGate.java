@@ -35,6 +35,11 @@ public final class WriterGate {
     /** The thread that took the turn; written only by the holder, read for the self-deadlock check. */
     private volatile Thread holderThread;
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+    /** Turns given back so far; written only by the holder, before it gives the turn up. */
+    private long releases;
+    /** Runs on a releasing thread every {@code releasesPerAction} turns, after the turn is given back; or null. */
+    private volatile Runnable everyFewWrites;
+    private volatile int releasesPerAction = Integer.MAX_VALUE;
 
     public WriterGate(String database, long windowNanos, DatabaseMetrics metrics) {
         this.database = database;
@@ -96,11 +101,30 @@ public final class WriterGate {
         }
     }
 
+    /**
+     * Has {@code action} run every {@code releases} writer turns, on the thread giving the turn back and after it has:
+     * work a writer would otherwise do while holding the turn (a WAL checkpoint) is handed to a background thread
+     * without holding anyone up. Null stops it.
+     */
+    public void everyFewWrites(int releases, Runnable action) {
+        this.releasesPerAction = Math.max(1, releases);
+        this.everyFewWrites = action;
+    }
+
     /** Gives the turn back if {@code owner} holds it; otherwise does nothing. */
     void release(Object owner) {
         if (holder.get() != owner) {
             return;
         }
+        boolean actionDue = ++releases % releasesPerAction == 0;
+        handOver(owner);
+        Runnable action = everyFewWrites;
+        if (actionDue && action != null) {
+            action.run();
+        }
+    }
+
+    private void handOver(Object owner) {
         holderThread = null;
         long now = System.nanoTime();
         for (Waiter head; (head = waiters.peek()) != null; ) {
