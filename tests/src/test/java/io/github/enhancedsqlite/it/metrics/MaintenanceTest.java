@@ -73,6 +73,33 @@ class MaintenanceTest {
         }
     }
 
+    /**
+     * Writers ask for a checkpoint every wal_autocheckpoint/8 writes, whatever the interval: with an hour-long interval
+     * only that request can have run the counted checkpoint, and it must have copied the rows into the file.
+     */
+    @Test
+    void writesAskForABackgroundCheckpointLongBeforeTheInterval() throws Exception {
+        Path file = dir.resolve("asked.db");
+        String url = "jdbc:enhanced-sqlite:" + file + "?maintenanceInterval=3600000&wal_autocheckpoint=800&compress=off";
+        try (Connection connection = DriverManager.getConnection(url)) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+            }
+            DatabaseMXBean figures = Figures.of(file);
+            assertThat(figures.getCheckpoints()).isZero();
+            long mainFileBefore = Files.size(file);
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO t(v) VALUES (?)")) {
+                for (int i = 0; i < 150; i++) { // 800 / 8 = every 100 writes; far below SQLite's own 800 pages
+                    insert.setString(1, "row " + i + " " + "x".repeat(1000));
+                    insert.executeUpdate();
+                }
+            }
+
+            Figures.await("a checkpoint asked for by the writers copied the rows into the database file",
+                    () -> figures.getCheckpoints() > 0 && size(file) > mainFileBefore + 90 * 1000);
+        }
+    }
+
     /** Optimize comes every OPTIMIZE_EVERY_RUNS runs; at a 1 ms interval that is soon, and counted. */
     @Test
     void optimizeRunsPeriodicallyInAWriteTransactionThatEnds() throws Exception {
