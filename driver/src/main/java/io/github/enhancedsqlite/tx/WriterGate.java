@@ -92,11 +92,12 @@ public final class WriterGate {
                 holderThread = current;
                 return;
             }
-            // Once due, a waiter sleeps until a hand-off. Before that the head looks every HEAD_POLL_NANOS whether the
-            // turn was left free (no writer came to take it), so a free turn never stays idle for a whole window.
+            // The head looks every HEAD_POLL_NANOS whether the turn was left free, due or not: a release that looked
+            // for due waiters an instant before the head became due hands nothing over, and a head sleeping until its
+            // timeout then would hold up every writer queued behind it until then. Other waiters
+            // sleep until their window ends and, once due, until a hand-off.
             long dueAt = started + windowNanos;
-            long wakeAt = now >= dueAt ? deadline
-                    : waiters.peek() == waiter ? Math.min(dueAt, now + HEAD_POLL_NANOS) : dueAt;
+            long wakeAt = waiters.peek() == waiter ? now + HEAD_POLL_NANOS : now >= dueAt ? deadline : dueAt;
             LockSupport.parkNanos(this, Math.min(wakeAt, deadline) - now);
         }
     }

@@ -1,0 +1,62 @@
+package io.github.enhancedsqlite.tx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.enhancedsqlite.metrics.DatabaseMetrics;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The writer turn alone, without SQLite, so hand-overs happen millions of times a minute. A fairness window of a few
+ * microseconds makes waiters become due all the time, which is where a wake-up can be lost: a head that looked at the
+ * turn while it was held, and decided it was due only after the release had looked for due waiters, slept until its
+ * timeout with the turn free while every later writer queued behind it.
+ */
+class WriterGateTest {
+
+    private static final int THREADS = 8;
+    private static final int TURNS_PER_THREAD = 40_000;
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void everyTurnIsTakenAndNoWriterWaitsOutItsTimeoutWhenWaitersKeepBecomingDue() throws Exception {
+        WriterGate gate = new WriterGate("gate-test", TimeUnit.MICROSECONDS.toNanos(20), new DatabaseMetrics("gate-test"));
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger turns = new AtomicInteger();
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> writers = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            Object connection = new Object();
+            Thread writer = new Thread(() -> {
+                for (int i = 0; i < TURNS_PER_THREAD && failures.isEmpty(); i++) {
+                    try {
+                        gate.acquire(connection, 10_000); // a lost wake-up shows as this timeout
+                    } catch (SQLException e) {
+                        failures.add(e);
+                        return;
+                    }
+                    if (inside.incrementAndGet() != 1) {
+                        failures.add(new AssertionError("two writers held the turn at once"));
+                    }
+                    turns.incrementAndGet();
+                    inside.decrementAndGet();
+                    gate.release(connection);
+                }
+            }, "gate-writer-" + t);
+            writers.add(writer);
+            writer.start();
+        }
+        for (Thread writer : writers) {
+            writer.join();
+        }
+
+        assertThat(failures).isEmpty();
+        assertThat(turns.get()).isEqualTo(THREADS * TURNS_PER_THREAD);
+    }
+}
