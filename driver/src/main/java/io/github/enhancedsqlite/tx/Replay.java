@@ -26,21 +26,35 @@ public final class Replay {
         return error instanceof SQLException && "40001".equals(((SQLException) error).getSQLState());
     }
 
+    /** The first run goes straight through; the retry machinery is built only after a 40001, as in BusyRetry. */
     public static <T> T run(SqlAction<T> unit) throws SQLException {
+        try {
+            return unit.run();
+        } catch (SQLException first) {
+            if (!isRolledBackForRetry(first)) {
+                throw first;
+            }
+            return runAgain(unit, first);
+        }
+    }
+
+    private static <T> T runAgain(SqlAction<T> unit, SQLException first) throws SQLException {
         Retry.Context<T> context = RETRY.context();
+        SQLException last = first;
         while (true) {
+            try {
+                context.onError(last); // waits the backoff, or rethrows: not 40001, or attempts used up
+            } catch (SQLException | RuntimeException rethrown) {
+                throw rethrown;
+            } catch (Exception unexpected) {
+                throw new SQLException(unexpected);
+            }
             try {
                 T result = unit.run();
                 context.onComplete();
                 return result;
             } catch (SQLException e) {
-                try {
-                    context.onError(e); // waits the backoff, or rethrows: not 40001, or attempts used up
-                } catch (SQLException | RuntimeException rethrown) {
-                    throw rethrown;
-                } catch (Exception unexpected) {
-                    throw new SQLException(unexpected);
-                }
+                last = e;
             }
         }
     }
