@@ -19,7 +19,6 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Savepoint;
 import java.sql.Statement;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
@@ -93,7 +92,7 @@ public final class ConnectionWrapper extends ForwardingConnection {
             recordCompressed(compressedInto, transactions.inTransaction());
             deadline = QueryDeadline.start(delegate, queryTimeoutSeconds);
             transactions.executing(true);
-            T result = retryable ? transactions.retry().call(action) : action.run();
+            T result = retryable ? transactions.retrying(action) : action.run();
             succeeded = true;
             if ((effects & SqlInspector.CHANGES_SCHEMA) != 0) {
                 compression.schemaChanged();
@@ -229,7 +228,7 @@ public final class ConnectionWrapper extends ForwardingConnection {
      */
     private void renewStatementsAfterInterrupt() {
         physical.currentStatementCache().closeAll();
-        for (StatementWrapper statement : physical.leaseStatements()) {
+        for (StatementWrapper statement : physical.leaseStatements().toArray(new StatementWrapper[0])) {
             try {
                 if (!statement.hasOpenResult()) {
                     statement.renew();
@@ -459,18 +458,19 @@ public final class ConnectionWrapper extends ForwardingConnection {
     }
 
     private boolean closeStatements() {
-        List<StatementWrapper> open = physical.leaseStatements();
+        Set<StatementWrapper> open = physical.leaseStatements();
+        if (open.isEmpty()) {
+            return true;
+        }
         boolean allClosed = true;
-        while (!open.isEmpty()) {
-            StatementWrapper statement = open.get(open.size() - 1);
+        for (StatementWrapper statement : open.toArray(new StatementWrapper[0])) {
             try {
                 statement.close();
             } catch (SQLException e) {
                 allClosed = false;
-            } finally {
-                open.remove(statement);
             }
         }
+        open.clear();
         return allClosed;
     }
 

@@ -7,8 +7,9 @@ import io.github.enhancedsqlite.metrics.SlowStatementLog;
 import io.github.enhancedsqlite.tx.TransactionControl;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -25,7 +26,11 @@ public final class PhysicalConnection extends ForwardingConnection {
     private final Codec codec;
     private final SlowStatementLog slowStatementLog;
     private final DatabaseMetrics metrics;
-    private final List<StatementWrapper> leaseStatements = new ArrayList<>();
+    /**
+     * An identity set: an application may leave thousands of statements open in one lease (a statement per INSERT,
+     * never closed), and finding each again in a list when it closes made closing them quadratic.
+     */
+    private final Set<StatementWrapper> leaseStatements = Collections.newSetFromMap(new IdentityHashMap<>());
     /** The compression generation the cached statements were rewritten under. */
     private int cachedGeneration;
 
@@ -77,7 +82,7 @@ public final class PhysicalConnection extends ForwardingConnection {
         return delegate;
     }
 
-    List<StatementWrapper> leaseStatements() {
+    Set<StatementWrapper> leaseStatements() {
         return leaseStatements;
     }
 

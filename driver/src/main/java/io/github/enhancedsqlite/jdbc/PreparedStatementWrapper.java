@@ -251,6 +251,7 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
                 return false;
             }
             SqliteStatements.reset(statement);
+            SqliteStatements.restoreColumnNames(statement);
             statement.clearParameters();
             statement.clearBatch();
             return true;

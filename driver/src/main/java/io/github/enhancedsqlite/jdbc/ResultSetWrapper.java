@@ -31,15 +31,33 @@ import javax.sql.rowset.serial.SerialClob;
 final class ResultSetWrapper extends ForwardingResultSet {
 
     private final Statement statement;
-    /** Which columns to decode; null when none. */
-    private final RewrittenSql decoding;
+    /** sqlite-jdbc's result set this one was made for, even after close() cut it off. */
+    private final ResultSet origin;
+    /** Which columns to decode; null when none. Changes when the statement runs again ({@link #rearm}). */
+    private RewrittenSql decoding;
     private final Codec codec;
 
     ResultSetWrapper(ResultSet delegate, Statement statement, RewrittenSql decoding, Codec codec) {
         super(delegate);
         this.statement = statement;
+        this.origin = delegate;
         this.decoding = decoding;
         this.codec = codec;
+    }
+
+    /**
+     * Shows the statement's next execution through this reference when sqlite-jdbc reuses the same result set object
+     * for it, as sqlite-jdbc's own result sets do.
+     *
+     * @return false when {@code next} is another object: this reference must then be cut off instead
+     */
+    boolean rearm(ResultSet next, RewrittenSql nextDecoding) {
+        if (next != origin) {
+            return false;
+        }
+        delegate = next;
+        decoding = nextDecoding;
+        return true;
     }
 
     @Override

@@ -44,11 +44,16 @@ class StatementWrapper extends ForwardingStatement {
         if (resultSet == null) {
             return null;
         }
+        RewrittenSql decoding = rewritten != null && rewritten.decodesAny() ? rewritten : null;
         if (lastResult != null) {
+            // sqlite-jdbc hands one result set object to every execution of a statement, so a result set the
+            // application got before shows the new rows, as it does on sqlite-jdbc; another object cuts the old off
+            if (lastResult.rearm(resultSet, decoding)) {
+                return lastResult;
+            }
             lastResult.detach();
         }
-        lastResult = new ResultSetWrapper(resultSet, this,
-                rewritten != null && rewritten.decodesAny() ? rewritten : null, connection.codec());
+        lastResult = new ResultSetWrapper(resultSet, this, decoding, connection.codec());
         return lastResult;
     }
 

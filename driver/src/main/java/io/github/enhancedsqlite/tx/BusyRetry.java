@@ -41,17 +41,31 @@ public final class BusyRetry {
     }
 
     public <T> T call(SqlAction<T> action) throws SQLException {
+        return call(action, null);
+    }
+
+    /**
+     * @param observer told while the call waits out a busy database, so that a writer timing out behind this one can
+     *                 be told what the holder of the turn is doing; null when nobody asks
+     */
+    <T> T call(SqlAction<T> action, Observer observer) throws SQLException {
         try {
             return action.run();
         } catch (SQLException first) {
             if (!SqliteErrors.isBusyOrLocked(first)) {
                 throw first;
             }
-            return callAgain(action, first);
+            try {
+                return callAgain(action, first, observer);
+            } finally {
+                if (observer != null) {
+                    observer.busyWaitOver();
+                }
+            }
         }
     }
 
-    private <T> T callAgain(SqlAction<T> action, SQLException first) throws SQLException {
+    private <T> T callAgain(SqlAction<T> action, SQLException first, Observer observer) throws SQLException {
         long started = System.nanoTime();
         Retry.Context<T> context = retry.context();
         SQLException last = first;
@@ -59,6 +73,9 @@ public final class BusyRetry {
         while (true) {
             if (elapsedMillis(started) >= maxWaitMillis) {
                 throw exhausted(last, attempts, started);
+            }
+            if (observer != null) {
+                observer.busyWaiting(started, attempts, last);
             }
             try {
                 context.onError(last); // sleeps the backoff, or throws once the attempts are used up
@@ -78,6 +95,13 @@ public final class BusyRetry {
                 last = e;
             }
         }
+    }
+
+    /** Hears that a call is waiting out a busy database, and that it stopped waiting. */
+    interface Observer {
+        void busyWaiting(long sinceNanos, int attempts, SQLException last);
+
+        void busyWaitOver();
     }
 
     private SQLException exhausted(SQLException last, int attempts, long started) {

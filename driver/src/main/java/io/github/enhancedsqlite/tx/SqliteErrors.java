@@ -1,6 +1,7 @@
 package io.github.enhancedsqlite.tx;
 
 import java.sql.SQLException;
+import org.sqlite.SQLiteException;
 
 /**
  * Classifies sqlite-jdbc exceptions by SQLite's result code. sqlite-jdbc reports the primary code as the error
@@ -29,10 +30,37 @@ public final class SqliteErrors {
         return -1;
     }
 
-    /** SQLITE_BUSY or SQLITE_LOCKED with any extended code: another connection holds what we need. */
+    /** SQLITE_LOCKED_SHAREDCACHE: another connection of a shared cache holds a table lock. */
+    static final int SQLITE_LOCKED_SHAREDCACHE = SQLITE_LOCKED | (1 << 8);
+
+    /**
+     * SQLITE_BUSY with any extended code, or SQLITE_LOCKED caused by another connection of a shared cache: another
+     * connection holds what we need, so waiting for it and running again can succeed. Plain SQLITE_LOCKED is not:
+     * outside a shared cache it means this same connection is in its own way (see {@link #isLockedBySelf}).
+     */
     public static boolean isBusyOrLocked(Throwable error) {
         int code = primaryCode(error);
-        return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+        return code == SQLITE_BUSY || (code == SQLITE_LOCKED && extendedCode(error) != SQLITE_LOCKED);
+    }
+
+    /**
+     * SQLITE_LOCKED with no extended code: a statement of the same connection conflicts, typically a DROP TABLE
+     * while one of its own cursors is still open on the table. Nothing another connection does can release it,
+     * so no retry can succeed.
+     */
+    public static boolean isLockedBySelf(Throwable error) {
+        return primaryCode(error) == SQLITE_LOCKED && extendedCode(error) == SQLITE_LOCKED;
+    }
+
+    /** The extended result code of the first sqlite-jdbc exception in the cause chain, or -1 when none tells. */
+    static int extendedCode(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SQLiteException && ((SQLiteException) t).getResultCode() != null) {
+                int code = ((SQLiteException) t).getResultCode().code;
+                return code > 0 ? code : -1;
+            }
+        }
+        return -1;
     }
 
     public static boolean isInterrupt(Throwable error) {

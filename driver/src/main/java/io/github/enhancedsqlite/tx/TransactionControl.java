@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConnection;
@@ -26,10 +27,13 @@ import org.sqlite.SQLiteConnection;
  * The turn is given back on commit, rollback, timeout and close, so a pooled connection never sits idle
  * holding it.
  *
- * <p>Used by the thread holding the lease, and by the timer thread that rolls back an expired transaction;
- * state changes are synchronized, running statements are not (the timer must be able to interrupt them).
+ * <p>Used by the thread holding the lease (JDBC lets several threads share one connection), and by the sweep that
+ * rolls back an expired transaction. State changes happen under {@link #lock}; running statements do not (the sweep
+ * must be able to interrupt them). Nothing waits for the writer turn while holding the lock: the thread holding the
+ * turn may be another user of this same connection, and it needs the lock to give the turn back. The sweep only
+ * ever tries the lock, so one connection busy in a COMMIT's retries cannot hold up the timeouts of the whole JVM.
  */
-public final class TransactionControl {
+public final class TransactionControl implements WriterGate.Holder, BusyRetry.Observer {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionControl.class);
     private static final String NO_TRANSACTION_ACTIVE = "no transaction is active";
@@ -42,8 +46,20 @@ public final class TransactionControl {
     private final TransactionSettings settings;
     private final DatabaseMetrics metrics;
 
-    private boolean autoCommit = true;
-    private boolean readOnly;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile boolean autoCommit = true;
+    private volatile boolean readOnly;
+    /**
+     * The savepoint that began the open transaction because it was set in auto-commit mode: releasing it ends the
+     * transaction and returns to auto-commit, as SQLite's outermost RELEASE does. Null otherwise.
+     */
+    private NamedSavepoint openedBySavepoint;
+    /** When the open transaction began ({@link System#nanoTime()}); for the writer-timeout message. */
+    private volatile long beganNanos;
+    /** Since when a call of this connection has been waiting out another connection's lock, or 0. */
+    private volatile long busySinceNanos;
+    private volatile int busyAttempts;
+    private volatile String busyMessage;
     /** A transaction is open: begun by us, or by the application's own BEGIN while in auto-commit mode. */
     private volatile boolean active;
     /** Why the open transaction was rolled back under the application; calls fail until it acknowledges. */
@@ -78,12 +94,17 @@ public final class TransactionControl {
         return active;
     }
 
-    public synchronized boolean autoCommit() {
+    public boolean autoCommit() {
         return autoCommit;
     }
 
-    public synchronized boolean readOnly() {
+    public boolean readOnly() {
         return readOnly;
+    }
+
+    /** Runs a call through the busy retry, letting a writer that times out behind it learn that it is retrying. */
+    public <T> T retrying(SqlAction<T> action) throws SQLException {
+        return retry.call(action, this);
     }
 
     /**
@@ -94,42 +115,69 @@ public final class TransactionControl {
      * @param opensTransaction the statement is the application's own BEGIN or SAVEPOINT
      * @return true when the turn was taken for this statement alone (give it back in {@link #afterStatement})
      */
-    public synchronized boolean beforeStatement(boolean writes, boolean opensTransaction) throws SQLException {
-        checkNotAborted();
-        if (!autoCommit) {
-            if (!active) {
-                begin();
+    public boolean beforeStatement(boolean writes, boolean opensTransaction) throws SQLException {
+        boolean turnTaken = false; // taken by this call and not yet handed to a transaction or a statement
+        try {
+            while (true) {
+                lock.lock();
+                try {
+                    checkNotAborted();
+                    if (active) {
+                        return false; // the statement joins the open transaction
+                    }
+                    boolean needsTurn;
+                    if (!autoCommit || opensTransaction) {
+                        needsTurn = !readOnly; // a transaction begins: it may write until it ends
+                    } else if (writes) {
+                        needsTurn = true;
+                    } else {
+                        return false;
+                    }
+                    if (!needsTurn || turnTaken) {
+                        turnTaken = false; // from here the turn belongs to what begins now
+                        if (!autoCommit) {
+                            begin(false, needsTurn);
+                            return false;
+                        }
+                        if (opensTransaction) {
+                            started(); // the application's own BEGIN runs next; it keeps the turn until its COMMIT
+                            return false;
+                        }
+                        return true;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                awaitTurn();
+                turnTaken = true;
             }
-            return false;
-        }
-        if (active) {
-            return false;
-        }
-        if (opensTransaction) {
-            // the application's own BEGIN in auto-commit mode: it writes until its COMMIT, so it keeps the turn
-            if (!readOnly) {
-                gate.acquire(this, settings.writerTimeoutMillis());
+        } finally {
+            if (turnTaken) {
+                gate.release(this); // the state changed while this call waited, and nothing needs the turn now
             }
-            started();
-            return false;
         }
-        if (writes) {
-            gate.acquire(this, settings.writerTimeoutMillis());
-            return true;
-        }
-        return false;
+    }
+
+    /** Waits for the writer turn; never with the lock held, since the holder may need it to give the turn back. */
+    private void awaitTurn() throws SQLException {
+        gate.acquire(this, settings.writerTimeoutMillis());
     }
 
     /** After one statement: gives back a turn taken for it, and notices the application's own BEGIN or COMMIT. */
-    public synchronized void afterStatement(boolean tookTurn, boolean opensTransaction, boolean endsTransaction,
-                                            boolean releasesSavepoint, boolean succeeded) {
-        if (tookTurn) {
-            gate.release(this);
-        }
-        if (active && ((autoCommit && opensTransaction && !succeeded) || (endsTransaction && succeeded))) {
-            ended();
-        } else if (active && autoCommit && releasesSavepoint && succeeded && !stillInTransaction()) {
-            ended(); // RELEASE of the outermost savepoint committed the application's own transaction
+    public void afterStatement(boolean tookTurn, boolean opensTransaction, boolean endsTransaction,
+                               boolean releasesSavepoint, boolean succeeded) {
+        lock.lock();
+        try {
+            if (tookTurn) {
+                gate.release(this);
+            }
+            if (active && ((autoCommit && opensTransaction && !succeeded) || (endsTransaction && succeeded))) {
+                ended();
+            } else if (active && autoCommit && releasesSavepoint && succeeded && !stillInTransaction()) {
+                ended(); // RELEASE of the outermost savepoint committed the application's own transaction
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -142,7 +190,22 @@ public final class TransactionControl {
         executing = running;
     }
 
-    public synchronized SQLException failed(SQLException error, boolean queryTimedOut, boolean wrote) {
+    public SQLException failed(SQLException error, boolean queryTimedOut, boolean wrote) {
+        lock.lock();
+        try {
+            return failedLocked(error, queryTimedOut, wrote);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private SQLException failedLocked(SQLException error, boolean queryTimedOut, boolean wrote) {
+        if (SqliteErrors.isLockedBySelf(error)) {
+            return new SQLException("[SQLITE_LOCKED] A statement of this same connection still uses what this one"
+                    + " needs (typically a ResultSet left open on a table being dropped or altered): " + error.getMessage()
+                    + ". Close that ResultSet or Statement first; waiting cannot help, so nothing was retried.",
+                    error.getSQLState(), error.getErrorCode(), error);
+        }
         String aborted = abortedReason;
         if (aborted != null) {
             if (active) {
@@ -183,22 +246,23 @@ public final class TransactionControl {
      * BEGIN and COMMIT are retried: sqlite-jdbc empties a batch when it runs, so the batch itself cannot be.
      */
     public <T> T runAsOneTransaction(SqlAction<T> batch) throws SQLException {
-        synchronized (this) {
-            checkNotAborted();
-            begin(true);
-        }
+        beginNow(true);
         boolean committed = false;
         try {
             T result = batch.run();
-            synchronized (this) {
-                retry.call(() -> run("COMMIT"));
+            lock.lock();
+            try {
+                retrying(() -> run("COMMIT"));
                 ended();
+            } finally {
+                lock.unlock();
             }
             committed = true;
             return result;
         } finally {
             if (!committed) {
-                synchronized (this) {
+                lock.lock();
+                try {
                     if (active) {
                         try {
                             rollbackAndEnd();
@@ -206,29 +270,80 @@ public final class TransactionControl {
                             broken = true;
                         }
                     }
+                } finally {
+                    lock.unlock();
                 }
             }
         }
     }
 
-    public synchronized void setAutoCommit(boolean on) throws SQLException {
-        if (on == autoCommit) {
-            return;
+    /**
+     * Begins a transaction at once (unless one is open), taking the writer turn first, outside the lock.
+     *
+     * @param surelyWrites see {@link #begin(boolean, boolean)}
+     * @return true when this call began it
+     */
+    private boolean beginNow(boolean surelyWrites) throws SQLException {
+        boolean turnTaken = false;
+        try {
+            while (true) {
+                lock.lock();
+                try {
+                    checkNotAborted();
+                    if (active) {
+                        return false;
+                    }
+                    boolean needsTurn = !readOnly;
+                    if (!needsTurn || turnTaken) {
+                        turnTaken = false;
+                        begin(surelyWrites, needsTurn);
+                        return true;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                awaitTurn();
+                turnTaken = true;
+            }
+        } finally {
+            if (turnTaken) {
+                gate.release(this);
+            }
         }
-        if (on && active) {
-            commit(); // as JDBC requires: switching auto-commit on commits the open transaction
-        }
-        autoCommit = on;
     }
 
-    public synchronized void commit() throws SQLException {
-        requireManualMode("commit");
+    public void setAutoCommit(boolean on) throws SQLException {
+        lock.lock();
+        try {
+            if (on == autoCommit) {
+                return;
+            }
+            if (on && active) {
+                commitLocked(); // as JDBC requires: switching auto-commit on commits the open transaction
+            }
+            autoCommit = on;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void commit() throws SQLException {
+        lock.lock();
+        try {
+            requireManualMode("commit");
+            commitLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void commitLocked() throws SQLException {
         checkNotAborted();
         if (!active) {
             return;
         }
         try {
-            retry.call(() -> run("COMMIT"));
+            retrying(() -> run("COMMIT"));
         } catch (SQLException e) {
             if (SqliteErrors.isBusyOrLocked(e)) {
                 abort("COMMIT on " + gateName() + " stayed busy and the transaction was rolled back ("
@@ -241,47 +356,100 @@ public final class TransactionControl {
         ended();
     }
 
-    public synchronized void rollback() throws SQLException {
-        requireManualMode("rollback");
-        abortedReason = null;
-        if (active) {
-            rollbackAndEnd();
+    public void rollback() throws SQLException {
+        lock.lock();
+        try {
+            requireManualMode("rollback");
+            abortedReason = null;
+            if (active) {
+                rollbackAndEnd();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
-    public synchronized Savepoint setSavepoint(String name) throws SQLException {
-        checkNotAborted();
-        autoCommit = false; // as sqlite-jdbc does: a savepoint outside a transaction starts one
-        if (!active) {
-            begin();
+    /**
+     * As sqlite-jdbc does, a savepoint set in auto-commit mode starts a transaction; unlike a bare SQL SAVEPOINT it
+     * takes the writer turn and begins as configured, so the savepoint is nested in our BEGIN and we remember that
+     * it opened the transaction (see {@link #releaseSavepoint}).
+     */
+    public Savepoint setSavepoint(String name) throws SQLException {
+        boolean fromAutoCommit = autoCommit;
+        boolean began = false;
+        if (fromAutoCommit) {
+            began = beginNow(false);
+        } else {
+            beforeStatement(false, false); // the lazy BEGIN of a manual-mode connection
         }
-        NamedSavepoint savepoint = new NamedSavepoint(++savepointIds, name);
-        exec("SAVEPOINT " + savepoint.quotedName());
-        return savepoint;
+        lock.lock();
+        try {
+            checkNotAborted();
+            NamedSavepoint savepoint = new NamedSavepoint(++savepointIds, name);
+            try {
+                exec("SAVEPOINT " + savepoint.quotedName());
+            } catch (SQLException e) {
+                if (began && active) {
+                    rollbackAndEnd(); // nothing of the transaction this call began may outlive its failure
+                }
+                throw e;
+            }
+            if (fromAutoCommit) {
+                autoCommit = false;
+                openedBySavepoint = began ? savepoint : null;
+            }
+            return savepoint;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    public synchronized void rollback(Savepoint savepoint) throws SQLException {
-        requireManualMode("rollback(Savepoint)");
-        checkNotAborted();
-        exec("ROLLBACK TO " + ours(savepoint).quotedName());
+    public void rollback(Savepoint savepoint) throws SQLException {
+        lock.lock();
+        try {
+            requireManualMode("rollback(Savepoint)");
+            checkNotAborted();
+            exec("ROLLBACK TO " + ours(savepoint).quotedName());
+        } finally {
+            lock.unlock();
+        }
     }
 
-    public synchronized void releaseSavepoint(Savepoint savepoint) throws SQLException {
-        checkNotAborted();
-        exec("RELEASE " + ours(savepoint).quotedName());
+    /**
+     * Releasing the savepoint that began the transaction in auto-commit mode commits it, as SQLite's RELEASE of an
+     * outermost savepoint does, and returns the connection to auto-commit mode, where it was before.
+     */
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        lock.lock();
+        try {
+            checkNotAborted();
+            NamedSavepoint released = ours(savepoint);
+            exec("RELEASE " + released.quotedName());
+            if (released == openedBySavepoint && active) {
+                commitLocked();
+                autoCommit = true;
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Read-only maps to {@code PRAGMA query_only}, which, unlike sqlite-jdbc's flag, can change on a live connection. */
-    public synchronized void setReadOnly(boolean on) throws SQLException {
-        if (on == readOnly) {
-            return;
+    public void setReadOnly(boolean on) throws SQLException {
+        lock.lock();
+        try {
+            if (on == readOnly) {
+                return;
+            }
+            if (active) {
+                throw new SQLException(
+                        "Cannot change read-only in the middle of a transaction; commit or roll back first.", "25001");
+            }
+            run(on ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0");
+            readOnly = on;
+        } finally {
+            lock.unlock();
         }
-        if (active) {
-            throw new SQLException("Cannot change read-only in the middle of a transaction; commit or roll back first.",
-                    "25001");
-        }
-        run(on ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0");
-        readOnly = on;
     }
 
     /**
@@ -289,48 +457,51 @@ public final class TransactionControl {
      *
      * @return false when the connection could not be put back in a known state and must not be reused
      */
-    public synchronized boolean endLease() {
-        abortedReason = null;
-        if (active) {
-            try {
-                rollbackAndEnd();
-            } catch (SQLException e) {
-                broken = true;
+    public boolean endLease() {
+        lock.lock();
+        try {
+            abortedReason = null;
+            if (active) {
+                try {
+                    rollbackAndEnd();
+                } catch (SQLException e) {
+                    broken = true;
+                }
             }
-        }
-        gate.release(this);
-        autoCommit = true;
-        savepointIds = 0;
-        if (readOnly) {
-            try {
-                setReadOnly(false);
-            } catch (SQLException e) {
-                broken = true;
+            gate.release(this);
+            autoCommit = true;
+            savepointIds = 0;
+            openedBySavepoint = null;
+            if (readOnly) {
+                try {
+                    setReadOnly(false);
+                } catch (SQLException e) {
+                    broken = true;
+                }
             }
+            return !broken;
+        } finally {
+            lock.unlock();
         }
-        return !broken;
-    }
-
-    private void begin() throws SQLException {
-        begin(false);
     }
 
     /**
+     * Runs BEGIN; the caller holds the lock and, for a writer, the turn, which a failed BEGIN gives back.
+     *
      * @param surelyWrites the transaction is known to write (an auto-commit batch): it takes the write lock at
      *                     BEGIN even in DEFERRED mode, since only BEGIN can be retried when the lock is busy
+     * @param writer       the transaction may write: the caller took the turn for it
      */
-    private void begin(boolean surelyWrites) throws SQLException {
-        boolean writer = !readOnly;
-        if (writer) {
-            gate.acquire(this, settings.writerTimeoutMillis());
-        }
+    private void begin(boolean surelyWrites, boolean writer) throws SQLException {
         String configured = settings.beginStatement();
         String begin = !writer ? "BEGIN DEFERRED"
                 : surelyWrites && configured.endsWith("DEFERRED") ? "BEGIN IMMEDIATE" : configured;
         try {
-            retry.call(() -> run(begin));
+            retrying(() -> run(begin));
         } catch (SQLException e) {
-            gate.release(this);
+            if (writer) {
+                gate.release(this);
+            }
             throw e;
         }
         started();
@@ -338,6 +509,7 @@ public final class TransactionControl {
 
     private void started() {
         active = true;
+        beganNanos = System.nanoTime();
         long timeout = settings.transactionTimeoutMillis();
         if (timeout > 0) {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
@@ -348,6 +520,7 @@ public final class TransactionControl {
 
     private void ended() {
         active = false;
+        openedBySavepoint = null;
         if (deadlineNanos != Long.MAX_VALUE) {
             deadlineNanos = Long.MAX_VALUE;
             TransactionDeadlines.forget(this);
@@ -385,11 +558,16 @@ public final class TransactionControl {
      * application's next call explains what happened.
      *
      * @param deadline the deadline the sweep saw passed
+     * @return false when the connection was busy with a call of its own (a COMMIT retrying, say): the sweep tries
+     *         again shortly instead of waiting for it
      */
-    void expire(long deadline) {
-        synchronized (this) {
+    boolean expire(long deadline) {
+        if (!lock.tryLock()) {
+            return false;
+        }
+        try {
             if (!active || deadlineNanos != deadline) {
-                return; // ended, or already expired, or a later transaction that the sweep did not look at
+                return true; // ended, or already expired, or a later transaction that the sweep did not look at
             }
             deadlineNanos = Long.MAX_VALUE; // expired once: a later sweep must not interrupt it again
             TransactionDeadlines.forget(this);
@@ -403,8 +581,10 @@ public final class TransactionControl {
                     broken = true;
                 }
                 LOG.warn(abortedReason);
-                return;
+                return true;
             }
+        } finally {
+            lock.unlock();
         }
         try {
             sqlite.unwrap(SQLiteConnection.class).getDatabase().interrupt();
@@ -412,6 +592,39 @@ public final class TransactionControl {
             LOG.debug("interrupt failed", e);
         }
         LOG.warn(abortedReason);
+        return true;
+    }
+
+    @Override
+    public void busyWaiting(long sinceNanos, int attempts, SQLException last) {
+        busyMessage = last.getMessage();
+        busyAttempts = attempts;
+        busySinceNanos = sinceNanos;
+    }
+
+    @Override
+    public void busyWaitOver() {
+        busySinceNanos = 0;
+    }
+
+    /** What this connection is doing while it holds the writer turn, for a writer that timed out waiting for it. */
+    @Override
+    public String activity() {
+        long now = System.nanoTime();
+        long busySince = busySinceNanos;
+        if (busySince != 0) {
+            return "is retrying against a lock held by another connection or process for "
+                    + TimeUnit.NANOSECONDS.toMillis(now - busySince) + " ms (" + busyAttempts + " attempts so far, last: "
+                    + busyMessage + "); that other holder, not this transaction, is what everyone waits for";
+        }
+        if (executing) {
+            return "is running a statement";
+        }
+        if (active) {
+            return "has had a transaction open for " + TimeUnit.NANOSECONDS.toMillis(now - beganNanos)
+                    + " ms and is between statements; a transaction is staying open too long";
+        }
+        return null;
     }
 
     /** When the open transaction expires, or {@link Long#MAX_VALUE}; read by the sweep of {@link TransactionDeadlines}. */

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TransactionDeadlines {
 
+    /** How soon an expired transaction whose connection was busy with a call of its own is looked at again. */
+    private static final long BUSY_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final Set<TransactionControl> OPEN = ConcurrentHashMap.newKeySet();
     /** When the next sweep is scheduled to run; {@link Long#MAX_VALUE} when none is. */
     private static final AtomicLong NEXT_SWEEP = new AtomicLong(Long.MAX_VALUE);
@@ -55,7 +57,9 @@ final class TransactionDeadlines {
                 continue; // ended between its forget and this look, or not yet begun
             }
             if (deadline - now <= 0) {
-                transaction.expire(deadline);
+                if (!transaction.expire(deadline)) {
+                    earliest = Math.min(earliest, now + BUSY_RECHECK_NANOS); // busy with a call of its own: look again soon
+                }
             } else {
                 earliest = Math.min(earliest, deadline);
             }

@@ -185,10 +185,19 @@ public final class WriterGate {
             return new SQLException("Interrupted while waiting for the writer turn of " + database, "HY008");
         }
         Thread blocking = holderThread;
+        Object owner = holder.get();
+        String doing = owner instanceof Holder ? ((Holder) owner).activity() : null;
         return new SQLTimeoutException("Waited " + TimeUnit.NANOSECONDS.toMillis(waitedNanos)
                 + " ms for the writer turn of " + database + " (writerTimeout=" + timeoutMillis + " ms); it is held"
                 + (blocking == null ? "" : " by thread '" + blocking.getName() + "'")
-                + ". A transaction is staying open too long; commit sooner or raise writerTimeout.", "HYT00");
+                + (doing == null ? ". A transaction is staying open too long" : ", which " + doing)
+                + ". Commit sooner, or raise writerTimeout.", "HYT00");
+    }
+
+    /** A connection that can say what it is doing while it holds the turn. */
+    interface Holder {
+        /** A clause to follow "which", or null when it cannot tell. */
+        String activity();
     }
 
     /** One parked writer; its state moves once, from waiting to granted (by a hand-off or itself) or abandoned. */
