@@ -65,14 +65,42 @@ public final class ConfigParser {
             }
         }
         if (info != null) {
-            for (String name : info.stringPropertyNames()) {
-                keys.keySet().removeIf(name::equalsIgnoreCase);
-                keys.put(name, info.getProperty(name));
+            for (Map.Entry<String, String> property : propertyValues(info).entrySet()) {
+                keys.keySet().removeIf(property.getKey()::equalsIgnoreCase);
+                keys.put(property.getKey(), property.getValue());
             }
         }
 
         DatabaseLocation location = locate(path, uri, uriParameters);
         return new DatabaseConfig(location, settings(keys, location, uri));
+    }
+
+    /**
+     * Every entry of the Properties as text. {@code stringPropertyNames()} would silently skip a value put as a
+     * number or boolean ({@code put("maximumPoolSize", 4)}), so those are taken by their text and anything else
+     * is an error.
+     */
+    private static Map<String, String> propertyValues(Properties info) throws InvalidSettingException {
+        Map<String, String> values = new TreeMap<>();
+        for (String name : info.stringPropertyNames()) {
+            values.put(name, info.getProperty(name));
+        }
+        for (Map.Entry<Object, Object> entry : info.entrySet()) {
+            Object key = entry.getKey();
+            Object value = entry.getValue();
+            if (!(key instanceof String)) {
+                throw new InvalidSettingException("Property key " + key + " is a " + key.getClass().getName()
+                        + "; setting names are Strings.");
+            }
+            if (!(value instanceof String)) {
+                if (!(value instanceof Number || value instanceof Boolean || value instanceof Character)) {
+                    throw new InvalidSettingException("Property '" + key + "' has a value of type "
+                            + value.getClass().getName() + "; give it as a String (a number or boolean is taken by its text).");
+                }
+                values.put((String) key, String.valueOf(value));
+            }
+        }
+        return values;
     }
 
     private static Map<String, String> parseQuery(String query) throws InvalidSettingException {

@@ -146,6 +146,21 @@ class ConfigParserTest {
     }
 
     @Test
+    void propertiesPutAsNumbersOrBooleansAreTakenByTheirTextAndOtherObjectsAreRefused() throws Exception {
+        Properties info = new Properties();
+        info.put("maximumPoolSize", 4);
+        info.put("foreign_keys", Boolean.TRUE);
+
+        DatabaseConfig config = ConfigParser.parse("jdbc:enhanced-sqlite:a.db", info);
+
+        assertThat(config.settings().maximumPoolSize()).isEqualTo(4);
+        assertThat(config.settings().sqliteProperties()).containsEntry("foreign_keys", "true");
+        info.put("cache_size", new Object());
+        assertThatThrownBy(() -> ConfigParser.parse("jdbc:enhanced-sqlite:a.db", info))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("'cache_size'");
+    }
+
+    @Test
     void aRepeatedKeyTakesItsLastValue() throws Exception {
         DatabaseConfig config = parse("jdbc:enhanced-sqlite:a.db?profile=off&synchronous=OFF&PROFILE=durable"
                 + "&foreign_keys=true&foreign_keys=true");
