@@ -318,6 +318,11 @@ public final class ConfigParser {
         return KnownKeys.SQLITE_JDBC.keySet().stream().sorted().toList();
     }
 
+    /** What the driver accepts for one of sqlite-jdbc's keys, in words. */
+    public static String sqliteJdbcAccepted(String key) {
+        return KnownKeys.sqliteJdbcRule(key).accepted();
+    }
+
     /** The values sqlite-jdbc accepts for one of its keys, or null when it takes free text. */
     public static String[] sqliteJdbcChoices(String key) {
         return KnownKeys.SQLITE_JDBC.get(key);
