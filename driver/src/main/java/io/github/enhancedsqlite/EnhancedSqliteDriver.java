@@ -76,7 +76,8 @@ public final class EnhancedSqliteDriver implements Driver {
                     + defaults.key() + ": " + (value == null ? "not set" : value) + ")."));
         }
         for (String key : ConfigParser.sqliteJdbcKeys()) {
-            DriverPropertyInfo passThrough = property(key, null, "sqlite-jdbc's own setting, passed through to it.");
+            DriverPropertyInfo passThrough = property(key, null, "sqlite-jdbc's own setting, passed through to it: "
+                    + ConfigParser.sqliteJdbcAccepted(key) + ".");
             passThrough.choices = ConfigParser.sqliteJdbcChoices(key);
             keys.add(passThrough);
         }

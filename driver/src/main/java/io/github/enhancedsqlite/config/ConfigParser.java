@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +16,8 @@ import java.util.Properties;
 import java.util.SortedMap;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a {@code jdbc:enhanced-sqlite:} URL and its Properties into a {@link DatabaseConfig}.
@@ -26,6 +27,8 @@ import java.util.TreeMap;
  * SQLite's URI parameters stay in a {@code file:} URI, and anything else is rejected by name.
  */
 public final class ConfigParser {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigParser.class);
 
     public static final String PREFIX = "jdbc:enhanced-sqlite:";
     private static final String SQLITE_PREFIX = "jdbc:sqlite:";
@@ -62,14 +65,42 @@ public final class ConfigParser {
             }
         }
         if (info != null) {
-            for (String name : info.stringPropertyNames()) {
-                keys.keySet().removeIf(name::equalsIgnoreCase);
-                keys.put(name, info.getProperty(name));
+            for (Map.Entry<String, String> property : propertyValues(info).entrySet()) {
+                keys.keySet().removeIf(property.getKey()::equalsIgnoreCase);
+                keys.put(property.getKey(), property.getValue());
             }
         }
 
         DatabaseLocation location = locate(path, uri, uriParameters);
         return new DatabaseConfig(location, settings(keys, location, uri));
+    }
+
+    /**
+     * Every entry of the Properties as text. {@code stringPropertyNames()} would silently skip a value put as a
+     * number or boolean ({@code put("maximumPoolSize", 4)}), so those are taken by their text and anything else
+     * is an error.
+     */
+    private static Map<String, String> propertyValues(Properties info) throws InvalidSettingException {
+        Map<String, String> values = new TreeMap<>();
+        for (String name : info.stringPropertyNames()) {
+            values.put(name, info.getProperty(name));
+        }
+        for (Map.Entry<Object, Object> entry : info.entrySet()) {
+            Object key = entry.getKey();
+            Object value = entry.getValue();
+            if (!(key instanceof String)) {
+                throw new InvalidSettingException("Property key " + key + " is a " + key.getClass().getName()
+                        + "; setting names are Strings.");
+            }
+            if (!(value instanceof String)) {
+                if (!(value instanceof Number || value instanceof Boolean || value instanceof Character)) {
+                    throw new InvalidSettingException("Property '" + key + "' has a value of type "
+                            + value.getClass().getName() + "; give it as a String (a number or boolean is taken by its text).");
+                }
+                values.put((String) key, String.valueOf(value));
+            }
+        }
+        return values;
     }
 
     private static Map<String, String> parseQuery(String query) throws InvalidSettingException {
@@ -84,12 +115,18 @@ public final class ConfigParser {
                 throw new InvalidSettingException("URL parameter '" + pair + "' has no " + (key.isEmpty() ? "key" : "value")
                         + "; parameters are written key=value and joined with &.");
             }
-            for (String seen : keys.keySet()) {
+            String value = pair.substring(equals + 1);
+            // A repeated key takes its last value, as in sqlite-jdbc, Properties.load and HikariCP's property
+            // files: code that appends an override to a base URL keeps working.
+            for (String seen : List.copyOf(keys.keySet())) {
                 if (seen.equalsIgnoreCase(key)) {
-                    throw new InvalidSettingException("URL parameter '" + key + "' is given twice; give each key once.");
+                    String earlier = keys.remove(seen);
+                    if (!earlier.equals(value) && LOG.isDebugEnabled()) {
+                        LOG.debug("URL parameter '{}' is given twice; its last value counts", key);
+                    }
                 }
             }
-            keys.put(key, pair.substring(equals + 1));
+            keys.put(key, value);
         }
         return keys;
     }
@@ -126,7 +163,7 @@ public final class ConfigParser {
                 continue; // frameworks send an empty password with an empty user; it means "none"
             } else if (KnownKeys.SQLITE_JDBC.containsKey(key.toLowerCase(Locale.ROOT))) {
                 String sqliteKey = key.toLowerCase(Locale.ROOT);
-                sqliteProperties.put(sqliteKey, checkSqliteJdbcValue(sqliteKey, value));
+                sqliteProperties.put(sqliteKey, canonical(KnownKeys.sqliteJdbcRule(sqliteKey), key, value));
             } else {
                 throw unknownKey(key, uri);
             }
@@ -181,19 +218,6 @@ public final class ConfigParser {
             throw invalidValue(key, value, rule.accepted());
         }
         return canonical;
-    }
-
-    private static String checkSqliteJdbcValue(String key, String value) throws InvalidSettingException {
-        String[] choices = KnownKeys.SQLITE_JDBC.get(key);
-        if (choices == null || choices.length == 0) {
-            return value;
-        }
-        for (String choice : choices) {
-            if (choice.equalsIgnoreCase(value.trim())) {
-                return choice;
-            }
-        }
-        throw invalidValue(key, value, "one of " + String.join(", ", Arrays.asList(choices)));
     }
 
     private static InvalidSettingException invalidValue(String key, String value, String accepted) {
@@ -292,6 +316,11 @@ public final class ConfigParser {
     /** Every key the driver itself understands, for {@code getPropertyInfo}. */
     public static List<String> sqliteJdbcKeys() {
         return KnownKeys.SQLITE_JDBC.keySet().stream().sorted().toList();
+    }
+
+    /** What the driver accepts for one of sqlite-jdbc's keys, in words. */
+    public static String sqliteJdbcAccepted(String key) {
+        return KnownKeys.sqliteJdbcRule(key).accepted();
     }
 
     /** The values sqlite-jdbc accepts for one of its keys, or null when it takes free text. */

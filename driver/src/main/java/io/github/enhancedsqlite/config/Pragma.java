@@ -10,7 +10,7 @@ public enum Pragma {
             "Milliseconds SQLite waits on a lock held by another process before reporting SQLITE_BUSY."),
     PAGE_SIZE("page_size", ValueRule.powerOfTwo(512, 65536), true,
             "Page size in bytes; takes effect only on a new database (not set by any profile)."),
-    JOURNAL_MODE("journal_mode", ValueRule.oneOf("delete", "truncate", "persist", "memory", "wal", "off"), true,
+    JOURNAL_MODE("journal_mode", ValueRule.names("delete", "truncate", "persist", "memory", "wal", "off"), true,
             "Rollback journal mode; wal lets readers run beside the writer."),
     SYNCHRONOUS("synchronous", ValueRule.oneOf("OFF", "NORMAL", "FULL", "EXTRA"), false,
             "How often SQLite waits for the disk; NORMAL is durable across application crashes in WAL mode."),

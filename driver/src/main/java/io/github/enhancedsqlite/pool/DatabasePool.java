@@ -35,12 +35,15 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     private final Connection keepAlive;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final MetricsRegistration metrics;
-    /** Null for in-memory databases and when maintenanceInterval is 0. */
+    /** Null for in-memory and read-only databases and when maintenanceInterval is 0. */
     private final Maintenance maintenance;
+    /** A reader can neither checkpoint nor optimize, so it gets no maintenance and no final checkpoint. */
+    private final boolean readOnly;
 
     DatabasePool(DatabaseConfig config) throws SQLException {
         this.config = config;
         this.factory = new PhysicalConnectionFactory(config);
+        this.readOnly = ReadOnlyDatabase.isReadOnly(config);
         this.keepAlive = config.location().kind() == DatabaseLocation.Kind.SHARED_MEMORY ? factory.getConnection() : null;
         try {
             this.hikari = new HikariDataSource(hikariConfig(config, factory));
@@ -52,7 +55,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         factory.metrics().attachPool(hikari.getHikariPoolMXBean());
         this.metrics = MetricsRegistration.publish(factory.metrics());
         long interval = config.settings().maintenanceIntervalMillis();
-        this.maintenance = interval > 0 && config.location().kind() == DatabaseLocation.Kind.FILE
+        this.maintenance = interval > 0 && config.location().kind() == DatabaseLocation.Kind.FILE && !readOnly
                 ? Maintenance.start(config.location().poolKey(), interval, this::connectIfFree, factory.metrics())
                 : null;
         int checkpointEvery = checkpointEvery(config);
@@ -143,7 +146,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         hikari.close();
         if (keepAlive != null) {
             closeQuietly(keepAlive);
-        } else if (config.location().kind() == DatabaseLocation.Kind.FILE) {
+        } else if (config.location().kind() == DatabaseLocation.Kind.FILE && !readOnly) {
             finishFile();
         }
     }

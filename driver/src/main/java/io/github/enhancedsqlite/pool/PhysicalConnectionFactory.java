@@ -95,13 +95,21 @@ final class PhysicalConnectionFactory implements DataSource {
 
     /** A new physical connection with the profile applied, wrapped with its statement cache. */
     PhysicalConnection open() throws SQLException {
-        SQLiteConnection connection = JDBC.createConnection(config.location().sqliteUrl(),
-                config.settings().sqlitePropertiesCopy());
+        SQLiteConnection connection;
+        try {
+            connection = JDBC.createConnection(config.location().sqliteUrl(), config.settings().sqlitePropertiesCopy());
+        } catch (SQLException e) {
+            throw OpenFailure.explain(e, config);
+        }
         if (connection == null) {
             throw new SQLException("sqlite-jdbc did not accept " + config.location().sqliteUrl());
         }
         try {
-            PragmaApplier.apply(connection, config);
+            try {
+                PragmaApplier.apply(connection, config, ReadOnlyDatabase.reason(config));
+            } catch (SQLException e) {
+                throw OpenFailure.explain(e, config);
+            }
             WriterGate gate = sharedGate != null ? sharedGate
                     : writerGate(transactionSettings.database(), config.settings(), metrics);
             Compression compression = sharedCompression != null ? sharedCompression

@@ -41,7 +41,7 @@ public final class PoolRegistry {
 
     /** The source for a URL and its properties, opening a pool on first use. */
     public ConnectionSource source(String url, Properties info) throws SQLException {
-        String cacheKey = info == null || info.isEmpty() ? url : url + '\u0000' + new TreeMap<>(info);
+        String cacheKey = info == null || info.isEmpty() ? url : url + '\u0000' + sortedText(info);
         ConnectionSource source = byUrl.get(cacheKey);
         if (source == null || source.isClosed()) {
             source = open(ConfigParser.parse(url, info));
@@ -53,7 +53,14 @@ public final class PoolRegistry {
         return source;
     }
 
-    private ConnectionSource open(DatabaseConfig config) throws SQLException {
+    /** The properties as sorted text: a key that is no String must reach the parser's error, not a ClassCastException. */
+    private static String sortedText(Properties info) {
+        Map<String, String> sorted = new TreeMap<>();
+        info.forEach((key, value) -> sorted.put(String.valueOf(key), String.valueOf(value)));
+        return sorted.toString();
+    }
+
+        private ConnectionSource open(DatabaseConfig config) throws SQLException {
         if (!config.location().isPooled()) {
             return new PrivateMemorySource(config);
         }

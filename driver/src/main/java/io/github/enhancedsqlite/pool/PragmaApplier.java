@@ -7,7 +7,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies a profile's pragmas to a new physical connection and reads each back. SQLite ignores a pragma it
@@ -16,18 +20,34 @@ import java.util.Map;
  */
 final class PragmaApplier {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PragmaApplier.class);
+
     private PragmaApplier() {
     }
 
-    static void apply(Connection connection, DatabaseConfig config) throws SQLException {
+    /**
+     * @param readOnlyReason why the database opens read-only (see {@link ReadOnlyDatabase}), or null: a reader gets
+     *                       every per-connection pragma but not the profile's journal mode (a file's journal mode is
+     *                       written in the file) and no {@code PRAGMA optimize} (it may write statistics)
+     */
+    static void apply(Connection connection, DatabaseConfig config, String readOnlyReason) throws SQLException {
+        List<String> skipped = new ArrayList<>();
         try (Statement statement = connection.createStatement()) {
             for (Map.Entry<Pragma, String> entry : config.settings().pragmas().entrySet()) {
                 Pragma pragma = entry.getKey();
                 String value = entry.getValue();
                 // Switching journal mode needs a lock, so a database already in the mode is left alone: a reader
                 // opening a connection must not wait for a writer.
-                if (pragma == Pragma.JOURNAL_MODE && pragma.took(value, read(statement, pragma))) {
-                    continue;
+                if (pragma == Pragma.JOURNAL_MODE) {
+                    String current = read(statement, pragma);
+                    if (pragma.took(value, current)) {
+                        continue;
+                    }
+                    // an override the application wrote itself is still applied, and fails with SQLite's reason
+                    if (readOnlyReason != null && value.equals(config.settings().profile().pragmas().get(pragma))) {
+                        skipped.add("journal_mode=" + value + " (the file stays in " + current + " mode)");
+                        continue;
+                    }
                 }
                 // value is canonical: a number or a word from a fixed list (see ValueRule), never caller text
                 try {
@@ -44,8 +64,16 @@ final class PragmaApplier {
                 }
             }
             if (config.settings().profile().optimizes() && !config.location().isMemory()) {
-                optimize(statement);
+                if (readOnlyReason == null) {
+                    optimize(statement);
+                } else {
+                    skipped.add("PRAGMA optimize");
+                }
             }
+        }
+        if (readOnlyReason != null && LOG.isDebugEnabled()) {
+            LOG.debug("{} opens read-only ({}); the profile skipped what only a writer can apply: {}",
+                    describe(config), readOnlyReason, skipped.isEmpty() ? "nothing" : String.join(", ", skipped));
         }
     }
 

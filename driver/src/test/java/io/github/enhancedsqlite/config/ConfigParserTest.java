@@ -141,10 +141,67 @@ class ConfigParserTest {
     @Test
     void malformedQueriesAreRejected() {
         assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?profile")).hasMessageContaining("no value");
-        assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?profile=off&PROFILE=off"))
-                .hasMessageContaining("given twice");
         assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?user=alice"))
                 .hasMessageContaining("no user accounts");
+    }
+
+    @Test
+    void propertiesPutAsNumbersOrBooleansAreTakenByTheirTextAndOtherObjectsAreRefused() throws Exception {
+        Properties info = new Properties();
+        info.put("maximumPoolSize", 4);
+        info.put("foreign_keys", Boolean.TRUE);
+
+        DatabaseConfig config = ConfigParser.parse("jdbc:enhanced-sqlite:a.db", info);
+
+        assertThat(config.settings().maximumPoolSize()).isEqualTo(4);
+        assertThat(config.settings().sqliteProperties()).containsEntry("foreign_keys", "true");
+        info.put("cache_size", new Object());
+        assertThatThrownBy(() -> ConfigParser.parse("jdbc:enhanced-sqlite:a.db", info))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("'cache_size'");
+    }
+
+    @Test
+    void aRepeatedKeyTakesItsLastValue() throws Exception {
+        DatabaseConfig config = parse("jdbc:enhanced-sqlite:a.db?profile=off&synchronous=OFF&PROFILE=durable"
+                + "&foreign_keys=true&foreign_keys=true");
+
+        assertThat(config.settings().profile()).isEqualTo(Profile.DURABLE);
+        assertThat(config.settings().pragmas()).containsEntry(Pragma.SYNCHRONOUS, "OFF");
+        assertThat(config.settings().sqliteProperties()).containsEntry("foreign_keys", "true");
+        assertThat(parse("jdbc:enhanced-sqlite:file:a.db?mode=rw&mode=ro").location().sqliteUrl())
+                .isEqualTo("jdbc:sqlite:file:a.db?mode=ro");
+    }
+
+    /** Every key sqlite-jdbc knows is one of ours or has a rule written for it, not a guess from its choices. */
+    @Test
+    void everySqliteJdbcKeyHasATypedRule() {
+        for (org.sqlite.SQLiteConfig.Pragma key : org.sqlite.SQLiteConfig.Pragma.values()) {
+            boolean ours = Pragma.forKey(key.pragmaName) != null || Setting.forKey(key.pragmaName) != null;
+            assertThat(ours || KnownKeys.hasOwnRule(key.pragmaName)).as(key.pragmaName).isTrue();
+        }
+    }
+
+    @Test
+    void passThroughValuesAreCanonicalAndSafeToWriteIntoAPragma() throws Exception {
+        DatabaseConfig config = parse("jdbc:enhanced-sqlite:a.db?encoding=utf-16le&secure_delete=FAST&cache_spill=0"
+                + "&temp_store_directory=" + dir + "&date_string_format=yyyy-MM-dd&open_mode=6&user_version=-3");
+
+        assertThat(config.settings().sqliteProperties())
+                .containsEntry("encoding", "'UTF-16le'")
+                .containsEntry("secure_delete", "fast")
+                .containsEntry("cache_spill", "false")
+                .containsEntry("temp_store_directory", "'" + dir + "'")
+                .containsEntry("date_string_format", "yyyy-MM-dd")
+                .containsEntry("open_mode", "6")
+                .containsEntry("user_version", "-3");
+        for (String bad : new String[] {"user_version=1.5", "journal_mode=1", "locking_mode=0", "encoding=latin1",
+                "temp_store_directory=" + dir.resolve("missing"), "date_string_format=rw", "open_mode=0x10",
+                "max_page_count=-1", "limit_column=2147483648", "shared_cache=yes"}) {
+            assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?" + bad)).as(bad)
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessageContaining("'" + bad.substring(0, bad.indexOf('=')) + "'")
+                    .hasMessageContaining("'" + bad.substring(bad.indexOf('=') + 1) + "'");
+        }
     }
 
     @Test

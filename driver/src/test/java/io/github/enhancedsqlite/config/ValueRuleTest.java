@@ -32,6 +32,37 @@ class ValueRuleTest {
     }
 
     @Test
+    void namesOnlyRulesTakeNoCode() {
+        ValueRule rule = ValueRule.names("delete", "wal");
+
+        assertThat(rule.canonical(" WAL ")).isEqualTo("wal");
+        assertThat(rule.canonical("1")).isNull();
+    }
+
+    @Test
+    void textThatReachesAPragmaBecomesOneQuotedLiteral() {
+        ValueRule encoding = ValueRule.quotedName("UTF-8", "UTF-16le");
+        ValueRule directory = ValueRule.sqlStringOf("any", text -> !text.isEmpty());
+
+        assertThat(encoding.canonical("utf-16LE")).isEqualTo("'UTF-16le'");
+        assertThat(encoding.canonical("'UTF-8'")).isEqualTo("'UTF-8'");
+        assertThat(encoding.canonical("UTF-8'; DROP TABLE t; --")).isNull();
+        assertThat(directory.canonical("/tmp/it's")).isEqualTo("'/tmp/it''s'");
+        assertThat(directory.canonical("'/tmp/x'")).isEqualTo("'/tmp/x'");
+        assertThat(directory.canonical("x'; DROP TABLE t; --")).isEqualTo("'x''; DROP TABLE t; --'");
+    }
+
+    @Test
+    void freeTextKeepsItsSpacesAndEitherRuleTakesTheFirstMatch() {
+        assertThat(ValueRule.text("any", text -> true).canonical(" secret ")).isEqualTo(" secret ");
+        ValueRule spill = ValueRule.anyOf(ValueRule.bool(), ValueRule.integer(0, 10));
+        assertThat(spill.canonical("true")).isEqualTo("true");
+        assertThat(spill.canonical("7")).isEqualTo("7");
+        assertThat(spill.canonical("11")).isNull();
+        assertThat(spill.accepted()).isEqualTo("one of false, true or an integer from 0 to 10");
+    }
+
+    @Test
     void powersOfTwoOnly() {
         ValueRule rule = ValueRule.powerOfTwo(512, 65536);
 

@@ -158,9 +158,12 @@ class DriverRegistrationTest {
         }
     }
 
-    /** The profile wants WAL, which a read-only connection cannot switch to: an error, not a silent rollback journal. */
+    /**
+     * A read-only connection cannot switch to the profile's WAL: it opens with the file's own journal mode (issue 11
+     * point 11), while a journal_mode the application asks for itself is still applied and fails with the reason.
+     */
     @Test
-    void readOnlyUriOnARollbackJournalDatabaseFailsWithTheProfileButOpensWithProfileOff() throws Exception {
+    void readOnlyUriOnARollbackJournalDatabaseKeepsItsJournalModeUnlessOneIsAskedFor() throws Exception {
         Path database = dir.resolve("delete-mode.db");
         try (Connection plain = Db.plain(database)) {
             Db.execute(plain, "CREATE TABLE t(x)", "INSERT INTO t VALUES (1)");
@@ -168,7 +171,13 @@ class DriverRegistrationTest {
         }
         String uri = "jdbc:enhanced-sqlite:file:" + database.toAbsolutePath() + "?mode=ro";
 
-        assertThatThrownBy(() -> DriverManager.getConnection(uri).close())
+        try (Connection connection = DriverManager.getConnection(uri)) {
+            assertThat(Db.queryLong(connection, "SELECT x FROM t")).isEqualTo(1);
+            assertThat(Db.pragma(connection, "journal_mode")).isEqualTo("delete");
+        }
+        EnhancedSqlite.shutdown();
+
+        assertThatThrownBy(() -> DriverManager.getConnection(uri + "&profile=off&journal_mode=wal").close())
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("journal_mode");
 

@@ -182,6 +182,98 @@ class SettingsTest {
         }
     }
 
+    /**
+     * Issue 11 point 8: a key given twice in the URL takes its last value, as sqlite-jdbc does (code that appends
+     * an override to a base URL keeps working); identical repeats are harmless; Properties still win over both.
+     */
+    @Test
+    void aRepeatedUrlKeyTakesItsLastValueAndPropertiesStillWin() throws SQLException {
+        try (Connection connection = Db.open(dir.resolve("repeat.db"),
+                "synchronous=OFF&cache_size=-4096&SYNCHRONOUS=FULL&cache_size=-4096")) {
+            assertThat(Db.pragma(connection, "synchronous")).isEqualTo("2");
+            assertThat(Db.pragma(connection, "cache_size")).isEqualTo("-4096");
+        }
+        EnhancedSqlite.shutdown();
+
+        Properties properties = new Properties();
+        properties.setProperty("synchronous", "NORMAL");
+        try (Connection connection = DriverManager.getConnection(
+                Db.url(dir.resolve("repeat.db"), "synchronous=OFF&synchronous=FULL"), properties)) {
+            assertThat(Db.pragma(connection, "synchronous")).isEqualTo("1");
+        }
+    }
+
+    /** Issue 11 point 12: sqlite-jdbc's keys that become a PRAGMA are typed like ours, checked before anything opens. */
+    @Test
+    void passThroughPragmaValuesAreTypedAndNothingIsHalfApplied() throws Exception {
+        Path database = dir.resolve("typed.db");
+        try (Connection connection = Db.open(database)) {
+            Db.execute(connection, "CREATE TABLE t(x)", "INSERT INTO t VALUES (1)");
+        }
+        EnhancedSqlite.shutdown();
+
+        assertThatThrownBy(() -> Db.open(database, "user_version=7;DROP TABLE t"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("user_version")
+                .hasMessageContaining("'7;DROP TABLE t'")
+                .hasMessageContaining("an integer");
+        assertThatThrownBy(() -> Db.open(database, "journal_mode=1"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("journal_mode")
+                .hasMessageContaining("'1'")
+                .hasMessageContaining("wal");
+        assertThatThrownBy(() -> Db.open(database, "limit_length=NaN"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("limit_length")
+                .hasMessageContaining("'NaN'")
+                .hasMessageContaining("an integer");
+        assertThatThrownBy(() -> Db.open(database, "max_page_count=shared"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("max_page_count")
+                .hasMessageContaining("'shared'");
+        assertThatThrownBy(() -> Db.open(database, "foreign_keys=true&user_version=x"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("user_version");
+        assertThat(EnhancedSqlite.openDatabases()).as("no pool was opened").isEmpty();
+
+        try (Connection plain = Db.plain(database)) {
+            assertThat(Db.queryLong(plain, "SELECT count(*) FROM t")).isEqualTo(1);
+            assertThat(Db.pragma(plain, "user_version")).isEqualTo("0");
+        }
+        try (Connection connection = Db.open(database, "user_version=7&limit_length=1000000&max_page_count=100000")) {
+            assertThat(Db.pragma(connection, "user_version")).isEqualTo("7");
+            assertThat(Db.pragma(connection, "max_page_count")).isEqualTo("100000");
+        }
+    }
+
+    /**
+     * Issue 11 point 13: every key sqlite-jdbc knows, given values it cannot use, fails with an SQLException
+     * naming key and value — never an IllegalArgumentException or NumberFormatException from inside sqlite-jdbc.
+     */
+    @Test
+    void everySqliteJdbcKeyRefusesBadValuesWithAnSqlException() throws Exception {
+        assertThatThrownBy(() -> DriverManager.getConnection("jdbc:enhanced-sqlite::memory:?date_string_format=rw"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("date_string_format")
+                .hasMessageContaining("'rw'");
+        assertThatThrownBy(() -> Db.open(dir.resolve("open-mode.db"), "open_mode=0x10"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("open_mode")
+                .hasMessageContaining("'0x10'");
+
+        java.util.List<String> freeText = java.util.List.of("password");
+        for (org.sqlite.SQLiteConfig.Pragma key : org.sqlite.SQLiteConfig.Pragma.values()) {
+            for (String bad : new String[] {"1;DROP TABLE t", "NaN", "rw", "0x10", "'"}) {
+                try (Connection connection = DriverManager.getConnection(
+                        "jdbc:enhanced-sqlite::memory:?" + key.pragmaName + "=" + bad)) {
+                    assertThat(freeText).as(key.pragmaName + "=" + bad + " was accepted").contains(key.pragmaName);
+                } catch (SQLException expected) {
+                    assertThat(expected.getMessage()).as(key.pragmaName + "=" + bad).contains(key.pragmaName);
+                }
+            }
+        }
+    }
+
     @Test
     void getPropertyInfoListsEveryKeyWithDescriptionAndDefault() throws SQLException {
         DriverPropertyInfo[] info = EnhancedSqliteDriver.registered().getPropertyInfo(Db.url(dir.resolve("x.db")), new Properties());

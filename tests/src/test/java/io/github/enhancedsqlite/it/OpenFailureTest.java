@@ -1,0 +1,126 @@
+package io.github.enhancedsqlite.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.enhancedsqlite.EnhancedSqlite;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 11 point 14: SQLITE_CANTOPEN, NOTADB and CORRUPT at open name the path and the likely cause, instead of
+ * SQLite's bare "unable to open database file".
+ */
+class OpenFailureTest {
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void closePools() throws Exception {
+        EnhancedSqlite.shutdown();
+        Process process = new ProcessBuilder("chattr", "-i", dir.toString()).redirectErrorStream(true).start();
+        process.getInputStream().readAllBytes();
+        process.waitFor();
+    }
+
+    @Test
+    void aMissingDirectoryIsNamed() {
+        Path database = dir.resolve("no-such-dir").resolve("app.db");
+
+        assertThatThrownBy(() -> Db.open(database))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining(database.toString())
+                .hasMessageContaining("directory " + dir.resolve("no-such-dir") + " does not exist");
+        assertThat(EnhancedSqlite.openDatabases()).isEmpty();
+    }
+
+    @Test
+    void aDirectoryIsNotADatabaseFile() throws Exception {
+        Path database = Files.createDirectory(dir.resolve("folder.db"));
+
+        assertThatThrownBy(() -> Db.open(database))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining(database.toString())
+                .hasMessageContaining("is a directory");
+    }
+
+    @Test
+    void aNameTooLongIsNamed() {
+        Path database = dir.resolve("n".repeat(300) + ".db");
+
+        assertThatThrownBy(() -> Db.open(database))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("303 bytes long")
+                .hasMessageContaining("255");
+    }
+
+    /** Root ignores permission bits, so the directory is made immutable: nothing may be created in it. */
+    @Test
+    void aFileThatCannotBeCreatedSaysWhy() throws Exception {
+        Path database = dir.resolve("new.db");
+        Process process = new ProcessBuilder("chattr", "+i", dir.toString()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as("chattr +i (needs chattr and root): " + output).isZero();
+
+        assertThatThrownBy(() -> Db.open(database))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining(database.toString())
+                .hasMessageContaining("may not create files in " + dir);
+    }
+
+    @Test
+    void aTextFileIsNotADatabase() throws Exception {
+        Path database = Files.writeString(dir.resolve("notes.db"), "hello, these are notes\n");
+
+        assertThatThrownBy(() -> Db.open(database))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining(database.toString())
+                .hasMessageContaining("not an SQLite database")
+                .hasMessageContaining("'hello, these are'");
+        assertThat(Files.readString(database)).as("the file is left alone").isEqualTo("hello, these are notes\n");
+    }
+
+    @Test
+    void aDamagedHeaderIsNamed() throws Exception {
+        Path database = dir.resolve("damaged.db");
+        try (Connection connection = Db.open(database, "profile=off")) {
+            Db.execute(connection, "CREATE TABLE t(x)", "INSERT INTO t VALUES (1)");
+        }
+        EnhancedSqlite.shutdown();
+        try (RandomAccessFile file = new RandomAccessFile(database.toFile(), "rw")) {
+            file.seek(16); // page size: 0x0003 is no power of two
+            file.write(new byte[] {0, 3});
+        }
+
+        assertThatThrownBy(() -> Db.open(database))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining(database.toString())
+                .hasMessageContaining("header is damaged");
+    }
+
+    @Test
+    void aCorruptSchemaIsNamed() throws Exception {
+        Path database = dir.resolve("corrupt.db");
+        try (Connection connection = Db.open(database, "profile=off")) {
+            Db.execute(connection, "CREATE TABLE t(x)", "INSERT INTO t VALUES (1)");
+        }
+        EnhancedSqlite.shutdown();
+        try (RandomAccessFile file = new RandomAccessFile(database.toFile(), "rw")) {
+            file.seek(100); // the schema table's b-tree page header, right after the file header
+            file.write(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+        }
+
+        assertThatThrownBy(() -> Db.open(database))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining(database.toString())
+                .hasMessageContaining("damaged");
+    }
+}
