@@ -186,7 +186,9 @@ final class ResultSetWrapper extends ForwardingResultSet {
             return delegate.getString(columnLabel);
         }
         Object original = envelopeOriginal(column);
-        return original instanceof String ? (String) original : readByLabel(columnLabel, original, ResultSet::getString);
+        return original instanceof String
+                ? (String) original
+                : readByLabel(columnLabel, original, ResultSet::getString);
     }
 
     @Override
@@ -276,17 +278,23 @@ final class ResultSetWrapper extends ForwardingResultSet {
 
     @Override
     public BigDecimal getBigDecimal(String columnLabel) throws SQLException {
-        return decoding == null ? delegate.getBigDecimal(columnLabel) : readByLabel(columnLabel, ResultSet::getBigDecimal);
+        return decoding == null
+                ? delegate.getBigDecimal(columnLabel)
+                : readByLabel(columnLabel, ResultSet::getBigDecimal);
     }
 
     @Override
     public BigDecimal getBigDecimal(int columnIndex, int scale) throws SQLException {
-        return decodes(columnIndex) ? read(columnIndex, (r, i) -> r.getBigDecimal(i, scale)) : delegate.getBigDecimal(columnIndex, scale);
+        return decodes(columnIndex)
+                ? read(columnIndex, (r, i) -> r.getBigDecimal(i, scale))
+                : delegate.getBigDecimal(columnIndex, scale);
     }
 
     @Override
     public BigDecimal getBigDecimal(String columnLabel, int scale) throws SQLException {
-        return decoding == null ? delegate.getBigDecimal(columnLabel, scale) : readByLabel(columnLabel, (r, l) -> r.getBigDecimal(l, scale));
+        return decoding == null
+                ? delegate.getBigDecimal(columnLabel, scale)
+                : readByLabel(columnLabel, (r, l) -> r.getBigDecimal(l, scale));
     }
 
     @Override
@@ -320,12 +328,16 @@ final class ResultSetWrapper extends ForwardingResultSet {
 
     @Override
     public Date getDate(int columnIndex, Calendar cal) throws SQLException {
-        return decodes(columnIndex) ? read(columnIndex, (r, i) -> r.getDate(i, cal)) : delegate.getDate(columnIndex, cal);
+        return decodes(columnIndex)
+                ? read(columnIndex, (r, i) -> r.getDate(i, cal))
+                : delegate.getDate(columnIndex, cal);
     }
 
     @Override
     public Date getDate(String columnLabel, Calendar cal) throws SQLException {
-        return decoding == null ? delegate.getDate(columnLabel, cal) : readByLabel(columnLabel, (r, l) -> r.getDate(l, cal));
+        return decoding == null
+                ? delegate.getDate(columnLabel, cal)
+                : readByLabel(columnLabel, (r, l) -> r.getDate(l, cal));
     }
 
     @Override
@@ -340,12 +352,16 @@ final class ResultSetWrapper extends ForwardingResultSet {
 
     @Override
     public Time getTime(int columnIndex, Calendar cal) throws SQLException {
-        return decodes(columnIndex) ? read(columnIndex, (r, i) -> r.getTime(i, cal)) : delegate.getTime(columnIndex, cal);
+        return decodes(columnIndex)
+                ? read(columnIndex, (r, i) -> r.getTime(i, cal))
+                : delegate.getTime(columnIndex, cal);
     }
 
     @Override
     public Time getTime(String columnLabel, Calendar cal) throws SQLException {
-        return decoding == null ? delegate.getTime(columnLabel, cal) : readByLabel(columnLabel, (r, l) -> r.getTime(l, cal));
+        return decoding == null
+                ? delegate.getTime(columnLabel, cal)
+                : readByLabel(columnLabel, (r, l) -> r.getTime(l, cal));
     }
 
     @Override
@@ -355,67 +371,93 @@ final class ResultSetWrapper extends ForwardingResultSet {
 
     @Override
     public Timestamp getTimestamp(String columnLabel) throws SQLException {
-        return decoding == null ? delegate.getTimestamp(columnLabel) : readByLabel(columnLabel, ResultSet::getTimestamp);
+        return decoding == null
+                ? delegate.getTimestamp(columnLabel)
+                : readByLabel(columnLabel, ResultSet::getTimestamp);
     }
 
     @Override
     public Timestamp getTimestamp(int columnIndex, Calendar cal) throws SQLException {
-        return decodes(columnIndex) ? read(columnIndex, (r, i) -> r.getTimestamp(i, cal)) : delegate.getTimestamp(columnIndex, cal);
+        return decodes(columnIndex)
+                ? read(columnIndex, (r, i) -> r.getTimestamp(i, cal))
+                : delegate.getTimestamp(columnIndex, cal);
     }
 
     @Override
     public Timestamp getTimestamp(String columnLabel, Calendar cal) throws SQLException {
-        return decoding == null ? delegate.getTimestamp(columnLabel, cal) : readByLabel(columnLabel, (r, l) -> r.getTimestamp(l, cal));
+        return decoding == null
+                ? delegate.getTimestamp(columnLabel, cal)
+                : readByLabel(columnLabel, (r, l) -> r.getTimestamp(l, cal));
     }
 
     @Override
     public InputStream getAsciiStream(int columnIndex) throws SQLException {
-        return decodes(columnIndex) ? read(columnIndex, ResultSet::getAsciiStream) : delegate.getAsciiStream(columnIndex);
+        return decodes(columnIndex)
+                ? read(columnIndex, ResultSet::getAsciiStream)
+                : delegate.getAsciiStream(columnIndex);
     }
 
     @Override
     public InputStream getAsciiStream(String columnLabel) throws SQLException {
-        return decoding == null ? delegate.getAsciiStream(columnLabel) : readByLabel(columnLabel, ResultSet::getAsciiStream);
+        return decoding == null
+                ? delegate.getAsciiStream(columnLabel)
+                : readByLabel(columnLabel, ResultSet::getAsciiStream);
     }
 
     @Override
     public InputStream getUnicodeStream(int columnIndex) throws SQLException {
-        return decodes(columnIndex) ? read(columnIndex, ResultSet::getUnicodeStream) : delegate.getUnicodeStream(columnIndex);
+        return decodes(columnIndex)
+                ? read(columnIndex, ResultSet::getUnicodeStream)
+                : delegate.getUnicodeStream(columnIndex);
     }
 
     @Override
     public InputStream getUnicodeStream(String columnLabel) throws SQLException {
-        return decoding == null ? delegate.getUnicodeStream(columnLabel) : readByLabel(columnLabel, ResultSet::getUnicodeStream);
+        return decoding == null
+                ? delegate.getUnicodeStream(columnLabel)
+                : readByLabel(columnLabel, ResultSet::getUnicodeStream);
     }
 
     @Override
     public InputStream getBinaryStream(int columnIndex) throws SQLException {
-        return decodes(columnIndex) ? read(columnIndex, ResultSet::getBinaryStream) : delegate.getBinaryStream(columnIndex);
+        return decodes(columnIndex)
+                ? read(columnIndex, ResultSet::getBinaryStream)
+                : delegate.getBinaryStream(columnIndex);
     }
 
     @Override
     public InputStream getBinaryStream(String columnLabel) throws SQLException {
-        return decoding == null ? delegate.getBinaryStream(columnLabel) : readByLabel(columnLabel, ResultSet::getBinaryStream);
+        return decoding == null
+                ? delegate.getBinaryStream(columnLabel)
+                : readByLabel(columnLabel, ResultSet::getBinaryStream);
     }
 
     @Override
     public Reader getCharacterStream(int columnIndex) throws SQLException {
-        return decodes(columnIndex) ? read(columnIndex, ResultSet::getCharacterStream) : delegate.getCharacterStream(columnIndex);
+        return decodes(columnIndex)
+                ? read(columnIndex, ResultSet::getCharacterStream)
+                : delegate.getCharacterStream(columnIndex);
     }
 
     @Override
     public Reader getCharacterStream(String columnLabel) throws SQLException {
-        return decoding == null ? delegate.getCharacterStream(columnLabel) : readByLabel(columnLabel, ResultSet::getCharacterStream);
+        return decoding == null
+                ? delegate.getCharacterStream(columnLabel)
+                : readByLabel(columnLabel, ResultSet::getCharacterStream);
     }
 
     @Override
     public Reader getNCharacterStream(int columnIndex) throws SQLException {
-        return decodes(columnIndex) ? read(columnIndex, ResultSet::getNCharacterStream) : delegate.getNCharacterStream(columnIndex);
+        return decodes(columnIndex)
+                ? read(columnIndex, ResultSet::getNCharacterStream)
+                : delegate.getNCharacterStream(columnIndex);
     }
 
     @Override
     public Reader getNCharacterStream(String columnLabel) throws SQLException {
-        return decoding == null ? delegate.getNCharacterStream(columnLabel) : readByLabel(columnLabel, ResultSet::getNCharacterStream);
+        return decoding == null
+                ? delegate.getNCharacterStream(columnLabel)
+                : readByLabel(columnLabel, ResultSet::getNCharacterStream);
     }
 
     @Override
@@ -519,22 +561,30 @@ final class ResultSetWrapper extends ForwardingResultSet {
 
     @Override
     public Object getObject(int columnIndex, Map<String, Class<?>> map) throws SQLException {
-        return decodes(columnIndex) ? read(columnIndex, (r, i) -> r.getObject(i, map)) : delegate.getObject(columnIndex, map);
+        return decodes(columnIndex)
+                ? read(columnIndex, (r, i) -> r.getObject(i, map))
+                : delegate.getObject(columnIndex, map);
     }
 
     @Override
     public Object getObject(String columnLabel, Map<String, Class<?>> map) throws SQLException {
-        return decoding == null ? delegate.getObject(columnLabel, map) : readByLabel(columnLabel, (r, l) -> r.getObject(l, map));
+        return decoding == null
+                ? delegate.getObject(columnLabel, map)
+                : readByLabel(columnLabel, (r, l) -> r.getObject(l, map));
     }
 
     @Override
     public <T> T getObject(int columnIndex, Class<T> type) throws SQLException {
-        return decodes(columnIndex) ? read(columnIndex, (r, i) -> r.getObject(i, type)) : delegate.getObject(columnIndex, type);
+        return decodes(columnIndex)
+                ? read(columnIndex, (r, i) -> r.getObject(i, type))
+                : delegate.getObject(columnIndex, type);
     }
 
     @Override
     public <T> T getObject(String columnLabel, Class<T> type) throws SQLException {
-        return decoding == null ? delegate.getObject(columnLabel, type) : readByLabel(columnLabel, (r, l) -> r.getObject(l, type));
+        return decoding == null
+                ? delegate.getObject(columnLabel, type)
+                : readByLabel(columnLabel, (r, l) -> r.getObject(l, type));
     }
 
     @Override
