@@ -8,6 +8,7 @@ import java.io.Reader;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.net.URL;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Array;
@@ -40,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
 import java.util.UUID;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The long shapes are compressed by the driver (threshold 32). Short ones cannot shrink, so the driver stores them
  * plain; in the compressed database each of them is stored a second time as a raw-payload envelope written through
  * plain sqlite-jdbc, so that every shape — a bare date, '1', 'true' — is also read through the decoding getters.
+ * The result set metadata that describes such a value is compared too.
  */
 class GetterDifferentialTest {
 
@@ -149,6 +152,9 @@ class GetterDifferentialTest {
         GETTERS.put("getRowId", (r, i, l, b) -> b ? r.getRowId(l) : r.getRowId(i));
         GETTERS.put("getSQLXML", (r, i, l, b) -> b ? r.getSQLXML(l) : r.getSQLXML(i));
         GETTERS.put("getObject", (r, i, l, b) -> b ? r.getObject(l) : r.getObject(i));
+        GETTERS.put("getMetaData().getColumnType", (r, i, l, b) -> r.getMetaData().getColumnType(i));
+        GETTERS.put("getMetaData().getColumnTypeName", (r, i, l, b) -> r.getMetaData().getColumnTypeName(i));
+        GETTERS.put("getMetaData().getColumnClassName", (r, i, l, b) -> r.getMetaData().getColumnClassName(i));
         GETTERS.put("getObject(Map)", (r, i, l, b) -> b ? r.getObject(l, Map.of()) : r.getObject(i, Map.of()));
         // the classes JDBC 4.3 names for getObject(int, Class), and a few more an application may ask for
         for (Class<?> type : new Class<?>[] {String.class, BigDecimal.class, Boolean.class, Byte.class, Short.class,
@@ -184,6 +190,9 @@ class GetterDifferentialTest {
                     for (int column = 0; column < 2; column++) {
                         for (Map.Entry<String, Getter> getter : GETTERS.entrySet()) {
                             for (boolean byLabel : new boolean[] {false, true}) {
+                                if (byLabel && getter.getKey().startsWith("getMetaData")) {
+                                    continue;
+                                }
                                 String expected = outcome(plainSide, query, id, column, getter.getValue(), byLabel);
                                 String actual = outcome(compressedSide, query, id, column, getter.getValue(), byLabel);
                                 compared++;
@@ -238,8 +247,7 @@ class GetterDifferentialTest {
 
     /**
      * Through plain sqlite-jdbc, stores every value of the rows below {@link #AS_STORED} that the driver left plain
-     * as a raw-payload envelope of its original type (format version 1: magic, version, type and payload kind,
-     * dictionary 0). Returns how many values the driver had compressed itself.
+     * as a raw-payload envelope of its original type. Returns how many values the driver had compressed itself.
      */
     private static int storeShortValuesAsEnvelopes(Path file) throws SQLException {
         int compressed = 0;
@@ -278,15 +286,20 @@ class GetterDifferentialTest {
                 && stored[2] == 'S' && stored[3] == 'Z';
     }
 
+    /** Format version 2: flags raw payload, check bit and type; CRC32C of the first ten bytes and the value. */
     private static byte[] rawEnvelope(byte[] raw, boolean blob) {
-        byte[] envelope = new byte[10 + raw.length];
+        byte[] envelope = new byte[14 + raw.length];
         envelope[0] = (byte) 0xEC;
         envelope[1] = 'E';
         envelope[2] = 'S';
         envelope[3] = 'Z';
-        envelope[4] = 1;
-        envelope[5] = (byte) (0x10 | (blob ? 1 : 0));
-        System.arraycopy(raw, 0, envelope, 10, raw.length);
+        envelope[4] = 2;
+        envelope[5] = (byte) (0x12 | (blob ? 1 : 0));
+        CRC32C check = new CRC32C();
+        check.update(envelope, 0, 10);
+        check.update(raw);
+        ByteBuffer.wrap(envelope, 10, 4).putInt((int) check.getValue());
+        System.arraycopy(raw, 0, envelope, 14, raw.length);
         return envelope;
     }
 
