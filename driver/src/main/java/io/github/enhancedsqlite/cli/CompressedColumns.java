@@ -24,6 +24,14 @@ final class CompressedColumns {
     /** Stored values that begin with the envelope magic {@code EC 45 53 5A}. */
     static final String IS_ENVELOPE = "typeof(%1$s) = 'blob' AND substr(%1$s, 1, 4) = x'EC45535A'";
 
+    /**
+     * Stored BLOBs that are not envelopes but begin with three of the magic's four bytes: envelopes whose magic may
+     * have been damaged (see {@code Envelope.damagedMagicByte}, which looks further).
+     */
+    static final String NEAR_ENVELOPE = "typeof(%1$s) = 'blob' AND length(%1$s) >= 10"
+            + " AND substr(%1$s, 1, 4) <> x'EC45535A' AND (substr(%1$s, 1, 1) = x'EC') + (substr(%1$s, 2, 1) = x'45')"
+            + " + (substr(%1$s, 3, 1) = x'53') + (substr(%1$s, 4, 1) = x'5A') = 3";
+
     interface EnvelopeVisitor {
         void visit(long rowid, byte[] stored) throws SQLException;
     }
@@ -67,12 +75,23 @@ final class CompressedColumns {
 
     /** Visits every envelope of a column in rowid order. */
     static void forEachEnvelope(Connection connection, ColumnRef column, EnvelopeVisitor visitor) throws SQLException {
+        forEach(connection, column, IS_ENVELOPE, visitor);
+    }
+
+    /** Visits, in rowid order, the BLOBs of a column that may be envelopes with a damaged magic. */
+    static void forEachNearEnvelope(Connection connection, ColumnRef column, EnvelopeVisitor visitor)
+            throws SQLException {
+        forEach(connection, column, NEAR_ENVELOPE, visitor);
+    }
+
+    private static void forEach(Connection connection, ColumnRef column, String condition, EnvelopeVisitor visitor)
+            throws SQLException {
         if (!tableExists(connection, column.table())) {
             return;
         }
         String name = DatabaseFile.quote(column.column());
         try (PreparedStatement select = connection.prepareStatement("SELECT rowid, " + name + " FROM "
-                + DatabaseFile.quote(column.table()) + " WHERE " + String.format(IS_ENVELOPE, name) + " ORDER BY rowid");
+                + DatabaseFile.quote(column.table()) + " WHERE " + String.format(condition, name) + " ORDER BY rowid");
              ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 visitor.visit(rows.getLong(1), rows.getBytes(2));

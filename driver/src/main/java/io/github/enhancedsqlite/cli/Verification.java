@@ -3,6 +3,7 @@ package io.github.enhancedsqlite.cli;
 import io.github.enhancedsqlite.compress.Codec;
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.CorruptValueException;
+import io.github.enhancedsqlite.compress.Envelope;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -13,7 +14,9 @@ import java.util.List;
 
 /**
  * Everything {@code verify} checks, also run by {@code migrate} after compressing: SQLite's integrity_check and
- * foreign_key_check, and every compressed value decoded (the zstd frame's checksum is checked as it is decoded).
+ * foreign_key_check, every compressed value decoded (the envelope's check, or in format version 1 the zstd frame's
+ * checksum, is checked as it is decoded), and BLOBs in compressed columns that look like envelopes with a damaged
+ * magic.
  */
 final class Verification {
 
@@ -64,9 +67,32 @@ final class Verification {
                     decoded[0]++;
                     progress.advance(1);
                 });
+                CompressedColumns.forEachNearEnvelope(connection, column, (rowid, stored) -> {
+                    int position = Envelope.damagedMagicByte(stored);
+                    if (position != 0) {
+                        problems.add(new Problem(column.table(), column.column(), rowid, damagedMagic(codec, stored,
+                                position)));
+                    }
+                });
             }
         }
         return new Result(problems, columns.size(), decoded[0]);
+    }
+
+    /**
+     * A damaged magic makes an envelope pass for a plain BLOB, which the driver returns as its stored bytes; only
+     * here can it be pointed at. Whether the value decodes with the magic repaired tells how sure that is.
+     */
+    private static String damagedMagic(Codec codec, byte[] stored, int position) {
+        String repaired;
+        try {
+            codec.decode(Envelope.withMagicRestored(stored), "with its magic repaired");
+            repaired = "with the magic repaired it decodes, so it is a compressed value that now reads back as these"
+                    + " raw bytes";
+        } catch (CorruptValueException e) {
+            repaired = "it does not decode with the magic repaired either";
+        }
+        return "a BLOB whose first bytes differ from an envelope's magic in byte " + position + " (" + repaired + ")";
     }
 
     private static void integrity(Connection connection, List<Problem> problems) {

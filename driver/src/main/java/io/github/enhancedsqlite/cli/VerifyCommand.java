@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Checks a database: SQLite's integrity_check and foreign_key_check, and every compressed value "
-                + "decoded with its checksum checked. Each problem is listed with table, column and rowid.",
+                + "decoded with its check verified, and BLOBs in compressed columns that look like compressed values "
+                + "with a damaged magic. Each problem is listed with table, column and rowid.",
                 "Read-only; safe while other processes use the database."})
 final class VerifyCommand implements Callable<Integer> {
 

@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Compresses values into envelopes and back, for one connection at a time (zstd contexts are not thread-safe;
- * each physical connection owns one codec). Frames carry their content size and a checksum, so a damaged value
- * is detected rather than returned.
+ * each physical connection owns one codec). Frames carry their content size, and the envelope a check of its header
+ * and of the original value (format version 1: zstd's checksum of the content), so a damaged value is detected
+ * rather than returned.
  */
 public final class Codec implements AutoCloseable {
 
@@ -35,7 +36,8 @@ public final class Codec implements AutoCloseable {
     }
 
     private static ZstdCompressCtx compressor(int level) {
-        return new ZstdCompressCtx().setLevel(level).setChecksum(true).setContentSize(true).setDictID(false);
+        // no zstd checksum: the envelope's own check covers the content and the header (see Envelope)
+        return new ZstdCompressCtx().setLevel(level).setChecksum(false).setContentSize(true).setDictID(false);
     }
 
     /**
@@ -76,6 +78,7 @@ public final class Codec implements AutoCloseable {
             return null;
         }
         Envelope.writeHeader(target, blob, Envelope.PAYLOAD_ZSTD, dictionaryId);
+        Envelope.writeCheck(target, raw);
         byte[] envelope = new byte[total];
         System.arraycopy(target, 0, envelope, 0, total);
         return envelope;
@@ -87,21 +90,36 @@ public final class Codec implements AutoCloseable {
      * @throws CorruptValueException when the envelope cannot be decoded; {@code where} names the value
      */
     public Object decode(byte[] envelope, String where) throws CorruptValueException {
-        if (envelope.length < Envelope.HEADER_BYTES || Envelope.version(envelope) != Envelope.VERSION) {
+        int version = Envelope.version(envelope);
+        if (version != Envelope.VERSION && version != Envelope.VERSION_1) {
             throw new CorruptValueException("Compressed value " + where + " has an unknown envelope format (version "
-                    + Envelope.version(envelope) + ")", null);
+                    + version + "): it is damaged, or was written by a newer driver", null);
         }
-        byte[] raw = Envelope.payload(envelope) == Envelope.PAYLOAD_RAW ? rawPayload(envelope) : inflate(envelope, where);
+        int headerBytes = Envelope.headerBytes(envelope);
+        if (envelope.length < headerBytes) {
+            throw new CorruptValueException("Compressed value " + where + " is damaged: " + envelope.length
+                    + " bytes, shorter than its " + headerBytes + "-byte header", null);
+        }
+        if (!Envelope.validFlags(envelope)) {
+            throw new CorruptValueException("Compressed value " + where + " has a damaged header (flags 0x"
+                    + Integer.toHexString(envelope[5] & 0xFF) + ")", null);
+        }
+        byte[] raw = Envelope.payload(envelope) == Envelope.PAYLOAD_RAW ? rawPayload(envelope, headerBytes)
+                : inflate(envelope, headerBytes, where);
+        if (version == Envelope.VERSION && Envelope.check(envelope, raw) != Envelope.storedCheck(envelope)) {
+            throw new CorruptValueException("Compressed value " + where + " is damaged: its check does not match"
+                    + " its header and content", null);
+        }
         return Envelope.isBlob(envelope) ? raw : new String(raw, StandardCharsets.UTF_8);
     }
 
-    private static byte[] rawPayload(byte[] envelope) {
-        byte[] raw = new byte[envelope.length - Envelope.HEADER_BYTES];
-        System.arraycopy(envelope, Envelope.HEADER_BYTES, raw, 0, raw.length);
+    private static byte[] rawPayload(byte[] envelope, int headerBytes) {
+        byte[] raw = new byte[envelope.length - headerBytes];
+        System.arraycopy(envelope, headerBytes, raw, 0, raw.length);
         return raw;
     }
 
-    private byte[] inflate(byte[] envelope, String where) throws CorruptValueException {
+    private byte[] inflate(byte[] envelope, int headerBytes, String where) throws CorruptValueException {
         int dictionaryId = Envelope.dictionaryId(envelope);
         try {
             ZstdDecompressCtx decompressor = plainDecompressor;
@@ -112,7 +130,7 @@ public final class Codec implements AutoCloseable {
                 }
                 if (dictionary == null) {
                     throw new CorruptValueException("Compressed value " + where + " needs dictionary " + dictionaryId
-                            + ", which this database does not hold", null);
+                            + ", which this database does not hold (or the value's header is damaged)", null);
                 }
                 if (decompressorDictionary != dictionaryId) {
                     dictionaryDecompressor.loadDict(dictionary);
@@ -120,14 +138,13 @@ public final class Codec implements AutoCloseable {
                 }
                 decompressor = dictionaryDecompressor;
             }
-            int frameLength = envelope.length - Envelope.HEADER_BYTES;
-            long size = Zstd.getFrameContentSize(envelope, Envelope.HEADER_BYTES, frameLength);
+            int frameLength = envelope.length - headerBytes;
+            long size = Zstd.getFrameContentSize(envelope, headerBytes, frameLength);
             if (size < 0 || size > Integer.MAX_VALUE) {
                 throw new CorruptValueException("Compressed value " + where + " has a damaged zstd frame header", null);
             }
             byte[] raw = new byte[(int) size];
-            int written = decompressor.decompressByteArray(raw, 0, raw.length, envelope, Envelope.HEADER_BYTES,
-                    frameLength);
+            int written = decompressor.decompressByteArray(raw, 0, raw.length, envelope, headerBytes, frameLength);
             if (written != raw.length) {
                 throw new CorruptValueException("Compressed value " + where + " is truncated", null);
             }

@@ -4,29 +4,34 @@ import io.github.enhancedsqlite.compress.Codec;
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Envelope;
 import io.github.enhancedsqlite.compress.RewrittenSql;
-import java.io.ByteArrayInputStream;
-import java.math.BigDecimal;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.io.InputStream;
 import java.io.Reader;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
+import java.net.URL;
+import java.sql.Array;
 import java.sql.Blob;
 import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.Date;
 import java.sql.NClob;
 import java.sql.PreparedStatement;
+import java.sql.Ref;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
+import java.sql.RowId;
 import java.sql.SQLException;
+import java.sql.SQLXML;
 import java.sql.Statement;
-import javax.sql.rowset.serial.SerialBlob;
-import javax.sql.rowset.serial.SerialClob;
+import java.sql.Time;
+import java.sql.Timestamp;
+import java.util.Calendar;
+import java.util.Map;
 
 /**
  * A result set whose {@link #getStatement()} is the statement the application holds. For result columns that
- * are bare compressed columns (see {@link RewrittenSql#decodes}), every value getter returns the original value;
- * all other columns, and every column of a statement that touches no compressed column, go straight through.
+ * are bare compressed columns (see {@link RewrittenSql#decodes}), every value getter gives what it gives on the
+ * original value stored plain; all other columns, and every column of a statement that touches no compressed
+ * column, go straight through.
  */
 final class ResultSetWrapper extends ForwardingResultSet {
 
@@ -118,285 +123,486 @@ final class ResultSetWrapper extends ForwardingResultSet {
         return decoding != null && decoding.decodes(column);
     }
 
-    /** The original value of a decoded column: a String, a byte[], another SQLite value, or null. */
-    private Object original(int column) throws SQLException {
+    /**
+     * The original of a decoded column's value in the current row when it is stored as an envelope (a String for
+     * TEXT, a byte[] for BLOB); null when the value is stored as it is, and sqlite-jdbc can read it directly.
+     */
+    private Object envelopeOriginal(int column) throws SQLException {
         Object stored = delegate.getObject(column);
         if (stored instanceof byte[] && Envelope.looksLikeEnvelope((byte[]) stored)) {
             String where = "in " + decoding.decodedColumn(column) + " (result column " + column + ", row "
                     + delegate.getRow() + " of the result)";
             return codec.decode((byte[]) stored, where);
         }
-        return stored;
+        return null;
     }
 
-    private String originalText(int column) throws SQLException {
-        Object value = original(column);
-        if (value == null || value instanceof String) {
-            return (String) value;
-        }
-        return value instanceof byte[] ? new String((byte[]) value, StandardCharsets.UTF_8) : value.toString();
+    @FunctionalInterface
+    private interface ByIndex<T> {
+        T read(ResultSet result, int column) throws SQLException;
     }
 
-    private byte[] originalBytes(int column) throws SQLException {
-        Object value = original(column);
-        if (value == null || value instanceof byte[]) {
-            return (byte[]) value;
+    @FunctionalInterface
+    private interface ByLabel<T> {
+        T read(ResultSet result, String label) throws SQLException;
+    }
+
+    /** A getter on a decoded column: sqlite-jdbc's, on the stored value or on the decoded original stored plain. */
+    private <T> T read(int column, ByIndex<T> getter) throws SQLException {
+        return read(column, envelopeOriginal(column), getter);
+    }
+
+    private <T> T read(int column, Object original, ByIndex<T> getter) throws SQLException {
+        if (original == null) {
+            return getter.read(delegate, column);
         }
-        return value.toString().getBytes(StandardCharsets.UTF_8);
+        try (PlainValue plain = new PlainValue(sqlite(), original)) {
+            return getter.read(plain.result(), 1);
+        }
     }
 
     /**
-     * The number SQLite would make of a decoded value: numbers as they are, text by its longest numeric prefix
-     * (0 when there is none), as sqlite3_column_int and friends convert.
+     * A getter by label, called by label on sqlite-jdbc too: some of its label getters are not their index
+     * getter (getDate(String) parses with a Calendar's time zone), so the label form must reach sqlite-jdbc.
      */
-    private BigDecimal originalNumber(int column) throws SQLException {
-        Object value = original(column);
-        if (value == null) {
-            return BigDecimal.ZERO;
+    private <T> T readByLabel(String label, ByLabel<T> getter) throws SQLException {
+        int column = delegate.findColumn(label);
+        return readByLabel(label, decoding.decodes(column) ? envelopeOriginal(column) : null, getter);
+    }
+
+    private <T> T readByLabel(String label, Object original, ByLabel<T> getter) throws SQLException {
+        if (original == null) {
+            return getter.read(delegate, label);
         }
-        if (value instanceof Number) {
-            return new BigDecimal(value.toString());
+        try (PlainValue plain = new PlainValue(sqlite(), original)) {
+            return getter.read(plain.result(), PlainValue.LABEL);
         }
-        String text = value instanceof byte[] ? new String((byte[]) value, StandardCharsets.UTF_8) : value.toString();
-        Matcher prefix = NUMERIC_PREFIX.matcher(text);
-        return prefix.lookingAt() ? new BigDecimal(prefix.group(1)) : BigDecimal.ZERO;
     }
 
-    private static final Pattern NUMERIC_PREFIX =
-            Pattern.compile("\\s*([+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?)");
-
-    @Override
-    public int getInt(int columnIndex) throws SQLException {
-        return decodes(columnIndex) ? originalNumber(columnIndex).intValue() : delegate.getInt(columnIndex);
+    /** sqlite-jdbc's connection the result set reads through. */
+    private Connection sqlite() throws SQLException {
+        return delegate.getStatement().getConnection();
     }
 
-    @Override
-    public int getInt(String columnLabel) throws SQLException {
-        return getInt(delegate.findColumn(columnLabel));
-    }
-
-    @Override
-    public long getLong(int columnIndex) throws SQLException {
-        return decodes(columnIndex) ? originalNumber(columnIndex).longValue() : delegate.getLong(columnIndex);
-    }
-
-    @Override
-    public long getLong(String columnLabel) throws SQLException {
-        return getLong(delegate.findColumn(columnLabel));
-    }
-
-    @Override
-    public double getDouble(int columnIndex) throws SQLException {
-        return decodes(columnIndex) ? originalNumber(columnIndex).doubleValue() : delegate.getDouble(columnIndex);
-    }
-
-    @Override
-    public double getDouble(String columnLabel) throws SQLException {
-        return getDouble(delegate.findColumn(columnLabel));
-    }
-
-    @Override
-    public float getFloat(int columnIndex) throws SQLException {
-        return decodes(columnIndex) ? originalNumber(columnIndex).floatValue() : delegate.getFloat(columnIndex);
-    }
-
-    @Override
-    public float getFloat(String columnLabel) throws SQLException {
-        return getFloat(delegate.findColumn(columnLabel));
-    }
-
-    @Override
-    public short getShort(int columnIndex) throws SQLException {
-        return decodes(columnIndex) ? originalNumber(columnIndex).shortValue() : delegate.getShort(columnIndex);
-    }
-
-    @Override
-    public short getShort(String columnLabel) throws SQLException {
-        return getShort(delegate.findColumn(columnLabel));
-    }
-
-    @Override
-    public byte getByte(int columnIndex) throws SQLException {
-        return decodes(columnIndex) ? originalNumber(columnIndex).byteValue() : delegate.getByte(columnIndex);
-    }
-
-    @Override
-    public byte getByte(String columnLabel) throws SQLException {
-        return getByte(delegate.findColumn(columnLabel));
-    }
-
-    @Override
-    public boolean getBoolean(int columnIndex) throws SQLException {
-        return decodes(columnIndex) ? originalNumber(columnIndex).signum() != 0 : delegate.getBoolean(columnIndex);
-    }
-
-    @Override
-    public boolean getBoolean(String columnLabel) throws SQLException {
-        return getBoolean(delegate.findColumn(columnLabel));
-    }
-
-    @Override
-    public BigDecimal getBigDecimal(int columnIndex) throws SQLException {
-        if (!decodes(columnIndex)) {
-            return delegate.getBigDecimal(columnIndex);
-        }
-        return original(columnIndex) == null ? null : originalNumber(columnIndex);
-    }
-
-    @Override
-    public BigDecimal getBigDecimal(String columnLabel) throws SQLException {
-        return getBigDecimal(delegate.findColumn(columnLabel));
-    }
+    // Every value getter below hands decoded values to sqlite-jdbc (see PlainValue). Only where sqlite-jdbc returns
+    // the value as it is (getString of a TEXT, getBytes of a BLOB, getObject of either) is the original returned
+    // directly: those are the getters of point reads, and they need no second statement.
 
     @Override
     public String getString(int columnIndex) throws SQLException {
-        return decodes(columnIndex) ? originalText(columnIndex) : delegate.getString(columnIndex);
+        if (!decodes(columnIndex)) {
+            return delegate.getString(columnIndex);
+        }
+        Object original = envelopeOriginal(columnIndex);
+        return original instanceof String ? (String) original : read(columnIndex, original, ResultSet::getString);
     }
 
     @Override
     public String getString(String columnLabel) throws SQLException {
-        return getString(delegate.findColumn(columnLabel));
+        int column = decoding == null ? 0 : delegate.findColumn(columnLabel);
+        if (!decodes(column)) {
+            return delegate.getString(columnLabel);
+        }
+        Object original = envelopeOriginal(column);
+        return original instanceof String
+                ? (String) original
+                : readByLabel(columnLabel, original, ResultSet::getString);
     }
 
     @Override
     public String getNString(int columnIndex) throws SQLException {
-        return decodes(columnIndex) ? originalText(columnIndex) : delegate.getNString(columnIndex);
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getNString) : delegate.getNString(columnIndex);
     }
 
     @Override
     public String getNString(String columnLabel) throws SQLException {
-        return getNString(delegate.findColumn(columnLabel));
+        return decoding == null ? delegate.getNString(columnLabel) : readByLabel(columnLabel, ResultSet::getNString);
+    }
+
+    @Override
+    public boolean getBoolean(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getBoolean) : delegate.getBoolean(columnIndex);
+    }
+
+    @Override
+    public boolean getBoolean(String columnLabel) throws SQLException {
+        return decoding == null ? delegate.getBoolean(columnLabel) : readByLabel(columnLabel, ResultSet::getBoolean);
+    }
+
+    @Override
+    public byte getByte(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getByte) : delegate.getByte(columnIndex);
+    }
+
+    @Override
+    public byte getByte(String columnLabel) throws SQLException {
+        return decoding == null ? delegate.getByte(columnLabel) : readByLabel(columnLabel, ResultSet::getByte);
+    }
+
+    @Override
+    public short getShort(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getShort) : delegate.getShort(columnIndex);
+    }
+
+    @Override
+    public short getShort(String columnLabel) throws SQLException {
+        return decoding == null ? delegate.getShort(columnLabel) : readByLabel(columnLabel, ResultSet::getShort);
+    }
+
+    @Override
+    public int getInt(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getInt) : delegate.getInt(columnIndex);
+    }
+
+    @Override
+    public int getInt(String columnLabel) throws SQLException {
+        return decoding == null ? delegate.getInt(columnLabel) : readByLabel(columnLabel, ResultSet::getInt);
+    }
+
+    @Override
+    public long getLong(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getLong) : delegate.getLong(columnIndex);
+    }
+
+    @Override
+    public long getLong(String columnLabel) throws SQLException {
+        return decoding == null ? delegate.getLong(columnLabel) : readByLabel(columnLabel, ResultSet::getLong);
+    }
+
+    @Override
+    public float getFloat(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getFloat) : delegate.getFloat(columnIndex);
+    }
+
+    @Override
+    public float getFloat(String columnLabel) throws SQLException {
+        return decoding == null ? delegate.getFloat(columnLabel) : readByLabel(columnLabel, ResultSet::getFloat);
+    }
+
+    @Override
+    public double getDouble(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getDouble) : delegate.getDouble(columnIndex);
+    }
+
+    @Override
+    public double getDouble(String columnLabel) throws SQLException {
+        return decoding == null ? delegate.getDouble(columnLabel) : readByLabel(columnLabel, ResultSet::getDouble);
+    }
+
+    @Override
+    public BigDecimal getBigDecimal(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getBigDecimal) : delegate.getBigDecimal(columnIndex);
+    }
+
+    @Override
+    public BigDecimal getBigDecimal(String columnLabel) throws SQLException {
+        return decoding == null
+                ? delegate.getBigDecimal(columnLabel)
+                : readByLabel(columnLabel, ResultSet::getBigDecimal);
+    }
+
+    @Override
+    public BigDecimal getBigDecimal(int columnIndex, int scale) throws SQLException {
+        return decodes(columnIndex)
+                ? read(columnIndex, (r, i) -> r.getBigDecimal(i, scale))
+                : delegate.getBigDecimal(columnIndex, scale);
+    }
+
+    @Override
+    public BigDecimal getBigDecimal(String columnLabel, int scale) throws SQLException {
+        return decoding == null
+                ? delegate.getBigDecimal(columnLabel, scale)
+                : readByLabel(columnLabel, (r, l) -> r.getBigDecimal(l, scale));
     }
 
     @Override
     public byte[] getBytes(int columnIndex) throws SQLException {
-        return decodes(columnIndex) ? originalBytes(columnIndex) : delegate.getBytes(columnIndex);
+        if (!decodes(columnIndex)) {
+            return delegate.getBytes(columnIndex);
+        }
+        Object original = envelopeOriginal(columnIndex);
+        return original instanceof byte[] ? (byte[]) original : read(columnIndex, original, ResultSet::getBytes);
     }
 
     @Override
     public byte[] getBytes(String columnLabel) throws SQLException {
-        return getBytes(delegate.findColumn(columnLabel));
-    }
-
-    @Override
-    public Object getObject(int columnIndex) throws SQLException {
-        return decodes(columnIndex) ? original(columnIndex) : delegate.getObject(columnIndex);
-    }
-
-    @Override
-    public Object getObject(String columnLabel) throws SQLException {
-        return getObject(delegate.findColumn(columnLabel));
-    }
-
-    @Override
-    public <T> T getObject(int columnIndex, Class<T> type) throws SQLException {
-        if (!decodes(columnIndex)) {
-            return delegate.getObject(columnIndex, type);
+        int column = decoding == null ? 0 : delegate.findColumn(columnLabel);
+        if (!decodes(column)) {
+            return delegate.getBytes(columnLabel);
         }
-        if (type == String.class) {
-            return type.cast(originalText(columnIndex));
-        }
-        if (type == byte[].class) {
-            return type.cast(originalBytes(columnIndex));
-        }
-        Object value = original(columnIndex);
-        if (value == null || type.isInstance(value)) {
-            return type.cast(value);
-        }
-        throw new SQLException("Bad value for type " + type.getSimpleName(), "22018"); // sqlite-jdbc's words
+        Object original = envelopeOriginal(column);
+        return original instanceof byte[] ? (byte[]) original : readByLabel(columnLabel, original, ResultSet::getBytes);
     }
 
     @Override
-    public <T> T getObject(String columnLabel, Class<T> type) throws SQLException {
-        return getObject(delegate.findColumn(columnLabel), type);
+    public Date getDate(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getDate) : delegate.getDate(columnIndex);
     }
 
     @Override
-    public Reader getCharacterStream(int columnIndex) throws SQLException {
-        if (!decodes(columnIndex)) {
-            return delegate.getCharacterStream(columnIndex);
-        }
-        String text = originalText(columnIndex);
-        return text == null ? null : new StringReader(text);
+    public Date getDate(String columnLabel) throws SQLException {
+        return decoding == null ? delegate.getDate(columnLabel) : readByLabel(columnLabel, ResultSet::getDate);
     }
 
     @Override
-    public Reader getCharacterStream(String columnLabel) throws SQLException {
-        return getCharacterStream(delegate.findColumn(columnLabel));
+    public Date getDate(int columnIndex, Calendar cal) throws SQLException {
+        return decodes(columnIndex)
+                ? read(columnIndex, (r, i) -> r.getDate(i, cal))
+                : delegate.getDate(columnIndex, cal);
     }
 
     @Override
-    public Reader getNCharacterStream(int columnIndex) throws SQLException {
-        return decodes(columnIndex) ? getCharacterStream(columnIndex) : delegate.getNCharacterStream(columnIndex);
+    public Date getDate(String columnLabel, Calendar cal) throws SQLException {
+        return decoding == null
+                ? delegate.getDate(columnLabel, cal)
+                : readByLabel(columnLabel, (r, l) -> r.getDate(l, cal));
     }
 
     @Override
-    public Reader getNCharacterStream(String columnLabel) throws SQLException {
-        return getNCharacterStream(delegate.findColumn(columnLabel));
+    public Time getTime(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getTime) : delegate.getTime(columnIndex);
     }
 
     @Override
-    public InputStream getBinaryStream(int columnIndex) throws SQLException {
-        if (!decodes(columnIndex)) {
-            return delegate.getBinaryStream(columnIndex);
-        }
-        byte[] bytes = originalBytes(columnIndex);
-        return bytes == null ? null : new ByteArrayInputStream(bytes);
+    public Time getTime(String columnLabel) throws SQLException {
+        return decoding == null ? delegate.getTime(columnLabel) : readByLabel(columnLabel, ResultSet::getTime);
     }
 
     @Override
-    public InputStream getBinaryStream(String columnLabel) throws SQLException {
-        return getBinaryStream(delegate.findColumn(columnLabel));
+    public Time getTime(int columnIndex, Calendar cal) throws SQLException {
+        return decodes(columnIndex)
+                ? read(columnIndex, (r, i) -> r.getTime(i, cal))
+                : delegate.getTime(columnIndex, cal);
+    }
+
+    @Override
+    public Time getTime(String columnLabel, Calendar cal) throws SQLException {
+        return decoding == null
+                ? delegate.getTime(columnLabel, cal)
+                : readByLabel(columnLabel, (r, l) -> r.getTime(l, cal));
+    }
+
+    @Override
+    public Timestamp getTimestamp(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getTimestamp) : delegate.getTimestamp(columnIndex);
+    }
+
+    @Override
+    public Timestamp getTimestamp(String columnLabel) throws SQLException {
+        return decoding == null
+                ? delegate.getTimestamp(columnLabel)
+                : readByLabel(columnLabel, ResultSet::getTimestamp);
+    }
+
+    @Override
+    public Timestamp getTimestamp(int columnIndex, Calendar cal) throws SQLException {
+        return decodes(columnIndex)
+                ? read(columnIndex, (r, i) -> r.getTimestamp(i, cal))
+                : delegate.getTimestamp(columnIndex, cal);
+    }
+
+    @Override
+    public Timestamp getTimestamp(String columnLabel, Calendar cal) throws SQLException {
+        return decoding == null
+                ? delegate.getTimestamp(columnLabel, cal)
+                : readByLabel(columnLabel, (r, l) -> r.getTimestamp(l, cal));
     }
 
     @Override
     public InputStream getAsciiStream(int columnIndex) throws SQLException {
-        if (!decodes(columnIndex)) {
-            return delegate.getAsciiStream(columnIndex);
-        }
-        String text = originalText(columnIndex);
-        return text == null ? null : new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII));
+        return decodes(columnIndex)
+                ? read(columnIndex, ResultSet::getAsciiStream)
+                : delegate.getAsciiStream(columnIndex);
     }
 
     @Override
     public InputStream getAsciiStream(String columnLabel) throws SQLException {
-        return getAsciiStream(delegate.findColumn(columnLabel));
+        return decoding == null
+                ? delegate.getAsciiStream(columnLabel)
+                : readByLabel(columnLabel, ResultSet::getAsciiStream);
+    }
+
+    @Override
+    public InputStream getUnicodeStream(int columnIndex) throws SQLException {
+        return decodes(columnIndex)
+                ? read(columnIndex, ResultSet::getUnicodeStream)
+                : delegate.getUnicodeStream(columnIndex);
+    }
+
+    @Override
+    public InputStream getUnicodeStream(String columnLabel) throws SQLException {
+        return decoding == null
+                ? delegate.getUnicodeStream(columnLabel)
+                : readByLabel(columnLabel, ResultSet::getUnicodeStream);
+    }
+
+    @Override
+    public InputStream getBinaryStream(int columnIndex) throws SQLException {
+        return decodes(columnIndex)
+                ? read(columnIndex, ResultSet::getBinaryStream)
+                : delegate.getBinaryStream(columnIndex);
+    }
+
+    @Override
+    public InputStream getBinaryStream(String columnLabel) throws SQLException {
+        return decoding == null
+                ? delegate.getBinaryStream(columnLabel)
+                : readByLabel(columnLabel, ResultSet::getBinaryStream);
+    }
+
+    @Override
+    public Reader getCharacterStream(int columnIndex) throws SQLException {
+        return decodes(columnIndex)
+                ? read(columnIndex, ResultSet::getCharacterStream)
+                : delegate.getCharacterStream(columnIndex);
+    }
+
+    @Override
+    public Reader getCharacterStream(String columnLabel) throws SQLException {
+        return decoding == null
+                ? delegate.getCharacterStream(columnLabel)
+                : readByLabel(columnLabel, ResultSet::getCharacterStream);
+    }
+
+    @Override
+    public Reader getNCharacterStream(int columnIndex) throws SQLException {
+        return decodes(columnIndex)
+                ? read(columnIndex, ResultSet::getNCharacterStream)
+                : delegate.getNCharacterStream(columnIndex);
+    }
+
+    @Override
+    public Reader getNCharacterStream(String columnLabel) throws SQLException {
+        return decoding == null
+                ? delegate.getNCharacterStream(columnLabel)
+                : readByLabel(columnLabel, ResultSet::getNCharacterStream);
     }
 
     @Override
     public Blob getBlob(int columnIndex) throws SQLException {
-        if (!decodes(columnIndex)) {
-            return delegate.getBlob(columnIndex);
-        }
-        byte[] bytes = originalBytes(columnIndex);
-        return bytes == null ? null : new SerialBlob(bytes);
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getBlob) : delegate.getBlob(columnIndex);
     }
 
     @Override
     public Blob getBlob(String columnLabel) throws SQLException {
-        return getBlob(delegate.findColumn(columnLabel));
+        return decoding == null ? delegate.getBlob(columnLabel) : readByLabel(columnLabel, ResultSet::getBlob);
     }
 
     @Override
     public Clob getClob(int columnIndex) throws SQLException {
-        if (!decodes(columnIndex)) {
-            return delegate.getClob(columnIndex);
-        }
-        String text = originalText(columnIndex);
-        return text == null ? null : new SerialClob(text.toCharArray());
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getClob) : delegate.getClob(columnIndex);
     }
 
     @Override
     public Clob getClob(String columnLabel) throws SQLException {
-        return getClob(delegate.findColumn(columnLabel));
+        return decoding == null ? delegate.getClob(columnLabel) : readByLabel(columnLabel, ResultSet::getClob);
     }
 
     @Override
     public NClob getNClob(int columnIndex) throws SQLException {
-        if (decodes(columnIndex)) {
-            throw new java.sql.SQLFeatureNotSupportedException("NClob is not supported; use getString or getClob");
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getNClob) : delegate.getNClob(columnIndex);
+    }
+
+    @Override
+    public NClob getNClob(String columnLabel) throws SQLException {
+        return decoding == null ? delegate.getNClob(columnLabel) : readByLabel(columnLabel, ResultSet::getNClob);
+    }
+
+    @Override
+    public Array getArray(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getArray) : delegate.getArray(columnIndex);
+    }
+
+    @Override
+    public Array getArray(String columnLabel) throws SQLException {
+        return decoding == null ? delegate.getArray(columnLabel) : readByLabel(columnLabel, ResultSet::getArray);
+    }
+
+    @Override
+    public Ref getRef(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getRef) : delegate.getRef(columnIndex);
+    }
+
+    @Override
+    public Ref getRef(String columnLabel) throws SQLException {
+        return decoding == null ? delegate.getRef(columnLabel) : readByLabel(columnLabel, ResultSet::getRef);
+    }
+
+    @Override
+    public URL getURL(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getURL) : delegate.getURL(columnIndex);
+    }
+
+    @Override
+    public URL getURL(String columnLabel) throws SQLException {
+        return decoding == null ? delegate.getURL(columnLabel) : readByLabel(columnLabel, ResultSet::getURL);
+    }
+
+    @Override
+    public RowId getRowId(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getRowId) : delegate.getRowId(columnIndex);
+    }
+
+    @Override
+    public RowId getRowId(String columnLabel) throws SQLException {
+        return decoding == null ? delegate.getRowId(columnLabel) : readByLabel(columnLabel, ResultSet::getRowId);
+    }
+
+    @Override
+    public SQLXML getSQLXML(int columnIndex) throws SQLException {
+        return decodes(columnIndex) ? read(columnIndex, ResultSet::getSQLXML) : delegate.getSQLXML(columnIndex);
+    }
+
+    @Override
+    public SQLXML getSQLXML(String columnLabel) throws SQLException {
+        return decoding == null ? delegate.getSQLXML(columnLabel) : readByLabel(columnLabel, ResultSet::getSQLXML);
+    }
+
+    @Override
+    public Object getObject(int columnIndex) throws SQLException {
+        if (!decodes(columnIndex)) {
+            return delegate.getObject(columnIndex);
         }
-        return delegate.getNClob(columnIndex);
+        Object original = envelopeOriginal(columnIndex);
+        return original != null ? original : read(columnIndex, original, ResultSet::getObject);
+    }
+
+    @Override
+    public Object getObject(String columnLabel) throws SQLException {
+        int column = decoding == null ? 0 : delegate.findColumn(columnLabel);
+        if (!decodes(column)) {
+            return delegate.getObject(columnLabel);
+        }
+        Object original = envelopeOriginal(column);
+        return original != null ? original : readByLabel(columnLabel, original, ResultSet::getObject);
+    }
+
+    @Override
+    public Object getObject(int columnIndex, Map<String, Class<?>> map) throws SQLException {
+        return decodes(columnIndex)
+                ? read(columnIndex, (r, i) -> r.getObject(i, map))
+                : delegate.getObject(columnIndex, map);
+    }
+
+    @Override
+    public Object getObject(String columnLabel, Map<String, Class<?>> map) throws SQLException {
+        return decoding == null
+                ? delegate.getObject(columnLabel, map)
+                : readByLabel(columnLabel, (r, l) -> r.getObject(l, map));
+    }
+
+    @Override
+    public <T> T getObject(int columnIndex, Class<T> type) throws SQLException {
+        return decodes(columnIndex)
+                ? read(columnIndex, (r, i) -> r.getObject(i, type))
+                : delegate.getObject(columnIndex, type);
+    }
+
+    @Override
+    public <T> T getObject(String columnLabel, Class<T> type) throws SQLException {
+        return decoding == null
+                ? delegate.getObject(columnLabel, type)
+                : readByLabel(columnLabel, (r, l) -> r.getObject(l, type));
     }
 
     @Override

@@ -274,6 +274,111 @@ class EnvelopeTest {
         }
     }
 
+    /** A table whose TEXT column holds zstd envelopes and whose BLOB column holds raw-payload (escaped) envelopes. */
+    private Path notesWithEnvelopes(int rows) throws SQLException {
+        Path file = dir.resolve("notes.db");
+        Random random = new Random(11);
+        try (Connection connection = CompressDb.open(file, SETTINGS)) {
+            CompressDb.execute(connection, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT, data BLOB)");
+            for (int id = 1; id <= rows; id++) {
+                byte[] noise = new byte[600];
+                random.nextBytes(noise);
+                CompressDb.update(connection, "INSERT INTO notes (id, body, data) VALUES (?, ?, ?)", id,
+                        CompressDb.hookRecord(id), concat(MAGIC, noise));
+            }
+        }
+        EnhancedSqlite.shutdown();
+        return file;
+    }
+
+    /** The header bytes the envelope's check covers, after the magic: version, flags, dictionary id, check. */
+    private static final int CHECKED_HEADER_END = 14;
+    private static final int[] FLIPS = {0x01, 0x02, 0x03, 0x10, 0x80, 0xFF};
+
+    /**
+     * Any one byte of a stored envelope's header damaged — version, original type, payload kind, dictionary id,
+     * check — and, for a raw payload, any byte of the value: reading it fails with an error naming table, column and
+     * rowid (in SQL) or table and column (through the getters), never a different value or type. A flipped type bit
+     * used to turn a TEXT into a BLOB, a flipped payload kind returned the zstd frame as the value, and a raw payload
+     * had no check at all.
+     */
+    @Test
+    void everyDamagedHeaderByteIsAnErrorNamingWhereTheValueIs() throws Exception {
+        int rows = (CHECKED_HEADER_END - MAGIC.length) * FLIPS.length + 1;
+        Path file = notesWithEnvelopes(rows);
+        List<String> damaged = new ArrayList<>();
+        int id = 1;
+        for (int position = MAGIC.length; position < CHECKED_HEADER_END; position++) {
+            for (int flip : FLIPS) {
+                int at = position;
+                damage(file, "notes", "body", id, stored -> flip(stored, at, flip));
+                damage(file, "notes", "data", id, stored -> flip(stored, at, flip));
+                damaged.add("row " + id + ": byte " + position + " ^ " + Integer.toHexString(flip));
+                id++;
+            }
+        }
+        int payloadRow = id;
+        damage(file, "notes", "data", payloadRow, stored -> flip(stored, stored.length - 100, 0x04));
+        try (Connection connection = CompressDb.open(file, SETTINGS)) {
+            for (int row = 1; row < payloadRow; row++) {
+                int r = row;
+                String what = damaged.get(row - 1);
+                for (String column : new String[] {"body", "data"}) {
+                    assertThatThrownBy(() -> CompressDb.rows(connection, "SELECT length(" + column + ") FROM notes"
+                            + " WHERE id = ?", r)).as("%s of %s read in SQL", column, what)
+                            .isInstanceOf(SQLException.class).hasMessageContaining("notes." + column)
+                            .hasMessageContaining("rowid " + r);
+                    assertThatThrownBy(() -> CompressDb.rows(connection, "SELECT " + column + " FROM notes WHERE id = ?",
+                            r)).as("%s of %s read by getObject", column, what)
+                            .isInstanceOf(SQLException.class).hasMessageContaining("notes." + column);
+                }
+            }
+            assertThatThrownBy(() -> CompressDb.rows(connection, "SELECT data FROM notes WHERE id = ?", payloadRow))
+                    .as("a damaged raw payload").isInstanceOf(SQLException.class).hasMessageContaining("notes.data");
+            assertThat(CompressDb.rows(connection, "SELECT body FROM notes WHERE id = ?", payloadRow))
+                    .containsExactly("text:" + CompressDb.hookRecord(payloadRow));
+        }
+    }
+
+    /** Envelopes of format version 1 (no header check), as earlier versions of the driver stored them, still read. */
+    @Test
+    void envelopesOfFormatVersionOneStillRead() throws Exception {
+        Path file = notesWithEnvelopes(3);
+        String text = "version one text; ".repeat(50);
+        byte[] frame;
+        try (com.github.luben.zstd.ZstdCompressCtx zstd = new com.github.luben.zstd.ZstdCompressCtx()) {
+            frame = zstd.setLevel(3).setChecksum(true).setContentSize(true).compress(text.getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] zstdText = concat(MAGIC, new byte[] {1, 0, 0, 0, 0, 0}, frame);
+        byte[] rawBlob = concat(MAGIC, new byte[] {1, 0x11, 0, 0, 0, 0}, MAGIC, new byte[] {7});
+        try (Connection plain = CompressDb.plain(file)) {
+            CompressDb.update(plain, "UPDATE notes SET body = ?, data = ? WHERE id = 2", zstdText, rawBlob);
+        }
+        try (Connection connection = CompressDb.open(file, SETTINGS)) {
+            assertThat(CompressDb.rows(connection, "SELECT body, data FROM notes WHERE id = 2"))
+                    .containsExactly("text:" + text + " | blob:ec45535a07");
+            assertThat(CompressDb.rows(connection, "SELECT length(body), hex(data) FROM notes WHERE id = 2"))
+                    .containsExactly("integer:" + text.length() + " | text:EC45535A07");
+        }
+    }
+
+    private static byte[] flip(byte[] stored, int position, int pattern) {
+        stored[position] ^= (byte) pattern;
+        return stored;
+    }
+
+    /** Changes the stored value of one row's column through plain sqlite-jdbc. */
+    private static void damage(Path file, String table, String column, int id, java.util.function.UnaryOperator<byte[]> change)
+            throws SQLException {
+        try (Connection plain = CompressDb.plain(file)) {
+            byte[] stored = (byte[]) CompressDb.queryObject(plain, "SELECT " + column + " FROM " + table + " WHERE id = ?",
+                    id);
+            assertThat(stored).startsWith(MAGIC);
+            CompressDb.update(plain, "UPDATE " + table + " SET " + column + " = ? WHERE id = ?",
+                    change.apply(stored.clone()), id);
+        }
+    }
+
     // ---------------------------------------------------------------- regressions of bugs found and fixed
 
     /**
