@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import org.sqlite.SQLiteException;
 
 /**
  * Turns SQLite's bare "unable to open database file", "file is not a database" and "database disk image is
@@ -50,8 +51,14 @@ final class OpenFailure {
             default:
                 return failure;
         }
-        return new SQLException("Cannot open database " + file + ": " + cause + ". SQLite reports: "
-                + failure.getMessage(), failure.getSQLState(), failure.getErrorCode(), failure);
+        // SQLite's own text stays first and a sqlite-jdbc exception keeps its class and result code: applications
+        // (and sqlite-jdbc's own tests) match on the "[SQLITE_CANTOPEN]" prefix or read getResultCode()
+        String message = failure.getMessage() + " — cannot open database " + file + ": " + cause + ".";
+        SQLException explained = failure instanceof SQLiteException
+                ? new SQLiteException(message, ((SQLiteException) failure).getResultCode())
+                : new SQLException(message, failure.getSQLState(), failure.getErrorCode());
+        explained.initCause(failure);
+        return explained;
     }
 
     private static String cannotOpen(Path file) {
