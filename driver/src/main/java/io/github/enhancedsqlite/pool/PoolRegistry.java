@@ -5,12 +5,14 @@ import io.github.enhancedsqlite.config.ConfigParser;
 import io.github.enhancedsqlite.config.DatabaseConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * All open databases of this JVM: one {@link ConnectionSource} per database, keyed by its canonical path, so
@@ -22,11 +24,18 @@ public final class PoolRegistry {
     private static final PoolRegistry INSTANCE = new PoolRegistry();
     /** Bounds the URL cache for applications that build URLs per call; a miss only costs a parse. */
     private static final int MAX_CACHED_URLS = 1024;
+    /**
+     * How long the exit waits for connections still lent out: long enough for statements and short transactions
+     * to end as written, short enough that a leaked connection delays the exit only a moment.
+     */
+    private static final long EXIT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Map<String, ConnectionSource> byDatabase = new ConcurrentHashMap<>();
     private final Map<String, ConnectionSource> byUrl = new ConcurrentHashMap<>();
     private final Object opening = new Object();
     private volatile boolean shutdownHookAdded;
+    /** Set by the exit hook: a pool opened after it closed the others would never be closed. */
+    private volatile boolean exiting;
 
     private PoolRegistry() {
     }
@@ -63,6 +72,9 @@ public final class PoolRegistry {
             synchronized (opening) {
                 source = byDatabase.get(key);
                 if (source == null || source.isClosed()) {
+                    if (exiting) {
+                        throw exiting(key);
+                    }
                     addShutdownHookOnce();
                     source = new DatabasePool(config);
                     byDatabase.put(key, source);
@@ -95,6 +107,35 @@ public final class PoolRegistry {
         }
     }
 
+    /**
+     * The JVM exit: the pools stop lending at once, the connections still lent out get a moment to come back (a
+     * statement cut off by close() leaves its transaction to SQLite's recovery and, as the writers of a killed
+     * service keep borrowing, new pools behind), then every pool closes and checkpoints.
+     */
+    private void closeAllAtExit() {
+        synchronized (opening) {
+            exiting = true;
+        }
+        List<ConnectionSource> open = new ArrayList<>(byDatabase.values());
+        for (ConnectionSource source : open) {
+            if (source instanceof DatabasePool pool) {
+                pool.stopLending();
+            }
+        }
+        long deadline = System.nanoTime() + EXIT_GRACE_NANOS;
+        for (ConnectionSource source : open) {
+            if (source instanceof DatabasePool pool) {
+                pool.awaitLeasesReturned(deadline);
+            }
+        }
+        closeAll();
+    }
+
+    static SQLException exiting(String database) {
+        return new SQLNonTransientConnectionException("The JVM is exiting: " + database
+                + " is being closed and lends no more connections.", "08003");
+    }
+
     /** The databases this JVM has open, by canonical path. */
     public List<String> openDatabases() {
         return new ArrayList<>(new TreeMap<>(byDatabase).keySet());
@@ -103,7 +144,7 @@ public final class PoolRegistry {
     private void addShutdownHookOnce() {
         if (!shutdownHookAdded) {
             shutdownHookAdded = true;
-            Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, "enhanced-sqlite-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(this::closeAllAtExit, "enhanced-sqlite-shutdown"));
         }
     }
 }
