@@ -107,6 +107,13 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         if (!lending) {
             throw PoolRegistry.exiting(config.location().poolKey());
         }
+        PoolFile file = factory.file();
+        if (file != null && file.replaced()) {
+            LOG.warn("The database file {} was deleted or replaced while its pool was open: closing that pool (its"
+                    + " connections still lent out too) and opening one on the file now at the path",
+                    config.location().poolKey());
+            return PoolRegistry.instance().reopen(this).connect();
+        }
         return lease();
     }
 
@@ -168,10 +175,15 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
             factory.writerGate().everyFewWrites(Integer.MAX_VALUE, null);
             maintenance.close();
         }
+        PoolFile file = factory.file();
+        boolean replaced = file != null && file.replaced();
+        if (replaced) {
+            file.markReplaced(); // before the connections close: the last one tidies up
+        }
         hikari.close();
         if (keepAlive != null) {
             closeQuietly(keepAlive);
-        } else if (config.location().kind() == DatabaseLocation.Kind.FILE) {
+        } else if (file != null && !replaced) {
             finishFile();
         }
     }

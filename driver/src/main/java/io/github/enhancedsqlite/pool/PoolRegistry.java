@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * All open databases of this JVM: one {@link ConnectionSource} per database, keyed by its canonical path, so
  * every URL and DataSource that names one file shares one pool. Also remembers which source each URL resolved
- * to, so the per-operation {@code DriverManager.getConnection} path parses nothing and touches no file system.
+ * to, so the per-operation {@code DriverManager.getConnection} path parses nothing; its one file system call is
+ * the pool's check that the path still names its file ({@link PoolFile}).
  */
 public final class PoolRegistry {
 
@@ -88,6 +89,22 @@ public final class PoolRegistry {
                     + " (EnhancedSqlite.shutdown() or its DataSource's close()) to change them.");
         }
         return source;
+    }
+
+    /**
+     * The file of {@code stale} was deleted or replaced: closes that pool (a connection opened at the path while
+     * one of its connections is open would share the old file's -shm with it) and opens one on the file now at the
+     * path. Threads noticing it together get the one new pool.
+     */
+    ConnectionSource reopen(DatabasePool stale) throws SQLException {
+        String key = stale.config().location().poolKey();
+        synchronized (opening) {
+            ConnectionSource current = byDatabase.get(key);
+            if (current == null || current == stale || current.isClosed()) {
+                close(stale);
+            }
+        }
+        return open(stale.config());
     }
 
     /** Closes one source and forgets it; later URLs naming its database open a new one. */
