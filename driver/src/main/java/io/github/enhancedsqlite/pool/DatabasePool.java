@@ -36,8 +36,6 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     /** Holds a shared in-memory database alive while the pool lives; null for files. */
     private final Connection keepAlive;
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Cleared when the JVM exits: the leases still out may finish, but no new one starts. */
-    private volatile boolean lending = true;
     private final MetricsRegistration metrics;
     /** Null for in-memory databases and when maintenanceInterval is 0. */
     private final Maintenance maintenance;
@@ -104,9 +102,6 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     @Override
     public Connection connect() throws SQLException {
-        if (!lending) {
-            throw PoolRegistry.exiting(config.location().poolKey());
-        }
         PoolFile file = factory.file();
         if (file != null && file.replaced()) {
             LOG.warn("The database file {} was deleted or replaced while its pool was open: closing that pool (its"
@@ -125,24 +120,19 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     /** A connection for background work, or null when taking one could make the application wait. */
     private Connection connectIfFree() throws SQLException {
         HikariPoolMXBean figures = hikari.getHikariPoolMXBean();
-        if (closed.get() || !lending || figures.getThreadsAwaitingConnection() > 0
+        if (closed.get() || figures.getThreadsAwaitingConnection() > 0
                 || figures.getActiveConnections() >= config.settings().maximumPoolSize()) {
             return null;
         }
         return lease();
     }
 
-    /** At JVM exit: getConnection fails from now on, so the threads still writing finish what they hold and stop. */
-    void stopLending() {
-        lending = false;
-    }
-
     /**
-     * Waits, until the deadline at most, for the connections lent out to come back, so that statements and
+     * Waits, until the deadline at most, for a moment when no connection is lent out, so that statements and
      * transactions running at exit end as the application wrote them instead of being cut off by close(). A 1 ms
      * poll: this runs once, at exit, and a lease returned to HikariCP signals nothing we could wait on.
      */
-    void awaitLeasesReturned(long deadlineNanos) {
+    void awaitIdle(long deadlineNanos) {
         HikariPoolMXBean figures = hikari.getHikariPoolMXBean();
         while (figures.getActiveConnections() > 0 && deadlineNanos - System.nanoTime() > 0) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));

@@ -125,32 +125,27 @@ public final class PoolRegistry {
     }
 
     /**
-     * The JVM exit: the pools stop lending at once, the connections still lent out get a moment to come back (a
-     * statement cut off by close() leaves its transaction to SQLite's recovery and, as the writers of a killed
-     * service keep borrowing, new pools behind), then every pool closes and checkpoints.
+     * The JVM exit. Statements and transactions running now get a moment to end as written (close() would cut
+     * them off and abort their connections): the pools keep lending, for shutdown hooks of the application too,
+     * until none has a connection lent out or the grace ends. Then every pool closes and checkpoints, and no new
+     * pool opens: nothing would close it, and its -wal and -shm would stay behind.
      */
     private void closeAllAtExit() {
+        long deadline = System.nanoTime() + EXIT_GRACE_NANOS;
+        for (ConnectionSource source : new ArrayList<>(byDatabase.values())) {
+            if (source instanceof DatabasePool pool) {
+                pool.awaitIdle(deadline);
+            }
+        }
         synchronized (opening) {
             exiting = true;
-        }
-        List<ConnectionSource> open = new ArrayList<>(byDatabase.values());
-        for (ConnectionSource source : open) {
-            if (source instanceof DatabasePool pool) {
-                pool.stopLending();
-            }
-        }
-        long deadline = System.nanoTime() + EXIT_GRACE_NANOS;
-        for (ConnectionSource source : open) {
-            if (source instanceof DatabasePool pool) {
-                pool.awaitLeasesReturned(deadline);
-            }
         }
         closeAll();
     }
 
-    static SQLException exiting(String database) {
-        return new SQLNonTransientConnectionException("The JVM is exiting: " + database
-                + " is being closed and lends no more connections.", "08003");
+    private static SQLException exiting(String database) {
+        return new SQLNonTransientConnectionException("The JVM is exiting: the pools of this driver are closed,"
+                + " and a pool opened now for " + database + " would never be closed.", "08003");
     }
 
     /** The databases this JVM has open, by canonical path. */
