@@ -8,6 +8,7 @@ import io.github.enhancedsqlite.metrics.DatabaseMXBean;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -177,6 +178,24 @@ class UnwrappedConnectionTest {
     void aFunctionRegisteredThroughAnUnwrappedStatementsConnectionIsGoneForTheNextBorrower() throws SQLException {
         try (Connection connection = borrow(); Statement statement = connection.createStatement()) {
             Connection sqlite = statement.unwrap(org.sqlite.jdbc4.JDBC4Statement.class).getConnection();
+            Function.create(sqlite, "twice", new Function() {
+                @Override
+                protected void xFunc() throws SQLException {
+                    result(value_long(0) * 2);
+                }
+            });
+        }
+        try (Connection next = borrow()) {
+            assertThatThrownBy(() -> Db.queryLong(next, "SELECT twice(21)")).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("no such function");
+        }
+    }
+
+    @Test
+    void aFunctionRegisteredThroughAnUnwrappedResultSetsConnectionIsGoneForTheNextBorrower() throws SQLException {
+        try (Connection connection = borrow(); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT v FROM t")) {
+            Connection sqlite = result.unwrap(org.sqlite.jdbc4.JDBC4ResultSet.class).getStatement().getConnection();
             Function.create(sqlite, "twice", new Function() {
                 @Override
                 protected void xFunc() throws SQLException {
