@@ -526,7 +526,7 @@ public final class ConnectionWrapper extends ForwardingConnection {
 
     /**
      * The application got hold of a sqlite-jdbc object that leads to the physical connection (the connection, or
-     * a statement or metadata whose getConnection() returns it): the lease is evicted when it closes.
+     * a statement, result set or metadata that leads to it): the lease is evicted when it closes.
      */
     void sqliteHandedOut() {
         sqliteHandedOut = true;
