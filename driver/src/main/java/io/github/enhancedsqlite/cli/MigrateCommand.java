@@ -4,6 +4,7 @@ import io.github.enhancedsqlite.EnhancedSqliteDataSource;
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Eligibility;
 import io.github.enhancedsqlite.compress.Envelope;
+import io.github.enhancedsqlite.jdbc.PhysicalConnection;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
-import org.sqlite.SQLiteConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -298,7 +298,8 @@ final class MigrateCommand implements Callable<Integer> {
     private long compressColumn(Connection connection, ColumnRef column, Progress progress) throws SQLException {
         String name = DatabaseFile.quote(column.column());
         String table = DatabaseFile.quote(column.table());
-        SQLiteConnection physical = connection.unwrap(SQLiteConnection.class);
+        // the driver's internal handle: unwrapping sqlite-jdbc's connection would make the pool evict the lease
+        Connection physical = connection.unwrap(PhysicalConnection.class).sqlite();
         // A BLOB that begins like an envelope in a column the driver never wrote to is the user's data: the driver
         // escapes it when it is rewritten. Once the column is recorded, such a BLOB is taken for an envelope.
         boolean recorded = CompressedColumns.recorded(physical).contains(column);

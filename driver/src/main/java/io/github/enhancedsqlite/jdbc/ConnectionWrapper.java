@@ -43,6 +43,11 @@ public final class ConnectionWrapper extends ForwardingConnection {
     /** The application changed state a pool cannot reset (pragmas, attachments, temp objects). */
     private boolean sessionAltered;
     private boolean isolationChanged;
+    /**
+     * The application holds sqlite-jdbc's own objects (through unwrap), on which it can register functions,
+     * collations, handlers and listeners, or change limits, that no reset can see: the connection is not lent again.
+     */
+    private boolean sqliteHandedOut;
     /** Columns recorded as compressed inside the open transaction; known as such once it commits. */
     private Set<ColumnRef> recordedInTransaction;
 
@@ -434,7 +439,7 @@ public final class ConnectionWrapper extends ForwardingConnection {
         closed = true;
         boolean statementsClosed = closeStatements();
         boolean reset = transactions.endLease() && resetIsolation();
-        if (!(statementsClosed && reset && !sessionAltered) && evictor != null) {
+        if (!(statementsClosed && reset && !sessionAltered && !sqliteHandedOut) && evictor != null) {
             evictor.evict(lease);
         }
         delegate = Closed.CONNECTION;
@@ -497,19 +502,40 @@ public final class ConnectionWrapper extends ForwardingConnection {
                 "SQLite has no stored procedures, so prepareCall is not supported; use prepareStatement.");
     }
 
-    /** Also unwraps to the figures of the connection's database: {@code unwrap(DatabaseMXBean.class)}. */
+    /**
+     * Also unwraps to the figures of the connection's database ({@code unwrap(DatabaseMXBean.class)}), and, for
+     * the driver's own tools, to the {@link PhysicalConnection}. Handing out sqlite-jdbc's connection marks the
+     * lease so that close() evicts it.
+     */
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
         if (iface == DatabaseMXBean.class || iface == DatabaseMetrics.class) {
             return iface.cast(physical.metrics());
         }
-        return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        if (iface == PhysicalConnection.class) {
+            // internal: the toolkit reads stored bytes through it and registers nothing, so the lease stays reusable
+            return iface.cast(physical);
+        }
+        T unwrapped = delegate.unwrap(iface);
+        sqliteHandedOut();
+        return unwrapped;
+    }
+
+    /**
+     * The application got hold of a sqlite-jdbc object that leads to the physical connection (the connection, or
+     * a statement, result set or metadata that leads to it): the lease is evicted when it closes.
+     */
+    void sqliteHandedOut() {
+        sqliteHandedOut = true;
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface == DatabaseMXBean.class || iface == DatabaseMetrics.class || iface.isInstance(this)
-                || delegate.isWrapperFor(iface);
+        return iface == DatabaseMXBean.class || iface == DatabaseMetrics.class || iface == PhysicalConnection.class
+                || iface.isInstance(this) || delegate.isWrapperFor(iface);
     }
 
     @Override

@@ -32,7 +32,12 @@ final class MetaDataWrapper extends ForwardingDatabaseMetaData {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        T unwrapped = delegate.unwrap(iface);
+        connection.sqliteHandedOut(); // its getConnection() is sqlite-jdbc's connection
+        return unwrapped;
     }
 
     @Override

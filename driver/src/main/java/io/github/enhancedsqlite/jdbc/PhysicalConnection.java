@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One sqlite-jdbc connection as the pool keeps it, with the state that lives as long as it does: its
@@ -31,13 +32,17 @@ public final class PhysicalConnection extends ForwardingConnection {
      * never closed), and finding each again in a list when it closes made closing them quadratic.
      */
     private final Set<StatementWrapper> leaseStatements = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Runs once, while the sqlite-jdbc connection is still open, when this connection closes. */
+    private final Runnable beforeClose;
+    private final AtomicBoolean closed = new AtomicBoolean();
     /** The compression generation the cached statements were rewritten under. */
     private int cachedGeneration;
 
     public PhysicalConnection(Connection sqlite, int statementCacheSize, TransactionControl transactions,
                               Compression compression, Codec codec, SlowStatementLog slowStatementLog,
-                              DatabaseMetrics metrics) {
+                              DatabaseMetrics metrics, Runnable beforeClose) {
         super(sqlite);
+        this.beforeClose = beforeClose;
         this.slowStatementLog = slowStatementLog;
         this.metrics = metrics;
         this.statementCache = new StatementCache(statementCacheSize);
@@ -88,9 +93,16 @@ public final class PhysicalConnection extends ForwardingConnection {
 
     @Override
     public void close() throws SQLException {
+        if (!closed.compareAndSet(false, true)) {
+            return; // HikariCP's close and an abort may both reach here
+        }
         statementCache.closeAll();
-        codec.close();
-        delegate.close();
+        try {
+            beforeClose.run();
+        } finally {
+            codec.close();
+            delegate.close();
+        }
     }
 
     /**

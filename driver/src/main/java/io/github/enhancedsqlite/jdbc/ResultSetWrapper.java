@@ -607,7 +607,14 @@ final class ResultSetWrapper extends ForwardingResultSet {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        T unwrapped = delegate.unwrap(iface);
+        if (statement instanceof StatementWrapper wrapper) {
+            wrapper.connection.sqliteHandedOut(); // its getStatement().getConnection() is sqlite-jdbc's connection
+        }
+        return unwrapped;
     }
 
     @Override

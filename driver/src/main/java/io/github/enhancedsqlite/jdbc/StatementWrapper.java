@@ -266,7 +266,12 @@ class StatementWrapper extends ForwardingStatement {
 
     @Override
     public final <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        T unwrapped = delegate.unwrap(iface);
+        connection.sqliteHandedOut(); // its getConnection() is sqlite-jdbc's connection
+        return unwrapped;
     }
 
     @Override

@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,6 +105,17 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     @Override
     public Connection connect() throws SQLException {
+        PoolFile file = factory.file();
+        if (file != null && file.replaced()) {
+            LOG.warn("The database file {} was deleted or replaced while its pool was open: closing that pool (its"
+                    + " connections still lent out too) and opening one on the file now at the path",
+                    config.location().poolKey());
+            return PoolRegistry.instance().reopen(this).connect();
+        }
+        return lease();
+    }
+
+    private Connection lease() throws SQLException {
         Connection lease = hikari.getConnection();
         return new ConnectionWrapper(lease, lease.unwrap(PhysicalConnection.class), this);
     }
@@ -114,7 +127,19 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
                 || figures.getActiveConnections() >= config.settings().maximumPoolSize()) {
             return null;
         }
-        return connect();
+        return lease();
+    }
+
+    /**
+     * Waits, until the deadline at most, for a moment when no connection is lent out, so that statements and
+     * transactions running at exit end as the application wrote them instead of being cut off by close(). A 1 ms
+     * poll: this runs once, at exit, and a lease returned to HikariCP signals nothing we could wait on.
+     */
+    void awaitIdle(long deadlineNanos) {
+        HikariPoolMXBean figures = hikari.getHikariPoolMXBean();
+        while (figures.getActiveConnections() > 0 && deadlineNanos - System.nanoTime() > 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
     }
 
     @Override
@@ -143,10 +168,15 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
             factory.writerGate().everyFewWrites(Integer.MAX_VALUE, null);
             maintenance.close();
         }
+        PoolFile file = factory.file();
+        boolean replaced = file != null && file.replaced();
+        if (replaced) {
+            file.markReplaced(); // before the connections close: the last one tidies up
+        }
         hikari.close();
         if (keepAlive != null) {
             closeQuietly(keepAlive);
-        } else if (config.location().kind() == DatabaseLocation.Kind.FILE && !readOnly) {
+        } else if (file != null && !replaced && !readOnly) {
             finishFile();
         }
     }

@@ -4,6 +4,7 @@ import io.github.enhancedsqlite.compress.Codec;
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Compression;
 import io.github.enhancedsqlite.config.DatabaseConfig;
+import io.github.enhancedsqlite.config.DatabaseLocation;
 import io.github.enhancedsqlite.config.Settings;
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import io.github.enhancedsqlite.metrics.SlowStatementLog;
@@ -13,12 +14,14 @@ import io.github.enhancedsqlite.tx.TransactionSettings;
 import io.github.enhancedsqlite.tx.WriterGate;
 import io.github.enhancedsqlite.jdbc.PhysicalConnection;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.sqlite.JDBC;
@@ -41,6 +44,10 @@ final class PhysicalConnectionFactory implements DataSource {
     /** Compression shared by every connection to the database; null when each connection is its own database. */
     private final Compression sharedCompression;
     private volatile int loginTimeoutSeconds = 5;
+    /** The database file, for noticing that it was deleted or replaced; null for in-memory databases. */
+    private final PoolFile file;
+    /** Physical connections open now: the last one to close tidies up after a replaced file. */
+    private final AtomicInteger openConnections = new AtomicInteger();
 
     PhysicalConnectionFactory(DatabaseConfig config) {
         this.config = config;
@@ -55,6 +62,13 @@ final class PhysicalConnectionFactory implements DataSource {
                 settings.busyRetryMaxWaitMillis(), metrics);
         this.sharedGate = config.location().isPooled() ? writerGate(name, settings, metrics) : null;
         this.sharedCompression = config.location().isPooled() ? compression(settings, metrics) : null;
+        this.file = config.location().kind() == DatabaseLocation.Kind.FILE
+                ? new PoolFile(Path.of(config.location().poolKey())) : null;
+    }
+
+    /** The pool's database file; null for in-memory databases. */
+    PoolFile file() {
+        return file;
     }
 
     DatabaseMetrics metrics() {
@@ -95,6 +109,10 @@ final class PhysicalConnectionFactory implements DataSource {
 
     /** A new physical connection with the profile applied, wrapped with its statement cache. */
     PhysicalConnection open() throws SQLException {
+        if (file != null && file.replaced()) {
+            // opening would create an empty file at the path, beside the old file's -wal and -shm
+            throw file.replacedError();
+        }
         SQLiteConnection connection;
         try {
             connection = JDBC.createConnection(config.location().sqliteUrl(), config.settings().sqlitePropertiesCopy());
@@ -110,6 +128,9 @@ final class PhysicalConnectionFactory implements DataSource {
             } catch (SQLException e) {
                 throw OpenFailure.explain(e, config);
             }
+            if (file != null) {
+                file.opened();
+            }
             WriterGate gate = sharedGate != null ? sharedGate
                     : writerGate(transactionSettings.database(), config.settings(), metrics);
             Compression compression = sharedCompression != null ? sharedCompression
@@ -117,7 +138,7 @@ final class PhysicalConnectionFactory implements DataSource {
             Codec codec = compression.attach(connection);
             return new PhysicalConnection(connection, config.settings().statementCacheSize(),
                     new TransactionControl(connection, gate, retry, transactionSettings, metrics), compression, codec,
-                    slowStatementLog, metrics);
+                    slowStatementLog, metrics, counted(connection));
         } catch (SQLException | RuntimeException e) {
             try {
                 connection.close();
@@ -126,6 +147,16 @@ final class PhysicalConnectionFactory implements DataSource {
             }
             throw e;
         }
+    }
+
+    /** Counts the connection as open; its close hook tidies up after a replaced file when it is the last. */
+    private Runnable counted(SQLiteConnection connection) {
+        openConnections.incrementAndGet();
+        return () -> {
+            if (openConnections.decrementAndGet() == 0 && file != null && file.isMarkedReplaced()) {
+                file.tidyAfterReplacement(connection);
+            }
+        };
     }
 
     @Override

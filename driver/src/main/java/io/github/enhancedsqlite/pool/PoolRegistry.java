@@ -5,28 +5,38 @@ import io.github.enhancedsqlite.config.ConfigParser;
 import io.github.enhancedsqlite.config.DatabaseConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * All open databases of this JVM: one {@link ConnectionSource} per database, keyed by its canonical path, so
  * every URL and DataSource that names one file shares one pool. Also remembers which source each URL resolved
- * to, so the per-operation {@code DriverManager.getConnection} path parses nothing and touches no file system.
+ * to, so the per-operation {@code DriverManager.getConnection} path parses nothing; its one file system call is
+ * the pool's check that the path still names its file ({@link PoolFile}).
  */
 public final class PoolRegistry {
 
     private static final PoolRegistry INSTANCE = new PoolRegistry();
     /** Bounds the URL cache for applications that build URLs per call; a miss only costs a parse. */
     private static final int MAX_CACHED_URLS = 1024;
+    /**
+     * How long the exit waits for connections still lent out: long enough for statements and short transactions
+     * to end as written, short enough that a leaked connection delays the exit only a moment.
+     */
+    private static final long EXIT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Map<String, ConnectionSource> byDatabase = new ConcurrentHashMap<>();
     private final Map<String, ConnectionSource> byUrl = new ConcurrentHashMap<>();
     private final Object opening = new Object();
     private volatile boolean shutdownHookAdded;
+    /** Set by the exit hook: a pool opened after it closed the others would never be closed. */
+    private volatile boolean exiting;
 
     private PoolRegistry() {
     }
@@ -70,6 +80,9 @@ public final class PoolRegistry {
             synchronized (opening) {
                 source = byDatabase.get(key);
                 if (source == null || source.isClosed()) {
+                    if (exiting) {
+                        throw exiting(key);
+                    }
                     addShutdownHookOnce();
                     source = new DatabasePool(config);
                     byDatabase.put(key, source);
@@ -83,6 +96,22 @@ public final class PoolRegistry {
                     + " (EnhancedSqlite.shutdown() or its DataSource's close()) to change them.");
         }
         return source;
+    }
+
+    /**
+     * The file of {@code stale} was deleted or replaced: closes that pool (a connection opened at the path while
+     * one of its connections is open would share the old file's -shm with it) and opens one on the file now at the
+     * path. Threads noticing it together get the one new pool.
+     */
+    ConnectionSource reopen(DatabasePool stale) throws SQLException {
+        String key = stale.config().location().poolKey();
+        synchronized (opening) {
+            ConnectionSource current = byDatabase.get(key);
+            if (current == null || current == stale || current.isClosed()) {
+                close(stale);
+            }
+        }
+        return open(stale.config());
     }
 
     /** Closes one source and forgets it; later URLs naming its database open a new one. */
@@ -102,6 +131,30 @@ public final class PoolRegistry {
         }
     }
 
+    /**
+     * The JVM exit. Statements and transactions running now get a moment to end as written (close() would cut
+     * them off and abort their connections): the pools keep lending, for shutdown hooks of the application too,
+     * until none has a connection lent out or the grace ends. Then every pool closes and checkpoints, and no new
+     * pool opens: nothing would close it, and its -wal and -shm would stay behind.
+     */
+    private void closeAllAtExit() {
+        long deadline = System.nanoTime() + EXIT_GRACE_NANOS;
+        for (ConnectionSource source : new ArrayList<>(byDatabase.values())) {
+            if (source instanceof DatabasePool pool) {
+                pool.awaitIdle(deadline);
+            }
+        }
+        synchronized (opening) {
+            exiting = true;
+        }
+        closeAll();
+    }
+
+    private static SQLException exiting(String database) {
+        return new SQLNonTransientConnectionException("The JVM is exiting: the pools of this driver are closed,"
+                + " and a pool opened now for " + database + " would never be closed.", "08003");
+    }
+
     /** The databases this JVM has open, by canonical path. */
     public List<String> openDatabases() {
         return new ArrayList<>(new TreeMap<>(byDatabase).keySet());
@@ -110,7 +163,7 @@ public final class PoolRegistry {
     private void addShutdownHookOnce() {
         if (!shutdownHookAdded) {
             shutdownHookAdded = true;
-            Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, "enhanced-sqlite-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(this::closeAllAtExit, "enhanced-sqlite-shutdown"));
         }
     }
 }
