@@ -82,7 +82,7 @@ class DropInJarTest {
         Assumptions.assumeTrue(property != null, "enhancedsqlite.allJar is set by the Maven build (run mvn verify)");
         allJar = Path.of(property);
         if (!Files.isRegularFile(allJar)) {
-            fail("The drop-in jar " + allJar + " does not exist: build it with `mvn verify` (package phase of driver/).");
+            fail("The drop-in jar " + allJar + " does not exist: build it with `mvn verify` (package phase of drop-in/).");
         }
     }
 
