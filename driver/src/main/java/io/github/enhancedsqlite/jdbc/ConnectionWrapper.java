@@ -4,7 +4,7 @@ import io.github.enhancedsqlite.compress.Codec;
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Compression;
 import io.github.enhancedsqlite.compress.RewrittenSql;
-import io.github.enhancedsqlite.metrics.DatabaseMXBean;
+import io.github.enhancedsqlite.DatabaseMXBean;
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import io.github.enhancedsqlite.metrics.SlowStatementLog;
 import io.github.enhancedsqlite.tx.QueryDeadline;

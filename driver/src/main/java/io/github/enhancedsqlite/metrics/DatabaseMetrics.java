@@ -1,6 +1,7 @@
 package io.github.enhancedsqlite.metrics;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
+import io.github.enhancedsqlite.DatabaseMXBean;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;

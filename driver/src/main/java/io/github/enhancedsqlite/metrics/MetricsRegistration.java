@@ -33,7 +33,7 @@ public final class MetricsRegistration implements AutoCloseable {
         ObjectName name = registerMBean(metrics);
         if (MICROMETER) {
             try {
-                MicrometerMetrics.bind(metrics);
+                MicrometerMeters.bind(metrics);
             } catch (RuntimeException | LinkageError e) {
                 LOG.warn("Could not bind the figures of {} to Micrometer: {}", metrics.getDatabase(), e.toString());
             }
@@ -50,7 +50,7 @@ public final class MetricsRegistration implements AutoCloseable {
     public void close() {
         if (MICROMETER) {
             try {
-                MicrometerMetrics.unbind(metrics);
+                MicrometerMeters.unbind(metrics);
             } catch (RuntimeException | LinkageError e) {
                 LOG.debug("unbinding from Micrometer failed", e);
             }

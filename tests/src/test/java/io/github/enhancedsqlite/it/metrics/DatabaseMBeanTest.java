@@ -3,7 +3,7 @@ package io.github.enhancedsqlite.it.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.enhancedsqlite.EnhancedSqlite;
-import io.github.enhancedsqlite.metrics.DatabaseMXBean;
+import io.github.enhancedsqlite.DatabaseMXBean;
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.github.enhancedsqlite.it.metrics;
 
-import io.github.enhancedsqlite.metrics.DatabaseMXBean;
+import io.github.enhancedsqlite.DatabaseMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.enhancedsqlite.EnhancedSqlite;
 import io.github.enhancedsqlite.maintenance.Maintenance;
-import io.github.enhancedsqlite.metrics.DatabaseMXBean;
+import io.github.enhancedsqlite.DatabaseMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -3,7 +3,7 @@ package io.github.enhancedsqlite.it.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.enhancedsqlite.EnhancedSqlite;
-import io.github.enhancedsqlite.metrics.MicrometerMetrics;
+import io.github.enhancedsqlite.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

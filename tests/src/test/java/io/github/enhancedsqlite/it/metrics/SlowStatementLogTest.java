@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.enhancedsqlite.EnhancedSqlite;
 import io.github.enhancedsqlite.InvalidSettingException;
-import io.github.enhancedsqlite.metrics.DatabaseMXBean;
+import io.github.enhancedsqlite.DatabaseMXBean;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

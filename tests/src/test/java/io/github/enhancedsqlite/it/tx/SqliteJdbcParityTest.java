@@ -3,7 +3,7 @@ package io.github.enhancedsqlite.it.tx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.enhancedsqlite.metrics.DatabaseMXBean;
+import io.github.enhancedsqlite.DatabaseMXBean;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.enhancedsqlite.EnhancedSqlite;
 import io.github.enhancedsqlite.EnhancedSqliteDataSource;
 import io.github.enhancedsqlite.it.metrics.Figures;
-import io.github.enhancedsqlite.metrics.DatabaseMXBean;
+import io.github.enhancedsqlite.DatabaseMXBean;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package io.github.enhancedsqlite.metrics;
+package io.github.enhancedsqlite;
 
 /**
  * What JMX shows of one open database, as {@code io.github.enhancedsqlite:type=Database,name="<path>"}. Counters

@@ -18,10 +18,12 @@ import java.util.function.ToDoubleFunction;
 /**
  * The databases' figures as Micrometer meters, tagged {@code db=<path>}: gauges for the pool, function counters and
  * a function timer that read the same counters JMX shows (nothing is counted twice). Meters go to Micrometer's
- * global registry unless {@link #useRegistry} names another. This is the only class of the driver that names a
- * Micrometer type; it is loaded only when Micrometer is on the class path, so the driver runs without it.
+ * global registry unless {@link #useRegistry} names another. Besides the application's entry point
+ * ({@code io.github.enhancedsqlite.micrometer.MicrometerMetrics}), this is the only class of the driver that names a
+ * Micrometer type; it is loaded only when Micrometer is on the class path, so the driver runs without it. It stays
+ * internal because the pool binds and unbinds through it.
  */
-public final class MicrometerMetrics {
+public final class MicrometerMeters {
 
     public static final String TAG = "db";
 
@@ -29,7 +31,7 @@ public final class MicrometerMetrics {
     private static final Map<DatabaseMetrics, List<Meter>> BOUND = new IdentityHashMap<>();
     private static MeterRegistry chosen;
 
-    private MicrometerMetrics() {
+    private MicrometerMeters() {
     }
 
     /**

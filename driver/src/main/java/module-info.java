@@ -1,0 +1,26 @@
+/**
+ * The enhanced SQLite JDBC driver. The application sees two packages: {@code io.github.enhancedsqlite} (the
+ * driver, the data source, the static helpers, the exceptions and the JMX view of a database) and
+ * {@code io.github.enhancedsqlite.micrometer} (where meters go, for applications that have Micrometer). Everything
+ * else (config, pool, jdbc, tx, compress, metrics, maintenance) is internal and may change in any release.
+ */
+module io.github.enhancedsqlite {
+    requires transitive java.sql;
+    requires java.management;
+    // Profile "auto" reads the machine's physical memory (com.sun.management.OperatingSystemMXBean).
+    requires jdk.management;
+    requires org.xerial.sqlitejdbc;
+    requires com.zaxxer.hikari;
+    requires io.github.resilience4j.retry;
+    requires io.github.resilience4j.core;
+    requires com.github.luben.zstd_jni;
+    requires net.sf.jsqlparser;
+    requires org.slf4j;
+    // Optional: the driver runs without Micrometer; only metrics/MicrometerMeters and the micrometer package name it.
+    requires static micrometer.core;
+
+    exports io.github.enhancedsqlite;
+    exports io.github.enhancedsqlite.micrometer;
+
+    provides java.sql.Driver with io.github.enhancedsqlite.EnhancedSqliteDriver;
+}
