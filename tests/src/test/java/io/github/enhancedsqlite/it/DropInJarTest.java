@@ -130,6 +130,15 @@ class DropInJarTest {
     }
 
     @Test
+    void carriesNoModuleDescriptor() throws IOException {
+        // the product's module-info names packages that are relocated or left out here: the -all jar is a
+        // class-path jar, and the toolkit's Main-Class runs from it with java -jar
+        assertThat(entries()).noneMatch(name -> name.endsWith("module-info.class"));
+        assertThat(entries()).contains("io/github/enhancedsqlite/cli/Main.class",
+                "io/github/enhancedsqlite/EnhancedSqliteDriver.class");
+    }
+
+    @Test
     void theDriverIsRegisteredAsAService() throws IOException {
         assertThat(entryText("META-INF/services/java.sql.Driver").lines().map(String::trim))
                 .contains("io.github.enhancedsqlite.EnhancedSqliteDriver");
