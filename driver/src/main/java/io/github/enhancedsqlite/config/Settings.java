@@ -1,12 +1,16 @@
 package io.github.enhancedsqlite.config;
 
+import io.github.enhancedsqlite.compress.ColumnRef;
+import io.github.enhancedsqlite.compress.Compression;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -21,6 +25,12 @@ public final class Settings {
     /** Every value-carrying {@link Setting}, default or given, in canonical form. */
     private final Map<Setting, String> values;
     private final SortedMap<String, String> sqliteProperties;
+    // The values above, typed once per feature, so no pool or transaction code parses a string.
+    private final PoolSettings pool;
+    private final TransactionSettings transactions;
+    private final CompressionSettings compression;
+    private final ObservabilitySettings observability;
+    private final MaintenanceSettings maintenance;
 
     Settings(Profile profile, Map<Pragma, String> pragmas, Map<Setting, String> values,
              SortedMap<String, String> sqliteProperties) {
@@ -28,6 +38,11 @@ public final class Settings {
         this.pragmas = Collections.unmodifiableMap(new EnumMap<>(pragmas));
         this.values = Collections.unmodifiableMap(new EnumMap<>(values));
         this.sqliteProperties = Collections.unmodifiableSortedMap(new TreeMap<>(sqliteProperties));
+        this.pool = pool(values);
+        this.transactions = transactions(values);
+        this.compression = compression(values);
+        this.observability = observability(values);
+        this.maintenance = maintenance(values, pragmas);
     }
 
     public Profile profile() {
@@ -39,81 +54,71 @@ public final class Settings {
         return pragmas;
     }
 
-    public int maximumPoolSize() {
-        return intValue(Setting.MAXIMUM_POOL_SIZE);
+    /** How the pool is sized and lends. */
+    public PoolSettings pool() {
+        return pool;
     }
 
-    public int minimumIdle() {
-        return intValue(Setting.MINIMUM_IDLE);
+    /** Writer turn, transactions and busy retry. */
+    public TransactionSettings transactions() {
+        return transactions;
     }
 
-    public long connectionTimeoutMillis() {
-        return intValue(Setting.CONNECTION_TIMEOUT);
+    /** Which columns are compressed, and how. */
+    public CompressionSettings compression() {
+        return compression;
     }
 
-    public int statementCacheSize() {
-        return intValue(Setting.STATEMENT_CACHE_SIZE);
+    /** The slow-statement log. */
+    public ObservabilitySettings observability() {
+        return observability;
     }
 
-    /** The BEGIN statement of a transaction that may write, e.g. {@code BEGIN IMMEDIATE}. */
-    public String beginStatement() {
-        return "BEGIN " + values.get(Setting.TRANSACTION_MODE);
+    /** Background checkpoints and optimize. */
+    public MaintenanceSettings maintenance() {
+        return maintenance;
     }
 
-    public long transactionTimeoutMillis() {
-        return intValue(Setting.TRANSACTION_TIMEOUT);
+    private static PoolSettings pool(Map<Setting, String> values) {
+        return new PoolSettings(intValue(values, Setting.MAXIMUM_POOL_SIZE), intValue(values, Setting.MINIMUM_IDLE),
+                intValue(values, Setting.CONNECTION_TIMEOUT), intValue(values, Setting.STATEMENT_CACHE_SIZE));
     }
 
-    public long writerTimeoutMillis() {
-        return intValue(Setting.WRITER_TIMEOUT);
+    private static TransactionSettings transactions(Map<Setting, String> values) {
+        return new TransactionSettings("BEGIN " + values.get(Setting.TRANSACTION_MODE),
+                intValue(values, Setting.TRANSACTION_TIMEOUT), intValue(values, Setting.WRITER_TIMEOUT),
+                intValue(values, Setting.WRITER_FAIRNESS_WINDOW), intValue(values, Setting.BUSY_RETRY_ATTEMPTS),
+                intValue(values, Setting.BUSY_RETRY_BACKOFF), intValue(values, Setting.BUSY_RETRY_MAX_WAIT));
     }
 
-    public long writerFairnessWindowMillis() {
-        return intValue(Setting.WRITER_FAIRNESS_WINDOW);
+    /** From the canonical {@code compress} value: {@code auto}, {@code off}, or sorted table.column names. */
+    private static CompressionSettings compression(Map<Setting, String> values) {
+        String compress = values.get(Setting.COMPRESS);
+        Compression.Mode mode = compress.equals("auto") ? Compression.Mode.AUTO
+                : compress.equals("off") ? Compression.Mode.OFF : Compression.Mode.LISTED;
+        Set<ColumnRef> listed = new LinkedHashSet<>();
+        if (mode == Compression.Mode.LISTED) {
+            for (String column : compress.split(",")) {
+                listed.add(ColumnRef.parse(column));
+            }
+        }
+        return new CompressionSettings(mode, listed, intValue(values, Setting.COMPRESS_THRESHOLD),
+                intValue(values, Setting.COMPRESS_LEVEL), intValue(values, Setting.COMPRESS_DICTIONARY_SAMPLES));
     }
 
-    public int busyRetryAttempts() {
-        return intValue(Setting.BUSY_RETRY_ATTEMPTS);
+    private static ObservabilitySettings observability(Map<Setting, String> values) {
+        return new ObservabilitySettings(intValue(values, Setting.SLOW_STATEMENT_THRESHOLD),
+                Boolean.parseBoolean(values.get(Setting.LOG_PARAMETERS)));
     }
 
-    public long busyRetryBackoffMillis() {
-        return intValue(Setting.BUSY_RETRY_BACKOFF);
+    private static MaintenanceSettings maintenance(Map<Setting, String> values, Map<Pragma, String> pragmas) {
+        String pages = pragmas.get(Pragma.WAL_AUTOCHECKPOINT);
+        int autocheckpoint = pages == null ? 0 : Integer.parseInt(pages);
+        return new MaintenanceSettings(intValue(values, Setting.MAINTENANCE_INTERVAL),
+                autocheckpoint <= 0 ? 0 : Math.max(1, autocheckpoint / 8));
     }
 
-    public long busyRetryMaxWaitMillis() {
-        return intValue(Setting.BUSY_RETRY_MAX_WAIT);
-    }
-
-    /** {@code auto}, {@code off}, or the sorted comma-separated list of compressed columns. */
-    public String compress() {
-        return values.get(Setting.COMPRESS);
-    }
-
-    public int compressThreshold() {
-        return intValue(Setting.COMPRESS_THRESHOLD);
-    }
-
-    public int compressLevel() {
-        return intValue(Setting.COMPRESS_LEVEL);
-    }
-
-    public int compressDictionarySamples() {
-        return intValue(Setting.COMPRESS_DICTIONARY_SAMPLES);
-    }
-
-    public long slowStatementThresholdMillis() {
-        return intValue(Setting.SLOW_STATEMENT_THRESHOLD);
-    }
-
-    public boolean logParameters() {
-        return Boolean.parseBoolean(values.get(Setting.LOG_PARAMETERS));
-    }
-
-    public long maintenanceIntervalMillis() {
-        return intValue(Setting.MAINTENANCE_INTERVAL);
-    }
-
-    private int intValue(Setting setting) {
+    private static int intValue(Map<Setting, String> values, Setting setting) {
         return Integer.parseInt(values.get(setting));
     }
 

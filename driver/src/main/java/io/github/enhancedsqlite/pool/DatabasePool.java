@@ -6,7 +6,6 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.github.enhancedsqlite.config.DatabaseConfig;
 import io.github.enhancedsqlite.config.DatabaseLocation;
-import io.github.enhancedsqlite.config.Pragma;
 import io.github.enhancedsqlite.jdbc.ConnectionEvictor;
 import io.github.enhancedsqlite.jdbc.ConnectionWrapper;
 import io.github.enhancedsqlite.jdbc.PhysicalConnection;
@@ -56,37 +55,23 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         }
         factory.metrics().attachPool(hikari.getHikariPoolMXBean());
         this.metrics = MetricsRegistration.publish(factory.metrics());
-        long interval = config.settings().maintenanceIntervalMillis();
+        long interval = config.settings().maintenance().intervalMillis();
         this.maintenance = interval > 0 && config.location().kind() == DatabaseLocation.Kind.FILE && !readOnly
                 ? Maintenance.start(config.location().poolKey(), interval, this::connectIfFree, factory.metrics())
                 : null;
-        int checkpointEvery = checkpointEvery(config);
+        int checkpointEvery = config.settings().maintenance().checkpointEveryWriterTurns();
         if (maintenance != null && checkpointEvery > 0) {
             factory.writerGate().everyFewWrites(checkpointEvery, maintenance::checkpointSoon);
         }
-    }
-
-    /**
-     * How many writes between background checkpoints: an eighth of wal_autocheckpoint (a write adds at least one
-     * page to the WAL), so SQLite's own checkpoint, which runs while a writer holds the turn, finds at most about an
-     * eighth of the WAL left to copy and sync. 0 when the application turned automatic checkpoints off.
-     */
-    private static int checkpointEvery(DatabaseConfig config) {
-        String pages = config.settings().pragmas().get(Pragma.WAL_AUTOCHECKPOINT);
-        if (pages == null) {
-            return 0;
-        }
-        int value = Integer.parseInt(pages);
-        return value <= 0 ? 0 : Math.max(1, value / 8);
     }
 
     private static HikariConfig hikariConfig(DatabaseConfig config, PhysicalConnectionFactory factory) {
         HikariConfig hikari = new HikariConfig();
         hikari.setDataSource(factory);
         hikari.setPoolName("enhanced-sqlite " + poolName(config.location()));
-        hikari.setMaximumPoolSize(config.settings().maximumPoolSize());
-        hikari.setMinimumIdle(config.settings().minimumIdle());
-        hikari.setConnectionTimeout(config.settings().connectionTimeoutMillis());
+        hikari.setMaximumPoolSize(config.settings().pool().maximumPoolSize());
+        hikari.setMinimumIdle(config.settings().pool().minimumIdle());
+        hikari.setConnectionTimeout(config.settings().pool().connectionTimeoutMillis());
         // A SQLite connection does not go stale, and retiring one throws away its warm page cache.
         hikari.setMaxLifetime(0);
         // Open the first connection now, so a profile that cannot apply fails getConnection, not a later call.
@@ -124,7 +109,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     private Connection connectIfFree() throws SQLException {
         HikariPoolMXBean figures = hikari.getHikariPoolMXBean();
         if (closed.get() || figures.getThreadsAwaitingConnection() > 0
-                || figures.getActiveConnections() >= config.settings().maximumPoolSize()) {
+                || figures.getActiveConnections() >= config.settings().pool().maximumPoolSize()) {
             return null;
         }
         return lease();

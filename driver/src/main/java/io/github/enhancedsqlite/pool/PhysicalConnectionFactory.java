@@ -1,8 +1,8 @@
 package io.github.enhancedsqlite.pool;
 
 import io.github.enhancedsqlite.compress.Codec;
-import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.config.CompressionSettings;
 import io.github.enhancedsqlite.config.DatabaseConfig;
 import io.github.enhancedsqlite.config.DatabaseLocation;
 import io.github.enhancedsqlite.config.Settings;
@@ -18,8 +18,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -54,12 +52,13 @@ final class PhysicalConnectionFactory implements DataSource {
         Settings settings = config.settings();
         String name = databaseName(config);
         this.metrics = new DatabaseMetrics(name);
-        this.slowStatementLog = new SlowStatementLog(name, settings.slowStatementThresholdMillis(),
-                settings.logParameters(), metrics);
-        this.transactionSettings = new TransactionSettings(name, settings.beginStatement(),
-                settings.writerTimeoutMillis(), settings.transactionTimeoutMillis());
-        this.retry = new BusyRetry(name, settings.busyRetryAttempts(), settings.busyRetryBackoffMillis(),
-                settings.busyRetryMaxWaitMillis(), metrics);
+        this.slowStatementLog = new SlowStatementLog(name, settings.observability().slowStatementThresholdMillis(),
+                settings.observability().logParameters(), metrics);
+        this.transactionSettings = new TransactionSettings(name, settings.transactions().beginStatement(),
+                settings.transactions().writerTimeoutMillis(), settings.transactions().transactionTimeoutMillis());
+        this.retry = new BusyRetry(name, settings.transactions().busyRetryAttempts(),
+                settings.transactions().busyRetryBackoffMillis(), settings.transactions().busyRetryMaxWaitMillis(),
+                metrics);
         this.sharedGate = config.location().isPooled() ? writerGate(name, settings, metrics) : null;
         this.sharedCompression = config.location().isPooled() ? compression(settings, metrics) : null;
         this.file = config.location().kind() == DatabaseLocation.Kind.FILE
@@ -81,21 +80,14 @@ final class PhysicalConnectionFactory implements DataSource {
     }
 
     private static WriterGate writerGate(String name, Settings settings, DatabaseMetrics metrics) {
-        return new WriterGate(name, TimeUnit.MILLISECONDS.toNanos(settings.writerFairnessWindowMillis()), metrics);
+        return new WriterGate(name, TimeUnit.MILLISECONDS.toNanos(settings.transactions().writerFairnessWindowMillis()),
+                metrics);
     }
 
     private static Compression compression(Settings settings, DatabaseMetrics metrics) {
-        String compress = settings.compress();
-        Compression.Mode mode = compress.equals("auto") ? Compression.Mode.AUTO
-                : compress.equals("off") ? Compression.Mode.OFF : Compression.Mode.LISTED;
-        Set<ColumnRef> listed = new HashSet<>();
-        if (mode == Compression.Mode.LISTED) {
-            for (String column : compress.split(",")) {
-                listed.add(ColumnRef.parse(column));
-            }
-        }
-        return new Compression(mode, listed, settings.compressThreshold(), settings.compressLevel(),
-                settings.compressDictionarySamples(), metrics);
+        CompressionSettings compression = settings.compression();
+        return new Compression(compression.mode(), compression.listed(), compression.threshold(), compression.level(),
+                compression.dictionarySamples(), metrics);
     }
 
     static String databaseName(DatabaseConfig config) {
@@ -136,7 +128,7 @@ final class PhysicalConnectionFactory implements DataSource {
             Compression compression = sharedCompression != null ? sharedCompression
                     : compression(config.settings(), metrics);
             Codec codec = compression.attach(connection);
-            return new PhysicalConnection(connection, config.settings().statementCacheSize(),
+            return new PhysicalConnection(connection, config.settings().pool().statementCacheSize(),
                     new TransactionControl(connection, gate, retry, transactionSettings, metrics), compression, codec,
                     slowStatementLog, metrics, counted(connection));
         } catch (SQLException | RuntimeException e) {

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.enhancedsqlite.InvalidSettingException;
+import io.github.enhancedsqlite.compress.ColumnRef;
+import io.github.enhancedsqlite.compress.Compression;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +34,41 @@ class ConfigParserTest {
                 entry(Pragma.SYNCHRONOUS, "NORMAL"), entry(Pragma.CACHE_SIZE, "-1048576"),
                 entry(Pragma.MMAP_SIZE, "8589934592"), entry(Pragma.TEMP_STORE, "MEMORY"),
                 entry(Pragma.WAL_AUTOCHECKPOINT, "1000"), entry(Pragma.JOURNAL_SIZE_LIMIT, "67108864"));
-        assertThat(config.settings().maximumPoolSize()).isEqualTo(10);
+        assertThat(config.settings().pool().maximumPoolSize()).isEqualTo(10);
+    }
+
+    @Test
+    void eachFeatureGetsItsSettingsTypedOnce() throws Exception {
+        Settings settings = parse("jdbc:enhanced-sqlite:" + dir.resolve("app.db")
+                + "?maximumPoolSize=4&connectionTimeout=1000&statementCacheSize=0&transaction_mode=DEFERRED"
+                + "&writerTimeout=7&writerFairnessWindow=0&busyRetryAttempts=3&busyRetryBackoff=2"
+                + "&busyRetryMaxWait=9&compress=Notes.Body,memory_entries.value&compressThreshold=64"
+                + "&compressLevel=5&compressDictionarySamples=0&slowStatementThreshold=0&logParameters=true"
+                + "&maintenanceInterval=250&wal_autocheckpoint=100").settings();
+
+        assertThat(settings.pool()).isEqualTo(new PoolSettings(4, 4, 1000, 0));
+        assertThat(settings.transactions()).isEqualTo(
+                new TransactionSettings("BEGIN DEFERRED", 30_000, 7, 0, 3, 2, 9));
+        assertThat(settings.compression()).isEqualTo(new CompressionSettings(Compression.Mode.LISTED,
+                Set.of(new ColumnRef("notes", "body"), new ColumnRef("memory_entries", "value")), 64, 5, 0));
+        assertThat(settings.observability()).isEqualTo(new ObservabilitySettings(0, true));
+        assertThat(settings.maintenance()).isEqualTo(new MaintenanceSettings(250, 12));
+    }
+
+    @Test
+    void defaultsAreTypedToo() throws Exception {
+        Settings settings = parse("jdbc:enhanced-sqlite:" + dir.resolve("app.db")).settings();
+
+        assertThat(settings.compression().mode()).isEqualTo(Compression.Mode.AUTO);
+        assertThat(settings.compression().listed()).isEmpty();
+        assertThat(settings.maintenance()).isEqualTo(new MaintenanceSettings(5000, 125));
+        assertThat(parse("jdbc:enhanced-sqlite:" + dir.resolve("app.db") + "?compress=off&wal_autocheckpoint=0")
+                .settings()).satisfies(off -> {
+                    assertThat(off.compression().mode()).isEqualTo(Compression.Mode.OFF);
+                    assertThat(off.maintenance().checkpointEveryWriterTurns()).isZero();
+                });
+        assertThat(parse("jdbc:enhanced-sqlite::memory:?profile=off").settings().maintenance()
+                .checkpointEveryWriterTurns()).isZero();
     }
 
     private static java.util.Map.Entry<Pragma, String> entry(Pragma pragma, String value) {
@@ -48,7 +85,7 @@ class ConfigParserTest {
         assertThat(config.settings().pragmas()).containsEntry(Pragma.SYNCHRONOUS, "FULL")
                 .containsEntry(Pragma.CACHE_SIZE, "-2000");
         assertThat(config.settings().sqliteProperties()).containsExactly(java.util.Map.entry("foreign_keys", "true"));
-        assertThat(config.settings().maximumPoolSize()).isEqualTo(3);
+        assertThat(config.settings().pool().maximumPoolSize()).isEqualTo(3);
     }
 
     @Test
@@ -153,7 +190,7 @@ class ConfigParserTest {
 
         DatabaseConfig config = ConfigParser.parse("jdbc:enhanced-sqlite:a.db", info);
 
-        assertThat(config.settings().maximumPoolSize()).isEqualTo(4);
+        assertThat(config.settings().pool().maximumPoolSize()).isEqualTo(4);
         assertThat(config.settings().sqliteProperties()).containsEntry("foreign_keys", "true");
         info.put("cache_size", new Object());
         assertThatThrownBy(() -> ConfigParser.parse("jdbc:enhanced-sqlite:a.db", info))

@@ -1,0 +1,22 @@
+package io.github.enhancedsqlite.config;
+
+import io.github.enhancedsqlite.compress.ColumnRef;
+import io.github.enhancedsqlite.compress.Compression;
+import java.util.Set;
+
+/**
+ * Which columns may be compressed, and how.
+ *
+ * @param mode              {@code AUTO} (every column that can be compressed safely), {@code OFF}, or {@code LISTED}
+ * @param listed            the columns named by {@code compress=t.c,...}; empty unless the mode is {@code LISTED}
+ * @param threshold         bytes from which a bound value is compressed
+ * @param level             the zstd level
+ * @param dictionarySamples values of a column seen before its dictionary is trained (0: no dictionaries)
+ */
+public record CompressionSettings(Compression.Mode mode, Set<ColumnRef> listed, int threshold, int level,
+                                  int dictionarySamples) {
+
+    public CompressionSettings {
+        listed = Set.copyOf(listed);
+    }
+}
