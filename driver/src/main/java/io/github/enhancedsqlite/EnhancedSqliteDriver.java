@@ -1,17 +1,13 @@
 package io.github.enhancedsqlite;
 
 import io.github.enhancedsqlite.config.ConfigParser;
-import io.github.enhancedsqlite.config.Pragma;
-import io.github.enhancedsqlite.config.Profile;
-import io.github.enhancedsqlite.config.Setting;
+import io.github.enhancedsqlite.config.PropertyInfo;
 import io.github.enhancedsqlite.pool.PoolRegistry;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import java.util.logging.Logger;
 
@@ -57,46 +53,7 @@ public final class EnhancedSqliteDriver implements Driver {
     /** Every key this driver takes, with its default and meaning; sqlite-jdbc's own keys follow ours. */
     @Override
     public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
-        List<DriverPropertyInfo> keys = new ArrayList<>();
-        for (Setting setting : Setting.values()) {
-            String defaultValue = setting == Setting.MINIMUM_IDLE
-                    ? Setting.MAXIMUM_POOL_SIZE.defaultValue() : setting.defaultValue();
-            DriverPropertyInfo key = property(setting.key(), defaultValue, setting.description());
-            if (setting == Setting.PROFILE) {
-                key.choices = profileKeys();
-            } else if (setting == Setting.LOG_PARAMETERS) {
-                key.choices = new String[] {"false", "true"};
-            }
-            keys.add(key);
-        }
-        Profile defaults = Profile.NINETY_SIX_GB;
-        for (Pragma pragma : Pragma.values()) {
-            String value = defaults.pragmas().get(pragma);
-            keys.add(property(pragma.key(), value, pragma.description() + " Default comes from the profile ("
-                    + defaults.key() + ": " + (value == null ? "not set" : value) + ")."));
-        }
-        for (String key : ConfigParser.sqliteJdbcKeys()) {
-            DriverPropertyInfo passThrough = property(key, null, "sqlite-jdbc's own setting, passed through to it: "
-                    + ConfigParser.sqliteJdbcAccepted(key) + ".");
-            passThrough.choices = ConfigParser.sqliteJdbcChoices(key);
-            keys.add(passThrough);
-        }
-        return keys.toArray(new DriverPropertyInfo[0]);
-    }
-
-    private static DriverPropertyInfo property(String name, String value, String description) {
-        DriverPropertyInfo info = new DriverPropertyInfo(name, value);
-        info.description = description;
-        return info;
-    }
-
-    private static String[] profileKeys() {
-        Profile[] profiles = Profile.values();
-        String[] keys = new String[profiles.length];
-        for (int i = 0; i < profiles.length; i++) {
-            keys[i] = profiles[i].key();
-        }
-        return keys;
+        return PropertyInfo.all();
     }
 
     @Override

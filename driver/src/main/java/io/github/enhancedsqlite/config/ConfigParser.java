@@ -190,7 +190,8 @@ public final class ConfigParser {
             throw new InvalidSettingException("minimumIdle=" + minimumIdle + " is larger than maximumPoolSize="
                     + maximumPoolSize + "; minimumIdle must be at most maximumPoolSize.");
         }
-        return new Settings(profile, pragmas, settings, sqliteProperties);
+        return new Settings(profile, pragmas, settings, sqliteProperties,
+                ReadOnlyRequest.reason(location, sqliteProperties));
     }
 
     /** {@code auto}, {@code off}, or table.column names, checked and sorted so equal lists compare equal. */
@@ -311,20 +312,5 @@ public final class ConfigParser {
         } catch (IOException e) {
             return absolute.toString();
         }
-    }
-
-    /** Every key the driver itself understands, for {@code getPropertyInfo}. */
-    public static List<String> sqliteJdbcKeys() {
-        return KnownKeys.SQLITE_JDBC.keySet().stream().sorted().toList();
-    }
-
-    /** What the driver accepts for one of sqlite-jdbc's keys, in words. */
-    public static String sqliteJdbcAccepted(String key) {
-        return KnownKeys.sqliteJdbcRule(key).accepted();
-    }
-
-    /** The values sqlite-jdbc accepts for one of its keys, or null when it takes free text. */
-    public static String[] sqliteJdbcChoices(String key) {
-        return KnownKeys.SQLITE_JDBC.get(key);
     }
 }

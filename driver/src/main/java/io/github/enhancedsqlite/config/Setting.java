@@ -4,7 +4,7 @@ package io.github.enhancedsqlite.config;
  * The driver's own keys other than pragmas. They are consumed by the driver and never reach sqlite-jdbc.
  * Pool keys use HikariCP's names, and transaction_mode sqlite-jdbc's, so a reader who knows those knows these.
  */
-public enum Setting {
+enum Setting {
     PROFILE("profile", null, "96gb",
             "Pragma profile applied to every connection: " + Profile.keys() + "."),
     MAXIMUM_POOL_SIZE("maximumPoolSize", ValueRule.integer(1, 1000), "10",

@@ -31,9 +31,11 @@ public final class Settings {
     private final CompressionSettings compression;
     private final ObservabilitySettings observability;
     private final MaintenanceSettings maintenance;
+    /** Derived from the URL (with sqliteProperties), so not part of equality: see {@link #readOnlyRequest()}. */
+    private final String readOnlyRequest;
 
     Settings(Profile profile, Map<Pragma, String> pragmas, Map<Setting, String> values,
-             SortedMap<String, String> sqliteProperties) {
+             SortedMap<String, String> sqliteProperties, String readOnlyRequest) {
         this.profile = profile;
         this.pragmas = Collections.unmodifiableMap(new EnumMap<>(pragmas));
         this.values = Collections.unmodifiableMap(new EnumMap<>(values));
@@ -43,6 +45,7 @@ public final class Settings {
         this.compression = compression(values);
         this.observability = observability(values);
         this.maintenance = maintenance(values, pragmas);
+        this.readOnlyRequest = readOnlyRequest;
     }
 
     public Profile profile() {
@@ -77,6 +80,14 @@ public final class Settings {
     /** Background checkpoints and optimize. */
     public MaintenanceSettings maintenance() {
         return maintenance;
+    }
+
+    /**
+     * Why the URL asks SQLite to open the database read-only ({@code mode=ro}, {@code immutable=1}, an
+     * {@code open_mode} without READWRITE); null when it does not.
+     */
+    public String readOnlyRequest() {
+        return readOnlyRequest;
     }
 
     private static PoolSettings pool(Map<Setting, String> values) {

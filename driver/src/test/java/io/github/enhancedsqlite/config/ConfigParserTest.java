@@ -71,6 +71,22 @@ class ConfigParserTest {
                 .checkpointEveryWriterTurns()).isZero();
     }
 
+    @Test
+    void whatTheUrlAsksOfReadOnlyIsDecidedWhenParsing() throws Exception {
+        String file = "jdbc:enhanced-sqlite:file:" + dir.resolve("app.db");
+
+        assertThat(parse(file).settings().readOnlyRequest()).isNull();
+        assertThat(parse(file + "?mode=ro").settings().readOnlyRequest()).isEqualTo("its URI asks mode=ro");
+        assertThat(parse(file + "?immutable=yes").settings().readOnlyRequest())
+                .isEqualTo("its URI asks immutable=yes");
+        assertThat(parse(file + "?immutable=0").settings().readOnlyRequest()).isNull();
+        assertThat(parse("jdbc:enhanced-sqlite:" + dir.resolve("app.db") + "?open_mode=1").settings()
+                .readOnlyRequest()).isEqualTo("open_mode=1 does not include SQLITE_OPEN_READWRITE (2)");
+        assertThat(parse("jdbc:enhanced-sqlite:" + dir.resolve("app.db") + "?open_mode=6").settings()
+                .readOnlyRequest()).isNull();
+        assertThat(parse("jdbc:enhanced-sqlite:file::memory:?mode=ro").settings().readOnlyRequest()).isNull();
+    }
+
     private static java.util.Map.Entry<Pragma, String> entry(Pragma pragma, String value) {
         return java.util.Map.entry(pragma, value);
     }
