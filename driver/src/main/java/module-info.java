@@ -4,6 +4,8 @@
  * {@code io.github.enhancedsqlite.micrometer} (where meters go, for applications that have Micrometer). Everything
  * else (config, pool, jdbc, tx, compress, metrics, maintenance) is internal and may change in any release.
  */
+// resilience4j and Micrometer ship no module descriptor; their Automatic-Module-Name is stable.
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module io.github.enhancedsqlite {
     requires transitive java.sql;
     requires java.management;
@@ -17,7 +19,8 @@ module io.github.enhancedsqlite {
     requires net.sf.jsqlparser;
     requires org.slf4j;
     // Optional: the driver runs without Micrometer; only metrics/MicrometerMeters and the micrometer package name it.
-    requires static micrometer.core;
+    // Transitive because MicrometerMetrics.useRegistry takes a MeterRegistry: an application that calls it reads it.
+    requires static transitive micrometer.core;
 
     exports io.github.enhancedsqlite;
     exports io.github.enhancedsqlite.micrometer;

@@ -32,6 +32,10 @@ public final class EnhancedSqliteDriver implements Driver {
         }
     }
 
+    /** For ServiceLoader and frameworks that create the driver from its class name; all instances share the pools. */
+    public EnhancedSqliteDriver() {
+    }
+
     /** The instance registered with DriverManager, for {@code DriverManager.deregisterDriver}. */
     public static EnhancedSqliteDriver registered() {
         return INSTANCE;
