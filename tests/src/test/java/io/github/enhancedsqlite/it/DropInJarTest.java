@@ -3,6 +3,7 @@ package io.github.enhancedsqlite.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.enhancedsqlite.EnhancedSqliteDriver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,9 +13,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Assumptions;
@@ -136,6 +140,38 @@ class DropInJarTest {
         assertThat(entries()).noneMatch(name -> name.endsWith("module-info.class"));
         assertThat(entries()).contains("io/github/enhancedsqlite/cli/Main.class",
                 "io/github/enhancedsqlite/EnhancedSqliteDriver.class");
+    }
+
+    /**
+     * The jar holds exactly the classes this build compiled for the driver and the toolkit: a class removed or moved
+     * since an earlier build must not linger in it (the drop-in module re-shades its own jar otherwise).
+     */
+    @Test
+    void holdsExactlyTheDriverAndToolkitOfThisBuild() throws Exception {
+        Set<String> built = new TreeSet<>();
+        built.addAll(classesAt(EnhancedSqliteDriver.class));
+        built.addAll(classesAt(io.github.enhancedsqlite.cli.Main.class));
+        built.remove("module-info.class");
+
+        assertThat(entries().stream().filter(name -> name.startsWith("io/github/enhancedsqlite/")
+                && !name.startsWith("io/github/enhancedsqlite/shaded/") && name.endsWith(".class")))
+                .containsExactlyInAnyOrderElementsOf(built);
+    }
+
+    /** The class files of the jar or classes directory a class was loaded from. */
+    private static List<String> classesAt(Class<?> type) throws Exception {
+        Path location = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (Files.isDirectory(location)) {
+            try (Stream<Path> files = Files.walk(location)) {
+                return files.filter(file -> file.toString().endsWith(".class"))
+                        .map(file -> location.relativize(file).toString().replace(java.io.File.separatorChar, '/'))
+                        .toList();
+            }
+        }
+        try (JarFile jar = new JarFile(location.toFile())) {
+            return Collections.list(jar.entries()).stream().map(JarEntry::getName)
+                    .filter(name -> name.endsWith(".class")).toList();
+        }
     }
 
     @Test
