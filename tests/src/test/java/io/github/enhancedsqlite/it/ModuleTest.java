@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.enhancedsqlite.EnhancedSqliteDriver;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
+import java.lang.management.ManagementFactory;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleDescriptor.Exports;
@@ -24,6 +25,7 @@ import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.management.ObjectName;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,6 +115,10 @@ class ModuleTest {
                 assertThat(mode.next()).isTrue();
                 assertThat(mode.getString(1)).isEqualTo("wal");
             }
+            // the MXBean of a class in an internal package is published through the exported interface
+            assertThat(ManagementFactory.getPlatformMBeanServer()
+                    .queryNames(new ObjectName("io.github.enhancedsqlite:type=Database,*"), null))
+                    .anyMatch(name -> name.getKeyProperty("name").contains("module.db"));
         } finally {
             layer.findLoader(MODULE).loadClass("io.github.enhancedsqlite.EnhancedSqlite")
                     .getMethod("shutdown").invoke(null);
