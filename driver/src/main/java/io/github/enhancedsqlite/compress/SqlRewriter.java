@@ -40,6 +40,7 @@ import net.sf.jsqlparser.expression.operators.arithmetic.Subtraction;
 import net.sf.jsqlparser.expression.operators.relational.Between;
 import net.sf.jsqlparser.expression.operators.relational.ComparisonOperator;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsDistinctExpression;
 import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
 import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
@@ -60,6 +61,7 @@ import net.sf.jsqlparser.statement.select.AllTableColumns;
 import net.sf.jsqlparser.statement.select.FromItem;
 import net.sf.jsqlparser.statement.select.Join;
 import net.sf.jsqlparser.statement.select.OrderByElement;
+import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
@@ -180,20 +182,9 @@ final class SqlRewriter {
 
     private void plainSelect(PlainSelect select, Scope outer, boolean outermost) throws SQLException {
         Scope scope = new Scope(outer);
-        List<Join> joins = select.getJoins() == null ? List.of() : select.getJoins();
+        List<Join> joins = new ArrayList<>();
         if (select.getFromItem() != null) {
-            scope.add(source(select.getFromItem(), outer));
-        }
-        for (Join join : joins) {
-            // a table function's arguments may name the tables before it (json_each(m.value))
-            Source right = source(join.getRightItem(), scope);
-            scope.add(right);
-            boolean implicitComparison = join.isNatural()
-                    || (join.getUsingColumns() != null && !join.getUsingColumns().isEmpty());
-            if (implicitComparison && scope.sources.stream().anyMatch(Source::hasCompressed)) {
-                throw cannotRewrite("a NATURAL or USING join compares " + describeCompressed(scope.sources)
-                        + " without an expression to decompress; join with ON instead");
-            }
+            from(select.getFromItem(), select.getJoins(), scope, joins);
         }
         for (Join join : joins) {
             for (Expression on : join.getOnExpressions()) {
@@ -215,6 +206,33 @@ final class SqlRewriter {
             }
         }
         projections(select.getSelectItems(), scope, decodeInGetters);
+    }
+
+    /**
+     * Adds a FROM clause's tables to the scope, those of a parenthesised join ({@code a JOIN (b JOIN c ON …) ON …})
+     * included, and collects every join whose ON must be read once all of them are known.
+     */
+    private void from(FromItem first, List<Join> following, Scope scope, List<Join> joins) throws SQLException {
+        if (first instanceof ParenthesedFromItem && first.getAlias() == null) {
+            ParenthesedFromItem nested = (ParenthesedFromItem) first;
+            from(nested.getFromItem(), nested.getJoins(), scope, joins);
+        } else {
+            // a table function's arguments may name the tables before it (json_each(m.value))
+            scope.add(source(first, scope));
+        }
+        if (following == null) {
+            return;
+        }
+        for (Join join : following) {
+            from(join.getRightItem(), null, scope, joins);
+            joins.add(join);
+            boolean implicitComparison = join.isNatural()
+                    || (join.getUsingColumns() != null && !join.getUsingColumns().isEmpty());
+            if (implicitComparison && scope.sources.stream().anyMatch(Source::hasCompressed)) {
+                throw cannotRewrite("a NATURAL or USING join compares " + describeCompressed(scope.sources)
+                        + " without an expression to decompress; join with ON instead");
+            }
+        }
     }
 
     private void insert(Insert insert) throws SQLException {
@@ -263,11 +281,9 @@ final class SqlRewriter {
         TableInfo table = catalogue.table(tableName(update.getTable()));
         Scope scope = targetScope(update.getTable(), table, false);
         if (update.getFromItem() != null) {
-            scope.add(source(update.getFromItem(), null));
-        }
-        if (update.getJoins() != null) {
-            for (Join join : update.getJoins()) {
-                scope.add(source(join.getRightItem(), null));
+            List<Join> joins = new ArrayList<>();
+            from(update.getFromItem(), update.getJoins(), scope, joins);
+            for (Join join : joins) {
                 for (Expression on : join.getOnExpressions()) {
                     read(on, scope);
                 }
@@ -630,6 +646,11 @@ final class SqlRewriter {
         }
         StringBuilder spelled = new StringBuilder();
         for (Source source : sources) {
+            if (source.table == null && source.name != null) {
+                // a derived table, CTE or table function: its own result columns were decompressed in SQL already
+                spelled.append(spelled.length() == 0 ? "" : ", ").append(quote(source.name)).append(".*");
+                continue;
+            }
             if (source.table == null) {
                 throw cannotRewrite("* mixes a sub-query with " + describeCompressed(sources)
                         + "; list the columns instead");
@@ -673,7 +694,9 @@ final class SqlRewriter {
         if (reader.failure != null) {
             throw reader.failure;
         }
-        return new Source(item.getAlias() == null ? null : item.getAlias().getUnquotedName(), null, false);
+        String name = item.getAlias() != null ? item.getAlias().getUnquotedName()
+                : item instanceof TableFunction ? ((TableFunction) item).getFunction().getName() : null;
+        return new Source(name, null, false); // json_each(…) without an alias is named json_each
     }
 
     /**
@@ -775,6 +798,16 @@ final class SqlRewriter {
             return null;
         }
 
+        /** Whether a qualifier names a source of this scope or one around it. */
+        boolean knows(String qualifier) {
+            for (Scope scope = this; scope != null; scope = scope.outer) {
+                if (scope.local(qualifier) != null) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /** The table column a reference means, as SQLite resolves it: innermost scope first; null if none. */
         Resolved resolve(Column column) {
             String name = unbracket(column.getUnquotedColumnName());
@@ -807,6 +840,11 @@ final class SqlRewriter {
             Resolved resolved = scope.resolve(column);
             if (resolved != null && resolved.compressed) {
                 wrap(column, resolved, null);
+            } else if (resolved == null && column.getTable() != null && column.getTable().getName() != null
+                    && !scope.knows(tableName(column.getTable())) && failure == null) {
+                // a table this rewriter did not see (a form of FROM it does not model) might be compressed
+                failure = cannotRewrite("the reference " + column + " names no table the compression rewriter"
+                        + " found in the statement");
             }
             return null;
         }
@@ -819,7 +857,8 @@ final class SqlRewriter {
 
         @Override
         protected <S> Void visitBinaryExpression(BinaryExpression expression, S context) {
-            if (expression instanceof ComparisonOperator) {
+            // IS [NOT] DISTINCT FROM compares as = does (and IS, which the parser reads as =)
+            if (expression instanceof ComparisonOperator || expression instanceof IsDistinctExpression) {
                 applyTextAffinity(expression.getLeftExpression(), expression.getRightExpression());
                 applyTextAffinity(expression.getRightExpression(), expression.getLeftExpression());
             }
@@ -835,6 +874,11 @@ final class SqlRewriter {
 
         @Override
         public <S> Void visit(InExpression in, S context) {
+            if (in.getRightExpression() instanceof Column) {
+                in.getLeftExpression().accept(this, context);
+                inTable((Column) in.getRightExpression());
+                return null;
+            }
             Expression list = in.getRightExpression();
             // JSqlParser 5.3 reads "a IN (1, 2) OR b" as "a IN ((1, 2) OR b)": the list is the leftmost operand
             while (list instanceof BinaryExpression && !(list instanceof ComparisonOperator)) {
@@ -848,6 +892,30 @@ final class SqlRewriter {
                 }
             }
             return super.visit(in, context);
+        }
+
+        /**
+         * {@code x IN t}: SQLite compares with the only column of table {@code t}, which the parser sees as a
+         * column reference. A compressed one is read through a sub-select that decompresses it.
+         */
+        private void inTable(Column named) {
+            String bare = unbracket(named.getUnquotedColumnName());
+            if (commonTableNames.contains(bare.toLowerCase(Locale.ROOT))) {
+                return; // a CTE's columns are decompressed in its own SELECT
+            }
+            try {
+                TableInfo table = catalogue.table(bare);
+                Source source = new Source(bare, table, false);
+                if (source.table != null && source.table.columns().size() == 1
+                        && source.isCompressed(source.table.columns().get(0))) {
+                    int[] span = span(named);
+                    String column = source.table.columns().get(0);
+                    replace(named, "(SELECT " + decompressCall(quote(bare) + "." + quote(column), source, column)
+                            + " FROM " + sql.substring(span[0], span[1]) + " AS " + quote(bare) + ")");
+                }
+            } catch (SQLException e) {
+                failure = failure == null ? e : failure;
+            }
         }
 
         /** A number literal, or arithmetic, whose value is always a number (or NULL). */
