@@ -224,14 +224,60 @@ final class SqlRewriter {
             return;
         }
         for (Join join : following) {
+            List<Source> left = List.copyOf(scope.sources);
             from(join.getRightItem(), null, scope, joins);
             joins.add(join);
-            boolean implicitComparison = join.isNatural()
-                    || (join.getUsingColumns() != null && !join.getUsingColumns().isEmpty());
-            if (implicitComparison && scope.sources.stream().anyMatch(Source::hasCompressed)) {
-                throw cannotRewrite("a NATURAL or USING join compares " + describeCompressed(scope.sources)
+            List<Source> right = List.copyOf(scope.sources.subList(left.size(), scope.sources.size()));
+            if (join.isNatural() || (join.getUsingColumns() != null && !join.getUsingColumns().isEmpty())) {
+                implicitJoin(join, left, right, scope);
+            }
+        }
+    }
+
+    /**
+     * A USING or NATURAL join compares its columns without an expression the rewrite could wrap: refused when one
+     * of them may hold compressed values (or, for NATURAL beside a sub-query, when which ones cannot be told).
+     * Otherwise it runs as written, and {@code *} leaves out the right side's copies of the compared columns.
+     */
+    private void implicitJoin(Join join, List<Source> left, List<Source> right, Scope scope) throws SQLException {
+        List<Source> both = new ArrayList<>(left);
+        both.addAll(right);
+        Set<String> compared = new HashSet<>();
+        boolean known = true;
+        if (!join.isNatural()) {
+            for (Column column : join.getUsingColumns()) {
+                compared.add(unbracket(column.getUnquotedColumnName()).toLowerCase(Locale.ROOT));
+            }
+        } else {
+            for (Source source : both) {
+                known &= source.table != null;
+            }
+            for (Source r : right) {
+                for (String column : known ? r.table.columns() : List.<String>of()) {
+                    for (Source l : left) {
+                        if (l.table.has(column)) {
+                            compared.add(column.toLowerCase(Locale.ROOT));
+                        }
+                    }
+                }
+            }
+        }
+        for (Source source : both) {
+            for (String column : source.table == null ? List.<String>of() : source.table.columns()) {
+                if (compared.contains(column.toLowerCase(Locale.ROOT)) && source.isCompressed(column)) {
+                    throw cannotRewrite("a NATURAL or USING join compares compressed column " + source.table.name()
+                            + "." + column + " without an expression to decompress; join with ON instead");
+                }
+            }
+            if (!known && source.hasCompressed()) {
+                throw cannotRewrite("a NATURAL join beside a sub-query may compare " + describeCompressed(both)
                         + " without an expression to decompress; join with ON instead");
             }
+        }
+        for (Source r : right) {
+            r.hiddenFromStar.addAll(compared);
+            // a sub-query's copy cannot be left out of alias.*, and RIGHT/FULL joins show a coalesced value
+            scope.starUnsure |= r.table == null || join.isRight() || join.isFull();
         }
     }
 
@@ -573,7 +619,7 @@ final class SqlRewriter {
                 }
             } else if (expression instanceof AllColumns) {
                 for (Source source : scope.sources) {
-                    if (source.table == null) {
+                    if (source.table == null || scope.starUnsure) {
                         return false;
                     }
                 }
@@ -588,9 +634,13 @@ final class SqlRewriter {
             Expression expression = item.getExpression();
             if (expression instanceof AllTableColumns) {
                 Source source = scope.local(tableName(((AllTableColumns) expression).getTable()));
-                star(expression, source == null ? List.of() : List.of(source), decodeInGetters, decoded);
+                star(expression, source == null ? List.of() : List.of(source), false, decodeInGetters, decoded);
             } else if (expression instanceof AllColumns) {
-                star(expression, scope.sources, decodeInGetters, decoded);
+                if (scope.starUnsure && scope.sources.stream().anyMatch(Source::hasCompressed)) {
+                    throw cannotRewrite("* over a USING or NATURAL join (RIGHT, FULL or with a sub-query) beside "
+                            + describeCompressed(scope.sources) + "; list the columns instead");
+                }
+                star(expression, scope.sources, true, decodeInGetters, decoded);
             } else if (expression instanceof Column) {
                 Resolved resolved = scope.resolve((Column) expression);
                 boolean compressed = resolved != null && resolved.compressed;
@@ -627,15 +677,15 @@ final class SqlRewriter {
     }
 
     /** {@code *} or {@code t.*}: counted out for getter decoding, or spelled out with each compressed column wrapped. */
-    private void star(Expression star, List<Source> sources, boolean decodeInGetters, List<ColumnRef> decoded)
-            throws SQLException {
+    private void star(Expression star, List<Source> sources, boolean joined, boolean decodeInGetters,
+                      List<ColumnRef> decoded) throws SQLException {
         boolean anyCompressed = false;
         for (Source source : sources) {
             anyCompressed |= source.hasCompressed();
         }
         if (decodeInGetters) { // starsCountable: every source is a table
             for (Source source : sources) {
-                for (String column : source.table.columns()) {
+                for (String column : source.columnsOfStar(joined)) {
                     decoded.add(source.isCompressed(column) ? new ColumnRef(source.table.name(), column) : null);
                 }
             }
@@ -655,7 +705,7 @@ final class SqlRewriter {
                 throw cannotRewrite("* mixes a sub-query with " + describeCompressed(sources)
                         + "; list the columns instead");
             }
-            for (String column : source.table.columns()) {
+            for (String column : source.columnsOfStar(joined)) {
                 String qualified = quote(source.qualifier()) + "." + quote(column);
                 spelled.append(spelled.length() == 0 ? "" : ", ");
                 spelled.append(source.isCompressed(column)
@@ -719,6 +769,8 @@ final class SqlRewriter {
         final TableInfo table;
         /** SQLite's {@code excluded} row of an upsert: the values being inserted. */
         final boolean excluded;
+        /** Lower-case names of the columns a USING or NATURAL join leaves out of {@code *}. */
+        final Set<String> hiddenFromStar = new HashSet<>();
 
         Source(String name, TableInfo table, boolean excluded) {
             this.name = name;
@@ -729,6 +781,20 @@ final class SqlRewriter {
         boolean isCompressed(String column) {
             return table != null && table.has(column)
                     && catalogue.mayHoldCompressed(new ColumnRef(table.name(), column));
+        }
+
+        /** The columns {@code *} shows of this table: all for {@code t.*}, less those a join compared for {@code *}. */
+        List<String> columnsOfStar(boolean joined) {
+            if (!joined || hiddenFromStar.isEmpty()) {
+                return table.columns();
+            }
+            List<String> shown = new ArrayList<>();
+            for (String column : table.columns()) {
+                if (!hiddenFromStar.contains(column.toLowerCase(Locale.ROOT))) {
+                    shown.add(column);
+                }
+            }
+            return shown;
         }
 
         boolean hasCompressed() {
@@ -780,6 +846,8 @@ final class SqlRewriter {
     private final class Scope {
         final Scope outer;
         final List<Source> sources = new ArrayList<>();
+        /** A USING or NATURAL join makes {@code *} show what this rewriter cannot spell out. */
+        boolean starUnsure;
 
         Scope(Scope outer) {
             this.outer = outer;

@@ -226,6 +226,14 @@ class SqliteGrammarTest {
                 q("SELECT d.id, t.id FROM docs d CROSS JOIN tags t WHERE t.doc_id = d.id AND d.body GLOB '*t1*'"
                         + " ORDER BY 1"),
                 q("SELECT d.id, r.id FROM docs d, drafts r WHERE d.body IS r.body ORDER BY 1, 2"),
+                // USING and NATURAL joins on columns that hold no compressed values; * leaves the right copy out
+                q("SELECT * FROM docs JOIN tags USING (id) ORDER BY id"),
+                q("SELECT DISTINCT * FROM docs JOIN tags USING (id) WHERE body NOT NULL ORDER BY 1"),
+                q("SELECT * FROM docs NATURAL JOIN tags WHERE body GLOB '*t1*' ORDER BY id"),
+                q("SELECT d.*, t.*, id FROM docs d LEFT JOIN tags t USING (id) WHERE d.body LIKE '%t2%' ORDER BY id"),
+                q("SELECT * FROM docs d JOIN drafts r USING (key) ORDER BY d.id, r.id"),
+                q("SELECT key, d.body, r.body FROM docs d JOIN drafts r USING (key) WHERE d.body IS NOT r.body"
+                        + " ORDER BY d.id, r.id"),
                 q("SELECT d.id FROM docs d JOIN (tags t JOIN drafts r ON r.id = t.id) ON t.doc_id = d.id"
                         + " WHERE r.body IS NOT d.body ORDER BY 1"),
                 q("SELECT id FROM docs INDEXED BY docs_n WHERE n > 20 AND body GLOB '*t1*' ORDER BY id"),
@@ -412,6 +420,11 @@ class SqliteGrammarTest {
                 // several ON CONFLICT … DO UPDATE clauses: the parser keeps one
                 q("INSERT INTO docs (key, body) VALUES ('k1', ?) ON CONFLICT (key) DO UPDATE SET body = excluded.body"
                         + " ON CONFLICT DO UPDATE SET meta = excluded.body", body(50)),
+                // USING or NATURAL joins that compare compressed columns, or make * show what cannot be spelled out
+                q("SELECT d.id FROM docs d JOIN drafts r USING (body) ORDER BY 1"),
+                q("SELECT d.id FROM docs d NATURAL JOIN drafts r ORDER BY 1"),
+                q("SELECT docs.id, label FROM docs NATURAL JOIN (SELECT id, label FROM tags) t ORDER BY 1"),
+                q("SELECT * FROM tags RIGHT JOIN docs USING (id) ORDER BY docs.id"),
                 // a row value from a sub-select assigned to compressed columns (see DESIGN.md, remaining limits)
                 q("UPDATE docs SET (body, meta) = (SELECT body, key FROM drafts WHERE drafts.id = docs.id)"));
     }
