@@ -68,8 +68,11 @@ final class SqliteSyntax {
                     }
                 }
                 case "GROUPS" -> {
-                    if ("BETWEEN".equals(wordAt(sql, tokens, i + 1)) || "UNBOUNDED".equals(wordAt(sql, tokens, i + 1))
-                            || "CURRENT".equals(wordAt(sql, tokens, i + 1))) {
+                    // a frame unit follows the window's ORDER BY term or opens its parentheses; a column does not
+                    boolean frame = expressionEnds(sql, tokens, i - 1) || (i >= 2 && tokens.get(i - 1).is(sql, "(")
+                            && ("OVER".equals(wordAt(sql, tokens, i - 2)) || "AS".equals(wordAt(sql, tokens, i - 2))));
+                    String next = wordAt(sql, tokens, i + 1);
+                    if (frame && ("BETWEEN".equals(next) || "UNBOUNDED".equals(next) || "CURRENT".equals(next))) {
                         put(text, token, "ROWS  "); // the frame's unit: it reads no column
                     }
                 }
@@ -96,15 +99,15 @@ final class SqliteSyntax {
                         } else {
                             put(text, token, "IS "); // the parser sees IS NULL: the same expression to rewrite
                         }
-                    } else if ("INDEXED".equals(next) || "MATERIALIZED".equals(next)) {
+                    } else if ("INDEXED".equals(next) && expressionEnds(sql, tokens, i - 1)) {
+                        blank(text, token.start, tokens.get(i + 1).end); // after a table's name or alias
+                    } else if ("MATERIALIZED".equals(next) && "AS".equals(wordAt(sql, tokens, i - 1))) {
                         blank(text, token.start, token.end);
-                        if ("INDEXED".equals(next)) {
-                            blank(text, tokens.get(i + 1).start, tokens.get(i + 1).end);
-                        }
                     }
                 }
                 case "INDEXED" -> {
-                    if ("BY".equals(wordAt(sql, tokens, i + 1)) && i + 2 < tokens.size()) {
+                    if ("BY".equals(wordAt(sql, tokens, i + 1)) && i + 2 < tokens.size()
+                            && expressionEnds(sql, tokens, i - 1)) {
                         blank(text, token.start, tokens.get(i + 2).end);
                     }
                 }
@@ -158,6 +161,10 @@ final class SqliteSyntax {
 
     /** A window frame's {@code EXCLUDE NO OTHERS | CURRENT ROW | GROUP | TIES}: it reads no column. */
     private static void blankFrameExclusion(String sql, List<Token> tokens, int exclude, char[] text) {
+        String frameEnd = wordAt(sql, tokens, exclude - 1);
+        if (!"ROW".equals(frameEnd) && !"PRECEDING".equals(frameEnd) && !"FOLLOWING".equals(frameEnd)) {
+            return; // not after a frame's bound: a column named exclude
+        }
         String next = wordAt(sql, tokens, exclude + 1);
         String after = wordAt(sql, tokens, exclude + 2);
         int last = ("NO".equals(next) && "OTHERS".equals(after)) || ("CURRENT".equals(next) && "ROW".equals(after))
