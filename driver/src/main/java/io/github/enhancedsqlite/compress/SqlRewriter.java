@@ -12,7 +12,9 @@ import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.WindowDefinition;
 import net.sf.jsqlparser.expression.BinaryExpression;
+import net.sf.jsqlparser.expression.CaseExpression;
 import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.CollateExpression;
 import net.sf.jsqlparser.expression.DateTimeLiteralExpression;
 import net.sf.jsqlparser.expression.DoubleValue;
 import net.sf.jsqlparser.expression.Expression;
@@ -25,6 +27,7 @@ import net.sf.jsqlparser.expression.Parenthesis;
 import net.sf.jsqlparser.expression.SignedExpression;
 import net.sf.jsqlparser.expression.StringValue;
 import net.sf.jsqlparser.expression.TimeKeyExpression;
+import net.sf.jsqlparser.expression.WhenClause;
 import net.sf.jsqlparser.expression.operators.arithmetic.Addition;
 import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseAnd;
 import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseLeftShift;
@@ -574,6 +577,9 @@ final class SqlRewriter {
         }
         for (OrderByElement element : select.getOrderByElements()) {
             Expression expression = element.getExpression();
+            while (expression instanceof CollateExpression) { // ORDER BY 1 COLLATE NOCASE still names column 1
+                expression = ((CollateExpression) expression).getLeftExpression();
+            }
             if (expression instanceof LongValue) {
                 return true;
             }
@@ -942,6 +948,9 @@ final class SqlRewriter {
 
         @Override
         public <S> Void visit(InExpression in, S context) {
+            if (in.getRightExpression() instanceof Select) {
+                applyTextAffinity(in.getRightExpression(), in.getLeftExpression());
+            }
             if (in.getRightExpression() instanceof Column) {
                 in.getLeftExpression().accept(this, context);
                 inTable((Column) in.getRightExpression());
@@ -1021,18 +1030,17 @@ final class SqlRewriter {
          */
         private void applyTextAffinity(Expression columnSide, Expression other) {
             boolean function = other instanceof Function;
-            if (!(columnSide instanceof Column) || !(isNumber(other) || other instanceof JdbcParameter || function)) {
+            if (!(isNumber(other) || other instanceof JdbcParameter || function)) {
                 return;
             }
-            Resolved resolved = scope.resolve((Column) columnSide);
-            if (resolved == null || !resolved.compressed || !resolved.source.table.hasTextAffinity(resolved.column)) {
+            String compressed = compressedTextOperand(columnSide);
+            if (compressed == null) {
                 return;
             }
             if (function && mentionsColumn(other)) {
                 // it cannot be evaluated once apart from the row, and evaluating it twice could differ (random())
                 failure = failure != null ? failure : cannotRewrite("the function " + other
-                        + " is compared with compressed column " + resolved.source.table.name() + "." + resolved.column
-                        + "; SQLite would turn a number it returns into TEXT first. Compare with CAST(" + other
+                        + " is compared with compressed column " + compressed + "; SQLite would turn a number it returns into TEXT first. Compare with CAST(" + other
                         + " AS TEXT) instead");
                 return;
             }
@@ -1045,6 +1053,59 @@ final class SqlRewriter {
                 edits.add(Edit.prefix(span[0], "CAST("));
                 edits.add(Edit.suffix(span[1], " AS TEXT)"));
             }
+        }
+
+        /**
+         * The compressed TEXT column an operand reads ("table.column"), or null: a reference to one, or a sub-query
+         * whose only result is one (SQLite gives such a sub-query its column's affinity).
+         */
+        private String compressedTextOperand(Expression operand) {
+            if (operand instanceof Column) {
+                Resolved resolved = scope.resolve((Column) operand);
+                return resolved != null && resolved.compressed && resolved.source.table.hasTextAffinity(resolved.column)
+                        ? resolved.source.table.name() + "." + resolved.column : null;
+            }
+            Select select = operand instanceof Select ? (Select) operand : null;
+            while (select instanceof ParenthesedSelect) {
+                select = ((ParenthesedSelect) select).getSelect();
+            }
+            if (!(select instanceof PlainSelect) || ((PlainSelect) select).getSelectItems().size() != 1
+                    || !(((PlainSelect) select).getSelectItems().get(0).getExpression() instanceof Column)) {
+                return null;
+            }
+            PlainSelect plain = (PlainSelect) select;
+            List<FromItem> items = new ArrayList<>();
+            items.add(plain.getFromItem());
+            if (plain.getJoins() != null) {
+                plain.getJoins().forEach(join -> items.add(join.getRightItem()));
+            }
+            Scope inner = new Scope(scope);
+            try {
+                for (FromItem item : items) {
+                    if (!(item instanceof Table)) {
+                        return null; // only tables are looked at: the sub-query itself is rewritten on its own
+                    }
+                    Table table = (Table) item;
+                    boolean common = commonTableNames.contains(tableName(table).toLowerCase(Locale.ROOT));
+                    inner.add(new Source(alias(table), common ? null : catalogue.table(tableName(table)), false));
+                }
+            } catch (SQLException e) {
+                return null;
+            }
+            return new Reader(inner).compressedTextOperand(plain.getSelectItems().get(0).getExpression());
+        }
+
+        @Override
+        public <S> Void visit(CaseExpression caseExpression, S context) {
+            Expression operand = caseExpression.getSwitchExpression();
+            if (operand != null && caseExpression.getWhenClauses() != null) {
+                // CASE x WHEN y compares as x = y does
+                for (WhenClause when : caseExpression.getWhenClauses()) {
+                    applyTextAffinity(operand, when.getWhenExpression());
+                    applyTextAffinity(when.getWhenExpression(), operand);
+                }
+            }
+            return super.visit(caseExpression, context);
         }
 
         @Override

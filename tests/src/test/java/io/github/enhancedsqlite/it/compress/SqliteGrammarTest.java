@@ -141,6 +141,10 @@ class SqliteGrammarTest {
                 q("SELECT id, body IS DISTINCT FROM 10, body IS NOT DISTINCT FROM ?, body IN (10, 11), body == 10"
                         + " FROM docs ORDER BY id", 10),
                 q("SELECT id FROM docs WHERE body IS DISTINCT FROM ? ORDER BY id", "short 6"),
+                q("SELECT id, CASE body WHEN 10 THEN 'ten' WHEN 'short 6' THEN 'six' END FROM docs ORDER BY id"),
+                q("SELECT 10 IN (SELECT body FROM docs), '10' IN (SELECT body FROM docs), 10 = (SELECT body FROM docs"
+                        + " WHERE id = 10)"),
+                q("SELECT id FROM docs WHERE n / 10 + 9 IN (SELECT body FROM docs) ORDER BY id"),
                 q("SELECT id FROM docs WHERE body IS NOT DISTINCT FROM ? ORDER BY id", "short 6"),
                 q("SELECT id, body IS NULL, body IS NOT NULL, meta ISNULL, meta NOTNULL, meta NOT NULL"
                         + " FROM docs ORDER BY id"),
@@ -279,6 +283,10 @@ class SqliteGrammarTest {
                         + " WHERE body IN b"),
                 // compound selects and VALUES
                 q("SELECT body FROM docs UNION SELECT body FROM drafts ORDER BY 1"),
+                q("SELECT id FROM docs WHERE body IN (SELECT body FROM drafts UNION SELECT 'short 6') ORDER BY id"),
+                q("SELECT id, max(body) OVER (), min(meta) OVER (PARTITION BY n % 20) FROM docs ORDER BY id"),
+                q("SELECT body FROM docs ORDER BY 1 COLLATE NOCASE DESC, id LIMIT (SELECT 2) OFFSET (SELECT 1)"),
+                q("SELECT id, body AS b FROM docs ORDER BY b COLLATE RTRIM, id"),
                 q("SELECT body FROM docs UNION ALL SELECT body FROM drafts ORDER BY 1 LIMIT 5"),
                 q("SELECT body FROM docs INTERSECT SELECT body FROM drafts ORDER BY 1"),
                 q("SELECT body FROM docs EXCEPT SELECT body FROM drafts ORDER BY 1"),
@@ -337,6 +345,10 @@ class SqliteGrammarTest {
                 q("INSERT OR FAIL INTO docs (key, body) VALUES ('fail', ?)", long1),
                 q("INSERT OR ROLLBACK INTO docs (key, body) VALUES ('rb', ?)", long1),
                 q("REPLACE INTO docs (key, body, meta) VALUES ('k4', ?, NULL)", long1),
+                q("REPLACE INTO drafts (id, key, body) SELECT id, key, meta FROM docs WHERE meta NOT GLOB '*agent-1*'"),
+                q("UPDATE docs SET body = (SELECT body FROM drafts WHERE drafts.id = docs.id + 1) WHERE body GLOB '*t0*'"),
+                q("INSERT INTO docs (key, body) SELECT key || '-x', body FROM drafts WHERE true ON CONFLICT (key)"
+                        + " DO UPDATE SET body = excluded.body || docs.body WHERE excluded.body IS NOT docs.body"),
                 q("INSERT OR IGNORE INTO drafts (key, body) SELECT key, body FROM docs WHERE body NOT GLOB '*t1*'"),
                 q("INSERT OR REPLACE INTO docs (id, key, body) SELECT id, key, body || '!' FROM docs WHERE id < 4"),
                 // UPSERT
@@ -425,6 +437,9 @@ class SqliteGrammarTest {
                 q("SELECT d.id FROM docs d NATURAL JOIN drafts r ORDER BY 1"),
                 q("SELECT docs.id, label FROM docs NATURAL JOIN (SELECT id, label FROM tags) t ORDER BY 1"),
                 q("SELECT * FROM tags RIGHT JOIN docs USING (id) ORDER BY docs.id"),
+                // JSqlParser takes OFFSET after LIMIT (SELECT … FROM …) for the sub-query's
+                q("SELECT body FROM docs ORDER BY 1 LIMIT (SELECT count(*) FROM tags WHERE label GLOB 'r*')"
+                        + " OFFSET (SELECT 1)"),
                 // a row value from a sub-select assigned to compressed columns (see DESIGN.md, remaining limits)
                 q("UPDATE docs SET (body, meta) = (SELECT body, key FROM drafts WHERE drafts.id = docs.id)"));
     }
