@@ -313,7 +313,18 @@ class SqliteGrammarTest {
                 q("SELECT d.id, x.* FROM docs d JOIN (SELECT id, body FROM drafts) x ON x.id = d.id ORDER BY 1"),
                 q("SELECT id FROM docs WHERE n IN json_each('[10, 30]') ORDER BY id"),
                 q("SELECT value FROM generate_series(1, 3)"),
-                q("SELECT id, body FROM docs WHERE rowid = 2 OR _rowid_ = 3 OR oid = 4 ORDER BY id"));
+                q("SELECT id, body FROM docs WHERE rowid = 2 OR _rowid_ = 3 OR oid = 4 ORDER BY id"),
+                q("SELECT body, count(*) FROM docs GROUP BY 1 HAVING body NOT GLOB '*t1*' ORDER BY 1"),
+                q("SELECT *, body, docs.* FROM docs WHERE rowid IN (SELECT rowid FROM docs ORDER BY body LIMIT 3)"
+                        + " ORDER BY id"),
+                q("WITH c AS (SELECT * FROM docs) SELECT * FROM c WHERE body LIKE '%t1%' ORDER BY id"),
+                q("SELECT c.* FROM (SELECT * FROM docs WHERE body NOTNULL) c ORDER BY c.id"),
+                q("SELECT body ->> '$.n' AS x FROM docs WHERE x > 3 ORDER BY x"),
+                q("SELECT (SELECT body FROM docs d2 WHERE d2.id = d.id + 1), iif(body IS NULL, meta, body),"
+                        + " json_group_array(body) OVER (ORDER BY id ROWS 1 PRECEDING) FROM docs d ORDER BY id"),
+                q("SELECT body AS b FROM docs UNION ALL SELECT body FROM drafts ORDER BY b LIMIT 5"),
+                q("SELECT body FROM docs UNION VALUES ('x'), (?) ORDER BY 1", "10"),
+                q("SELECT count(*) FROM docs WHERE body = meta OR meta > body"));
     }
 
     static Stream<Arguments> reads() {
@@ -336,6 +347,13 @@ class SqliteGrammarTest {
                 q("INSERT INTO docs VALUES (NULL, 'n2', ?1, ?1, 1, ?2)", long1, new byte[] {1, 2}),
                 q("INSERT INTO docs (key, body) VALUES ('a', ?), ('b', 'short'), ('c', NULL)", long1),
                 q("INSERT INTO main.docs AS x (key, body) VALUES (:key, :body)", "named", long1),
+                q("INSERT INTO docs (key, body, meta) VALUES (?2, ?1, ?3)", long1, "numbered", long1),
+                q("INSERT INTO docs (meta, key, body) VALUES (?3, ?1, ?2)", "k-" + long1, long1, new byte[] {1}),
+                q("INSERT INTO docs (key, body) VALUES (?1, ?1)", long1),
+                q("INSERT INTO docs (key, body, meta) VALUES (@k, $b, :m)", "k-named", long1, long1),
+                q("INSERT INTO drafts (key, body) VALUES ((SELECT key FROM docs WHERE id = 1),"
+                        + " (SELECT body FROM docs WHERE id = 1))"),
+                q("UPDATE docs SET meta = body, body = meta, n = length(body) WHERE id < 5"),
                 q("INSERT INTO docs DEFAULT VALUES"),
                 q("INSERT INTO docs (key, body, meta) SELECT 'copy-' || key, body, meta FROM docs WHERE body GLOB '*t1*'"),
                 q("INSERT INTO drafts (key, body) SELECT key, body FROM docs WHERE body IS NOT NULL ORDER BY id LIMIT 3"),
