@@ -679,7 +679,8 @@ final class SqlRewriter {
      */
     private void keepLabel(SelectItem<?> unaliased) {
         int[] span = span(unaliased.getASTNode() != null ? unaliased : unaliased.getExpression());
-        edits.add(Edit.name(span[1], " AS " + quote(sql.substring(span[0], span[1]))));
+        // the parser's last token of X'…' reaches one character past it: SQLite's label never ends in a space
+        edits.add(Edit.name(span[1], " AS " + quote(sql.substring(span[0], span[1]).stripTrailing())));
     }
 
     /** {@code *} or {@code t.*}: counted out for getter decoding, or spelled out with each compressed column wrapped. */
@@ -941,8 +942,23 @@ final class SqlRewriter {
 
         @Override
         public <S> Void visit(Between between, S context) {
-            applyTextAffinity(between.getLeftExpression(), between.getBetweenExpressionStart());
-            applyTextAffinity(between.getLeftExpression(), between.getBetweenExpressionEnd());
+            Expression value = between.getLeftExpression();
+            Expression start = between.getBetweenExpressionStart();
+            Expression end = between.getBetweenExpressionEnd();
+            applyTextAffinity(value, start);
+            applyTextAffinity(value, end);
+            // x BETWEEN y AND z compares as x >= y AND x <= z: a compressed TEXT bound gives x TEXT affinity in
+            // its comparison only, which one conversion of x can stand for only if the other bound does the same
+            if (compressedTextOperand(start) != null || compressedTextOperand(end) != null) {
+                if (hasTextAffinity(start) && hasTextAffinity(end)) {
+                    applyTextAffinity(compressedTextOperand(start) != null ? start : end, value);
+                } else if ((isNumber(value) || value instanceof JdbcParameter || value instanceof Function)
+                        && failure == null) {
+                    failure = cannotRewrite(value + " BETWEEN a compressed TEXT column and a bound of another"
+                            + " affinity converts " + value + " differently in each comparison; write the two"
+                            + " comparisons out");
+                }
+            }
             return super.visit(between, context);
         }
 
@@ -1095,6 +1111,16 @@ final class SqlRewriter {
             return new Reader(inner).compressedTextOperand(plain.getSelectItems().get(0).getExpression());
         }
 
+        /** Whether SQLite gives the operand TEXT affinity: a TEXT column, compressed or not, or such a sub-query. */
+        private boolean hasTextAffinity(Expression operand) {
+            if (compressedTextOperand(operand) != null) {
+                return true;
+            }
+            Resolved resolved = operand instanceof Column ? scope.resolve((Column) operand) : null;
+            return resolved != null && resolved.source.table != null
+                    && resolved.source.table.hasTextAffinity(resolved.column);
+        }
+
         @Override
         public <S> Void visit(CaseExpression caseExpression, S context) {
             Expression operand = caseExpression.getSwitchExpression();
@@ -1197,7 +1223,8 @@ final class SqlRewriter {
         }
         Token first = ast.jjtGetFirstToken();
         Token last = ast.jjtGetLastToken();
-        return new int[] {offset(first.beginLine, first.beginColumn), offset(last.endLine, last.endColumn) + 1};
+        return new int[] {offset(first.beginLine, first.beginColumn),
+                Math.min(sql.length(), offset(last.endLine, last.endColumn) + 1)};
     }
 
     private int offset(int line, int column) {

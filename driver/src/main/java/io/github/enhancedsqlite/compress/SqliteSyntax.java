@@ -18,7 +18,9 @@ import java.util.Set;
  *   <li>{@code INDEXED BY name}, {@code NOT INDEXED}, the {@code OR IGNORE}-style conflict clause of INSERT and
  *       UPDATE, the NOT of {@code NOT MATERIALIZED} and the base window of {@code OVER (w ORDER BY …)} are blanked:
  *       they choose a plan, a conflict policy or a frame, and read no column.</li>
- *   <li>A collation name after COLLATE reads as a plain identifier ({@code BINARY} is a keyword to the parser).</li>
+ *   <li>A collation name after COLLATE reads as a plain identifier ({@code BINARY} is a keyword to the parser), and
+ *       the functions {@code like}, {@code substr} and windowed {@code group_concat} under names the parser takes
+ *       as plain functions.</li>
  *   <li>Of several ON CONFLICT clauses, the DO NOTHING ones are blanked when a DO UPDATE clause remains (the
  *       parser keeps one): their targets name only indexed columns, which never hold compressed values.</li>
  * </ul>
@@ -65,6 +67,12 @@ final class SqliteSyntax {
                 case "LIKE" -> {
                     if (i + 1 < tokens.size() && tokens.get(i + 1).is(sql, "(") && !operatorPosition(sql, tokens, i)) {
                         put(text, token, "glob"); // the function like(…): a keyword to the parser, glob(…) is not
+                    }
+                }
+                case "SUBSTR", "SUBSTRING" -> {
+                    // the parser reads substr(…) as SQL's SUBSTRING(x FROM …) and stumbles on substr(f(a, b), 1)
+                    if (i + 1 < tokens.size() && tokens.get(i + 1).is(sql, "(")) {
+                        put(text, token.end - 1, "_");
                     }
                 }
                 case "GROUPS" -> {

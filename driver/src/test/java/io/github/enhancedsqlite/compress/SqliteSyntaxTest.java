@@ -38,6 +38,7 @@ class SqliteSyntaxTest {
         "SELECT groups, exclude FROM t WHERE groups BETWEEN 1 AND 2 GROUP BY exclude|"
                 + "SELECT groups, exclude FROM t WHERE groups BETWEEN 1 AND 2 GROUP BY exclude",
         "SELECT group_concat(a) OVER () FROM t|SELECT string_agg  (a) OVER () FROM t",
+        "SELECT substr(coalesce(a, b), 1), substring(a, 2) FROM t|SELECT subst_(coalesce(a, b), 1), substrin_(a, 2) FROM t",
         "DELETE FROM t WHERE a LIMIT 2 OFFSET ?;|DELETE FROM t WHERE a LIMIT 2         ;",
         "SELECT a FROM t LIMIT 2 OFFSET 1|SELECT a FROM t LIMIT 2 OFFSET 1",
         "INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING ON CONFLICT (a) DO UPDATE SET b = 1|"
