@@ -199,9 +199,16 @@ final class SqlRewriter {
         if (select.getGroupBy() != null) {
             readAll(select.getGroupBy().getGroupByExpressionList(), scope);
         }
-        orderBy(select.getOrderByElements(), scope);
+        Set<String> resultNames = resultNames(select, scope);
+        if (select.getOrderByElements() != null) {
+            for (OrderByElement element : select.getOrderByElements()) {
+                if (namedResultColumn(element, resultNames) == null) {
+                    read(element.getExpression(), scope); // a bare result name sorts that (decompressed) result
+                }
+            }
+        }
         boolean decodeInGetters = outermost && select.getDistinct() == null && select.getGroupBy() == null
-                && select.getHaving() == null && !ordersByResultColumn(select) && !aliasesReused(select)
+                && select.getHaving() == null && !ordersByResultColumn(select, resultNames) && !aliasesReused(select)
                 && starsCountable(select, scope);
         if (select.getWindowDefinitions() != null) {
             for (WindowDefinition window : select.getWindowDefinitions()) {
@@ -565,30 +572,62 @@ final class SqlRewriter {
     }
 
     /** Whether ORDER BY names a result column by position or alias: then result columns are decompressed in SQL. */
-    private static boolean ordersByResultColumn(PlainSelect select) {
+    private static boolean ordersByResultColumn(PlainSelect select, Set<String> resultNames) {
         if (select.getOrderByElements() == null) {
             return false;
-        }
-        Set<String> aliases = new HashSet<>();
-        for (SelectItem<?> item : select.getSelectItems()) {
-            if (item.getAlias() != null) {
-                aliases.add(item.getAlias().getUnquotedName().toLowerCase(Locale.ROOT));
-            }
         }
         for (OrderByElement element : select.getOrderByElements()) {
             Expression expression = element.getExpression();
             while (expression instanceof CollateExpression) { // ORDER BY 1 COLLATE NOCASE still names column 1
                 expression = ((CollateExpression) expression).getLeftExpression();
             }
-            if (expression instanceof LongValue) {
-                return true;
-            }
-            if (expression instanceof Column && ((Column) expression).getTable() == null
-                    && aliases.contains(((Column) expression).getUnquotedColumnName().toLowerCase(Locale.ROOT))) {
+            if (expression instanceof LongValue || namedResultColumn(element, resultNames) != null) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * The names a bare ORDER BY identifier takes as a result column before any table's column, lower-case: the
+     * AS aliases and the columns {@code *} and {@code t.*} expand to (SQLite names those as if aliased).
+     */
+    private static Set<String> resultNames(PlainSelect select, Scope scope) {
+        Set<String> names = new HashSet<>();
+        for (SelectItem<?> item : select.getSelectItems()) {
+            Expression expression = item.getExpression();
+            List<Source> expanded = List.of();
+            if (item.getAlias() != null) {
+                names.add(unbracket(item.getAlias().getUnquotedName()).toLowerCase(Locale.ROOT));
+            } else if (expression instanceof AllTableColumns) {
+                Source source = scope.local(tableName(((AllTableColumns) expression).getTable()));
+                expanded = source == null ? List.of() : List.of(source);
+            } else if (expression instanceof AllColumns) {
+                expanded = scope.sources;
+            }
+            for (Source source : expanded) {
+                if (source.table != null) {
+                    source.table.columns().forEach(column -> names.add(column.toLowerCase(Locale.ROOT)));
+                }
+            }
+        }
+        return names;
+    }
+
+    /** The result column an ORDER BY term names by its bare name ({@code ORDER BY v COLLATE NOCASE}), or null. */
+    private static String namedResultColumn(OrderByElement element, Set<String> resultNames) {
+        Expression expression = element.getExpression();
+        while (expression instanceof CollateExpression || expression instanceof Parenthesis
+                || (expression instanceof ExpressionList && ((ExpressionList<?>) expression).size() == 1)) {
+            expression = expression instanceof Parenthesis ? ((Parenthesis) expression).getExpression()
+                    : expression instanceof ExpressionList ? (Expression) ((ExpressionList<?>) expression).get(0)
+                    : ((CollateExpression) expression).getLeftExpression(); // (x): a list of one to this parser
+        }
+        if (expression instanceof Column && ((Column) expression).getTable() == null) {
+            String name = unbracket(((Column) expression).getUnquotedColumnName()).toLowerCase(Locale.ROOT);
+            return resultNames.contains(name) ? name : null;
+        }
+        return null;
     }
 
     /**
@@ -715,8 +754,9 @@ final class SqlRewriter {
             for (String column : source.columnsOfStar(joined)) {
                 String qualified = quote(source.qualifier()) + "." + quote(column);
                 spelled.append(spelled.length() == 0 ? "" : ", ");
+                // every column named as * names it, so ORDER BY can still use the bare name
                 spelled.append(source.isCompressed(column)
-                        ? decompressCall(qualified, source, column) + " AS " + quote(column) : qualified);
+                        ? decompressCall(qualified, source, column) : qualified).append(" AS ").append(quote(column));
             }
         }
         replace(star, spelled.toString());
