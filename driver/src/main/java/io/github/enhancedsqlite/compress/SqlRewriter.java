@@ -117,6 +117,9 @@ final class SqlRewriter {
     private final Map<Integer, List<Assigned>> assignedParameters = new HashMap<>();
     private final Set<Integer> parametersUsedElsewhere = new HashSet<>();
     private final Set<String> commonTableNames = new HashSet<>();
+    /** By CTE name, its result columns that read a compressed TEXT column (lower-case): SQLite gives them TEXT affinity. */
+    private final Map<String, Set<String>> commonTableTextResults = new HashMap<>();
+    private final Map<String, Set<String>> commonTableComputedResults = new HashMap<>();
     private ColumnRef[] decodedResults;
     private final Set<ColumnRef> copiedInto = new HashSet<>();
     private boolean namedParameters;
@@ -180,7 +183,113 @@ final class SqlRewriter {
                 unsupported(item.toString());
             }
             select(item.getSelect(), outer, false);
+            List<String> renamed = null;
+            if (item.getWithItemList() != null) {
+                renamed = new ArrayList<>();
+                for (Object column : item.getWithItemList()) {
+                    renamed.add(String.valueOf(column instanceof SelectItem
+                            ? ((SelectItem<?>) column).getExpression() : column));
+                }
+            }
+            commonTableTextResults.put(item.getUnquotedAliasName().toLowerCase(Locale.ROOT),
+                    textResults(item.getSelect(), renamed, outer));
+            commonTableComputedResults.put(item.getUnquotedAliasName().toLowerCase(Locale.ROOT),
+                    computedResults(item.getSelect(), renamed));
         }
+    }
+
+    /**
+     * The result columns of a sub-query or CTE that are a compressed TEXT column as written (lower-case names):
+     * SQLite gives such a column that column's TEXT affinity, which the decompressed value no longer carries, so
+     * comparisons with it convert numbers as comparisons with the column itself do.
+     */
+    private Set<String> textResults(Select select, List<String> renamed, Scope outer) {
+        Select inner = select;
+        while (inner instanceof ParenthesedSelect) {
+            inner = ((ParenthesedSelect) inner).getSelect();
+        }
+        Set<String> names = new HashSet<>();
+        if (!(inner instanceof PlainSelect)) {
+            return names;
+        }
+        PlainSelect plain = (PlainSelect) inner;
+        Scope tables = tablesOf(plain, outer);
+        if (tables == null) {
+            return names;
+        }
+        Reader reader = new Reader(tables);
+        List<SelectItem<?>> items = plain.getSelectItems();
+        for (int i = 0; i < items.size(); i++) {
+            Expression expression = items.get(i).getExpression();
+            if (expression instanceof Column && reader.compressedTextOperand(expression) != null) {
+                String name = renamed != null && i < renamed.size() ? renamed.get(i)
+                        : items.get(i).getAlias() != null ? items.get(i).getAlias().getUnquotedName()
+                        : ((Column) expression).getUnquotedColumnName();
+                names.add(unbracket(name.replace("\"", "")).toLowerCase(Locale.ROOT));
+            }
+        }
+        return names;
+    }
+
+    /** The result columns of a simple sub-query or CTE computed by an expression (no column, no CAST): no affinity. */
+    private static Set<String> computedResults(Select select, List<String> renamed) {
+        Select inner = select;
+        while (inner instanceof ParenthesedSelect) {
+            inner = ((ParenthesedSelect) inner).getSelect();
+        }
+        Set<String> names = new HashSet<>();
+        if (!(inner instanceof PlainSelect)) {
+            return names;
+        }
+        List<SelectItem<?>> items = ((PlainSelect) inner).getSelectItems();
+        for (int i = 0; i < items.size(); i++) {
+            Expression expression = items.get(i).getExpression();
+            String name = renamed != null && i < renamed.size() ? renamed.get(i)
+                    : items.get(i).getAlias() != null ? items.get(i).getAlias().getUnquotedName() : null;
+            if (name != null && !(expression instanceof Column) && !(expression instanceof CastExpression)
+                    && !(expression instanceof AllColumns) && !(expression instanceof Parenthesis)
+                    && !(expression instanceof ExpressionList) && !(expression instanceof Select)) {
+                names.add(unbracket(name.replace("\"", "")).toLowerCase(Locale.ROOT));
+            }
+        }
+        return names;
+    }
+
+    /** A scope of the tables a simple SELECT reads, or null when it reads anything but named tables. */
+    private Scope tablesOf(PlainSelect plain, Scope outer) {
+        List<FromItem> items = new ArrayList<>();
+        if (plain.getFromItem() != null) {
+            items.add(plain.getFromItem());
+        }
+        if (plain.getJoins() != null) {
+            plain.getJoins().forEach(join -> items.add(join.getRightItem()));
+        }
+        Scope inner = new Scope(outer);
+        try {
+            for (FromItem item : items) {
+                if (item instanceof ParenthesedSelect || item instanceof TableFunction) {
+                    // looked at, not rewritten (that happens on its own): what its columns are, by name
+                    String name = item.getAlias() != null ? item.getAlias().getUnquotedName()
+                            : item instanceof TableFunction ? ((TableFunction) item).getFunction().getName() : null;
+                    Source derived = new Source(name, null, false);
+                    if (item instanceof ParenthesedSelect) {
+                        derived.textResults.addAll(textResults((ParenthesedSelect) item, null, inner));
+                        derived.computedResults.addAll(computedResults((ParenthesedSelect) item, null));
+                    }
+                    inner.add(derived);
+                    continue;
+                }
+                if (!(item instanceof Table)) {
+                    return null;
+                }
+                Table table = (Table) item;
+                boolean common = commonTableNames.contains(tableName(table).toLowerCase(Locale.ROOT));
+                inner.add(new Source(alias(table), common ? null : catalogue.table(tableName(table)), false));
+            }
+        } catch (SQLException e) {
+            return null;
+        }
+        return inner;
     }
 
     private void plainSelect(PlainSelect select, Scope outer, boolean outermost) throws SQLException {
@@ -489,6 +598,12 @@ final class SqlRewriter {
             "rtrim", "sign", "soundex", "sqlite_version", "strftime", "time", "total", "total_changes", "trim",
             "typeof", "unicode", "unixepoch", "upper", "avg", "sum", "group_concat", "string_agg");
 
+    /** SQLite functions whose result is TEXT or NULL, never a number: comparing one needs no conversion. */
+    private static final Set<String> TEXT_FUNCTIONS = Set.of("upper", "lower", "trim", "ltrim", "rtrim", "replace",
+            "printf", "format", "quote", "hex", "typeof", "char", "group_concat", "string_agg", "date", "time",
+            "datetime", "strftime", "json", "json_array", "json_object", "json_quote", "json_type", "soundex",
+            "concat", "concat_ws", "sqlite_version");
+
     /**
      * INSERT … SELECT into columns that may hold envelopes: the SELECT becomes a common table whose columns are
      * stored through {@value #ESCAPE} (whatever the SELECT is: compound, {@code *}, VALUES), so a BLOB that
@@ -772,14 +887,23 @@ final class SqlRewriter {
         if (item instanceof Table) {
             Table table = (Table) item;
             if (commonTableNames.contains(tableName(table).toLowerCase(Locale.ROOT))) {
-                return new Source(alias(table), null, false);
+                Source common = new Source(alias(table), null, false);
+                common.textResults.addAll(commonTableTextResults.getOrDefault(
+                        tableName(table).toLowerCase(Locale.ROOT), Set.of()));
+                common.computedResults.addAll(commonTableComputedResults.getOrDefault(
+                        tableName(table).toLowerCase(Locale.ROOT), Set.of()));
+                return common;
             }
             return new Source(alias(table), catalogue.table(tableName(table)), false);
         }
         if (item instanceof ParenthesedSelect) {
             ParenthesedSelect derived = (ParenthesedSelect) item;
             select(derived.getSelect(), outer, false);
-            return new Source(derived.getAlias() == null ? null : derived.getAlias().getUnquotedName(), null, false);
+            Source source = new Source(derived.getAlias() == null ? null : derived.getAlias().getUnquotedName(), null,
+                    false);
+            source.textResults.addAll(textResults(derived.getSelect(), null, outer));
+            source.computedResults.addAll(computedResults(derived.getSelect(), null));
+            return source;
         }
         // table-valued functions and the like: their columns are not stored columns, but their arguments are reads
         Reader reader = new Reader(outer == null ? new Scope(null) : outer);
@@ -816,6 +940,10 @@ final class SqlRewriter {
         final TableInfo table;
         /** SQLite's {@code excluded} row of an upsert: the values being inserted. */
         final boolean excluded;
+        /** For a sub-query or CTE: its result columns that are a compressed TEXT column (lower-case). */
+        final Set<String> textResults = new HashSet<>();
+        /** For a sub-query or CTE: its result columns computed by an expression, which have no affinity. */
+        final Set<String> computedResults = new HashSet<>();
         /** Lower-case names of the columns a USING or NATURAL join leaves out of {@code *}. */
         final Set<String> hiddenFromStar = new HashSet<>();
 
@@ -911,6 +1039,41 @@ final class SqlRewriter {
                 }
             }
             return null;
+        }
+
+        /**
+         * "sub-query.column" when a reference no table column answers names a sub-query's or CTE's result that is
+         * a compressed TEXT column; null otherwise.
+         */
+        String textResult(Column column) {
+            String name = unbracket(column.getUnquotedColumnName()).toLowerCase(Locale.ROOT);
+            Table qualifier = column.getTable();
+            String qualifierName = qualifier == null || qualifier.getName() == null ? null : tableName(qualifier);
+            for (Scope scope = this; scope != null; scope = scope.outer) {
+                for (Source source : scope.sources) {
+                    boolean candidate = qualifierName != null ? source.matches(qualifierName) : source.table == null;
+                    if (candidate && source.table == null && source.textResults.contains(name)) {
+                        return (source.name == null ? "(sub-query)" : source.name) + "." + name;
+                    }
+                }
+            }
+            return null;
+        }
+
+        /** Whether a reference no table column answers names a sub-query's or CTE's computed result. */
+        boolean computedResult(Column column) {
+            String name = unbracket(column.getUnquotedColumnName()).toLowerCase(Locale.ROOT);
+            Table qualifier = column.getTable();
+            String qualifierName = qualifier == null || qualifier.getName() == null ? null : tableName(qualifier);
+            for (Scope scope = this; scope != null; scope = scope.outer) {
+                for (Source source : scope.sources) {
+                    boolean candidate = qualifierName != null ? source.matches(qualifierName) : source.table == null;
+                    if (candidate && source.table == null && source.computedResults.contains(name)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         /** Whether a qualifier names a source of this scope or one around it. */
@@ -1086,8 +1249,16 @@ final class SqlRewriter {
          */
         private void applyTextAffinity(Expression columnSide, Expression other) {
             boolean function = other instanceof Function;
-            if (!(isNumber(other) || other instanceof JdbcParameter || function)) {
+            // a sub-query's result computed by an expression has no affinity: TEXT affinity converts it, as a
+            // parameter's value is converted
+            boolean computed = other instanceof Column && scope.resolve((Column) other) == null
+                    && scope.computedResult((Column) other);
+            if (!(isNumber(other) || other instanceof JdbcParameter || function || computed)) {
                 return;
+            }
+            if (function && ((Function) other).getName() != null
+                    && TEXT_FUNCTIONS.contains(((Function) other).getName().toLowerCase(Locale.ROOT))) {
+                return; // TEXT or NULL already: TEXT affinity leaves it as it is
             }
             String compressed = compressedTextOperand(columnSide);
             if (compressed == null) {
@@ -1101,7 +1272,7 @@ final class SqlRewriter {
                 return;
             }
             int[] span = span(other);
-            if (other instanceof JdbcParameter || function) {
+            if (other instanceof JdbcParameter || function || computed) {
                 edits.add(Edit.prefix(span[0], "(SELECT CASE WHEN typeof(p) IN ('integer', 'real') THEN CAST(p AS TEXT)"
                         + " ELSE p END FROM (SELECT "));
                 edits.add(Edit.suffix(span[1], " AS p))"));
@@ -1115,10 +1286,21 @@ final class SqlRewriter {
          * The compressed TEXT column an operand reads ("table.column"), or null: a reference to one, or a sub-query
          * whose only result is one (SQLite gives such a sub-query its column's affinity).
          */
-        private String compressedTextOperand(Expression operand) {
+        private String compressedTextOperand(Expression expression) {
+            Expression operand = expression;
+            // (x) and x COLLATE y keep x's affinity
+            while (operand instanceof CollateExpression || operand instanceof Parenthesis
+                    || (operand instanceof ExpressionList && ((ExpressionList<?>) operand).size() == 1)) {
+                operand = operand instanceof Parenthesis ? ((Parenthesis) operand).getExpression()
+                        : operand instanceof ExpressionList ? (Expression) ((ExpressionList<?>) operand).get(0)
+                        : ((CollateExpression) operand).getLeftExpression();
+            }
             if (operand instanceof Column) {
                 Resolved resolved = scope.resolve((Column) operand);
-                return resolved != null && resolved.compressed && resolved.source.table.hasTextAffinity(resolved.column)
+                if (resolved == null) {
+                    return scope.textResult((Column) operand);
+                }
+                return resolved.compressed && resolved.source.table.hasTextAffinity(resolved.column)
                         ? resolved.source.table.name() + "." + resolved.column : null;
             }
             Select select = operand instanceof Select ? (Select) operand : null;
@@ -1130,25 +1312,9 @@ final class SqlRewriter {
                 return null;
             }
             PlainSelect plain = (PlainSelect) select;
-            List<FromItem> items = new ArrayList<>();
-            items.add(plain.getFromItem());
-            if (plain.getJoins() != null) {
-                plain.getJoins().forEach(join -> items.add(join.getRightItem()));
-            }
-            Scope inner = new Scope(scope);
-            try {
-                for (FromItem item : items) {
-                    if (!(item instanceof Table)) {
-                        return null; // only tables are looked at: the sub-query itself is rewritten on its own
-                    }
-                    Table table = (Table) item;
-                    boolean common = commonTableNames.contains(tableName(table).toLowerCase(Locale.ROOT));
-                    inner.add(new Source(alias(table), common ? null : catalogue.table(tableName(table)), false));
-                }
-            } catch (SQLException e) {
-                return null;
-            }
-            return new Reader(inner).compressedTextOperand(plain.getSelectItems().get(0).getExpression());
+            Scope inner = tablesOf(plain, scope);
+            return inner == null ? null
+                    : new Reader(inner).compressedTextOperand(plain.getSelectItems().get(0).getExpression());
         }
 
         /** Whether SQLite gives the operand TEXT affinity: a TEXT column, compressed or not, or such a sub-query. */

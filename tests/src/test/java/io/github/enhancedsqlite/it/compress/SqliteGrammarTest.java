@@ -155,6 +155,13 @@ class SqliteGrammarTest {
                 q("SELECT id, body IS TRUE, meta IS NOT FALSE, n IS TRUE FROM docs ORDER BY id"),
                 // LIKE, GLOB, REGEXP and MATCH (the last two have no function in SQLite by default)
                 q("SELECT id FROM docs WHERE body LIKE '%T1%' ORDER BY id"),
+                q("SELECT id FROM docs WHERE (body COLLATE NOCASE) < 11 OR (body) = 10 ORDER BY id"),
+                // a sub-query's or CTE's column that is a compressed TEXT column keeps that column's affinity
+                q("SELECT x, y FROM (SELECT length(d.body) / 100 AS x, body AS y FROM docs d) s WHERE x < y OR y = 10"
+                        + " ORDER BY 1, 2"),
+                q("WITH s(x, y) AS (SELECT n / 10 - 1, body FROM docs) SELECT x, y, y > x, x IN (y) FROM s ORDER BY 1, 2"),
+                q("WITH c AS (SELECT id, body FROM docs), e(i, b) AS (SELECT id, body FROM docs) SELECT c.id FROM c"
+                        + " JOIN e ON e.i = c.id WHERE c.body = 10 OR b IN (10, 11) OR c.body < ? ORDER BY 1", 5),
                 q("SELECT id FROM docs WHERE body NOT LIKE '%t1%' ORDER BY id"),
                 q("SELECT id FROM docs WHERE body LIKE '%\\_%' ESCAPE '\\' ORDER BY id"),
                 q("SELECT id FROM docs WHERE body GLOB '*t1*' ORDER BY id"),
@@ -381,8 +388,10 @@ class SqliteGrammarTest {
         List<String> different = new ArrayList<>();
         int refused = 0;
         for (int i = 0; i < 80; i++) {
-            String join = new String[] {"", " JOIN drafts r ON r.id = d.id", " LEFT JOIN tags t ON t.doc_id = d.id",
-                " LEFT JOIN drafts r ON r.body = d.body", ", drafts r"}[random.nextInt(5)];
+            // joined columns are renamed so that the bare names the operands use stay unambiguous
+            String drafts = "(SELECT id AS rid, key AS rkey, body AS rbody FROM drafts)";
+            String join = new String[] {"", " JOIN " + drafts + " r ON r.rid = d.id", " LEFT JOIN tags t ON t.doc_id = d.id",
+                " LEFT JOIN " + drafts + " r ON r.rbody = d.body", ", " + drafts + " r"}[random.nextInt(5)];
             String a = operand(random, 2);
             String b = operand(random, 1);
             String sql = switch (random.nextInt(4)) {
