@@ -1248,7 +1248,8 @@ final class SqlRewriter {
          * BLOB).
          */
         private void applyTextAffinity(Expression columnSide, Expression other) {
-            boolean function = other instanceof Function;
+            // a CASE has no affinity either, and gives a number or not only per row: converted like a function
+            boolean function = other instanceof Function || other instanceof CaseExpression;
             // a sub-query's result computed by an expression has no affinity: TEXT affinity converts it, as a
             // parameter's value is converted
             boolean computed = other instanceof Column && scope.resolve((Column) other) == null
@@ -1256,7 +1257,7 @@ final class SqlRewriter {
             if (!(isNumber(other) || other instanceof JdbcParameter || function || computed)) {
                 return;
             }
-            if (function && ((Function) other).getName() != null
+            if (other instanceof Function && ((Function) other).getName() != null
                     && TEXT_FUNCTIONS.contains(((Function) other).getName().toLowerCase(Locale.ROOT))) {
                 return; // TEXT or NULL already: TEXT affinity leaves it as it is
             }

@@ -144,6 +144,8 @@ class SqliteGrammarTest {
                         + " FROM docs ORDER BY id", 10),
                 q("SELECT id FROM docs WHERE body IS DISTINCT FROM ? ORDER BY id", "short 6"),
                 q("SELECT id, CASE body WHEN 10 THEN 'ten' WHEN 'short 6' THEN 'six' END FROM docs ORDER BY id"),
+                q("SELECT id, CASE ? WHEN 1 THEN 10 ELSE 'x' END = body, body BETWEEN CASE WHEN ? THEN 9 END AND meta"
+                        + " FROM docs ORDER BY id", 1, 1),
                 q("SELECT 10 IN (SELECT body FROM docs), '10' IN (SELECT body FROM docs), 10 = (SELECT body FROM docs"
                         + " WHERE id = 10)"),
                 q("SELECT id FROM docs WHERE n / 10 + 9 IN (SELECT body FROM docs) ORDER BY id"),
