@@ -120,8 +120,8 @@ final class SqliteSyntax {
                     }
                 }
                 case "INSERT", "UPDATE" -> {
-                    if ("OR".equals(wordAt(sql, tokens, i + 1))
-                            && CONFLICT_ACTIONS.contains(wordAt(sql, tokens, i + 2))) {
+                    String action = wordAt(sql, tokens, i + 2);
+                    if ("OR".equals(wordAt(sql, tokens, i + 1)) && action != null && CONFLICT_ACTIONS.contains(action)) {
                         blank(text, tokens.get(i + 1).start, tokens.get(i + 2).end);
                     }
                 }

@@ -58,6 +58,14 @@ class SqliteSyntaxTest {
         assertThat(SqliteSyntax.forParser(sql)).isEqualTo(sql);
     }
 
+    /** Broken SQL is the parser's to refuse: restating it must not fail first. */
+    @ParameterizedTest
+    @ValueSource(strings = {"UPDATE OR ? t SET a = 1 WHERE b IS", "SELECT a FROM t WHERE b NOT", "INSERT OR", "SELECT 'open",
+        "SELECT [open", "SELECT a FROM t INDEXED BY", "SELECT group_concat(a OVER", "SELECT a /* open"})
+    void toleratesBrokenStatements(String sql) {
+        assertThat(SqliteSyntax.forParser(sql)).hasSize(sql.length());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"SELECT a FROM t WHERE b NOT\nNULL AND c IS\r\n? AND d\nGLOB 'x'",
         "SELECT a FROM t\nINDEXED\nBY\ni WHERE b IS NOT\n?"})
