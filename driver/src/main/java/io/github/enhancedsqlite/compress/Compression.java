@@ -134,8 +134,10 @@ public final class Compression {
         net.sf.jsqlparser.statement.Statement parsed;
         try {
             // parsed on this thread: CCJSqlParserUtil.parse(String) hands the work to an executor and swallows
-            // the caller's interrupt status while it waits
-            parsed = CCJSqlParserUtil.newParser(sql).withSquareBracketQuotation(true).Statement();
+            // the caller's interrupt status while it waits. The parser reads SQLite-only syntax restated at the
+            // same positions; the rewriter splices the statement as written.
+            parsed = CCJSqlParserUtil.newParser(SqliteSyntax.forParser(sql)).withSquareBracketQuotation(true)
+                    .Statement();
         } catch (ParseException | RuntimeException e) {
             if (holdsCompressedValues(mentioned)) {
                 throw SqlRewriter.cannotRewrite("the statement could not be parsed, and it names "

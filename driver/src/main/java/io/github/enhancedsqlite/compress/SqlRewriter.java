@@ -12,7 +12,9 @@ import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.WindowDefinition;
 import net.sf.jsqlparser.expression.BinaryExpression;
+import net.sf.jsqlparser.expression.CaseExpression;
 import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.CollateExpression;
 import net.sf.jsqlparser.expression.DateTimeLiteralExpression;
 import net.sf.jsqlparser.expression.DoubleValue;
 import net.sf.jsqlparser.expression.Expression;
@@ -25,6 +27,7 @@ import net.sf.jsqlparser.expression.Parenthesis;
 import net.sf.jsqlparser.expression.SignedExpression;
 import net.sf.jsqlparser.expression.StringValue;
 import net.sf.jsqlparser.expression.TimeKeyExpression;
+import net.sf.jsqlparser.expression.WhenClause;
 import net.sf.jsqlparser.expression.operators.arithmetic.Addition;
 import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseAnd;
 import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseLeftShift;
@@ -40,6 +43,7 @@ import net.sf.jsqlparser.expression.operators.arithmetic.Subtraction;
 import net.sf.jsqlparser.expression.operators.relational.Between;
 import net.sf.jsqlparser.expression.operators.relational.ComparisonOperator;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsDistinctExpression;
 import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
 import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
@@ -60,6 +64,7 @@ import net.sf.jsqlparser.statement.select.AllTableColumns;
 import net.sf.jsqlparser.statement.select.FromItem;
 import net.sf.jsqlparser.statement.select.Join;
 import net.sf.jsqlparser.statement.select.OrderByElement;
+import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
@@ -112,6 +117,9 @@ final class SqlRewriter {
     private final Map<Integer, List<Assigned>> assignedParameters = new HashMap<>();
     private final Set<Integer> parametersUsedElsewhere = new HashSet<>();
     private final Set<String> commonTableNames = new HashSet<>();
+    /** By CTE name, its result columns that read a compressed TEXT column (lower-case): SQLite gives them TEXT affinity. */
+    private final Map<String, Set<String>> commonTableTextResults = new HashMap<>();
+    private final Map<String, Set<String>> commonTableComputedResults = new HashMap<>();
     private ColumnRef[] decodedResults;
     private final Set<ColumnRef> copiedInto = new HashSet<>();
     private boolean namedParameters;
@@ -175,25 +183,120 @@ final class SqlRewriter {
                 unsupported(item.toString());
             }
             select(item.getSelect(), outer, false);
+            List<String> renamed = null;
+            if (item.getWithItemList() != null) {
+                renamed = new ArrayList<>();
+                for (Object column : item.getWithItemList()) {
+                    renamed.add(String.valueOf(column instanceof SelectItem
+                            ? ((SelectItem<?>) column).getExpression() : column));
+                }
+            }
+            commonTableTextResults.put(item.getUnquotedAliasName().toLowerCase(Locale.ROOT),
+                    textResults(item.getSelect(), renamed, outer));
+            commonTableComputedResults.put(item.getUnquotedAliasName().toLowerCase(Locale.ROOT),
+                    computedResults(item.getSelect(), renamed));
         }
+    }
+
+    /**
+     * The result columns of a sub-query or CTE that are a compressed TEXT column as written (lower-case names):
+     * SQLite gives such a column that column's TEXT affinity, which the decompressed value no longer carries, so
+     * comparisons with it convert numbers as comparisons with the column itself do.
+     */
+    private Set<String> textResults(Select select, List<String> renamed, Scope outer) {
+        Select inner = select;
+        while (inner instanceof ParenthesedSelect) {
+            inner = ((ParenthesedSelect) inner).getSelect();
+        }
+        Set<String> names = new HashSet<>();
+        if (!(inner instanceof PlainSelect)) {
+            return names;
+        }
+        PlainSelect plain = (PlainSelect) inner;
+        Scope tables = tablesOf(plain, outer);
+        if (tables == null) {
+            return names;
+        }
+        Reader reader = new Reader(tables);
+        List<SelectItem<?>> items = plain.getSelectItems();
+        for (int i = 0; i < items.size(); i++) {
+            Expression expression = items.get(i).getExpression();
+            if (expression instanceof Column && reader.compressedTextOperand(expression) != null) {
+                String name = renamed != null && i < renamed.size() ? renamed.get(i)
+                        : items.get(i).getAlias() != null ? items.get(i).getAlias().getUnquotedName()
+                        : ((Column) expression).getUnquotedColumnName();
+                names.add(unbracket(name.replace("\"", "")).toLowerCase(Locale.ROOT));
+            }
+        }
+        return names;
+    }
+
+    /** The result columns of a simple sub-query or CTE computed by an expression (no column, no CAST): no affinity. */
+    private static Set<String> computedResults(Select select, List<String> renamed) {
+        Select inner = select;
+        while (inner instanceof ParenthesedSelect) {
+            inner = ((ParenthesedSelect) inner).getSelect();
+        }
+        Set<String> names = new HashSet<>();
+        if (!(inner instanceof PlainSelect)) {
+            return names;
+        }
+        List<SelectItem<?>> items = ((PlainSelect) inner).getSelectItems();
+        for (int i = 0; i < items.size(); i++) {
+            Expression expression = items.get(i).getExpression();
+            String name = renamed != null && i < renamed.size() ? renamed.get(i)
+                    : items.get(i).getAlias() != null ? items.get(i).getAlias().getUnquotedName() : null;
+            if (name != null && !(expression instanceof Column) && !(expression instanceof CastExpression)
+                    && !(expression instanceof AllColumns) && !(expression instanceof Parenthesis)
+                    && !(expression instanceof ExpressionList) && !(expression instanceof Select)) {
+                names.add(unbracket(name.replace("\"", "")).toLowerCase(Locale.ROOT));
+            }
+        }
+        return names;
+    }
+
+    /** A scope of the tables a simple SELECT reads, or null when it reads anything but named tables. */
+    private Scope tablesOf(PlainSelect plain, Scope outer) {
+        List<FromItem> items = new ArrayList<>();
+        if (plain.getFromItem() != null) {
+            items.add(plain.getFromItem());
+        }
+        if (plain.getJoins() != null) {
+            plain.getJoins().forEach(join -> items.add(join.getRightItem()));
+        }
+        Scope inner = new Scope(outer);
+        try {
+            for (FromItem item : items) {
+                if (item instanceof ParenthesedSelect || item instanceof TableFunction) {
+                    // looked at, not rewritten (that happens on its own): what its columns are, by name
+                    String name = item.getAlias() != null ? item.getAlias().getUnquotedName()
+                            : item instanceof TableFunction ? ((TableFunction) item).getFunction().getName() : null;
+                    Source derived = new Source(name, null, false);
+                    if (item instanceof ParenthesedSelect) {
+                        derived.textResults.addAll(textResults((ParenthesedSelect) item, null, inner));
+                        derived.computedResults.addAll(computedResults((ParenthesedSelect) item, null));
+                    }
+                    inner.add(derived);
+                    continue;
+                }
+                if (!(item instanceof Table)) {
+                    return null;
+                }
+                Table table = (Table) item;
+                boolean common = commonTableNames.contains(tableName(table).toLowerCase(Locale.ROOT));
+                inner.add(new Source(alias(table), common ? null : catalogue.table(tableName(table)), false));
+            }
+        } catch (SQLException e) {
+            return null;
+        }
+        return inner;
     }
 
     private void plainSelect(PlainSelect select, Scope outer, boolean outermost) throws SQLException {
         Scope scope = new Scope(outer);
-        List<Join> joins = select.getJoins() == null ? List.of() : select.getJoins();
+        List<Join> joins = new ArrayList<>();
         if (select.getFromItem() != null) {
-            scope.add(source(select.getFromItem(), outer));
-        }
-        for (Join join : joins) {
-            // a table function's arguments may name the tables before it (json_each(m.value))
-            Source right = source(join.getRightItem(), scope);
-            scope.add(right);
-            boolean implicitComparison = join.isNatural()
-                    || (join.getUsingColumns() != null && !join.getUsingColumns().isEmpty());
-            if (implicitComparison && scope.sources.stream().anyMatch(Source::hasCompressed)) {
-                throw cannotRewrite("a NATURAL or USING join compares " + describeCompressed(scope.sources)
-                        + " without an expression to decompress; join with ON instead");
-            }
+            from(select.getFromItem(), select.getJoins(), scope, joins);
         }
         for (Join join : joins) {
             for (Expression on : join.getOnExpressions()) {
@@ -205,9 +308,16 @@ final class SqlRewriter {
         if (select.getGroupBy() != null) {
             readAll(select.getGroupBy().getGroupByExpressionList(), scope);
         }
-        orderBy(select.getOrderByElements(), scope);
+        Set<String> resultNames = resultNames(select, scope);
+        if (select.getOrderByElements() != null) {
+            for (OrderByElement element : select.getOrderByElements()) {
+                if (namedResultColumn(element, resultNames) == null) {
+                    read(element.getExpression(), scope); // a bare result name sorts that (decompressed) result
+                }
+            }
+        }
         boolean decodeInGetters = outermost && select.getDistinct() == null && select.getGroupBy() == null
-                && select.getHaving() == null && !ordersByResultColumn(select) && !aliasesReused(select)
+                && select.getHaving() == null && !ordersByResultColumn(select, resultNames) && !aliasesReused(select)
                 && starsCountable(select, scope);
         if (select.getWindowDefinitions() != null) {
             for (WindowDefinition window : select.getWindowDefinitions()) {
@@ -215,6 +325,79 @@ final class SqlRewriter {
             }
         }
         projections(select.getSelectItems(), scope, decodeInGetters);
+    }
+
+    /**
+     * Adds a FROM clause's tables to the scope, those of a parenthesised join ({@code a JOIN (b JOIN c ON …) ON …})
+     * included, and collects every join whose ON must be read once all of them are known.
+     */
+    private void from(FromItem first, List<Join> following, Scope scope, List<Join> joins) throws SQLException {
+        if (first instanceof ParenthesedFromItem && first.getAlias() == null) {
+            ParenthesedFromItem nested = (ParenthesedFromItem) first;
+            from(nested.getFromItem(), nested.getJoins(), scope, joins);
+        } else {
+            // a table function's arguments may name the tables before it (json_each(m.value))
+            scope.add(source(first, scope));
+        }
+        if (following == null) {
+            return;
+        }
+        for (Join join : following) {
+            List<Source> left = List.copyOf(scope.sources);
+            from(join.getRightItem(), null, scope, joins);
+            joins.add(join);
+            List<Source> right = List.copyOf(scope.sources.subList(left.size(), scope.sources.size()));
+            if (join.isNatural() || (join.getUsingColumns() != null && !join.getUsingColumns().isEmpty())) {
+                implicitJoin(join, left, right, scope);
+            }
+        }
+    }
+
+    /**
+     * A USING or NATURAL join compares its columns without an expression the rewrite could wrap: refused when one
+     * of them may hold compressed values (or, for NATURAL beside a sub-query, when which ones cannot be told).
+     * Otherwise it runs as written, and {@code *} leaves out the right side's copies of the compared columns.
+     */
+    private void implicitJoin(Join join, List<Source> left, List<Source> right, Scope scope) throws SQLException {
+        List<Source> both = new ArrayList<>(left);
+        both.addAll(right);
+        Set<String> compared = new HashSet<>();
+        boolean known = true;
+        if (!join.isNatural()) {
+            for (Column column : join.getUsingColumns()) {
+                compared.add(unbracket(column.getUnquotedColumnName()).toLowerCase(Locale.ROOT));
+            }
+        } else {
+            for (Source source : both) {
+                known &= source.table != null;
+            }
+            for (Source r : right) {
+                for (String column : known ? r.table.columns() : List.<String>of()) {
+                    for (Source l : left) {
+                        if (l.table.has(column)) {
+                            compared.add(column.toLowerCase(Locale.ROOT));
+                        }
+                    }
+                }
+            }
+        }
+        for (Source source : both) {
+            for (String column : source.table == null ? List.<String>of() : source.table.columns()) {
+                if (compared.contains(column.toLowerCase(Locale.ROOT)) && source.isCompressed(column)) {
+                    throw cannotRewrite("a NATURAL or USING join compares compressed column " + source.table.name()
+                            + "." + column + " without an expression to decompress; join with ON instead");
+                }
+            }
+            if (!known && source.hasCompressed()) {
+                throw cannotRewrite("a NATURAL join beside a sub-query may compare " + describeCompressed(both)
+                        + " without an expression to decompress; join with ON instead");
+            }
+        }
+        for (Source r : right) {
+            r.hiddenFromStar.addAll(compared);
+            // a sub-query's copy cannot be left out of alias.*, and RIGHT/FULL joins show a coalesced value
+            scope.starUnsure |= r.table == null || join.isRight() || join.isFull();
+        }
     }
 
     private void insert(Insert insert) throws SQLException {
@@ -263,11 +446,9 @@ final class SqlRewriter {
         TableInfo table = catalogue.table(tableName(update.getTable()));
         Scope scope = targetScope(update.getTable(), table, false);
         if (update.getFromItem() != null) {
-            scope.add(source(update.getFromItem(), null));
-        }
-        if (update.getJoins() != null) {
-            for (Join join : update.getJoins()) {
-                scope.add(source(join.getRightItem(), null));
+            List<Join> joins = new ArrayList<>();
+            from(update.getFromItem(), update.getJoins(), scope, joins);
+            for (Join join : joins) {
                 for (Expression on : join.getOnExpressions()) {
                     read(on, scope);
                 }
@@ -417,6 +598,12 @@ final class SqlRewriter {
             "rtrim", "sign", "soundex", "sqlite_version", "strftime", "time", "total", "total_changes", "trim",
             "typeof", "unicode", "unixepoch", "upper", "avg", "sum", "group_concat", "string_agg");
 
+    /** SQLite functions whose result is TEXT or NULL, never a number: comparing one needs no conversion. */
+    private static final Set<String> TEXT_FUNCTIONS = Set.of("upper", "lower", "trim", "ltrim", "rtrim", "replace",
+            "printf", "format", "quote", "hex", "typeof", "char", "group_concat", "string_agg", "date", "time",
+            "datetime", "strftime", "json", "json_array", "json_object", "json_quote", "json_type", "soundex",
+            "concat", "concat_ws", "sqlite_version");
+
     /**
      * INSERT … SELECT into columns that may hold envelopes: the SELECT becomes a common table whose columns are
      * stored through {@value #ESCAPE} (whatever the SELECT is: compound, {@code *}, VALUES), so a BLOB that
@@ -500,27 +687,62 @@ final class SqlRewriter {
     }
 
     /** Whether ORDER BY names a result column by position or alias: then result columns are decompressed in SQL. */
-    private static boolean ordersByResultColumn(PlainSelect select) {
+    private static boolean ordersByResultColumn(PlainSelect select, Set<String> resultNames) {
         if (select.getOrderByElements() == null) {
             return false;
         }
-        Set<String> aliases = new HashSet<>();
-        for (SelectItem<?> item : select.getSelectItems()) {
-            if (item.getAlias() != null) {
-                aliases.add(item.getAlias().getUnquotedName().toLowerCase(Locale.ROOT));
-            }
-        }
         for (OrderByElement element : select.getOrderByElements()) {
             Expression expression = element.getExpression();
-            if (expression instanceof LongValue) {
-                return true;
+            while (expression instanceof CollateExpression) { // ORDER BY 1 COLLATE NOCASE still names column 1
+                expression = ((CollateExpression) expression).getLeftExpression();
             }
-            if (expression instanceof Column && ((Column) expression).getTable() == null
-                    && aliases.contains(((Column) expression).getUnquotedColumnName().toLowerCase(Locale.ROOT))) {
+            if (expression instanceof LongValue || namedResultColumn(element, resultNames) != null) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * The names a bare ORDER BY identifier takes as a result column before any table's column, lower-case: the
+     * AS aliases and the columns {@code *} and {@code t.*} expand to (SQLite names those as if aliased).
+     */
+    private static Set<String> resultNames(PlainSelect select, Scope scope) {
+        Set<String> names = new HashSet<>();
+        for (SelectItem<?> item : select.getSelectItems()) {
+            Expression expression = item.getExpression();
+            List<Source> expanded = List.of();
+            if (item.getAlias() != null) {
+                names.add(unbracket(item.getAlias().getUnquotedName()).toLowerCase(Locale.ROOT));
+            } else if (expression instanceof AllTableColumns) {
+                Source source = scope.local(tableName(((AllTableColumns) expression).getTable()));
+                expanded = source == null ? List.of() : List.of(source);
+            } else if (expression instanceof AllColumns) {
+                expanded = scope.sources;
+            }
+            for (Source source : expanded) {
+                if (source.table != null) {
+                    source.table.columns().forEach(column -> names.add(column.toLowerCase(Locale.ROOT)));
+                }
+            }
+        }
+        return names;
+    }
+
+    /** The result column an ORDER BY term names by its bare name ({@code ORDER BY v COLLATE NOCASE}), or null. */
+    private static String namedResultColumn(OrderByElement element, Set<String> resultNames) {
+        Expression expression = element.getExpression();
+        while (expression instanceof CollateExpression || expression instanceof Parenthesis
+                || (expression instanceof ExpressionList && ((ExpressionList<?>) expression).size() == 1)) {
+            expression = expression instanceof Parenthesis ? ((Parenthesis) expression).getExpression()
+                    : expression instanceof ExpressionList ? (Expression) ((ExpressionList<?>) expression).get(0)
+                    : ((CollateExpression) expression).getLeftExpression(); // (x): a list of one to this parser
+        }
+        if (expression instanceof Column && ((Column) expression).getTable() == null) {
+            String name = unbracket(((Column) expression).getUnquotedColumnName()).toLowerCase(Locale.ROOT);
+            return resultNames.contains(name) ? name : null;
+        }
+        return null;
     }
 
     /**
@@ -557,7 +779,7 @@ final class SqlRewriter {
                 }
             } else if (expression instanceof AllColumns) {
                 for (Source source : scope.sources) {
-                    if (source.table == null) {
+                    if (source.table == null || scope.starUnsure) {
                         return false;
                     }
                 }
@@ -572,9 +794,13 @@ final class SqlRewriter {
             Expression expression = item.getExpression();
             if (expression instanceof AllTableColumns) {
                 Source source = scope.local(tableName(((AllTableColumns) expression).getTable()));
-                star(expression, source == null ? List.of() : List.of(source), decodeInGetters, decoded);
+                star(expression, source == null ? List.of() : List.of(source), false, decodeInGetters, decoded);
             } else if (expression instanceof AllColumns) {
-                star(expression, scope.sources, decodeInGetters, decoded);
+                if (scope.starUnsure && scope.sources.stream().anyMatch(Source::hasCompressed)) {
+                    throw cannotRewrite("* over a USING or NATURAL join (RIGHT, FULL or with a sub-query) beside "
+                            + describeCompressed(scope.sources) + "; list the columns instead");
+                }
+                star(expression, scope.sources, true, decodeInGetters, decoded);
             } else if (expression instanceof Column) {
                 Resolved resolved = scope.resolve((Column) expression);
                 boolean compressed = resolved != null && resolved.compressed;
@@ -607,19 +833,20 @@ final class SqlRewriter {
      */
     private void keepLabel(SelectItem<?> unaliased) {
         int[] span = span(unaliased.getASTNode() != null ? unaliased : unaliased.getExpression());
-        edits.add(Edit.name(span[1], " AS " + quote(sql.substring(span[0], span[1]))));
+        // the parser's last token of X'…' reaches one character past it: SQLite's label never ends in a space
+        edits.add(Edit.name(span[1], " AS " + quote(sql.substring(span[0], span[1]).stripTrailing())));
     }
 
     /** {@code *} or {@code t.*}: counted out for getter decoding, or spelled out with each compressed column wrapped. */
-    private void star(Expression star, List<Source> sources, boolean decodeInGetters, List<ColumnRef> decoded)
-            throws SQLException {
+    private void star(Expression star, List<Source> sources, boolean joined, boolean decodeInGetters,
+                      List<ColumnRef> decoded) throws SQLException {
         boolean anyCompressed = false;
         for (Source source : sources) {
             anyCompressed |= source.hasCompressed();
         }
         if (decodeInGetters) { // starsCountable: every source is a table
             for (Source source : sources) {
-                for (String column : source.table.columns()) {
+                for (String column : source.columnsOfStar(joined)) {
                     decoded.add(source.isCompressed(column) ? new ColumnRef(source.table.name(), column) : null);
                 }
             }
@@ -630,15 +857,21 @@ final class SqlRewriter {
         }
         StringBuilder spelled = new StringBuilder();
         for (Source source : sources) {
+            if (source.table == null && source.name != null) {
+                // a derived table, CTE or table function: its own result columns were decompressed in SQL already
+                spelled.append(spelled.length() == 0 ? "" : ", ").append(quote(source.name)).append(".*");
+                continue;
+            }
             if (source.table == null) {
                 throw cannotRewrite("* mixes a sub-query with " + describeCompressed(sources)
                         + "; list the columns instead");
             }
-            for (String column : source.table.columns()) {
+            for (String column : source.columnsOfStar(joined)) {
                 String qualified = quote(source.qualifier()) + "." + quote(column);
                 spelled.append(spelled.length() == 0 ? "" : ", ");
+                // every column named as * names it, so ORDER BY can still use the bare name
                 spelled.append(source.isCompressed(column)
-                        ? decompressCall(qualified, source, column) + " AS " + quote(column) : qualified);
+                        ? decompressCall(qualified, source, column) : qualified).append(" AS ").append(quote(column));
             }
         }
         replace(star, spelled.toString());
@@ -654,14 +887,23 @@ final class SqlRewriter {
         if (item instanceof Table) {
             Table table = (Table) item;
             if (commonTableNames.contains(tableName(table).toLowerCase(Locale.ROOT))) {
-                return new Source(alias(table), null, false);
+                Source common = new Source(alias(table), null, false);
+                common.textResults.addAll(commonTableTextResults.getOrDefault(
+                        tableName(table).toLowerCase(Locale.ROOT), Set.of()));
+                common.computedResults.addAll(commonTableComputedResults.getOrDefault(
+                        tableName(table).toLowerCase(Locale.ROOT), Set.of()));
+                return common;
             }
             return new Source(alias(table), catalogue.table(tableName(table)), false);
         }
         if (item instanceof ParenthesedSelect) {
             ParenthesedSelect derived = (ParenthesedSelect) item;
             select(derived.getSelect(), outer, false);
-            return new Source(derived.getAlias() == null ? null : derived.getAlias().getUnquotedName(), null, false);
+            Source source = new Source(derived.getAlias() == null ? null : derived.getAlias().getUnquotedName(), null,
+                    false);
+            source.textResults.addAll(textResults(derived.getSelect(), null, outer));
+            source.computedResults.addAll(computedResults(derived.getSelect(), null));
+            return source;
         }
         // table-valued functions and the like: their columns are not stored columns, but their arguments are reads
         Reader reader = new Reader(outer == null ? new Scope(null) : outer);
@@ -673,7 +915,9 @@ final class SqlRewriter {
         if (reader.failure != null) {
             throw reader.failure;
         }
-        return new Source(item.getAlias() == null ? null : item.getAlias().getUnquotedName(), null, false);
+        String name = item.getAlias() != null ? item.getAlias().getUnquotedName()
+                : item instanceof TableFunction ? ((TableFunction) item).getFunction().getName() : null;
+        return new Source(name, null, false); // json_each(…) without an alias is named json_each
     }
 
     /**
@@ -696,6 +940,12 @@ final class SqlRewriter {
         final TableInfo table;
         /** SQLite's {@code excluded} row of an upsert: the values being inserted. */
         final boolean excluded;
+        /** For a sub-query or CTE: its result columns that are a compressed TEXT column (lower-case). */
+        final Set<String> textResults = new HashSet<>();
+        /** For a sub-query or CTE: its result columns computed by an expression, which have no affinity. */
+        final Set<String> computedResults = new HashSet<>();
+        /** Lower-case names of the columns a USING or NATURAL join leaves out of {@code *}. */
+        final Set<String> hiddenFromStar = new HashSet<>();
 
         Source(String name, TableInfo table, boolean excluded) {
             this.name = name;
@@ -706,6 +956,20 @@ final class SqlRewriter {
         boolean isCompressed(String column) {
             return table != null && table.has(column)
                     && catalogue.mayHoldCompressed(new ColumnRef(table.name(), column));
+        }
+
+        /** The columns {@code *} shows of this table: all for {@code t.*}, less those a join compared for {@code *}. */
+        List<String> columnsOfStar(boolean joined) {
+            if (!joined || hiddenFromStar.isEmpty()) {
+                return table.columns();
+            }
+            List<String> shown = new ArrayList<>();
+            for (String column : table.columns()) {
+                if (!hiddenFromStar.contains(column.toLowerCase(Locale.ROOT))) {
+                    shown.add(column);
+                }
+            }
+            return shown;
         }
 
         boolean hasCompressed() {
@@ -757,6 +1021,8 @@ final class SqlRewriter {
     private final class Scope {
         final Scope outer;
         final List<Source> sources = new ArrayList<>();
+        /** A USING or NATURAL join makes {@code *} show what this rewriter cannot spell out. */
+        boolean starUnsure;
 
         Scope(Scope outer) {
             this.outer = outer;
@@ -773,6 +1039,51 @@ final class SqlRewriter {
                 }
             }
             return null;
+        }
+
+        /**
+         * "sub-query.column" when a reference no table column answers names a sub-query's or CTE's result that is
+         * a compressed TEXT column; null otherwise.
+         */
+        String textResult(Column column) {
+            String name = unbracket(column.getUnquotedColumnName()).toLowerCase(Locale.ROOT);
+            Table qualifier = column.getTable();
+            String qualifierName = qualifier == null || qualifier.getName() == null ? null : tableName(qualifier);
+            for (Scope scope = this; scope != null; scope = scope.outer) {
+                for (Source source : scope.sources) {
+                    boolean candidate = qualifierName != null ? source.matches(qualifierName) : source.table == null;
+                    if (candidate && source.table == null && source.textResults.contains(name)) {
+                        return (source.name == null ? "(sub-query)" : source.name) + "." + name;
+                    }
+                }
+            }
+            return null;
+        }
+
+        /** Whether a reference no table column answers names a sub-query's or CTE's computed result. */
+        boolean computedResult(Column column) {
+            String name = unbracket(column.getUnquotedColumnName()).toLowerCase(Locale.ROOT);
+            Table qualifier = column.getTable();
+            String qualifierName = qualifier == null || qualifier.getName() == null ? null : tableName(qualifier);
+            for (Scope scope = this; scope != null; scope = scope.outer) {
+                for (Source source : scope.sources) {
+                    boolean candidate = qualifierName != null ? source.matches(qualifierName) : source.table == null;
+                    if (candidate && source.table == null && source.computedResults.contains(name)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** Whether a qualifier names a source of this scope or one around it. */
+        boolean knows(String qualifier) {
+            for (Scope scope = this; scope != null; scope = scope.outer) {
+                if (scope.local(qualifier) != null) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** The table column a reference means, as SQLite resolves it: innermost scope first; null if none. */
@@ -807,6 +1118,11 @@ final class SqlRewriter {
             Resolved resolved = scope.resolve(column);
             if (resolved != null && resolved.compressed) {
                 wrap(column, resolved, null);
+            } else if (resolved == null && column.getTable() != null && column.getTable().getName() != null
+                    && !scope.knows(tableName(column.getTable())) && failure == null) {
+                // a table this rewriter did not see (a form of FROM it does not model) might be compressed
+                failure = cannotRewrite("the reference " + column + " names no table the compression rewriter"
+                        + " found in the statement");
             }
             return null;
         }
@@ -819,7 +1135,8 @@ final class SqlRewriter {
 
         @Override
         protected <S> Void visitBinaryExpression(BinaryExpression expression, S context) {
-            if (expression instanceof ComparisonOperator) {
+            // IS [NOT] DISTINCT FROM compares as = does (and IS, which the parser reads as =)
+            if (expression instanceof ComparisonOperator || expression instanceof IsDistinctExpression) {
                 applyTextAffinity(expression.getLeftExpression(), expression.getRightExpression());
                 applyTextAffinity(expression.getRightExpression(), expression.getLeftExpression());
             }
@@ -828,13 +1145,36 @@ final class SqlRewriter {
 
         @Override
         public <S> Void visit(Between between, S context) {
-            applyTextAffinity(between.getLeftExpression(), between.getBetweenExpressionStart());
-            applyTextAffinity(between.getLeftExpression(), between.getBetweenExpressionEnd());
+            Expression value = between.getLeftExpression();
+            Expression start = between.getBetweenExpressionStart();
+            Expression end = between.getBetweenExpressionEnd();
+            applyTextAffinity(value, start);
+            applyTextAffinity(value, end);
+            // x BETWEEN y AND z compares as x >= y AND x <= z: a compressed TEXT bound gives x TEXT affinity in
+            // its comparison only, which one conversion of x can stand for only if the other bound does the same
+            if (compressedTextOperand(start) != null || compressedTextOperand(end) != null) {
+                if (hasTextAffinity(start) && hasTextAffinity(end)) {
+                    applyTextAffinity(compressedTextOperand(start) != null ? start : end, value);
+                } else if ((isNumber(value) || value instanceof JdbcParameter || value instanceof Function)
+                        && failure == null) {
+                    failure = cannotRewrite(value + " BETWEEN a compressed TEXT column and a bound of another"
+                            + " affinity converts " + value + " differently in each comparison; write the two"
+                            + " comparisons out");
+                }
+            }
             return super.visit(between, context);
         }
 
         @Override
         public <S> Void visit(InExpression in, S context) {
+            if (in.getRightExpression() instanceof Select) {
+                applyTextAffinity(in.getRightExpression(), in.getLeftExpression());
+            }
+            if (in.getRightExpression() instanceof Column) {
+                in.getLeftExpression().accept(this, context);
+                inTable((Column) in.getRightExpression());
+                return null;
+            }
             Expression list = in.getRightExpression();
             // JSqlParser 5.3 reads "a IN (1, 2) OR b" as "a IN ((1, 2) OR b)": the list is the leftmost operand
             while (list instanceof BinaryExpression && !(list instanceof ComparisonOperator)) {
@@ -848,6 +1188,30 @@ final class SqlRewriter {
                 }
             }
             return super.visit(in, context);
+        }
+
+        /**
+         * {@code x IN t}: SQLite compares with the only column of table {@code t}, which the parser sees as a
+         * column reference. A compressed one is read through a sub-select that decompresses it.
+         */
+        private void inTable(Column named) {
+            String bare = unbracket(named.getUnquotedColumnName());
+            if (commonTableNames.contains(bare.toLowerCase(Locale.ROOT))) {
+                return; // a CTE's columns are decompressed in its own SELECT
+            }
+            try {
+                TableInfo table = catalogue.table(bare);
+                Source source = new Source(bare, table, false);
+                if (source.table != null && source.table.columns().size() == 1
+                        && source.isCompressed(source.table.columns().get(0))) {
+                    int[] span = span(named);
+                    String column = source.table.columns().get(0);
+                    replace(named, "(SELECT " + decompressCall(quote(bare) + "." + quote(column), source, column)
+                            + " FROM " + sql.substring(span[0], span[1]) + " AS " + quote(bare) + ")");
+                }
+            } catch (SQLException e) {
+                failure = failure == null ? e : failure;
+            }
         }
 
         /** A number literal, or arithmetic, whose value is always a number (or NULL). */
@@ -884,24 +1248,32 @@ final class SqlRewriter {
          * BLOB).
          */
         private void applyTextAffinity(Expression columnSide, Expression other) {
-            boolean function = other instanceof Function;
-            if (!(columnSide instanceof Column) || !(isNumber(other) || other instanceof JdbcParameter || function)) {
+            // a CASE has no affinity either, and gives a number or not only per row: converted like a function
+            boolean function = other instanceof Function || other instanceof CaseExpression;
+            // a sub-query's result computed by an expression has no affinity: TEXT affinity converts it, as a
+            // parameter's value is converted
+            boolean computed = other instanceof Column && scope.resolve((Column) other) == null
+                    && scope.computedResult((Column) other);
+            if (!(isNumber(other) || other instanceof JdbcParameter || function || computed)) {
                 return;
             }
-            Resolved resolved = scope.resolve((Column) columnSide);
-            if (resolved == null || !resolved.compressed || !resolved.source.table.hasTextAffinity(resolved.column)) {
+            if (other instanceof Function && ((Function) other).getName() != null
+                    && TEXT_FUNCTIONS.contains(((Function) other).getName().toLowerCase(Locale.ROOT))) {
+                return; // TEXT or NULL already: TEXT affinity leaves it as it is
+            }
+            String compressed = compressedTextOperand(columnSide);
+            if (compressed == null) {
                 return;
             }
             if (function && mentionsColumn(other)) {
                 // it cannot be evaluated once apart from the row, and evaluating it twice could differ (random())
                 failure = failure != null ? failure : cannotRewrite("the function " + other
-                        + " is compared with compressed column " + resolved.source.table.name() + "." + resolved.column
-                        + "; SQLite would turn a number it returns into TEXT first. Compare with CAST(" + other
+                        + " is compared with compressed column " + compressed + "; SQLite would turn a number it returns into TEXT first. Compare with CAST(" + other
                         + " AS TEXT) instead");
                 return;
             }
             int[] span = span(other);
-            if (other instanceof JdbcParameter || function) {
+            if (other instanceof JdbcParameter || function || computed) {
                 edits.add(Edit.prefix(span[0], "(SELECT CASE WHEN typeof(p) IN ('integer', 'real') THEN CAST(p AS TEXT)"
                         + " ELSE p END FROM (SELECT "));
                 edits.add(Edit.suffix(span[1], " AS p))"));
@@ -909,6 +1281,64 @@ final class SqlRewriter {
                 edits.add(Edit.prefix(span[0], "CAST("));
                 edits.add(Edit.suffix(span[1], " AS TEXT)"));
             }
+        }
+
+        /**
+         * The compressed TEXT column an operand reads ("table.column"), or null: a reference to one, or a sub-query
+         * whose only result is one (SQLite gives such a sub-query its column's affinity).
+         */
+        private String compressedTextOperand(Expression expression) {
+            Expression operand = expression;
+            // (x) and x COLLATE y keep x's affinity
+            while (operand instanceof CollateExpression || operand instanceof Parenthesis
+                    || (operand instanceof ExpressionList && ((ExpressionList<?>) operand).size() == 1)) {
+                operand = operand instanceof Parenthesis ? ((Parenthesis) operand).getExpression()
+                        : operand instanceof ExpressionList ? (Expression) ((ExpressionList<?>) operand).get(0)
+                        : ((CollateExpression) operand).getLeftExpression();
+            }
+            if (operand instanceof Column) {
+                Resolved resolved = scope.resolve((Column) operand);
+                if (resolved == null) {
+                    return scope.textResult((Column) operand);
+                }
+                return resolved.compressed && resolved.source.table.hasTextAffinity(resolved.column)
+                        ? resolved.source.table.name() + "." + resolved.column : null;
+            }
+            Select select = operand instanceof Select ? (Select) operand : null;
+            while (select instanceof ParenthesedSelect) {
+                select = ((ParenthesedSelect) select).getSelect();
+            }
+            if (!(select instanceof PlainSelect) || ((PlainSelect) select).getSelectItems().size() != 1
+                    || !(((PlainSelect) select).getSelectItems().get(0).getExpression() instanceof Column)) {
+                return null;
+            }
+            PlainSelect plain = (PlainSelect) select;
+            Scope inner = tablesOf(plain, scope);
+            return inner == null ? null
+                    : new Reader(inner).compressedTextOperand(plain.getSelectItems().get(0).getExpression());
+        }
+
+        /** Whether SQLite gives the operand TEXT affinity: a TEXT column, compressed or not, or such a sub-query. */
+        private boolean hasTextAffinity(Expression operand) {
+            if (compressedTextOperand(operand) != null) {
+                return true;
+            }
+            Resolved resolved = operand instanceof Column ? scope.resolve((Column) operand) : null;
+            return resolved != null && resolved.source.table != null
+                    && resolved.source.table.hasTextAffinity(resolved.column);
+        }
+
+        @Override
+        public <S> Void visit(CaseExpression caseExpression, S context) {
+            Expression operand = caseExpression.getSwitchExpression();
+            if (operand != null && caseExpression.getWhenClauses() != null) {
+                // CASE x WHEN y compares as x = y does
+                for (WhenClause when : caseExpression.getWhenClauses()) {
+                    applyTextAffinity(operand, when.getWhenExpression());
+                    applyTextAffinity(when.getWhenExpression(), operand);
+                }
+            }
+            return super.visit(caseExpression, context);
         }
 
         @Override
@@ -1000,7 +1430,8 @@ final class SqlRewriter {
         }
         Token first = ast.jjtGetFirstToken();
         Token last = ast.jjtGetLastToken();
-        return new int[] {offset(first.beginLine, first.beginColumn), offset(last.endLine, last.endColumn) + 1};
+        return new int[] {offset(first.beginLine, first.beginColumn),
+                Math.min(sql.length(), offset(last.endLine, last.endColumn) + 1)};
     }
 
     private int offset(int line, int column) {

@@ -117,6 +117,11 @@ class SqlTransparencyTest {
                         + " ORDER BY id", new Object[0]),
                 Arguments.of("SELECT key FROM memory_entries WHERE expires_at IS NOT NULL AND expires_at < 2005 ORDER BY id",
                         new Object[0]),
+                // SQLite syntax JSqlParser does not read, once refused (SqliteGrammarTest walks the rest)
+                Arguments.of("SELECT key FROM memory_entries WHERE value GLOB '*lorem*' ORDER BY id", new Object[0]),
+                Arguments.of("SELECT key FROM memory_entries WHERE value IS ? ORDER BY id", new Object[] {"x"}),
+                Arguments.of("SELECT key FROM memory_entries INDEXED BY idx_memory_namespace WHERE namespace = 'ns0'"
+                        + " AND value NOT NULL ORDER BY id", new Object[0]),
                 Arguments.of("SELECT key FROM memory_entries WHERE\tvalue LIKE '%café%' -- trailing comment", new Object[0]),
                 Arguments.of("/* lead */ SELECT key, value FROM memory_entries WHERE /* c */ value LIKE '%caf%'\nORDER BY\nid",
                         new Object[0]),
@@ -207,10 +212,6 @@ class SqlTransparencyTest {
     /** Statements the rewriter does not understand: a clear error, never different rows. */
     static Stream<Arguments> notUnderstood() {
         return Stream.of(
-                Arguments.of("SELECT key FROM memory_entries WHERE value GLOB '*lorem*'", "memory_entries"),
-                Arguments.of("SELECT key FROM memory_entries WHERE value IS ?", "memory_entries"),
-                Arguments.of("SELECT key FROM memory_entries INDEXED BY idx_memory_namespace WHERE namespace = 'ns0'",
-                        "memory_entries"),
                 Arguments.of("SELECT a.key FROM memory_entries a NATURAL JOIN memory_entries b", "memory_entries.value"),
                 Arguments.of("SELECT a.key FROM memory_entries a JOIN memory_entries b USING (value)", "memory_entries.value"));
     }

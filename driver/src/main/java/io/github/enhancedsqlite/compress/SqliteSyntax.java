@@ -1,0 +1,399 @@
+package io.github.enhancedsqlite.compress;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * SQLite syntax that JSqlParser 5.3 does not read, restated in forms it does, without moving a single character:
+ * the rewriter splices the statement as written at the positions the parser reports, so SQLite still runs the
+ * original syntax and the restated text only has to give the parser the same expressions and column references.
+ *
+ * <ul>
+ *   <li>{@code GLOB} and {@code MATCH} (operators) read as {@code LIKE}: the same binary operator for the rewriter.</li>
+ *   <li>{@code x IS y} and {@code x IS NOT y} with anything but NULL, TRUE, FALSE or DISTINCT FROM read as
+ *       {@code x = y} and {@code x <> y}: SQLite gives IS the same affinity rules as =, which the rewriter applies.</li>
+ *   <li>{@code ==} reads as {@code =}; postfix {@code x NOT NULL} as {@code x NOTNULL}.</li>
+ *   <li>{@code INDEXED BY name}, {@code NOT INDEXED}, the {@code OR IGNORE}-style conflict clause of INSERT and
+ *       UPDATE, the NOT of {@code NOT MATERIALIZED} and the base window of {@code OVER (w ORDER BY …)} are blanked:
+ *       they choose a plan, a conflict policy or a frame, and read no column.</li>
+ *   <li>A collation name after COLLATE reads as a plain identifier ({@code BINARY} is a keyword to the parser), and
+ *       the functions {@code like}, {@code substr} and windowed {@code group_concat} under names the parser takes
+ *       as plain functions.</li>
+ *   <li>Of several ON CONFLICT clauses, the DO NOTHING ones are blanked when a DO UPDATE clause remains (the
+ *       parser keeps one): their targets name only indexed columns, which never hold compressed values.</li>
+ * </ul>
+ *
+ * Everything else passes through; what the parser still rejects is refused by {@link Compression} when the
+ * statement names a table holding compressed values.
+ */
+final class SqliteSyntax {
+
+    /** Words after which an expression starts: a GLOB, IS, MATCH or NOT following one is not an operator. */
+    private static final Set<String> BEFORE_EXPRESSION = Set.of("SELECT", "DISTINCT", "ALL", "WHERE", "AND", "OR",
+            "NOT", "ON", "WHEN", "THEN", "ELSE", "CASE", "BY", "HAVING", "SET", "VALUES", "RETURNING", "LIMIT",
+            "OFFSET", "IN", "IS", "LIKE", "GLOB", "MATCH", "REGEXP", "BETWEEN", "ESCAPE", "EXISTS", "FROM", "JOIN",
+            "INTO", "USING", "AS", "WITH", "DO", "UPDATE", "DELETE", "INSERT", "REPLACE", "FILTER", "OVER",
+            "PARTITION", "WINDOW", "RECURSIVE", "MATERIALIZED", "UNION", "INTERSECT", "EXCEPT", "ORDER", "GROUP",
+            "COLLATE", "CAST", "DEFAULT", "INDEXED");
+    private static final Set<String> AFTER_IS_UNDERSTOOD = Set.of("NULL", "TRUE", "FALSE", "DISTINCT");
+    private static final Set<String> CONFLICT_ACTIONS = Set.of("ROLLBACK", "ABORT", "REPLACE", "FAIL", "IGNORE");
+    private static final Set<String> WINDOW_SPEC_WORDS = Set.of("PARTITION", "ORDER", "ROWS", "RANGE", "GROUPS");
+
+    private SqliteSyntax() {
+    }
+
+    /** The statement as the parser should read it: same length, same line breaks, same positions. */
+    static String forParser(String sql) {
+        List<Token> tokens = tokens(sql);
+        char[] text = sql.toCharArray();
+        for (int i = 0; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            if (token.kind == Kind.OPERATOR && token.is(sql, "==")) {
+                text[token.start + 1] = ' ';
+                continue;
+            }
+            if (token.kind != Kind.WORD) {
+                continue;
+            }
+            String word = token.word(sql);
+            switch (word) {
+                case "GLOB", "MATCH" -> {
+                    if (operatorPosition(sql, tokens, i)) {
+                        put(text, token, word.equals("GLOB") ? "LIKE" : "LIKE ");
+                    }
+                }
+                case "LIKE" -> {
+                    if (i + 1 < tokens.size() && tokens.get(i + 1).is(sql, "(") && !operatorPosition(sql, tokens, i)) {
+                        put(text, token, "glob"); // the function like(…): a keyword to the parser, glob(…) is not
+                    }
+                }
+                case "SUBSTR", "SUBSTRING" -> {
+                    // the parser reads substr(…) as SQL's SUBSTRING(x FROM …) and stumbles on substr(f(a, b), 1)
+                    if (i + 1 < tokens.size() && tokens.get(i + 1).is(sql, "(")) {
+                        put(text, token.end - 1, "_");
+                    }
+                }
+                case "GROUPS" -> {
+                    // a frame unit follows the window's ORDER BY term or opens its parentheses; a column does not
+                    boolean frame = expressionEnds(sql, tokens, i - 1) || (i >= 2 && tokens.get(i - 1).is(sql, "(")
+                            && ("OVER".equals(wordAt(sql, tokens, i - 2)) || "AS".equals(wordAt(sql, tokens, i - 2))));
+                    String next = wordAt(sql, tokens, i + 1);
+                    if (frame && ("BETWEEN".equals(next) || "UNBOUNDED".equals(next) || "CURRENT".equals(next))) {
+                        put(text, token, "ROWS  "); // the frame's unit: it reads no column
+                    }
+                }
+                case "EXCLUDE" -> blankFrameExclusion(sql, tokens, i, text);
+                case "GROUP_CONCAT" -> {
+                    // the parser reads group_concat(…) as MySQL's, which takes no FILTER or OVER; string_agg does
+                    int close = closingParenthesis(sql, tokens, i + 1);
+                    String after = wordAt(sql, tokens, close + 1);
+                    if (close > 0 && ("OVER".equals(after) || "FILTER".equals(after))) {
+                        put(text, token, "string_agg  ");
+                    }
+                }
+                case "IS" -> {
+                    if (expressionEnds(sql, tokens, i - 1)) {
+                        restateIs(sql, tokens, i, text);
+                    }
+                }
+                case "NOT" -> {
+                    String next = wordAt(sql, tokens, i + 1);
+                    if ("NULL".equals(next) && expressionEnds(sql, tokens, i - 1)) {
+                        Token nullToken = tokens.get(i + 1);
+                        if (nullToken.start == token.end + 1 && text[token.end] != '\n' && text[token.end] != '\r') {
+                            put(text, token.start, " NOTNULL"); // ends where NULL ends, as the node must
+                        } else {
+                            put(text, token, "IS "); // the parser sees IS NULL: the same expression to rewrite
+                        }
+                    } else if ("INDEXED".equals(next) && expressionEnds(sql, tokens, i - 1)) {
+                        blank(text, token.start, tokens.get(i + 1).end); // after a table's name or alias
+                    } else if ("MATERIALIZED".equals(next) && "AS".equals(wordAt(sql, tokens, i - 1))) {
+                        blank(text, token.start, token.end);
+                    }
+                }
+                case "INDEXED" -> {
+                    if ("BY".equals(wordAt(sql, tokens, i + 1)) && i + 2 < tokens.size()
+                            && expressionEnds(sql, tokens, i - 1)) {
+                        blank(text, token.start, tokens.get(i + 2).end);
+                    }
+                }
+                case "INSERT", "UPDATE" -> {
+                    String action = wordAt(sql, tokens, i + 2);
+                    if ("OR".equals(wordAt(sql, tokens, i + 1)) && action != null && CONFLICT_ACTIONS.contains(action)) {
+                        blank(text, tokens.get(i + 1).start, tokens.get(i + 2).end);
+                    }
+                }
+                case "COLLATE" -> {
+                    if (i + 1 < tokens.size() && tokens.get(i + 1).kind == Kind.WORD) {
+                        Token name = tokens.get(i + 1);
+                        text[name.start] = 'c';
+                        for (int at = name.start + 1; at < name.end; at++) {
+                            text[at] = '_';
+                        }
+                    }
+                }
+                case "OVER" -> {
+                    if (i + 2 < tokens.size() && tokens.get(i + 1).is(sql, "(") && tokens.get(i + 2).kind == Kind.WORD
+                            && !WINDOW_SPEC_WORDS.contains(tokens.get(i + 2).word(sql))) {
+                        blank(text, tokens.get(i + 2).start, tokens.get(i + 2).end);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        extraConflictClauses(sql, tokens, text);
+        limitOffsetOfAWrite(sql, tokens, text);
+        return new String(text);
+    }
+
+    /** {@code IS y} becomes {@code = y}, {@code IS NOT y} becomes {@code <> y}, unless the parser reads it. */
+    private static void restateIs(String sql, List<Token> tokens, int is, char[] text) {
+        String next = wordAt(sql, tokens, is + 1);
+        if (next != null && AFTER_IS_UNDERSTOOD.contains(next)) {
+            return;
+        }
+        if ("NOT".equals(next)) {
+            String afterNot = wordAt(sql, tokens, is + 2);
+            if (afterNot != null && AFTER_IS_UNDERSTOOD.contains(afterNot)) {
+                return;
+            }
+            put(text, tokens.get(is), "<>");
+            blank(text, tokens.get(is + 1).start, tokens.get(is + 1).end);
+        } else {
+            put(text, tokens.get(is), "= ");
+        }
+    }
+
+    /** A window frame's {@code EXCLUDE NO OTHERS | CURRENT ROW | GROUP | TIES}: it reads no column. */
+    private static void blankFrameExclusion(String sql, List<Token> tokens, int exclude, char[] text) {
+        String frameEnd = wordAt(sql, tokens, exclude - 1);
+        if (!"ROW".equals(frameEnd) && !"PRECEDING".equals(frameEnd) && !"FOLLOWING".equals(frameEnd)) {
+            return; // not after a frame's bound: a column named exclude
+        }
+        String next = wordAt(sql, tokens, exclude + 1);
+        String after = wordAt(sql, tokens, exclude + 2);
+        int last = ("NO".equals(next) && "OTHERS".equals(after)) || ("CURRENT".equals(next) && "ROW".equals(after))
+                ? exclude + 2 : "GROUP".equals(next) || "TIES".equals(next) ? exclude + 1 : -1;
+        if (last > 0) {
+            blank(text, tokens.get(exclude).start, tokens.get(last).end);
+        }
+    }
+
+    /**
+     * An upsert may have several ON CONFLICT clauses; the parser keeps one. DO NOTHING clauses read no column
+     * outside their target, so they are blanked, unless nothing else would remain (then all but the first).
+     */
+    private static void extraConflictClauses(String sql, List<Token> tokens, char[] text) {
+        List<int[]> doNothing = new ArrayList<>(); // token index of ON, of NOTHING
+        int clauses = 0;
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            if (!"ON".equals(wordAt(sql, tokens, i)) || !"CONFLICT".equals(wordAt(sql, tokens, i + 1))) {
+                continue;
+            }
+            clauses++;
+            int depth = 0;
+            for (int j = i + 2; j + 1 < tokens.size(); j++) {
+                Token token = tokens.get(j);
+                depth += token.is(sql, "(") ? 1 : token.is(sql, ")") ? -1 : 0;
+                if (depth == 0 && "DO".equals(wordAt(sql, tokens, j))) {
+                    if ("NOTHING".equals(wordAt(sql, tokens, j + 1))) {
+                        doNothing.add(new int[] {i, j + 1});
+                    }
+                    break;
+                }
+            }
+        }
+        if (clauses < 2) {
+            return;
+        }
+        int keep = doNothing.size() == clauses ? 1 : 0;
+        for (int[] clause : doNothing.subList(keep, doNothing.size())) {
+            blank(text, tokens.get(clause[0]).start, tokens.get(clause[1]).end);
+        }
+    }
+
+    /**
+     * UPDATE and DELETE … LIMIT n OFFSET m (or LIMIT m, n): the parser takes no offset there. A literal or
+     * parameter offset reads no column and is blanked; anything longer is left for the parser to refuse.
+     */
+    private static void limitOffsetOfAWrite(String sql, List<Token> tokens, char[] text) {
+        int depth = 0;
+        String kind = null;
+        for (int i = 0; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            depth += token.is(sql, "(") ? 1 : token.is(sql, ")") ? -1 : 0;
+            String word = depth == 0 ? wordAt(sql, tokens, i) : null;
+            if (kind == null && word != null && Set.of("SELECT", "VALUES", "INSERT", "REPLACE", "UPDATE", "DELETE")
+                    .contains(word)) {
+                kind = word;
+            }
+            if (("UPDATE".equals(kind) || "DELETE".equals(kind)) && "LIMIT".equals(word)) {
+                int end = tokens.get(tokens.size() - 1).is(sql, ";") ? tokens.size() - 1 : tokens.size();
+                if (end - i != 4) {
+                    return; // LIMIT n alone, or an offset that is more than one literal or parameter
+                }
+                Token separator = tokens.get(i + 2);
+                Token offset = tokens.get(i + 3);
+                boolean simple = offset.kind == Kind.LITERAL || offset.kind == Kind.PARAMETER;
+                if (simple && (separator.is(sql, ",") || "OFFSET".equals(wordAt(sql, tokens, i + 2)))) {
+                    blank(text, separator.start, offset.end);
+                }
+                return;
+            }
+        }
+    }
+
+    /** The word is a binary operator: an expression ends before it, or before the NOT before it. */
+    private static boolean operatorPosition(String sql, List<Token> tokens, int i) {
+        return expressionEnds(sql, tokens, i - 1)
+                || ("NOT".equals(wordAt(sql, tokens, i - 1)) && expressionEnds(sql, tokens, i - 2));
+    }
+
+    private static boolean expressionEnds(String sql, List<Token> tokens, int i) {
+        if (i < 0) {
+            return false;
+        }
+        Token token = tokens.get(i);
+        return switch (token.kind) {
+            case WORD -> !BEFORE_EXPRESSION.contains(token.word(sql));
+            case OPERATOR -> token.is(sql, ")");
+            default -> true;
+        };
+    }
+
+    /** The index of the ')' closing the '(' at {@code open}, or -1. */
+    private static int closingParenthesis(String sql, List<Token> tokens, int open) {
+        if (open >= tokens.size() || !tokens.get(open).is(sql, "(")) {
+            return -1;
+        }
+        int depth = 0;
+        for (int i = open; i < tokens.size(); i++) {
+            depth += tokens.get(i).is(sql, "(") ? 1 : tokens.get(i).is(sql, ")") ? -1 : 0;
+            if (depth == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String wordAt(String sql, List<Token> tokens, int i) {
+        return i >= 0 && i < tokens.size() && tokens.get(i).kind == Kind.WORD ? tokens.get(i).word(sql) : null;
+    }
+
+    private static void put(char[] text, Token token, String replacement) {
+        put(text, token.start, replacement);
+    }
+
+    private static void put(char[] text, int at, String replacement) {
+        replacement.getChars(0, replacement.length(), text, at);
+    }
+
+    /** Spaces over the range, line breaks kept so the parser's line and column numbers still hold. */
+    private static void blank(char[] text, int start, int end) {
+        for (int at = start; at < end; at++) {
+            if (text[at] != '\n' && text[at] != '\r') {
+                text[at] = ' ';
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- tokens
+
+    enum Kind { WORD, NAME, LITERAL, PARAMETER, OPERATOR }
+
+    /** One token: a bare word (keyword or identifier), a quoted name, a literal, a parameter or an operator. */
+    record Token(Kind kind, int start, int end) {
+        String word(String sql) {
+            return sql.substring(start, end).toUpperCase(Locale.ROOT);
+        }
+
+        boolean is(String sql, String text) {
+            return end - start == text.length() && sql.startsWith(text, start);
+        }
+    }
+
+    /** SQLite's tokens, comments and white space left out. */
+    static List<Token> tokens(String sql) {
+        List<Token> tokens = new ArrayList<>();
+        int length = sql.length();
+        int i = 0;
+        while (i < length) {
+            char c = sql.charAt(i);
+            int start = i;
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (c == '-' && sql.startsWith("--", i)) {
+                int newline = sql.indexOf('\n', i);
+                i = newline < 0 ? length : newline + 1;
+            } else if (c == '/' && sql.startsWith("/*", i)) {
+                int close = sql.indexOf("*/", i + 2);
+                i = close < 0 ? length : close + 2;
+            } else if (c == '\'' || ((c == 'x' || c == 'X') && i + 1 < length && sql.charAt(i + 1) == '\'')) {
+                i = closeQuote(sql, c == '\'' ? i : i + 1, '\'');
+                tokens.add(new Token(Kind.LITERAL, start, i));
+            } else if (c == '"' || c == '`') {
+                i = closeQuote(sql, i, c);
+                tokens.add(new Token(Kind.NAME, start, i));
+            } else if (c == '[') {
+                int close = sql.indexOf(']', i + 1);
+                i = close < 0 ? length : close + 1;
+                tokens.add(new Token(Kind.NAME, start, i));
+            } else if (Character.isDigit(c) || (c == '.' && i + 1 < length && Character.isDigit(sql.charAt(i + 1)))) {
+                i++;
+                while (i < length && (isWordChar(sql.charAt(i)) || sql.charAt(i) == '.'
+                        || ((sql.charAt(i) == '+' || sql.charAt(i) == '-')
+                        && (sql.charAt(i - 1) == 'e' || sql.charAt(i - 1) == 'E')))) {
+                    i++;
+                }
+                tokens.add(new Token(Kind.LITERAL, start, i));
+            } else if (c == '?' || ((c == ':' || c == '@' || c == '$') && i + 1 < length && isWordChar(sql.charAt(i + 1)))) {
+                i++;
+                while (i < length && isWordChar(sql.charAt(i))) {
+                    i++;
+                }
+                tokens.add(new Token(Kind.PARAMETER, start, i));
+            } else if (isWordChar(c)) {
+                while (i < length && isWordChar(sql.charAt(i))) {
+                    i++;
+                }
+                tokens.add(new Token(Kind.WORD, start, i));
+            } else {
+                i += operatorLength(sql, i);
+                tokens.add(new Token(Kind.OPERATOR, start, i));
+            }
+        }
+        return tokens;
+    }
+
+    /** The end of a quoted token opened at {@code open}; a doubled quote stands for itself. */
+    private static int closeQuote(String sql, int open, char quote) {
+        int i = open + 1;
+        while (i < sql.length()) {
+            if (sql.charAt(i) == quote) {
+                if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
+                    i += 2;
+                    continue;
+                }
+                return i + 1;
+            }
+            i++;
+        }
+        return sql.length();
+    }
+
+    private static int operatorLength(String sql, int i) {
+        for (String operator : new String[] {"->>", "||", "->", "<<", ">>", "<=", ">=", "==", "!=", "<>"}) {
+            if (sql.startsWith(operator, i)) {
+                return operator.length();
+            }
+        }
+        return 1;
+    }
+
+    private static boolean isWordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c > 0x7f;
+    }
+}
