@@ -125,6 +125,23 @@ public final class ConnectionWrapper extends ForwardingConnection {
         }
     }
 
+    /**
+     * The error hook of every forwarded call of this lease (connection, statements, result sets, metadata): an error
+     * from {@code ResultSet.next()} inside a transaction reaches the transaction's state, and the repairs an interrupt
+     * needs, as one from {@link #execute} does. After close the physical connection may serve another lease, so its
+     * state is no longer this lease's to change.
+     */
+    @Override
+    SQLException checkException(SQLException error) {
+        if (closed) {
+            return error;
+        }
+        if (SqliteErrors.isInterrupt(error)) {
+            renewStatementsAfterInterrupt();
+        }
+        return transactions.failed(error, false, false);
+    }
+
     /** Logs a statement that ran past slowStatementThreshold; what the log needs is gathered only then. */
     private void logIfSlow(StatementWrapper statement, long startedNanos) {
         long took = System.nanoTime() - startedNanos;

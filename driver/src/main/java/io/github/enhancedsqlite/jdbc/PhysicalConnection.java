@@ -114,6 +114,12 @@ public final class PhysicalConnection extends ForwardingConnection {
         close();
     }
 
+    /** The driver's own calls see sqlite-jdbc's errors as they are. */
+    @Override
+    SQLException checkException(SQLException error) {
+        return error;
+    }
+
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
         return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);

@@ -34,6 +34,11 @@ class StatementWrapper extends ForwardingStatement {
         this.connection = connection;
     }
 
+    @Override
+    final SQLException checkException(SQLException error) {
+        return connection.checkException(error);
+    }
+
     /** Wraps a result set so that {@code getStatement()} returns this statement; null stays null. */
     final ResultSet wrap(ResultSet resultSet) {
         return wrap(resultSet, null);
@@ -53,7 +58,7 @@ class StatementWrapper extends ForwardingStatement {
             }
             lastResult.detach();
         }
-        lastResult = new ResultSetWrapper(resultSet, this, decoding, connection.codec());
+        lastResult = new ResultSetWrapper(resultSet, this, connection, decoding);
         return lastResult;
     }
 
@@ -69,7 +74,7 @@ class StatementWrapper extends ForwardingStatement {
     }
 
     @Override
-    public final Connection getConnection() throws SQLException {
+    public Connection getConnection() throws SQLException {
         if (delegate.isClosed()) {
             throw new SQLException("Statement is closed", "HY010");
         }
