@@ -138,4 +138,11 @@ public final class StatementPipeline {
     public byte[] encode(ColumnRef column, byte[] raw, boolean blob) {
         return compression == null ? null : compression.encode(column, raw, blob);
     }
+
+    /** The steps in the order an execution passes them, e.g. for a debugger or a test. */
+    @Override
+    public String toString() {
+        return "StatementPipeline[transaction" + (slowStatements != null ? ", slow statement log" : "")
+                + (compression != null ? ", compression" : "") + ", query deadline, busy retry, schema change]";
+    }
 }
