@@ -18,6 +18,9 @@ module io.github.enhancedsqlite {
     requires com.github.luben.zstd_jni;
     requires net.sf.jsqlparser;
     requires org.slf4j;
+    // Build time only: the @Forward annotations (source retention) that codegen's processor turns into the
+    // forwarding classes of package jdbc; nothing of it is needed at run time.
+    requires static io.github.enhancedsqlite.codegen;
     // Optional: the driver runs without Micrometer; only metrics/MicrometerMeters and the micrometer package name it.
     // Transitive because MicrometerMetrics.useRegistry takes a MeterRegistry: an application that calls it reads it.
     requires static transitive micrometer.core;

@@ -79,6 +79,10 @@ public final class Compression {
         return codec;
     }
 
+    public Mode mode() {
+        return mode;
+    }
+
     public int threshold() {
         return threshold;
     }

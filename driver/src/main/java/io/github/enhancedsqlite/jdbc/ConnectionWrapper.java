@@ -6,10 +6,9 @@ import io.github.enhancedsqlite.compress.Compression;
 import io.github.enhancedsqlite.compress.RewrittenSql;
 import io.github.enhancedsqlite.DatabaseMXBean;
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
-import io.github.enhancedsqlite.metrics.SlowStatementLog;
-import io.github.enhancedsqlite.tx.QueryDeadline;
+import io.github.enhancedsqlite.exec.InterruptRepair;
+import io.github.enhancedsqlite.exec.StatementPipeline;
 import io.github.enhancedsqlite.tx.SqlAction;
-import io.github.enhancedsqlite.tx.SqliteErrors;
 import io.github.enhancedsqlite.tx.TransactionControl;
 import java.sql.CallableStatement;
 import java.sql.Connection;
@@ -29,14 +28,14 @@ import java.util.concurrent.Executor;
  * statement cache, a read-only switch that works on an open connection, and a close that hands the next
  * borrower a clean connection or none at all.
  */
-public final class ConnectionWrapper extends ForwardingConnection {
+public final class ConnectionWrapper extends ForwardingConnection implements InterruptRepair {
 
     /** What close() gives back: a HikariCP lease, or the physical connection itself when nothing is pooled. */
     private final Connection lease;
     private final PhysicalConnection physical;
     private final TransactionControl transactions;
     private final Compression compression;
-    private final SlowStatementLog slowStatements;
+    private final StatementPipeline pipeline;
     /** Null when closing the lease already discards the physical connection. */
     private final ConnectionEvictor evictor;
     private boolean closed;
@@ -48,8 +47,6 @@ public final class ConnectionWrapper extends ForwardingConnection {
      * collations, handlers and listeners, or change limits, that no reset can see: the connection is not lent again.
      */
     private boolean sqliteHandedOut;
-    /** Columns recorded as compressed inside the open transaction; known as such once it commits. */
-    private Set<ColumnRef> recordedInTransaction;
 
     public ConnectionWrapper(Connection lease, PhysicalConnection physical, ConnectionEvictor evictor) {
         super(physical.sqlite());
@@ -57,7 +54,7 @@ public final class ConnectionWrapper extends ForwardingConnection {
         this.physical = physical;
         this.transactions = physical.transactions();
         this.compression = physical.compression();
-        this.slowStatements = physical.slowStatementLog();
+        this.pipeline = physical.pipeline();
         this.evictor = evictor;
     }
 
@@ -72,132 +69,25 @@ public final class ConnectionWrapper extends ForwardingConnection {
     }
 
     /**
-     * Runs one statement under the transaction rules: waits for the writer turn if it writes in auto-commit
-     * mode, begins a pending transaction, records the columns about to receive compressed values (inside the
-     * statement's transaction, so the record and the values commit together), retries on busy where running
-     * again is safe, stops it at its query timeout, and turns failures into what the application should see.
+     * Runs one statement, or one batch, through the connection's {@link StatementPipeline}: the writer turn and lazy
+     * BEGIN, compression's bookkeeping, the query timeout, the busy retry where running again is safe, and failures
+     * turned into what the application should see.
      */
     <T> T execute(StatementWrapper statement, int effects, int queryTimeoutSeconds, SqlAction<T> action,
-                  Set<ColumnRef> compressedInto) throws SQLException {
+                  Set<ColumnRef> compressedInto, boolean batch) throws SQLException {
         checkOpen();
-        boolean opens = (effects & SqlInspector.OPENS_TRANSACTION) != 0;
-        boolean ends = (effects & SqlInspector.ENDS_TRANSACTION) != 0;
-        boolean releases = (effects & SqlInspector.RELEASES_SAVEPOINT) != 0;
-        boolean tookTurn = transactions.beforeStatement((effects & SqlInspector.WRITES) != 0, opens);
-        boolean retryable = opens || ends || !transactions.inTransaction();
-        QueryDeadline deadline = null;
-        boolean succeeded = false;
-        // timed from here: a wait for the writer turn is not the statement's slowness (writerWaits shows it)
-        boolean timed = slowStatements.enabled();
-        long started = timed ? System.nanoTime() : 0L;
-        try {
-            if ((effects & SqlInspector.WRITES) != 0 && !transactions.inTransaction()) {
-                compression.trainDictionaries(delegate);
-            }
-            recordCompressed(compressedInto, transactions.inTransaction());
-            deadline = QueryDeadline.start(delegate, queryTimeoutSeconds);
-            transactions.executing(true);
-            T result = retryable ? transactions.retrying(action) : action.run();
-            succeeded = true;
-            if ((effects & SqlInspector.CHANGES_SCHEMA) != 0) {
-                compression.schemaChanged();
-            }
-            return result;
-        } catch (SQLException e) {
-            transactions.executing(false); // before failed(): the timeout may leave the rollback to this thread
-            if (SqliteErrors.isInterrupt(e)) {
-                renewStatementsAfterInterrupt();
-            }
-            throw transactions.failed(e, deadline != null && deadline.finish(),
-                    (effects & SqlInspector.WRITES) != 0);
-        } finally {
-            transactions.executing(false);
-            if (deadline != null) {
-                deadline.finish();
-            }
-            transactions.afterStatement(tookTurn, opens, ends, releases, succeeded);
-            if (recordedInTransaction != null && !recordedInTransaction.isEmpty() && !transactions.inTransaction()) {
-                settleRecorded();
-            }
-            if (timed) {
-                logIfSlow(statement, started);
-            }
-        }
-    }
-
-    /** Logs a statement that ran past slowStatementThreshold; what the log needs is gathered only then. */
-    private void logIfSlow(StatementWrapper statement, long startedNanos) {
-        long took = System.nanoTime() - startedNanos;
-        if (slowStatements.isSlow(took)) {
-            slowStatements.log(statement.sqlForLog(), took,
-                    slowStatements.logsParameters() ? statement.parametersForLog() : null);
-        }
+        return pipeline.execute(statement, effects, queryTimeoutSeconds, action, compressedInto, batch);
     }
 
     /**
-     * The application's own SQL (COMMIT, END, RELEASE, ROLLBACK) or a failure ended the transaction that recorded
-     * compressed columns: the database tells which records committed.
+     * The error hook of every forwarded call of this lease (connection, statements, result sets, metadata): an error
+     * from {@code ResultSet.next()} inside a transaction reaches the transaction's state, and the repairs an interrupt
+     * needs, as one from {@link #execute} does. After close the physical connection may serve another lease, so its
+     * state is no longer this lease's to change.
      */
-    private void settleRecorded() {
-        try {
-            compression.confirmCommitted(delegate, recordedInTransaction);
-        } catch (SQLException e) {
-            // unconfirmed records are only written again with the column's next compressed value
-        }
-        recordedInTransaction.clear();
-    }
-
-    /** A batch that writes in auto-commit mode runs as one transaction, so a busy error cannot half-apply it. */
-    <T> T executeBatch(StatementWrapper statement, int effects, int queryTimeoutSeconds, SqlAction<T> batch,
-                       Set<ColumnRef> compressedInto) throws SQLException {
-        checkOpen();
-        if ((effects & SqlInspector.WRITES) != 0 && transactions.autoCommit() && !transactions.inTransaction()) {
-            boolean timed = slowStatements.enabled();
-            long started = timed ? System.nanoTime() : 0L;
-            QueryDeadline deadline = QueryDeadline.start(delegate, queryTimeoutSeconds);
-            try {
-                T result = transactions.runAsOneTransaction(() -> {
-                    recordCompressed(compressedInto, true);
-                    return batch.run();
-                });
-                confirmRecorded();
-                return result;
-            } catch (SQLException e) {
-                throw transactions.failed(e, deadline != null && deadline.finish(), true);
-            } finally {
-                if (deadline != null) {
-                    deadline.finish();
-                }
-                if (timed) {
-                    logIfSlow(statement, started);
-                }
-            }
-        }
-        return execute(statement, effects, queryTimeoutSeconds, batch, compressedInto);
-    }
-
-    /**
-     * Records columns about to receive compressed values. Inside a transaction the record only counts once the
-     * transaction commits ({@link #confirmRecorded()}).
-     */
-    private void recordCompressed(Set<ColumnRef> columns, boolean inTransaction) throws SQLException {
-        if (columns != null && !columns.isEmpty()) {
-            compression.beforeCompressedWrite(delegate, columns, inTransaction);
-            if (inTransaction) {
-                if (recordedInTransaction == null) {
-                    recordedInTransaction = new java.util.HashSet<>();
-                }
-                recordedInTransaction.addAll(columns);
-            }
-        }
-    }
-
-    /** The transaction that recorded compressed columns committed. */
-    private void confirmRecorded() {
-        if (recordedInTransaction != null && !recordedInTransaction.isEmpty()) {
-            compression.confirmRecorded(recordedInTransaction);
-            recordedInTransaction.clear();
-        }
+    @Override
+    SQLException checkException(SQLException error) {
+        return closed ? error : pipeline.failed(this, error);
     }
 
     /** The statement as it must run so that compressed columns cannot change its result. */
@@ -208,7 +98,7 @@ public final class ConnectionWrapper extends ForwardingConnection {
 
     /** The stored form of a value bound for a compressing column; null to store it as it is. */
     byte[] encode(ColumnRef column, byte[] raw, boolean blob) {
-        return compression.encode(physical.codec(), column, raw, blob);
+        return pipeline.encode(column, raw, blob);
     }
 
     Codec codec() {
@@ -231,7 +121,8 @@ public final class ConnectionWrapper extends ForwardingConnection {
      * finalized, and every statement of the lease the application is not reading from is swapped for a freshly
      * prepared one (a statement with an open result set keeps its place).
      */
-    private void renewStatementsAfterInterrupt() {
+    @Override
+    public void afterInterrupt() {
         physical.currentStatementCache().closeAll();
         for (StatementWrapper statement : physical.leaseStatements().toArray(new StatementWrapper[0])) {
             try {
@@ -347,7 +238,7 @@ public final class ConnectionWrapper extends ForwardingConnection {
         checkOpen();
         transactions.setAutoCommit(autoCommit);
         if (autoCommit) {
-            confirmRecorded(); // switching auto-commit on committed
+            pipeline.committed(); // switching auto-commit on committed
         }
     }
 
@@ -361,16 +252,14 @@ public final class ConnectionWrapper extends ForwardingConnection {
     public void commit() throws SQLException {
         checkOpen();
         transactions.commit();
-        confirmRecorded();
+        pipeline.committed();
     }
 
     @Override
     public void rollback() throws SQLException {
         checkOpen();
         transactions.rollback();
-        if (recordedInTransaction != null) {
-            recordedInTransaction.clear();
-        }
+        pipeline.rolledBack();
     }
 
 

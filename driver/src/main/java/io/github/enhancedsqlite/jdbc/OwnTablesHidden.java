@@ -11,6 +11,12 @@ final class OwnTablesHidden extends ForwardingResultSet {
         super(tables);
     }
 
+    /** The wrapper around this listing passes its errors to the connection. */
+    @Override
+    SQLException checkException(SQLException error) {
+        return error;
+    }
+
     @Override
     public boolean next() throws SQLException {
         while (delegate.next()) {

@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.jdbc;
 
 import io.github.enhancedsqlite.compress.Codec;
 import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.exec.StatementPipeline;
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import io.github.enhancedsqlite.metrics.SlowStatementLog;
 import io.github.enhancedsqlite.tx.TransactionControl;
@@ -25,7 +26,8 @@ public final class PhysicalConnection extends ForwardingConnection {
     private final TransactionControl transactions;
     private final Compression compression;
     private final Codec codec;
-    private final SlowStatementLog slowStatementLog;
+    /** How this connection's statements run: built once, with the steps of disabled features left out. */
+    private final StatementPipeline pipeline;
     private final DatabaseMetrics metrics;
     /**
      * An identity set: an application may leave thousands of statements open in one lease (a statement per INSERT,
@@ -43,13 +45,13 @@ public final class PhysicalConnection extends ForwardingConnection {
                               DatabaseMetrics metrics, Runnable beforeClose) {
         super(sqlite);
         this.beforeClose = beforeClose;
-        this.slowStatementLog = slowStatementLog;
         this.metrics = metrics;
         this.statementCache = new StatementCache(statementCacheSize);
         this.transactions = transactions;
         this.compression = compression;
         this.codec = codec;
         this.cachedGeneration = compression.generation();
+        this.pipeline = StatementPipeline.build(sqlite, transactions, compression, codec, slowStatementLog);
     }
 
     Compression compression() {
@@ -70,8 +72,8 @@ public final class PhysicalConnection extends ForwardingConnection {
         return statementCache;
     }
 
-    SlowStatementLog slowStatementLog() {
-        return slowStatementLog;
+    StatementPipeline pipeline() {
+        return pipeline;
     }
 
     DatabaseMetrics metrics() {
@@ -112,6 +114,12 @@ public final class PhysicalConnection extends ForwardingConnection {
     @Override
     public void abort(Executor executor) throws SQLException {
         close();
+    }
+
+    /** The driver's own calls see sqlite-jdbc's errors as they are. */
+    @Override
+    SQLException checkException(SQLException error) {
+        return error;
     }
 
     @Override

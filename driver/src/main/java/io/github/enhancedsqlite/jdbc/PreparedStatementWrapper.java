@@ -50,34 +50,34 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
     public ResultSet executeQuery() throws SQLException {
         RewrittenSql rewritten = lastRewritten;
         return connection.execute(this, effects, queryTimeoutSeconds, () -> wrap(prepared.executeQuery(), rewritten),
-                compressedInto);
+                compressedInto, false);
     }
 
     @Override
     public boolean execute() throws SQLException {
         executedWithoutResult = true;
-        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.execute(), compressedInto);
+        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.execute(), compressedInto, false);
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.executeUpdate(), compressedInto);
+        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.executeUpdate(), compressedInto, false);
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.executeLargeUpdate(), compressedInto);
+        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.executeLargeUpdate(), compressedInto, false);
     }
 
     @Override
     public int[] executeBatch() throws SQLException {
-        return connection.executeBatch(this, effects, queryTimeoutSeconds, () -> prepared.executeBatch(), compressedInto);
+        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.executeBatch(), compressedInto, true);
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        return connection.executeBatch(this, effects, queryTimeoutSeconds, () -> prepared.executeLargeBatch(),
-                compressedInto);
+        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.executeLargeBatch(),
+                compressedInto, true);
     }
 
     // Values bound straight into a column that takes compressed values are stored as envelopes.
@@ -209,7 +209,7 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
      * {@code <sql> \n parameters=[...]}; values bound into compressed columns show as their stored bytes.
      */
     @Override
-    String parametersForLog() {
+    public String parametersForLog() {
         String text = prepared.toString();
         int at = text.lastIndexOf(PARAMETERS);
         return at < 0 ? null : text.substring(at + PARAMETERS.length());

@@ -36,18 +36,24 @@ import java.util.Map;
 final class ResultSetWrapper extends ForwardingResultSet {
 
     private final Statement statement;
+    /** Where errors of forwarded calls go, as errors of executions do. */
+    private final ConnectionWrapper connection;
     /** sqlite-jdbc's result set this one was made for, even after close() cut it off. */
     private final ResultSet origin;
     /** Which columns to decode; null when none. Changes when the statement runs again ({@link #rearm}). */
     private RewrittenSql decoding;
     private final Codec codec;
 
-    ResultSetWrapper(ResultSet delegate, Statement statement, RewrittenSql decoding, Codec codec) {
+    /**
+     * @param statement what {@link #getStatement()} returns; null for a metadata listing sqlite-jdbc ran without one
+     */
+    ResultSetWrapper(ResultSet delegate, Statement statement, ConnectionWrapper connection, RewrittenSql decoding) {
         super(delegate);
         this.statement = statement;
+        this.connection = connection;
         this.origin = delegate;
         this.decoding = decoding;
-        this.codec = codec;
+        this.codec = connection.codec();
     }
 
     /**
@@ -63,6 +69,12 @@ final class ResultSetWrapper extends ForwardingResultSet {
         delegate = next;
         decoding = nextDecoding;
         return true;
+    }
+
+    /** An error from next() or a getter inside a transaction counts as one from an execution. */
+    @Override
+    SQLException checkException(SQLException error) {
+        return connection.checkException(error);
     }
 
     @Override
@@ -611,9 +623,7 @@ final class ResultSetWrapper extends ForwardingResultSet {
             return iface.cast(this);
         }
         T unwrapped = delegate.unwrap(iface);
-        if (statement instanceof StatementWrapper wrapper) {
-            wrapper.connection.sqliteHandedOut(); // its getStatement().getConnection() is sqlite-jdbc's connection
-        }
+        connection.sqliteHandedOut(); // its getStatement().getConnection() is sqlite-jdbc's connection
         return unwrapped;
     }
 

@@ -1,5 +1,7 @@
 package io.github.enhancedsqlite.jdbc;
 
+import io.github.enhancedsqlite.exec.StatementEffects;
+
 /**
  * Reads the leading keywords of a SQL string to tell what running it does to the connection: whether it may
  * write (and so must wait for the database's writer turn), whether it opens or ends a transaction by hand, and
@@ -10,17 +12,17 @@ package io.github.enhancedsqlite.jdbc;
 final class SqlInspector {
 
     /** The statement changes session state we cannot reset: evict the connection on close. */
-    static final int ALTERS_SESSION = 1;
+    static final int ALTERS_SESSION = StatementEffects.ALTERS_SESSION;
     /** BEGIN or SAVEPOINT: may open a transaction by hand. */
-    static final int OPENS_TRANSACTION = 2;
+    static final int OPENS_TRANSACTION = StatementEffects.OPENS_TRANSACTION;
     /** COMMIT, END or ROLLBACK (not ROLLBACK TO): ends a transaction opened by hand. */
-    static final int ENDS_TRANSACTION = 4;
+    static final int ENDS_TRANSACTION = StatementEffects.ENDS_TRANSACTION;
     /** The statement may write to the database. */
-    static final int WRITES = 8;
+    static final int WRITES = StatementEffects.WRITES;
     /** CREATE, ALTER or DROP: what is known of the schema is stale once it runs. */
-    static final int CHANGES_SCHEMA = 16;
+    static final int CHANGES_SCHEMA = StatementEffects.CHANGES_SCHEMA;
     /** RELEASE: may end a transaction its outermost SAVEPOINT opened. */
-    static final int RELEASES_SAVEPOINT = 32;
+    static final int RELEASES_SAVEPOINT = StatementEffects.RELEASES_SAVEPOINT;
 
     /** Pragmas that only report or act on the file; calling them with an argument changes no session state. */
     private static final String[] HARMLESS_PRAGMAS = {

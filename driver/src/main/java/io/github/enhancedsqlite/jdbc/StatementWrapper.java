@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.jdbc;
 
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.RewrittenSql;
+import io.github.enhancedsqlite.exec.StatementCall;
 import io.github.enhancedsqlite.tx.SqlAction;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -14,7 +15,7 @@ import java.util.Set;
  * A statement whose {@link #getConnection()} is the connection the application holds, whose result sets lead
  * back to it, and whose executions run under the connection's transaction rules ({@link ConnectionWrapper#execute}).
  */
-class StatementWrapper extends ForwardingStatement {
+class StatementWrapper extends ForwardingStatement implements StatementCall {
 
     final ConnectionWrapper connection;
     /** The result set handed out last, closed when a cached statement is reset for reuse. */
@@ -32,6 +33,11 @@ class StatementWrapper extends ForwardingStatement {
     StatementWrapper(Statement delegate, ConnectionWrapper connection) {
         super(delegate);
         this.connection = connection;
+    }
+
+    @Override
+    final SQLException checkException(SQLException error) {
+        return connection.checkException(error);
     }
 
     /** Wraps a result set so that {@code getStatement()} returns this statement; null stays null. */
@@ -53,7 +59,7 @@ class StatementWrapper extends ForwardingStatement {
             }
             lastResult.detach();
         }
-        lastResult = new ResultSetWrapper(resultSet, this, decoding, connection.codec());
+        lastResult = new ResultSetWrapper(resultSet, this, connection, decoding);
         return lastResult;
     }
 
@@ -69,7 +75,7 @@ class StatementWrapper extends ForwardingStatement {
     }
 
     @Override
-    public final Connection getConnection() throws SQLException {
+    public Connection getConnection() throws SQLException {
         if (delegate.isClosed()) {
             throw new SQLException("Statement is closed", "HY010");
         }
@@ -90,17 +96,24 @@ class StatementWrapper extends ForwardingStatement {
 
     private <T> T run(String sql, SqlAction<T> action) throws SQLException {
         return connection.execute(this, connection.inspect(sql), queryTimeoutSeconds, action,
-                lastRewritten == null ? null : lastRewritten.copiedInto());
+                lastRewritten == null ? null : lastRewritten.copiedInto(), false);
     }
 
     /** The SQL the slow-statement log names. */
-    final String sqlForLog() {
+    @Override
+    public final String sqlForLog() {
         return lastSql;
     }
 
     /** The bound values as text, for the slow-statement log when logParameters is on; a plain statement has none. */
-    String parametersForLog() {
+    @Override
+    public String parametersForLog() {
         return null;
+    }
+
+    @Override
+    public final void afterInterrupt() {
+        connection.afterInterrupt();
     }
 
     /** Swaps in a freshly created sqlite-jdbc statement and finalizes the old one (see ConnectionWrapper). */
@@ -227,7 +240,7 @@ class StatementWrapper extends ForwardingStatement {
         Set<ColumnRef> copiedInto = batchCopiedInto;
         batchEffects = 0;
         batchCopiedInto = null;
-        return connection.executeBatch(this, effects, queryTimeoutSeconds, () -> delegate.executeBatch(), copiedInto);
+        return connection.execute(this, effects, queryTimeoutSeconds, () -> delegate.executeBatch(), copiedInto, true);
     }
 
     @Override
@@ -236,8 +249,8 @@ class StatementWrapper extends ForwardingStatement {
         Set<ColumnRef> copiedInto = batchCopiedInto;
         batchEffects = 0;
         batchCopiedInto = null;
-        return connection.executeBatch(this, effects, queryTimeoutSeconds, () -> delegate.executeLargeBatch(),
-                copiedInto);
+        return connection.execute(this, effects, queryTimeoutSeconds, () -> delegate.executeLargeBatch(),
+                copiedInto, true);
     }
 
     /**

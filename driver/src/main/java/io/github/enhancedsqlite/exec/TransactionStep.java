@@ -1,0 +1,59 @@
+package io.github.enhancedsqlite.exec;
+
+import io.github.enhancedsqlite.tx.SqlAction;
+import io.github.enhancedsqlite.tx.SqliteErrors;
+import io.github.enhancedsqlite.tx.TransactionControl;
+import java.sql.SQLException;
+
+/**
+ * The writer turn and the lazy BEGIN around one statement, and what its failure does to the transaction. The state
+ * lives in the connection's {@link TransactionControl}, a state machine that never waits while holding its lock.
+ */
+final class TransactionStep {
+
+    private final TransactionControl transactions;
+
+    TransactionStep(TransactionControl transactions) {
+        this.transactions = transactions;
+    }
+
+    boolean inTransaction() {
+        return transactions.inTransaction();
+    }
+
+    /**
+     * Whether a batch runs as one transaction of its own: a writing batch in auto-commit mode, because sqlite-jdbc
+     * empties a batch when it runs it, so a half-applied batch could never be retried safely.
+     */
+    boolean takesWholeBatch(int effects) {
+        return StatementEffects.has(effects, StatementEffects.WRITES) && transactions.autoCommit()
+                && !transactions.inTransaction();
+    }
+
+    /** Waits for the writer turn an auto-commit write needs, or begins a pending transaction; true: turn taken. */
+    boolean before(int effects) throws SQLException {
+        return transactions.beforeStatement(StatementEffects.has(effects, StatementEffects.WRITES),
+                StatementEffects.has(effects, StatementEffects.OPENS_TRANSACTION));
+    }
+
+    /** Runs a writing batch as one transaction: all or nothing (only BEGIN and COMMIT are retried). */
+    <T> T runAsOneTransaction(SqlAction<T> batch) throws SQLException {
+        return transactions.runAsOneTransaction(batch);
+    }
+
+    /** Turns a failure into what the application should see, repairing the connection's state on the way. */
+    SQLException failed(InterruptRepair call, SQLException error, boolean queryTimedOut, boolean wrote,
+                        boolean wholeBatch) {
+        if (!wholeBatch && SqliteErrors.isInterrupt(error)) {
+            call.afterInterrupt(); // before failed(): its probe of the transaction must not be interrupted too
+        }
+        return transactions.failed(error, queryTimedOut, wrote);
+    }
+
+    /** Gives back a turn taken for this statement alone, and notices the application's own BEGIN or COMMIT. */
+    void after(boolean tookTurn, int effects, boolean succeeded) {
+        transactions.afterStatement(tookTurn, StatementEffects.has(effects, StatementEffects.OPENS_TRANSACTION),
+                StatementEffects.has(effects, StatementEffects.ENDS_TRANSACTION),
+                StatementEffects.has(effects, StatementEffects.RELEASES_SAVEPOINT), succeeded);
+    }
+}

@@ -1,0 +1,53 @@
+package io.github.enhancedsqlite.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.enhancedsqlite.compress.Codec;
+import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.metrics.DatabaseMetrics;
+import io.github.enhancedsqlite.metrics.SlowStatementLog;
+import io.github.enhancedsqlite.tx.BusyRetry;
+import io.github.enhancedsqlite.tx.TransactionControl;
+import io.github.enhancedsqlite.tx.TransactionSettings;
+import io.github.enhancedsqlite.tx.WriterGate;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Issue 12 point 1: the steps of disabled features are left out when a pipeline is built, so they cost nothing. */
+class StatementPipelineTest {
+
+    private static final String NAME = "pipeline-test";
+
+    @Test
+    void compressionOffAndNoSlowStatementThresholdLeaveTheirStepsOut() throws SQLException {
+        try (Connection sqlite = DriverManager.getConnection("jdbc:sqlite::memory:")) {
+            StatementPipeline pipeline = pipeline(sqlite, Compression.Mode.OFF, 0);
+            assertThat(pipeline).hasToString(
+                    "StatementPipeline[transaction, query deadline, busy retry, schema change]");
+        }
+    }
+
+    @Test
+    void enabledFeaturesHaveTheirStepsInOrder() throws SQLException {
+        try (Connection sqlite = DriverManager.getConnection("jdbc:sqlite::memory:")) {
+            StatementPipeline pipeline = pipeline(sqlite, Compression.Mode.AUTO, 100);
+            assertThat(pipeline).hasToString("StatementPipeline[transaction, slow statement log, compression,"
+                    + " query deadline, busy retry, schema change]");
+        }
+    }
+
+    private static StatementPipeline pipeline(Connection sqlite, Compression.Mode mode, long slowMillis)
+            throws SQLException {
+        DatabaseMetrics metrics = new DatabaseMetrics(NAME);
+        Compression compression = new Compression(mode, Set.of(), 256, 3, 128, metrics);
+        Codec codec = compression.attach(sqlite);
+        TransactionControl transactions = new TransactionControl(sqlite, new WriterGate(NAME, 0, metrics),
+                new BusyRetry(NAME, 3, 10, 1000, metrics),
+                new TransactionSettings(NAME, "BEGIN IMMEDIATE", 1000, 0), metrics);
+        return StatementPipeline.build(sqlite, transactions, compression, codec,
+                new SlowStatementLog(NAME, slowMillis, false, metrics));
+    }
+}
