@@ -82,6 +82,11 @@ final class Schema {
                 }
             }
         }
+        if (tableSql.stripLeading().regionMatches(true, 0, "CREATE VIRTUAL TABLE", 0, 20)) {
+            // a virtual table hands its values to its module (FTS indexes the words of the text, R*Tree numbers):
+            // an envelope there would be indexed as bytes, and MATCH needs the bare column
+            candidates.clear();
+        }
         candidates.removeAll(indexedColumns(connection, name));
         candidates.removeAll(foreignKeyColumns(connection, name));
         if (mentionedByViewsOrTriggers(connection).contains(name.toLowerCase(Locale.ROOT))) {
