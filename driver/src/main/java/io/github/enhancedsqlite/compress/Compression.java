@@ -79,6 +79,11 @@ public final class Compression {
         return codec;
     }
 
+    /** Frees the native dictionaries; called when the connections this compression served are closed. */
+    public void close() {
+        dictionaries.close();
+    }
+
     public int threshold() {
         return threshold;
     }
