@@ -3,6 +3,7 @@ package io.github.enhancedsqlite.compress;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdDictCompress;
 import com.github.luben.zstd.ZstdDictDecompress;
+import com.github.luben.zstd.ZstdException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.sql.Connection;
@@ -99,7 +100,15 @@ public final class Dictionaries implements AutoCloseable {
 
     private void train(Connection connection, ColumnRef column, byte[][] batch) {
         byte[] buffer = new byte[DICTIONARY_BYTES];
-        long size = Zstd.trainFromBuffer(batch, buffer, false);
+        long size;
+        try {
+            size = Zstd.trainFromBuffer(batch, buffer, false);
+        } catch (ZstdException e) {
+            // zstd-jni throws for some refusals (too few samples) rather than returning an error code; either way
+            // the column just has no dictionary, and the write that triggered the training must not fail
+            LOG.debug("No dictionary for {}: {}", column, e.getMessage());
+            return;
+        }
         if (Zstd.isError(size) || size <= 0) {
             LOG.debug("No dictionary for {}: {}", column, Zstd.getErrorName(size));
             return;

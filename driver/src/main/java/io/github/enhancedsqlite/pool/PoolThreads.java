@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,7 @@ final class PoolThreads implements ThreadFactory {
 
     private final String name;
     private final Set<Thread> made = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger count = new AtomicInteger();
 
     PoolThreads(String poolName) {
         this.name = poolName;
@@ -28,7 +30,7 @@ final class PoolThreads implements ThreadFactory {
     @Override
     public Thread newThread(Runnable task) {
         made.removeIf(thread -> thread.getState() == Thread.State.TERMINATED);
-        Thread thread = new Thread(task, name + " worker");
+        Thread thread = new Thread(task, name + " worker-" + count.incrementAndGet());
         thread.setDaemon(true);
         made.add(thread);
         return thread;

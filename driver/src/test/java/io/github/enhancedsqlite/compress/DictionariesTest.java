@@ -52,6 +52,26 @@ class DictionariesTest {
         }
     }
 
+    /**
+     * zstd refuses to train from very few samples by throwing, not by returning an error code; that exception
+     * reached the application's INSERT (compressDictionarySamples=8). The column just gets no dictionary.
+     */
+    @Test
+    void tooFewSamplesForZstdMeanNoDictionaryNotAFailedWrite() throws Exception {
+        try (Connection sqlite = DriverManager.getConnection("jdbc:sqlite::memory:")) {
+            Dictionaries dictionaries = new Dictionaries(8);
+            ColumnRef column = new ColumnRef("t", "c");
+            for (int i = 0; i < 8; i++) {
+                dictionaries.sample(column, sample(i).getBytes(StandardCharsets.UTF_8));
+            }
+
+            dictionaries.trainReady(sqlite);
+
+            assertThat(dictionaries.currentFor(column)).isZero();
+            dictionaries.close();
+        }
+    }
+
     private static void storeTrainedDictionary(Connection sqlite) throws Exception {
         byte[][] samples = new byte[300][];
         for (int i = 0; i < samples.length; i++) {
