@@ -154,11 +154,27 @@ public final class Codec implements AutoCloseable {
         }
     }
 
+    /**
+     * Frees the zstd contexts, each whatever the others do: zstd-jni refuses to close a context it considers in use,
+     * and that one is left to the garbage collector rather than taking the others with it.
+     */
     @Override
     public void close() {
-        plainCompressor.close();
-        dictionaryCompressor.close();
-        plainDecompressor.close();
-        dictionaryDecompressor.close();
+        RuntimeException failure = null;
+        for (AutoCloseable context : new AutoCloseable[] {plainCompressor, dictionaryCompressor, plainDecompressor,
+                dictionaryDecompressor}) {
+            try {
+                context.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("A zstd context could not be freed", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 }

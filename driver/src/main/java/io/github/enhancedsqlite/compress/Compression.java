@@ -83,6 +83,11 @@ public final class Compression {
         return mode;
     }
 
+    /** Frees the native dictionaries; called when the connections this compression served are closed. */
+    public void close() {
+        dictionaries.close();
+    }
+
     public int threshold() {
         return threshold;
     }

@@ -3,6 +3,9 @@ package io.github.enhancedsqlite.compress;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdDictCompress;
 import com.github.luben.zstd.ZstdDictDecompress;
+import com.github.luben.zstd.ZstdException;
+import java.io.Closeable;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * value uses it, so a value never refers to a dictionary that is not committed. Shared by every connection of the
  * database.
  */
-public final class Dictionaries {
+public final class Dictionaries implements AutoCloseable {
 
     public static final String TABLE = "_enhanced_sqlite_dictionaries";
     static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS " + TABLE + " (id INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -42,6 +45,8 @@ public final class Dictionaries {
     private final Map<ColumnRef, Boolean> settled = new ConcurrentHashMap<>();
     /** Some column has enough samples: the next write outside a transaction trains its dictionary. */
     private volatile boolean ready;
+    /** The pool closed: the native dictionaries are freed and no new one is made. */
+    private volatile boolean closed;
 
     public Dictionaries(int samplesToTrain) {
         this.samplesToTrain = samplesToTrain;
@@ -95,7 +100,15 @@ public final class Dictionaries {
 
     private void train(Connection connection, ColumnRef column, byte[][] batch) {
         byte[] buffer = new byte[DICTIONARY_BYTES];
-        long size = Zstd.trainFromBuffer(batch, buffer, false);
+        long size;
+        try {
+            size = Zstd.trainFromBuffer(batch, buffer, false);
+        } catch (ZstdException e) {
+            // zstd-jni throws for some refusals (too few samples) rather than returning an error code; either way
+            // the column just has no dictionary, and the write that triggered the training must not fail
+            LOG.debug("No dictionary for {}: {}", column, e.getMessage());
+            return;
+        }
         if (Zstd.isError(size) || size <= 0) {
             LOG.debug("No dictionary for {}: {}", column, Zstd.getErrorName(size));
             return;
@@ -150,12 +163,56 @@ public final class Dictionaries {
 
     ZstdDictCompress forCompression(int id, int level) {
         byte[] bytes = bytesById.get(id);
-        return bytes == null ? null : compressById.computeIfAbsent(id, i -> new ZstdDictCompress(bytes, level));
+        if (bytes == null) {
+            return null;
+        }
+        ensureOpen();
+        return compressById.computeIfAbsent(id, i -> new ZstdDictCompress(bytes, level));
     }
 
     ZstdDictDecompress forDecompression(int id) {
         byte[] bytes = bytesById.get(id);
-        return bytes == null ? null : decompressById.computeIfAbsent(id, i -> new ZstdDictDecompress(bytes));
+        if (bytes == null) {
+            return null;
+        }
+        ensureOpen();
+        return decompressById.computeIfAbsent(id, i -> new ZstdDictDecompress(bytes));
+    }
+
+    /** A native dictionary made after close() would never be freed. */
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("The zstd dictionaries of this database are closed: its pool was closed");
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Frees the native zstd dictionaries now rather than whenever the garbage collector finalizes them, so a closed
+     * pool holds no native memory. Called once the codecs of the pool's connections are closed: zstd refuses to free
+     * a dictionary a compression context still references, and such a one is left to the garbage collector.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        freeAll(compressById);
+        freeAll(decompressById);
+    }
+
+    private static void freeAll(Map<Integer, ? extends Closeable> dictionaries) {
+        for (Integer id : dictionaries.keySet().toArray(new Integer[0])) {
+            Closeable dictionary = dictionaries.remove(id);
+            try {
+                if (dictionary != null) {
+                    dictionary.close();
+                }
+            } catch (IOException | IllegalStateException inUse) {
+                LOG.debug("zstd dictionary {} is still in use; the garbage collector frees it", id, inUse);
+            }
+        }
     }
 
     /** Makes sure a dictionary another process stored is known; false when the database does not hold it. */

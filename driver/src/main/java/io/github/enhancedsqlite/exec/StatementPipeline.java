@@ -29,6 +29,8 @@ import java.util.Set;
 public final class StatementPipeline {
 
     private final Connection sqlite;
+    /** Also the source of query deadlines: they run on the pool's own timer thread. */
+    private final TransactionControl transactions;
     private final TransactionStep transaction;
     private final BusyRetryStep busyRetry;
     private final SchemaChangeStep schemaChanges;
@@ -40,6 +42,7 @@ public final class StatementPipeline {
     private StatementPipeline(Connection sqlite, TransactionControl transactions, Compression compression,
                               Codec codec, SlowStatementLog slowStatementLog) {
         this.sqlite = sqlite;
+        this.transactions = transactions;
         this.transaction = new TransactionStep(transactions);
         this.busyRetry = new BusyRetryStep(transactions);
         this.schemaChanges = new SchemaChangeStep(compression);
@@ -72,7 +75,7 @@ public final class StatementPipeline {
         try {
             T result;
             if (wholeBatch) {
-                deadline = QueryDeadline.start(sqlite, queryTimeoutSeconds);
+                deadline = transactions.queryDeadline(queryTimeoutSeconds);
                 result = transaction.runAsOneTransaction(() -> {
                     if (compression != null) {
                         compression.record(compressedInto, true);
@@ -86,7 +89,7 @@ public final class StatementPipeline {
                 if (compression != null) {
                     compression.before(effects, compressedInto, transaction.inTransaction());
                 }
-                deadline = QueryDeadline.start(sqlite, queryTimeoutSeconds);
+                deadline = transactions.queryDeadline(queryTimeoutSeconds);
                 result = busyRetry.run(effects, action);
             }
             succeeded = true;

@@ -38,7 +38,10 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
     private final StatementPipeline pipeline;
     /** Null when closing the lease already discards the physical connection. */
     private final ConnectionEvictor evictor;
-    private boolean closed;
+    /** Volatile: {@link #abort} may come from another thread than the one using the connection. */
+    private volatile boolean closed;
+    /** Ended by {@link #abort}: calls say so rather than "closed". */
+    private volatile boolean aborted;
     /** The application changed state a pool cannot reset (pragmas, attachments, temp objects). */
     private boolean sessionAltered;
     private boolean isolationChanged;
@@ -322,10 +325,12 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
      */
     @Override
     public void close() throws SQLException {
-        if (closed) {
-            return;
+        synchronized (this) { // against an abort() from another thread: one of them ends the lease
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
         boolean statementsClosed = closeStatements();
         boolean reset = transactions.endLease() && resetIsolation();
         if (!(statementsClosed && reset && !sessionAltered && !sqliteHandedOut) && evictor != null) {
@@ -335,20 +340,44 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
         lease.close();
     }
 
-    /** Ends the lease at once and discards the physical connection; an open transaction dies with it. */
+    /**
+     * Ends the lease at once, from any thread (JDBC lets an administrator's thread abort a connection another thread
+     * is using), and discards the physical connection; an open transaction dies with it. Here the statement the owner
+     * is running is interrupted (sqlite3_interrupt is safe from any thread) and every later call of the owner fails
+     * as aborted; on {@code executor}, once sqlite-jdbc has let the interrupted statement return (it runs one call of
+     * a connection at a time), the transaction is rolled back, the writer turn given back and the connection evicted
+     * and returned, so the pool opens a fresh one in its place. Nothing here waits for the running statement.
+     */
     @Override
     public void abort(Executor executor) throws SQLException {
-        if (closed) {
-            return;
+        if (executor == null) {
+            throw new SQLException("abort(executor) needs an Executor to close the connection on; null was passed");
         }
-        closed = true;
-        physical.leaseStatements().clear();
-        if (evictor != null) {
-            evictor.evict(lease);
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            aborted = true;
+            closed = true;
         }
-        delegate = Closed.CONNECTION;
-        physical.close();
-        lease.close();
+        physical.interruptRunning();
+        executor.execute(this::discard);
+    }
+
+    /** The second half of {@link #abort}, on the executor. */
+    private void discard() {
+        try {
+            transactions.endLease(); // rolls back and gives the writer turn back; its connection is discarded anyway
+        } finally {
+            try {
+                if (evictor != null) {
+                    evictor.evict(lease);
+                }
+                lease.close(); // HikariCP closes an evicted connection and opens another for the pool
+            } catch (SQLException | RuntimeException e) {
+                physical.closeQuietly(); // whatever failed, the file must not stay open
+            }
+        }
     }
 
     private boolean closeStatements() {
@@ -382,7 +411,8 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
 
     private void checkOpen() throws SQLException {
         if (closed) {
-            throw new SQLException("Connection is closed", "08003");
+            throw new SQLException(aborted ? "Connection was aborted (Connection.abort)" : "Connection is closed",
+                    "08003");
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.sqlite.SQLiteConnection;
 
 /**
  * One sqlite-jdbc connection as the pool keeps it, with the state that lives as long as it does: its
@@ -98,12 +99,41 @@ public final class PhysicalConnection extends ForwardingConnection {
         if (!closed.compareAndSet(false, true)) {
             return; // HikariCP's close and an abort may both reach here
         }
-        statementCache.closeAll();
+        // Each step runs whatever the one before threw: the sqlite-jdbc connection must close, or its file stays open.
+        // The codec closes before beforeClose, which may free the dictionaries its zstd contexts still reference.
         try {
-            beforeClose.run();
+            statementCache.closeAll();
         } finally {
-            codec.close();
-            delegate.close();
+            try {
+                codec.close();
+            } finally {
+                try {
+                    beforeClose.run();
+                } finally {
+                    delegate.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Stops the statement running on this connection now, from any thread; it fails with SQLITE_INTERRUPT. Nothing
+     * happens when none runs.
+     */
+    void interruptRunning() {
+        try {
+            delegate.unwrap(SQLiteConnection.class).getDatabase().interrupt();
+        } catch (SQLException e) {
+            // closed already: nothing left to stop
+        }
+    }
+
+    /** Closes, for a caller that can only log a failure. */
+    void closeQuietly() {
+        try {
+            close();
+        } catch (SQLException | RuntimeException e) {
+            // the caller's own failure is what gets reported
         }
     }
 

@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
  * Prepared statements of one physical connection, kept after the application closes them. An application that
  * opens a connection, prepares, runs and closes per operation would otherwise make SQLite compile the same SQL
  * every time, which costs more than running it. Least recently used statements are finalized past the limit.
- * Only touched by the thread holding the connection's lease.
+ * Used by the thread holding the connection's lease, and closed by whichever thread closes the connection (an
+ * {@code abort} closes it on the executor while the owner may still be renewing statements after the interrupt):
+ * hence the monitor, uncontended in the common case.
  */
 final class StatementCache {
 
@@ -37,18 +39,18 @@ final class StatementCache {
     }
 
     /** An idle statement for exactly this SQL, now owned by the caller; null when none is cached. */
-    PreparedStatement take(String sql) {
+    synchronized PreparedStatement take(String sql) {
         return capacity == 0 ? null : idle.remove(sql);
     }
 
     /** Keeps a statement the caller has reset; closes it instead when another one for this SQL is kept already. */
-    void offer(String sql, PreparedStatement statement) {
+    synchronized void offer(String sql, PreparedStatement statement) {
         if (capacity == 0 || idle.putIfAbsent(sql, statement) != null) {
             closeQuietly(statement);
         }
     }
 
-    void closeAll() {
+    synchronized void closeAll() {
         for (PreparedStatement statement : idle.values()) {
             closeQuietly(statement);
         }

@@ -32,6 +32,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     private final DatabaseConfig config;
     private final PhysicalConnectionFactory factory;
     private final HikariDataSource hikari;
+    /** HikariCP's threads for this pool, waited for when it closes. */
+    private final PoolThreads threads;
     /** Holds a shared in-memory database alive while the pool lives; null for files. */
     private final Connection keepAlive;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -45,11 +47,20 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         this.config = config;
         this.factory = new PhysicalConnectionFactory(config);
         this.readOnly = ReadOnlyDatabase.isReadOnly(config);
-        this.keepAlive = config.location().kind() == DatabaseLocation.Kind.SHARED_MEMORY ? factory.getConnection() : null;
+        this.threads = new PoolThreads("enhanced-sqlite " + poolName(config.location()));
         try {
-            this.hikari = new HikariDataSource(hikariConfig(config, factory));
+            this.keepAlive = config.location().kind() == DatabaseLocation.Kind.SHARED_MEMORY ? factory.getConnection()
+                    : null;
+        } catch (SQLException | RuntimeException e) {
+            factory.close();
+            throw e;
+        }
+        try {
+            this.hikari = new HikariDataSource(hikariConfig(config, factory, threads));
         } catch (HikariPool.PoolInitializationException e) {
             closeQuietly(keepAlive);
+            threads.awaitEnded();
+            factory.close();
             throw e.getCause() instanceof SQLException ? (SQLException) e.getCause()
                     : new SQLException("Could not open " + config.location().poolKey() + ": " + e.getMessage(), e);
         }
@@ -65,9 +76,11 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         }
     }
 
-    private static HikariConfig hikariConfig(DatabaseConfig config, PhysicalConnectionFactory factory) {
+    private static HikariConfig hikariConfig(DatabaseConfig config, PhysicalConnectionFactory factory,
+                                             PoolThreads threads) {
         HikariConfig hikari = new HikariConfig();
         hikari.setDataSource(factory);
+        hikari.setThreadFactory(threads);
         hikari.setPoolName("enhanced-sqlite " + poolName(config.location()));
         hikari.setMaximumPoolSize(config.settings().pool().maximumPoolSize());
         hikari.setMinimumIdle(config.settings().pool().minimumIdle());
@@ -102,7 +115,25 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     private Connection lease() throws SQLException {
         Connection lease = hikari.getConnection();
-        return new ConnectionWrapper(lease, lease.unwrap(PhysicalConnection.class), this);
+        try {
+            return new ConnectionWrapper(lease, lease.unwrap(PhysicalConnection.class), this);
+        } catch (SQLException | RuntimeException | Error e) {
+            giveBack(lease, e);
+            throw e;
+        }
+    }
+
+    /**
+     * A lease the application never got: evicted (whatever failed may have left the connection half set up) and
+     * returned, so the pool does not lose the slot for good.
+     */
+    private void giveBack(Connection lease, Throwable failure) {
+        try {
+            hikari.evictConnection(lease);
+            lease.close();
+        } catch (SQLException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /** A connection for background work, or null when taking one could make the application wait. */
@@ -159,11 +190,13 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
             file.markReplaced(); // before the connections close: the last one tidies up
         }
         hikari.close();
+        threads.awaitEnded();
         if (keepAlive != null) {
             closeQuietly(keepAlive);
         } else if (file != null && !replaced && !readOnly) {
             finishFile();
         }
+        factory.close(); // its connections are all closed now: the timeout thread and the native dictionaries go
     }
 
     /**

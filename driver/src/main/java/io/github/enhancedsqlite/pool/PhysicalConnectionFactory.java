@@ -10,6 +10,8 @@ import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import io.github.enhancedsqlite.metrics.SlowStatementLog;
 import io.github.enhancedsqlite.tx.BusyRetry;
 import io.github.enhancedsqlite.tx.TransactionControl;
+import io.github.enhancedsqlite.tx.TransactionDeadlines;
+import io.github.enhancedsqlite.tx.TransactionTimer;
 import io.github.enhancedsqlite.tx.TransactionSettings;
 import io.github.enhancedsqlite.tx.WriterGate;
 import io.github.enhancedsqlite.jdbc.PhysicalConnection;
@@ -29,7 +31,7 @@ import org.sqlite.SQLiteConnection;
  * Opens physical connections straight from sqlite-jdbc, with the profile applied. It is the DataSource
  * HikariCP pools, so no DriverManager lookup happens (a lookup that class loaders in app servers break).
  */
-final class PhysicalConnectionFactory implements DataSource {
+final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
 
     private final DatabaseConfig config;
     private final TransactionSettings transactionSettings;
@@ -37,6 +39,8 @@ final class PhysicalConnectionFactory implements DataSource {
     /** One per database: every component of every connection to it counts here. */
     private final DatabaseMetrics metrics;
     private final SlowStatementLog slowStatementLog;
+    /** The transaction and query timeouts of every connection opened here, on a thread this factory's owner stops. */
+    private final TransactionDeadlines deadlines;
     /** The writer turn shared by every connection to the database; null when each connection is its own database. */
     private final WriterGate sharedGate;
     /** Compression shared by every connection to the database; null when each connection is its own database. */
@@ -56,6 +60,7 @@ final class PhysicalConnectionFactory implements DataSource {
                 settings.observability().logParameters(), metrics);
         this.transactionSettings = new TransactionSettings(name, settings.transactions().beginStatement(),
                 settings.transactions().writerTimeoutMillis(), settings.transactions().transactionTimeoutMillis());
+        this.deadlines = new TransactionDeadlines(new TransactionTimer(name));
         this.retry = new BusyRetry(name, settings.transactions().busyRetryAttempts(),
                 settings.transactions().busyRetryBackoffMillis(), settings.transactions().busyRetryMaxWaitMillis(),
                 metrics);
@@ -129,8 +134,9 @@ final class PhysicalConnectionFactory implements DataSource {
                     : compression(config.settings(), metrics);
             Codec codec = compression.attach(connection);
             return new PhysicalConnection(connection, config.settings().pool().statementCacheSize(),
-                    new TransactionControl(connection, gate, retry, transactionSettings, metrics), compression, codec,
-                    slowStatementLog, metrics, counted(connection));
+                    new TransactionControl(connection, gate, retry, transactionSettings, metrics, deadlines),
+                    compression, codec, slowStatementLog, metrics,
+                    counted(connection, sharedCompression != null ? null : compression));
         } catch (SQLException | RuntimeException e) {
             try {
                 connection.close();
@@ -141,14 +147,32 @@ final class PhysicalConnectionFactory implements DataSource {
         }
     }
 
-    /** Counts the connection as open; its close hook tidies up after a replaced file when it is the last. */
-    private Runnable counted(SQLiteConnection connection) {
+    /**
+     * Counts the connection as open; its close hook tidies up after a replaced file when it is the last, and frees
+     * the native dictionaries of a compression that served this connection alone (a private database's).
+     */
+    private Runnable counted(SQLiteConnection connection, Compression ownCompression) {
         openConnections.incrementAndGet();
         return () -> {
+            if (ownCompression != null) {
+                ownCompression.close();
+            }
             if (openConnections.decrementAndGet() == 0 && file != null && file.isMarkedReplaced()) {
                 file.tidyAfterReplacement(connection);
             }
         };
+    }
+
+    /**
+     * Stops what the connections opened here shared: the timeout thread, and the native zstd dictionaries. Called
+     * by the owner once those connections are closed (their codecs no longer use the dictionaries).
+     */
+    @Override
+    public void close() {
+        deadlines.close();
+        if (sharedCompression != null) {
+            sharedCompression.close();
+        }
     }
 
     @Override

@@ -7,9 +7,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +37,12 @@ public final class PoolRegistry {
     private final Map<String, ConnectionSource> byDatabase = new ConcurrentHashMap<>();
     private final Map<String, ConnectionSource> byUrl = new ConcurrentHashMap<>();
     private final Object opening = new Object();
-    private volatile boolean shutdownHookAdded;
+    /**
+     * Closes the pools at JVM exit; registered only while a pool is open (guarded by {@link #opening}): a hook left
+     * registered would keep this class loader, and so the whole driver, alive after an application server undeployed
+     * it.
+     */
+    private Thread exitHook;
     /** Set by the exit hook: a pool opened after it closed the others would never be closed. */
     private volatile boolean exiting;
 
@@ -70,7 +78,7 @@ public final class PoolRegistry {
         return sorted.toString();
     }
 
-        private ConnectionSource open(DatabaseConfig config) throws SQLException {
+    private ConnectionSource open(DatabaseConfig config) throws SQLException {
         if (!config.location().isPooled()) {
             return new PrivateMemorySource(config);
         }
@@ -83,8 +91,16 @@ public final class PoolRegistry {
                     if (exiting) {
                         throw exiting(key);
                     }
-                    addShutdownHookOnce();
-                    source = new DatabasePool(config);
+                    if (!installExitHook()) {
+                        throw exiting(key);
+                    }
+                    try {
+                        source = new DatabasePool(config);
+                    } catch (SQLException | RuntimeException | Error e) {
+                        byDatabase.remove(key); // a closed pool of the key must not count as open
+                        removeExitHookIfIdle();
+                        throw e;
+                    }
                     byDatabase.put(key, source);
                 }
             }
@@ -119,16 +135,23 @@ public final class PoolRegistry {
         byDatabase.values().remove(source);
         byUrl.values().removeIf(cached -> cached == source);
         source.close();
+        removeExitHookIfIdle();
     }
 
-    /** Closes every pool: WAL checkpointed, -wal and -shm removed where this JVM was the last user. */
+    /**
+     * Closes every pool (WAL checkpointed, -wal and -shm removed where this JVM was the last user) and what the
+     * private in-memory sources hold; afterwards no thread or exit hook of the driver is left.
+     */
     public void closeAll() {
-        List<ConnectionSource> open = new ArrayList<>(byDatabase.values());
+        Set<ConnectionSource> open = Collections.newSetFromMap(new IdentityHashMap<>());
+        open.addAll(byDatabase.values());
+        open.addAll(byUrl.values());
         byDatabase.clear();
         byUrl.clear();
         for (ConnectionSource source : open) {
             source.close();
         }
+        removeExitHookIfIdle();
     }
 
     /**
@@ -160,10 +183,35 @@ public final class PoolRegistry {
         return new ArrayList<>(new TreeMap<>(byDatabase).keySet());
     }
 
-    private void addShutdownHookOnce() {
-        if (!shutdownHookAdded) {
-            shutdownHookAdded = true;
-            Runtime.getRuntime().addShutdownHook(new Thread(this::closeAllAtExit, "enhanced-sqlite-shutdown"));
+    /**
+     * Called with {@link #opening} held, before a pool opens; false when the JVM is already exiting (the exit began
+     * with no pool open, so no hook of ours runs to close a pool opened now).
+     */
+    private boolean installExitHook() {
+        if (exitHook == null) {
+            Thread hook = new Thread(this::closeAllAtExit, "enhanced-sqlite-shutdown");
+            try {
+                Runtime.getRuntime().addShutdownHook(hook);
+            } catch (IllegalStateException exitRunning) {
+                return false;
+            }
+            exitHook = hook;
+        }
+        return true;
+    }
+
+    /** The last pool closed: the exit has nothing left to close. */
+    private void removeExitHookIfIdle() {
+        synchronized (opening) {
+            if (exitHook == null || !byDatabase.isEmpty()) {
+                return;
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(exitHook);
+            } catch (IllegalStateException exitRunning) {
+                return; // the JVM is exiting: the hook runs (or is running) and must stay registered
+            }
+            exitHook = null;
         }
     }
 }

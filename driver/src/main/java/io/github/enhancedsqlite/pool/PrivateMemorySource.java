@@ -36,8 +36,12 @@ final class PrivateMemorySource implements ConnectionSource {
         return false;
     }
 
+    /**
+     * Each connection is closed by its holder; what they share is the timeout thread, stopped here (a connection
+     * that outlives this starts it again, and it ends by itself when idle).
+     */
     @Override
     public void close() {
-        // each connection is closed by its holder; nothing is shared
+        factory.close();
     }
 }

@@ -17,17 +17,17 @@ public final class QueryDeadline implements Runnable {
     private final ScheduledFuture<?> timer;
     private volatile boolean fired;
 
-    private QueryDeadline(DB database, long millis) {
+    private QueryDeadline(DB database, TransactionTimer timer, long millis) {
         this.database = database;
-        this.timer = TransactionTimer.schedule(this, millis);
+        this.timer = timer.schedule(this, millis);
     }
 
-    /** Starts the deadline of one execution; null when the statement has no timeout. */
-    public static QueryDeadline start(Connection sqlite, int seconds) throws SQLException {
+    /** Starts the deadline of one execution on the database's timer; null when the statement has no timeout. */
+    static QueryDeadline start(TransactionTimer timer, Connection sqlite, int seconds) throws SQLException {
         if (seconds <= 0) {
             return null;
         }
-        return new QueryDeadline(sqlite.unwrap(SQLiteConnection.class).getDatabase(), seconds * 1000L);
+        return new QueryDeadline(sqlite.unwrap(SQLiteConnection.class).getDatabase(), timer, seconds * 1000L);
     }
 
     @Override

@@ -45,6 +45,8 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     private final BusyRetry retry;
     private final TransactionSettings settings;
     private final DatabaseMetrics metrics;
+    /** The timeouts of the database's transactions, owned by its pool. */
+    private final TransactionDeadlines deadlines;
 
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean autoCommit = true;
@@ -78,12 +80,18 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     private final Map<String, PreparedStatement> fixedStatements = new HashMap<>();
 
     public TransactionControl(Connection sqlite, WriterGate gate, BusyRetry retry, TransactionSettings settings,
-                              DatabaseMetrics metrics) {
+                              DatabaseMetrics metrics, TransactionDeadlines deadlines) {
         this.sqlite = sqlite;
+        this.deadlines = deadlines;
         this.metrics = metrics;
         this.gate = gate;
         this.retry = retry;
         this.settings = settings;
+    }
+
+    /** Starts the query timeout of one execution on the database's timer; null when the statement has none. */
+    public QueryDeadline queryDeadline(int seconds) throws SQLException {
+        return QueryDeadline.start(deadlines.timer(), sqlite, seconds);
     }
 
     public BusyRetry retry() {
@@ -514,7 +522,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         if (timeout > 0) {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
             deadlineNanos = deadline;
-            TransactionDeadlines.watch(this, deadline);
+            deadlines.watch(this, deadline);
         }
     }
 
@@ -523,7 +531,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         openedBySavepoint = null;
         if (deadlineNanos != Long.MAX_VALUE) {
             deadlineNanos = Long.MAX_VALUE;
-            TransactionDeadlines.forget(this);
+            deadlines.forget(this);
         }
         gate.release(this);
     }
@@ -570,7 +578,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                 return true; // ended, or already expired, or a later transaction that the sweep did not look at
             }
             deadlineNanos = Long.MAX_VALUE; // expired once: a later sweep must not interrupt it again
-            TransactionDeadlines.forget(this);
+            deadlines.forget(this);
             abortedReason = "The transaction on " + gateName() + " was open longer than transactionTimeout ("
                     + settings.transactionTimeoutMillis() + " ms) and was rolled back, freeing the writer turn."
                     + " Call rollback() and keep transactions short.";

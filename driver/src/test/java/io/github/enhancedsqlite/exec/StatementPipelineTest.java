@@ -8,6 +8,8 @@ import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import io.github.enhancedsqlite.metrics.SlowStatementLog;
 import io.github.enhancedsqlite.tx.BusyRetry;
 import io.github.enhancedsqlite.tx.TransactionControl;
+import io.github.enhancedsqlite.tx.TransactionDeadlines;
+import io.github.enhancedsqlite.tx.TransactionTimer;
 import io.github.enhancedsqlite.tx.TransactionSettings;
 import io.github.enhancedsqlite.tx.WriterGate;
 import java.sql.Connection;
@@ -46,7 +48,8 @@ class StatementPipelineTest {
         Codec codec = compression.attach(sqlite);
         TransactionControl transactions = new TransactionControl(sqlite, new WriterGate(NAME, 0, metrics),
                 new BusyRetry(NAME, 3, 10, 1000, metrics),
-                new TransactionSettings(NAME, "BEGIN IMMEDIATE", 1000, 0), metrics);
+                new TransactionSettings(NAME, "BEGIN IMMEDIATE", 1000, 0), metrics,
+                new TransactionDeadlines(new TransactionTimer(NAME)));
         return StatementPipeline.build(sqlite, transactions, compression, codec,
                 new SlowStatementLog(NAME, slowMillis, false, metrics));
     }

@@ -31,8 +31,14 @@ final class ChildJvm {
     }
 
     static Result run(String classPath, String mainClass, String... arguments) throws IOException, InterruptedException {
+        return run(List.of(), classPath, mainClass, arguments);
+    }
+
+    static Result run(List<String> jvmOptions, String classPath, String mainClass, String... arguments)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classPath);
         command.add(mainClass);

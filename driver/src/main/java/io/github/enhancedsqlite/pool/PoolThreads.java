@@ -1,0 +1,58 @@
+package io.github.enhancedsqlite.pool;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the threads HikariCP runs for one pool (its housekeeper, and the executors that open and close
+ * connections) and remembers them, so closing the pool can wait until they have ended. HikariCP's close returns
+ * once its executors are terminated, while their threads may still be on their way out; an application server that
+ * unloads the driver right after {@code EnhancedSqlite.shutdown()} must find none of them.
+ */
+final class PoolThreads implements ThreadFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PoolThreads.class);
+    private static final long STOP_WAIT_MILLIS = 10_000;
+
+    private final String name;
+    private final Set<Thread> made = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger count = new AtomicInteger();
+
+    PoolThreads(String poolName) {
+        this.name = poolName;
+    }
+
+    @Override
+    public Thread newThread(Runnable task) {
+        made.removeIf(thread -> thread.getState() == Thread.State.TERMINATED);
+        Thread thread = new Thread(task, name + " worker-" + count.incrementAndGet());
+        thread.setDaemon(true);
+        made.add(thread);
+        return thread;
+    }
+
+    /** Waits for every thread made here to end; called after HikariCP's pool has shut its executors down. */
+    void awaitEnded() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS);
+        for (Thread thread : made) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            try {
+                if (left > 0) {
+                    thread.join(left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (thread.isAlive()) {
+                LOG.warn("Pool thread {} did not end within {} ms of its pool closing", thread.getName(), STOP_WAIT_MILLIS);
+            }
+        }
+        made.removeIf(thread -> thread.getState() == Thread.State.TERMINATED);
+    }
+}

@@ -1,0 +1,100 @@
+package io.github.enhancedsqlite.compress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
+import com.github.luben.zstd.ZstdDictCompress;
+import com.github.luben.zstd.ZstdDictDecompress;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+
+/** Issue 12 point 5: the native zstd dictionaries of a database are freed when its pool closes. */
+class DictionariesTest {
+
+    private static final int ID = 1;
+
+    @Test
+    void closingFreesTheNativeDictionariesAndMakesNoNewOnes() throws Exception {
+        try (Connection sqlite = DriverManager.getConnection("jdbc:sqlite::memory:")) {
+            Dictionaries dictionaries = new Dictionaries(0);
+            storeTrainedDictionary(sqlite);
+            dictionaries.load(sqlite);
+            Codec codec = new Codec(3, dictionaries, sqlite);
+            String value = sample(7);
+            byte[] envelope = codec.encode(value, ID);
+            assertThat(Envelope.dictionaryId(envelope)).as("compressed with the dictionary").isEqualTo(ID);
+            assertThat(codec.decode(envelope, "t.c")).isEqualTo(value);
+            ZstdDictCompress forCompression = dictionaries.forCompression(ID, 3);
+            ZstdDictDecompress forDecompression = dictionaries.forDecompression(ID);
+
+            codec.close(); // as the pool's connections close first
+            dictionaries.close();
+
+            assertThat(dictionaries.isClosed()).isTrue();
+            // probes, left open: zstd-jni keeps a context locked when loading a closed dictionary fails
+            ZstdCompressCtx compressor = new ZstdCompressCtx();
+            ZstdDecompressCtx decompressor = new ZstdDecompressCtx();
+            assertThatThrownBy(() -> compressor.loadDict(forCompression)).as("freed")
+                    .isInstanceOf(IllegalStateException.class).hasMessage("Closed");
+            assertThatThrownBy(() -> decompressor.loadDict(forDecompression)).as("freed")
+                    .isInstanceOf(IllegalStateException.class).hasMessage("Closed");
+            try (Codec late = new Codec(3, dictionaries, sqlite)) {
+                assertThatThrownBy(() -> late.decode(envelope, "t.c")).as("no native dictionary made after close")
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+            }
+        }
+    }
+
+    /**
+     * zstd refuses to train from very few samples by throwing, not by returning an error code; that exception
+     * reached the application's INSERT (compressDictionarySamples=8). The column just gets no dictionary.
+     */
+    @Test
+    void tooFewSamplesForZstdMeanNoDictionaryNotAFailedWrite() throws Exception {
+        try (Connection sqlite = DriverManager.getConnection("jdbc:sqlite::memory:")) {
+            Dictionaries dictionaries = new Dictionaries(8);
+            ColumnRef column = new ColumnRef("t", "c");
+            for (int i = 0; i < 8; i++) {
+                dictionaries.sample(column, sample(i).getBytes(StandardCharsets.UTF_8));
+            }
+
+            dictionaries.trainReady(sqlite);
+
+            assertThat(dictionaries.currentFor(column)).isZero();
+            dictionaries.close();
+        }
+    }
+
+    private static void storeTrainedDictionary(Connection sqlite) throws Exception {
+        byte[][] samples = new byte[300][];
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = sample(i).getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] buffer = new byte[16 * 1024];
+        long size = Zstd.trainFromBuffer(samples, buffer, false);
+        assertThat(Zstd.isError(size)).isFalse();
+        byte[] dictionary = java.util.Arrays.copyOf(buffer, (int) size);
+        try (Statement create = sqlite.createStatement()) {
+            create.execute(Dictionaries.CREATE_TABLE);
+        }
+        try (PreparedStatement insert = sqlite.prepareStatement("INSERT INTO " + Dictionaries.TABLE
+                + " (id, table_name, column_name, created_at, dictionary) VALUES (?, 't', 'c', 0, ?)")) {
+            insert.setInt(1, ID);
+            insert.setBytes(2, dictionary);
+            insert.executeUpdate();
+        }
+    }
+
+    private static String sample(int i) {
+        return "{\"namespace\":\"agent-" + (i % 7) + "\",\"key\":\"memory/" + i + "\",\"value\":{\"summary\":\"the user"
+                + " asked about step " + (i * 31 % 97) + "\",\"tags\":[\"plan\",\"tool-call\",\"result\"],\"score\":"
+                + (i % 10) + "}}";
+    }
+}
