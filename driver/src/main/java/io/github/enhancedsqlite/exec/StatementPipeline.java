@@ -1,9 +1,7 @@
 package io.github.enhancedsqlite.exec;
 
-import io.github.enhancedsqlite.compress.Codec;
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Compression;
-import io.github.enhancedsqlite.metrics.SlowStatementLog;
 import io.github.enhancedsqlite.tx.QueryDeadline;
 import io.github.enhancedsqlite.tx.SqlAction;
 import io.github.enhancedsqlite.tx.TransactionControl;
@@ -23,7 +21,7 @@ import java.util.Set;
  *   <li>{@link BusyRetryStep}: the statement itself, retried on busy where that is safe;</li>
  *   <li>{@link SchemaChangeStep}: DDL invalidates what was known of the schema.</li>
  * </ol>
- * Built once per connection from what its pool decided; a left-out step costs a null check. {@code execute} and
+ * Built per connection from the {@link PipelinePlan} its pool made once; a left-out step costs a null check. {@code execute} and
  * {@code executeBatch} take the same path. Allocates nothing per call beyond what the caller's action does.
  */
 public final class StatementPipeline {
@@ -39,22 +37,15 @@ public final class StatementPipeline {
     /** Null when slowStatementThreshold is 0. */
     private final SlowStatementStep slowStatements;
 
-    private StatementPipeline(Connection sqlite, TransactionControl transactions, Compression compression,
-                              Codec codec, SlowStatementLog slowStatementLog) {
+    StatementPipeline(Connection sqlite, TransactionControl transactions, Compression schema,
+                      CompressionStep compression, SlowStatementStep slowStatements) {
         this.sqlite = sqlite;
         this.transactions = transactions;
         this.transaction = new TransactionStep(transactions);
         this.busyRetry = new BusyRetryStep(transactions);
-        this.schemaChanges = new SchemaChangeStep(compression);
-        this.compression = compression.mode() == Compression.Mode.OFF ? null
-                : new CompressionStep(compression, codec, sqlite);
-        this.slowStatements = slowStatementLog.enabled() ? new SlowStatementStep(slowStatementLog) : null;
-    }
-
-    /** The pipeline of one physical connection; the steps of disabled features are left out. */
-    public static StatementPipeline build(Connection sqlite, TransactionControl transactions, Compression compression,
-                                          Codec codec, SlowStatementLog slowStatementLog) {
-        return new StatementPipeline(sqlite, transactions, compression, codec, slowStatementLog);
+        this.schemaChanges = new SchemaChangeStep(schema);
+        this.compression = compression;
+        this.slowStatements = slowStatements;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.jdbc;
 
 import io.github.enhancedsqlite.compress.Codec;
 import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.exec.PipelinePlan;
 import io.github.enhancedsqlite.exec.StatementPipeline;
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import io.github.enhancedsqlite.metrics.SlowStatementLog;
@@ -42,7 +43,7 @@ public final class PhysicalConnection extends ForwardingConnection {
     private int cachedGeneration;
 
     public PhysicalConnection(Connection sqlite, int statementCacheSize, TransactionControl transactions,
-                              Compression compression, Codec codec, SlowStatementLog slowStatementLog,
+                              Compression compression, Codec codec, PipelinePlan plan,
                               DatabaseMetrics metrics, Runnable beforeClose) {
         super(sqlite);
         this.beforeClose = beforeClose;
@@ -52,7 +53,7 @@ public final class PhysicalConnection extends ForwardingConnection {
         this.compression = compression;
         this.codec = codec;
         this.cachedGeneration = compression.generation();
-        this.pipeline = StatementPipeline.build(sqlite, transactions, compression, codec, slowStatementLog);
+        this.pipeline = plan.forConnection(sqlite, transactions, codec);
     }
 
     Compression compression() {

@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.pool;
 
 import io.github.enhancedsqlite.compress.Codec;
 import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.exec.PipelinePlan;
 import io.github.enhancedsqlite.config.CompressionSettings;
 import io.github.enhancedsqlite.config.DatabaseConfig;
 import io.github.enhancedsqlite.config.DatabaseLocation;
@@ -45,6 +46,8 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
     private final WriterGate sharedGate;
     /** Compression shared by every connection to the database; null when each connection is its own database. */
     private final Compression sharedCompression;
+    /** Which steps statements pass, decided once for the database; null when each connection is its own database. */
+    private final PipelinePlan sharedPlan;
     private volatile int loginTimeoutSeconds = 5;
     /** The database file, for noticing that it was deleted or replaced; null for in-memory databases. */
     private final PoolFile file;
@@ -66,6 +69,7 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
                 metrics);
         this.sharedGate = config.location().isPooled() ? writerGate(name, settings, metrics) : null;
         this.sharedCompression = config.location().isPooled() ? compression(settings, metrics) : null;
+        this.sharedPlan = sharedCompression != null ? PipelinePlan.of(sharedCompression, slowStatementLog) : null;
         this.file = config.location().kind() == DatabaseLocation.Kind.FILE
                 ? new PoolFile(Path.of(config.location().poolKey())) : null;
     }
@@ -133,9 +137,10 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
             Compression compression = sharedCompression != null ? sharedCompression
                     : compression(config.settings(), metrics);
             Codec codec = compression.attach(connection);
+            PipelinePlan plan = sharedPlan != null ? sharedPlan : PipelinePlan.of(compression, slowStatementLog);
             return new PhysicalConnection(connection, config.settings().pool().statementCacheSize(),
                     new TransactionControl(connection, gate, retry, transactionSettings, metrics, deadlines),
-                    compression, codec, slowStatementLog, metrics,
+                    compression, codec, plan, metrics,
                     counted(connection, sharedCompression != null ? null : compression));
         } catch (SQLException | RuntimeException e) {
             try {

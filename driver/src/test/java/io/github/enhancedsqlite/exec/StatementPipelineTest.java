@@ -50,7 +50,7 @@ class StatementPipelineTest {
                 new BusyRetry(NAME, 3, 10, 1000, metrics),
                 new TransactionSettings(NAME, "BEGIN IMMEDIATE", 1000, 0), metrics,
                 new TransactionDeadlines(new TransactionTimer(NAME)));
-        return StatementPipeline.build(sqlite, transactions, compression, codec,
-                new SlowStatementLog(NAME, slowMillis, false, metrics));
+        return PipelinePlan.of(compression, new SlowStatementLog(NAME, slowMillis, false, metrics))
+                .forConnection(sqlite, transactions, codec);
     }
 }
