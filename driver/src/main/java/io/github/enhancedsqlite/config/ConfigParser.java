@@ -182,7 +182,6 @@ public final class ConfigParser {
                 settings.putIfAbsent(setting, setting.rule().canonical(setting.defaultValue()));
             }
         }
-        settings.putIfAbsent(Setting.MINIMUM_IDLE, settings.get(Setting.MAXIMUM_POOL_SIZE));
         settings.putIfAbsent(Setting.COMPRESS, Setting.COMPRESS.defaultValue());
         int maximumPoolSize = Integer.parseInt(settings.get(Setting.MAXIMUM_POOL_SIZE));
         int minimumIdle = Integer.parseInt(settings.get(Setting.MINIMUM_IDLE));

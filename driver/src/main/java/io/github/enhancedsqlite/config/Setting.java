@@ -9,9 +9,10 @@ enum Setting {
             "Pragma profile applied to every connection: " + Profile.keys() + "."),
     MAXIMUM_POOL_SIZE("maximumPoolSize", ValueRule.integer(1, 1000), "10",
             "Most physical connections the pool keeps open for one database file."),
-    MINIMUM_IDLE("minimumIdle", ValueRule.integer(0, 1000), null,
-            "Idle physical connections the pool keeps ready, at most maximumPoolSize; by default maximumPoolSize"
-                    + " (a fixed-size pool, as HikariCP recommends: no thread waits while a connection is opened)."),
+    MINIMUM_IDLE("minimumIdle", ValueRule.integer(0, 1000), "1",
+            "Idle physical connections the pool keeps ready, at most maximumPoolSize. The pool opens with this many"
+                    + " and grows on demand up to maximumPoolSize; connections above it close after HikariCP's idle"
+                    + " timeout. Set it to maximumPoolSize for a fixed-size pool."),
     CONNECTION_TIMEOUT("connectionTimeout", ValueRule.integer(250, Integer.MAX_VALUE), "30000",
             "Milliseconds getConnection waits for a free pooled connection before failing."),
     STATEMENT_CACHE_SIZE("statementCacheSize", ValueRule.integer(0, 10_000), "64",

@@ -46,7 +46,7 @@ class ConfigParserTest {
                 + "&compressLevel=5&compressDictionarySamples=0&slowStatementThreshold=0&logParameters=true"
                 + "&maintenanceInterval=250&wal_autocheckpoint=100").settings();
 
-        assertThat(settings.pool()).isEqualTo(new PoolSettings(4, 4, 1000, 0));
+        assertThat(settings.pool()).isEqualTo(new PoolSettings(4, 1, 1000, 0));
         assertThat(settings.transactions()).isEqualTo(
                 new TransactionSettings("BEGIN DEFERRED", 30_000, 7, 0, 3, 2, 9));
         assertThat(settings.compression()).isEqualTo(new CompressionSettings(Compression.Mode.LISTED,

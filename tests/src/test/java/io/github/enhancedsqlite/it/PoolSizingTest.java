@@ -1,0 +1,77 @@
+package io.github.enhancedsqlite.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.enhancedsqlite.DatabaseMXBean;
+import io.github.enhancedsqlite.EnhancedSqlite;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pool opens with one connection and grows on demand: a file used once holds one connection, not ten opened in the
+ * background (which held ten descriptors per file, and recreated -wal/-shm in directories a test suite was deleting:
+ * sqlite-jdbc's SQLiteJDBCLoaderTest#test could not delete its temporary directory).
+ */
+class PoolSizingTest {
+
+    private static final String PREFIX = "jdbc:enhanced-sqlite:";
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void closePools() {
+        EnhancedSqlite.shutdown();
+    }
+
+    @Test
+    void aPoolOpensWithOneConnectionAndGrowsOnDemandUpToItsMaximum() throws Exception {
+        Path file = dir.resolve("grow.db");
+        String url = PREFIX + file + "?maximumPoolSize=4";
+        DatabaseMXBean figures;
+        try (Connection first = DriverManager.getConnection(url)) {
+            figures = first.unwrap(DatabaseMXBean.class);
+            assertThat(figures.getTotalConnections()).isEqualTo(1);
+        }
+        assertThat(figures.getTotalConnections()).as("nothing opened in the background").isEqualTo(1);
+
+        List<Connection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                held.add(DriverManager.getConnection(url));
+            }
+            assertThat(figures.getTotalConnections()).isEqualTo(4);
+            assertThat(figures.getActiveConnections()).isEqualTo(4);
+        } finally {
+            for (Connection connection : held) {
+                connection.close();
+            }
+        }
+    }
+
+    @Test
+    void aDirectoryOfFilesUsedOnceCanBeDeletedWhileTheirPoolsAreOpen() throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("suite"));
+        for (int i = 0; i < 32; i++) {
+            try (Connection connection = DriverManager.getConnection(PREFIX + folder.resolve("sample-" + i + ".db"))) {
+                connection.createStatement().execute("CREATE TABLE t(x)");
+            }
+        }
+        try (var files = Files.list(folder)) {
+            for (Path each : files.toList()) {
+                Files.delete(each);
+            }
+        }
+        try (var left = Files.list(folder)) {
+            assertThat(left.toList()).as("no pool recreated a file after the deletion").isEmpty();
+        }
+        Files.delete(folder);
+    }
+}
