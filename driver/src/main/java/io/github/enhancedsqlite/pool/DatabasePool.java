@@ -81,6 +81,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         HikariConfig hikari = new HikariConfig();
         hikari.setDataSource(factory);
         hikari.setThreadFactory(threads);
+        hikari.setScheduledExecutor(threads.housekeeper());
         hikari.setPoolName("enhanced-sqlite " + poolName(config.location()));
         hikari.setMaximumPoolSize(config.settings().pool().maximumPoolSize());
         hikari.setMinimumIdle(config.settings().pool().minimumIdle());

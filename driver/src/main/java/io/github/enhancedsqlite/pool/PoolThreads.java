@@ -2,6 +2,8 @@ package io.github.enhancedsqlite.pool;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,22 +24,42 @@ final class PoolThreads implements ThreadFactory {
     private final String name;
     private final Set<Thread> made = ConcurrentHashMap.newKeySet();
     private final AtomicInteger count = new AtomicInteger();
+    /**
+     * HikariCP's housekeeper runs here rather than on an executor HikariCP makes with this factory, so its thread keeps
+     * HikariCP's usual name, {@code <pool>:housekeeper}, by which tools and tests tell which pools run in a JVM.
+     */
+    private final ScheduledThreadPoolExecutor housekeeper;
 
     PoolThreads(String poolName) {
         this.name = poolName;
+        this.housekeeper = new ScheduledThreadPoolExecutor(1, task -> track(task, poolName + ":housekeeper"));
+        housekeeper.setRemoveOnCancelPolicy(true);
     }
 
     @Override
     public Thread newThread(Runnable task) {
+        return track(task, name + ":connection-worker-" + count.incrementAndGet());
+    }
+
+    /** The scheduler for HikariCP's housekeeper (HikariCP does not stop a scheduler it was given: we do). */
+    ScheduledExecutorService housekeeper() {
+        return housekeeper;
+    }
+
+    private Thread track(Runnable task, String threadName) {
         made.removeIf(thread -> thread.getState() == Thread.State.TERMINATED);
-        Thread thread = new Thread(task, name + " worker-" + count.incrementAndGet());
+        Thread thread = new Thread(task, threadName);
         thread.setDaemon(true);
         made.add(thread);
         return thread;
     }
 
-    /** Waits for every thread made here to end; called after HikariCP's pool has shut its executors down. */
+    /**
+     * Stops the housekeeper's scheduler and waits for every thread made here to end; called after HikariCP's pool
+     * has shut its own executors down.
+     */
     void awaitEnded() {
+        housekeeper.shutdownNow();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS);
         for (Thread thread : made) {
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
