@@ -27,8 +27,6 @@ import org.sqlite.SQLiteConnection;
  */
 public final class Compression {
 
-    /** Tables whose names start with this belong to the driver; metadata listings hide them. */
-    public static final String OWN_TABLE_PREFIX = "_enhanced_sqlite_";
     private static final int MAX_CACHED_REWRITES = 4096;
 
     public enum Mode { OFF, AUTO, LISTED }
@@ -203,7 +201,7 @@ public final class Compression {
         if (mode != Mode.OFF) {
             try (Statement statement = sqlite.createStatement();
                  ResultSet names = statement.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table'"
-                         + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '" + OWN_TABLE_PREFIX + "%'")) {
+                         + " AND NOT " + StoredFormat.sqliteTable("name") + " AND NOT " + StoredFormat.ownTable("name"))) {
                 while (names.next()) {
                     String name = names.getString(1);
                     TableInfo table = schema.table(sqlite, name);
