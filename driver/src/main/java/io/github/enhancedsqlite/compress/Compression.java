@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.parser.ParseException;
 import org.sqlite.Function;
@@ -22,7 +21,8 @@ import org.sqlite.SQLiteConnection;
 
 /**
  * Transparent compression for one database: which columns compress, how statements are rewritten so that no query
- * can notice (cached per SQL string until the schema changes), the record of compressed columns and the
+ * can notice (cached per SQL string, each rewrite with the schema generation it was made under), the record of
+ * compressed columns and the
  * dictionaries. Shared by every connection of the database; each connection brings its own {@link Codec}.
  */
 public final class Compression {
@@ -39,11 +39,20 @@ public final class Compression {
     private final Catalog catalog = new Catalog();
     private final Dictionaries dictionaries;
     private final DatabaseMetrics metrics;
-    private final Map<String, RewrittenSql> rewrites = new ConcurrentHashMap<>();
+    private final Map<String, CachedRewrite> rewrites = new ConcurrentHashMap<>();
     private final AtomicBoolean opened = new AtomicBoolean();
-    private final AtomicInteger generation = new AtomicInteger();
-    /** Lower-case names of the tables whose columns may hold compressed values; null until computed. */
-    private volatile Set<String> tablesOfInterest;
+    /**
+     * Lower-case names of the tables whose columns may hold compressed values, with the schema generation they were
+     * read under; null until computed and whenever a column is newly recorded.
+     */
+    private volatile TablesOfInterest tablesOfInterest;
+
+    /** A rewrite and the schema generation it was made under: served only while that generation is current. */
+    private record CachedRewrite(long generation, RewrittenSql rewritten) {
+    }
+
+    private record TablesOfInterest(long generation, Set<String> names) {
+    }
 
     public Compression(Mode mode, Set<ColumnRef> listed, int threshold, int level, int dictionarySamples,
                        DatabaseMetrics metrics) {
@@ -90,17 +99,21 @@ public final class Compression {
         return threshold;
     }
 
-    /** Changes whenever cached rewrites become invalid, so statement caches holding rewritten SQL can be dropped. */
-    public int generation() {
-        return generation.get();
+    /**
+     * The schema generation: changes whenever cached rewrites become invalid, so statement caches holding rewritten
+     * SQL can be dropped.
+     */
+    public long generation() {
+        return schema.generation();
     }
 
-    /** DDL ran through this driver: what was known of the schema, and every rewrite made from it, is stale. */
+    /**
+     * DDL ran through this driver: what was known of the schema is replaced by a new generation, and every rewrite
+     * made from the old one is never served again (the cache is emptied too, only to free it).
+     */
     public void schemaChanged() {
         schema.invalidate();
-        tablesOfInterest = null;
         rewrites.clear();
-        generation.incrementAndGet();
     }
 
     /**
@@ -108,13 +121,19 @@ public final class Compression {
      * unchanged and are not even parsed.
      */
     public RewrittenSql rewrite(String sql, Connection sqlite) throws SQLException {
-        RewrittenSql rewritten = rewrites.get(sql);
-        if (rewritten == null) {
+        long generation = schema.generation();
+        CachedRewrite cached = rewrites.get(sql);
+        RewrittenSql rewritten;
+        if (cached != null && cached.generation() == generation) {
+            rewritten = cached.rewritten();
+        } else {
+            // tagged with the generation read before the analysis: if DDL runs meanwhile, the rewrite may mix
+            // the old schema with the new one, and the tag keeps it from being served again
             rewritten = analyse(sql, sqlite);
             if (rewrites.size() >= MAX_CACHED_REWRITES) {
                 rewrites.clear();
             }
-            rewrites.put(sql, rewritten);
+            rewrites.put(sql, new CachedRewrite(generation, rewritten));
         }
         if (!rewritten.sql().equals(sql)) {
             metrics.statementRewritten();
@@ -190,11 +209,12 @@ public final class Compression {
     }
 
     private Set<String> tablesOfInterest(Connection sqlite) throws SQLException {
-        Set<String> tables = tablesOfInterest;
-        if (tables != null) {
-            return tables;
+        long generation = schema.generation();
+        TablesOfInterest known = tablesOfInterest;
+        if (known != null && known.generation() == generation) {
+            return known.names();
         }
-        tables = new HashSet<>();
+        Set<String> tables = new HashSet<>();
         for (ColumnRef column : catalog.columns()) {
             tables.add(column.table());
         }
@@ -214,7 +234,7 @@ public final class Compression {
                 }
             }
         }
-        tablesOfInterest = tables;
+        tablesOfInterest = new TablesOfInterest(generation, tables);
         return tables;
     }
 

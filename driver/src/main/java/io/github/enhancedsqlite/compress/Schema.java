@@ -9,43 +9,46 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The tables of one database as far as compression cares, read from SQLite's own catalog and cached until DDL
- * runs through this driver. A column may be compressed only if nothing but a plain read or write can touch its
- * stored bytes: it has TEXT or BLOB affinity, is no part of a primary key, index, UNIQUE or other constraint,
- * and its table is named by no view or trigger (those would see the compressed bytes). When in doubt a column
- * is left alone: that costs space, never a wrong row.
+ * The tables of one database as far as compression cares, read from SQLite's own catalog into a
+ * {@link SchemaSnapshot} that DDL run through this driver replaces as a whole. A column may be compressed only if
+ * nothing but a plain read or write can touch its stored bytes: it has TEXT or BLOB affinity, is no part of a
+ * primary key, index, UNIQUE or other constraint, and its table is named by no view or trigger (those would see
+ * the compressed bytes). When in doubt a column is left alone: that costs space, never a wrong row.
  */
 final class Schema {
 
-    private final Map<String, TableInfo> tables = new ConcurrentHashMap<>();
-    /** Lower-case names of tables some view or trigger mentions; loaded with the first table. */
-    private volatile Set<String> mentionedByViewsOrTriggers;
+    private final AtomicReference<SchemaSnapshot> current = new AtomicReference<>(SchemaSnapshot.FIRST);
+
+    /** The generation of what is known now; it changes with every DDL run through this driver. */
+    long generation() {
+        return current.get().generation();
+    }
 
     TableInfo table(Connection connection, String name) throws SQLException {
         String key = name.toLowerCase(Locale.ROOT);
-        TableInfo known = tables.get(key);
+        SchemaSnapshot snapshot = current.get();
+        TableInfo known = snapshot.tables().get(key);
         if (known != null) {
             return known;
         }
-        TableInfo loaded = load(connection, name);
-        tables.put(key, loaded);
+        TableInfo loaded = load(connection, name, snapshot);
+        // kept only while the snapshot it was read under is current: read before DDL, it must not survive it
+        current.updateAndGet(now -> now.generation() == snapshot.generation() ? now.withTable(key, loaded) : now);
         return loaded;
     }
 
-    /** DDL ran: forget everything. */
+    /** DDL ran: what was known is replaced, as a whole, by a snapshot of the next generation. */
     void invalidate() {
-        tables.clear();
-        mentionedByViewsOrTriggers = null;
+        current.updateAndGet(SchemaSnapshot::next);
     }
 
-    private TableInfo load(Connection connection, String name) throws SQLException {
+    private TableInfo load(Connection connection, String name, SchemaSnapshot snapshot) throws SQLException {
         String tableSql = null;
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
@@ -89,7 +92,7 @@ final class Schema {
         }
         candidates.removeAll(indexedColumns(connection, name));
         candidates.removeAll(foreignKeyColumns(connection, name));
-        if (mentionedByViewsOrTriggers(connection).contains(name.toLowerCase(Locale.ROOT))) {
+        if (mentionedByViewsOrTriggers(connection, snapshot).contains(name.toLowerCase(Locale.ROOT))) {
             candidates.clear();
         }
         boolean hasRowid = !tableSql.toUpperCase(Locale.ROOT).matches("(?s).*\\bWITHOUT\\s+ROWID\\b.*")
@@ -149,23 +152,25 @@ final class Schema {
         return columns;
     }
 
-    private Set<String> mentionedByViewsOrTriggers(Connection connection) throws SQLException {
-        Set<String> mentioned = mentionedByViewsOrTriggers;
+    private Set<String> mentionedByViewsOrTriggers(Connection connection, SchemaSnapshot snapshot)
+            throws SQLException {
+        Set<String> mentioned = snapshot.mentionedByViewsOrTriggers();
         if (mentioned != null) {
             return mentioned;
         }
-        mentioned = new HashSet<>();
+        Set<String> read = new HashSet<>();
         try (Statement statement = connection.createStatement();
              ResultSet row = statement.executeQuery(
                      "SELECT sql FROM sqlite_schema WHERE type IN ('view', 'trigger') AND sql IS NOT NULL")) {
             while (row.next()) {
                 for (String word : row.getString(1).split("[^A-Za-z0-9_]+")) {
-                    mentioned.add(word.toLowerCase(Locale.ROOT));
+                    read.add(word.toLowerCase(Locale.ROOT));
                 }
             }
         }
-        mentionedByViewsOrTriggers = mentioned;
-        return mentioned;
+        current.updateAndGet(now -> now.generation() == snapshot.generation() && now.mentionedByViewsOrTriggers() == null
+                ? now.withMentions(read) : now);
+        return read;
     }
 
     /** SQLite's affinity rules (https://www.sqlite.org/datatype3.html, 3.1): TEXT, or BLOB for no type. */
