@@ -1,5 +1,6 @@
 package io.github.enhancedsqlite.compress;
 
+import io.github.enhancedsqlite.sql.SqlLexer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -129,9 +129,7 @@ final class Schema {
             sql.setString(1, table);
             try (ResultSet row = sql.executeQuery()) {
                 while (row.next()) {
-                    for (String word : row.getString(1).split("[^A-Za-z0-9_]+")) {
-                        indexed.add(word.toLowerCase(Locale.ROOT));
-                    }
+                    indexed.addAll(namesIn(row.getString(1)));
                 }
             }
         }
@@ -163,9 +161,7 @@ final class Schema {
              ResultSet row = statement.executeQuery(
                      "SELECT sql FROM sqlite_schema WHERE type IN ('view', 'trigger') AND sql IS NOT NULL")) {
             while (row.next()) {
-                for (String word : row.getString(1).split("[^A-Za-z0-9_]+")) {
-                    read.add(word.toLowerCase(Locale.ROOT));
-                }
+                read.addAll(namesIn(row.getString(1)));
             }
         }
         current.updateAndGet(now -> now.generation() == snapshot.generation() && now.mentionedByViewsOrTriggers() == null
@@ -195,29 +191,27 @@ final class Schema {
      * column reference, which a decompressed value no longer is, so such a column is left alone.
      */
     static boolean declaresCollation(String tableSql, String column) {
-        Matcher mention = Pattern.compile("(?<![A-Za-z0-9_])[\"`\\[]?" + Pattern.quote(column) + "[\"`\\]]?(?![A-Za-z0-9_])",
-                Pattern.CASE_INSENSITIVE).matcher(tableSql);
-        if (!mention.find()) {
+        SqlLexer lexer = new SqlLexer(tableSql);
+        SqlLexer.Kind kind = lexer.next();
+        while (kind != SqlLexer.Kind.END && !lexer.names(column)) {
+            kind = lexer.next();
+        }
+        if (kind == SqlLexer.Kind.END) {
             return true; // cannot tell: leave it alone
         }
         int depth = 0;
-        char quote = 0;
-        int end = mention.end();
-        for (; end < tableSql.length(); end++) {
-            char c = tableSql.charAt(end);
-            if (quote != 0) {
-                quote = c == quote ? 0 : quote;
-            } else if (c == '\'' || c == '"' || c == '`') {
-                quote = c;
-            } else if (c == '(') {
+        while (lexer.next() != SqlLexer.Kind.END) {
+            if (lexer.is("(")) {
                 depth++;
-            } else if (c == ')' && depth-- == 0) {
-                break;
-            } else if (c == ',' && depth == 0) {
-                break;
+            } else if (lexer.is(")") && depth-- == 0) {
+                return false;
+            } else if (lexer.is(",") && depth == 0) {
+                return false;
+            } else if (lexer.isWord("COLLATE")) {
+                return true;
             }
         }
-        return Pattern.compile("(?i)\\bCOLLATE\\b").matcher(tableSql.substring(mention.end(), end)).find();
+        return false;
     }
 
     /**
@@ -225,30 +219,22 @@ final class Schema {
      * would leave the column uncompressed. Quoted text and identifiers are kept as they are.
      */
     static String withoutComments(String sql) {
-        StringBuilder kept = new StringBuilder(sql.length());
-        int i = 0;
-        while (i < sql.length()) {
-            char c = sql.charAt(i);
-            char closing = c == '\'' || c == '"' || c == '`' ? c : c == '[' ? ']' : 0;
-            if (closing != 0) {
-                int end = sql.indexOf(closing, i + 1);
-                end = end < 0 ? sql.length() : end + 1;
-                kept.append(sql, i, end);
-                i = end;
-            } else if (sql.startsWith("--", i)) {
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? sql.length() : end;
-                kept.append(' ');
-            } else if (sql.startsWith("/*", i)) {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? sql.length() : end + 2;
-                kept.append(' ');
-            } else {
-                kept.append(c);
-                i++;
+        return SqlLexer.withoutComments(sql);
+    }
+
+    /**
+     * Every name the SQL mentions, bare or quoted, in lower case: what an index, view or trigger may read. Words in
+     * string literals are not names ({@code '$.body'} reads no column body); a quoted name is one name, spaces and all.
+     */
+    static Set<String> namesIn(String sql) {
+        Set<String> names = new HashSet<>();
+        SqlLexer lexer = new SqlLexer(sql);
+        for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
+            if (kind == SqlLexer.Kind.WORD || kind == SqlLexer.Kind.NAME) {
+                names.add(lexer.name().toLowerCase(Locale.ROOT));
             }
         }
-        return kept.toString();
+        return names;
     }
 
     /** How often a name occurs as a whole word in SQL; a column mentioned again is in some constraint. */
