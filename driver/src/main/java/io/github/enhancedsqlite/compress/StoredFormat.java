@@ -63,4 +63,17 @@ public final class StoredFormat {
     public static String isEnvelope(String expression) {
         return "typeof(" + expression + ") = 'blob' AND " + beginsWithMagic(expression);
     }
+
+    /**
+     * SQL that is true when the first four bytes of {@code expression} are the magic but for exactly one: what an
+     * envelope whose magic was damaged looks like (see {@link Envelope#damagedMagicByte}, which looks further).
+     */
+    public static String differsFromMagicInOneByte(String expression) {
+        StringBuilder sum = new StringBuilder("(");
+        for (int i = 0; i < MAGIC.length; i++) {
+            sum.append(i == 0 ? "" : " + ").append("(substr(").append(expression).append(", ").append(i + 1)
+                    .append(", 1) = x'").append(MAGIC_HEX, 2 * i, 2 * i + 2).append("')");
+        }
+        return sum.append(") = 3").toString();
+    }
 }

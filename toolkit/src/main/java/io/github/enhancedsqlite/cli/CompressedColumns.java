@@ -30,9 +30,7 @@ final class CompressedColumns {
      * have been damaged (see {@code Envelope.damagedMagicByte}, which looks further).
      */
     static final String NEAR_ENVELOPE = "typeof(%1$s) = 'blob' AND length(%1$s) >= 10"
-            + " AND NOT " + StoredFormat.beginsWithMagic("%1$s")
-            + " AND (substr(%1$s, 1, 1) = x'EC') + (substr(%1$s, 2, 1) = x'45')"
-            + " + (substr(%1$s, 3, 1) = x'53') + (substr(%1$s, 4, 1) = x'5A') = 3";
+            + " AND " + StoredFormat.differsFromMagicInOneByte("%1$s");
 
     interface EnvelopeVisitor {
         void visit(long rowid, byte[] stored) throws SQLException;
