@@ -1,6 +1,7 @@
 package io.github.enhancedsqlite.compress;
 
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
+import io.github.enhancedsqlite.sql.SqlLexer;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -189,12 +190,14 @@ public final class Compression {
         return null;
     }
 
-    /** The first three words: enough to tell CREATE TABLE from CREATE INDEX, VIEW or TRIGGER. */
+    /** The first four bare words: enough to tell CREATE TABLE from CREATE INDEX, VIEW or TRIGGER. */
     private static Set<String> firstWords(String sql) {
         Set<String> first = new HashSet<>();
-        String[] words = sql.trim().toLowerCase(Locale.ROOT).split("[^a-z0-9_]+", 5);
-        for (int i = 0; i < Math.min(4, words.length); i++) {
-            first.add(words[i]);
+        SqlLexer lexer = new SqlLexer(sql);
+        while (first.size() < 4 && lexer.next() != SqlLexer.Kind.END) {
+            if (lexer.kind() == SqlLexer.Kind.WORD) {
+                first.add(lexer.text().toLowerCase(Locale.ROOT));
+            }
         }
         return first;
     }
@@ -289,23 +292,36 @@ public final class Compression {
         return stored;
     }
 
+    /**
+     * The words of the SQL's names, bare or quoted, in lower case: a quoted name gives the words it is made of, as
+     * table names are matched by word. String literals and parameters name nothing.
+     */
     private static Set<String> words(String sql) {
         Set<String> words = new HashSet<>();
-        for (String word : sql.split("[^A-Za-z0-9_]+")) {
-            if (!word.isEmpty()) {
-                words.add(word.toLowerCase(Locale.ROOT));
+        SqlLexer lexer = new SqlLexer(sql);
+        for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
+            if (kind == SqlLexer.Kind.WORD || kind == SqlLexer.Kind.NAME) {
+                for (String word : lexer.name().split("[^A-Za-z0-9_]+")) {
+                    if (!word.isEmpty()) {
+                        words.add(word.toLowerCase(Locale.ROOT));
+                    }
+                }
             }
         }
         return words;
     }
 
+    /** The statement's first keyword in lower case; empty when it does not begin with one. */
     private static String firstWord(String sql) {
-        String trimmed = sql.replaceFirst("^(\\s|--[^\\n]*\\n|/\\*(?s:.*?)\\*/)*", "");
-        int end = 0;
-        while (end < trimmed.length() && Character.isLetter(trimmed.charAt(end))) {
+        SqlLexer lexer = new SqlLexer(sql);
+        if (lexer.next() != SqlLexer.Kind.WORD) {
+            return "";
+        }
+        int end = lexer.start();
+        while (end < lexer.end() && Character.isLetter(sql.charAt(end))) {
             end++;
         }
-        return trimmed.substring(0, end).toLowerCase(Locale.ROOT);
+        return sql.substring(lexer.start(), end).toLowerCase(Locale.ROOT);
     }
 
     private static String firstLine(Exception e) {

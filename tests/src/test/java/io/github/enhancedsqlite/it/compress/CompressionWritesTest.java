@@ -312,6 +312,26 @@ class CompressionWritesTest {
         assertThat(CompressDb.catalog(file)).containsExactly("xenhancedxsqlitexnotes.body");
     }
 
+    /**
+     * A view over a compressed column is refused, whatever it is called. CREATE TABLE was told from CREATE VIEW by
+     * the first words of the SQL split at every non-word character, so a view named "table" passed for a table and
+     * was created, and read the stored envelopes instead of the values.
+     */
+    @Test
+    void aViewOverACompressedColumnIsRefusedEvenWhenItsQuotedNameIsTable() throws Exception {
+        Path file = memoryDatabase(null);
+        try (Connection connection = CompressDb.open(file)) {
+            CompressDb.update(connection, "INSERT INTO memory_entries (key, value) VALUES (?, ?)", "k",
+                    CompressDb.hookRecord(1));
+            assertThatCode(() -> CompressDb.execute(connection,
+                    "CREATE VIEW \"table\" AS SELECT key, value FROM memory_entries"))
+                    .isInstanceOf(SQLException.class).hasMessageStartingWith("Cannot run this statement on compressed");
+        }
+        try (Connection plain = CompressDb.plain(file)) {
+            assertThat(CompressDb.queryLong(plain, "SELECT count(*) FROM sqlite_schema WHERE type = 'view'")).isZero();
+        }
+    }
+
     private static List<String> tableNames(ResultSet tables) throws SQLException {
         List<String> names = new ArrayList<>();
         try (tables) {
