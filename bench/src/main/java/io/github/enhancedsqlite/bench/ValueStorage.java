@@ -1,5 +1,6 @@
 package io.github.enhancedsqlite.bench;
 
+import io.github.enhancedsqlite.compress.StoredFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +26,8 @@ import java.sql.Statement;
 record ValueStorage(long rows, long valueBytes, long envelopes, long dictionaryBytes, long fileBytes) {
 
     /** The first bytes of every envelope (the driver's {@code compress/Envelope} format, version 1). */
-    static final String ENVELOPE_MAGIC_HEX = "EC45535A";
-    static final String DICTIONARY_TABLE = "_enhanced_sqlite_dictionaries";
+    static final String ENVELOPE_MAGIC_HEX = StoredFormat.MAGIC_HEX;
+    static final String DICTIONARY_TABLE = StoredFormat.DICTIONARIES_TABLE;
 
     /** What a reader of this column needs stored: the values and the dictionaries they were compressed with. */
     long valueBytesWithDictionaries() {

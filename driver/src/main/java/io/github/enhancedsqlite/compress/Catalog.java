@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Catalog {
 
-    static final String TABLE = "_enhanced_sqlite_columns";
+    static final String TABLE = StoredFormat.COLUMNS_TABLE;
     private static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS " + TABLE
             + " (table_name TEXT NOT NULL, column_name TEXT NOT NULL, since INTEGER NOT NULL,"
             + " PRIMARY KEY (table_name, column_name))";

@@ -1,6 +1,7 @@
 package io.github.enhancedsqlite.compress;
 
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
+import io.github.enhancedsqlite.sql.SqlLexer;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.parser.ParseException;
 import org.sqlite.Function;
@@ -22,13 +22,12 @@ import org.sqlite.SQLiteConnection;
 
 /**
  * Transparent compression for one database: which columns compress, how statements are rewritten so that no query
- * can notice (cached per SQL string until the schema changes), the record of compressed columns and the
+ * can notice (cached per SQL string, each rewrite with the schema generation it was made under), the record of
+ * compressed columns and the
  * dictionaries. Shared by every connection of the database; each connection brings its own {@link Codec}.
  */
 public final class Compression {
 
-    /** Tables whose names start with this belong to the driver; metadata listings hide them. */
-    public static final String OWN_TABLE_PREFIX = "_enhanced_sqlite_";
     private static final int MAX_CACHED_REWRITES = 4096;
 
     public enum Mode { OFF, AUTO, LISTED }
@@ -41,11 +40,20 @@ public final class Compression {
     private final Catalog catalog = new Catalog();
     private final Dictionaries dictionaries;
     private final DatabaseMetrics metrics;
-    private final Map<String, RewrittenSql> rewrites = new ConcurrentHashMap<>();
+    private final Map<String, CachedRewrite> rewrites = new ConcurrentHashMap<>();
     private final AtomicBoolean opened = new AtomicBoolean();
-    private final AtomicInteger generation = new AtomicInteger();
-    /** Lower-case names of the tables whose columns may hold compressed values; null until computed. */
-    private volatile Set<String> tablesOfInterest;
+    /**
+     * Lower-case names of the tables whose columns may hold compressed values, with the schema generation they were
+     * read under; null until computed and whenever a column is newly recorded.
+     */
+    private volatile TablesOfInterest tablesOfInterest;
+
+    /** A rewrite and the schema generation it was made under: served only while that generation is current. */
+    private record CachedRewrite(long generation, RewrittenSql rewritten) {
+    }
+
+    private record TablesOfInterest(long generation, Set<String> names) {
+    }
 
     public Compression(Mode mode, Set<ColumnRef> listed, int threshold, int level, int dictionarySamples,
                        DatabaseMetrics metrics) {
@@ -92,17 +100,21 @@ public final class Compression {
         return threshold;
     }
 
-    /** Changes whenever cached rewrites become invalid, so statement caches holding rewritten SQL can be dropped. */
-    public int generation() {
-        return generation.get();
+    /**
+     * The schema generation: changes whenever cached rewrites become invalid, so statement caches holding rewritten
+     * SQL can be dropped.
+     */
+    public long generation() {
+        return schema.generation();
     }
 
-    /** DDL ran through this driver: what was known of the schema, and every rewrite made from it, is stale. */
+    /**
+     * DDL ran through this driver: what was known of the schema is replaced by a new generation, and every rewrite
+     * made from the old one is never served again (the cache is emptied too, only to free it).
+     */
     public void schemaChanged() {
         schema.invalidate();
-        tablesOfInterest = null;
         rewrites.clear();
-        generation.incrementAndGet();
     }
 
     /**
@@ -110,13 +122,19 @@ public final class Compression {
      * unchanged and are not even parsed.
      */
     public RewrittenSql rewrite(String sql, Connection sqlite) throws SQLException {
-        RewrittenSql rewritten = rewrites.get(sql);
-        if (rewritten == null) {
+        long generation = schema.generation();
+        CachedRewrite cached = rewrites.get(sql);
+        RewrittenSql rewritten;
+        if (cached != null && cached.generation() == generation) {
+            rewritten = cached.rewritten();
+        } else {
+            // tagged with the generation read before the analysis: if DDL runs meanwhile, the rewrite may mix
+            // the old schema with the new one, and the tag keeps it from being served again
             rewritten = analyse(sql, sqlite);
             if (rewrites.size() >= MAX_CACHED_REWRITES) {
                 rewrites.clear();
             }
-            rewrites.put(sql, rewritten);
+            rewrites.put(sql, new CachedRewrite(generation, rewritten));
         }
         if (!rewritten.sql().equals(sql)) {
             metrics.statementRewritten();
@@ -172,12 +190,14 @@ public final class Compression {
         return null;
     }
 
-    /** The first three words: enough to tell CREATE TABLE from CREATE INDEX, VIEW or TRIGGER. */
+    /** The first four bare words: enough to tell CREATE TABLE from CREATE INDEX, VIEW or TRIGGER. */
     private static Set<String> firstWords(String sql) {
         Set<String> first = new HashSet<>();
-        String[] words = sql.trim().toLowerCase(Locale.ROOT).split("[^a-z0-9_]+", 5);
-        for (int i = 0; i < Math.min(4, words.length); i++) {
-            first.add(words[i]);
+        SqlLexer lexer = new SqlLexer(sql);
+        while (first.size() < 4 && lexer.next() != SqlLexer.Kind.END) {
+            if (lexer.kind() == SqlLexer.Kind.WORD) {
+                first.add(lexer.text().toLowerCase(Locale.ROOT));
+            }
         }
         return first;
     }
@@ -192,18 +212,19 @@ public final class Compression {
     }
 
     private Set<String> tablesOfInterest(Connection sqlite) throws SQLException {
-        Set<String> tables = tablesOfInterest;
-        if (tables != null) {
-            return tables;
+        long generation = schema.generation();
+        TablesOfInterest known = tablesOfInterest;
+        if (known != null && known.generation() == generation) {
+            return known.names();
         }
-        tables = new HashSet<>();
+        Set<String> tables = new HashSet<>();
         for (ColumnRef column : catalog.columns()) {
             tables.add(column.table());
         }
         if (mode != Mode.OFF) {
             try (Statement statement = sqlite.createStatement();
                  ResultSet names = statement.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table'"
-                         + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '" + OWN_TABLE_PREFIX + "%'")) {
+                         + " AND NOT " + StoredFormat.sqliteTable("name") + " AND NOT " + StoredFormat.ownTable("name"))) {
                 while (names.next()) {
                     String name = names.getString(1);
                     TableInfo table = schema.table(sqlite, name);
@@ -216,7 +237,7 @@ public final class Compression {
                 }
             }
         }
-        tablesOfInterest = tables;
+        tablesOfInterest = new TablesOfInterest(generation, tables);
         return tables;
     }
 
@@ -271,23 +292,36 @@ public final class Compression {
         return stored;
     }
 
+    /**
+     * The words of the SQL's names, bare or quoted, in lower case: a quoted name gives the words it is made of, as
+     * table names are matched by word. String literals and parameters name nothing.
+     */
     private static Set<String> words(String sql) {
         Set<String> words = new HashSet<>();
-        for (String word : sql.split("[^A-Za-z0-9_]+")) {
-            if (!word.isEmpty()) {
-                words.add(word.toLowerCase(Locale.ROOT));
+        SqlLexer lexer = new SqlLexer(sql);
+        for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
+            if (kind == SqlLexer.Kind.WORD || kind == SqlLexer.Kind.NAME) {
+                for (String word : lexer.name().split("[^A-Za-z0-9_]+")) {
+                    if (!word.isEmpty()) {
+                        words.add(word.toLowerCase(Locale.ROOT));
+                    }
+                }
             }
         }
         return words;
     }
 
+    /** The statement's first keyword in lower case; empty when it does not begin with one. */
     private static String firstWord(String sql) {
-        String trimmed = sql.replaceFirst("^(\\s|--[^\\n]*\\n|/\\*(?s:.*?)\\*/)*", "");
-        int end = 0;
-        while (end < trimmed.length() && Character.isLetter(trimmed.charAt(end))) {
+        SqlLexer lexer = new SqlLexer(sql);
+        if (lexer.next() != SqlLexer.Kind.WORD) {
+            return "";
+        }
+        int end = lexer.start();
+        while (end < lexer.end() && Character.isLetter(sql.charAt(end))) {
             end++;
         }
-        return trimmed.substring(0, end).toLowerCase(Locale.ROOT);
+        return sql.substring(lexer.start(), end).toLowerCase(Locale.ROOT);
     }
 
     private static String firstLine(Exception e) {

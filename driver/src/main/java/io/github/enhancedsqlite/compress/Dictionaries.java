@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dictionaries implements AutoCloseable {
 
-    public static final String TABLE = "_enhanced_sqlite_dictionaries";
+    public static final String TABLE = StoredFormat.DICTIONARIES_TABLE;
     static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS " + TABLE + " (id INTEGER PRIMARY KEY AUTOINCREMENT,"
             + " table_name TEXT NOT NULL, column_name TEXT NOT NULL, created_at INTEGER NOT NULL,"
             + " dictionary BLOB NOT NULL)";

@@ -6,7 +6,7 @@ import java.util.zip.CRC32C;
  * The stored form of a value in a compressed column, always a BLOB:
  *
  * <pre>
- * offset 0  4 bytes  magic EC 45 53 5A ("\xECESZ")
+ * offset 0  4 bytes  magic EC 45 53 5A ("\xECESZ"), see {@link StoredFormat}
  *        4  1 byte   format version (2; version 1 is still read)
  *        5  1 byte   bit 0: original type (0 TEXT in UTF-8, 1 BLOB); bit 1: set in every version-2 envelope;
  *                    bits 4-7: payload (0 zstd frame, 1 raw bytes); other bits 0
@@ -24,9 +24,9 @@ import java.util.zip.CRC32C;
  */
 public final class Envelope {
 
-    static final byte[] MAGIC = {(byte) 0xEC, 'E', 'S', 'Z'};
-    static final byte VERSION = 2;
-    static final byte VERSION_1 = 1;
+    static final byte[] MAGIC = StoredFormat.MAGIC;
+    static final byte VERSION = StoredFormat.VERSION;
+    static final byte VERSION_1 = StoredFormat.VERSION_1;
     static final int VERSION_1_HEADER_BYTES = 10;
     /** The bytes the check is computed over: magic, version, flags, dictionary id. */
     static final int CHECKED_BYTES = 10;

@@ -1,5 +1,6 @@
 package io.github.enhancedsqlite.compress;
 
+import io.github.enhancedsqlite.sql.SqlLexer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,43 +10,45 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 /**
- * The tables of one database as far as compression cares, read from SQLite's own catalog and cached until DDL
- * runs through this driver. A column may be compressed only if nothing but a plain read or write can touch its
- * stored bytes: it has TEXT or BLOB affinity, is no part of a primary key, index, UNIQUE or other constraint,
- * and its table is named by no view or trigger (those would see the compressed bytes). When in doubt a column
- * is left alone: that costs space, never a wrong row.
+ * The tables of one database as far as compression cares, read from SQLite's own catalog into a
+ * {@link SchemaSnapshot} that DDL run through this driver replaces as a whole. A column may be compressed only if
+ * nothing but a plain read or write can touch its stored bytes: it has TEXT or BLOB affinity, is no part of a
+ * primary key, index, UNIQUE or other constraint, and its table is named by no view or trigger (those would see
+ * the compressed bytes). When in doubt a column is left alone: that costs space, never a wrong row.
  */
 final class Schema {
 
-    private final Map<String, TableInfo> tables = new ConcurrentHashMap<>();
-    /** Lower-case names of tables some view or trigger mentions; loaded with the first table. */
-    private volatile Set<String> mentionedByViewsOrTriggers;
+    private final AtomicReference<SchemaSnapshot> current = new AtomicReference<>(SchemaSnapshot.FIRST);
+
+    /** The generation of what is known now; it changes with every DDL run through this driver. */
+    long generation() {
+        return current.get().generation();
+    }
 
     TableInfo table(Connection connection, String name) throws SQLException {
         String key = name.toLowerCase(Locale.ROOT);
-        TableInfo known = tables.get(key);
+        SchemaSnapshot snapshot = current.get();
+        TableInfo known = snapshot.tables().get(key);
         if (known != null) {
             return known;
         }
-        TableInfo loaded = load(connection, name);
-        tables.put(key, loaded);
+        TableInfo loaded = load(connection, name, snapshot);
+        // kept only while the snapshot it was read under is current: read before DDL, it must not survive it
+        current.updateAndGet(now -> now.generation() == snapshot.generation() ? now.withTable(key, loaded) : now);
         return loaded;
     }
 
-    /** DDL ran: forget everything. */
+    /** DDL ran: what was known is replaced, as a whole, by a snapshot of the next generation. */
     void invalidate() {
-        tables.clear();
-        mentionedByViewsOrTriggers = null;
+        current.updateAndGet(SchemaSnapshot::next);
     }
 
-    private TableInfo load(Connection connection, String name) throws SQLException {
+    private TableInfo load(Connection connection, String name, SchemaSnapshot snapshot) throws SQLException {
         String tableSql = null;
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
@@ -89,7 +92,7 @@ final class Schema {
         }
         candidates.removeAll(indexedColumns(connection, name));
         candidates.removeAll(foreignKeyColumns(connection, name));
-        if (mentionedByViewsOrTriggers(connection).contains(name.toLowerCase(Locale.ROOT))) {
+        if (mentionedByViewsOrTriggers(connection, snapshot).contains(name.toLowerCase(Locale.ROOT))) {
             candidates.clear();
         }
         boolean hasRowid = !tableSql.toUpperCase(Locale.ROOT).matches("(?s).*\\bWITHOUT\\s+ROWID\\b.*")
@@ -126,9 +129,7 @@ final class Schema {
             sql.setString(1, table);
             try (ResultSet row = sql.executeQuery()) {
                 while (row.next()) {
-                    for (String word : row.getString(1).split("[^A-Za-z0-9_]+")) {
-                        indexed.add(word.toLowerCase(Locale.ROOT));
-                    }
+                    indexed.addAll(namesIn(row.getString(1)));
                 }
             }
         }
@@ -149,23 +150,23 @@ final class Schema {
         return columns;
     }
 
-    private Set<String> mentionedByViewsOrTriggers(Connection connection) throws SQLException {
-        Set<String> mentioned = mentionedByViewsOrTriggers;
+    private Set<String> mentionedByViewsOrTriggers(Connection connection, SchemaSnapshot snapshot)
+            throws SQLException {
+        Set<String> mentioned = snapshot.mentionedByViewsOrTriggers();
         if (mentioned != null) {
             return mentioned;
         }
-        mentioned = new HashSet<>();
+        Set<String> read = new HashSet<>();
         try (Statement statement = connection.createStatement();
              ResultSet row = statement.executeQuery(
                      "SELECT sql FROM sqlite_schema WHERE type IN ('view', 'trigger') AND sql IS NOT NULL")) {
             while (row.next()) {
-                for (String word : row.getString(1).split("[^A-Za-z0-9_]+")) {
-                    mentioned.add(word.toLowerCase(Locale.ROOT));
-                }
+                read.addAll(namesIn(row.getString(1)));
             }
         }
-        mentionedByViewsOrTriggers = mentioned;
-        return mentioned;
+        current.updateAndGet(now -> now.generation() == snapshot.generation() && now.mentionedByViewsOrTriggers() == null
+                ? now.withMentions(read) : now);
+        return read;
     }
 
     /** SQLite's affinity rules (https://www.sqlite.org/datatype3.html, 3.1): TEXT, or BLOB for no type. */
@@ -190,29 +191,27 @@ final class Schema {
      * column reference, which a decompressed value no longer is, so such a column is left alone.
      */
     static boolean declaresCollation(String tableSql, String column) {
-        Matcher mention = Pattern.compile("(?<![A-Za-z0-9_])[\"`\\[]?" + Pattern.quote(column) + "[\"`\\]]?(?![A-Za-z0-9_])",
-                Pattern.CASE_INSENSITIVE).matcher(tableSql);
-        if (!mention.find()) {
+        SqlLexer lexer = new SqlLexer(tableSql);
+        SqlLexer.Kind kind = lexer.next();
+        while (kind != SqlLexer.Kind.END && !lexer.names(column)) {
+            kind = lexer.next();
+        }
+        if (kind == SqlLexer.Kind.END) {
             return true; // cannot tell: leave it alone
         }
         int depth = 0;
-        char quote = 0;
-        int end = mention.end();
-        for (; end < tableSql.length(); end++) {
-            char c = tableSql.charAt(end);
-            if (quote != 0) {
-                quote = c == quote ? 0 : quote;
-            } else if (c == '\'' || c == '"' || c == '`') {
-                quote = c;
-            } else if (c == '(') {
+        while (lexer.next() != SqlLexer.Kind.END) {
+            if (lexer.is("(")) {
                 depth++;
-            } else if (c == ')' && depth-- == 0) {
-                break;
-            } else if (c == ',' && depth == 0) {
-                break;
+            } else if (lexer.is(")") && depth-- == 0) {
+                return false;
+            } else if (lexer.is(",") && depth == 0) {
+                return false;
+            } else if (lexer.isWord("COLLATE")) {
+                return true;
             }
         }
-        return Pattern.compile("(?i)\\bCOLLATE\\b").matcher(tableSql.substring(mention.end(), end)).find();
+        return false;
     }
 
     /**
@@ -220,30 +219,22 @@ final class Schema {
      * would leave the column uncompressed. Quoted text and identifiers are kept as they are.
      */
     static String withoutComments(String sql) {
-        StringBuilder kept = new StringBuilder(sql.length());
-        int i = 0;
-        while (i < sql.length()) {
-            char c = sql.charAt(i);
-            char closing = c == '\'' || c == '"' || c == '`' ? c : c == '[' ? ']' : 0;
-            if (closing != 0) {
-                int end = sql.indexOf(closing, i + 1);
-                end = end < 0 ? sql.length() : end + 1;
-                kept.append(sql, i, end);
-                i = end;
-            } else if (sql.startsWith("--", i)) {
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? sql.length() : end;
-                kept.append(' ');
-            } else if (sql.startsWith("/*", i)) {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? sql.length() : end + 2;
-                kept.append(' ');
-            } else {
-                kept.append(c);
-                i++;
+        return SqlLexer.withoutComments(sql);
+    }
+
+    /**
+     * Every name the SQL mentions, bare or quoted, in lower case: what an index, view or trigger may read. Words in
+     * string literals are not names ({@code '$.body'} reads no column body); a quoted name is one name, spaces and all.
+     */
+    static Set<String> namesIn(String sql) {
+        Set<String> names = new HashSet<>();
+        SqlLexer lexer = new SqlLexer(sql);
+        for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
+            if (kind == SqlLexer.Kind.WORD || kind == SqlLexer.Kind.NAME) {
+                names.add(lexer.name().toLowerCase(Locale.ROOT));
             }
         }
-        return kept.toString();
+        return names;
     }
 
     /** How often a name occurs as a whole word in SQL; a column mentioned again is in some constraint. */

@@ -587,7 +587,7 @@ final class SqlRewriter {
         return true;
     }
 
-    private static final String ENVELOPE_MAGIC_HEX = "EC45535A";
+    private static final String ENVELOPE_MAGIC_HEX = StoredFormat.MAGIC_HEX;
 
     /** SQLite functions whose result is never a BLOB. */
     private static final Set<String> NEVER_BLOB_FUNCTIONS = Set.of("abs", "changes", "char", "count", "date",

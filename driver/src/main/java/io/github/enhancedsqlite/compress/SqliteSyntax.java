@@ -1,5 +1,7 @@
 package io.github.enhancedsqlite.compress;
 
+import io.github.enhancedsqlite.sql.SqlLexer;
+import io.github.enhancedsqlite.sql.SqlLexer.Kind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -302,8 +304,6 @@ final class SqliteSyntax {
 
     // ---------------------------------------------------------------- tokens
 
-    enum Kind { WORD, NAME, LITERAL, PARAMETER, OPERATOR }
-
     /** One token: a bare word (keyword or identifier), a quoted name, a literal, a parameter or an operator. */
     record Token(Kind kind, int start, int end) {
         String word(String sql) {
@@ -315,85 +315,13 @@ final class SqliteSyntax {
         }
     }
 
-    /** SQLite's tokens, comments and white space left out. */
+    /** SQLite's tokens, comments and white space left out (read by the driver's one lexer, {@link SqlLexer}). */
     static List<Token> tokens(String sql) {
         List<Token> tokens = new ArrayList<>();
-        int length = sql.length();
-        int i = 0;
-        while (i < length) {
-            char c = sql.charAt(i);
-            int start = i;
-            if (Character.isWhitespace(c)) {
-                i++;
-            } else if (c == '-' && sql.startsWith("--", i)) {
-                int newline = sql.indexOf('\n', i);
-                i = newline < 0 ? length : newline + 1;
-            } else if (c == '/' && sql.startsWith("/*", i)) {
-                int close = sql.indexOf("*/", i + 2);
-                i = close < 0 ? length : close + 2;
-            } else if (c == '\'' || ((c == 'x' || c == 'X') && i + 1 < length && sql.charAt(i + 1) == '\'')) {
-                i = closeQuote(sql, c == '\'' ? i : i + 1, '\'');
-                tokens.add(new Token(Kind.LITERAL, start, i));
-            } else if (c == '"' || c == '`') {
-                i = closeQuote(sql, i, c);
-                tokens.add(new Token(Kind.NAME, start, i));
-            } else if (c == '[') {
-                int close = sql.indexOf(']', i + 1);
-                i = close < 0 ? length : close + 1;
-                tokens.add(new Token(Kind.NAME, start, i));
-            } else if (Character.isDigit(c) || (c == '.' && i + 1 < length && Character.isDigit(sql.charAt(i + 1)))) {
-                i++;
-                while (i < length && (isWordChar(sql.charAt(i)) || sql.charAt(i) == '.'
-                        || ((sql.charAt(i) == '+' || sql.charAt(i) == '-')
-                        && (sql.charAt(i - 1) == 'e' || sql.charAt(i - 1) == 'E')))) {
-                    i++;
-                }
-                tokens.add(new Token(Kind.LITERAL, start, i));
-            } else if (c == '?' || ((c == ':' || c == '@' || c == '$') && i + 1 < length && isWordChar(sql.charAt(i + 1)))) {
-                i++;
-                while (i < length && isWordChar(sql.charAt(i))) {
-                    i++;
-                }
-                tokens.add(new Token(Kind.PARAMETER, start, i));
-            } else if (isWordChar(c)) {
-                while (i < length && isWordChar(sql.charAt(i))) {
-                    i++;
-                }
-                tokens.add(new Token(Kind.WORD, start, i));
-            } else {
-                i += operatorLength(sql, i);
-                tokens.add(new Token(Kind.OPERATOR, start, i));
-            }
+        SqlLexer lexer = new SqlLexer(sql);
+        while (lexer.next() != Kind.END) {
+            tokens.add(new Token(lexer.kind(), lexer.start(), lexer.end()));
         }
         return tokens;
-    }
-
-    /** The end of a quoted token opened at {@code open}; a doubled quote stands for itself. */
-    private static int closeQuote(String sql, int open, char quote) {
-        int i = open + 1;
-        while (i < sql.length()) {
-            if (sql.charAt(i) == quote) {
-                if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-                    i += 2;
-                    continue;
-                }
-                return i + 1;
-            }
-            i++;
-        }
-        return sql.length();
-    }
-
-    private static int operatorLength(String sql, int i) {
-        for (String operator : new String[] {"->>", "||", "->", "<<", ">>", "<=", ">=", "==", "!=", "<>"}) {
-            if (sql.startsWith(operator, i)) {
-                return operator.length();
-            }
-        }
-        return 1;
-    }
-
-    private static boolean isWordChar(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c > 0x7f;
     }
 }

@@ -173,9 +173,11 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
         int effects = inspect(sql);
         RewrittenSql rewritten = rewrite(sql);
         StatementCache cache = physical.currentStatementCache();
-        PreparedStatement cached = cache.take(sql);
+        // cached under the SQL it was prepared from, not the application's: a statement held open across DDL comes
+        // back to the cache after it was emptied for the new schema, and must not serve that schema's rewrite
+        PreparedStatement cached = cache.take(rewritten.sql());
         PreparedStatement statement = cached != null ? cached : delegate.prepareStatement(rewritten.sql());
-        return track(new PreparedStatementWrapper(statement, this, effects, rewritten, sql, sql, cache));
+        return track(new PreparedStatementWrapper(statement, this, effects, rewritten, sql, rewritten.sql(), cache));
     }
 
     @Override

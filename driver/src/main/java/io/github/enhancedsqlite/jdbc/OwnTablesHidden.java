@@ -1,6 +1,6 @@
 package io.github.enhancedsqlite.jdbc;
 
-import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.compress.StoredFormat;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
@@ -21,7 +21,7 @@ final class OwnTablesHidden extends ForwardingResultSet {
     public boolean next() throws SQLException {
         while (delegate.next()) {
             String name = delegate.getString("TABLE_NAME");
-            if (name == null || !name.startsWith(Compression.OWN_TABLE_PREFIX)) {
+            if (!StoredFormat.isOwnTable(name)) {
                 return true;
             }
         }

@@ -40,7 +40,7 @@ public final class PhysicalConnection extends ForwardingConnection {
     private final Runnable beforeClose;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The compression generation the cached statements were rewritten under. */
-    private int cachedGeneration;
+    private long cachedGeneration;
 
     public PhysicalConnection(Connection sqlite, int statementCacheSize, TransactionControl transactions,
                               Compression compression, Codec codec, PipelinePlan plan,
@@ -66,7 +66,7 @@ public final class PhysicalConnection extends ForwardingConnection {
 
     /** The statement cache, emptied first if the schema changed since its statements were rewritten. */
     StatementCache currentStatementCache() {
-        int generation = compression.generation();
+        long generation = compression.generation();
         if (generation != cachedGeneration) {
             statementCache.closeAll();
             cachedGeneration = generation;

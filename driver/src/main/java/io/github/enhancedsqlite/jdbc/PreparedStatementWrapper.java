@@ -24,7 +24,7 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
 
     /** What running it does, read once from its SQL (see {@link SqlInspector}). */
     private final int effects;
-    /** The SQL it is cached under; null when it must not be cached. */
+    /** The SQL it was prepared from, which it is cached under; null when it must not be cached. */
     private final String cacheKey;
     private final StatementCache cache;
     private boolean reusable;

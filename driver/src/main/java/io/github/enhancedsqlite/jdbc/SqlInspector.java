@@ -1,13 +1,14 @@
 package io.github.enhancedsqlite.jdbc;
 
 import io.github.enhancedsqlite.exec.StatementEffects;
+import io.github.enhancedsqlite.sql.SqlLexer;
 
 /**
  * Reads the leading keywords of a SQL string to tell what running it does to the connection: whether it may
  * write (and so must wait for the database's writer turn), whether it opens or ends a transaction by hand, and
  * whether it changes per-connection state that closing a pooled connection cannot reset (a pragma set, ATTACH,
- * DETACH, a temporary object; such a connection is evicted on close). Allocates nothing: it runs on every
- * statement. When in doubt it answers "writes", which only costs waiting for a turn.
+ * DETACH, a temporary object; such a connection is evicted on close). Reads the statement with the driver's one
+ * lexer, a cursor that allocates no token objects: it runs on every statement. When in doubt it answers "writes", which only costs waiting for a turn.
  */
 final class SqlInspector {
 
@@ -32,6 +33,7 @@ final class SqlInspector {
         "shrink_memory"
     };
     private static final String[] DATA_CHANGING_WORDS = {"INSERT", "UPDATE", "DELETE", "REPLACE"};
+    private static final String[] ROLLBACK_TO = {"TO"};
 
     private SqlInspector() {
     }
@@ -40,59 +42,47 @@ final class SqlInspector {
         if (sql == null) {
             return 0;
         }
-        int start = skipSpaceAndComments(sql, 0);
-        if (startsWithWord(sql, start, "SELECT") || startsWithWord(sql, start, "VALUES")
-                || startsWithWord(sql, start, "EXPLAIN")) {
+        SqlLexer lexer = new SqlLexer(sql);
+        lexer.next();
+        if (lexer.isWord("SELECT") || lexer.isWord("VALUES") || lexer.isWord("EXPLAIN")) {
             return 0;
         }
-        if (startsWithWord(sql, start, "WITH")) {
-            return containsWord(sql, start + 4, DATA_CHANGING_WORDS) ? WRITES : 0;
+        if (lexer.isWord("WITH")) {
+            return containsWord(lexer, DATA_CHANGING_WORDS) ? WRITES : 0;
         }
-        if (startsWithWord(sql, start, "PRAGMA")) {
-            return pragmaAltersSession(sql, start + 6) ? ALTERS_SESSION | WRITES : 0;
+        if (lexer.isWord("PRAGMA")) {
+            return pragmaAltersSession(lexer) ? ALTERS_SESSION | WRITES : 0;
         }
-        if (startsWithWord(sql, start, "ATTACH") || startsWithWord(sql, start, "DETACH")) {
+        if (lexer.isWord("ATTACH") || lexer.isWord("DETACH")) {
             return ALTERS_SESSION;
         }
-        if (startsWithWord(sql, start, "CREATE")) {
-            return (createsTemporaryObject(sql, start + 6) ? ALTERS_SESSION : 0) | WRITES | CHANGES_SCHEMA;
+        if (lexer.isWord("CREATE")) {
+            return (createsTemporaryObject(lexer) ? ALTERS_SESSION : 0) | WRITES | CHANGES_SCHEMA;
         }
-        if (startsWithWord(sql, start, "ALTER") || startsWithWord(sql, start, "DROP")) {
+        if (lexer.isWord("ALTER") || lexer.isWord("DROP")) {
             return WRITES | CHANGES_SCHEMA;
         }
-        if (startsWithWord(sql, start, "BEGIN") || startsWithWord(sql, start, "SAVEPOINT")) {
+        if (lexer.isWord("BEGIN") || lexer.isWord("SAVEPOINT")) {
             return OPENS_TRANSACTION;
         }
-        if (startsWithWord(sql, start, "COMMIT") || startsWithWord(sql, start, "END")) {
+        if (lexer.isWord("COMMIT") || lexer.isWord("END")) {
             return ENDS_TRANSACTION;
         }
-        if (startsWithWord(sql, start, "ROLLBACK")) {
-            return containsWord(sql, start + 8, new String[] {"TO"}) ? 0 : ENDS_TRANSACTION;
+        if (lexer.isWord("ROLLBACK")) {
+            return containsWord(lexer, ROLLBACK_TO) ? 0 : ENDS_TRANSACTION;
         }
-        if (startsWithWord(sql, start, "RELEASE")) {
+        if (lexer.isWord("RELEASE")) {
             return RELEASES_SAVEPOINT;
         }
         return WRITES;
     }
 
-    /** Whether one of the words occurs as a whole word, outside quotes, after {@code from}. */
-    private static boolean containsWord(String sql, int from, String[] words) {
-        char closingQuote = 0;
-        for (int i = from; i < sql.length(); i++) {
-            char c = sql.charAt(i);
-            if (closingQuote != 0) {
-                if (c == closingQuote) {
-                    closingQuote = 0;
-                }
-            } else if (c == '\'' || c == '"' || c == '`') {
-                closingQuote = c;
-            } else if (c == '[') {
-                closingQuote = ']';
-            } else if (isWordChar(c) && !isWordChar(sql.charAt(i - 1))) {
-                for (String word : words) {
-                    if (startsWithWord(sql, i, word)) {
-                        return true;
-                    }
+    /** Whether one of the words follows as a bare word (quoted text and names are not words). */
+    private static boolean containsWord(SqlLexer lexer, String[] words) {
+        while (lexer.next() != SqlLexer.Kind.END) {
+            for (String word : words) {
+                if (lexer.isWord(word)) {
+                    return true;
                 }
             }
         }
@@ -100,75 +90,42 @@ final class SqlInspector {
     }
 
     /** A pragma with '=' always sets; one with '(' sets unless it is a reporting pragma. */
-    private static boolean pragmaAltersSession(String sql, int from) {
-        int nameStart = skipSpaceAndComments(sql, from);
-        int nameEnd = wordEnd(sql, nameStart);
-        if (nameEnd < sql.length() && sql.charAt(nameEnd) == '.') {
-            nameStart = nameEnd + 1;
-            nameEnd = wordEnd(sql, nameStart);
+    private static boolean pragmaAltersSession(SqlLexer lexer) {
+        lexer.next(); // the pragma's name, or its schema's
+        boolean reports = isReportingPragma(lexer);
+        if (lexer.next() == SqlLexer.Kind.OPERATOR && lexer.is(".")) {
+            lexer.next();
+            reports = isReportingPragma(lexer);
+            lexer.next();
         }
-        int next = skipSpaceAndComments(sql, nameEnd);
-        if (next >= sql.length() || sql.charAt(next) == ';') {
+        if (lexer.kind() == SqlLexer.Kind.END || lexer.is(";")) {
             return false;
         }
-        if (sql.charAt(next) == '(') {
-            for (String harmless : HARMLESS_PRAGMAS) {
-                if (nameEnd - nameStart == harmless.length()
-                        && sql.regionMatches(true, nameStart, harmless, 0, harmless.length())) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return !(lexer.is("(") && reports);
     }
 
-    /** CREATE TEMP/TEMPORARY ..., or an object created in the temp schema by name ("temp.x"). */
-    private static boolean createsTemporaryObject(String sql, int from) {
-        int next = skipSpaceAndComments(sql, from);
-        if (startsWithWord(sql, next, "TEMP") || startsWithWord(sql, next, "TEMPORARY")) {
-            return true;
-        }
-        for (int i = next; i + 5 <= sql.length(); i++) {
-            if (sql.regionMatches(true, i, "temp.", 0, 5) && (i == 0 || !isWordChar(sql.charAt(i - 1)))) {
+    private static boolean isReportingPragma(SqlLexer lexer) {
+        for (String harmless : HARMLESS_PRAGMAS) {
+            if (lexer.isWord(harmless)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean startsWithWord(String sql, int at, String word) {
-        int end = at + word.length();
-        return sql.regionMatches(true, at, word, 0, word.length()) && (end >= sql.length() || !isWordChar(sql.charAt(end)));
-    }
-
-    private static int wordEnd(String sql, int at) {
-        int i = at;
-        while (i < sql.length() && isWordChar(sql.charAt(i))) {
-            i++;
+    /** CREATE TEMP/TEMPORARY ..., or an object created in the temp schema by name ("temp.x"). */
+    private static boolean createsTemporaryObject(SqlLexer lexer) {
+        lexer.next();
+        if (lexer.isWord("TEMP") || lexer.isWord("TEMPORARY")) {
+            return true;
         }
-        return i;
-    }
-
-    private static boolean isWordChar(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '"' || c == '`' || c == '[' || c == ']';
-    }
-
-    private static int skipSpaceAndComments(String sql, int from) {
-        int i = from;
-        while (i < sql.length()) {
-            char c = sql.charAt(i);
-            if (Character.isWhitespace(c)) {
-                i++;
-            } else if (c == '-' && i + 1 < sql.length() && sql.charAt(i + 1) == '-') {
-                int newline = sql.indexOf('\n', i);
-                i = newline < 0 ? sql.length() : newline + 1;
-            } else if (c == '/' && i + 1 < sql.length() && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? sql.length() : end + 2;
-            } else {
-                return i;
+        boolean temp = false;
+        do {
+            if (temp && lexer.is(".")) {
+                return true;
             }
-        }
-        return i;
+            temp = lexer.names("temp");
+        } while (lexer.next() != SqlLexer.Kind.END);
+        return false;
     }
 }

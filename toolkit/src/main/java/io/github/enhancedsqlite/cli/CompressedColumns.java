@@ -3,6 +3,7 @@ package io.github.enhancedsqlite.cli;
 import io.github.enhancedsqlite.compress.Codec;
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.compress.StoredFormat;
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,17 +21,16 @@ import java.util.Set;
 final class CompressedColumns {
 
     /** The driver's record of compressed columns (see compress/Catalog). */
-    static final String CATALOG = Compression.OWN_TABLE_PREFIX + "columns";
+    static final String CATALOG = StoredFormat.COLUMNS_TABLE;
     /** Stored values that begin with the envelope magic {@code EC 45 53 5A}. */
-    static final String IS_ENVELOPE = "typeof(%1$s) = 'blob' AND substr(%1$s, 1, 4) = x'EC45535A'";
+    static final String IS_ENVELOPE = StoredFormat.isEnvelope("%1$s");
 
     /**
      * Stored BLOBs that are not envelopes but begin with three of the magic's four bytes: envelopes whose magic may
      * have been damaged (see {@code Envelope.damagedMagicByte}, which looks further).
      */
     static final String NEAR_ENVELOPE = "typeof(%1$s) = 'blob' AND length(%1$s) >= 10"
-            + " AND substr(%1$s, 1, 4) <> x'EC45535A' AND (substr(%1$s, 1, 1) = x'EC') + (substr(%1$s, 2, 1) = x'45')"
-            + " + (substr(%1$s, 3, 1) = x'53') + (substr(%1$s, 4, 1) = x'5A') = 3";
+            + " AND " + StoredFormat.differsFromMagicInOneByte("%1$s");
 
     interface EnvelopeVisitor {
         void visit(long rowid, byte[] stored) throws SQLException;
@@ -114,8 +114,8 @@ final class CompressedColumns {
         List<String> tables = new ArrayList<>();
         try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table'"
-                     + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '"
-                     + Compression.OWN_TABLE_PREFIX.replace("_", "\\_") + "%' ESCAPE '\\' ORDER BY name")) {
+                     + " AND NOT " + StoredFormat.sqliteTable("name") + " AND NOT " + StoredFormat.ownTable("name")
+                     + " ORDER BY name")) {
             while (rows.next()) {
                 tables.add(rows.getString(1));
             }

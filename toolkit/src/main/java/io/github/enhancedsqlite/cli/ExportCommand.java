@@ -2,8 +2,8 @@ package io.github.enhancedsqlite.cli;
 
 import io.github.enhancedsqlite.compress.Codec;
 import io.github.enhancedsqlite.compress.ColumnRef;
-import io.github.enhancedsqlite.compress.Compression;
 import io.github.enhancedsqlite.compress.CorruptValueException;
+import io.github.enhancedsqlite.compress.StoredFormat;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -108,8 +108,8 @@ final class ExportCommand implements Callable<Integer> {
     private static void dropOwnTables(Connection copy) throws SQLException {
         List<String> own = new ArrayList<>();
         try (Statement statement = copy.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE '"
-                     + Compression.OWN_TABLE_PREFIX.replace("_", "\\_") + "%' ESCAPE '\\'")) {
+             ResultSet rows = statement.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table' AND "
+                     + StoredFormat.ownTable("name"))) {
             while (rows.next()) {
                 own.add(rows.getString(1));
             }

@@ -4,6 +4,7 @@ import io.github.enhancedsqlite.EnhancedSqliteDataSource;
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Eligibility;
 import io.github.enhancedsqlite.compress.Envelope;
+import io.github.enhancedsqlite.compress.StoredFormat;
 import io.github.enhancedsqlite.jdbc.PhysicalConnection;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,7 @@ final class MigrateCommand implements Callable<Integer> {
      * Written into the database once its backup is complete: a later run that finds it (and the backup) continues
      * that migration. Restoring the backup removes it with everything else; export drops it with the driver's tables.
      */
-    static final String MARKER = io.github.enhancedsqlite.compress.Compression.OWN_TABLE_PREFIX + "migration";
+    static final String MARKER = StoredFormat.MIGRATION_TABLE;
 
     @Parameters(index = "0", paramLabel = "DB", description = "the SQLite database to migrate (changed in place)")
     Path database;
@@ -203,7 +204,7 @@ final class MigrateCommand implements Callable<Integer> {
         String name = DatabaseFile.quote(column);
         return "((typeof(" + name + ") = 'text' AND length(CAST(" + name + " AS BLOB)) >= " + threshold + ")"
                 + " OR (typeof(" + name + ") = 'blob' AND length(" + name + ") >= " + threshold
-                + " AND substr(" + name + ", 1, 4) <> x'EC45535A'))";
+                + " AND NOT " + StoredFormat.beginsWithMagic(name) + "))";
     }
 
     private Map<String, Object> snapshot(DatabaseFile file, Connection plain, List<ColumnRef> columns)

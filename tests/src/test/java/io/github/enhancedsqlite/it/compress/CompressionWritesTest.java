@@ -290,6 +290,48 @@ class CompressionWritesTest {
         }
     }
 
+    /**
+     * A user table whose name only resembles the driver's own (an unescaped {@code _} in a LIKE matches any
+     * character) is an ordinary table: its values are compressed and metadata lists it. The list of tables whose
+     * columns take compressed values used {@code NOT LIKE '_enhanced_sqlite_%'} without ESCAPE, so this table's
+     * values were stored as they are.
+     */
+    @Test
+    void aUserTableNamedLikeTheDriversOwnWhenUnderscoresMatchAnyCharacterIsAnOrdinaryTable() throws Exception {
+        Path file = dir.resolve("lookalike.db");
+        String big = CompressDb.hookRecord(7);
+        try (Connection connection = CompressDb.open(file)) {
+            CompressDb.execute(connection, "CREATE TABLE xenhancedxsqlitexnotes (id INTEGER PRIMARY KEY, body TEXT)");
+            CompressDb.update(connection, "INSERT INTO xenhancedxsqlitexnotes (id, body) VALUES (?, ?)", 1, big);
+            assertThat(CompressDb.queryString(connection, "SELECT body FROM xenhancedxsqlitexnotes WHERE id = 1"))
+                    .isEqualTo(big);
+            assertThat(tableNames(connection.getMetaData().getTables(null, null, "%", null)))
+                    .contains("xenhancedxsqlitexnotes");
+        }
+        assertThat(CompressDb.storedType(file, "xenhancedxsqlitexnotes", "body", "id = 1")).isEqualTo("blob");
+        assertThat(CompressDb.catalog(file)).containsExactly("xenhancedxsqlitexnotes.body");
+    }
+
+    /**
+     * A view over a compressed column is refused, whatever it is called. CREATE TABLE was told from CREATE VIEW by
+     * the first words of the SQL split at every non-word character, so a view named "table" passed for a table and
+     * was created, and read the stored envelopes instead of the values.
+     */
+    @Test
+    void aViewOverACompressedColumnIsRefusedEvenWhenItsQuotedNameIsTable() throws Exception {
+        Path file = memoryDatabase(null);
+        try (Connection connection = CompressDb.open(file)) {
+            CompressDb.update(connection, "INSERT INTO memory_entries (key, value) VALUES (?, ?)", "k",
+                    CompressDb.hookRecord(1));
+            assertThatCode(() -> CompressDb.execute(connection,
+                    "CREATE VIEW \"table\" AS SELECT key, value FROM memory_entries"))
+                    .isInstanceOf(SQLException.class).hasMessageStartingWith("Cannot run this statement on compressed");
+        }
+        try (Connection plain = CompressDb.plain(file)) {
+            assertThat(CompressDb.queryLong(plain, "SELECT count(*) FROM sqlite_schema WHERE type = 'view'")).isZero();
+        }
+    }
+
     private static List<String> tableNames(ResultSet tables) throws SQLException {
         List<String> names = new ArrayList<>();
         try (tables) {
