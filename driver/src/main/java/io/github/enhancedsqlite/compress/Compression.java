@@ -19,6 +19,8 @@ import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.parser.ParseException;
 import org.sqlite.Function;
 import org.sqlite.SQLiteConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Transparent compression for one database: which columns compress, how statements are rewritten so that no query
@@ -27,6 +29,7 @@ import org.sqlite.SQLiteConnection;
  */
 public final class Compression {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Compression.class);
     /** Tables whose names start with this belong to the driver; metadata listings hide them. */
     public static final String OWN_TABLE_PREFIX = "_enhanced_sqlite_";
     private static final int MAX_CACHED_REWRITES = 4096;
@@ -43,6 +46,8 @@ public final class Compression {
     private final DatabaseMetrics metrics;
     private final Map<String, RewrittenSql> rewrites = new ConcurrentHashMap<>();
     private final AtomicBoolean opened = new AtomicBoolean();
+    /** Columns made plain in a transaction not yet known to have committed; they still count as compressed. */
+    private final Set<ColumnRef> madePlainInTransaction = ConcurrentHashMap.newKeySet();
     private final AtomicInteger generation = new AtomicInteger();
     /** Lower-case names of the tables whose columns may hold compressed values; null until computed. */
     private volatile Set<String> tablesOfInterest;
@@ -124,12 +129,9 @@ public final class Compression {
         }
         String keyword = firstWord(sql);
         if (!Set.of("select", "with", "insert", "replace", "update", "delete", "values").contains(keyword)) {
-            String compressed = keyword.equals("create") ? compressedColumnNamed(sql) : null;
-            if (compressed != null && !firstWords(sql).contains("table")) {
-                throw SqlRewriter.cannotRewrite("an index, view or trigger over " + compressed
-                        + " would see compressed bytes, not values");
-            }
-            return RewrittenSql.unchanged(sql);
+            Set<ColumnRef> read = keyword.equals("create")
+                    ? PlainStorage.readBy(sql, mentioned, new BoundCatalogue(sqlite)) : Set.of();
+            return read.isEmpty() ? RewrittenSql.unchanged(sql) : RewrittenSql.makingPlain(sql, read);
         }
         net.sf.jsqlparser.statement.Statement parsed;
         try {
@@ -150,27 +152,6 @@ public final class Compression {
         } catch (IllegalStateException e) {
             throw SqlRewriter.cannotRewrite(e.getMessage());
         }
-    }
-
-    /** A compressed column the SQL names together with its table, or null. */
-    private String compressedColumnNamed(String sql) {
-        Set<String> words = words(sql);
-        for (ColumnRef column : catalog.columns()) {
-            if (words.contains(column.table()) && words.contains(column.column())) {
-                return column.toString();
-            }
-        }
-        return null;
-    }
-
-    /** The first three words: enough to tell CREATE TABLE from CREATE INDEX, VIEW or TRIGGER. */
-    private static Set<String> firstWords(String sql) {
-        Set<String> first = new HashSet<>();
-        String[] words = sql.trim().toLowerCase(Locale.ROOT).split("[^a-z0-9_]+", 5);
-        for (int i = 0; i < Math.min(4, words.length); i++) {
-            first.add(words[i]);
-        }
-        return first;
     }
 
     private boolean holdsCompressedValues(Set<String> tables) {
@@ -221,6 +202,7 @@ public final class Compression {
     /** Records a column about to receive its compressed values. */
     public void beforeCompressedWrite(Connection sqlite, Set<ColumnRef> columns, boolean inTransaction)
             throws SQLException {
+        madePlainInTransaction.removeAll(columns); // compressed again: a transaction that made it plain rolled back
         for (ColumnRef column : columns) {
             catalog.record(sqlite, column, inTransaction);
         }
@@ -235,18 +217,68 @@ public final class Compression {
         dictionaries.trainReady(sqlite);
     }
 
-    /** The transaction that recorded these columns committed: they are known to hold compressed values now. */
+    /**
+     * The transaction that recorded these columns committed: they are known to hold compressed values now — or,
+     * for those it made plain, known not to.
+     */
     public void confirmRecorded(Set<ColumnRef> columns) {
-        catalog.confirm(columns);
+        Set<ColumnRef> recorded = new HashSet<>(columns);
+        Set<ColumnRef> plain = new HashSet<>(columns);
+        recorded.removeAll(madePlainInTransaction);
+        plain.retainAll(madePlainInTransaction);
+        catalog.confirm(recorded);
+        if (!plain.isEmpty()) {
+            forgetPlain(plain);
+        }
         tablesOfInterest = null;
     }
 
     /** Confirms those of the columns whose record the database holds (after a transaction ended by SQL). */
     public void confirmCommitted(Connection sqlite, Set<ColumnRef> columns) throws SQLException {
         Set<ColumnRef> committed = catalog.committedAmong(sqlite, columns);
+        Set<ColumnRef> plain = new HashSet<>(columns);
+        plain.retainAll(madePlainInTransaction);
+        plain.removeAll(committed); // a record still there: the transaction that removed it rolled back
+        committed.removeAll(madePlainInTransaction);
         if (!committed.isEmpty()) {
             confirmRecorded(committed);
         }
+        if (!plain.isEmpty()) {
+            forgetPlain(plain);
+        }
+    }
+
+    /**
+     * Returns columns to plain storage before a CREATE INDEX, VIEW or TRIGGER that reads them runs (see
+     * {@link PlainStorage}): their envelopes are decompressed in place and their record removed, on the statement's
+     * connection and so in its transaction. Outside a transaction that is final at once; inside one the columns
+     * count as compressed until it commits ({@link #confirmRecorded}), so a rollback leaves them readable.
+     *
+     * @return the columns to settle with the transaction, when inside one; empty otherwise
+     */
+    public Set<ColumnRef> makePlain(Connection sqlite, Set<ColumnRef> columns, boolean inTransaction)
+            throws SQLException {
+        if (columns.isEmpty()) {
+            return Set.of();
+        }
+        LOG.warn("Storing {} plain from now on: an index, view or trigger over a column reads its stored form, so"
+                + " its values are decompressed in place and it is never compressed again", columns);
+        for (ColumnRef column : columns) {
+            PlainStorage.decompressInPlace(sqlite, column, schema.table(sqlite, column.table()));
+            catalog.remove(sqlite, column);
+        }
+        if (!inTransaction) {
+            forgetPlain(columns);
+            return Set.of();
+        }
+        madePlainInTransaction.addAll(columns);
+        return columns;
+    }
+
+    private void forgetPlain(Set<ColumnRef> columns) {
+        catalog.forget(columns);
+        madePlainInTransaction.removeAll(columns);
+        schemaChanged(); // cached rewrites still decode these columns
     }
 
     /** The envelope a value is stored as in a column, or null to store it as it is. */

@@ -150,7 +150,7 @@ final class SqlRewriter {
         }
         ColumnRef[] targets = targets();
         return new RewrittenSql(applyEdits(), compressing(targets, true), compressing(targets, false), decodedResults,
-                Set.copyOf(copiedInto));
+                Set.copyOf(copiedInto), Set.of());
     }
 
     // ---------------------------------------------------------------- statements

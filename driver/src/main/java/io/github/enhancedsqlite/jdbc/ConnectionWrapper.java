@@ -95,6 +95,7 @@ public final class ConnectionWrapper extends ForwardingConnection {
                 compression.trainDictionaries(delegate);
             }
             recordCompressed(compressedInto, transactions.inTransaction());
+            settleWithTransaction(compression.makePlain(delegate, statement.madePlain(), transactions.inTransaction()));
             deadline = QueryDeadline.start(delegate, queryTimeoutSeconds);
             transactions.executing(true);
             T result = retryable ? transactions.retrying(action) : action.run();
@@ -189,6 +190,16 @@ public final class ConnectionWrapper extends ForwardingConnection {
                 }
                 recordedInTransaction.addAll(columns);
             }
+        }
+    }
+
+    /** Columns whose record changed inside the transaction; settled when it ends, like recorded ones. */
+    private void settleWithTransaction(Set<ColumnRef> columns) {
+        if (!columns.isEmpty()) {
+            if (recordedInTransaction == null) {
+                recordedInTransaction = new java.util.HashSet<>();
+            }
+            recordedInTransaction.addAll(columns);
         }
     }
 
