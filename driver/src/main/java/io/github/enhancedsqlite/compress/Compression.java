@@ -133,12 +133,13 @@ public final class Compression {
                     ? PlainStorage.readBy(sql, mentioned, new BoundCatalogue(sqlite)) : Set.of();
             return read.isEmpty() ? RewrittenSql.unchanged(sql) : RewrittenSql.makingPlain(sql, read);
         }
+        ParserText text = ParserText.of(sql);
         net.sf.jsqlparser.statement.Statement parsed;
         try {
             // parsed on this thread: CCJSqlParserUtil.parse(String) hands the work to an executor and swallows
             // the caller's interrupt status while it waits. The parser reads SQLite-only syntax restated at the
             // same positions; the rewriter splices the statement as written.
-            parsed = CCJSqlParserUtil.newParser(SqliteSyntax.forParser(sql)).withSquareBracketQuotation(true)
+            parsed = CCJSqlParserUtil.newParser(text.text()).withSquareBracketQuotation(true)
                     .Statement();
         } catch (ParseException | RuntimeException e) {
             if (holdsCompressedValues(mentioned)) {
@@ -148,7 +149,7 @@ public final class Compression {
             return RewrittenSql.unchanged(sql); // no compressed value exists there yet: nothing to get wrong
         }
         try {
-            return SqlRewriter.rewrite(sql, parsed, new BoundCatalogue(sqlite));
+            return SqlRewriter.rewrite(sql, text, parsed, new BoundCatalogue(sqlite));
         } catch (IllegalStateException e) {
             throw SqlRewriter.cannotRewrite(e.getMessage());
         }

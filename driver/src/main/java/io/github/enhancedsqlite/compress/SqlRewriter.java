@@ -110,6 +110,7 @@ final class SqlRewriter {
 
     private final String sql;
     private final Catalogue catalogue;
+    private final ParserText parsed;
     private final int[] lineStarts;
     private final List<Edit> edits = new ArrayList<>();
     private final Map<Integer, ColumnRef> compressTargets = new HashMap<>();
@@ -124,14 +125,21 @@ final class SqlRewriter {
     private final Set<ColumnRef> copiedInto = new HashSet<>();
     private boolean namedParameters;
 
-    private SqlRewriter(String sql, Catalogue catalogue) {
+    private SqlRewriter(String sql, ParserText parsed, Catalogue catalogue) {
         this.sql = sql;
+        this.parsed = parsed;
         this.catalogue = catalogue;
-        this.lineStarts = lineStarts(sql);
+        this.lineStarts = lineStarts(parsed.text());
     }
 
     static RewrittenSql rewrite(String sql, Statement statement, Catalogue catalogue) throws SQLException {
-        return new SqlRewriter(sql, catalogue).run(statement);
+        return rewrite(sql, new ParserText(sql, null), statement, catalogue);
+    }
+
+    /** Rewrites the statement as written; the parser read {@code parsed}, whose positions map back to it. */
+    static RewrittenSql rewrite(String sql, ParserText parsed, Statement statement, Catalogue catalogue)
+            throws SQLException {
+        return new SqlRewriter(sql, parsed, catalogue).run(statement);
     }
 
     private RewrittenSql run(Statement statement) throws SQLException {
@@ -157,6 +165,7 @@ final class SqlRewriter {
 
     private void select(Select select, Scope outer, boolean outermost) throws SQLException {
         withItems(select.getWithItemsList(), outer);
+        limit(select.getLimit(), select.getOffset(), outer);
         if (select instanceof PlainSelect) {
             plainSelect((PlainSelect) select, outer, outermost);
         } else if (select instanceof SetOperationList) {
@@ -441,6 +450,18 @@ final class SqlRewriter {
         }
     }
 
+    /** LIMIT and OFFSET read no row, but a sub-query in them reads its own tables. */
+    private void limit(net.sf.jsqlparser.statement.select.Limit limit, net.sf.jsqlparser.statement.select.Offset offset,
+                       Scope outer) throws SQLException {
+        if (limit != null) {
+            read(limit.getRowCount(), outer);
+            read(limit.getOffset(), outer);
+        }
+        if (offset != null) {
+            read(offset.getOffset(), outer);
+        }
+    }
+
     private void update(Update update) throws SQLException {
         withItems(update.getWithItemsList(), null);
         TableInfo table = catalogue.table(tableName(update.getTable()));
@@ -457,6 +478,7 @@ final class SqlRewriter {
         updateSets(update.getUpdateSets(), scope, table);
         read(update.getWhere(), scope);
         orderBy(update.getOrderByElements(), scope);
+        limit(update.getLimit(), null, null);
         if (update.getReturningClause() != null) {
             returning(update.getReturningClause(), scope);
         }
@@ -468,6 +490,7 @@ final class SqlRewriter {
         Scope scope = targetScope(delete.getTable(), table, false);
         read(delete.getWhere(), scope);
         orderBy(delete.getOrderByElements(), scope);
+        limit(delete.getLimit(), null, null);
         if (delete.getReturningClause() != null) {
             returning(delete.getReturningClause(), scope);
         }
@@ -1406,7 +1429,11 @@ final class SqlRewriter {
      * {@value #DECOMPRESS}: everything else stays in SQLite as it is (TEXT that is not valid UTF-8 included, which
      * a Java function could not hand back unchanged).
      */
-    private String decompressCall(String columnText, Source source, String column) {
+    private String decompressCall(String written, Source source, String column) {
+        // a column named window followed by END AS reads to SQLite as a WINDOW clause: quoted, it is the column
+        String columnText = written.matches("(?is).*(?<![\\w\"`\\]])window") && written.length() >= 6
+                ? written.substring(0, written.length() - 6) + '"' + written.substring(written.length() - 6) + '"'
+                : written;
         String where = "'" + (source.table.name() + "." + column).replace("'", "''") + "'";
         String call = source.excluded || !source.table.hasRowid()
                 ? DECOMPRESS + "(" + columnText + ", " + where + ")"
@@ -1434,8 +1461,9 @@ final class SqlRewriter {
                 Math.min(sql.length(), offset(last.endLine, last.endColumn) + 1)};
     }
 
+    /** The index in the statement as written of the parser's position. */
     private int offset(int line, int column) {
-        return lineStarts[line - 1] + column - 1;
+        return parsed.originOf(lineStarts[line - 1] + column - 1);
     }
 
     private String applyEdits() {

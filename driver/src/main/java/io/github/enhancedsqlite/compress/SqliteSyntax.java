@@ -258,10 +258,24 @@ final class SqliteSyntax {
         }
         Token token = tokens.get(i);
         return switch (token.kind) {
-            case WORD -> !BEFORE_EXPRESSION.contains(token.word(sql));
+            case WORD -> !BEFORE_EXPRESSION.contains(token.word(sql)) || keywordIsName(sql, tokens, i);
             case OPERATOR -> token.is(sql, ")");
             default -> true;
         };
+    }
+
+    /**
+     * Whether a WINDOW or UNBOUNDED word names a column: WINDOW is the clause only before {@code name AS}, as
+     * SQLite's tokenizer decides, and UNBOUNDED is a frame bound only before PRECEDING or FOLLOWING.
+     */
+    static boolean keywordIsName(String sql, List<Token> tokens, int i) {
+        String word = wordAt(sql, tokens, i);
+        if ("WINDOW".equals(word)) {
+            return !(i + 2 < tokens.size() && tokens.get(i + 1).kind != Kind.OPERATOR
+                    && "AS".equals(wordAt(sql, tokens, i + 2)));
+        }
+        String next = wordAt(sql, tokens, i + 1);
+        return "UNBOUNDED".equals(word) && !"PRECEDING".equals(next) && !"FOLLOWING".equals(next);
     }
 
     /** The index of the ')' closing the '(' at {@code open}, or -1. */
