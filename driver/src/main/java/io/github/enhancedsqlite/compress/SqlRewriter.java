@@ -622,6 +622,12 @@ final class SqlRewriter {
             "typeof", "unicode", "unixepoch", "upper", "avg", "sum", "group_concat", "string_agg");
 
     /** SQLite functions whose result is TEXT or NULL, never a number: comparing one needs no conversion. */
+    /** What TEXT affinity makes of a value p: a number becomes its text, anything else stays as it is. */
+    private static final String TEXT_AFFINITY_OF_P = "CASE WHEN typeof(p) IN ('integer', 'real') THEN CAST(p AS TEXT)"
+            + " ELSE p END";
+    private static final Set<String> AGGREGATES = Set.of("count", "sum", "total", "avg", "group_concat", "string_agg",
+            "json_group_array", "json_group_object", "jsonb_group_array", "jsonb_group_object", "median",
+            "percentile", "percentile_cont", "percentile_disc");
     private static final Set<String> TEXT_FUNCTIONS = Set.of("upper", "lower", "trim", "ltrim", "rtrim", "replace",
             "printf", "format", "quote", "hex", "typeof", "char", "group_concat", "string_agg", "date", "time",
             "datetime", "strftime", "json", "json_array", "json_object", "json_quote", "json_type", "soundex",
@@ -1178,14 +1184,72 @@ final class SqlRewriter {
             if (compressedTextOperand(start) != null || compressedTextOperand(end) != null) {
                 if (hasTextAffinity(start) && hasTextAffinity(end)) {
                     applyTextAffinity(compressedTextOperand(start) != null ? start : end, value);
-                } else if ((isNumber(value) || value instanceof JdbcParameter || value instanceof Function)
-                        && failure == null) {
-                    failure = cannotRewrite(value + " BETWEEN a compressed TEXT column and a bound of another"
-                            + " affinity converts " + value + " differently in each comparison; write the two"
-                            + " comparisons out");
+                } else if (isNumber(value) || value instanceof JdbcParameter || value instanceof Function
+                        || value instanceof CaseExpression) {
+                    comparedBoundByBound(between);
                 }
             }
             return super.visit(between, context);
+        }
+
+        /**
+         * x BETWEEN a AND b where only one bound is a compressed TEXT column: SQLite converts x to TEXT for that
+         * bound's comparison only. Written out as {@code (SELECT p' >= s AND p <= e FROM (SELECT x AS p, a AS s,
+         * b AS e))}, so x is still evaluated once, the text keeps its order (parameters keep their numbers) and
+         * each bound keeps its own affinity; p' is p converted as TEXT affinity converts it.
+         */
+        private void comparedBoundByBound(Between between) {
+            Expression value = between.getLeftExpression();
+            Expression start = between.getBetweenExpressionStart();
+            Expression end = between.getBetweenExpressionEnd();
+            if (failure != null) {
+                return;
+            }
+            if (containsAggregate(value) || containsAggregate(start) || containsAggregate(end)) {
+                failure = cannotRewrite(value + " BETWEEN a compressed TEXT column and a bound of another affinity"
+                        + " converts " + value + " differently in each comparison, and an aggregate or window"
+                        + " function cannot be evaluated apart; write the two comparisons out");
+                return;
+            }
+            int[] x = span(value);
+            int[] a = span(start);
+            int[] b = span(end);
+            String first = sql.substring(x[1], a[0]);
+            String second = sql.substring(a[1], b[0]);
+            if (!first.matches("(?is)\\s*(NOT\\s+)?BETWEEN\\s*") || !second.matches("(?is)\\s*AND\\s*")) {
+                failure = cannotRewrite(value + " BETWEEN a compressed TEXT column and a bound of another affinity"
+                        + " is written in a form the rewriter cannot split; write the two comparisons out");
+                return;
+            }
+            String low = (compressedTextOperand(start) != null ? TEXT_AFFINITY_OF_P : "p") + " >= s";
+            String high = (compressedTextOperand(end) != null ? TEXT_AFFINITY_OF_P : "p") + " <= e";
+            String test = between.isNot() ? "NOT (" + low + " AND " + high + ")" : low + " AND " + high;
+            edits.add(Edit.prefix(x[0], "(SELECT " + test + " FROM (SELECT "));
+            edits.add(new Edit(x[1], a[0], " AS p, "));
+            edits.add(new Edit(a[1], b[0], " AS s, "));
+            edits.add(Edit.suffix(b[1], " AS e))"));
+        }
+
+        /** Whether an aggregate or window function is evaluated in the expression (outside its sub-queries too). */
+        private boolean containsAggregate(Expression expression) {
+            boolean[] found = {false};
+            expression.accept(new ExpressionVisitorAdapter<Void>() {
+                @Override
+                public <S> Void visit(Function function, S context) {
+                    String name = function.getName() == null ? "" : function.getName().toLowerCase(Locale.ROOT);
+                    int arguments = function.getParameters() == null ? 0 : function.getParameters().size();
+                    found[0] |= AGGREGATES.contains(name) || function.isAllColumns()
+                            || ((name.equals("min") || name.equals("max")) && arguments <= 1);
+                    return super.visit(function, context);
+                }
+
+                @Override
+                public <S> Void visit(AnalyticExpression analytic, S context) {
+                    found[0] = true;
+                    return null;
+                }
+            }, null);
+            return found[0];
         }
 
         @Override
@@ -1238,18 +1302,6 @@ final class SqlRewriter {
         }
 
         /** A number literal, or arithmetic, whose value is always a number (or NULL). */
-        private boolean mentionsColumn(Expression expression) {
-            boolean[] found = {false};
-            expression.accept(new ExpressionVisitorAdapter<Void>() {
-                @Override
-                public <S> Void visit(Column column, S context) {
-                    found[0] = true;
-                    return null;
-                }
-            }, null);
-            return found[0];
-        }
-
         private boolean isNumber(Expression expression) {
             Expression inner = expression;
             while (inner instanceof Parenthesis
@@ -1288,17 +1340,17 @@ final class SqlRewriter {
             if (compressed == null) {
                 return;
             }
-            if (function && mentionsColumn(other)) {
-                // it cannot be evaluated once apart from the row, and evaluating it twice could differ (random())
-                failure = failure != null ? failure : cannotRewrite("the function " + other
-                        + " is compared with compressed column " + compressed + "; SQLite would turn a number it returns into TEXT first. Compare with CAST(" + other
-                        + " AS TEXT) instead");
+            if (function && containsAggregate(other)) {
+                // evaluated in a sub-select, an aggregate would aggregate that sub-select's one row
+                failure = failure != null ? failure : cannotRewrite("the aggregate " + other
+                        + " is compared with compressed column " + compressed + "; SQLite would turn a number it"
+                        + " returns into TEXT first. Compare with CAST(" + other + " AS TEXT) instead");
                 return;
             }
             int[] span = span(other);
             if (other instanceof JdbcParameter || function || computed) {
-                edits.add(Edit.prefix(span[0], "(SELECT CASE WHEN typeof(p) IN ('integer', 'real') THEN CAST(p AS TEXT)"
-                        + " ELSE p END FROM (SELECT "));
+                // evaluated once, in a sub-select that may read the row (a function of the row is correlated)
+                edits.add(Edit.prefix(span[0], "(SELECT " + TEXT_AFFINITY_OF_P + " FROM (SELECT "));
                 edits.add(Edit.suffix(span[1], " AS p))"));
             } else {
                 edits.add(Edit.prefix(span[0], "CAST("));
