@@ -18,6 +18,10 @@ import java.util.Set;
  *   <li>a SELECT's LIMIT clause holding a sub-query reads as {@code LIMIT 0 OFFSET (a)+(b)}, and an UPDATE or
  *       DELETE LIMIT whose offset is an expression as {@code LIMIT (a)+(b)}: the parser takes neither as written,
  *       and neither expression can read the row, so only the sub-queries in them matter;</li>
+ *   <li>several {@code ON CONFLICT … DO UPDATE SET} clauses (the parser keeps one) read as one clause with all
+ *       their assignments and their WHERE conditions joined by AND: the rewriter needs each assignment and each
+ *       read, not which conflict chooses them (the targets name indexed columns, never compressed); not when that
+ *       would reorder positional {@code ?} parameters;</li>
  *   <li>a column named {@code window} or {@code unbounded} (keywords to the parser) is quoted.</li>
  * </ul>
  *
@@ -38,6 +42,7 @@ record ParserText(String text, int[] origin) {
         ParserText text = new ParserText(SqliteSyntax.forParser(sql), null);
         text = text.then(returningLast(text.text));
         text = text.then(limits(text.text));
+        text = text.then(conflictClausesMerged(text.text));
         return text.then(quotedKeywordNames(text.text));
     }
 
@@ -134,6 +139,98 @@ record ParserText(String text, int[] origin) {
             i = end - 1; // the clause's parentheses balance: the depth is unchanged
         }
         return changed ? builder.copy(copied, sql.length()).build() : null;
+    }
+
+    /** Several ON CONFLICT … DO UPDATE clauses as one (see the class comment); null when there are fewer. */
+    private static ParserText conflictClausesMerged(String sql) {
+        List<Token> tokens = SqliteSyntax.tokens(sql);
+        List<int[]> sets = new java.util.ArrayList<>(); // per clause: first and last+1 token of SET's assignments
+        List<int[]> conditions = new java.util.ArrayList<>();
+        int depth = 0;
+        int tail = tokens.size();
+        for (int i = 0; i < tokens.size(); i++) {
+            depth += depthChange(sql, tokens.get(i));
+            if (depth != 0) {
+                continue;
+            }
+            if ("RETURNING".equals(word(sql, tokens, i)) || tokens.get(i).is(sql, ";")) {
+                tail = i;
+                break;
+            }
+            if (!"ON".equals(word(sql, tokens, i)) || !"CONFLICT".equals(word(sql, tokens, i + 1))) {
+                continue;
+            }
+            int set = i + 2;
+            for (int level = 0; set < tokens.size(); set++) {
+                level += depthChange(sql, tokens.get(set));
+                if (level == 0 && "DO".equals(word(sql, tokens, set))) {
+                    break;
+                }
+            }
+            if (!"UPDATE".equals(word(sql, tokens, set + 1)) || !"SET".equals(word(sql, tokens, set + 2))) {
+                return null; // DO NOTHING clauses beside a DO UPDATE were blanked already
+            }
+            int start = set + 3;
+            int end = start;
+            for (int level = 0; end < tokens.size(); end++) {
+                level += depthChange(sql, tokens.get(end));
+                String word = level == 0 ? word(sql, tokens, end) : null;
+                if (level < 0 || "WHERE".equals(word) || "RETURNING".equals(word) || tokens.get(end).is(sql, ";")
+                        || ("ON".equals(word) && "CONFLICT".equals(word(sql, tokens, end + 1)))) {
+                    break;
+                }
+            }
+            sets.add(new int[] {start, end});
+            if ("WHERE".equals(word(sql, tokens, end))) {
+                int condition = end + 1;
+                for (int level = 0; condition < tokens.size(); condition++) {
+                    level += depthChange(sql, tokens.get(condition));
+                    String word = level == 0 ? word(sql, tokens, condition) : null;
+                    if ("RETURNING".equals(word) || tokens.get(condition).is(sql, ";")
+                            || ("ON".equals(word) && "CONFLICT".equals(word(sql, tokens, condition + 1)))) {
+                        break;
+                    }
+                }
+                conditions.add(new int[] {end + 1, condition});
+                end = condition;
+            }
+            i = end - 1;
+        }
+        if (sets.size() < 2) {
+            return null;
+        }
+        Builder builder = new Builder(sql);
+        int[] first = sets.get(0);
+        builder.copy(0, tokens.get(first[0]).start());
+        List<int[]> pieces = new java.util.ArrayList<>(sets);
+        pieces.addAll(conditions);
+        int lastQuestionMark = -1;
+        for (int[] piece : pieces) {
+            for (int t = piece[0]; t < piece[1]; t++) {
+                if (tokens.get(t).is(sql, "?")) {
+                    if (tokens.get(t).start() < lastQuestionMark) {
+                        return null; // moving the conditions after the assignments would renumber parameters
+                    }
+                    lastQuestionMark = tokens.get(t).start();
+                }
+            }
+        }
+        for (int k = 0; k < sets.size(); k++) {
+            int[] piece = sets.get(k);
+            int from = tokens.get(piece[0]).start();
+            if (k > 0) {
+                builder.insert(", ", from);
+            }
+            builder.copy(from, tokens.get(piece[1] - 1).end());
+        }
+        for (int k = 0; k < conditions.size(); k++) {
+            int[] piece = conditions.get(k);
+            int from = tokens.get(piece[0]).start();
+            int to = tokens.get(piece[1] - 1).end();
+            builder.insert(k == 0 ? " WHERE (" : " AND (", from).copy(from, to).insert(")", to - 1);
+        }
+        int rest = tail < tokens.size() ? tokens.get(tail).start() : sql.length();
+        return builder.insert(" ", rest).copy(rest, sql.length()).build();
     }
 
     /** A column named like the keywords WINDOW or UNBOUNDED, quoted where it is no keyword. */

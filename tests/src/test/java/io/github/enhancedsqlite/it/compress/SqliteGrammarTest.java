@@ -595,7 +595,17 @@ class SqliteGrammarTest {
                 q("UPDATE frames SET window = unbounded, unbounded = window WHERE window GLOB '*t1*'"
                         + " RETURNING window, unbounded"),
                 q("INSERT INTO frames (window, unbounded) SELECT body, meta FROM docs WHERE id < 4 RETURNING *"),
-                q("DELETE FROM frames WHERE unbounded > window RETURNING window"));
+                q("DELETE FROM frames WHERE unbounded > window RETURNING window"),
+                // several ON CONFLICT … DO UPDATE clauses
+                q("INSERT INTO docs (key, body) VALUES ('k1', ?) ON CONFLICT (key) DO UPDATE SET body = excluded.body"
+                        + " ON CONFLICT DO UPDATE SET meta = excluded.body", body(50)),
+                q("INSERT INTO docs (id, key, body, meta) VALUES (2, 'k3', ?1, ?2), (20, 'k1', ?2, ?1) ON CONFLICT (key)"
+                        + " DO UPDATE SET body = ?3 || excluded.body WHERE docs.body GLOB '*t1*' ON CONFLICT (id)"
+                        + " DO UPDATE SET meta = body, body = excluded.meta WHERE meta IS NOT ?4 RETURNING id, body, meta",
+                        body(53), body(54), "!", "x"),
+                q("INSERT INTO docs (id, key, body) SELECT id, key || '-', body FROM drafts WHERE true ON CONFLICT (key)"
+                        + " DO NOTHING ON CONFLICT (id) DO UPDATE SET body = excluded.body || docs.body WHERE"
+                        + " excluded.body > docs.body ON CONFLICT DO UPDATE SET meta = excluded.body"));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -708,9 +718,10 @@ class SqliteGrammarTest {
      */
     static Stream<Arguments> refused() {
         return Stream.of(
-                // several ON CONFLICT … DO UPDATE clauses: the parser keeps one
-                q("INSERT INTO docs (key, body) VALUES ('k1', ?) ON CONFLICT (key) DO UPDATE SET body = excluded.body"
-                        + " ON CONFLICT DO UPDATE SET meta = excluded.body", body(50)),
+                // several ON CONFLICT … DO UPDATE clauses whose WHERE comes before a positional parameter
+                q("INSERT INTO docs (id, key, body) VALUES (1, 'k2', ?) ON CONFLICT (key) DO UPDATE SET body = ?"
+                        + " WHERE docs.body IS NOT ? ON CONFLICT DO UPDATE SET meta = ?", body(50), body(51), "x",
+                        body(52)),
                 // USING or NATURAL joins that compare compressed columns, or make * show what cannot be spelled out
                 q("SELECT d.id FROM docs d JOIN drafts r USING (body) ORDER BY 1"),
                 q("SELECT d.id FROM docs d NATURAL JOIN drafts r ORDER BY 1"),
