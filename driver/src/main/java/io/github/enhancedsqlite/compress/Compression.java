@@ -33,6 +33,9 @@ public final class Compression {
     /** Tables whose names start with this belong to the driver; metadata listings hide them. */
     public static final String OWN_TABLE_PREFIX = "_enhanced_sqlite_";
     private static final int MAX_CACHED_REWRITES = 4096;
+    private static final java.util.regex.Pattern CREATE_TABLE_AS = java.util.regex.Pattern.compile(
+            "(?is)^\\s*CREATE\\s+(?:TEMP\\s+|TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?"
+                    + "(?:\"(?:[^\"]|\"\")*\"|\\[[^\\]]*]|`[^`]*`|[\\w.]+)+\\s+AS\\b");
 
     public enum Mode { OFF, AUTO, LISTED }
 
@@ -129,6 +132,12 @@ public final class Compression {
         }
         String keyword = firstWord(sql);
         if (!Set.of("select", "with", "insert", "replace", "update", "delete", "values").contains(keyword)) {
+            if (keyword.equals("create") && CREATE_TABLE_AS.matcher(Schema.withoutComments(sql)).find()
+                    && holdsCompressedValues(mentioned)) {
+                throw SqlRewriter.cannotRewrite("CREATE TABLE … AS SELECT over " + String.join(", ", mentioned)
+                        + ", which holds compressed values, would copy the stored bytes, not the values; create the"
+                        + " table first, then copy the rows with INSERT INTO … SELECT");
+            }
             Set<ColumnRef> read = keyword.equals("create")
                     ? PlainStorage.readBy(sql, mentioned, new BoundCatalogue(sqlite)) : Set.of();
             return read.isEmpty() ? RewrittenSql.unchanged(sql) : RewrittenSql.makingPlain(sql, read);
