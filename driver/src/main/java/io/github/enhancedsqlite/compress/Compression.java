@@ -140,6 +140,10 @@ public final class Compression {
             }
             Set<ColumnRef> read = keyword.equals("create")
                     ? PlainStorage.readBy(sql, mentioned, new BoundCatalogue(sqlite)) : Set.of();
+            if (!read.isEmpty() && PlainStorage.isTemporary(sql)) {
+                throw SqlRewriter.cannotRewrite("a temporary view or trigger over " + read + " would see compressed"
+                        + " bytes, not values; create it in the main schema (its columns are then stored plain)");
+            }
             return read.isEmpty() ? RewrittenSql.unchanged(sql) : RewrittenSql.makingPlain(sql, read);
         }
         ParserText text = ParserText.of(sql);

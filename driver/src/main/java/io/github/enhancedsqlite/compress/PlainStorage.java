@@ -24,7 +24,19 @@ final class PlainStorage {
     private static final Pattern CREATE_VIEW_OR_TRIGGER = Pattern.compile(
             "(?is)^\\s*CREATE\\s+(?:TEMP\\s+|TEMPORARY\\s+)?(?:VIEW|TRIGGER)\\b");
 
+    /** A temporary view or trigger: it lives on one connection, where {@link Schema} cannot see it. */
+    private static final Pattern TEMPORARY = Pattern.compile("(?is)^\\s*CREATE\\s+(?:TEMP|TEMPORARY)\\s+(?:VIEW|TRIGGER)\\b"
+            + "|^\\s*CREATE\\s+(?:VIEW|TRIGGER)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:temp|\"temp\")\\s*\\.");
+
     private PlainStorage() {
+    }
+
+    /**
+     * Whether the statement creates a temporary view or trigger: the columns it reads cannot be made plain for good,
+     * since no other connection sees that they must stay so.
+     */
+    static boolean isTemporary(String sql) {
+        return TEMPORARY.matcher(Schema.withoutComments(sql)).find();
     }
 
     /**

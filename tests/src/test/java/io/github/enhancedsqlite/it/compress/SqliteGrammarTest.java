@@ -727,6 +727,9 @@ class SqliteGrammarTest {
                 q("SELECT d.id FROM docs d NATURAL JOIN drafts r ORDER BY 1"),
                 q("SELECT docs.id, label FROM docs NATURAL JOIN (SELECT id, label FROM tags) t ORDER BY 1"),
                 q("SELECT * FROM tags RIGHT JOIN docs USING (id) ORDER BY docs.id"),
+                // a temporary view or trigger lives on one connection: its columns could be compressed again
+                q("CREATE TEMP VIEW recent AS SELECT id, body FROM docs"),
+                q("CREATE TRIGGER temp.touch AFTER UPDATE ON docs BEGIN SELECT new.body; END"),
                 // CREATE TABLE … AS SELECT would copy the stored envelopes into a table that records none
                 q("CREATE TABLE copied AS SELECT id, body FROM docs WHERE id < 5"),
                 q("CREATE TEMP TABLE IF NOT EXISTS \"copied 2\" AS SELECT * FROM drafts"),
