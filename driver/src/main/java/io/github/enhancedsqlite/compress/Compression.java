@@ -272,9 +272,17 @@ public final class Compression {
      */
     public Set<ColumnRef> makePlain(Connection sqlite, Set<ColumnRef> columns, boolean inTransaction)
             throws SQLException {
-        if (columns.isEmpty()) {
+        Set<ColumnRef> compressed = new HashSet<>();
+        for (ColumnRef column : columns) {
+            // a statement run again once its DDL committed (or a batch after it) finds them plain already
+            if (catalog.contains(column) || takesCompressed(column, schema.table(sqlite, column.table()))) {
+                compressed.add(column);
+            }
+        }
+        if (compressed.isEmpty()) {
             return Set.of();
         }
+        columns = compressed;
         LOG.warn("Storing {} plain from now on: an index, view or trigger over a column reads its stored form, so"
                 + " its values are decompressed in place and it is never compressed again", columns);
         for (ColumnRef column : columns) {
