@@ -54,6 +54,28 @@ final class Catalog {
         committed.addAll(columns);
     }
 
+    /** Columns whose record was removed in a transaction that has now committed. */
+    void forget(Set<ColumnRef> columns) {
+        committed.removeAll(columns);
+    }
+
+    /** Removes the record of a column in the caller's transaction (its values were made plain). */
+    void remove(Connection connection, ColumnRef column) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet exists = statement.executeQuery(
+                     "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = '" + TABLE + "'")) {
+            if (!exists.next()) {
+                return;
+            }
+        }
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE
+                + " WHERE table_name = ? COLLATE NOCASE AND column_name = ? COLLATE NOCASE")) {
+            delete.setString(1, column.table());
+            delete.setString(2, column.column());
+            delete.executeUpdate();
+        }
+    }
+
     /** Those of the columns the database's record names. */
     Set<ColumnRef> committedAmong(Connection connection, Set<ColumnRef> columns) throws SQLException {
         Set<ColumnRef> found = new HashSet<>();

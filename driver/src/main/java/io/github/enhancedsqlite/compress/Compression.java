@@ -19,6 +19,8 @@ import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.parser.ParseException;
 import org.sqlite.Function;
 import org.sqlite.SQLiteConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Transparent compression for one database: which columns compress, how statements are rewritten so that no query
@@ -28,7 +30,11 @@ import org.sqlite.SQLiteConnection;
  */
 public final class Compression {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Compression.class);
     private static final int MAX_CACHED_REWRITES = 4096;
+    private static final java.util.regex.Pattern CREATE_TABLE_AS = java.util.regex.Pattern.compile(
+            "(?is)^\\s*CREATE\\s+(?:TEMP\\s+|TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?"
+                    + "(?:\"(?:[^\"]|\"\")*\"|\\[[^\\]]*]|`[^`]*`|[\\w.]+)+\\s+AS\\b");
 
     public enum Mode { OFF, AUTO, LISTED }
 
@@ -54,6 +60,8 @@ public final class Compression {
 
     private record TablesOfInterest(long generation, Set<String> names) {
     }
+    /** Columns made plain in a transaction not yet known to have committed; they still count as compressed. */
+    private final Set<ColumnRef> madePlainInTransaction = ConcurrentHashMap.newKeySet();
 
     public Compression(Mode mode, Set<ColumnRef> listed, int threshold, int level, int dictionarySamples,
                        DatabaseMetrics metrics) {
@@ -151,19 +159,27 @@ public final class Compression {
         }
         String keyword = firstWord(sql);
         if (!Set.of("select", "with", "insert", "replace", "update", "delete", "values").contains(keyword)) {
-            String compressed = keyword.equals("create") ? compressedColumnNamed(sql) : null;
-            if (compressed != null && !firstWords(sql).contains("table")) {
-                throw SqlRewriter.cannotRewrite("an index, view or trigger over " + compressed
-                        + " would see compressed bytes, not values");
+            if (keyword.equals("create") && CREATE_TABLE_AS.matcher(Schema.withoutComments(sql)).find()
+                    && holdsCompressedValues(mentioned)) {
+                throw SqlRewriter.cannotRewrite("CREATE TABLE … AS SELECT over " + String.join(", ", mentioned)
+                        + ", which holds compressed values, would copy the stored bytes, not the values; create the"
+                        + " table first, then copy the rows with INSERT INTO … SELECT");
             }
-            return RewrittenSql.unchanged(sql);
+            Set<ColumnRef> read = keyword.equals("create")
+                    ? PlainStorage.readBy(sql, mentioned, new BoundCatalogue(sqlite)) : Set.of();
+            if (!read.isEmpty() && PlainStorage.isTemporary(sql)) {
+                throw SqlRewriter.cannotRewrite("a temporary view or trigger over " + read + " would see compressed"
+                        + " bytes, not values; create it in the main schema (its columns are then stored plain)");
+            }
+            return read.isEmpty() ? RewrittenSql.unchanged(sql) : RewrittenSql.makingPlain(sql, read);
         }
+        ParserText text = ParserText.of(sql);
         net.sf.jsqlparser.statement.Statement parsed;
         try {
             // parsed on this thread: CCJSqlParserUtil.parse(String) hands the work to an executor and swallows
             // the caller's interrupt status while it waits. The parser reads SQLite-only syntax restated at the
             // same positions; the rewriter splices the statement as written.
-            parsed = CCJSqlParserUtil.newParser(SqliteSyntax.forParser(sql)).withSquareBracketQuotation(true)
+            parsed = CCJSqlParserUtil.newParser(text.text()).withSquareBracketQuotation(true)
                     .Statement();
         } catch (ParseException | RuntimeException e) {
             if (holdsCompressedValues(mentioned)) {
@@ -173,33 +189,10 @@ public final class Compression {
             return RewrittenSql.unchanged(sql); // no compressed value exists there yet: nothing to get wrong
         }
         try {
-            return SqlRewriter.rewrite(sql, parsed, new BoundCatalogue(sqlite));
+            return SqlRewriter.rewrite(sql, text, parsed, new BoundCatalogue(sqlite));
         } catch (IllegalStateException e) {
             throw SqlRewriter.cannotRewrite(e.getMessage());
         }
-    }
-
-    /** A compressed column the SQL names together with its table, or null. */
-    private String compressedColumnNamed(String sql) {
-        Set<String> words = words(sql);
-        for (ColumnRef column : catalog.columns()) {
-            if (words.contains(column.table()) && words.contains(column.column())) {
-                return column.toString();
-            }
-        }
-        return null;
-    }
-
-    /** The first four bare words: enough to tell CREATE TABLE from CREATE INDEX, VIEW or TRIGGER. */
-    private static Set<String> firstWords(String sql) {
-        Set<String> first = new HashSet<>();
-        SqlLexer lexer = new SqlLexer(sql);
-        while (first.size() < 4 && lexer.next() != SqlLexer.Kind.END) {
-            if (lexer.kind() == SqlLexer.Kind.WORD) {
-                first.add(lexer.text().toLowerCase(Locale.ROOT));
-            }
-        }
-        return first;
     }
 
     private boolean holdsCompressedValues(Set<String> tables) {
@@ -251,6 +244,7 @@ public final class Compression {
     /** Records a column about to receive its compressed values. */
     public void beforeCompressedWrite(Connection sqlite, Set<ColumnRef> columns, boolean inTransaction)
             throws SQLException {
+        madePlainInTransaction.removeAll(columns); // compressed again: a transaction that made it plain rolled back
         for (ColumnRef column : columns) {
             catalog.record(sqlite, column, inTransaction);
         }
@@ -265,18 +259,76 @@ public final class Compression {
         dictionaries.trainReady(sqlite);
     }
 
-    /** The transaction that recorded these columns committed: they are known to hold compressed values now. */
+    /**
+     * The transaction that recorded these columns committed: they are known to hold compressed values now — or,
+     * for those it made plain, known not to.
+     */
     public void confirmRecorded(Set<ColumnRef> columns) {
-        catalog.confirm(columns);
+        Set<ColumnRef> recorded = new HashSet<>(columns);
+        Set<ColumnRef> plain = new HashSet<>(columns);
+        recorded.removeAll(madePlainInTransaction);
+        plain.retainAll(madePlainInTransaction);
+        catalog.confirm(recorded);
+        if (!plain.isEmpty()) {
+            forgetPlain(plain);
+        }
         tablesOfInterest = null;
     }
 
     /** Confirms those of the columns whose record the database holds (after a transaction ended by SQL). */
     public void confirmCommitted(Connection sqlite, Set<ColumnRef> columns) throws SQLException {
         Set<ColumnRef> committed = catalog.committedAmong(sqlite, columns);
+        Set<ColumnRef> plain = new HashSet<>(columns);
+        plain.retainAll(madePlainInTransaction);
+        plain.removeAll(committed); // a record still there: the transaction that removed it rolled back
+        committed.removeAll(madePlainInTransaction);
         if (!committed.isEmpty()) {
             confirmRecorded(committed);
         }
+        if (!plain.isEmpty()) {
+            forgetPlain(plain);
+        }
+    }
+
+    /**
+     * Returns columns to plain storage before a CREATE INDEX, VIEW or TRIGGER that reads them runs (see
+     * {@link PlainStorage}): their envelopes are decompressed in place and their record removed, on the statement's
+     * connection and so in its transaction. Outside a transaction that is final at once; inside one the columns
+     * count as compressed until it commits ({@link #confirmRecorded}), so a rollback leaves them readable.
+     *
+     * @return the columns to settle with the transaction, when inside one; empty otherwise
+     */
+    public Set<ColumnRef> makePlain(Connection sqlite, Set<ColumnRef> columns, boolean inTransaction)
+            throws SQLException {
+        Set<ColumnRef> compressed = new HashSet<>();
+        for (ColumnRef column : columns) {
+            // a statement run again once its DDL committed (or a batch after it) finds them plain already
+            if (catalog.contains(column) || takesCompressed(column, schema.table(sqlite, column.table()))) {
+                compressed.add(column);
+            }
+        }
+        if (compressed.isEmpty()) {
+            return Set.of();
+        }
+        columns = compressed;
+        LOG.warn("Storing {} plain from now on: an index, view or trigger over a column reads its stored form, so"
+                + " its values are decompressed in place and it is never compressed again", columns);
+        for (ColumnRef column : columns) {
+            PlainStorage.decompressInPlace(sqlite, column, schema.table(sqlite, column.table()));
+            catalog.remove(sqlite, column);
+        }
+        if (!inTransaction) {
+            forgetPlain(columns);
+            return Set.of();
+        }
+        madePlainInTransaction.addAll(columns);
+        return columns;
+    }
+
+    private void forgetPlain(Set<ColumnRef> columns) {
+        catalog.forget(columns);
+        madePlainInTransaction.removeAll(columns);
+        schemaChanged(); // cached rewrites still decode these columns
     }
 
     /** The envelope a value is stored as in a column, or null to store it as it is. */

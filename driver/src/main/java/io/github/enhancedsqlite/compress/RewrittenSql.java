@@ -14,12 +14,18 @@ package io.github.enhancedsqlite.compress;
  *                         set's getters; null when there are none
  * @param copiedInto       columns that receive stored envelopes as they are (SET a = b between compressed
  *                         columns), to be recorded as compressed; empty when none
+ * @param madePlain        columns a CREATE INDEX, VIEW or TRIGGER reads: returned to plain storage before it runs
+ *                         ({@link Compression#makePlain}); empty when none
  */
 public record RewrittenSql(String sql, ColumnRef[] compressTargets, ColumnRef[] escapeTargets, ColumnRef[] decodedResults,
-                           java.util.Set<ColumnRef> copiedInto) {
+                           java.util.Set<ColumnRef> copiedInto, java.util.Set<ColumnRef> madePlain) {
 
     static RewrittenSql unchanged(String sql) {
-        return new RewrittenSql(sql, null, null, null, java.util.Set.of());
+        return new RewrittenSql(sql, null, null, null, java.util.Set.of(), java.util.Set.of());
+    }
+
+    static RewrittenSql makingPlain(String sql, java.util.Set<ColumnRef> columns) {
+        return new RewrittenSql(sql, null, null, null, java.util.Set.of(), java.util.Set.copyOf(columns));
     }
 
     public ColumnRef compressTarget(int parameterIndex) {

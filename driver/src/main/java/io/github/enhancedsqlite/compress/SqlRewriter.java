@@ -110,6 +110,7 @@ final class SqlRewriter {
 
     private final String sql;
     private final Catalogue catalogue;
+    private final ParserText parsed;
     private final int[] lineStarts;
     private final List<Edit> edits = new ArrayList<>();
     private final Map<Integer, ColumnRef> compressTargets = new HashMap<>();
@@ -124,14 +125,21 @@ final class SqlRewriter {
     private final Set<ColumnRef> copiedInto = new HashSet<>();
     private boolean namedParameters;
 
-    private SqlRewriter(String sql, Catalogue catalogue) {
+    private SqlRewriter(String sql, ParserText parsed, Catalogue catalogue) {
         this.sql = sql;
+        this.parsed = parsed;
         this.catalogue = catalogue;
-        this.lineStarts = lineStarts(sql);
+        this.lineStarts = lineStarts(parsed.text());
     }
 
     static RewrittenSql rewrite(String sql, Statement statement, Catalogue catalogue) throws SQLException {
-        return new SqlRewriter(sql, catalogue).run(statement);
+        return rewrite(sql, new ParserText(sql, null), statement, catalogue);
+    }
+
+    /** Rewrites the statement as written; the parser read {@code parsed}, whose positions map back to it. */
+    static RewrittenSql rewrite(String sql, ParserText parsed, Statement statement, Catalogue catalogue)
+            throws SQLException {
+        return new SqlRewriter(sql, parsed, catalogue).run(statement);
     }
 
     private RewrittenSql run(Statement statement) throws SQLException {
@@ -150,13 +158,14 @@ final class SqlRewriter {
         }
         ColumnRef[] targets = targets();
         return new RewrittenSql(applyEdits(), compressing(targets, true), compressing(targets, false), decodedResults,
-                Set.copyOf(copiedInto));
+                Set.copyOf(copiedInto), Set.of());
     }
 
     // ---------------------------------------------------------------- statements
 
     private void select(Select select, Scope outer, boolean outermost) throws SQLException {
         withItems(select.getWithItemsList(), outer);
+        limit(select.getLimit(), select.getOffset(), outer);
         if (select instanceof PlainSelect) {
             plainSelect((PlainSelect) select, outer, outermost);
         } else if (select instanceof SetOperationList) {
@@ -441,6 +450,18 @@ final class SqlRewriter {
         }
     }
 
+    /** LIMIT and OFFSET read no row, but a sub-query in them reads its own tables. */
+    private void limit(net.sf.jsqlparser.statement.select.Limit limit, net.sf.jsqlparser.statement.select.Offset offset,
+                       Scope outer) throws SQLException {
+        if (limit != null) {
+            read(limit.getRowCount(), outer);
+            read(limit.getOffset(), outer);
+        }
+        if (offset != null) {
+            read(offset.getOffset(), outer);
+        }
+    }
+
     private void update(Update update) throws SQLException {
         withItems(update.getWithItemsList(), null);
         TableInfo table = catalogue.table(tableName(update.getTable()));
@@ -457,6 +478,7 @@ final class SqlRewriter {
         updateSets(update.getUpdateSets(), scope, table);
         read(update.getWhere(), scope);
         orderBy(update.getOrderByElements(), scope);
+        limit(update.getLimit(), null, null);
         if (update.getReturningClause() != null) {
             returning(update.getReturningClause(), scope);
         }
@@ -468,6 +490,7 @@ final class SqlRewriter {
         Scope scope = targetScope(delete.getTable(), table, false);
         read(delete.getWhere(), scope);
         orderBy(delete.getOrderByElements(), scope);
+        limit(delete.getLimit(), null, null);
         if (delete.getReturningClause() != null) {
             returning(delete.getReturningClause(), scope);
         }
@@ -599,6 +622,12 @@ final class SqlRewriter {
             "typeof", "unicode", "unixepoch", "upper", "avg", "sum", "group_concat", "string_agg");
 
     /** SQLite functions whose result is TEXT or NULL, never a number: comparing one needs no conversion. */
+    /** What TEXT affinity makes of a value p: a number becomes its text, anything else stays as it is. */
+    private static final String TEXT_AFFINITY_OF_P = "CASE WHEN typeof(p) IN ('integer', 'real') THEN CAST(p AS TEXT)"
+            + " ELSE p END";
+    private static final Set<String> AGGREGATES = Set.of("count", "sum", "total", "avg", "group_concat", "string_agg",
+            "json_group_array", "json_group_object", "jsonb_group_array", "jsonb_group_object", "median",
+            "percentile", "percentile_cont", "percentile_disc");
     private static final Set<String> TEXT_FUNCTIONS = Set.of("upper", "lower", "trim", "ltrim", "rtrim", "replace",
             "printf", "format", "quote", "hex", "typeof", "char", "group_concat", "string_agg", "date", "time",
             "datetime", "strftime", "json", "json_array", "json_object", "json_quote", "json_type", "soundex",
@@ -1155,14 +1184,72 @@ final class SqlRewriter {
             if (compressedTextOperand(start) != null || compressedTextOperand(end) != null) {
                 if (hasTextAffinity(start) && hasTextAffinity(end)) {
                     applyTextAffinity(compressedTextOperand(start) != null ? start : end, value);
-                } else if ((isNumber(value) || value instanceof JdbcParameter || value instanceof Function)
-                        && failure == null) {
-                    failure = cannotRewrite(value + " BETWEEN a compressed TEXT column and a bound of another"
-                            + " affinity converts " + value + " differently in each comparison; write the two"
-                            + " comparisons out");
+                } else if (isNumber(value) || value instanceof JdbcParameter || value instanceof Function
+                        || value instanceof CaseExpression) {
+                    comparedBoundByBound(between);
                 }
             }
             return super.visit(between, context);
+        }
+
+        /**
+         * x BETWEEN a AND b where only one bound is a compressed TEXT column: SQLite converts x to TEXT for that
+         * bound's comparison only. Written out as {@code (SELECT p' >= s AND p <= e FROM (SELECT x AS p, a AS s,
+         * b AS e))}, so x is still evaluated once, the text keeps its order (parameters keep their numbers) and
+         * each bound keeps its own affinity; p' is p converted as TEXT affinity converts it.
+         */
+        private void comparedBoundByBound(Between between) {
+            Expression value = between.getLeftExpression();
+            Expression start = between.getBetweenExpressionStart();
+            Expression end = between.getBetweenExpressionEnd();
+            if (failure != null) {
+                return;
+            }
+            if (containsAggregate(value) || containsAggregate(start) || containsAggregate(end)) {
+                failure = cannotRewrite(value + " BETWEEN a compressed TEXT column and a bound of another affinity"
+                        + " converts " + value + " differently in each comparison, and an aggregate or window"
+                        + " function cannot be evaluated apart; write the two comparisons out");
+                return;
+            }
+            int[] x = span(value);
+            int[] a = span(start);
+            int[] b = span(end);
+            String first = sql.substring(x[1], a[0]);
+            String second = sql.substring(a[1], b[0]);
+            if (!first.matches("(?is)\\s*(NOT\\s+)?BETWEEN\\s*") || !second.matches("(?is)\\s*AND\\s*")) {
+                failure = cannotRewrite(value + " BETWEEN a compressed TEXT column and a bound of another affinity"
+                        + " is written in a form the rewriter cannot split; write the two comparisons out");
+                return;
+            }
+            String low = (compressedTextOperand(start) != null ? TEXT_AFFINITY_OF_P : "p") + " >= s";
+            String high = (compressedTextOperand(end) != null ? TEXT_AFFINITY_OF_P : "p") + " <= e";
+            String test = between.isNot() ? "NOT (" + low + " AND " + high + ")" : low + " AND " + high;
+            edits.add(Edit.prefix(x[0], "(SELECT " + test + " FROM (SELECT "));
+            edits.add(new Edit(x[1], a[0], " AS p, "));
+            edits.add(new Edit(a[1], b[0], " AS s, "));
+            edits.add(Edit.suffix(b[1], " AS e))"));
+        }
+
+        /** Whether an aggregate or window function is evaluated in the expression (outside its sub-queries too). */
+        private boolean containsAggregate(Expression expression) {
+            boolean[] found = {false};
+            expression.accept(new ExpressionVisitorAdapter<Void>() {
+                @Override
+                public <S> Void visit(Function function, S context) {
+                    String name = function.getName() == null ? "" : function.getName().toLowerCase(Locale.ROOT);
+                    int arguments = function.getParameters() == null ? 0 : function.getParameters().size();
+                    found[0] |= AGGREGATES.contains(name) || function.isAllColumns()
+                            || ((name.equals("min") || name.equals("max")) && arguments <= 1);
+                    return super.visit(function, context);
+                }
+
+                @Override
+                public <S> Void visit(AnalyticExpression analytic, S context) {
+                    found[0] = true;
+                    return null;
+                }
+            }, null);
+            return found[0];
         }
 
         @Override
@@ -1215,18 +1302,6 @@ final class SqlRewriter {
         }
 
         /** A number literal, or arithmetic, whose value is always a number (or NULL). */
-        private boolean mentionsColumn(Expression expression) {
-            boolean[] found = {false};
-            expression.accept(new ExpressionVisitorAdapter<Void>() {
-                @Override
-                public <S> Void visit(Column column, S context) {
-                    found[0] = true;
-                    return null;
-                }
-            }, null);
-            return found[0];
-        }
-
         private boolean isNumber(Expression expression) {
             Expression inner = expression;
             while (inner instanceof Parenthesis
@@ -1265,17 +1340,17 @@ final class SqlRewriter {
             if (compressed == null) {
                 return;
             }
-            if (function && mentionsColumn(other)) {
-                // it cannot be evaluated once apart from the row, and evaluating it twice could differ (random())
-                failure = failure != null ? failure : cannotRewrite("the function " + other
-                        + " is compared with compressed column " + compressed + "; SQLite would turn a number it returns into TEXT first. Compare with CAST(" + other
-                        + " AS TEXT) instead");
+            if (function && containsAggregate(other)) {
+                // evaluated in a sub-select, an aggregate would aggregate that sub-select's one row
+                failure = failure != null ? failure : cannotRewrite("the aggregate " + other
+                        + " is compared with compressed column " + compressed + "; SQLite would turn a number it"
+                        + " returns into TEXT first. Compare with CAST(" + other + " AS TEXT) instead");
                 return;
             }
             int[] span = span(other);
             if (other instanceof JdbcParameter || function || computed) {
-                edits.add(Edit.prefix(span[0], "(SELECT CASE WHEN typeof(p) IN ('integer', 'real') THEN CAST(p AS TEXT)"
-                        + " ELSE p END FROM (SELECT "));
+                // evaluated once, in a sub-select that may read the row (a function of the row is correlated)
+                edits.add(Edit.prefix(span[0], "(SELECT " + TEXT_AFFINITY_OF_P + " FROM (SELECT "));
                 edits.add(Edit.suffix(span[1], " AS p))"));
             } else {
                 edits.add(Edit.prefix(span[0], "CAST("));
@@ -1406,7 +1481,11 @@ final class SqlRewriter {
      * {@value #DECOMPRESS}: everything else stays in SQLite as it is (TEXT that is not valid UTF-8 included, which
      * a Java function could not hand back unchanged).
      */
-    private String decompressCall(String columnText, Source source, String column) {
+    private String decompressCall(String written, Source source, String column) {
+        // a column named window followed by END AS reads to SQLite as a WINDOW clause: quoted, it is the column
+        String columnText = written.matches("(?is).*(?<![\\w\"`\\]])window") && written.length() >= 6
+                ? written.substring(0, written.length() - 6) + '"' + written.substring(written.length() - 6) + '"'
+                : written;
         String where = "'" + (source.table.name() + "." + column).replace("'", "''") + "'";
         String call = source.excluded || !source.table.hasRowid()
                 ? DECOMPRESS + "(" + columnText + ", " + where + ")"
@@ -1434,8 +1513,9 @@ final class SqlRewriter {
                 Math.min(sql.length(), offset(last.endLine, last.endColumn) + 1)};
     }
 
+    /** The index in the statement as written of the parser's position. */
     private int offset(int line, int column) {
-        return lineStarts[line - 1] + column - 1;
+        return parsed.originOf(lineStarts[line - 1] + column - 1);
     }
 
     private String applyEdits() {

@@ -128,7 +128,14 @@ final class SqliteSyntax {
                     }
                 }
                 case "COLLATE" -> {
-                    if (i + 1 < tokens.size() && tokens.get(i + 1).kind == Kind.WORD) {
+                    int open = openingParenthesis(sql, tokens, i - 1);
+                    String first = open >= 0 ? wordAt(sql, tokens, open + 1) : null;
+                    if (i + 1 < tokens.size() && ("SELECT".equals(first) || "VALUES".equals(first)
+                            || "WITH".equals(first))) {
+                        // the parser stumbles on (SELECT … WHERE a.x = b.y) COLLATE n; a collation leaves the
+                        // sub-query's affinity as it is, and SQLite still runs it as written
+                        blank(text, token.start, tokens.get(i + 1).end);
+                    } else if (i + 1 < tokens.size() && tokens.get(i + 1).kind == Kind.WORD) {
                         Token name = tokens.get(i + 1);
                         text[name.start] = 'c';
                         for (int at = name.start + 1; at < name.end; at++) {
@@ -260,10 +267,39 @@ final class SqliteSyntax {
         }
         Token token = tokens.get(i);
         return switch (token.kind) {
-            case WORD -> !BEFORE_EXPRESSION.contains(token.word(sql));
+            case WORD -> !BEFORE_EXPRESSION.contains(token.word(sql)) || keywordIsName(sql, tokens, i);
             case OPERATOR -> token.is(sql, ")");
             default -> true;
         };
+    }
+
+    /**
+     * Whether a WINDOW or UNBOUNDED word names a column: WINDOW is the clause only before {@code name AS}, as
+     * SQLite's tokenizer decides, and UNBOUNDED is a frame bound only before PRECEDING or FOLLOWING.
+     */
+    static boolean keywordIsName(String sql, List<Token> tokens, int i) {
+        String word = wordAt(sql, tokens, i);
+        if ("WINDOW".equals(word)) {
+            return !(i + 2 < tokens.size() && tokens.get(i + 1).kind != Kind.OPERATOR
+                    && "AS".equals(wordAt(sql, tokens, i + 2)));
+        }
+        String next = wordAt(sql, tokens, i + 1);
+        return "UNBOUNDED".equals(word) && !"PRECEDING".equals(next) && !"FOLLOWING".equals(next);
+    }
+
+    /** The index of the '(' that the ')' at {@code close} closes, or -1. */
+    private static int openingParenthesis(String sql, List<Token> tokens, int close) {
+        if (close < 0 || !tokens.get(close).is(sql, ")")) {
+            return -1;
+        }
+        int depth = 0;
+        for (int i = close; i >= 0; i--) {
+            depth += tokens.get(i).is(sql, ")") ? 1 : tokens.get(i).is(sql, "(") ? -1 : 0;
+            if (depth == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The index of the ')' closing the '(' at {@code open}, or -1. */

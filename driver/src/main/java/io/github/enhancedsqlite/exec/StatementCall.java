@@ -1,5 +1,8 @@
 package io.github.enhancedsqlite.exec;
 
+import io.github.enhancedsqlite.compress.ColumnRef;
+import java.util.Set;
+
 /** The statement an execution belongs to, as the steps of a {@link StatementPipeline} see it. */
 public interface StatementCall extends InterruptRepair {
 
@@ -8,4 +11,10 @@ public interface StatementCall extends InterruptRepair {
 
     /** The bound values as text, or null; asked only when a slow statement is logged with logParameters on. */
     String parametersForLog();
+
+    /**
+     * Compressed columns this statement (a CREATE INDEX, VIEW or TRIGGER over them) needs stored plain before it
+     * runs; empty for every other statement.
+     */
+    Set<ColumnRef> madePlain();
 }

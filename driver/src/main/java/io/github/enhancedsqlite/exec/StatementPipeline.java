@@ -7,6 +7,7 @@ import io.github.enhancedsqlite.tx.SqlAction;
 import io.github.enhancedsqlite.tx.TransactionControl;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.util.Set;
 
 /**
@@ -78,7 +79,13 @@ public final class StatementPipeline {
                 }
             } else {
                 if (compression != null) {
-                    compression.before(effects, compressedInto, transaction.inTransaction());
+                    compression.before(effects, compressedInto, transaction.inTransaction(), call.madePlain());
+                } else if (!call.madePlain().isEmpty()) {
+                    // returning columns to plain storage is the compression step's work, left out with compress=off
+                    throw new SQLFeatureNotSupportedException("This statement reads " + call.madePlain()
+                            + ", which hold compressed values; it needs them stored plain first, which a pool opened"
+                            + " with compress=off does not do. Run it through a pool with compress=auto or a column"
+                            + " list.", "0A000");
                 }
                 deadline = transactions.queryDeadline(queryTimeoutSeconds);
                 result = busyRetry.run(effects, action);

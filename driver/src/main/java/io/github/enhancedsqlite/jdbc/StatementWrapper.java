@@ -123,6 +123,12 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
         old.close();
     }
 
+    /** Columns the statement about to run returns to plain storage first (CREATE INDEX, VIEW, TRIGGER). */
+    @Override
+    public final Set<ColumnRef> madePlain() {
+        return lastRewritten == null ? Set.of() : lastRewritten.madePlain();
+    }
+
     /** Whether the application may still be reading rows of this statement. */
     final boolean hasOpenResult() throws SQLException {
         return lastResult != null && !lastResult.isClosed();

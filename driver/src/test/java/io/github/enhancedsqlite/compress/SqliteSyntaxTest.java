@@ -33,6 +33,8 @@ class SqliteSyntaxTest {
         "UPDATE OR ROLLBACK t SET a = 1|UPDATE             t SET a = 1",
         "WITH c AS NOT MATERIALIZED (SELECT 1) SELECT * FROM c|WITH c AS     MATERIALIZED (SELECT 1) SELECT * FROM c",
         "SELECT a FROM t WHERE b = c COLLATE BINARY|SELECT a FROM t WHERE b = c COLLATE c_____",
+        "SELECT ((SELECT b FROM u WHERE u.a = t.a) COLLATE NOCASE) FROM t|"
+                + "SELECT ((SELECT b FROM u WHERE u.a = t.a)               ) FROM t",
         "SELECT count(*) OVER (w ORDER BY a GROUPS CURRENT ROW EXCLUDE TIES) FROM t|"
                 + "SELECT count(*) OVER (  ORDER BY a ROWS   CURRENT ROW             ) FROM t",
         "SELECT groups, exclude FROM t WHERE groups BETWEEN 1 AND 2 GROUP BY exclude|"

@@ -318,17 +318,17 @@ class CompressionWritesTest {
      * was created, and read the stored envelopes instead of the values.
      */
     @Test
-    void aViewOverACompressedColumnIsRefusedEvenWhenItsQuotedNameIsTable() throws Exception {
+    void aViewOverACompressedColumnReadsValuesEvenWhenItsQuotedNameIsTable() throws Exception {
         Path file = memoryDatabase(null);
+        String value = CompressDb.hookRecord(1);
         try (Connection connection = CompressDb.open(file)) {
-            CompressDb.update(connection, "INSERT INTO memory_entries (key, value) VALUES (?, ?)", "k",
-                    CompressDb.hookRecord(1));
-            assertThatCode(() -> CompressDb.execute(connection,
-                    "CREATE VIEW \"table\" AS SELECT key, value FROM memory_entries"))
-                    .isInstanceOf(SQLException.class).hasMessageStartingWith("Cannot run this statement on compressed");
+            CompressDb.update(connection, "INSERT INTO memory_entries (key, value) VALUES (?, ?)", "k", value);
+            CompressDb.execute(connection, "CREATE VIEW \"table\" AS SELECT key, value FROM memory_entries");
         }
         try (Connection plain = CompressDb.plain(file)) {
-            assertThat(CompressDb.queryLong(plain, "SELECT count(*) FROM sqlite_schema WHERE type = 'view'")).isZero();
+            // the view's column was returned to plain storage before the view was made, so even a reader without
+            // the driver reads the value through it, never the stored envelope
+            assertThat(CompressDb.queryObject(plain, "SELECT value FROM \"table\" WHERE key = 'k'")).isEqualTo(value);
         }
     }
 

@@ -1,0 +1,49 @@
+package io.github.enhancedsqlite.compress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Restatements that move text or add characters for the parser: what the parser reads, and that every word of it
+ * maps back to the same word of the statement as written (the rewriter splices there).
+ */
+class ParserTextTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "DELETE FROM t WHERE a RETURNING b ORDER BY c LIMIT 1|DELETE FROM t WHERE a ORDER BY c LIMIT 1 RETURNING b ",
+        "UPDATE t SET a = 1 RETURNING a, b ORDER BY c;|UPDATE t SET a = 1 ORDER BY c RETURNING a, b ;",
+        "UPDATE t SET a = 1 ORDER BY c LIMIT 2 OFFSET 1 + 1|UPDATE t SET a = 1 ORDER BY c LIMIT (2)+(1 + 1)",
+        "DELETE FROM t ORDER BY c LIMIT abs(-1), 2|DELETE FROM t ORDER BY c LIMIT (abs(-1))+(2)",
+        "SELECT a FROM t LIMIT (SELECT count(*) FROM u) OFFSET 1|"
+                + "SELECT a FROM t LIMIT 0 OFFSET ((SELECT count(*) FROM u))+(1)",
+        "SELECT (SELECT a FROM t LIMIT (SELECT b FROM u)) FROM v|"
+                + "SELECT (SELECT a FROM t LIMIT 0 OFFSET ((SELECT b FROM u))) FROM v",
+        "SELECT a FROM t LIMIT 2 OFFSET 1|SELECT a FROM t LIMIT 2 OFFSET 1",
+        "INSERT INTO t VALUES (1) ON CONFLICT (a) DO UPDATE SET b = 1 WHERE c ON CONFLICT DO UPDATE SET d = ? RETURNING b|"
+                + "INSERT INTO t VALUES (1) ON CONFLICT (a) DO UPDATE SET b = 1, d = ? WHERE (c) RETURNING b",
+        "INSERT INTO t VALUES (1) ON CONFLICT (a) DO UPDATE SET b = ? WHERE c = ? ON CONFLICT DO UPDATE SET d = ?|"
+                + "INSERT INTO t VALUES (1) ON CONFLICT (a) DO UPDATE SET b = ? WHERE c = ? ON CONFLICT DO UPDATE SET d = ?",
+        "SELECT window, f.unbounded FROM f WINDOW w AS (ROWS UNBOUNDED PRECEDING)|"
+                + "SELECT \"window\", f.\"unbounded\" FROM f WINDOW w AS (ROWS UNBOUNDED PRECEDING)",
+    })
+    void restatesForTheParserKeepingWhereEachCharacterCameFrom(String sql, String expected) {
+        ParserText parsed = ParserText.of(sql);
+        assertThat(parsed.text().strip()).isEqualTo(expected);
+        Matcher words = Pattern.compile("[A-Za-z_]\\w*").matcher(parsed.text());
+        while (words.find()) {
+            int start = parsed.originOf(words.start());
+            int end = parsed.originOf(words.end() - 1) + 1;
+            if (end - start != words.group().length()) {
+                assertThat(words.group()).as("only these words are added").isIn("OFFSET", "WHERE", "AND");
+                continue;
+            }
+            assertThat(sql.substring(start, end)).as("origin of %s", words.group())
+                    .isEqualToIgnoringCase(words.group());
+        }
+    }
+}
