@@ -251,13 +251,19 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
                 return false;
             }
             SqliteStatements.reset(statement);
-            SqliteStatements.restoreColumnNames(statement);
             statement.clearParameters();
             statement.clearBatch();
             return true;
         } catch (SQLException e) {
             return false;
         }
+    }
+
+    /** A statement taken from the cache gets back the column names sqlite-jdbc forgot (see SqliteStatements). */
+    @Override
+    public java.sql.ResultSetMetaData getMetaData() throws SQLException {
+        SqliteStatements.restoreColumnNames(prepared);
+        return super.getMetaData();
     }
 
     // Statement properties the next borrower of a cached statement would inherit: such a statement is not reused.

@@ -140,7 +140,11 @@ final class ResultSetWrapper extends ForwardingResultSet {
      * TEXT, a byte[] for BLOB); null when the value is stored as it is, and sqlite-jdbc can read it directly.
      */
     private Object envelopeOriginal(int column) throws SQLException {
-        Object stored = delegate.getObject(column);
+        return envelopeOriginal(column, delegate.getObject(column));
+    }
+
+    /** As {@link #envelopeOriginal(int)}, for the stored value already read (point reads read it once). */
+    private Object envelopeOriginal(int column, Object stored) throws SQLException {
         if (stored instanceof byte[] && Envelope.looksLikeEnvelope((byte[]) stored)) {
             String where = "in " + decoding.decodedColumn(column) + " (result column " + column + ", row "
                     + delegate.getRow() + " of the result)";
@@ -205,7 +209,12 @@ final class ResultSetWrapper extends ForwardingResultSet {
         if (!decodes(columnIndex)) {
             return delegate.getString(columnIndex);
         }
-        Object original = envelopeOriginal(columnIndex);
+        // the point-read path: the stored value is read once; TEXT stored as it is (and NULL) is already the answer
+        Object stored = delegate.getObject(columnIndex);
+        if (stored == null || stored instanceof String) {
+            return (String) stored;
+        }
+        Object original = envelopeOriginal(columnIndex, stored);
         return original instanceof String ? (String) original : read(columnIndex, original, ResultSet::getString);
     }
 
@@ -332,7 +341,11 @@ final class ResultSetWrapper extends ForwardingResultSet {
         if (!decodes(columnIndex)) {
             return delegate.getBytes(columnIndex);
         }
-        Object original = envelopeOriginal(columnIndex);
+        Object stored = delegate.getObject(columnIndex);
+        Object original = envelopeOriginal(columnIndex, stored);
+        if (original == null && stored instanceof byte[]) {
+            return (byte[]) stored; // a BLOB stored as it is: what sqlite-jdbc's getBytes gives
+        }
         return original instanceof byte[] ? (byte[]) original : read(columnIndex, original, ResultSet::getBytes);
     }
 
@@ -575,8 +588,9 @@ final class ResultSetWrapper extends ForwardingResultSet {
         if (!decodes(columnIndex)) {
             return delegate.getObject(columnIndex);
         }
-        Object original = envelopeOriginal(columnIndex);
-        return original != null ? original : read(columnIndex, original, ResultSet::getObject);
+        Object stored = delegate.getObject(columnIndex);
+        Object original = envelopeOriginal(columnIndex, stored);
+        return original != null ? original : stored;
     }
 
     @Override
