@@ -127,7 +127,7 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
     @Override
     public void afterInterrupt() {
         physical.currentStatementCache().closeAll();
-        for (StatementWrapper statement : physical.leaseStatements().toArray(new StatementWrapper[0])) {
+        for (StatementWrapper statement : physical.leaseStatements().newestFirst()) {
             try {
                 if (!statement.hasOpenResult()) {
                     statement.renew();
@@ -383,12 +383,12 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
     }
 
     private boolean closeStatements() {
-        Set<StatementWrapper> open = physical.leaseStatements();
+        LeaseStatements open = physical.leaseStatements();
         if (open.isEmpty()) {
             return true;
         }
         boolean allClosed = true;
-        for (StatementWrapper statement : open.toArray(new StatementWrapper[0])) {
+        for (StatementWrapper statement : open.newestFirst()) {
             try {
                 statement.close();
             } catch (SQLException e) {

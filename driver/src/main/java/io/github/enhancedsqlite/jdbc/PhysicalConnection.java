@@ -9,9 +9,6 @@ import io.github.enhancedsqlite.metrics.SlowStatementLog;
 import io.github.enhancedsqlite.tx.TransactionControl;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.sqlite.SQLiteConnection;
@@ -31,11 +28,7 @@ public final class PhysicalConnection extends ForwardingConnection {
     /** How this connection's statements run: built once, with the steps of disabled features left out. */
     private final StatementPipeline pipeline;
     private final DatabaseMetrics metrics;
-    /**
-     * An identity set: an application may leave thousands of statements open in one lease (a statement per INSERT,
-     * never closed), and finding each again in a list when it closes made closing them quadratic.
-     */
-    private final Set<StatementWrapper> leaseStatements = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final LeaseStatements leaseStatements = new LeaseStatements();
     /** Runs once, while the sqlite-jdbc connection is still open, when this connection closes. */
     private final Runnable beforeClose;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -91,7 +84,7 @@ public final class PhysicalConnection extends ForwardingConnection {
         return delegate;
     }
 
-    Set<StatementWrapper> leaseStatements() {
+    LeaseStatements leaseStatements() {
         return leaseStatements;
     }
 
