@@ -1075,34 +1075,38 @@ final class SqlRewriter {
          * a compressed TEXT column; null otherwise.
          */
         String textResult(Column column) {
-            String name = unbracket(column.getUnquotedColumnName()).toLowerCase(Locale.ROOT);
+            Source source = resultSource(column, true);
+            return source == null ? null
+                    : (source.name == null ? "(sub-query)" : source.name) + "." + resultName(column);
+        }
+
+        /** Whether a reference no table column answers names a sub-query's or CTE's computed result. */
+        boolean computedResult(Column column) {
+            return resultSource(column, false) != null;
+        }
+
+        /**
+         * The sub-query or CTE, in this scope or one around it, whose result the reference names, when that result
+         * is a compressed TEXT column ({@code text}) or a computed one (otherwise); null when there is none.
+         */
+        private Source resultSource(Column column, boolean text) {
+            String name = resultName(column);
             Table qualifier = column.getTable();
             String qualifierName = qualifier == null || qualifier.getName() == null ? null : tableName(qualifier);
             for (Scope scope = this; scope != null; scope = scope.outer) {
                 for (Source source : scope.sources) {
                     boolean candidate = qualifierName != null ? source.matches(qualifierName) : source.table == null;
-                    if (candidate && source.table == null && source.textResults.contains(name)) {
-                        return (source.name == null ? "(sub-query)" : source.name) + "." + name;
+                    if (candidate && source.table == null
+                            && (text ? source.textResults : source.computedResults).contains(name)) {
+                        return source;
                     }
                 }
             }
             return null;
         }
 
-        /** Whether a reference no table column answers names a sub-query's or CTE's computed result. */
-        boolean computedResult(Column column) {
-            String name = unbracket(column.getUnquotedColumnName()).toLowerCase(Locale.ROOT);
-            Table qualifier = column.getTable();
-            String qualifierName = qualifier == null || qualifier.getName() == null ? null : tableName(qualifier);
-            for (Scope scope = this; scope != null; scope = scope.outer) {
-                for (Source source : scope.sources) {
-                    boolean candidate = qualifierName != null ? source.matches(qualifierName) : source.table == null;
-                    if (candidate && source.table == null && source.computedResults.contains(name)) {
-                        return true;
-                    }
-                }
-            }
-            return false;
+        private static String resultName(Column column) {
+            return unbracket(column.getUnquotedColumnName()).toLowerCase(Locale.ROOT);
         }
 
         /** Whether a qualifier names a source of this scope or one around it. */

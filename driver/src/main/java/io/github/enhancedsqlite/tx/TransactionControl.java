@@ -94,10 +94,6 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         return QueryDeadline.start(deadlines.timer(), sqlite, seconds);
     }
 
-    public BusyRetry retry() {
-        return retry;
-    }
-
     public boolean inTransaction() {
         return active;
     }
