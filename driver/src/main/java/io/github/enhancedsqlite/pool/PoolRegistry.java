@@ -3,11 +3,13 @@ package io.github.enhancedsqlite.pool;
 import io.github.enhancedsqlite.InvalidSettingException;
 import io.github.enhancedsqlite.config.ConfigParser;
 import io.github.enhancedsqlite.config.DatabaseConfig;
+import io.github.enhancedsqlite.config.DatabaseLocation;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,15 +18,19 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * All open databases of this JVM: one {@link ConnectionSource} per database, keyed by its canonical path, so
  * every URL and DataSource that names one file shares one pool. Also remembers which source each URL resolved
  * to, so the per-operation {@code DriverManager.getConnection} path parses nothing; its one file system call is
- * the pool's check that the path still names its file ({@link PoolFile}).
+ * the pool's check that the path still names its file ({@link PoolFile}). Pools of files close when idle (see
+ * {@link DatabasePool}): for {@code poolIdleTimeout}, and beyond {@code maxIdlePools} when another pool opens.
  */
 public final class PoolRegistry {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PoolRegistry.class);
     private static final PoolRegistry INSTANCE = new PoolRegistry();
     /** Bounds the URL cache for applications that build URLs per call; a miss only costs a parse. */
     private static final int MAX_CACHED_URLS = 1024;
@@ -33,6 +39,11 @@ public final class PoolRegistry {
      * to end as written, short enough that a leaked connection delays the exit only a moment.
      */
     private static final long EXIT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * How long the exit waits for the pools to close (in parallel) after the grace: a checkpoint cut off is safe
+     * (SQLite recovers it at the next open), an exit that hangs on a slow disk is not.
+     */
+    private static final long EXIT_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Map<String, ConnectionSource> byDatabase = new ConcurrentHashMap<>();
     private final Map<String, ConnectionSource> byUrl = new ConcurrentHashMap<>();
@@ -94,6 +105,7 @@ public final class PoolRegistry {
                     if (!installExitHook()) {
                         throw exiting(key);
                     }
+                    closeIdlePoolsBeyond(config.settings().pool().maxIdlePools());
                     try {
                         source = new DatabasePool(config);
                     } catch (SQLException | RuntimeException | Error e) {
@@ -130,6 +142,44 @@ public final class PoolRegistry {
         return open(stale.config());
     }
 
+    /** The pool now open for the database of a pool that was closed for idleness, opening it if need be. */
+    ConnectionSource current(DatabasePool closed) throws SQLException {
+        return open(closed.config());
+    }
+
+    /** The pool's idle timeout passed: closes it unless a getConnection came first. */
+    void closeIfIdle(DatabasePool pool) {
+        synchronized (opening) {
+            // closed under the lock: a getConnection that finds it retiring waits here, then opens the next pool
+            if (byDatabase.get(pool.config().location().poolKey()) == pool && pool.retireIfIdle(false)) {
+                close(pool);
+            }
+        }
+    }
+
+    /**
+     * Called with {@link #opening} held, before a pool opens: closes the least recently used idle pools until at
+     * most {@code maxIdle} remain, so a JVM that touches hundreds of files keeps descriptors only for a few.
+     */
+    private void closeIdlePoolsBeyond(int maxIdle) {
+        List<DatabasePool> idle = new ArrayList<>();
+        for (ConnectionSource source : byDatabase.values()) {
+            if (source instanceof DatabasePool pool && pool.isIdle()
+                    && pool.config().location().kind() == DatabaseLocation.Kind.FILE) {
+                idle.add(pool);
+            }
+        }
+        if (idle.size() <= maxIdle) {
+            return;
+        }
+        idle.sort(Comparator.comparingLong(DatabasePool::lastUsedNanos));
+        for (int i = 0; i < idle.size() - maxIdle; i++) {
+            if (idle.get(i).retireIfIdle(true)) {
+                close(idle.get(i));
+            }
+        }
+    }
+
     /** Closes one source and forgets it; later URLs naming its database open a new one. */
     public void close(ConnectionSource source) {
         byDatabase.values().remove(source);
@@ -148,9 +198,7 @@ public final class PoolRegistry {
         open.addAll(byUrl.values());
         byDatabase.clear();
         byUrl.clear();
-        for (ConnectionSource source : open) {
-            source.close();
-        }
+        ParallelClose.close(open, Long.MAX_VALUE);
         removeExitHookIfIdle();
     }
 
@@ -167,10 +215,18 @@ public final class PoolRegistry {
                 pool.awaitIdle(deadline);
             }
         }
+        Set<ConnectionSource> open = Collections.newSetFromMap(new IdentityHashMap<>());
         synchronized (opening) {
             exiting = true;
+            open.addAll(byDatabase.values());
+            open.addAll(byUrl.values());
+            byDatabase.clear();
+            byUrl.clear();
         }
-        closeAll();
+        if (!ParallelClose.close(open, System.nanoTime() + EXIT_CLOSE_NANOS)) {
+            LOG.warn("Some pools were still closing {} ms into the JVM exit; the exit goes on (SQLite recovers a WAL"
+                    + " left behind at the next open)", TimeUnit.NANOSECONDS.toMillis(EXIT_CLOSE_NANOS));
+        }
     }
 
     private static SQLException exiting(String database) {
