@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,6 +42,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     /** Holds a shared in-memory database alive while the pool lives; null for files. */
     private final Connection keepAlive;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Counted down when close() has finished. */
+    private final CountDownLatch closedFully = new CountDownLatch(1);
     private final MetricsRegistration metrics;
     /** Null for in-memory and read-only databases and when maintenanceInterval is 0. */
     private final Maintenance maintenance;
@@ -56,8 +59,6 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
      * again, so either the borrower goes through the registry (and gets the next pool) or the pool stays open.
      */
     private volatile boolean retiring;
-    /** The idle check asked the registry to close this pool and the registry has not answered yet. */
-    private final AtomicBoolean idleCloseAsked = new AtomicBoolean();
     /** What background leases (maintenance) report to: it evicts, and counts nothing. */
     private final ConnectionEvictor background = this::evict;
 
@@ -209,25 +210,12 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         return true;
     }
 
-    /**
-     * On the housekeeper: idle for the timeout, so the registry is asked to close this pool. That runs on a thread of
-     * its own, since closing the pool waits for this very thread to end.
-     */
+    /** On the housekeeper: idle for the timeout, so the registry is asked to close this pool (on a thread of its own). */
     private void closeIfIdle() {
         long idleNanos = TimeUnit.MILLISECONDS.toNanos(config.settings().pool().idleTimeoutMillis());
-        if (borrowed.get() > 0 || System.nanoTime() - lastUsedNanos < idleNanos || isClosed()
-                || !idleCloseAsked.compareAndSet(false, true)) {
-            return;
+        if (borrowed.get() == 0 && System.nanoTime() - lastUsedNanos >= idleNanos && !isClosed()) {
+            PoolRegistry.instance().closeIfIdle(this);
         }
-        Thread closer = new Thread(() -> {
-            try {
-                PoolRegistry.instance().closeIfIdle(this);
-            } finally {
-                idleCloseAsked.set(false);
-            }
-        }, "enhanced-sqlite-idle-close " + poolName(config.location()));
-        closer.setDaemon(true);
-        closer.start();
     }
 
     /**
@@ -285,6 +273,35 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        try {
+            closeOnce();
+        } finally {
+            closedFully.countDown();
+        }
+    }
+
+    /**
+     * Waits until a close begun on another thread has ended (the file checkpointed, the threads gone), or the
+     * deadline ({@link System#nanoTime()}) passed; true when it ended.
+     */
+    boolean awaitClosed(long deadlineNanos) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return closedFully.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true; // a pool opened on the file while this one still closes would share its -shm
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void closeOnce() {
         // unpublished first, so a pool reopened for the file at once finds its name free
         metrics.close();
         if (maintenance != null) {

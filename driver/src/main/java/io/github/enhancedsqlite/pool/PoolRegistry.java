@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -48,6 +49,13 @@ public final class PoolRegistry {
     private final Map<String, ConnectionSource> byDatabase = new ConcurrentHashMap<>();
     private final Map<String, ConnectionSource> byUrl = new ConcurrentHashMap<>();
     private final Object opening = new Object();
+    /**
+     * Pools of files retired for idleness and still closing, by database, on threads of their own: closing waits for
+     * a checkpoint and for the pool's threads, which would otherwise hold up the getConnection that opens a new file.
+     * A pool for the same file opens only once its predecessor here has closed.
+     */
+    private final Map<String, DatabasePool> closing = new ConcurrentHashMap<>();
+    private final Set<Thread> closers = ConcurrentHashMap.newKeySet();
     /**
      * Closes the pools at JVM exit; registered only while a pool is open (guarded by {@link #opening}): a hook left
      * registered would keep this class loader, and so the whole driver, alive after an application server undeployed
@@ -106,6 +114,10 @@ public final class PoolRegistry {
                         throw exiting(key);
                     }
                     closeIdlePoolsBeyond(config.settings().pool().maxIdlePools());
+                    DatabasePool previous = closing.get(key);
+                    if (previous != null) {
+                        previous.awaitClosed(Long.MAX_VALUE); // two pools on one file would not share a writer turn
+                    }
                     try {
                         source = new DatabasePool(config);
                     } catch (SQLException | RuntimeException | Error e) {
@@ -150,11 +162,61 @@ public final class PoolRegistry {
     /** The pool's idle timeout passed: closes it unless a getConnection came first. */
     void closeIfIdle(DatabasePool pool) {
         synchronized (opening) {
-            // closed under the lock: a getConnection that finds it retiring waits here, then opens the next pool
             if (byDatabase.get(pool.config().location().poolKey()) == pool && pool.retireIfIdle(false)) {
-                close(pool);
+                closeInBackground(List.of(pool));
             }
         }
+    }
+
+    /**
+     * Called with {@link #opening} held, for pools that retired: forgets them and closes them on a thread of its own.
+     * A getConnection that meets one of them retiring comes here, finds it closing, and waits for it in open().
+     */
+    private void closeInBackground(List<DatabasePool> retired) {
+        for (DatabasePool pool : retired) {
+            String key = pool.config().location().poolKey();
+            byDatabase.remove(key, pool);
+            byUrl.values().removeIf(cached -> cached == pool);
+            closing.put(key, pool);
+        }
+        Thread closer = new Thread(() -> {
+            try {
+                for (DatabasePool pool : retired) {
+                    pool.close();
+                }
+            } finally {
+                for (DatabasePool pool : retired) {
+                    closing.remove(pool.config().location().poolKey(), pool);
+                }
+                removeExitHookIfIdle();
+                closers.remove(Thread.currentThread());
+            }
+        }, "enhanced-sqlite-idle-close");
+        closer.setDaemon(true);
+        closers.add(closer);
+        closer.start();
+    }
+
+    /** Waits for the pools closing in the background; true when all closed before the deadline. */
+    private boolean awaitClosing(long deadlineNanos) {
+        for (DatabasePool pool : new ArrayList<>(closing.values())) {
+            if (!pool.awaitClosed(deadlineNanos)) {
+                return false;
+            }
+        }
+        for (Thread closer : new ArrayList<>(closers)) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return !closer.isAlive();
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedJoin(closer, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -173,18 +235,22 @@ public final class PoolRegistry {
             return;
         }
         idle.sort(Comparator.comparingLong(DatabasePool::lastUsedNanos));
+        List<DatabasePool> retired = new ArrayList<>();
         for (int i = 0; i < idle.size() - maxIdle; i++) {
             if (idle.get(i).retireIfIdle(true)) {
-                close(idle.get(i));
+                retired.add(idle.get(i));
             }
+        }
+        if (!retired.isEmpty()) {
+            closeInBackground(retired);
         }
     }
 
     /** Closes one source and forgets it; later URLs naming its database open a new one. */
     public void close(ConnectionSource source) {
+        source.close(); // listed until closed: openDatabases() names no pool that is gone while it still checkpoints
         byDatabase.values().remove(source);
         byUrl.values().removeIf(cached -> cached == source);
-        source.close();
         removeExitHookIfIdle();
     }
 
@@ -199,6 +265,7 @@ public final class PoolRegistry {
         byDatabase.clear();
         byUrl.clear();
         ParallelClose.close(open, Long.MAX_VALUE);
+        awaitClosing(Long.MAX_VALUE);
         removeExitHookIfIdle();
     }
 
@@ -223,7 +290,8 @@ public final class PoolRegistry {
             byDatabase.clear();
             byUrl.clear();
         }
-        if (!ParallelClose.close(open, System.nanoTime() + EXIT_CLOSE_NANOS)) {
+        long closeDeadline = System.nanoTime() + EXIT_CLOSE_NANOS;
+        if (!(ParallelClose.close(open, closeDeadline) & awaitClosing(closeDeadline))) {
             LOG.warn("Some pools were still closing {} ms into the JVM exit; the exit goes on (SQLite recovers a WAL"
                     + " left behind at the next open)", TimeUnit.NANOSECONDS.toMillis(EXIT_CLOSE_NANOS));
         }
@@ -236,7 +304,9 @@ public final class PoolRegistry {
 
     /** The databases this JVM has open, by canonical path. */
     public List<String> openDatabases() {
-        return new ArrayList<>(new TreeMap<>(byDatabase).keySet());
+        Set<String> open = new TreeSet<>(byDatabase.keySet());
+        open.addAll(closing.keySet()); // still holding the file until it has closed
+        return new ArrayList<>(open);
     }
 
     /**
@@ -259,7 +329,7 @@ public final class PoolRegistry {
     /** The last pool closed: the exit has nothing left to close. */
     private void removeExitHookIfIdle() {
         synchronized (opening) {
-            if (exitHook == null || !byDatabase.isEmpty()) {
+            if (exitHook == null || !byDatabase.isEmpty() || !closing.isEmpty()) {
                 return;
             }
             try {
