@@ -28,7 +28,7 @@ public final class MetricsRegistration implements AutoCloseable {
     /** Checked once, without initialising anything of Micrometer: the driver must run where it is absent. */
     private static final boolean MICROMETER = isPresent("io.micrometer.core.instrument.MeterRegistry");
 
-    static final long MBEAN_DELAY_MILLIS = 1_000;
+    static final long MBEAN_DELAY_MILLIS = 5_000;
 
     private final DatabaseMetrics metrics;
     /** Guarded by this: null until registered, and when JMX refused it. */
@@ -43,7 +43,7 @@ public final class MetricsRegistration implements AutoCloseable {
     }
 
     /** Publishes now: the MXBean, and the meters when Micrometer is present. */
-    public static MetricsRegistration publish(DatabaseMetrics metrics) {
+    private static MetricsRegistration publish(DatabaseMetrics metrics) {
         MetricsRegistration registration = new MetricsRegistration(metrics);
         registration.name = registerMBean(metrics);
         registration.bindMeters();
