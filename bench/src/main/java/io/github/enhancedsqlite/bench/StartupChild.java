@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * <li>{@code many-files <prefix> <dir> <count> <query>}: a test suite's pattern — a new file per test, written and
  * read once, never closed explicitly; prints {@code elapsed-ns=} and {@code fds=} (open descriptors at the end);</li>
  * <li>{@code first-ops <url> <count>}: the first open–query–close operations of a fresh JVM on an existing file;
- * prints {@code elapsed-ns=}.</li>
+ * prints {@code first-ns=} for the very first and {@code elapsed-ns=} for the {@code count} after it.</li>
  * </ul>
  */
 public final class StartupChild {
@@ -93,17 +93,29 @@ public final class StartupChild {
         System.out.println("fds=" + openDescriptors());
     }
 
+    /**
+     * The very first operation (the driver and the JVM's JDBC machinery loading, a pool or native library starting)
+     * is timed apart ({@code first-ns=}); {@code elapsed-ns=} times the {@code count} operations after it, still cold.
+     */
     private static void firstOps(String url, int count) throws SQLException {
         MemoryEntries.KeySequence keys = MemoryEntries.lookups();
         long started = System.nanoTime();
+        openQueryClose(url, keys);
+        long first = System.nanoTime() - started;
+        started = System.nanoTime();
         for (int i = 0; i < count; i++) {
-            try (Connection connection = DriverManager.getConnection(url);
-                 PreparedStatement select = connection.prepareStatement(MemoryEntries.POINT_SELECT)) {
-                keys.bindNext(select);
-                Sink.consume(MemoryEntries.readValue(select));
-            }
+            openQueryClose(url, keys);
         }
         System.out.println("elapsed-ns=" + (System.nanoTime() - started));
+        System.out.println("first-ns=" + first);
+    }
+
+    private static void openQueryClose(String url, MemoryEntries.KeySequence keys) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url);
+             PreparedStatement select = connection.prepareStatement(MemoryEntries.POINT_SELECT)) {
+            keys.bindNext(select);
+            Sink.consume(MemoryEntries.readValue(select));
+        }
     }
 
     private static long openDescriptors() throws IOException {

@@ -20,7 +20,8 @@ enum Setting {
                     + " checkpointed); the next getConnection reopens it (0: the pool stays open until shutdown)."),
     MAX_IDLE_POOLS("maxIdlePools", ValueRule.integer(0, 10_000), "8",
             "Pools with nothing borrowed that this JVM keeps open; when a pool opens beyond them, the least recently"
-                    + " used idle pool closes (each open pool holds at least three file descriptors)."),
+                    + " used idle pool closes (each open pool holds at least three file descriptors). Pools with"
+                    + " poolIdleTimeout=0 neither count nor close."),
     STATEMENT_CACHE_SIZE("statementCacheSize", ValueRule.integer(0, 10_000), "64",
             "Prepared statements each pooled connection keeps compiled for reuse (0 turns the cache off)."),
     TRANSACTION_MODE("transaction_mode", ValueRule.oneOf("DEFERRED", "IMMEDIATE", "EXCLUSIVE"), "IMMEDIATE",

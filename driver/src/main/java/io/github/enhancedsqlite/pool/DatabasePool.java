@@ -59,6 +59,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
      * again, so either the borrower goes through the registry (and gets the next pool) or the pool stays open.
      */
     private volatile boolean retiring;
+    /** The idle check asked the registry to close this pool, and the registry has not answered yet. */
+    private final AtomicBoolean idleCloseAsked = new AtomicBoolean();
     /** What background leases (maintenance) report to: it evicts, and counts nothing. */
     private final ConnectionEvictor background = this::evict;
 
@@ -210,12 +212,26 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         return true;
     }
 
-    /** On the housekeeper: idle for the timeout, so the registry is asked to close this pool (on a thread of its own). */
+    /**
+     * On the housekeeper: idle for the timeout, so the registry is asked to close this pool. The asking runs on a
+     * thread of its own: it takes the registry's lock, which an opener may hold while it waits for this pool to close,
+     * and closing the pool waits for the housekeeper thread to end.
+     */
     private void closeIfIdle() {
         long idleNanos = TimeUnit.MILLISECONDS.toNanos(config.settings().pool().idleTimeoutMillis());
-        if (borrowed.get() == 0 && System.nanoTime() - lastUsedNanos >= idleNanos && !isClosed()) {
-            PoolRegistry.instance().closeIfIdle(this);
+        if (borrowed.get() > 0 || System.nanoTime() - lastUsedNanos < idleNanos || isClosed()
+                || !idleCloseAsked.compareAndSet(false, true)) {
+            return;
         }
+        Thread asking = new Thread(() -> {
+            try {
+                PoolRegistry.instance().closeIfIdle(this);
+            } finally {
+                idleCloseAsked.set(false);
+            }
+        }, "enhanced-sqlite-idle-check " + poolName(config.location()));
+        asking.setDaemon(true);
+        asking.start();
     }
 
     /**

@@ -226,8 +226,10 @@ public final class PoolRegistry {
     private void closeIdlePoolsBeyond(int maxIdle) {
         List<DatabasePool> idle = new ArrayList<>();
         for (ConnectionSource source : byDatabase.values()) {
+            // poolIdleTimeout=0 asks for a pool that stays open until shutdown: it is not counted either
             if (source instanceof DatabasePool pool && pool.isIdle()
-                    && pool.config().location().kind() == DatabaseLocation.Kind.FILE) {
+                    && pool.config().location().kind() == DatabaseLocation.Kind.FILE
+                    && pool.config().settings().pool().idleTimeoutMillis() > 0) {
                 idle.add(pool);
             }
         }

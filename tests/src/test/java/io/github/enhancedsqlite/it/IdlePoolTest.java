@@ -70,6 +70,21 @@ class IdlePoolTest {
     }
 
     @Test
+    void aPoolWithoutIdleTimeoutNeitherCountsNorCloses() throws Exception {
+        try (Connection kept = Db.open(dir.resolve("kept.db"), "poolIdleTimeout=0")) {
+            Db.execute(kept, "CREATE TABLE t(x)");
+        }
+        for (int i = 0; i < 3; i++) { // each opening pool would close every idle one it counts (maxIdlePools=0)
+            try (Connection other = Db.open(dir.resolve("other-" + i + ".db"), "maxIdlePools=0")) {
+                Db.execute(other, "CREATE TABLE t(x)");
+            }
+        }
+        Figures.await("the counted idle pools closed", () -> EnhancedSqlite.openDatabases().size() == 2);
+        assertThat(EnhancedSqlite.openDatabases()).anyMatch(path -> path.endsWith("kept.db"))
+                .anyMatch(path -> path.endsWith("other-2.db"));
+    }
+
+    @Test
     void idlePoolsBeyondTheBoundCloseLeastRecentlyUsedFirst() throws Exception {
         for (String name : List.of("a", "b", "c")) {
             use(name);
