@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.enhancedsqlite.EnhancedSqlite;
 import io.github.enhancedsqlite.EnhancedSqliteDataSource;
 import io.github.enhancedsqlite.it.metrics.Figures;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -55,6 +56,21 @@ class IdlePoolTest {
     }
 
     @Test
+    void anIdlePoolWhoseFileWasDeletedClosesWithoutRecreatingIt() throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("deleted"));
+        Path file = folder.resolve("gone.db");
+        try (Connection connection = Db.open(file, "poolIdleTimeout=100")) {
+            Db.execute(connection, "CREATE TABLE t(x)", "INSERT INTO t VALUES (1)");
+        }
+        String key = file.toRealPath().toString();
+        for (String name : Db.files(folder)) {
+            Files.delete(folder.resolve(name));
+        }
+        Figures.await("the idle pool closed", () -> !EnhancedSqlite.openDatabases().contains(key));
+        assertThat(Db.files(folder)).as("no file, -wal or -shm recreated by the close").isEmpty();
+    }
+
+    @Test
     void aPoolWithALeaseOutNeverClosesForIdleness() throws Exception {
         Path held = dir.resolve("held.db");
         try (Connection lease = Db.open(held, "maxIdlePools=0")) {
@@ -64,7 +80,8 @@ class IdlePoolTest {
                     Db.execute(other, "CREATE TABLE t(x)");
                 }
             }
-            assertThat(EnhancedSqlite.openDatabases()).hasSize(2).anyMatch(path -> path.endsWith("held.db"));
+            Figures.await("the idle ones closed", () -> EnhancedSqlite.openDatabases().size() == 2);
+            assertThat(EnhancedSqlite.openDatabases()).anyMatch(path -> path.endsWith("held.db"));
             Db.execute(lease, "INSERT INTO t VALUES (1)"); // the lease still works
         }
     }
