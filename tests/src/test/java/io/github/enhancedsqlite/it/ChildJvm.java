@@ -43,12 +43,6 @@ final class ChildJvm {
         command.add(classPath);
         command.add(mainClass);
         command.addAll(List.of(arguments));
-        return runCommand(command, mainClass);
-    }
-
-    /** Runs a command line (a JVM started through a shell, say) and waits for it to exit. */
-    static Result runCommand(List<String> command, String what) throws IOException, InterruptedException {
-        String mainClass = what;
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getOutputStream().close();
         ByteArrayOutputStream output = new ByteArrayOutputStream();

@@ -27,9 +27,9 @@ class ManyFilesTest {
     void hundredsOfFilesInTurnUnderALowDescriptorLimit() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // bash sets the limit and replaces itself with the JVM; without bash the test fails, it does not skip
-        ChildJvm.Result child = ChildJvm.runCommand(List.of("bash", "-c", "ulimit -n " + LOW_DESCRIPTOR_LIMIT
+        ChildJvm.Result child = ChildJvm.exec(List.of("bash", "-c", "ulimit -n " + LOW_DESCRIPTOR_LIMIT
                 + " && exec \"$0\" -cp \"$1\" " + ManyFilesMain.class.getName() + " files \"$2\" " + FILES, java,
-                ChildJvm.testClassPath(), dir.toString()), ManyFilesMain.class.getName());
+                ChildJvm.testClassPath(), dir.toString()), null, 2);
         assertThat(child.exitCode()).as(child.output()).isZero();
         // each open pool holds its idle connection's file, -wal and -shm: the maxIdlePools (8) kept when the last
         // file opened, and the last file's own
