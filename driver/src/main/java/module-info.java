@@ -24,9 +24,15 @@ module io.github.enhancedsqlite {
     // Optional: the driver runs without Micrometer; only metrics/MicrometerMeters and the micrometer package name it.
     // Transitive because MicrometerMetrics.useRegistry takes a MeterRegistry: an application that calls it reads it.
     requires static transitive micrometer.core;
+    // Optional: the plugins that teach Flyway and Liquibase the URL (packages flyway and liquibase, not exported).
+    // Flyway's jar names no module, so its name comes from the file name.
+    requires static flyway.core;
+    requires static liquibase.core;
 
     exports io.github.enhancedsqlite;
     exports io.github.enhancedsqlite.micrometer;
 
     provides java.sql.Driver with io.github.enhancedsqlite.EnhancedSqliteDriver;
+    provides org.flywaydb.core.extensibility.Plugin with io.github.enhancedsqlite.flyway.EnhancedSqliteDatabaseType;
+    provides liquibase.database.Database with io.github.enhancedsqlite.liquibase.EnhancedSqliteDatabase;
 }
