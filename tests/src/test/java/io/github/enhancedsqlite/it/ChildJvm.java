@@ -21,6 +21,10 @@ final class ChildJvm {
     record Result(int exitCode, String output) {
     }
 
+    /** A run whose standard error was kept apart from its standard output. */
+    record Streams(int exitCode, String stdout, String stderr) {
+    }
+
     private ChildJvm() {
     }
 
@@ -61,6 +65,45 @@ final class ChildJvm {
         }
         reader.join();
         return new Result(process.exitValue(), text(output));
+    }
+
+    /** Like {@link #run}, keeping what the child printed on stderr apart, for tests of what it prints there. */
+    static Streams runApart(String classPath, String mainClass, String... arguments)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(classPath);
+        command.add(mainClass);
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).start();
+        process.getOutputStream().close();
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        Thread outReader = drain(process.getInputStream(), stdout, "child-jvm-stdout");
+        Thread errReader = drain(process.getErrorStream(), stderr, "child-jvm-stderr");
+        if (!process.waitFor(GIVE_UP_MINUTES, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            outReader.join();
+            errReader.join();
+            throw new AssertionError("child JVM " + mainClass + " did not exit; stdout:\n" + text(stdout)
+                    + "\nstderr:\n" + text(stderr));
+        }
+        outReader.join();
+        errReader.join();
+        return new Streams(process.exitValue(), text(stdout), text(stderr));
+    }
+
+    private static Thread drain(InputStream stream, ByteArrayOutputStream into, String name) {
+        Thread reader = new Thread(() -> {
+            try (InputStream in = stream) {
+                in.transferTo(into);
+            } catch (IOException e) {
+                // the process was killed; what was read so far is kept
+            }
+        }, name);
+        reader.start();
+        return reader;
     }
 
     private static String text(ByteArrayOutputStream output) {

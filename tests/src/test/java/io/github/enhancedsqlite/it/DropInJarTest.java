@@ -143,14 +143,16 @@ class DropInJarTest {
     }
 
     /**
-     * The jar holds exactly the classes this build compiled for the driver and the toolkit: a class removed or moved
-     * since an earlier build must not linger in it (the drop-in module re-shades its own jar otherwise).
+     * The jar holds exactly the classes this build compiled for the driver, the toolkit and the drop-in module's own
+     * SLF4J binding: a class removed or moved since an earlier build must not linger in it (the drop-in module
+     * re-shades its own jar otherwise).
      */
     @Test
     void holdsExactlyTheDriverAndToolkitOfThisBuild() throws Exception {
         Set<String> built = new TreeSet<>();
         built.addAll(classesAt(EnhancedSqliteDriver.class));
         built.addAll(classesAt(io.github.enhancedsqlite.cli.Main.class));
+        built.addAll(classesAt(allJar.resolveSibling("classes")));
         built.remove("module-info.class");
 
         assertThat(entries().stream().filter(name -> name.startsWith("io/github/enhancedsqlite/")
@@ -160,7 +162,10 @@ class DropInJarTest {
 
     /** The class files of the jar or classes directory a class was loaded from. */
     private static List<String> classesAt(Class<?> type) throws Exception {
-        Path location = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return classesAt(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()));
+    }
+
+    private static List<String> classesAt(Path location) throws Exception {
         if (Files.isDirectory(location)) {
             try (Stream<Path> files = Files.walk(location)) {
                 return files.filter(file -> file.toString().endsWith(".class"))
