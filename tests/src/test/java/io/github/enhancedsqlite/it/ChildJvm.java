@@ -40,28 +40,27 @@ final class ChildJvm {
 
     static Result run(List<String> jvmOptions, String classPath, String mainClass, String... arguments)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(classPath);
-        command.add(mainClass);
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return exec(javaCommand(jvmOptions, classPath, mainClass, arguments), null, GIVE_UP_MINUTES);
+    }
+
+    /**
+     * Runs any command (a build tool, say) in {@code directory} (null: this JVM's), its stderr merged into its
+     * output, giving up after {@code giveUpMinutes}.
+     */
+    static Result exec(List<String> command, Path directory, long giveUpMinutes)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
+        Process process = builder.start();
         process.getOutputStream().close();
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        Thread reader = new Thread(() -> {
-            try (InputStream stdout = process.getInputStream()) {
-                stdout.transferTo(output);
-            } catch (IOException e) {
-                // the process was killed; what was read so far is kept
-            }
-        }, "child-jvm-output");
-        reader.start();
-        if (!process.waitFor(GIVE_UP_MINUTES, TimeUnit.MINUTES)) {
+        Thread reader = drain(process.getInputStream(), output, "child-output");
+        if (!process.waitFor(giveUpMinutes, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             reader.join();
-            throw new AssertionError("child JVM " + mainClass + " did not exit; output:\n" + text(output));
+            throw new AssertionError(String.join(" ", command) + " did not exit; output:\n" + text(output));
         }
         reader.join();
         return new Result(process.exitValue(), text(output));
@@ -70,13 +69,7 @@ final class ChildJvm {
     /** Like {@link #run}, keeping what the child printed on stderr apart, for tests of what it prints there. */
     static Streams runApart(String classPath, String mainClass, String... arguments)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-cp");
-        command.add(classPath);
-        command.add(mainClass);
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).start();
+        Process process = new ProcessBuilder(javaCommand(List.of(), classPath, mainClass, arguments)).start();
         process.getOutputStream().close();
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
@@ -92,6 +85,18 @@ final class ChildJvm {
         outReader.join();
         errReader.join();
         return new Streams(process.exitValue(), text(stdout), text(stderr));
+    }
+
+    private static List<String> javaCommand(List<String> jvmOptions, String classPath, String mainClass,
+            String... arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classPath);
+        command.add(mainClass);
+        command.addAll(List.of(arguments));
+        return command;
     }
 
     private static Thread drain(InputStream stream, ByteArrayOutputStream into, String name) {

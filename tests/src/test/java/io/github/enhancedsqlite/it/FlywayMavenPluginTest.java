@@ -1,13 +1,10 @@
-package io.github.enhancedsqlite.it.frameworks;
+package io.github.enhancedsqlite.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,7 +12,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,29 +88,11 @@ class FlywayMavenPluginTest {
     }
 
     private String mvn(String goal) throws IOException, InterruptedException {
-        String executable = findOnPath("mvn");
         // The settings and local repository of the build running this test: no other network access than it has.
-        List<String> command = List.of(executable, "-B", "-ntp", "-f", project.resolve("pom.xml").toString(), goal);
-        Process process = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        Thread reader = new Thread(() -> {
-            try (InputStream in = process.getInputStream()) {
-                in.transferTo(output);
-            } catch (IOException e) {
-                // the process was killed; what was read so far is kept
-            }
-        }, "mvn-output");
-        reader.start();
-        if (!process.waitFor(GIVE_UP_MINUTES, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            reader.join();
-            fail("mvn did not finish; output:\n" + output.toString(StandardCharsets.UTF_8));
-        }
-        reader.join();
-        String text = output.toString(StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as(text).isZero();
-        return text;
+        List<String> command = List.of(findOnPath("mvn"), "-B", "-ntp", "-f", project.resolve("pom.xml").toString(), goal);
+        ChildJvm.Result build = ChildJvm.exec(command, project, GIVE_UP_MINUTES);
+        assertThat(build.exitCode()).as(build.output()).isZero();
+        return build.output();
     }
 
     private static String findOnPath(String name) {
