@@ -185,6 +185,24 @@ class DropInJarTest {
                 .contains("io.github.enhancedsqlite.EnhancedSqliteDriver");
     }
 
+    /** Flyway's and Liquibase's command lines and Maven plugins find the URL's support in the jar they are given. */
+    @Test
+    void theFlywayAndLiquibasePluginsAreRegisteredUnderTheToolsOwnServiceNames() throws IOException {
+        assertThat(entryText("META-INF/services/org.flywaydb.core.extensibility.Plugin").lines().map(String::trim))
+                .containsExactly("io.github.enhancedsqlite.flyway.EnhancedSqliteDatabaseType");
+        assertThat(entryText("META-INF/services/liquibase.database.Database").lines().map(String::trim))
+                .containsExactly("io.github.enhancedsqlite.liquibase.EnhancedSqliteDatabase");
+    }
+
+    /** One SLF4J binding, the jar's own, under the relocated service name: no "multiple providers" notice. */
+    @Test
+    void theRelocatedSlf4jHasExactlyTheQuietBinding() throws IOException {
+        assertThat(entryText("META-INF/services/io.github.enhancedsqlite.shaded.slf4j.spi.SLF4JServiceProvider")
+                .lines().map(String::trim).filter(line -> !line.isEmpty() && !line.startsWith("#")))
+                .containsExactly("io.github.enhancedsqlite.dropin.QuietPoolLogging");
+        assertThat(entries()).noneMatch(name -> name.equals("META-INF/services/org.slf4j.spi.SLF4JServiceProvider"));
+    }
+
     @Test
     void anApplicationWithOnlyTheJarOnItsClassPathUsesTheDriver(@TempDir Path work) throws Exception {
         Path sources = Files.createDirectories(work.resolve("src"));
