@@ -13,26 +13,29 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Liquibase 4.33's command line updating a real file by URL alone, then the application on the schema it made. */
+/**
+ * Liquibase 4.33's command line updating a real file by URL alone (once for the class: Liquibase starts slowly), then
+ * the application on the schema it made. Each test works on rows of its own agents, so the order does not matter.
+ */
 class LiquibaseExampleTest {
 
     private static final byte[] ENVELOPE_MAGIC = {(byte) 0xEC, 0x45, 0x53, 0x5A};
 
     @TempDir
-    Path dir;
+    static Path dir;
 
-    private Path file;
-    private String url;
-    private EnhancedSqliteDataSource dataSource;
-    private Memories memories;
+    private static Path file;
+    private static String url;
+    private static EnhancedSqliteDataSource dataSource;
+    private static Memories memories;
 
-    @BeforeEach
-    void update() {
+    @BeforeAll
+    static void update() {
         file = dir.resolve("memory.db");
         url = "jdbc:enhanced-sqlite:" + file + "?compress=auto";
         assertThat(Changelog.update(url)).as("liquibase update exit code").isZero();
@@ -40,8 +43,8 @@ class LiquibaseExampleTest {
         memories = new Memories(dataSource);
     }
 
-    @AfterEach
-    void close() {
+    @AfterAll
+    static void close() {
         dataSource.close();
         EnhancedSqlite.shutdown();
     }
