@@ -52,7 +52,7 @@ class ConfigParserTest {
         assertThat(settings.compression()).isEqualTo(new CompressionSettings(Compression.Mode.LISTED,
                 Set.of(new ColumnRef("notes", "body"), new ColumnRef("memory_entries", "value")), 64, 5, 0));
         assertThat(settings.observability()).isEqualTo(new ObservabilitySettings(0, true));
-        assertThat(settings.maintenance()).isEqualTo(new MaintenanceSettings(250, 12));
+        assertThat(settings.maintenance()).isEqualTo(new MaintenanceSettings(250, 12, 100));
     }
 
     @Test
@@ -61,7 +61,7 @@ class ConfigParserTest {
 
         assertThat(settings.compression().mode()).isEqualTo(Compression.Mode.AUTO);
         assertThat(settings.compression().listed()).isEmpty();
-        assertThat(settings.maintenance()).isEqualTo(new MaintenanceSettings(5000, 125));
+        assertThat(settings.maintenance()).isEqualTo(new MaintenanceSettings(5000, 125, 1000));
         assertThat(parse("jdbc:enhanced-sqlite:" + dir.resolve("app.db") + "?compress=off&wal_autocheckpoint=0")
                 .settings()).satisfies(off -> {
                     assertThat(off.compression().mode()).isEqualTo(Compression.Mode.OFF);
