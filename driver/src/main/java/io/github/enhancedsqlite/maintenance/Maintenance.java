@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * <li>when that checkpoint finds {@code wal_autocheckpoint} pages or more in the WAL, starting the WAL over
  * ({@code wal_checkpoint(TRUNCATE)}, see {@link #restartWal}), which readers that never pause would otherwise
  * prevent for ever;</li>
+ * <li>on a database with {@code auto_vacuum=INCREMENTAL} whose free pages exceed a tenth of the file, returning them
+ * to the disk in steps of {@value IncrementalVacuum#STEP_PAGES} pages ({@code PRAGMA incremental_vacuum}), each step one write
+ * transaction under the writer turn, so writers wait one short step at most;</li>
  * <li>{@code PRAGMA optimize} every {@value #OPTIMIZE_EVERY_RUNS}th run (hourly at the default 5 s interval;
  * counting runs rather than time ties it to the interval the user chose, and keeps it observable): it may
  * re-analyze tables and so write, so it runs in a transaction that takes its writer turn like any other writer.
@@ -54,6 +57,11 @@ public final class Maintenance implements AutoCloseable {
     private static final long RESTART_BUDGET_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(320);
     /** Between attempts: a reader transaction of an agent-memory store lasts about this long. */
     private static final long RESTART_RETRY_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
+    /** Steps per run at most, so one run never monopolizes the writer turn; the next run goes on. */
+    private static final int VACUUM_STEPS_PER_RUN = 64;
+    /** Free pages above this share of the file are returned (10%): below it they are soon reused by inserts. */
+    private static final int FREE_SHARE_DIVISOR = 10;
 
     private final String database;
     /** The database's writer turn, held while the WAL starts over; null when nothing bounds the WAL. */
@@ -142,6 +150,9 @@ public final class Maintenance implements AutoCloseable {
                 return; // the application is using every connection: its need comes first
             }
             checkpoint(connection);
+            if (returnFreePages(connection)) {
+                checkpoint(connection); // in WAL mode the file shrinks when the checkpoint copies the vacuum back
+            }
             if (runsSinceOptimize >= OPTIMIZE_EVERY_RUNS) {
                 runsSinceOptimize = 0;
                 optimize(connection);
@@ -236,6 +247,25 @@ public final class Maintenance implements AutoCloseable {
             }
             LockSupport.parkNanos(RESTART_RETRY_NANOS);
         }
+    }
+
+    /**
+     * Returns free pages to the disk when they exceed a tenth of the file (below that, inserts soon reuse them), in
+     * {@link IncrementalVacuum} steps, each its own write transaction under the writer turn, so writers interleave.
+     * Only a database with {@code auto_vacuum=INCREMENTAL} can: the profile sets it on the databases the driver
+     * creates, and migrate or compact switch an existing one.
+     *
+     * @return true when pages were returned
+     */
+    private static boolean returnFreePages(Connection connection) throws SQLException {
+        boolean returned = false;
+        for (int step = 0; step < VACUUM_STEPS_PER_RUN && IncrementalVacuum.hasPagesToReturn(connection)
+                && IncrementalVacuum.freePages(connection) * FREE_SHARE_DIVISOR > IncrementalVacuum.pages(connection);
+             step++) {
+            IncrementalVacuum.step(connection);
+            returned = true;
+        }
+        return returned;
     }
 
     private void optimize(Connection connection) throws SQLException {

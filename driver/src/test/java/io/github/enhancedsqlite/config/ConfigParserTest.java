@@ -30,7 +30,8 @@ class ConfigParserTest {
         assertThat(config.location().sqliteUrl()).isEqualTo("jdbc:sqlite:" + dir.resolve("app.db"));
         assertThat(config.settings().profile()).isEqualTo(Profile.NINETY_SIX_GB);
         assertThat(config.settings().pragmas()).containsExactly(
-                entry(Pragma.BUSY_TIMEOUT, "5000"), entry(Pragma.JOURNAL_MODE, "wal"),
+                entry(Pragma.BUSY_TIMEOUT, "5000"), entry(Pragma.AUTO_VACUUM, "INCREMENTAL"),
+                entry(Pragma.JOURNAL_MODE, "wal"),
                 entry(Pragma.SYNCHRONOUS, "NORMAL"), entry(Pragma.CACHE_SIZE, "-1048576"),
                 entry(Pragma.MMAP_SIZE, "8589934592"), entry(Pragma.TEMP_STORE, "MEMORY"),
                 entry(Pragma.WAL_AUTOCHECKPOINT, "1000"), entry(Pragma.JOURNAL_SIZE_LIMIT, "67108864"));
