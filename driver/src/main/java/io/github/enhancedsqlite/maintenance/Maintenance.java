@@ -8,6 +8,7 @@ import io.github.enhancedsqlite.tx.WriterGate;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -216,8 +217,7 @@ public final class Maintenance implements AutoCloseable {
             }
             statement.execute("PRAGMA busy_timeout = 0");
             try {
-                boolean restarted = writers.whileHolding("is starting the WAL over (a background checkpoint)",
-                        RESTART_TURN_WAIT_MILLIS, () -> truncateWithin(statement, restartBudgetNanos));
+                boolean restarted = restartHoldingWriters(statement);
                 if (restarted) {
                     lastWalFrames = 0;
                     lastCheckpointedFrames = 0;
@@ -230,6 +230,19 @@ public final class Maintenance implements AutoCloseable {
             } finally {
                 statement.execute("PRAGMA busy_timeout = " + busyTimeout); // a number SQLite reported
             }
+        }
+    }
+
+    /**
+     * Takes the writer turn and restarts the WAL within the round's budget; false when the round is given up,
+     * also when a transaction of the application keeps the turn longer than the restart waits for it.
+     */
+    private boolean restartHoldingWriters(Statement statement) throws SQLException {
+        try {
+            return writers.whileHolding("is starting the WAL over (a background checkpoint)", RESTART_TURN_WAIT_MILLIS,
+                    () -> truncateWithin(statement, restartBudgetNanos));
+        } catch (SQLTimeoutException e) {
+            return false; // the application's writers come first; the next checkpoint tries again
         }
     }
 
