@@ -100,16 +100,12 @@ class SpaceBackToDiskTest {
     @Test
     void compactIsSafeWhileAnotherProcessWrites() throws Exception {
         Path db = dir.resolve("ledger.db");
+        Toolkit.createLedger(db);
         try (Connection connection = Toolkit.plain(db); Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA journal_mode=WAL");
-            statement.execute("CREATE TABLE ledger(id INTEGER PRIMARY KEY, amount INTEGER NOT NULL, note TEXT)");
-            statement.execute("CREATE TABLE totals(entries INTEGER NOT NULL, amount INTEGER NOT NULL)");
-            statement.execute("INSERT INTO totals VALUES (0, 0)");
             fillAndDeleteMost(statement);
         }
         Path stop = dir.resolve("stop");
-        Process writer = new ProcessBuilder(Toolkit.javaBinary(), "-cp", testClassPath(),
-                LedgerWriterMain.class.getName(), db.toString(), stop.toString()).redirectErrorStream(true).start();
+        Process writer = Toolkit.startLedgerWriter(db, stop);
         try (BufferedReader output = new BufferedReader(new InputStreamReader(writer.getInputStream(),
                 StandardCharsets.UTF_8))) {
             assertThat(output.readLine()).isEqualTo("writing");
@@ -151,10 +147,5 @@ class SpaceBackToDiskTest {
     private static long footprint(Path db) throws Exception {
         Path wal = db.resolveSibling(db.getFileName() + "-wal");
         return Files.size(db) + (Files.exists(wal) ? Files.size(wal) : 0);
-    }
-
-    private static String testClassPath() {
-        String surefire = System.getProperty("surefire.test.class.path");
-        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }
 }
