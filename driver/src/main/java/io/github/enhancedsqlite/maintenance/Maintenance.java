@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * ({@code wal_checkpoint(TRUNCATE)}, see {@link #restartWal}), which readers that never pause would otherwise
  * prevent for ever;</li>
  * <li>on a database with {@code auto_vacuum=INCREMENTAL} whose free pages exceed a tenth of the file, returning them
- * to the disk in steps of {@value IncrementalVacuum#STEP_PAGES} pages ({@code PRAGMA incremental_vacuum}), each step one write
- * transaction under the writer turn, so writers wait one short step at most;</li>
+ * to the disk in steps of {@value IncrementalVacuum#STEP_PAGES} pages ({@code PRAGMA incremental_vacuum}), each
+ * step one write transaction under the writer turn, so writers wait one short step at most;</li>
  * <li>{@code PRAGMA optimize} every {@value #OPTIMIZE_EVERY_RUNS}th run (hourly at the default 5 s interval;
  * counting runs rather than time ties it to the interval the user chose, and keeps it observable): it may
  * re-analyze tables and so write, so it runs in a transaction that takes its writer turn like any other writer.
@@ -56,7 +56,7 @@ public final class Maintenance implements AutoCloseable {
      */
     private static final long RESTART_BUDGET_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long RESTART_BUDGET_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(320);
-    /** Between attempts: a reader transaction of an agent-memory store lasts about this long. */
+    /** Between attempts: short enough to notice readers ending soon, long enough not to spin on the locks. */
     private static final long RESTART_RETRY_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
     /** Steps per run at most, so one run never monopolizes the writer turn; the next run goes on. */
@@ -204,8 +204,9 @@ public final class Maintenance implements AutoCloseable {
      * few reader transactions later) every frame is copied, and from then on SQLite lets new readers read the
      * database file alone, so they do not stop the restart either. So readers are never held back; only writers
      * wait, for the round's budget at most (10 ms, doubled after each round that ran out of it, up to 320 ms), and
-     * a round that runs out of it (a long read transaction) is given up and tried again at the next checkpoint. The checkpoint runs with busy_timeout 0, so
-     * it never waits inside SQLite: another process's reader or writer simply makes the round give up.
+     * a round that runs out of it (a long read transaction) is given up and tried again at the next checkpoint. The
+     * checkpoint runs with busy_timeout 0, so it never waits inside SQLite: another process's reader or writer simply
+     * makes the round give up.
      */
     private void restartWal(Connection connection) throws SQLException {
         // the physical connection, so the busy_timeout changed for the checkpoint does not count against the lease
