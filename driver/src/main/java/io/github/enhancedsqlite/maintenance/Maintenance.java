@@ -55,7 +55,7 @@ public final class Maintenance implements AutoCloseable {
      * one would never succeed there, and one large enough for a loaded one would stall writers for nothing.
      */
     private static final long RESTART_BUDGET_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    private static final long RESTART_BUDGET_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(320);
+    private static final long RESTART_BUDGET_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(160);
     /** Between attempts: short enough to notice readers ending soon, long enough not to spin on the locks. */
     private static final long RESTART_RETRY_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
@@ -203,7 +203,7 @@ public final class Maintenance implements AutoCloseable {
      * then reads the last commit, which no longer stops the copy; once the readers of older snapshots have ended (a
      * few reader transactions later) every frame is copied, and from then on SQLite lets new readers read the
      * database file alone, so they do not stop the restart either. So readers are never held back; only writers
-     * wait, for the round's budget at most (10 ms, doubled after each round that ran out of it, up to 320 ms), and
+     * wait, for the round's budget at most (10 ms, doubled after each round that ran out of it, up to 160 ms), and
      * a round that runs out of it (a long read transaction) is given up and tried again at the next checkpoint. The
      * checkpoint runs with busy_timeout 0, so it never waits inside SQLite: another process's reader or writer simply
      * makes the round give up.
