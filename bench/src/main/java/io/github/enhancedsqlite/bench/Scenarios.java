@@ -31,12 +31,19 @@ final class Scenarios {
             new CompressedPointReads(),
             new CompressedLikeSearch());
 
+    /** Issue 13: the WAL under readers that never pause, and files after migrate. */
+    static final List<Scenario> FOOTPRINT = List.of(
+            new WalHighWater(),
+            new MigrateSizes());
+
+    /** Issue 14: short-lived processes and many files, in child JVMs. */
     static final List<Scenario> STARTUP = List.of(
             new OneShotProcess(),
             new ManyShortLivedFiles(),
             new FreshJvmOpenQueryClose());
 
-    static final List<Scenario> ALL = Stream.of(READS, WRITERS, COMPRESSION, STARTUP).flatMap(List::stream).toList();
+    static final List<Scenario> ALL = Stream.of(READS, WRITERS, COMPRESSION, FOOTPRINT, STARTUP).flatMap(List::stream)
+            .toList();
 
     /** Group names accepted on the command line wherever a scenario name is, in the order usage lists them. */
     static final Map<String, List<Scenario>> GROUPS = groups();
@@ -70,6 +77,7 @@ final class Scenarios {
         groups.put("reads", READS);
         groups.put("writers", WRITERS);
         groups.put("compression", COMPRESSION);
+        groups.put("footprint", FOOTPRINT);
         groups.put("startup", STARTUP);
         return Collections.unmodifiableMap(groups);
     }

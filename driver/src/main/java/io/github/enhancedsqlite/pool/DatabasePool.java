@@ -89,7 +89,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         this.metrics = MetricsRegistration.publishSoon(factory.metrics(), threads.housekeeper());
         long interval = config.settings().maintenance().intervalMillis();
         this.maintenance = interval > 0 && config.location().kind() == DatabaseLocation.Kind.FILE && !readOnly
-                ? Maintenance.start(config.location().poolKey(), interval, this::connectIfFree, factory.metrics())
+                ? Maintenance.start(config.location().poolKey(), config.settings().maintenance(), factory.writerGate(),
+                        this::connectIfFree, factory.metrics())
                 : null;
         int checkpointEvery = config.settings().maintenance().checkpointEveryWriterTurns();
         if (maintenance != null && checkpointEvery > 0) {

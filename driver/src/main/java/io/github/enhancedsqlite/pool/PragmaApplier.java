@@ -33,7 +33,8 @@ final class PragmaApplier {
      * ({@code mmap_size}, {@code wal_autocheckpoint}, and any pragma this list does not know) are read one by one.
      */
     private static final Set<Pragma> READABLE_IN_ONE_SELECT = EnumSet.of(Pragma.BUSY_TIMEOUT, Pragma.PAGE_SIZE,
-            Pragma.JOURNAL_MODE, Pragma.SYNCHRONOUS, Pragma.CACHE_SIZE, Pragma.TEMP_STORE, Pragma.JOURNAL_SIZE_LIMIT);
+            Pragma.JOURNAL_MODE, Pragma.SYNCHRONOUS, Pragma.CACHE_SIZE, Pragma.TEMP_STORE, Pragma.JOURNAL_SIZE_LIMIT,
+            Pragma.AUTO_VACUUM);
 
     /**
      * Applies the pragmas in few round trips: the assignments as one script, then one SELECT that reads back what
@@ -70,6 +71,19 @@ final class PragmaApplier {
                         continue;
                     }
                 }
+                // SQLite sets auto_vacuum for good when it writes a database's first page; the profile's value is
+                // for databases the driver creates, and an existing one keeps its own (migrate and compact switch it)
+                if (pragma == Pragma.AUTO_VACUUM) {
+                    String current = read(statement, pragma);
+                    if (pragma.took(value, current)) {
+                        continue;
+                    }
+                    boolean fromProfile = value.equals(config.settings().profile().pragmas().get(pragma));
+                    if (fromProfile && (readOnlyReason != null || pageCount(statement) > 0)) {
+                        skipped.add("auto_vacuum=" + value + " (the existing database keeps auto_vacuum=" + current + ")");
+                        continue;
+                    }
+                }
                 toSet.put(pragma, value);
             }
             if (!toSet.isEmpty()) {
@@ -80,6 +94,9 @@ final class PragmaApplier {
         if (readOnlyReason != null && LOG.isDebugEnabled()) {
             LOG.debug("{} opens read-only ({}); the profile skipped what only a writer can apply: {}",
                     describe(config), readOnlyReason, skipped.isEmpty() ? "nothing" : String.join(", ", skipped));
+        } else if (!skipped.isEmpty() && LOG.isDebugEnabled()) {
+            LOG.debug("{}: the profile left what the existing file decides: {}", describe(config),
+                    String.join(", ", skipped));
         }
     }
 
@@ -145,6 +162,12 @@ final class PragmaApplier {
         }
     }
 
+    private static long pageCount(Statement statement) throws SQLException {
+        try (ResultSet result = statement.executeQuery("PRAGMA page_count")) {
+            return result.next() ? result.getLong(1) : 0;
+        }
+    }
+
     private static String describe(DatabaseConfig config) {
         return PhysicalConnectionFactory.databaseName(config);
     }
@@ -156,6 +179,9 @@ final class PragmaApplier {
                         + " or choose profile=off or another journal_mode.";
             case PAGE_SIZE:
                 return "An existing WAL database keeps its page size; set page_size only when creating a database.";
+            case AUTO_VACUUM:
+                return "An existing database switches between auto_vacuum NONE and FULL or INCREMENTAL only by a"
+                        + " VACUUM: run the toolkit's migrate or compact on it, or leave auto_vacuum unset.";
             case MMAP_SIZE:
                 return "This SQLite build caps mmap_size; choose a smaller value.";
             default:
