@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * Each connection already runs a bounded optimize when it opens, so the first comes that many runs after open.</li>
  * </ul>
  * It borrows a pooled connection only when one is free (it never makes the application wait for a connection)
- * and skips a run otherwise. A failure is logged and the next run tries again: nothing escapes the task, which
+ * and skips a run otherwise. When Litestream replicates the file it runs no checkpoint at all (Litestream owns
+ * them) and only optimizes. A failure is logged and the next run tries again: nothing escapes the task, which
  * would end the schedule. {@link #close()} stops it and waits for its thread to end.
  */
 public final class Maintenance implements AutoCloseable {
@@ -39,6 +40,8 @@ public final class Maintenance implements AutoCloseable {
     /** A pooled connection, or null when none is free right now. */
     private final SqlAction<Connection> borrowIfFree;
     private final DatabaseMetrics metrics;
+    /** False when Litestream replicates the file: it takes every checkpoint, and one of ours would fight it. */
+    private final boolean checkpoints;
     private final ScheduledThreadPoolExecutor scheduler;
     private volatile Thread thread;
     /** Runs since the last optimize, skipped ones included; touched only by the maintenance thread. */
@@ -49,10 +52,12 @@ public final class Maintenance implements AutoCloseable {
     /** A checkpoint asked for by {@link #checkpointSoon()} is queued and has not started yet. */
     private final AtomicBoolean checkpointQueued = new AtomicBoolean();
 
-    private Maintenance(String database, SqlAction<Connection> borrowIfFree, DatabaseMetrics metrics) {
+    private Maintenance(String database, SqlAction<Connection> borrowIfFree, DatabaseMetrics metrics,
+                        boolean checkpoints) {
         this.database = database;
         this.borrowIfFree = borrowIfFree;
         this.metrics = metrics;
+        this.checkpoints = checkpoints;
         this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread created = new Thread(runnable, "enhanced-sqlite-maintenance " + database);
             created.setDaemon(true);
@@ -66,10 +71,11 @@ public final class Maintenance implements AutoCloseable {
      * Starts the upkeep of a database file; the first run comes one interval from now.
      *
      * @param borrowIfFree lends a pooled connection, or returns null when none is free
+     * @param checkpoints  whether runs checkpoint (false: Litestream owns checkpoints; runs only optimize)
      */
     public static Maintenance start(String database, long intervalMillis, SqlAction<Connection> borrowIfFree,
-                                    DatabaseMetrics metrics) {
-        Maintenance maintenance = new Maintenance(database, borrowIfFree, metrics);
+                                    DatabaseMetrics metrics, boolean checkpoints) {
+        Maintenance maintenance = new Maintenance(database, borrowIfFree, metrics, checkpoints);
         maintenance.scheduler.scheduleWithFixedDelay(maintenance::runOnce, intervalMillis, intervalMillis,
                 TimeUnit.MILLISECONDS);
         return maintenance;
@@ -82,7 +88,7 @@ public final class Maintenance implements AutoCloseable {
      * virtual disk. Checkpointing here first leaves it little to copy and almost nothing to sync.
      */
     public void checkpointSoon() {
-        if (!checkpointQueued.compareAndSet(false, true)) {
+        if (!checkpoints || !checkpointQueued.compareAndSet(false, true)) {
             return;
         }
         try {
@@ -111,7 +117,9 @@ public final class Maintenance implements AutoCloseable {
             if (connection == null) {
                 return; // the application is using every connection: its need comes first
             }
-            checkpoint(connection);
+            if (checkpoints) {
+                checkpoint(connection);
+            }
             if (runsSinceOptimize >= OPTIMIZE_EVERY_RUNS) {
                 runsSinceOptimize = 0;
                 optimize(connection);
