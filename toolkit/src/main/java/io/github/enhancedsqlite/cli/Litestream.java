@@ -184,7 +184,10 @@ final class Litestream {
         Thread copier = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
                 for (String text = lines.readLine(); text != null; text = lines.readLine()) {
-                    kept.add(text);
+                    synchronized (kept) {
+                        kept.add(text);
+                        kept.notifyAll();
+                    }
                     synchronized (err) {
                         err.println("litestream: " + text);
                         err.flush();
@@ -207,6 +210,37 @@ final class Litestream {
             int status = process.waitFor();
             output.join();
             return status;
+        }
+
+        /**
+         * Waits, at most {@code millis}, until every WAL segment Litestream began writing is reported written. A
+         * stop signal that lands while one is being written makes v0.3's final sync write the same segment beside
+         * it, and one of the two fails ("client write: … no such file"); between syncs (one a second, each a few
+         * milliseconds) the stop is clean.
+         */
+        void awaitSegmentsWritten(long millis) throws InterruptedException {
+            long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            synchronized (lines) {
+                while (segmentsInFlight(lines) > 0) {
+                    long left = giveUp - System.nanoTime();
+                    if (left <= 0) {
+                        return;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(lines, left);
+                }
+            }
+        }
+
+        private static int segmentsInFlight(List<String> output) {
+            int inFlight = 0;
+            for (String line : output) {
+                if (line.contains("msg=\"write wal segment\"")) {
+                    inFlight++;
+                } else if (line.contains("msg=\"wal segment written\"")) {
+                    inFlight = Math.max(0, inFlight - 1);
+                }
+            }
+            return inFlight;
         }
 
         /**

@@ -25,6 +25,8 @@ final class ReplicateCommand implements Callable<Integer> {
 
     /** How long a stop signal waits for Litestream's last sync before the process gives up on it. */
     private static final long STOP_WAIT_SECONDS = 60;
+    /** How long a stop waits for a WAL segment Litestream is writing (a few milliseconds each). */
+    private static final long SEGMENT_WAIT_MILLIS = 5_000;
 
     @Parameters(index = "0", paramLabel = "DB", description = "the SQLite database file to replicate")
     Path database;
@@ -85,6 +87,7 @@ final class ReplicateCommand implements Callable<Integer> {
         err.flush();
         int exitCode;
         try {
+            running.awaitSegmentsWritten(SEGMENT_WAIT_MILLIS);
             // SIGTERM through the handle: Process.destroy() would also close our end of its output pipe, and
             // Litestream, logging its last sync, would die of SIGPIPE
             running.process().toHandle().destroy();

@@ -49,7 +49,8 @@ final class Replication {
         Map<String, String> variables = new HashMap<>(environment);
         variables.put("LITESTREAM_BIN", LitestreamBinary.path().toString());
         Started replicate = Started.start("replicate", command, variables);
-        replicate.awaitLine("Litestream's first snapshot of the database", line -> line.contains("snapshot written"));
+        // the first sync writes a snapshot, then the WAL as its first segment
+        replicate.awaitLine("Litestream's first sync of the database", line -> line.contains("wal segment written"));
         return replicate;
     }
 
@@ -59,6 +60,23 @@ final class Replication {
                 "--litestream", LitestreamBinary.path().toString()));
         arguments.addAll(List.of(options));
         return toolkit(arguments.toArray(String[]::new));
+    }
+
+    /**
+     * {@code restore} from the drop-in jar in its own JVM, for a Litestream that needs variables this JVM lacks
+     * (an S3 server's credentials).
+     */
+    static Run restore(Map<String, String> environment, Path out, String replica, String... options)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Started.javaBinary(), "-jar",
+                LitestreamBinary.allJar().toString(), "restore", out.toString(), "--from", replica));
+        command.addAll(List.of(options));
+        Map<String, String> variables = new HashMap<>(environment);
+        variables.put("LITESTREAM_BIN", LitestreamBinary.path().toString());
+        try (Started restore = Started.start("restore", command, variables)) {
+            int exitCode = restore.awaitExit();
+            return new Run(exitCode, restore.output(), "");
+        }
     }
 
     static Run toolkit(String... arguments) {

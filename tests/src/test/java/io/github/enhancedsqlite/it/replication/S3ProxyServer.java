@@ -40,6 +40,8 @@ final class S3ProxyServer implements AutoCloseable {
                 "s3proxy.identity=" + IDENTITY,
                 "s3proxy.credential=" + CREDENTIAL,
                 "jclouds.provider=filesystem-nio2",
+                "jclouds.identity=" + IDENTITY, // the backend asks for them, though a directory checks none
+                "jclouds.credential=" + CREDENTIAL,
                 "jclouds.filesystem.basedir=" + data) + "\n");
         Started process = Started.start("S3Proxy", List.of(Started.javaBinary(), "-jar", jar, "--properties",
                 properties.toString()), Map.of());
