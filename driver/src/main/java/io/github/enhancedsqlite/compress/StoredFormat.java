@@ -1,5 +1,6 @@
 package io.github.enhancedsqlite.compress;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -37,6 +38,11 @@ public final class StoredFormat {
     public static final List<String> LITESTREAM_TABLES = List.of("_litestream_seq", "_litestream_lock");
 
     private StoredFormat() {
+    }
+
+    /** The directory where Litestream keeps its state for a database file: {@code dir/.app.db-litestream}. */
+    public static Path litestreamStateDirectory(Path database) {
+        return database.resolveSibling("." + database.getFileName() + "-litestream");
     }
 
     /** The magic bytes (a copy: the array must not change). */

@@ -1,5 +1,6 @@
 package io.github.enhancedsqlite.pool;
 
+import io.github.enhancedsqlite.compress.StoredFormat;
 import io.github.enhancedsqlite.config.ReplicationSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,17 +20,12 @@ final class LitestreamState {
     private LitestreamState() {
     }
 
-    /** Litestream's state directory for a database file (it need not exist). */
-    static Path directoryOf(Path database) {
-        return database.resolveSibling("." + database.getFileName() + "-litestream");
-    }
-
     static void warnIfUnannounced(Path database, ReplicationSettings replication) {
-        if (replication.driverCheckpoints() && Files.isDirectory(directoryOf(database))) {
+        if (replication.driverCheckpoints() && Files.isDirectory(StoredFormat.litestreamStateDirectory(database))) {
             LOG.warn("{} has Litestream's state directory {} beside it, but replication=litestream is not set:"
                     + " the driver checkpoints the WAL, which makes Litestream's syncs fail and pool closes wait."
                     + " Add replication=litestream to the URL if Litestream replicates this file.",
-                    database, directoryOf(database).getFileName());
+                    database, StoredFormat.litestreamStateDirectory(database).getFileName());
         }
     }
 }

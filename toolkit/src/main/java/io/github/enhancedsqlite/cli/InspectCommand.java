@@ -3,6 +3,7 @@ package io.github.enhancedsqlite.cli;
 import io.github.enhancedsqlite.compress.Codec;
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.CorruptValueException;
+import io.github.enhancedsqlite.compress.StoredFormat;
 import io.github.enhancedsqlite.config.Pragma;
 import io.github.enhancedsqlite.config.Profile;
 import java.io.PrintWriter;
@@ -109,16 +110,8 @@ final class InspectCommand implements Callable<Integer> {
     private static Map<String, Object> litestream(Connection connection, DatabaseFile file, Map<String, Long> bytes)
             throws SQLException {
         Map<String, Object> litestream = new LinkedHashMap<>();
-        List<Object> tables = new ArrayList<>();
-        for (String name : CompressedColumns.litestreamTables(connection)) {
-            Map<String, Object> table = new LinkedHashMap<>();
-            table.put("name", name);
-            table.put("rows", DatabaseFile.number(connection, "SELECT count(*) FROM " + DatabaseFile.quote(name)));
-            table.put("bytes", bytes.getOrDefault(name, 0L));
-            tables.add(table);
-        }
-        litestream.put("tables", tables);
-        Path state = file.path().resolveSibling("." + file.path().getFileName() + "-litestream");
+        litestream.put("tables", tableRows(connection, CompressedColumns.litestreamTables(connection), bytes));
+        Path state = StoredFormat.litestreamStateDirectory(file.path());
         litestream.put("stateDirectory", Files.isDirectory(state) ? state.toString() : null);
         return litestream;
     }
@@ -155,15 +148,22 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static List<Object> tables(Connection connection, Map<String, Long> bytes) throws SQLException {
+        List<Object> tables = tableRows(connection, CompressedColumns.userTables(connection), bytes);
+        tables.sort((a, b) -> Long.compare(bytesOf(b), bytesOf(a)));
+        return tables;
+    }
+
+    /** Name, rows and bytes of each table named. */
+    private static List<Object> tableRows(Connection connection, List<String> names, Map<String, Long> bytes)
+            throws SQLException {
         List<Object> tables = new ArrayList<>();
-        for (String name : CompressedColumns.userTables(connection)) {
+        for (String name : names) {
             Map<String, Object> table = new LinkedHashMap<>();
             table.put("name", name);
             table.put("rows", DatabaseFile.number(connection, "SELECT count(*) FROM " + DatabaseFile.quote(name)));
             table.put("bytes", bytes.getOrDefault(name, 0L));
             tables.add(table);
         }
-        tables.sort((a, b) -> Long.compare(bytesOf(b), bytesOf(a)));
         return tables;
     }
 

@@ -159,6 +159,15 @@ final class Litestream {
         }
     }
 
+    /** Deletes a file made for or by Litestream (its configuration, its leftovers); a failure leaves it be. */
+    static void discard(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a temporary file; the system's temp cleaning takes it
+        }
+    }
+
     /**
      * Starts {@code litestream <command> -config CONFIG -no-expand-env arguments...}; what it prints is copied line
      * by line to {@code err}. The configuration holds paths, not secrets: credentials reach Litestream through its

@@ -1,13 +1,12 @@
 package io.github.enhancedsqlite.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,15 +33,8 @@ final class ReplicateCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "REPLICA", description = "where the replica goes")
     String to;
 
-    @Option(names = "--litestream", paramLabel = "PATH",
-            description = "the litestream binary (default: $LITESTREAM_BIN, else litestream on PATH)")
-    Path binary;
-
-    @Option(names = "--endpoint", paramLabel = "URL", description = "an S3-compatible server, for s3:// replicas")
-    String endpoint;
-
-    @Option(names = "--sftp-key", paramLabel = "FILE", description = "private key file, for sftp:// replicas")
-    Path sftpKey;
+    @Mixin
+    LitestreamOptions options;
 
     @Spec
     CommandSpec spec;
@@ -50,8 +42,8 @@ final class ReplicateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         DatabaseFile file = DatabaseFile.existing(database);
-        Replica replica = Replica.parse(to, endpoint, sftpKey);
-        Litestream litestream = Litestream.find(binary);
+        Replica replica = options.replica(to);
+        Litestream litestream = options.litestream();
         PrintWriter err = spec.commandLine().getErr();
         Path config = litestream.writeConfig(file.path(), replica);
         AtomicBoolean stopping = new AtomicBoolean();
@@ -71,7 +63,7 @@ final class ReplicateCommand implements Callable<Integer> {
                     + " (its output above says why)");
         } finally {
             if (!stopping.get()) {
-                deleteQuietly(config);
+                Litestream.discard(config);
             }
         }
     }
@@ -115,15 +107,7 @@ final class ReplicateCommand implements Callable<Integer> {
             exitCode = ExitCodes.FAILED;
         }
         err.flush();
-        deleteQuietly(config);
+        Litestream.discard(config);
         Runtime.getRuntime().halt(exitCode);
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // a temporary file; the system's temp cleaning takes it
-        }
     }
 }

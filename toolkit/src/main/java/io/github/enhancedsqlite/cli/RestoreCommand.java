@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,15 +38,8 @@ final class RestoreCommand implements Callable<Integer> {
             description = "restore the database as it was at this moment, e.g. 2026-01-31T12:00:00Z")
     String timestamp;
 
-    @Option(names = "--litestream", paramLabel = "PATH",
-            description = "the litestream binary (default: $LITESTREAM_BIN, else litestream on PATH)")
-    Path binary;
-
-    @Option(names = "--endpoint", paramLabel = "URL", description = "an S3-compatible server, for s3:// replicas")
-    String endpoint;
-
-    @Option(names = "--sftp-key", paramLabel = "FILE", description = "private key file, for sftp:// replicas")
-    Path sftpKey;
+    @Mixin
+    LitestreamOptions options;
 
     @Spec
     CommandSpec spec;
@@ -54,8 +48,8 @@ final class RestoreCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException, SQLException {
         Path out = DatabaseFile.newFile(target);
         Instant moment = timestamp == null ? null : moment(timestamp);
-        Replica replica = Replica.parse(from, endpoint, sftpKey);
-        Litestream litestream = Litestream.find(binary);
+        Replica replica = options.replica(from);
+        Litestream litestream = options.litestream();
         PrintWriter err = spec.commandLine().getErr();
         Path partial = out.resolveSibling(out.getFileName() + ".partial");
         removeUnfinished(partial, err);
@@ -72,7 +66,7 @@ final class RestoreCommand implements Callable<Integer> {
                     : litestream.start("restore", config, err, "-o", partial.toString(), "-timestamp",
                             moment.toString(), out.toString()).await();
         } finally {
-            deleteQuietly(config);
+            Litestream.discard(config);
         }
         if (status != 0 || !Files.exists(partial)) {
             removeUnfinished(partial, err);
@@ -143,15 +137,7 @@ final class RestoreCommand implements Callable<Integer> {
 
     /** Litestream restores into {@code <name>.tmp} and renames it, leaving that name's empty -wal and -shm. */
     private static void removeSidecars(Path file) {
-        deleteQuietly(file.resolveSibling(file.getFileName() + "-wal"));
-        deleteQuietly(file.resolveSibling(file.getFileName() + "-shm"));
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // a temporary file; the system's temp cleaning takes it
-        }
+        Litestream.discard(file.resolveSibling(file.getFileName() + "-wal"));
+        Litestream.discard(file.resolveSibling(file.getFileName() + "-shm"));
     }
 }
