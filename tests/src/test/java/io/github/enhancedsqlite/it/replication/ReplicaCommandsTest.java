@@ -80,6 +80,11 @@ class ReplicaCommandsTest {
         assertThat(run.err()).contains("--litestream names " + dir.resolve("no-such-litestream"))
                 .contains("@flydotio/litestream-linux-x64");
 
+        Replication.Run notLitestream = Replication.toolkit("replicate", database.toString(), "--to",
+                "file://" + dir, "--litestream", "/bin/true");
+        assertThat(notLitestream.exitCode()).isEqualTo(FILE);
+        assertThat(notLitestream.err()).contains("names no version; is it litestream?");
+
         Replication.Run missingDatabase = Replication.toolkit("replicate", dir.resolve("none.db").toString(), "--to",
                 "file://" + dir, "--litestream", LitestreamBinary.path().toString());
         assertThat(missingDatabase.exitCode()).isEqualTo(FILE);
@@ -147,6 +152,14 @@ class ReplicaCommandsTest {
 
         assertThat(Replication.count(database, "SELECT count(*) FROM sqlite_schema WHERE name IN"
                 + " ('_litestream_seq', '_litestream_lock')")).isEqualTo(2);
+        try (Connection connection = DriverManager.getConnection("jdbc:enhanced-sqlite:" + database
+                + "?replication=litestream");
+             ResultSet listed = connection.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+            assertThat(listed.next()).isTrue();
+            assertThat(listed.getString("TABLE_NAME")).isEqualTo("memory_entries");
+            assertThat(listed.next()).as("Litestream's tables are not listed").isFalse();
+        }
+        EnhancedSqlite.shutdown();
         Replication.Run inspect = Replication.toolkit("inspect", database.toString());
         assertThat(inspect.exitCode()).as(inspect.all()).isZero();
         String tables = inspect.out().substring(inspect.out().indexOf("Tables"), inspect.out().indexOf("Indexes"));
