@@ -217,7 +217,8 @@ public final class Compression {
         if (mode != Mode.OFF) {
             try (Statement statement = sqlite.createStatement();
                  ResultSet names = statement.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table'"
-                         + " AND NOT " + StoredFormat.sqliteTable("name") + " AND NOT " + StoredFormat.ownTable("name"))) {
+                         + " AND NOT " + StoredFormat.sqliteTable("name") + " AND NOT " + StoredFormat.ownTable("name")
+                         + " AND NOT " + StoredFormat.litestreamTable("name"))) {
                 while (names.next()) {
                     String name = names.getString(1);
                     TableInfo table = schema.table(sqlite, name);

@@ -69,11 +69,14 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         long interval = config.settings().maintenance().intervalMillis();
         this.maintenance = interval > 0 && config.location().kind() == DatabaseLocation.Kind.FILE && !readOnly
                 ? Maintenance.start(config.location().poolKey(), config.settings().maintenance(), factory.writerGate(),
-                        this::connectIfFree, factory.metrics())
+                        this::connectIfFree, factory.metrics(), config.settings().replication().driverCheckpoints())
                 : null;
         int checkpointEvery = config.settings().maintenance().checkpointEveryWriterTurns();
         if (maintenance != null && checkpointEvery > 0) {
             factory.writerGate().everyFewWrites(checkpointEvery, maintenance::checkpointSoon);
+        }
+        if (config.location().kind() == DatabaseLocation.Kind.FILE) {
+            LitestreamState.warnIfUnannounced(Path.of(config.location().poolKey()), config.settings().replication());
         }
     }
 
@@ -204,14 +207,22 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     /**
      * Runs optimize and a truncating checkpoint on a connection of our own once the pool's are closed. When
      * it closes as the last connection to the file, SQLite removes the -wal and -shm files; if another
-     * process still has the file open they stay, as they must.
+     * process still has the file open they stay, as they must. With Litestream replicating the file there is no
+     * checkpoint: a TRUNCATE waits out busy_timeout against Litestream's read transaction while holding the
+     * checkpoint lock, which made each close take seconds and failed Litestream's own checkpoint meanwhile.
      */
     private void finishFile() {
+        boolean checkpoint = config.settings().replication().driverCheckpoints();
+        if (!checkpoint && !config.settings().profile().optimizes()) {
+            return;
+        }
         try (Connection connection = factory.getConnection(); Statement statement = connection.createStatement()) {
             if (config.settings().profile().optimizes()) {
                 statement.execute("PRAGMA optimize");
             }
-            statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            if (checkpoint) {
+                statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
         } catch (SQLException e) {
             LOG.warn("Closing {}: final optimize/checkpoint failed: {}", config.location().poolKey(), e.getMessage());
         }
