@@ -1643,8 +1643,19 @@ final class SqlRewriter {
         throw cannotRewrite("this form (" + what + ") is not understood by the compression rewriter");
     }
 
-    static SQLException cannotRewrite(String reason) {
-        return new SQLException("Cannot run this statement on compressed columns without risking different rows: "
-                + reason + ". Rewrite the statement, or set compress=off for this database.", "0A000");
+    static NotRewritable cannotRewrite(String reason) {
+        return new NotRewritable(reason);
+    }
+
+    /**
+     * A statement this rewriter cannot account for; {@link Compression} then runs it on plain columns instead (its
+     * escape hatch), so it never reaches the application.
+     */
+    static final class NotRewritable extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        NotRewritable(String reason) {
+            super("The compression rewriter cannot account for this statement: " + reason, "0A000");
+        }
     }
 }

@@ -28,27 +28,12 @@ final class CompressionStep {
         this.sqlite = sqlite;
     }
 
-    /**
-     * Before a statement runs (and after its transaction began).
-     *
-     * @param madePlain columns to return to plain storage first (a CREATE INDEX, VIEW or TRIGGER over them); their
-     *                  changed record settles with the transaction, like a recorded column's
-     */
-    void before(int effects, Set<ColumnRef> compressedInto, boolean inTransaction, Set<ColumnRef> madePlain)
-            throws SQLException {
+    /** Before a statement runs (and after its transaction began). */
+    void before(int effects, Set<ColumnRef> compressedInto, boolean inTransaction) throws SQLException {
         if (StatementEffects.has(effects, StatementEffects.WRITES) && !inTransaction) {
             compression.trainDictionaries(sqlite);
         }
         record(compressedInto, inTransaction);
-        if (!madePlain.isEmpty()) {
-            Set<ColumnRef> changed = compression.makePlain(sqlite, madePlain, inTransaction);
-            if (!changed.isEmpty()) {
-                if (recordedInTransaction == null) {
-                    recordedInTransaction = new HashSet<>();
-                }
-                recordedInTransaction.addAll(changed);
-            }
-        }
     }
 
     /**

@@ -7,7 +7,6 @@ import io.github.enhancedsqlite.tx.SqlAction;
 import io.github.enhancedsqlite.tx.TransactionControl;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.Set;
 
 /**
@@ -18,6 +17,8 @@ import java.util.Set;
  *   <li>{@link SlowStatementStep}: timing from there (left out when slowStatementThreshold is 0);</li>
  *   <li>{@link CompressionStep}: dictionary training and the record of compressed columns (left out when compression
  *       is off);</li>
+ *   <li>{@link PlainStorageStep}: columns returned to plain storage before a statement that reads their stored
+ *       form (always present: a {@code compress=off} pool may open a file that holds compressed values);</li>
  *   <li>{@link QueryDeadline}: the statement's query timeout;</li>
  *   <li>{@link BusyRetryStep}: the statement itself, retried on busy where that is safe;</li>
  *   <li>{@link SchemaChangeStep}: DDL invalidates what was known of the schema.</li>
@@ -33,6 +34,7 @@ public final class StatementPipeline {
     private final TransactionStep transaction;
     private final BusyRetryStep busyRetry;
     private final SchemaChangeStep schemaChanges;
+    private final PlainStorageStep plainStorage;
     /** Null when compression is off. */
     private final CompressionStep compression;
     /** Null when slowStatementThreshold is 0. */
@@ -45,6 +47,7 @@ public final class StatementPipeline {
         this.transaction = new TransactionStep(transactions);
         this.busyRetry = new BusyRetryStep(transactions);
         this.schemaChanges = new SchemaChangeStep(schema);
+        this.plainStorage = new PlainStorageStep(schema, sqlite);
         this.compression = compression;
         this.slowStatements = slowStatements;
     }
@@ -58,6 +61,10 @@ public final class StatementPipeline {
      */
     public <T> T execute(StatementCall call, int effects, int queryTimeoutSeconds, SqlAction<T> action,
                          Set<ColumnRef> compressedInto, boolean batch) throws SQLException {
+        Set<ColumnRef> madePlain = call.madePlain();
+        if (!madePlain.isEmpty()) {
+            effects |= StatementEffects.WRITES; // even a SELECT: its columns are rewritten plain under the writer turn
+        }
         boolean wholeBatch = batch && transaction.takesWholeBatch(effects);
         boolean tookTurn = !wholeBatch && transaction.before(effects);
         // timed from here: a wait for the writer turn is not the statement's slowness (writerWaits shows it)
@@ -72,21 +79,18 @@ public final class StatementPipeline {
                     if (compression != null) {
                         compression.record(compressedInto, true);
                     }
+                    plainStorage.before(madePlain, true);
                     return action.run();
                 });
                 if (compression != null) {
                     compression.committed();
                 }
+                plainStorage.committed();
             } else {
                 if (compression != null) {
-                    compression.before(effects, compressedInto, transaction.inTransaction(), call.madePlain());
-                } else if (!call.madePlain().isEmpty()) {
-                    // returning columns to plain storage is the compression step's work, left out with compress=off
-                    throw new SQLFeatureNotSupportedException("This statement reads " + call.madePlain()
-                            + ", which hold compressed values; it needs them stored plain first, which a pool opened"
-                            + " with compress=off does not do. Run it through a pool with compress=auto or a column"
-                            + " list.", "0A000");
+                    compression.before(effects, compressedInto, transaction.inTransaction());
                 }
+                plainStorage.before(madePlain, transaction.inTransaction());
                 deadline = transactions.queryDeadline(queryTimeoutSeconds);
                 result = busyRetry.run(effects, action);
             }
@@ -106,6 +110,7 @@ public final class StatementPipeline {
             if (compression != null) {
                 compression.after(transaction.inTransaction());
             }
+            plainStorage.after(transaction.inTransaction());
             if (slowStatements != null) {
                 slowStatements.logIfSlow(call, started);
             }
@@ -126,6 +131,7 @@ public final class StatementPipeline {
         if (compression != null) {
             compression.committed();
         }
+        plainStorage.committed();
     }
 
     /** The application rolled back. */
@@ -133,6 +139,7 @@ public final class StatementPipeline {
         if (compression != null) {
             compression.rolledBack();
         }
+        plainStorage.rolledBack();
     }
 
     /** The stored form of a value bound for a compressing column; null to store it as it is. */
@@ -144,6 +151,6 @@ public final class StatementPipeline {
     @Override
     public String toString() {
         return "StatementPipeline[transaction" + (slowStatements != null ? ", slow statement log" : "")
-                + (compression != null ? ", compression" : "") + ", query deadline, busy retry, schema change]";
+                + (compression != null ? ", compression" : "") + ", plain storage, query deadline, busy retry, schema change]";
     }
 }
