@@ -4,7 +4,6 @@ import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Compression;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -18,11 +17,12 @@ final class PlainStorageStep {
     private final Compression compression;
     private final Connection sqlite;
     /** Columns made plain inside the open transaction; known as plain once it commits. */
-    private Set<ColumnRef> madePlainInTransaction;
+    private final PendingColumns madePlainInTransaction;
 
     PlainStorageStep(Compression compression, Connection sqlite) {
         this.compression = compression;
         this.sqlite = sqlite;
+        this.madePlainInTransaction = new PendingColumns(compression, sqlite);
     }
 
     /** Before the statement runs (and after its transaction began). */
@@ -42,40 +42,22 @@ final class PlainStorageStep {
                     e.getErrorCode(), e);
         }
         if (!changed.isEmpty()) {
-            if (madePlainInTransaction == null) {
-                madePlainInTransaction = new HashSet<>();
-            }
             madePlainInTransaction.addAll(changed);
         }
     }
 
-    /**
-     * After a statement: the application's own SQL (COMMIT, END, RELEASE, ROLLBACK) or a failure ended the
-     * transaction, and the database tells which records are gone.
-     */
+    /** After a statement, which may have ended the transaction by SQL or by failing. */
     void after(boolean inTransaction) {
-        if (madePlainInTransaction != null && !madePlainInTransaction.isEmpty() && !inTransaction) {
-            try {
-                compression.confirmCommitted(sqlite, madePlainInTransaction);
-            } catch (SQLException e) {
-                // still counted as compressed: reads keep decoding, which is harmless on plain values
-            }
-            madePlainInTransaction.clear();
-        }
+        madePlainInTransaction.afterStatement(inTransaction);
     }
 
     /** The transaction committed: what it made plain is plain. */
     void committed() {
-        if (madePlainInTransaction != null && !madePlainInTransaction.isEmpty()) {
-            compression.confirmRecorded(madePlainInTransaction);
-            madePlainInTransaction.clear();
-        }
+        madePlainInTransaction.committed();
     }
 
     /** The transaction rolled back: the columns hold their envelopes and records again. */
     void rolledBack() {
-        if (madePlainInTransaction != null) {
-            madePlainInTransaction.clear();
-        }
+        madePlainInTransaction.rolledBack();
     }
 }
