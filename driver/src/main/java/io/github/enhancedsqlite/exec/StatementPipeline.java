@@ -2,11 +2,13 @@ package io.github.enhancedsqlite.exec;
 
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.compress.RewrittenSql;
 import io.github.enhancedsqlite.tx.QueryDeadline;
 import io.github.enhancedsqlite.tx.SqlAction;
 import io.github.enhancedsqlite.tx.TransactionControl;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.Set;
 
 /**
@@ -39,10 +41,15 @@ public final class StatementPipeline {
     private final CompressionStep compression;
     /** Null when slowStatementThreshold is 0. */
     private final SlowStatementStep slowStatements;
+    /** The compression of the database, for the rewrite of each statement; with compression off too. */
+    private final Compression schema;
+    private final StoredValues values;
 
-    StatementPipeline(Connection sqlite, TransactionControl transactions, Compression schema,
+    StatementPipeline(Connection sqlite, TransactionControl transactions, Compression schema, StoredValues values,
                       CompressionStep compression, SlowStatementStep slowStatements) {
         this.sqlite = sqlite;
+        this.schema = schema;
+        this.values = values;
         this.transactions = transactions;
         this.transaction = new TransactionStep(transactions);
         this.busyRetry = new BusyRetryStep(transactions);
@@ -126,8 +133,94 @@ public final class StatementPipeline {
         return transaction.failed(repair, error, false, false, false);
     }
 
+    /**
+     * The statement as it must run so that compressed columns cannot change its result (see
+     * {@link Compression#rewrite}).
+     */
+    public RewrittenSql rewrite(String sql) throws SQLException {
+        return schema.rewrite(sql, sqlite);
+    }
+
+    /**
+     * The schema generation: when it changes, statements prepared from rewritten SQL may no longer be reused.
+     */
+    public long schemaGeneration() {
+        return schema.generation();
+    }
+
+    /** How this connection reads and binds values of columns that may hold envelopes. */
+    public StoredValues values() {
+        return values;
+    }
+
+    // ---------------------------------------------------------------- the application's transaction calls
+
+    public boolean autoCommit() {
+        return transactions.autoCommit();
+    }
+
+    public void setAutoCommit(boolean on) throws SQLException {
+        transactions.setAutoCommit(on);
+        if (on) {
+            committed(); // switching auto-commit on committed
+        }
+    }
+
+    public void commit() throws SQLException {
+        transactions.commit();
+        committed();
+    }
+
+    public void rollback() throws SQLException {
+        transactions.rollback();
+        rolledBack();
+    }
+
+    public Savepoint setSavepoint(String name) throws SQLException {
+        return transactions.setSavepoint(name);
+    }
+
+    public void rollback(Savepoint savepoint) throws SQLException {
+        transactions.rollback(savepoint);
+    }
+
+    /** Releasing the savepoint that began the transaction commits it: what it recorded counts then. */
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        transactions.releaseSavepoint(savepoint);
+        if (!transactions.inTransaction()) {
+            committed();
+        }
+    }
+
+    public boolean readOnly() {
+        return transactions.readOnly();
+    }
+
+    public void setReadOnly(boolean on) throws SQLException {
+        transactions.setReadOnly(on);
+    }
+
+    /**
+     * The lease ends: an open transaction is rolled back and the writer turn given back.
+     *
+     * @return false when the connection could not be reset and must not be lent again
+     */
+    public boolean endLease() {
+        boolean wasInTransaction = transactions.inTransaction();
+        boolean reset = transactions.endLease();
+        if (wasInTransaction) {
+            rolledBack();
+        }
+        return reset;
+    }
+
+    /** The physical connection closes: its native resources go. */
+    public void close() {
+        values.close();
+    }
+
     /** The application committed (commit(), or auto-commit switched on): what the transaction recorded counts. */
-    public void committed() {
+    private void committed() {
         if (compression != null) {
             compression.committed();
         }
@@ -135,7 +228,7 @@ public final class StatementPipeline {
     }
 
     /** The application rolled back. */
-    public void rolledBack() {
+    private void rolledBack() {
         if (compression != null) {
             compression.rolledBack();
         }

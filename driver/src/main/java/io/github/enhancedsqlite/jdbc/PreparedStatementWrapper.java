@@ -1,7 +1,6 @@
 package io.github.enhancedsqlite.jdbc;
 
 import io.github.enhancedsqlite.compress.ColumnRef;
-import io.github.enhancedsqlite.compress.Envelope;
 import io.github.enhancedsqlite.compress.RewrittenSql;
 import java.io.IOException;
 import java.io.InputStream;
@@ -102,8 +101,9 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
             return;
         }
         ColumnRef escapeOnly = target == null ? lastRewritten.escapeTarget(parameterIndex) : null;
-        if (escapeOnly != null && Envelope.looksLikeEnvelope(x)) {
-            bindStored(parameterIndex, escapeOnly, Envelope.escape(x));
+        byte[] escaped = escapeOnly != null && x != null ? connection.values().escapedForStorage(x) : null;
+        if (escaped != null) {
+            bindStored(parameterIndex, escapeOnly, escaped);
             return;
         }
         prepared.setBytes(parameterIndex, x);
