@@ -776,8 +776,7 @@ class SqliteGrammarTest {
             List<Object> outcomes = new ArrayList<>();
             for (Path source : new Path[] {off, auto}) {
                 String settings = source == off ? OFF : AUTO;
-                Path copy = dir.resolve(source.getFileName());
-                Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
+                Path copy = freshCopy(source);
                 List<Object> results = new ArrayList<>();
                 try (Connection connection = CompressDb.open(copy, settings)) {
                     connection.setAutoCommit(transaction.equals("auto-commit"));
@@ -812,6 +811,13 @@ class SqliteGrammarTest {
             }
             assertThat(outcomes.get(1)).as(transaction).isEqualTo(outcomes.get(0));
         }
+    }
+
+    /** A copy of one of the two shared databases, for a case that writes. */
+    private Path freshCopy(Path source) throws java.io.IOException {
+        Path copy = dir.resolve(source.getFileName());
+        Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
+        return copy;
     }
 
     /** The tables of the main and temp schemas, the driver's own left out, with a qualified name each. */
@@ -856,8 +862,7 @@ class SqliteGrammarTest {
         List<Object> outcomes = new ArrayList<>();
         for (Path source : new Path[] {off, auto}) {
             String settings = source == off ? OFF : AUTO;
-            Path copy = dir.resolve(source.getFileName());
-            Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
+            Path copy = freshCopy(source);
             List<Object> results = new ArrayList<>();
             try (Connection connection = CompressDb.open(copy, settings)) {
                 CompressDb.execute(connection, ddl);
@@ -895,8 +900,7 @@ class SqliteGrammarTest {
         List<Object> outcomes = new ArrayList<>();
         Path copy = null;
         for (Path source : new Path[] {off, auto}) {
-            copy = dir.resolve(source.getFileName());
-            Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
+            copy = freshCopy(source);
             List<Object> results = new ArrayList<>();
             try (Connection connection = CompressDb.open(copy, OFF)) {
                 results.add(outcome(connection, ddl));
