@@ -119,12 +119,34 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     }
 
     private Connection lease() throws SQLException {
-        Connection lease = hikari.getConnection();
         try {
-            return new ConnectionWrapper(lease, lease.unwrap(PhysicalConnection.class), this);
+            return wrap(hikari.getConnection());
+        } catch (ClosedUnderThePool e) {
+            return wrap(hikari.getConnection()); // that one was given back; the pool opens another in its place
+        }
+    }
+
+    /** The application's connection for a lease; a lease that cannot be wrapped goes back to the pool. */
+    private Connection wrap(Connection lease) throws SQLException {
+        try {
+            PhysicalConnection physical = lease.unwrap(PhysicalConnection.class);
+            if (physical.isClosed()) {
+                // HikariCP skips its validation for a connection used in the last 500 ms
+                throw new ClosedUnderThePool();
+            }
+            return new ConnectionWrapper(lease, physical, this);
         } catch (SQLException | RuntimeException | Error e) {
             giveBack(lease, e);
             throw e;
+        }
+    }
+
+    /** sqlite-jdbc's connection of an idle lease was closed by something other than the pool. */
+    private static final class ClosedUnderThePool extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        ClosedUnderThePool() {
+            super("A pooled connection was found closed by something other than its pool", "08003");
         }
     }
 
