@@ -90,7 +90,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         long interval = config.settings().maintenance().intervalMillis();
         this.maintenance = interval > 0 && config.location().kind() == DatabaseLocation.Kind.FILE && !readOnly
                 ? Maintenance.start(config.location().poolKey(), config.settings().maintenance(), factory.writerGate(),
-                        this::connectIfFree, factory.metrics())
+                        this::connectIfFree, factory.metrics(), config.settings().replication().driverCheckpoints())
                 : null;
         int checkpointEvery = config.settings().maintenance().checkpointEveryWriterTurns();
         if (maintenance != null && checkpointEvery > 0) {
@@ -101,6 +101,9 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         if (idleTimeout > 0 && config.location().kind() == DatabaseLocation.Kind.FILE) {
             long period = Math.max(IDLE_CHECK_MIN_MILLIS, Math.min(IDLE_CHECK_MAX_MILLIS, idleTimeout / 4));
             threads.housekeeper().scheduleWithFixedDelay(this::closeIfIdle, period, period, TimeUnit.MILLISECONDS);
+        }
+        if (config.location().kind() == DatabaseLocation.Kind.FILE) {
+            LitestreamState.warnIfUnannounced(Path.of(config.location().poolKey()), config.settings().replication());
         }
     }
 
@@ -166,9 +169,22 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     }
 
     private Connection lease(ConnectionEvictor owner) throws SQLException {
-        Connection lease = hikari.getConnection();
         try {
-            return new ConnectionWrapper(lease, lease.unwrap(PhysicalConnection.class), owner);
+            return wrap(hikari.getConnection(), owner);
+        } catch (ClosedUnderThePool e) {
+            return wrap(hikari.getConnection(), owner); // that one was given back; the pool opens another in its place
+        }
+    }
+
+    /** The application's connection for a lease; a lease that cannot be wrapped goes back to the pool. */
+    private Connection wrap(Connection lease, ConnectionEvictor owner) throws SQLException {
+        try {
+            PhysicalConnection physical = lease.unwrap(PhysicalConnection.class);
+            if (physical.isClosed()) {
+                // HikariCP skips its validation for a connection used in the last 500 ms
+                throw new ClosedUnderThePool();
+            }
+            return new ConnectionWrapper(lease, physical, owner);
         } catch (SQLException | RuntimeException | Error e) {
             giveBack(lease, e);
             throw e;
@@ -233,6 +249,15 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         }, "enhanced-sqlite-idle-check " + poolName(config.location()));
         asking.setDaemon(true);
         asking.start();
+    }
+
+    /** sqlite-jdbc's connection of an idle lease was closed by something other than the pool. */
+    private static final class ClosedUnderThePool extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        ClosedUnderThePool() {
+            super("A pooled connection was found closed by something other than its pool", "08003");
+        }
     }
 
     /**
@@ -362,21 +387,29 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         }
     }
 
+    /** Optimize, and the truncating checkpoint unless a replication tool owns checkpoints (see finishFile). */
     private void finish(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             if (config.settings().profile().optimizes()) {
                 statement.execute("PRAGMA optimize");
             }
-            statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            if (config.settings().replication().driverCheckpoints()) {
+                statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
         }
     }
 
     /**
      * Runs optimize and a truncating checkpoint on a connection of our own once the pool's are closed. When
      * it closes as the last connection to the file, SQLite removes the -wal and -shm files; if another
-     * process still has the file open they stay, as they must.
+     * process still has the file open they stay, as they must. With Litestream replicating the file there is no
+     * checkpoint: a TRUNCATE waits out busy_timeout against Litestream's read transaction while holding the
+     * checkpoint lock, which made each close take seconds and failed Litestream's own checkpoint meanwhile.
      */
     private void finishFile() {
+        if (!config.settings().replication().driverCheckpoints() && !config.settings().profile().optimizes()) {
+            return;
+        }
         try (Connection connection = factory.getConnection()) {
             finish(connection);
         } catch (SQLException e) {
