@@ -36,7 +36,14 @@ final class Scenarios {
             new WalHighWater(),
             new MigrateSizes());
 
-    static final List<Scenario> ALL = Stream.of(READS, WRITERS, COMPRESSION, FOOTPRINT).flatMap(List::stream).toList();
+    /** Issue 14: short-lived processes and many files, in child JVMs. */
+    static final List<Scenario> STARTUP = List.of(
+            new OneShotProcess(),
+            new ManyShortLivedFiles(),
+            new FreshJvmOpenQueryClose());
+
+    static final List<Scenario> ALL = Stream.of(READS, WRITERS, COMPRESSION, FOOTPRINT, STARTUP).flatMap(List::stream)
+            .toList();
 
     /** Group names accepted on the command line wherever a scenario name is, in the order usage lists them. */
     static final Map<String, List<Scenario>> GROUPS = groups();
@@ -71,6 +78,7 @@ final class Scenarios {
         groups.put("writers", WRITERS);
         groups.put("compression", COMPRESSION);
         groups.put("footprint", FOOTPRINT);
+        groups.put("startup", STARTUP);
         return Collections.unmodifiableMap(groups);
     }
 

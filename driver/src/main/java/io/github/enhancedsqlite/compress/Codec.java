@@ -20,10 +20,12 @@ public final class Codec implements AutoCloseable {
     private final Dictionaries dictionaries;
     /** The connection this codec serves, for fetching a dictionary another process stored. */
     private final java.sql.Connection connection;
-    private final ZstdCompressCtx plainCompressor;
-    private final ZstdCompressCtx dictionaryCompressor;
-    private final ZstdDecompressCtx plainDecompressor = new ZstdDecompressCtx();
-    private final ZstdDecompressCtx dictionaryDecompressor = new ZstdDecompressCtx();
+    // Made at first use: a connection that never meets a compressed value never loads zstd's native library (a
+    // short-lived process would pay tens of milliseconds for it). Null until then.
+    private ZstdCompressCtx plainCompressor;
+    private ZstdCompressCtx dictionaryCompressor;
+    private ZstdDecompressCtx plainDecompressor;
+    private ZstdDecompressCtx dictionaryDecompressor;
     private int compressorDictionary;
     private int decompressorDictionary;
 
@@ -31,8 +33,6 @@ public final class Codec implements AutoCloseable {
         this.level = level;
         this.dictionaries = dictionaries;
         this.connection = connection;
-        this.plainCompressor = compressor(level);
-        this.dictionaryCompressor = compressor(level);
     }
 
     private static ZstdCompressCtx compressor(int level) {
@@ -57,10 +57,16 @@ public final class Codec implements AutoCloseable {
     }
 
     private byte[] compress(byte[] raw, boolean blob, int dictionaryId) {
+        if (plainCompressor == null) {
+            plainCompressor = compressor(level);
+        }
         ZstdCompressCtx compressor = plainCompressor;
         if (dictionaryId != 0) {
             ZstdDictCompress dictionary = dictionaries.forCompression(dictionaryId, level);
             if (dictionary != null) {
+                if (dictionaryCompressor == null) {
+                    dictionaryCompressor = compressor(level);
+                }
                 if (compressorDictionary != dictionaryId) {
                     dictionaryCompressor.loadDict(dictionary);
                     compressorDictionary = dictionaryId;
@@ -122,6 +128,9 @@ public final class Codec implements AutoCloseable {
     private byte[] inflate(byte[] envelope, int headerBytes, String where) throws CorruptValueException {
         int dictionaryId = Envelope.dictionaryId(envelope);
         try {
+            if (plainDecompressor == null) {
+                plainDecompressor = new ZstdDecompressCtx();
+            }
             ZstdDecompressCtx decompressor = plainDecompressor;
             if (dictionaryId != 0) {
                 ZstdDictDecompress dictionary = dictionaries.forDecompression(dictionaryId);
@@ -131,6 +140,9 @@ public final class Codec implements AutoCloseable {
                 if (dictionary == null) {
                     throw new CorruptValueException("Compressed value " + where + " needs dictionary " + dictionaryId
                             + ", which this database does not hold (or the value's header is damaged)", null);
+                }
+                if (dictionaryDecompressor == null) {
+                    dictionaryDecompressor = new ZstdDecompressCtx();
                 }
                 if (decompressorDictionary != dictionaryId) {
                     dictionaryDecompressor.loadDict(dictionary);
@@ -164,7 +176,9 @@ public final class Codec implements AutoCloseable {
         for (AutoCloseable context : new AutoCloseable[] {plainCompressor, dictionaryCompressor, plainDecompressor,
                 dictionaryDecompressor}) {
             try {
-                context.close();
+                if (context != null) {
+                    context.close();
+                }
             } catch (Exception e) {
                 if (failure == null) {
                     failure = new IllegalStateException("A zstd context could not be freed", e);

@@ -12,9 +12,16 @@ enum Setting {
     MINIMUM_IDLE("minimumIdle", ValueRule.integer(0, 1000), "1",
             "Idle physical connections the pool keeps ready, at most maximumPoolSize. The pool opens with this many"
                     + " and grows on demand up to maximumPoolSize; connections above it close after HikariCP's idle"
-                    + " timeout. Set it to maximumPoolSize for a fixed-size pool."),
+                    + " timeout (10 s unused). Set it to maximumPoolSize for a fixed-size pool."),
     CONNECTION_TIMEOUT("connectionTimeout", ValueRule.integer(250, Integer.MAX_VALUE), "30000",
             "Milliseconds getConnection waits for a free pooled connection before failing."),
+    POOL_IDLE_TIMEOUT("poolIdleTimeout", ValueRule.integer(0, Integer.MAX_VALUE), "60000",
+            "Milliseconds a database may go without a borrowed connection before its whole pool closes (WAL"
+                    + " checkpointed); the next getConnection reopens it (0: the pool stays open until shutdown)."),
+    MAX_IDLE_POOLS("maxIdlePools", ValueRule.integer(0, 10_000), "8",
+            "Pools with nothing borrowed that this JVM keeps open; when a pool opens beyond them, the least recently"
+                    + " used idle pool closes (each open pool holds at least three file descriptors). Pools with"
+                    + " poolIdleTimeout=0 neither count nor close."),
     STATEMENT_CACHE_SIZE("statementCacheSize", ValueRule.integer(0, 10_000), "64",
             "Prepared statements each pooled connection keeps compiled for reuse (0 turns the cache off)."),
     TRANSACTION_MODE("transaction_mode", ValueRule.oneOf("DEFERRED", "IMMEDIATE", "EXCLUSIVE"), "IMMEDIATE",

@@ -100,7 +100,8 @@ public final class Settings {
 
     private static PoolSettings pool(Map<Setting, String> values) {
         return new PoolSettings(intValue(values, Setting.MAXIMUM_POOL_SIZE), intValue(values, Setting.MINIMUM_IDLE),
-                intValue(values, Setting.CONNECTION_TIMEOUT), intValue(values, Setting.STATEMENT_CACHE_SIZE));
+                intValue(values, Setting.CONNECTION_TIMEOUT), intValue(values, Setting.STATEMENT_CACHE_SIZE),
+                intValue(values, Setting.POOL_IDLE_TIMEOUT), intValue(values, Setting.MAX_IDLE_POOLS));
     }
 
     private static TransactionSettings transactions(Map<Setting, String> values) {

@@ -328,7 +328,13 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
             evictor.evict(lease);
         }
         delegate = Closed.CONNECTION;
-        lease.close();
+        try {
+            lease.close();
+        } finally {
+            if (evictor != null) {
+                evictor.returned();
+            }
+        }
     }
 
     /**
@@ -367,6 +373,10 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
                 lease.close(); // HikariCP closes an evicted connection and opens another for the pool
             } catch (SQLException | RuntimeException e) {
                 physical.closeQuietly(); // whatever failed, the file must not stay open
+            } finally {
+                if (evictor != null) {
+                    evictor.returned();
+                }
             }
         }
     }

@@ -45,9 +45,9 @@ class ConfigParserTest {
                 + "&writerTimeout=7&writerFairnessWindow=0&busyRetryAttempts=3&busyRetryBackoff=2"
                 + "&busyRetryMaxWait=9&compress=Notes.Body,memory_entries.value&compressThreshold=64"
                 + "&compressLevel=5&compressDictionarySamples=0&slowStatementThreshold=0&logParameters=true"
-                + "&maintenanceInterval=250&wal_autocheckpoint=100").settings();
+                + "&maintenanceInterval=250&wal_autocheckpoint=100&poolIdleTimeout=1500&maxIdlePools=3").settings();
 
-        assertThat(settings.pool()).isEqualTo(new PoolSettings(4, 1, 1000, 0));
+        assertThat(settings.pool()).isEqualTo(new PoolSettings(4, 1, 1000, 0, 1500, 3));
         assertThat(settings.transactions()).isEqualTo(
                 new TransactionSettings("BEGIN DEFERRED", 30_000, 7, 0, 3, 2, 9));
         assertThat(settings.compression()).isEqualTo(new CompressionSettings(Compression.Mode.LISTED,
@@ -63,6 +63,8 @@ class ConfigParserTest {
         assertThat(settings.compression().mode()).isEqualTo(Compression.Mode.AUTO);
         assertThat(settings.compression().listed()).isEmpty();
         assertThat(settings.maintenance()).isEqualTo(new MaintenanceSettings(5000, 125, 1000));
+        assertThat(settings.pool().idleTimeoutMillis()).isEqualTo(60_000);
+        assertThat(settings.pool().maxIdlePools()).isEqualTo(8);
         assertThat(parse("jdbc:enhanced-sqlite:" + dir.resolve("app.db") + "?compress=off&wal_autocheckpoint=0")
                 .settings()).satisfies(off -> {
                     assertThat(off.compression().mode()).isEqualTo(Compression.Mode.OFF);
@@ -180,6 +182,12 @@ class ConfigParserTest {
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("'1;DROP TABLE t'").hasMessageContaining("'cache_size'")
                 .hasMessageContaining("an integer");
+        assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?poolIdleTimeout=-1"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("'-1'").hasMessageContaining("'poolIdleTimeout'");
+        assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?maxIdlePools=many"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("'many'").hasMessageContaining("'maxIdlePools'").hasMessageContaining("an integer");
         assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?journal_mode=wal2"))
                 .hasMessageContaining("'wal2'").hasMessageContaining("one of delete, truncate, persist, memory, wal, off");
         assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?profile=128gb"))
