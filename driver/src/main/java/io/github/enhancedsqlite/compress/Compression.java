@@ -41,6 +41,8 @@ public final class Compression {
     private final Mode mode;
     private final Set<ColumnRef> listed;
     private final int threshold;
+    /** Values from this many bytes up to the threshold are stored compressed only with the column's dictionary. */
+    private final int dictionaryMinimum;
     private final int level;
     private final Schema schema = new Schema();
     private final Catalog catalog = new Catalog();
@@ -48,6 +50,8 @@ public final class Compression {
     private final DatabaseMetrics metrics;
     private final Map<String, CachedRewrite> rewrites = new ConcurrentHashMap<>();
     private final AtomicBoolean opened = new AtomicBoolean();
+    /** Hands dictionary training to the pool's background thread; null where there is none (private databases). */
+    private volatile Runnable dictionaryWork;
     /**
      * Lower-case names of the tables whose columns may hold compressed values, with the schema generation they were
      * read under; null until computed and whenever a column is newly recorded.
@@ -63,12 +67,13 @@ public final class Compression {
     /** Columns made plain in a transaction not yet known to have committed; they still count as compressed. */
     private final Set<ColumnRef> madePlainInTransaction = ConcurrentHashMap.newKeySet();
 
-    public Compression(Mode mode, Set<ColumnRef> listed, int threshold, int level, int dictionarySamples,
-                       DatabaseMetrics metrics) {
+    public Compression(Mode mode, Set<ColumnRef> listed, int threshold, int dictionaryThreshold, int level,
+                       int dictionarySamples, DatabaseMetrics metrics) {
         this.metrics = metrics;
         this.mode = mode;
         this.listed = Set.copyOf(listed);
         this.threshold = threshold;
+        this.dictionaryMinimum = Math.min(threshold, dictionaryThreshold);
         this.level = level;
         this.dictionaries = new Dictionaries(dictionarySamples);
     }
@@ -106,6 +111,15 @@ public final class Compression {
 
     public int threshold() {
         return threshold;
+    }
+
+    /** The shortest value that is ever compressed (with the column's dictionary, below the threshold). */
+    int dictionaryMinimum() {
+        return dictionaryMinimum;
+    }
+
+    int level() {
+        return level;
     }
 
     /**
@@ -234,7 +248,7 @@ public final class Compression {
         return tables;
     }
 
-    private boolean takesCompressed(ColumnRef column, TableInfo table) {
+    boolean takesCompressed(ColumnRef column, TableInfo table) {
         if (mode == Mode.OFF || !table.isCompressible(column.column())) {
             return false;
         }
@@ -250,13 +264,44 @@ public final class Compression {
         }
     }
 
+    TableInfo tableInfo(Connection sqlite, String table) throws SQLException {
+        return schema.table(sqlite, table);
+    }
+
+    /** Whether the column is known to hold compressed values (its record committed). */
+    boolean recorded(ColumnRef column) {
+        return catalog.contains(column);
+    }
+
     /**
-     * Trains the dictionaries of columns that have seen enough values — whether or not any of those values shrank
-     * on its own. Called before a write outside any transaction (and under the writer turn), so a dictionary
-     * commits before a value can use it.
+     * Where dictionary training goes: the pool's background thread, which then calls {@link #trainDictionaries}.
+     * A database without one (a private in-memory database) trains none.
      */
-    public void trainDictionaries(Connection sqlite) {
-        dictionaries.trainReady(sqlite);
+    public void onDictionaryWanted(Runnable work) {
+        this.dictionaryWork = work;
+    }
+
+    /**
+     * Writes committed (an auto-commit statement, or a transaction): if a column has seen enough values for a new
+     * dictionary, the background work is asked to train it from what is now committed. Cheap when none asks.
+     */
+    public void writesCommitted() {
+        Runnable work = dictionaryWork;
+        if (work != null && dictionaries.anyWanted()) {
+            work.run();
+        }
+    }
+
+    /**
+     * Trains the dictionaries columns ask for from their committed values, and moves the values written before
+     * each onto it ({@link DictionaryTrainer}); on the pool's background thread, through a pooled connection.
+     *
+     * @param lease  the pooled connection, through which transactions take the writer turn
+     * @param sqlite its sqlite-jdbc connection
+     * @param codec  its codec
+     */
+    public void trainDictionaries(Connection lease, Connection sqlite, Codec codec) {
+        new DictionaryTrainer(this, dictionaries, lease, sqlite, codec).run();
     }
 
     /**
@@ -333,13 +378,21 @@ public final class Compression {
 
     /** The envelope a value is stored as in a column, or null to store it as it is. */
     public byte[] encode(Codec codec, ColumnRef column, byte[] raw, boolean blob) {
-        if (raw.length < threshold) {
+        if (raw.length < dictionaryMinimum) {
             return blob && Envelope.looksLikeEnvelope(raw) ? Envelope.escape(raw) : null;
         }
-        dictionaries.sample(column, raw);
-        byte[] stored = codec.encode(raw, blob, dictionaries.currentFor(column));
+        dictionaries.seen(column);
+        int dictionary = dictionaries.currentFor(column);
+        if (dictionary == 0 && raw.length < threshold) {
+            // short values shrink only with a dictionary: stored as they are until the column has one
+            return blob && Envelope.looksLikeEnvelope(raw) ? Envelope.escape(raw) : null;
+        }
+        byte[] stored = codec.encode(raw, blob, dictionary);
         if (stored != null) {
             metrics.compressed(raw.length, stored.length);
+        }
+        if (dictionary != 0) {
+            dictionaries.compressedWithCurrent(column, raw.length, stored == null ? raw.length : stored.length);
         }
         return stored;
     }

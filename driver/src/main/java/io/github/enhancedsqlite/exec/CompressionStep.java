@@ -9,10 +9,10 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Compression's bookkeeping for one connection: trains dictionaries before an auto-commit write (under its writer
- * turn, so a dictionary commits before a value can name it), records the columns about to receive compressed values
- * inside the statement's transaction (so the record and the values commit together), and learns which records
- * committed. Left out of the pipeline when compression is off.
+ * Compression's bookkeeping for one connection: records the columns about to receive compressed values inside the
+ * statement's transaction (so the record and the values commit together), learns which records committed, and
+ * after each commit lets a column that has seen enough values have its dictionary trained in the background from
+ * what committed. Left out of the pipeline when compression is off.
  */
 final class CompressionStep {
 
@@ -34,11 +34,8 @@ final class CompressionStep {
      * @param madePlain columns to return to plain storage first (a CREATE INDEX, VIEW or TRIGGER over them); their
      *                  changed record settles with the transaction, like a recorded column's
      */
-    void before(int effects, Set<ColumnRef> compressedInto, boolean inTransaction, Set<ColumnRef> madePlain)
+    void before(Set<ColumnRef> compressedInto, boolean inTransaction, Set<ColumnRef> madePlain)
             throws SQLException {
-        if (StatementEffects.has(effects, StatementEffects.WRITES) && !inTransaction) {
-            compression.trainDictionaries(sqlite);
-        }
         record(compressedInto, inTransaction);
         if (!madePlain.isEmpty()) {
             Set<ColumnRef> changed = compression.makePlain(sqlite, madePlain, inTransaction);
@@ -73,6 +70,9 @@ final class CompressionStep {
      * records committed.
      */
     void after(boolean inTransaction) {
+        if (!inTransaction) {
+            compression.writesCommitted();
+        }
         if (recordedInTransaction != null && !recordedInTransaction.isEmpty() && !inTransaction) {
             try {
                 compression.confirmCommitted(sqlite, recordedInTransaction);
@@ -85,6 +85,7 @@ final class CompressionStep {
 
     /** The transaction that recorded compressed columns committed. */
     void committed() {
+        compression.writesCommitted();
         if (recordedInTransaction != null && !recordedInTransaction.isEmpty()) {
             compression.confirmRecorded(recordedInTransaction);
             recordedInTransaction.clear();

@@ -79,7 +79,7 @@ public final class StatementPipeline {
                 }
             } else {
                 if (compression != null) {
-                    compression.before(effects, compressedInto, transaction.inTransaction(), call.madePlain());
+                    compression.before(compressedInto, transaction.inTransaction(), call.madePlain());
                 } else if (!call.madePlain().isEmpty()) {
                     // returning columns to plain storage is the compression step's work, left out with compress=off
                     throw new SQLFeatureNotSupportedException("This statement reads " + call.madePlain()

@@ -53,7 +53,8 @@ public final class PhysicalConnection extends ForwardingConnection {
         return compression;
     }
 
-    Codec codec() {
+    /** This connection's codec; for the driver's own background work on a lease of it. */
+    public Codec codec() {
         return codec;
     }
 
