@@ -72,6 +72,10 @@ final class DictionaryWork {
      * file was replaced: nothing may be written to it any more).
      */
     void close(boolean finish) {
+        if (finish) {
+            // a run that found every connection lent out left its column asking: now they are back
+            compression.writesCommitted();
+        }
         compression.onDictionaryWanted(null);
         if (finish) {
             executor.shutdown();
