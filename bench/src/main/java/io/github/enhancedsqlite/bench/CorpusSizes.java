@@ -46,7 +46,7 @@ final class CorpusSizes implements Scenario {
         long[] loadNanos = new long[2];
         for (Path database : workspace.corpus().databases()) {
             String name = database.getFileName().toString().replaceFirst("\\.db$", "");
-            Path source = workspace.directory().resolve(name + "-source.db");
+            Path source = workspace.directory().resolve(name() + "-" + name + "-source.db");
             Files.copy(database, source); // the corpus is read-only input
             try (Connection plain = DriverManager.getConnection(Workspace.RAW_PREFIX + source)) {
                 String column = textColumn(plain);
@@ -54,7 +54,7 @@ final class CorpusSizes implements Scenario {
                 ValueStorage[] sides = new ValueStorage[2];
                 String[] modes = {"off", "auto"};
                 for (int side = 0; side < 2; side++) {
-                    Path target = workspace.newDatabase(name + "-compress-" + modes[side]);
+                    Path target = workspace.newDatabase(name() + "-" + name + "-compress-" + modes[side]);
                     long start = System.nanoTime();
                     try (PooledDatabase pool = PooledDatabase.open(workspace.enhancedUrl(target, modes[side]));
                             Connection connection = pool.dataSource().getConnection()) {
