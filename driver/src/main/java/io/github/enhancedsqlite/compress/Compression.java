@@ -32,6 +32,7 @@ public final class Compression {
 
     private static final Logger LOG = LoggerFactory.getLogger(Compression.class);
     private static final int MAX_CACHED_REWRITES = 4096;
+    private static final long MAX_DECODED_VALUE_BYTES = 8L * 1024 * 1024;
     private static final java.util.regex.Pattern CREATE_TABLE_AS = java.util.regex.Pattern.compile(
             "(?is)^\\s*CREATE\\s+(?:TEMP\\s+|TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?"
                     + "(?:\"(?:[^\"]|\"\")*\"|\\[[^\\]]*]|`[^`]*`|[\\w.]+)+\\s+AS\\b");
@@ -92,7 +93,7 @@ public final class Compression {
                 throw e;
             }
         }
-        Codec codec = new Codec(level, dictionaries, sqlite);
+        Codec codec = new Codec(level, dictionaries, sqlite, decodedValueBytes(sqlite));
         SQLiteConnection connection = sqlite.unwrap(SQLiteConnection.class);
         Function.create(connection, SqlRewriter.DECOMPRESS, new DecompressFunction(codec), -1,
                 Function.FLAG_DETERMINISTIC);
@@ -102,6 +103,25 @@ public final class Compression {
 
     public Mode mode() {
         return mode;
+    }
+
+    /**
+     * How many bytes of decoded TEXT a connection keeps ({@link DecodedValues}): 1/128 of the page cache SQLite keeps
+     * for it, at most {@value #MAX_DECODED_VALUE_BYTES} — 8 MiB with the default profile's 1 GiB cache, 128 KiB with
+     * low-memory's 16 MiB.
+     */
+    private static long decodedValueBytes(Connection sqlite) throws SQLException {
+        long pageCacheBytes;
+        try (Statement statement = sqlite.createStatement();
+             ResultSet sizes = statement.executeQuery("SELECT cache_size, page_size FROM pragma_cache_size,"
+                     + " pragma_page_size")) {
+            if (!sizes.next()) {
+                return 0;
+            }
+            long cacheSize = sizes.getLong(1);
+            pageCacheBytes = cacheSize < 0 ? -cacheSize * 1024 : cacheSize * sizes.getLong(2);
+        }
+        return Math.min(pageCacheBytes / 128, MAX_DECODED_VALUE_BYTES);
     }
 
     /** Frees the native dictionaries; called when the connections this compression served are closed. */
@@ -539,7 +559,14 @@ public final class Compression {
                         result(stored);
                         return;
                     }
-                    Object value = codec.decode(stored, where());
+                    Object value;
+                    try {
+                        value = codec.decode(stored, "");
+                    } catch (CorruptValueException unnamed) {
+                        // fails again, naming the value: reading its name costs two more calls into SQLite per
+                        // row, so it is read only for the error message (a LIKE over every row made those calls)
+                        value = codec.decode(stored, where());
+                    }
                     if (value instanceof String) {
                         result((String) value);
                     } else {
