@@ -178,6 +178,17 @@ class CompressionStatsTest {
     }
 
     @Test
+    void searchTimeTargetIsJudgedOnPairedRoundsOfAutoAgainstOff() {
+        // [side][round] in ns per search: auto takes 2x, 2.6x and 1.5x off's time in the three rounds
+        double[][] samples = {{90, 90, 90}, {100, 100, 400}, {200, 260, 600}};
+        Target.Verdict verdict = CompressionReport.timeAtMost("LIKE search", 2.0, samples);
+        assertTrue(verdict.met());
+        assertEquals("target LIKE search with compress=auto at most 2.0x compress=off's time: met (auto/off = 2.00x"
+                + " the time, median of 3 paired rounds)", verdict.toString());
+        assertFalse(CompressionReport.timeAtMost("LIKE search", 1.9, samples).met());
+    }
+
+    @Test
     void latencyTargetComparesTheMediansOfBothSides() {
         Latencies off = latencies(10_000, 11_000, 12_000);
         Latencies justWithin = latencies(29_000, 31_000, 90_000);
