@@ -38,6 +38,8 @@ public final class Dictionaries implements AutoCloseable {
      * values did when the dictionary was last judged: the values have drifted away from it.
      */
     private static final double DRIFT_FACTOR = 1.5;
+    /** At most 2^this times the values between two judgments that keep the dictionary. */
+    private static final int MAX_BACK_OFF = 10;
 
     private final int samplesToTrain;
     private final Map<Integer, byte[]> bytesById = new ConcurrentHashMap<>();
@@ -63,6 +65,8 @@ public final class Dictionaries implements AutoCloseable {
         final AtomicLong storedSince = new AtomicLong();
         /** Raw bytes per stored byte the current dictionary achieved when last judged; 0 while there is none. */
         volatile double expectedRatio;
+        /** Judgments in a row that kept the current dictionary: each doubles the values until the next one. */
+        volatile int kept;
 
         ColumnState(long dueAt) {
             this.dueAt = dueAt;
@@ -157,17 +161,22 @@ public final class Dictionaries implements AutoCloseable {
     }
 
     /**
-     * A dictionary was judged for the column (adopted or not): it asks again once about {@code rows} more values
-     * were written, or earlier when the values drift away from what the current dictionary achieves now.
+     * A dictionary was judged for the column: it asks again once about {@code rows} more values were written —
+     * twice as many after each judgment in a row that kept the current dictionary, so a column whose rows are
+     * updated in place without changing character is not retrained over and over — or earlier when the values
+     * drift away from what the current dictionary achieves now.
      *
-     * @param ratio raw bytes per stored byte of the column's recent values with its current dictionary
+     * @param rows    the values the training read
+     * @param ratio   raw bytes per stored byte of the column's recent values with its current dictionary
+     * @param adopted whether the judgment adopted a new dictionary
      */
-    void judged(ColumnRef column, long rows, double ratio) {
+    void judged(ColumnRef column, long rows, double ratio, boolean adopted) {
         ColumnState state = state(column);
         state.rawSince.set(0);
         state.storedSince.set(0);
         state.expectedRatio = ratio;
-        state.dueAt = state.seen.get() + Math.max(samplesToTrain, rows);
+        state.kept = adopted ? 0 : Math.min(state.kept + 1, MAX_BACK_OFF);
+        state.dueAt = state.seen.get() + (Math.max(samplesToTrain, rows) << state.kept);
         state.asked = false;
     }
 

@@ -66,7 +66,7 @@ final class DictionaryTrainer {
             try {
                 TableInfo table = compression.tableInfo(sqlite, column.table());
                 if (!compression.takesCompressed(column, table)) {
-                    dictionaries.judged(column, Long.MAX_VALUE / 2, 0); // plain from now on: never ask again
+                    dictionaries.judged(column, Integer.MAX_VALUE, 0, false); // plain from now on: never ask again
                     continue;
                 }
                 if (trainFor(column, table) && table.hasRowid()) {
@@ -120,13 +120,13 @@ final class DictionaryTrainer {
             long withCurrent = storedBytes(judged, dictionaries.bytes(current));
             if (withCurrent - withCandidate <= candidate.length) {
                 // not worth its own bytes: the column keeps its dictionary until it has grown or drifted more
-                dictionaries.judged(column, samples.size(), raw / (double) Math.max(1, withCurrent));
+                dictionaries.judged(column, samples.size(), raw / (double) Math.max(1, withCurrent), false);
                 return false;
             }
         }
         int id = storeCommitted(column, candidate);
         dictionaries.adopt(column, id, candidate);
-        dictionaries.judged(column, samples.size(), raw / (double) Math.max(1, withCandidate));
+        dictionaries.judged(column, samples.size(), raw / (double) Math.max(1, withCandidate), true);
         LOG.debug("zstd dictionary {} ({} bytes) trained for {} from {} values", id, candidate.length, column,
                 samples.size());
         return true;
