@@ -32,7 +32,12 @@ final class Scenarios {
             new CompressedPointReads(),
             new CompressedLikeSearch());
 
-    static final List<Scenario> ALL = Stream.of(READS, WRITERS, COMPRESSION).flatMap(List::stream).toList();
+    /** Issue 13: the WAL under readers that never pause, and files after migrate. */
+    static final List<Scenario> FOOTPRINT = List.of(
+            new WalHighWater(),
+            new MigrateSizes());
+
+    static final List<Scenario> ALL = Stream.of(READS, WRITERS, COMPRESSION, FOOTPRINT).flatMap(List::stream).toList();
 
     /** Group names accepted on the command line wherever a scenario name is, in the order usage lists them. */
     static final Map<String, List<Scenario>> GROUPS = groups();
@@ -66,6 +71,7 @@ final class Scenarios {
         groups.put("reads", READS);
         groups.put("writers", WRITERS);
         groups.put("compression", COMPRESSION);
+        groups.put("footprint", FOOTPRINT);
         return Collections.unmodifiableMap(groups);
     }
 

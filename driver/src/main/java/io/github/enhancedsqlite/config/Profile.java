@@ -40,6 +40,8 @@ public enum Profile {
         Map<Pragma, String> values = new EnumMap<>(Pragma.class);
         if (synchronous != null) {
             values.put(Pragma.BUSY_TIMEOUT, Long.toString(BUSY_TIMEOUT_MILLIS));
+            // on databases the driver creates: space freed by deletes and by compression can go back to the disk
+            values.put(Pragma.AUTO_VACUUM, "INCREMENTAL");
             values.put(Pragma.JOURNAL_MODE, "wal");
             values.put(Pragma.SYNCHRONOUS, synchronous);
             values.put(Pragma.CACHE_SIZE, Long.toString(cacheSize));

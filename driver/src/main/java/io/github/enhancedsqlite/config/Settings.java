@@ -126,7 +126,7 @@ public final class Settings {
         String pages = pragmas.get(Pragma.WAL_AUTOCHECKPOINT);
         int autocheckpoint = pages == null ? 0 : Integer.parseInt(pages);
         return new MaintenanceSettings(intValue(values, Setting.MAINTENANCE_INTERVAL),
-                autocheckpoint <= 0 ? 0 : Math.max(1, autocheckpoint / 8));
+                autocheckpoint <= 0 ? 0 : Math.max(1, autocheckpoint / 8), Math.max(0, autocheckpoint));
     }
 
     private static int intValue(Map<Setting, String> values, Setting setting) {

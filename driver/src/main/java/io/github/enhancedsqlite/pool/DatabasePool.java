@@ -71,7 +71,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         this.metrics = MetricsRegistration.publish(factory.metrics());
         long interval = config.settings().maintenance().intervalMillis();
         this.maintenance = interval > 0 && config.location().kind() == DatabaseLocation.Kind.FILE && !readOnly
-                ? Maintenance.start(config.location().poolKey(), interval, this::connectIfFree, factory.metrics())
+                ? Maintenance.start(config.location().poolKey(), config.settings().maintenance(), factory.writerGate(),
+                        this::connectIfFree, factory.metrics())
                 : null;
         Compression compression = factory.compression();
         this.dictionaryWork = !readOnly && compression != null && compression.mode() != Compression.Mode.OFF

@@ -49,6 +49,19 @@ final class PragmaApplier {
                         continue;
                     }
                 }
+                // SQLite sets auto_vacuum for good when it writes a database's first page; the profile's value is
+                // for databases the driver creates, and an existing one keeps its own (migrate and compact switch it)
+                if (pragma == Pragma.AUTO_VACUUM) {
+                    String current = read(statement, pragma);
+                    if (pragma.took(value, current)) {
+                        continue;
+                    }
+                    boolean fromProfile = value.equals(config.settings().profile().pragmas().get(pragma));
+                    if (fromProfile && (readOnlyReason != null || pageCount(statement) > 0)) {
+                        skipped.add("auto_vacuum=" + value + " (the existing database keeps auto_vacuum=" + current + ")");
+                        continue;
+                    }
+                }
                 // value is canonical: a number or a word from a fixed list (see ValueRule), never caller text
                 try {
                     statement.execute("PRAGMA " + pragma.key() + " = " + value);
@@ -74,6 +87,9 @@ final class PragmaApplier {
         if (readOnlyReason != null && LOG.isDebugEnabled()) {
             LOG.debug("{} opens read-only ({}); the profile skipped what only a writer can apply: {}",
                     describe(config), readOnlyReason, skipped.isEmpty() ? "nothing" : String.join(", ", skipped));
+        } else if (!skipped.isEmpty() && LOG.isDebugEnabled()) {
+            LOG.debug("{}: the profile left what the existing file decides: {}", describe(config),
+                    String.join(", ", skipped));
         }
     }
 
@@ -101,6 +117,12 @@ final class PragmaApplier {
         }
     }
 
+    private static long pageCount(Statement statement) throws SQLException {
+        try (ResultSet result = statement.executeQuery("PRAGMA page_count")) {
+            return result.next() ? result.getLong(1) : 0;
+        }
+    }
+
     private static String describe(DatabaseConfig config) {
         return PhysicalConnectionFactory.databaseName(config);
     }
@@ -112,6 +134,9 @@ final class PragmaApplier {
                         + " or choose profile=off or another journal_mode.";
             case PAGE_SIZE:
                 return "An existing WAL database keeps its page size; set page_size only when creating a database.";
+            case AUTO_VACUUM:
+                return "An existing database switches between auto_vacuum NONE and FULL or INCREMENTAL only by a"
+                        + " VACUUM: run the toolkit's migrate or compact on it, or leave auto_vacuum unset.";
             case MMAP_SIZE:
                 return "This SQLite build caps mmap_size; choose a smaller value.";
             default:

@@ -30,7 +30,8 @@ class ConfigParserTest {
         assertThat(config.location().sqliteUrl()).isEqualTo("jdbc:sqlite:" + dir.resolve("app.db"));
         assertThat(config.settings().profile()).isEqualTo(Profile.NINETY_SIX_GB);
         assertThat(config.settings().pragmas()).containsExactly(
-                entry(Pragma.BUSY_TIMEOUT, "5000"), entry(Pragma.JOURNAL_MODE, "wal"),
+                entry(Pragma.BUSY_TIMEOUT, "5000"), entry(Pragma.AUTO_VACUUM, "INCREMENTAL"),
+                entry(Pragma.JOURNAL_MODE, "wal"),
                 entry(Pragma.SYNCHRONOUS, "NORMAL"), entry(Pragma.CACHE_SIZE, "-1048576"),
                 entry(Pragma.MMAP_SIZE, "8589934592"), entry(Pragma.TEMP_STORE, "MEMORY"),
                 entry(Pragma.WAL_AUTOCHECKPOINT, "1000"), entry(Pragma.JOURNAL_SIZE_LIMIT, "67108864"));
@@ -53,7 +54,7 @@ class ConfigParserTest {
         assertThat(settings.compression()).isEqualTo(new CompressionSettings(Compression.Mode.LISTED,
                 Set.of(new ColumnRef("notes", "body"), new ColumnRef("memory_entries", "value")), 64, 48, 5, 0));
         assertThat(settings.observability()).isEqualTo(new ObservabilitySettings(0, true));
-        assertThat(settings.maintenance()).isEqualTo(new MaintenanceSettings(250, 12));
+        assertThat(settings.maintenance()).isEqualTo(new MaintenanceSettings(250, 12, 100));
     }
 
     @Test
@@ -62,7 +63,7 @@ class ConfigParserTest {
 
         assertThat(settings.compression().mode()).isEqualTo(Compression.Mode.AUTO);
         assertThat(settings.compression().listed()).isEmpty();
-        assertThat(settings.maintenance()).isEqualTo(new MaintenanceSettings(5000, 125));
+        assertThat(settings.maintenance()).isEqualTo(new MaintenanceSettings(5000, 125, 1000));
         assertThat(parse("jdbc:enhanced-sqlite:" + dir.resolve("app.db") + "?compress=off&wal_autocheckpoint=0")
                 .settings()).satisfies(off -> {
                     assertThat(off.compression().mode()).isEqualTo(Compression.Mode.OFF);

@@ -107,9 +107,14 @@ class MigrateTest {
 
     @Test
     void textAndBlobColumnsMigrateAndExportBackExactly() throws Exception {
+        long sizeBefore = Files.size(db);
+
         Toolkit.Run run = Toolkit.run("migrate", db, "--chunk-rows", "50");
 
         assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(Files.size(db) + (Files.exists(dir.resolve("notes.db-wal")) ? Files.size(dir.resolve("notes.db-wal")) : 0))
+                .as("one VACUUM returned what compression freed").isLessThan(sizeBefore);
+        assertThat(Toolkit.number(db, "PRAGMA auto_vacuum")).as("incremental from now on").isEqualTo(2);
         assertThat(envelopes("body")).isEqualTo(ROWS);
         assertThat(envelopes("data")).isEqualTo(ROWS);
         assertThat(Toolkit.number(db, "SELECT count(*) FROM _enhanced_sqlite_dictionaries")).as("trained").isPositive();
