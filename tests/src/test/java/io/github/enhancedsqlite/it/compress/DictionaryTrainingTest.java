@@ -289,10 +289,12 @@ class DictionaryTrainingTest {
                         "short" + i)).as("short%s stored smaller", i)
                         .isLessThan(values.get("short" + i).getBytes(StandardCharsets.UTF_8).length);
             }
-            assertThat(CompressDb.rows(plain, "SELECT key, typeof(value) FROM memory_entries"
-                    + " WHERE key IN ('tiny', 'noise') ORDER BY key"))
-                    .as("below compressDictionaryThreshold, or not smaller with the dictionary: stored as they are")
-                    .containsExactly("text:noise | text:text", "text:tiny | text:text");
+            assertThat(CompressDb.queryString(plain, "SELECT typeof(value) FROM memory_entries WHERE key = 'tiny'"))
+                    .as("below compressDictionaryThreshold: stored as it is").isEqualTo("text");
+            // random characters do not shrink with a dictionary trained on the other values: stored as they are, unless
+            // the dictionary happens to hold them (training reads every committed value, this one too)
+            assertThat(CompressDb.queryLong(plain, "SELECT length(CAST(value AS BLOB)) FROM memory_entries"
+                    + " WHERE key = 'noise'")).as("never stored larger than written").isLessThanOrEqualTo(70);
         }
         try (Connection connection = CompressDb.open(file)) {
             for (Map.Entry<String, String> value : values.entrySet()) {
