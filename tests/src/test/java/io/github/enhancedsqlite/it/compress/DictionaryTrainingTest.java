@@ -291,8 +291,8 @@ class DictionaryTrainingTest {
             }
             assertThat(CompressDb.queryString(plain, "SELECT typeof(value) FROM memory_entries WHERE key = 'tiny'"))
                     .as("below compressDictionaryThreshold: stored as it is").isEqualTo("text");
-            // random characters do not shrink with a dictionary trained on the other values: stored as they are, unless
-            // the dictionary happens to hold them (training reads every committed value, this one too)
+            // random characters do not shrink with a dictionary trained on the other values: stored as they are,
+            // unless the dictionary happens to hold them (training reads every committed value, this one too)
             assertThat(CompressDb.queryLong(plain, "SELECT length(CAST(value AS BLOB)) FROM memory_entries"
                     + " WHERE key = 'noise'")).as("never stored larger than written").isLessThanOrEqualTo(70);
         }
