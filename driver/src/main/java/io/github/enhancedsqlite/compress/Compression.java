@@ -67,6 +67,8 @@ public final class Compression {
     }
     /** Columns made plain in a transaction not yet known to have committed; they still count as compressed. */
     private final Set<ColumnRef> madePlainInTransaction = ConcurrentHashMap.newKeySet();
+    /** Columns a temporary view or trigger reads, which no other connection could see to keep them plain. */
+    private final Set<ColumnRef> keptPlain = ConcurrentHashMap.newKeySet();
 
     public Compression(Mode mode, Set<ColumnRef> listed, int threshold, int dictionaryThreshold, int level,
                        int dictionarySamples, DatabaseMetrics metrics) {
@@ -191,19 +193,19 @@ public final class Compression {
         if (mentioned.isEmpty()) {
             return RewrittenSql.unchanged(sql);
         }
+        BoundCatalogue catalogue = new BoundCatalogue(sqlite);
         String keyword = firstWord(sql);
         if (!Set.of("select", "with", "insert", "replace", "update", "delete", "values").contains(keyword)) {
-            if (keyword.equals("create") && CREATE_TABLE_AS.matcher(Schema.withoutComments(sql)).find()
-                    && holdsCompressedValues(mentioned)) {
-                throw SqlRewriter.cannotRewrite("CREATE TABLE … AS SELECT over " + String.join(", ", mentioned)
-                        + ", which holds compressed values, would copy the stored bytes, not the values; create the"
-                        + " table first, then copy the rows with INSERT INTO … SELECT");
+            if (keyword.equals("create") && CREATE_TABLE_AS.matcher(Schema.withoutComments(sql)).find()) {
+                // the new table takes its values, and its declared types, from the SELECT as written: only plain
+                // values give both as without compression
+                return runsOnPlainColumns(sql, mentioned, catalogue);
             }
-            Set<ColumnRef> read = keyword.equals("create")
-                    ? PlainStorage.readBy(sql, mentioned, new BoundCatalogue(sqlite)) : Set.of();
+            Set<ColumnRef> read = keyword.equals("create") ? PlainStorage.readBy(sql, mentioned, catalogue) : Set.of();
             if (!read.isEmpty() && PlainStorage.isTemporary(sql)) {
-                throw SqlRewriter.cannotRewrite("a temporary view or trigger over " + read + " would see compressed"
-                        + " bytes, not values; create it in the main schema (its columns are then stored plain)");
+                // it lives on one connection, where the schema knowledge cannot see it: its columns stay plain
+                // for as long as this process has the database open
+                keepPlain(read);
             }
             return read.isEmpty() ? RewrittenSql.unchanged(sql) : RewrittenSql.makingPlain(sql, read);
         }
@@ -217,15 +219,43 @@ public final class Compression {
                     .Statement();
         } catch (ParseException | RuntimeException e) {
             if (holdsCompressedValues(mentioned)) {
-                throw SqlRewriter.cannotRewrite("the statement could not be parsed, and it names "
-                        + String.join(", ", mentioned) + ", which holds compressed values (" + firstLine(e) + ")");
+                LOG.debug("Not parsed ({}); running on plain columns: {}", firstLine(e), sql);
+                return runsOnPlainColumns(sql, mentioned, catalogue);
             }
             return RewrittenSql.unchanged(sql); // no compressed value exists there yet: nothing to get wrong
         }
         try {
-            return SqlRewriter.rewrite(sql, text, parsed, new BoundCatalogue(sqlite));
-        } catch (IllegalStateException e) {
-            throw SqlRewriter.cannotRewrite(e.getMessage());
+            return SqlRewriter.rewrite(sql, text, parsed, catalogue);
+        } catch (SqlRewriter.NotRewritable | IllegalStateException e) {
+            LOG.debug("Not rewritable ({}); running on plain columns: {}", e.getMessage(), sql);
+            return runsOnPlainColumns(sql, mentioned, catalogue);
+        }
+    }
+
+    /**
+     * The escape hatch for a statement the rewriter cannot account for: every column of the tables it names that may
+     * hold compressed values is returned to plain storage before it runs (as before a CREATE INDEX), and it runs as
+     * written, so it answers exactly as without compression. Values written later are compressed again.
+     */
+    private static RewrittenSql runsOnPlainColumns(String sql, Set<String> tables, BoundCatalogue catalogue)
+            throws SQLException {
+        Set<ColumnRef> columns = new java.util.LinkedHashSet<>();
+        for (String name : tables) {
+            TableInfo table = catalogue.table(name);
+            for (String column : table.columns()) {
+                ColumnRef ref = new ColumnRef(table.name(), column);
+                if (catalogue.mayHoldCompressed(ref)) {
+                    columns.add(ref);
+                }
+            }
+        }
+        return RewrittenSql.makingPlain(sql, columns);
+    }
+
+    /** Columns a temporary view or trigger reads: never compressed again while this pool is open. */
+    private void keepPlain(Set<ColumnRef> columns) {
+        if (keptPlain.addAll(columns)) {
+            schemaChanged(); // rewrites made before still compress into them
         }
     }
 
@@ -251,7 +281,8 @@ public final class Compression {
         if (mode != Mode.OFF) {
             try (Statement statement = sqlite.createStatement();
                  ResultSet names = statement.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table'"
-                         + " AND NOT " + StoredFormat.sqliteTable("name") + " AND NOT " + StoredFormat.ownTable("name"))) {
+                         + " AND NOT " + StoredFormat.sqliteTable("name") + " AND NOT " + StoredFormat.ownTable("name")
+                         + " AND NOT " + StoredFormat.litestreamTable("name"))) {
                 while (names.next()) {
                     String name = names.getString(1);
                     TableInfo table = schema.table(sqlite, name);
@@ -269,7 +300,7 @@ public final class Compression {
     }
 
     boolean takesCompressed(ColumnRef column, TableInfo table) {
-        if (mode == Mode.OFF || !table.isCompressible(column.column())) {
+        if (mode == Mode.OFF || !table.isCompressible(column.column()) || keptPlain.contains(column)) {
             return false;
         }
         return mode == Mode.AUTO || listed.contains(column);
@@ -356,38 +387,42 @@ public final class Compression {
     }
 
     /**
-     * Returns columns to plain storage before a CREATE INDEX, VIEW or TRIGGER that reads them runs (see
-     * {@link PlainStorage}): their envelopes are decompressed in place and their record removed, on the statement's
-     * connection and so in its transaction. Outside a transaction that is final at once; inside one the columns
-     * count as compressed until it commits ({@link #confirmRecorded}), so a rollback leaves them readable.
+     * Returns columns to plain storage before a statement that must read their stored form as values runs: a CREATE
+     * INDEX, VIEW or TRIGGER over them, or a statement the rewriter cannot account for (see {@link PlainStorage}).
+     * Their envelopes are decompressed in place and their record removed, on the statement's connection and so in
+     * its transaction. Outside a transaction that is final at once; inside one the columns count as compressed until
+     * it commits ({@link #confirmRecorded}), so a rollback leaves them readable. A column that held no envelope and
+     * no record changes nothing, so running such a statement again costs one scan per column and no schema change.
      *
      * @return the columns to settle with the transaction, when inside one; empty otherwise
      */
     public Set<ColumnRef> makePlain(Connection sqlite, Set<ColumnRef> columns, boolean inTransaction)
             throws SQLException {
-        Set<ColumnRef> compressed = new HashSet<>();
+        Set<ColumnRef> changed = new HashSet<>();
         for (ColumnRef column : columns) {
             // a statement run again once its DDL committed (or a batch after it) finds them plain already
-            if (catalog.contains(column) || takesCompressed(column, schema.table(sqlite, column.table()))) {
-                compressed.add(column);
+            TableInfo table = schema.table(sqlite, column.table());
+            boolean recorded = catalog.contains(column);
+            if (!recorded && !keptPlain.contains(column) && !takesCompressed(column, table)) {
+                continue;
+            }
+            if (PlainStorage.decompressInPlace(sqlite, column, table) > 0 || recorded) {
+                catalog.remove(sqlite, column);
+                changed.add(column);
             }
         }
-        if (compressed.isEmpty()) {
+        if (changed.isEmpty()) {
             return Set.of();
         }
-        columns = compressed;
-        LOG.warn("Storing {} plain from now on: an index, view or trigger over a column reads its stored form, so"
-                + " its values are decompressed in place and it is never compressed again", columns);
-        for (ColumnRef column : columns) {
-            PlainStorage.decompressInPlace(sqlite, column, schema.table(sqlite, column.table()));
-            catalog.remove(sqlite, column);
-        }
+        PlainStorage.resetChangeCount(sqlite, schema.table(sqlite, changed.iterator().next().table()));
+        LOG.warn("Storing {} plain: a statement reads their stored form (an index, view or trigger over them, or SQL"
+                + " the compression rewriter cannot account for), so their values are decompressed in place", changed);
         if (!inTransaction) {
-            forgetPlain(columns);
+            forgetPlain(changed);
             return Set.of();
         }
-        madePlainInTransaction.addAll(columns);
-        return columns;
+        madePlainInTransaction.addAll(changed);
+        return changed;
     }
 
     private void forgetPlain(Set<ColumnRef> columns) {

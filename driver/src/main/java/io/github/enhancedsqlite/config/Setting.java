@@ -52,6 +52,9 @@ enum Setting {
     MAINTENANCE_INTERVAL("maintenanceInterval", ValueRule.integer(0, Integer.MAX_VALUE), "5000",
             "Milliseconds between background maintenance runs of a database file: a passive WAL checkpoint each"
                     + " run, PRAGMA optimize every 720th run, hourly at the default (0: no background maintenance)."),
+    REPLICATION("replication", ValueRule.names("none", "litestream"), "none",
+            "Who replicates the database file: none, or litestream (Litestream then takes every WAL checkpoint:"
+                    + " the driver takes none, not at pool close either, and sets wal_autocheckpoint=0)."),
     USER("user", null, "",
             "Accepted for frameworks that always send one; SQLite has no accounts, so it must be empty.");
 

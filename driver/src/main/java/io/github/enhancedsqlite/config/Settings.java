@@ -31,6 +31,7 @@ public final class Settings {
     private final CompressionSettings compression;
     private final ObservabilitySettings observability;
     private final MaintenanceSettings maintenance;
+    private final ReplicationSettings replication;
     /** Derived from the URL (with sqliteProperties), so not part of equality: see {@link #readOnlyRequest()}. */
     private final String readOnlyRequest;
 
@@ -45,6 +46,8 @@ public final class Settings {
         this.compression = compression(values);
         this.observability = observability(values);
         this.maintenance = maintenance(values, pragmas);
+        this.replication = new ReplicationSettings(values.get(Setting.REPLICATION).equals("litestream")
+                ? ReplicationSettings.Replicator.LITESTREAM : ReplicationSettings.Replicator.NONE);
         this.readOnlyRequest = readOnlyRequest;
     }
 
@@ -80,6 +83,11 @@ public final class Settings {
     /** Background checkpoints and optimize. */
     public MaintenanceSettings maintenance() {
         return maintenance;
+    }
+
+    /** Whether Litestream replicates the file, and so whether the driver may checkpoint. */
+    public ReplicationSettings replication() {
+        return replication;
     }
 
     /**

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * Each connection already runs a bounded optimize when it opens, so the first comes that many runs after open.</li>
  * </ul>
  * It borrows a pooled connection only when one is free (it never makes the application wait for a connection)
- * and skips a run otherwise. A failure is logged and the next run tries again: nothing escapes the task, which
+ * and skips a run otherwise. When Litestream replicates the file it runs no checkpoint at all (Litestream owns
+ * them) and only optimizes. A failure is logged and the next run tries again: nothing escapes the task, which
  * would end the schedule. {@link #close()} stops it and waits for its thread to end.
  */
 public final class Maintenance implements AutoCloseable {
@@ -72,6 +73,8 @@ public final class Maintenance implements AutoCloseable {
     /** A pooled connection, or null when none is free right now. */
     private final SqlAction<Connection> borrowIfFree;
     private final DatabaseMetrics metrics;
+    /** False when Litestream replicates the file: it takes every checkpoint, and one of ours would fight it. */
+    private final boolean checkpoints;
     private final ScheduledThreadPoolExecutor scheduler;
     private volatile Thread thread;
     /** Runs since the last optimize, skipped ones included; touched only by the maintenance thread. */
@@ -85,12 +88,13 @@ public final class Maintenance implements AutoCloseable {
     private final AtomicBoolean checkpointQueued = new AtomicBoolean();
 
     private Maintenance(String database, MaintenanceSettings settings, WriterGate writers,
-                        SqlAction<Connection> borrowIfFree, DatabaseMetrics metrics) {
+                        SqlAction<Connection> borrowIfFree, DatabaseMetrics metrics, boolean checkpoints) {
         this.database = database;
-        this.writers = settings.boundsWal() ? writers : null;
+        this.writers = checkpoints && settings.boundsWal() ? writers : null;
         this.restartWalAtFrames = this.writers == null ? 0 : settings.restartWalAtFrames();
         this.borrowIfFree = borrowIfFree;
         this.metrics = metrics;
+        this.checkpoints = checkpoints;
         this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread created = new Thread(runnable, "enhanced-sqlite-maintenance " + database);
             created.setDaemon(true);
@@ -105,10 +109,11 @@ public final class Maintenance implements AutoCloseable {
      *
      * @param writers      the database's writer turn, held while the WAL starts over
      * @param borrowIfFree lends a pooled connection, or returns null when none is free
+     * @param checkpoints  whether runs checkpoint (false: Litestream owns checkpoints; runs return free pages and optimize only)
      */
     public static Maintenance start(String database, MaintenanceSettings settings, WriterGate writers,
-                                    SqlAction<Connection> borrowIfFree, DatabaseMetrics metrics) {
-        Maintenance maintenance = new Maintenance(database, settings, writers, borrowIfFree, metrics);
+                                    SqlAction<Connection> borrowIfFree, DatabaseMetrics metrics, boolean checkpoints) {
+        Maintenance maintenance = new Maintenance(database, settings, writers, borrowIfFree, metrics, checkpoints);
         long interval = settings.intervalMillis();
         maintenance.scheduler.scheduleWithFixedDelay(maintenance::runOnce, interval, interval, TimeUnit.MILLISECONDS);
         return maintenance;
@@ -121,7 +126,7 @@ public final class Maintenance implements AutoCloseable {
      * virtual disk. Checkpointing here first leaves it little to copy and almost nothing to sync.
      */
     public void checkpointSoon() {
-        if (!checkpointQueued.compareAndSet(false, true)) {
+        if (!checkpoints || !checkpointQueued.compareAndSet(false, true)) {
             return;
         }
         try {
@@ -150,8 +155,10 @@ public final class Maintenance implements AutoCloseable {
             if (connection == null) {
                 return; // the application is using every connection: its need comes first
             }
-            checkpoint(connection);
-            if (returnFreePages(connection)) {
+            if (checkpoints) {
+                checkpoint(connection);
+            }
+            if (returnFreePages(connection) && checkpoints) {
                 checkpoint(connection); // in WAL mode the file shrinks when the checkpoint copies the vacuum back
             }
             if (runsSinceOptimize >= OPTIMIZE_EVERY_RUNS) {

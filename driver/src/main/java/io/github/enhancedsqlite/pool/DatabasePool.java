@@ -72,7 +72,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         long interval = config.settings().maintenance().intervalMillis();
         this.maintenance = interval > 0 && config.location().kind() == DatabaseLocation.Kind.FILE && !readOnly
                 ? Maintenance.start(config.location().poolKey(), config.settings().maintenance(), factory.writerGate(),
-                        this::connectIfFree, factory.metrics())
+                        this::connectIfFree, factory.metrics(), config.settings().replication().driverCheckpoints())
                 : null;
         Compression compression = factory.compression();
         this.dictionaryWork = !readOnly && compression != null && compression.mode() != Compression.Mode.OFF
@@ -82,6 +82,9 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         int checkpointEvery = config.settings().maintenance().checkpointEveryWriterTurns();
         if (maintenance != null && checkpointEvery > 0) {
             factory.writerGate().everyFewWrites(checkpointEvery, maintenance::checkpointSoon);
+        }
+        if (config.location().kind() == DatabaseLocation.Kind.FILE) {
+            LitestreamState.warnIfUnannounced(Path.of(config.location().poolKey()), config.settings().replication());
         }
     }
 
@@ -124,12 +127,34 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     }
 
     private Connection lease() throws SQLException {
-        Connection lease = hikari.getConnection();
         try {
-            return new ConnectionWrapper(lease, lease.unwrap(PhysicalConnection.class), this);
+            return wrap(hikari.getConnection());
+        } catch (ClosedUnderThePool e) {
+            return wrap(hikari.getConnection()); // that one was given back; the pool opens another in its place
+        }
+    }
+
+    /** The application's connection for a lease; a lease that cannot be wrapped goes back to the pool. */
+    private Connection wrap(Connection lease) throws SQLException {
+        try {
+            PhysicalConnection physical = lease.unwrap(PhysicalConnection.class);
+            if (physical.isClosed()) {
+                // HikariCP skips its validation for a connection used in the last 500 ms
+                throw new ClosedUnderThePool();
+            }
+            return new ConnectionWrapper(lease, physical, this);
         } catch (SQLException | RuntimeException | Error e) {
             giveBack(lease, e);
             throw e;
+        }
+    }
+
+    /** sqlite-jdbc's connection of an idle lease was closed by something other than the pool. */
+    private static final class ClosedUnderThePool extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        ClosedUnderThePool() {
+            super("A pooled connection was found closed by something other than its pool", "08003");
         }
     }
 
@@ -220,14 +245,22 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     /**
      * Runs optimize and a truncating checkpoint on a connection of our own once the pool's are closed. When
      * it closes as the last connection to the file, SQLite removes the -wal and -shm files; if another
-     * process still has the file open they stay, as they must.
+     * process still has the file open they stay, as they must. With Litestream replicating the file there is no
+     * checkpoint: a TRUNCATE waits out busy_timeout against Litestream's read transaction while holding the
+     * checkpoint lock, which made each close take seconds and failed Litestream's own checkpoint meanwhile.
      */
     private void finishFile() {
+        boolean checkpoint = config.settings().replication().driverCheckpoints();
+        if (!checkpoint && !config.settings().profile().optimizes()) {
+            return;
+        }
         try (Connection connection = factory.getConnection(); Statement statement = connection.createStatement()) {
             if (config.settings().profile().optimizes()) {
                 statement.execute("PRAGMA optimize");
             }
-            statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            if (checkpoint) {
+                statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
         } catch (SQLException e) {
             LOG.warn("Closing {}: final optimize/checkpoint failed: {}", config.location().poolKey(), e.getMessage());
         }

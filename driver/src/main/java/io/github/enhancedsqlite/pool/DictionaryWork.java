@@ -58,8 +58,7 @@ final class DictionaryWork {
             if (lease == null) {
                 return; // every connection is in use; the column asks again at the next commit
             }
-            PhysicalConnection physical = lease.unwrap(PhysicalConnection.class);
-            compression.trainDictionaries(lease, physical.sqlite(), physical.codec());
+            lease.unwrap(PhysicalConnection.class).trainDictionaries(lease);
         } catch (SQLException | RuntimeException e) {
             LOG.warn("Training the zstd dictionaries of {} failed; a later commit asks again: {}", database,
                     e.getMessage());

@@ -143,9 +143,10 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
                     : compression(config.settings(), metrics);
             Codec codec = compression.attach(connection);
             PipelinePlan plan = sharedPlan != null ? sharedPlan : PipelinePlan.of(compression, slowStatementLog);
+            TransactionControl transactions = new TransactionControl(connection, gate, retry, transactionSettings,
+                    metrics, deadlines);
             return new PhysicalConnection(connection, config.settings().pool().statementCacheSize(),
-                    new TransactionControl(connection, gate, retry, transactionSettings, metrics, deadlines),
-                    compression, codec, plan, metrics,
+                    plan.forConnection(connection, transactions, codec), metrics,
                     counted(connection, sharedCompression != null ? null : compression));
         } catch (SQLException | RuntimeException e) {
             try {

@@ -20,9 +20,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "enhanced-sqlite", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Inspect, back up, migrate to compression, verify, roll back, export, compact and benchmark a "
-                + "SQLite database, safely while other processes use it.",
+                + "SQLite database, safely while other processes use it; replicate and restore it through Litestream.",
         subcommands = {InspectCommand.class, BackupCommand.class, MigrateCommand.class, VerifyCommand.class,
-                RollbackCommand.class, ExportCommand.class, CompactCommand.class, BenchCommand.class})
+                RollbackCommand.class, ExportCommand.class, CompactCommand.class, BenchCommand.class,
+                ReplicateCommand.class, RestoreCommand.class})
 public final class Main implements Runnable {
 
     private static final Map<String, String> EXIT_CODES = new LinkedHashMap<>();
