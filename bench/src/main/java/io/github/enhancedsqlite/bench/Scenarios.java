@@ -25,7 +25,8 @@ final class Scenarios {
             new MultiProcessCounters());
 
     static final List<Scenario> COMPRESSION = List.of(
-            new CorpusSizes(),
+            new CorpusSizes(false),
+            new CorpusSizes(true),
             new WorkloadSizes(),
             new CompressedUpserts(),
             new CompressedPointReads(),

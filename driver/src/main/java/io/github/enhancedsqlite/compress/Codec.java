@@ -28,11 +28,19 @@ public final class Codec implements AutoCloseable {
     private ZstdDecompressCtx dictionaryDecompressor;
     private int compressorDictionary;
     private int decompressorDictionary;
+    /** TEXT values decoded lately, by envelope; null when the connection keeps none. */
+    private final DecodedValues decoded;
 
     Codec(int level, Dictionaries dictionaries, java.sql.Connection connection) {
+        this(level, dictionaries, connection, 0);
+    }
+
+    /** @param decodedBytes how many bytes of recently decoded TEXT values to keep (0: none) */
+    Codec(int level, Dictionaries dictionaries, java.sql.Connection connection, long decodedBytes) {
         this.level = level;
         this.dictionaries = dictionaries;
         this.connection = connection;
+        this.decoded = decodedBytes > 0 ? new DecodedValues(decodedBytes) : null;
     }
 
     private static ZstdCompressCtx compressor(int level) {
@@ -96,6 +104,10 @@ public final class Codec implements AutoCloseable {
      * @throws CorruptValueException when the envelope cannot be decoded; {@code where} names the value
      */
     public Object decode(byte[] envelope, String where) throws CorruptValueException {
+        String known = decoded != null ? decoded.get(envelope) : null;
+        if (known != null) {
+            return known;
+        }
         int version = Envelope.version(envelope);
         if (version != Envelope.VERSION && version != Envelope.VERSION_1) {
             throw new CorruptValueException("Compressed value " + where + " has an unknown envelope format (version "
@@ -116,7 +128,14 @@ public final class Codec implements AutoCloseable {
             throw new CorruptValueException("Compressed value " + where + " is damaged: its check does not match"
                     + " its header and content", null);
         }
-        return Envelope.isBlob(envelope) ? raw : new String(raw, StandardCharsets.UTF_8);
+        if (Envelope.isBlob(envelope)) {
+            return raw; // not kept: the caller may change the array it gets
+        }
+        String text = new String(raw, StandardCharsets.UTF_8);
+        if (decoded != null && Envelope.payload(envelope) == Envelope.PAYLOAD_ZSTD) {
+            decoded.put(envelope, text);
+        }
+        return text;
     }
 
     private static byte[] rawPayload(byte[] envelope, int headerBytes) {

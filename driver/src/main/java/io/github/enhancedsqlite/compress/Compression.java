@@ -32,6 +32,7 @@ public final class Compression {
 
     private static final Logger LOG = LoggerFactory.getLogger(Compression.class);
     private static final int MAX_CACHED_REWRITES = 4096;
+    private static final long MAX_DECODED_VALUE_BYTES = 8L * 1024 * 1024;
     private static final java.util.regex.Pattern CREATE_TABLE_AS = java.util.regex.Pattern.compile(
             "(?is)^\\s*CREATE\\s+(?:TEMP\\s+|TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?"
                     + "(?:\"(?:[^\"]|\"\")*\"|\\[[^\\]]*]|`[^`]*`|[\\w.]+)+\\s+AS\\b");
@@ -41,6 +42,8 @@ public final class Compression {
     private final Mode mode;
     private final Set<ColumnRef> listed;
     private final int threshold;
+    /** Values from this many bytes up to the threshold are stored compressed only with the column's dictionary. */
+    private final int dictionaryMinimum;
     private final int level;
     private final Schema schema = new Schema();
     private final Catalog catalog = new Catalog();
@@ -48,6 +51,8 @@ public final class Compression {
     private final DatabaseMetrics metrics;
     private final Map<String, CachedRewrite> rewrites = new ConcurrentHashMap<>();
     private final AtomicBoolean opened = new AtomicBoolean();
+    /** Hands dictionary training to the pool's background thread; null where there is none (private databases). */
+    private volatile Runnable dictionaryWork;
     /**
      * Lower-case names of the tables whose columns may hold compressed values, with the schema generation they were
      * read under; null until computed and whenever a column is newly recorded.
@@ -65,12 +70,13 @@ public final class Compression {
     /** Columns a temporary view or trigger reads, which no other connection could see to keep them plain. */
     private final Set<ColumnRef> keptPlain = ConcurrentHashMap.newKeySet();
 
-    public Compression(Mode mode, Set<ColumnRef> listed, int threshold, int level, int dictionarySamples,
-                       DatabaseMetrics metrics) {
+    public Compression(Mode mode, Set<ColumnRef> listed, int threshold, int dictionaryThreshold, int level,
+                       int dictionarySamples, DatabaseMetrics metrics) {
         this.metrics = metrics;
         this.mode = mode;
         this.listed = Set.copyOf(listed);
         this.threshold = threshold;
+        this.dictionaryMinimum = Math.min(threshold, dictionaryThreshold);
         this.level = level;
         this.dictionaries = new Dictionaries(dictionarySamples);
     }
@@ -89,7 +95,7 @@ public final class Compression {
                 throw e;
             }
         }
-        Codec codec = new Codec(level, dictionaries, sqlite);
+        Codec codec = new Codec(level, dictionaries, sqlite, decodedValueBytes(sqlite));
         SQLiteConnection connection = sqlite.unwrap(SQLiteConnection.class);
         Function.create(connection, SqlRewriter.DECOMPRESS, new DecompressFunction(codec), -1,
                 Function.FLAG_DETERMINISTIC);
@@ -101,6 +107,25 @@ public final class Compression {
         return mode;
     }
 
+    /**
+     * How many bytes of decoded TEXT a connection keeps ({@link DecodedValues}): 1/128 of the page cache SQLite keeps
+     * for it, at most {@value #MAX_DECODED_VALUE_BYTES} — 8 MiB with the default profile's 1 GiB cache, 128 KiB with
+     * low-memory's 16 MiB.
+     */
+    private static long decodedValueBytes(Connection sqlite) throws SQLException {
+        long pageCacheBytes;
+        try (Statement statement = sqlite.createStatement();
+             ResultSet sizes = statement.executeQuery("SELECT cache_size, page_size FROM pragma_cache_size,"
+                     + " pragma_page_size")) {
+            if (!sizes.next()) {
+                return 0;
+            }
+            long cacheSize = sizes.getLong(1);
+            pageCacheBytes = cacheSize < 0 ? -cacheSize * 1024 : cacheSize * sizes.getLong(2);
+        }
+        return Math.min(pageCacheBytes / 128, MAX_DECODED_VALUE_BYTES);
+    }
+
     /** Frees the native dictionaries; called when the connections this compression served are closed. */
     public void close() {
         dictionaries.close();
@@ -108,6 +133,15 @@ public final class Compression {
 
     public int threshold() {
         return threshold;
+    }
+
+    /** The shortest value that is ever compressed (with the column's dictionary, below the threshold). */
+    int dictionaryMinimum() {
+        return dictionaryMinimum;
+    }
+
+    int level() {
+        return level;
     }
 
     /**
@@ -265,7 +299,7 @@ public final class Compression {
         return tables;
     }
 
-    private boolean takesCompressed(ColumnRef column, TableInfo table) {
+    boolean takesCompressed(ColumnRef column, TableInfo table) {
         if (mode == Mode.OFF || !table.isCompressible(column.column()) || keptPlain.contains(column)) {
             return false;
         }
@@ -281,13 +315,44 @@ public final class Compression {
         }
     }
 
+    TableInfo tableInfo(Connection sqlite, String table) throws SQLException {
+        return schema.table(sqlite, table);
+    }
+
+    /** Whether the column is known to hold compressed values (its record committed). */
+    boolean recorded(ColumnRef column) {
+        return catalog.contains(column);
+    }
+
     /**
-     * Trains the dictionaries of columns that have seen enough values — whether or not any of those values shrank
-     * on its own. Called before a write outside any transaction (and under the writer turn), so a dictionary
-     * commits before a value can use it.
+     * Where dictionary training goes: the pool's background thread, which then calls {@link #trainDictionaries}.
+     * A database without one (a private in-memory database) trains none.
      */
-    public void trainDictionaries(Connection sqlite) {
-        dictionaries.trainReady(sqlite);
+    public void onDictionaryWanted(Runnable work) {
+        this.dictionaryWork = work;
+    }
+
+    /**
+     * Writes committed (an auto-commit statement, or a transaction): if a column has seen enough values for a new
+     * dictionary, the background work is asked to train it from what is now committed. Cheap when none asks.
+     */
+    public void writesCommitted() {
+        Runnable work = dictionaryWork;
+        if (work != null && dictionaries.anyWanted()) {
+            work.run();
+        }
+    }
+
+    /**
+     * Trains the dictionaries columns ask for from their committed values, and moves the values written before
+     * each onto it ({@link DictionaryTrainer}); on the pool's background thread, through a pooled connection.
+     *
+     * @param lease  the pooled connection, through which transactions take the writer turn
+     * @param sqlite its sqlite-jdbc connection
+     * @param codec  its codec
+     */
+    public void trainDictionaries(Connection lease, Connection sqlite, Codec codec) {
+        new DictionaryTrainer(this, dictionaries, lease, sqlite, codec).run();
     }
 
     /**
@@ -368,13 +433,21 @@ public final class Compression {
 
     /** The envelope a value is stored as in a column, or null to store it as it is. */
     public byte[] encode(Codec codec, ColumnRef column, byte[] raw, boolean blob) {
-        if (raw.length < threshold) {
+        if (raw.length < dictionaryMinimum) {
             return blob && Envelope.looksLikeEnvelope(raw) ? Envelope.escape(raw) : null;
         }
-        dictionaries.sample(column, raw);
-        byte[] stored = codec.encode(raw, blob, dictionaries.currentFor(column));
+        dictionaries.seen(column);
+        int dictionary = dictionaries.currentFor(column);
+        if (dictionary == 0 && raw.length < threshold) {
+            // short values shrink only with a dictionary: stored as they are until the column has one
+            return blob && Envelope.looksLikeEnvelope(raw) ? Envelope.escape(raw) : null;
+        }
+        byte[] stored = codec.encode(raw, blob, dictionary);
         if (stored != null) {
             metrics.compressed(raw.length, stored.length);
+        }
+        if (dictionary != 0) {
+            dictionaries.compressedWithCurrent(column, raw.length, stored == null ? raw.length : stored.length);
         }
         return stored;
     }
@@ -521,7 +594,14 @@ public final class Compression {
                         result(stored);
                         return;
                     }
-                    Object value = codec.decode(stored, where());
+                    Object value;
+                    try {
+                        value = codec.decode(stored, "");
+                    } catch (CorruptValueException unnamed) {
+                        // fails again, naming the value: reading its name costs two more calls into SQLite per
+                        // row, so it is read only for the error message (a LIKE over every row made those calls)
+                        value = codec.decode(stored, where());
+                    }
                     if (value instanceof String) {
                         result((String) value);
                     } else {

@@ -46,8 +46,11 @@ enum Setting {
                     + " safely), off, or a list of table.column names."),
     COMPRESS_THRESHOLD("compressThreshold", ValueRule.integer(0, Integer.MAX_VALUE), "256",
             "Bytes from which a value bound into a compressed column is compressed."),
+    COMPRESS_DICTIONARY_THRESHOLD("compressDictionaryThreshold", ValueRule.integer(0, Integer.MAX_VALUE), "64",
+            "Bytes from which a value shorter than compressThreshold is compressed with its column's zstd dictionary,"
+                    + " once the column has one, when that makes it smaller."),
     COMPRESS_LEVEL("compressLevel", ValueRule.integer(1, 22), "3", "zstd compression level."),
-    COMPRESS_DICTIONARY_SAMPLES("compressDictionarySamples", ValueRule.integer(0, 100_000), "128",
+    COMPRESS_DICTIONARY_SAMPLES("compressDictionarySamples", ValueRule.integer(0, 100_000), "64",
             "Values of a column seen before a zstd dictionary is trained for it (0: no dictionaries)."),
     SLOW_STATEMENT_THRESHOLD("slowStatementThreshold", ValueRule.integer(0, Integer.MAX_VALUE), "1000",
             "Milliseconds from which a statement is logged at WARN as slow, with its SQL and time (0: no slow log)."),

@@ -123,7 +123,7 @@ public final class Settings {
             }
         }
         return new CompressionSettings(mode, listed, intValue(values, Setting.COMPRESS_THRESHOLD),
-                intValue(values, Setting.COMPRESS_LEVEL), intValue(values, Setting.COMPRESS_DICTIONARY_SAMPLES));
+                intValue(values, Setting.COMPRESS_DICTIONARY_THRESHOLD), intValue(values, Setting.COMPRESS_LEVEL), intValue(values, Setting.COMPRESS_DICTIONARY_SAMPLES));
     }
 
     private static ObservabilitySettings observability(Map<Setting, String> values) {

@@ -8,10 +8,10 @@ import java.sql.SQLException;
 import java.util.Set;
 
 /**
- * Compression's bookkeeping for one connection: trains dictionaries before an auto-commit write (under its writer
- * turn, so a dictionary commits before a value can name it), records the columns about to receive compressed values
- * inside the statement's transaction (so the record and the values commit together), and learns which records
- * committed. Left out of the pipeline when compression is off.
+ * Compression's bookkeeping for one connection: records the columns about to receive compressed values inside the
+ * statement's transaction (so the record and the values commit together), learns which records committed, and
+ * after each commit lets a column that has seen enough values have its dictionary trained in the background from
+ * what committed. Left out of the pipeline when compression is off.
  */
 final class CompressionStep {
 
@@ -29,10 +29,7 @@ final class CompressionStep {
     }
 
     /** Before a statement runs (and after its transaction began). */
-    void before(int effects, Set<ColumnRef> compressedInto, boolean inTransaction) throws SQLException {
-        if (StatementEffects.has(effects, StatementEffects.WRITES) && !inTransaction) {
-            compression.trainDictionaries(sqlite);
-        }
+    void before(Set<ColumnRef> compressedInto, boolean inTransaction) throws SQLException {
         record(compressedInto, inTransaction);
     }
 
@@ -51,17 +48,26 @@ final class CompressionStep {
 
     /** After a statement, which may have ended the transaction by SQL or by failing. */
     void after(boolean inTransaction) {
+        if (!inTransaction) {
+            compression.writesCommitted();
+        }
         recordedInTransaction.afterStatement(inTransaction);
     }
 
     /** The transaction that recorded compressed columns committed. */
     void committed() {
+        compression.writesCommitted();
         recordedInTransaction.committed();
     }
 
     /** The transaction rolled back: nothing it recorded exists. */
     void rolledBack() {
         recordedInTransaction.rolledBack();
+    }
+
+    /** Trains the dictionaries columns ask for, on this connection; {@code lease} is the lease holding it. */
+    void trainDictionaries(Connection lease) {
+        compression.trainDictionaries(lease, sqlite, codec);
     }
 
     /** The stored form of a value bound for a compressing column; null to store it as it is. */

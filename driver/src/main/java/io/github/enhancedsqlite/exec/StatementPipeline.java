@@ -95,7 +95,7 @@ public final class StatementPipeline {
                 plainStorage.committed();
             } else {
                 if (compression != null) {
-                    compression.before(effects, compressedInto, transaction.inTransaction());
+                    compression.before(compressedInto, transaction.inTransaction());
                 }
                 plainStorage.before(madePlain, transaction.inTransaction());
                 deadline = transactions.queryDeadline(queryTimeoutSeconds);
@@ -144,6 +144,16 @@ public final class StatementPipeline {
     /**
      * The schema generation: when it changes, statements prepared from rewritten SQL may no longer be reused.
      */
+    /**
+     * Trains the zstd dictionaries compression asks for, through {@code lease} (a pooled lease of this connection,
+     * held by the pool's background work); nothing with compress=off.
+     */
+    public void trainDictionaries(java.sql.Connection lease) {
+        if (compression != null) {
+            compression.trainDictionaries(lease);
+        }
+    }
+
     public long schemaGeneration() {
         return schema.generation();
     }

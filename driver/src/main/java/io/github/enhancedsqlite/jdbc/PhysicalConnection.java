@@ -55,6 +55,11 @@ public final class PhysicalConnection extends ForwardingConnection {
         return metrics;
     }
 
+    /** Trains the zstd dictionaries compression asks for, through a lease of this connection (background work). */
+    public void trainDictionaries(Connection lease) {
+        pipeline.trainDictionaries(lease);
+    }
+
     /** The sqlite-jdbc connection itself. */
     public Connection sqlite() {
         return delegate;

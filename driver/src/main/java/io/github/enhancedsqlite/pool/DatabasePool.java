@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.github.enhancedsqlite.compress.Compression;
 import io.github.enhancedsqlite.config.DatabaseConfig;
 import io.github.enhancedsqlite.config.DatabaseLocation;
 import io.github.enhancedsqlite.jdbc.ConnectionEvictor;
@@ -47,6 +48,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     private final MetricsRegistration metrics;
     /** Null for in-memory and read-only databases and when maintenanceInterval is 0. */
     private final Maintenance maintenance;
+    /** Null for read-only databases and with compress=off. */
+    private final DictionaryWork dictionaryWork;
     /** A reader can neither checkpoint nor optimize, so it gets no maintenance and no final checkpoint. */
     private final boolean readOnly;
     /** Leases the application holds now (background leases do not count: they must not keep a pool open). */
@@ -91,6 +94,11 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         this.maintenance = interval > 0 && config.location().kind() == DatabaseLocation.Kind.FILE && !readOnly
                 ? Maintenance.start(config.location().poolKey(), config.settings().maintenance(), factory.writerGate(),
                         this::connectIfFree, factory.metrics(), config.settings().replication().driverCheckpoints())
+                : null;
+        Compression compression = factory.compression();
+        this.dictionaryWork = !readOnly && compression != null && compression.mode() != Compression.Mode.OFF
+                ? new DictionaryWork(config.location().poolKey(), compression, this::leaseIfFree,
+                        threads.single("dictionaries"))
                 : null;
         int checkpointEvery = config.settings().maintenance().checkpointEveryWriterTurns();
         if (maintenance != null && checkpointEvery > 0) {
@@ -275,8 +283,13 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     /** A connection for background work, or null when taking one could make the application wait. */
     private Connection connectIfFree() throws SQLException {
+        return closed.get() ? null : leaseIfFree();
+    }
+
+    /** Like {@link #connectIfFree}, also while closing: dictionary training asked for before close finishes. */
+    private Connection leaseIfFree() throws SQLException {
         HikariPoolMXBean figures = hikari.getHikariPoolMXBean();
-        if (closed.get() || figures.getThreadsAwaitingConnection() > 0
+        if (figures.getThreadsAwaitingConnection() > 0
                 || figures.getActiveConnections() >= config.settings().pool().maximumPoolSize()) {
             return null;
         }
@@ -352,6 +365,9 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         }
         PoolFile file = factory.file();
         boolean replaced = file != null && file.replaced();
+        if (dictionaryWork != null) {
+            dictionaryWork.close(!replaced);
+        }
         if (replaced) {
             file.markReplaced(); // before the connections close: the last one tidies up
         }

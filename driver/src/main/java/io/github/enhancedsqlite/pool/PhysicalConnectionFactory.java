@@ -79,6 +79,11 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
         return file;
     }
 
+    /** The compression every connection of this pool shares; null when each connection is its own database. */
+    Compression compression() {
+        return sharedCompression;
+    }
+
     DatabaseMetrics metrics() {
         return metrics;
     }
@@ -95,8 +100,8 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
 
     private static Compression compression(Settings settings, DatabaseMetrics metrics) {
         CompressionSettings compression = settings.compression();
-        return new Compression(compression.mode(), compression.listed(), compression.threshold(), compression.level(),
-                compression.dictionarySamples(), metrics);
+        return new Compression(compression.mode(), compression.listed(), compression.threshold(),
+                compression.dictionaryThreshold(), compression.level(), compression.dictionarySamples(), metrics);
     }
 
     static String databaseName(DatabaseConfig config) {

@@ -44,14 +44,15 @@ class ConfigParserTest {
                 + "?maximumPoolSize=4&connectionTimeout=1000&statementCacheSize=0&transaction_mode=DEFERRED"
                 + "&writerTimeout=7&writerFairnessWindow=0&busyRetryAttempts=3&busyRetryBackoff=2"
                 + "&busyRetryMaxWait=9&compress=Notes.Body,memory_entries.value&compressThreshold=64"
-                + "&compressLevel=5&compressDictionarySamples=0&slowStatementThreshold=0&logParameters=true"
+                + "&compressDictionaryThreshold=48&compressLevel=5&compressDictionarySamples=0&slowStatementThreshold=0"
+                + "&logParameters=true"
                 + "&maintenanceInterval=250&wal_autocheckpoint=100&poolIdleTimeout=1500&maxIdlePools=3").settings();
 
         assertThat(settings.pool()).isEqualTo(new PoolSettings(4, 1, 1000, 0, 1500, 3));
         assertThat(settings.transactions()).isEqualTo(
                 new TransactionSettings("BEGIN DEFERRED", 30_000, 7, 0, 3, 2, 9));
         assertThat(settings.compression()).isEqualTo(new CompressionSettings(Compression.Mode.LISTED,
-                Set.of(new ColumnRef("notes", "body"), new ColumnRef("memory_entries", "value")), 64, 5, 0));
+                Set.of(new ColumnRef("notes", "body"), new ColumnRef("memory_entries", "value")), 64, 48, 5, 0));
         assertThat(settings.observability()).isEqualTo(new ObservabilitySettings(0, true));
         assertThat(settings.maintenance()).isEqualTo(new MaintenanceSettings(250, 12, 100));
     }

@@ -47,7 +47,7 @@ class StatementPipelineTest {
     private static StatementPipeline pipeline(Connection sqlite, Compression.Mode mode, long slowMillis)
             throws SQLException {
         DatabaseMetrics metrics = new DatabaseMetrics(NAME);
-        Compression compression = new Compression(mode, Set.of(), 256, 3, 128, metrics);
+        Compression compression = new Compression(mode, Set.of(), 256, 64, 3, 128, metrics);
         Codec codec = compression.attach(sqlite);
         TransactionControl transactions = new TransactionControl(sqlite, new WriterGate(NAME, 0, metrics),
                 new BusyRetry(NAME, 3, 10, 1000, metrics),

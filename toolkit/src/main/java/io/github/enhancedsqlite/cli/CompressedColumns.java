@@ -60,7 +60,7 @@ final class CompressedColumns {
      * off: nothing is compressed, the connection only learns to decode.
      */
     static Codec codec(Connection connection) throws SQLException {
-        return new Compression(Compression.Mode.OFF, Set.of(), Integer.MAX_VALUE, 3, 0, new DatabaseMetrics("toolkit"))
+        return new Compression(Compression.Mode.OFF, Set.of(), Integer.MAX_VALUE, Integer.MAX_VALUE, 3, 0, new DatabaseMetrics("toolkit"))
                 .attach(connection);
     }
 

@@ -269,7 +269,8 @@ final class MigrateCommand implements Callable<Integer> {
 
     /**
      * Rewrites every plain value of the columns through the enhanced driver, which compresses bound values, records
-     * the columns and trains their dictionaries exactly as it does for the application. Each chunk is one
+     * the columns and trains their dictionaries exactly as it does for the application (closing its pool finishes
+     * the training the commits asked for, and moves the values written before onto the dictionaries). Each chunk is one
      * transaction: the driver begins it IMMEDIATE at its first statement, so the rows read through the physical
      * connection (their stored form) cannot change before they are rewritten.
      */
@@ -339,8 +340,6 @@ final class MigrateCommand implements Callable<Integer> {
                 + " FROM " + table + " WHERE rowid > ? ORDER BY rowid LIMIT " + chunkRows);
              PreparedStatement write = connection.prepareStatement("UPDATE " + table + " SET " + name
                      + " = ? WHERE rowid = ?");
-             PreparedStatement train = connection.prepareStatement("UPDATE " + table + " SET " + name
-                     + " = ? WHERE 0");
              Statement begin = connection.createStatement()) {
             int rows;
             do {
@@ -367,10 +366,6 @@ final class MigrateCommand implements Callable<Integer> {
                     connection.setAutoCommit(true);
                 }
                 progress.advance(rows);
-                // The driver trains a column's dictionary at its next auto-commit compressed write, never inside a
-                // transaction; this one changes no row (WHERE 0) and only gives it that moment.
-                train.setString(1, "x".repeat(Math.max(threshold, 64) * 2));
-                train.executeUpdate();
             } while (rows == chunkRows);
         }
         return rewritten;
