@@ -130,8 +130,13 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         hikari.setMinimumIdle(config.settings().pool().minimumIdle());
         hikari.setConnectionTimeout(config.settings().pool().connectionTimeoutMillis());
         // Connections above minimumIdle close after HikariCP's shortest idle timeout: a burst of readers should not
-        // hold a 1 GiB page cache and three descriptors each for ten minutes.
-        hikari.setIdleTimeout(HIKARI_IDLE_TIMEOUT_MILLIS);
+        // hold a 1 GiB page cache and three descriptors each for ten minutes. A pool of fixed size has nothing to
+        // shrink, and HikariCP warns on stderr when it is given an idle timeout anyway.
+        if (config.settings().pool().minimumIdle() < config.settings().pool().maximumPoolSize()) {
+            hikari.setIdleTimeout(HIKARI_IDLE_TIMEOUT_MILLIS);
+        } else {
+            hikari.setIdleTimeout(0);
+        }
         // A SQLite connection has no server to keep alive; the keepalive query would only wake the pool up.
         hikari.setKeepaliveTime(0);
         // A SQLite connection does not go stale, and retiring one throws away its warm page cache.

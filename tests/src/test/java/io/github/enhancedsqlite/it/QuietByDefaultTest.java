@@ -39,6 +39,17 @@ class QuietByDefaultTest {
         assertThat(run.stderr()).isEmpty();
     }
 
+    /** A pool of fixed size (minimumIdle = maximumPoolSize) made HikariCP warn that its idle timeout has no effect. */
+    @Test
+    void aFixedSizePoolPrintsNothingOnStderr(@TempDir Path dir) throws Exception {
+        ChildJvm.Streams run = ChildJvm.runApart(classPath, QuietAppMain.class.getName(),
+                dir.resolve("app.db") + "?minimumIdle=3&maximumPoolSize=3");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).contains("rows=1", "closed");
+        assertThat(run.stderr()).isEmpty();
+    }
+
     @Test
     void aWarningDueIsStillPrinted(@TempDir Path dir) throws Exception {
         ChildJvm.Streams run = ChildJvm.runApart(classPath, QuietAppMain.class.getName(),
