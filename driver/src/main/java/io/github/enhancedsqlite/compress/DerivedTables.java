@@ -80,15 +80,11 @@ final class DerivedTables {
      * comparisons with it convert numbers as comparisons with the column itself do.
      */
     private Set<String> textResults(Select select, List<String> renamed, Scope outer) {
-        Select inner = select;
-        while (inner instanceof ParenthesedSelect) {
-            inner = ((ParenthesedSelect) inner).getSelect();
-        }
         Set<String> names = new HashSet<>();
-        if (!(inner instanceof PlainSelect)) {
+        PlainSelect plain = simple(select);
+        if (plain == null) {
             return names;
         }
-        PlainSelect plain = (PlainSelect) inner;
         Scope tables = rewriter.tablesOf(plain, outer);
         if (tables == null) {
             return names;
@@ -109,15 +105,12 @@ final class DerivedTables {
 
     /** The result columns of a simple sub-query or CTE computed by an expression (no column, no CAST): no affinity. */
     private static Set<String> computedResults(Select select, List<String> renamed) {
-        Select inner = select;
-        while (inner instanceof ParenthesedSelect) {
-            inner = ((ParenthesedSelect) inner).getSelect();
-        }
         Set<String> names = new HashSet<>();
-        if (!(inner instanceof PlainSelect)) {
+        PlainSelect plain = simple(select);
+        if (plain == null) {
             return names;
         }
-        List<SelectItem<?>> items = ((PlainSelect) inner).getSelectItems();
+        List<SelectItem<?>> items = plain.getSelectItems();
         for (int i = 0; i < items.size(); i++) {
             Expression expression = items.get(i).getExpression();
             String name = renamed != null && i < renamed.size() ? renamed.get(i)
@@ -129,5 +122,14 @@ final class DerivedTables {
             }
         }
         return names;
+    }
+
+    /** The simple SELECT inside any parentheses, or null for a compound one or VALUES: only its columns are named. */
+    private static PlainSelect simple(Select select) {
+        Select inner = select;
+        while (inner instanceof ParenthesedSelect) {
+            inner = ((ParenthesedSelect) inner).getSelect();
+        }
+        return inner instanceof PlainSelect ? (PlainSelect) inner : null;
     }
 }
