@@ -102,9 +102,9 @@ final class PragmaApplier {
     }
 
     /**
-     * The page cache in bytes each connection has once {@link #apply} succeeded, when the profile sets it: the read-back
-     * proved the value took, so nothing needs to ask the connection again. -1 when the profile leaves it to SQLite
-     * (or gives it in pages without the page size).
+     * The page cache in bytes each connection has once {@link #apply} succeeded, when the profile sets it: the
+     * read-back proved the value took, so nothing needs to ask the connection again. -1 when the profile leaves it
+     * to SQLite (or gives it in pages without the page size).
      */
     static long pageCacheBytes(DatabaseConfig config) {
         Map<Pragma, String> pragmas = config.settings().pragmas();
