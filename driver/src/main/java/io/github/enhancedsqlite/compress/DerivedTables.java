@@ -85,7 +85,7 @@ final class DerivedTables {
         if (plain == null) {
             return names;
         }
-        Scope tables = rewriter.tablesOf(plain, outer);
+        Scope tables = rewriter.sources.tablesOf(plain, outer);
         if (tables == null) {
             return names;
         }

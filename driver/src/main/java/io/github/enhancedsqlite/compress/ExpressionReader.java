@@ -312,7 +312,7 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
             return null;
         }
         PlainSelect plain = (PlainSelect) select;
-        Scope inner = rewriter.tablesOf(plain, scope);
+        Scope inner = rewriter.sources.tablesOf(plain, scope);
         return inner == null ? null
                 : new ExpressionReader(rewriter, inner).compressedTextOperand(plain.getSelectItems().get(0).getExpression());
     }

@@ -3,32 +3,26 @@ package io.github.enhancedsqlite.compress;
 import static io.github.enhancedsqlite.compress.SqlNames.alias;
 import static io.github.enhancedsqlite.compress.SqlNames.quote;
 import static io.github.enhancedsqlite.compress.SqlNames.tableName;
-import static io.github.enhancedsqlite.compress.SqlNames.unbracket;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import net.sf.jsqlparser.expression.WindowDefinition;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.schema.Column;
-import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.insert.Insert;
-import net.sf.jsqlparser.statement.select.FromItem;
 import net.sf.jsqlparser.statement.select.Join;
 import net.sf.jsqlparser.statement.select.OrderByElement;
-import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.SelectItem;
 import net.sf.jsqlparser.statement.select.SetOperationList;
-import net.sf.jsqlparser.statement.select.TableFunction;
 import net.sf.jsqlparser.statement.select.Values;
 import net.sf.jsqlparser.statement.select.WithItem;
 import net.sf.jsqlparser.statement.update.Update;
@@ -43,9 +37,10 @@ import net.sf.jsqlparser.statement.upsert.Upsert;
  * their values can be compressed before binding. The rewrite splices the original text at the positions the parser
  * reports, so everything it does not touch runs exactly as written.
  *
- * <p>This class walks the statements and their clauses (FROM and its joins, WHERE, GROUP BY, ORDER BY, LIMIT, the
- * statement kinds); the pieces it uses are classes of their own: {@link ExpressionReader} (every read inside an
- * expression, with the conversions affinity needs), {@link ResultColumns} (which result columns the getters decode,
+ * <p>This class walks the statements and their clauses (WHERE, GROUP BY, HAVING, ORDER BY, LIMIT, windows, the
+ * statement kinds); the pieces it uses are classes of their own: {@link Sources} (FROM and its joins, the tables of a
+ * simple SELECT, a write's target), {@link ExpressionReader} (every read inside an expression, with the conversions
+ * affinity needs), {@link ResultColumns} (which result columns the getters decode,
  * and {@code *} spelled out), {@link StoredTargets} (the writes: values compressed or escaped on binding, stored forms
  * copied, values escaped in SQL), {@link DerivedTables} (common tables and sub-queries as sources, with the affinity
  * of their result columns), {@link Scope} and {@link Source} (which table a reference means, as SQLite resolves it),
@@ -81,6 +76,7 @@ final class SqlRewriter {
     /** The statement uses named parameters, which the parser does not number as SQLite does. */
     boolean namedParameters;
     final DerivedTables derivedTables = new DerivedTables(this);
+    final Sources sources = new Sources(this);
     private final StoredTargets stored = new StoredTargets(this);
     private final ResultColumns results = new ResultColumns(this);
 
@@ -162,45 +158,11 @@ final class SqlRewriter {
         }
     }
 
-    /** A scope of the tables a simple SELECT reads, or null when it reads anything but named tables. */
-    Scope tablesOf(PlainSelect plain, Scope outer) {
-        List<FromItem> items = new ArrayList<>();
-        if (plain.getFromItem() != null) {
-            items.add(plain.getFromItem());
-        }
-        if (plain.getJoins() != null) {
-            plain.getJoins().forEach(join -> items.add(join.getRightItem()));
-        }
-        Scope inner = new Scope(outer);
-        try {
-            for (FromItem item : items) {
-                if (item instanceof ParenthesedSelect || item instanceof TableFunction) {
-                    // looked at, not rewritten (that happens on its own): what its columns are, by name
-                    String name = item.getAlias() != null ? item.getAlias().getUnquotedName()
-                            : item instanceof TableFunction ? ((TableFunction) item).getFunction().getName() : null;
-                    inner.add(item instanceof ParenthesedSelect
-                            ? derivedTables.derived(name, (ParenthesedSelect) item, inner)
-                            : new Source(name, null, false, catalogue));
-                    continue;
-                }
-                if (!(item instanceof Table)) {
-                    return null;
-                }
-                Table table = (Table) item;
-                boolean common = derivedTables.isCommonTable(tableName(table));
-                inner.add(new Source(alias(table), common ? null : catalogue.table(tableName(table)), false, catalogue));
-            }
-        } catch (SQLException e) {
-            return null;
-        }
-        return inner;
-    }
-
     private void plainSelect(PlainSelect select, Scope outer, boolean outermost) throws SQLException {
         Scope scope = new Scope(outer);
         List<Join> joins = new ArrayList<>();
         if (select.getFromItem() != null) {
-            from(select.getFromItem(), select.getJoins(), scope, joins);
+            sources.from(select.getFromItem(), select.getJoins(), scope, joins);
         }
         for (Join join : joins) {
             for (Expression on : join.getOnExpressions()) {
@@ -229,79 +191,6 @@ final class SqlRewriter {
         results.project(select.getSelectItems(), scope, decodeInGetters);
     }
 
-    /**
-     * Adds a FROM clause's tables to the scope, those of a parenthesised join ({@code a JOIN (b JOIN c ON …) ON …})
-     * included, and collects every join whose ON must be read once all of them are known.
-     */
-    private void from(FromItem first, List<Join> following, Scope scope, List<Join> joins) throws SQLException {
-        if (first instanceof ParenthesedFromItem && first.getAlias() == null) {
-            ParenthesedFromItem nested = (ParenthesedFromItem) first;
-            from(nested.getFromItem(), nested.getJoins(), scope, joins);
-        } else {
-            // a table function's arguments may name the tables before it (json_each(m.value))
-            scope.add(source(first, scope));
-        }
-        if (following == null) {
-            return;
-        }
-        for (Join join : following) {
-            List<Source> left = List.copyOf(scope.sources);
-            from(join.getRightItem(), null, scope, joins);
-            joins.add(join);
-            List<Source> right = List.copyOf(scope.sources.subList(left.size(), scope.sources.size()));
-            if (join.isNatural() || (join.getUsingColumns() != null && !join.getUsingColumns().isEmpty())) {
-                implicitJoin(join, left, right, scope);
-            }
-        }
-    }
-
-    /**
-     * A USING or NATURAL join compares its columns without an expression the rewrite could wrap: refused when one
-     * of them may hold compressed values (or, for NATURAL beside a sub-query, when which ones cannot be told).
-     * Otherwise it runs as written, and {@code *} leaves out the right side's copies of the compared columns.
-     */
-    private void implicitJoin(Join join, List<Source> left, List<Source> right, Scope scope) throws SQLException {
-        List<Source> both = new ArrayList<>(left);
-        both.addAll(right);
-        Set<String> compared = new HashSet<>();
-        boolean known = true;
-        if (!join.isNatural()) {
-            for (Column column : join.getUsingColumns()) {
-                compared.add(unbracket(column.getUnquotedColumnName()).toLowerCase(Locale.ROOT));
-            }
-        } else {
-            for (Source source : both) {
-                known &= source.table != null;
-            }
-            for (Source r : right) {
-                for (String column : known ? r.table.columns() : List.<String>of()) {
-                    for (Source l : left) {
-                        if (l.table.has(column)) {
-                            compared.add(column.toLowerCase(Locale.ROOT));
-                        }
-                    }
-                }
-            }
-        }
-        for (Source source : both) {
-            for (String column : source.table == null ? List.<String>of() : source.table.columns()) {
-                if (compared.contains(column.toLowerCase(Locale.ROOT)) && source.isCompressed(column)) {
-                    throw cannotRewrite("a NATURAL or USING join compares compressed column " + source.table.name()
-                            + "." + column + " without an expression to decompress; join with ON instead");
-                }
-            }
-            if (!known && source.hasCompressed()) {
-                throw cannotRewrite("a NATURAL join beside a sub-query may compare " + Source.describeFirstCompressed(both)
-                        + " without an expression to decompress; join with ON instead");
-            }
-        }
-        for (Source r : right) {
-            r.hiddenFromStar.addAll(compared);
-            // a sub-query's copy cannot be left out of alias.*, and RIGHT/FULL joins show a coalesced value
-            scope.starUnsure |= r.table == null || join.isRight() || join.isFull();
-        }
-    }
-
     private void insert(Insert insert) throws SQLException {
         withItems(insert.getWithItemsList(), null);
         TableInfo table = catalogue.table(tableName(insert.getTable()));
@@ -317,12 +206,12 @@ final class SqlRewriter {
             stored.escapeSelected(source, table, targets);
         }
         if (insert.getConflictAction() != null && insert.getConflictAction().getUpdateSets() != null) {
-            Scope scope = targetScope(insert.getTable(), table, true);
+            Scope scope = sources.target(insert.getTable(), table, true);
             stored.updateSets(insert.getConflictAction().getUpdateSets(), scope, table);
             read(insert.getConflictAction().getWhereExpression(), scope);
         }
         if (insert.getReturningClause() != null) {
-            returning(insert.getReturningClause(), targetScope(insert.getTable(), table, false));
+            returning(insert.getReturningClause(), sources.target(insert.getTable(), table, false));
         }
     }
 
@@ -339,7 +228,7 @@ final class SqlRewriter {
             stored.valueRows(upsert.getExpressions(), table, targets);
         }
         if (upsert.getUpdateSets() != null) {
-            stored.updateSets(upsert.getUpdateSets(), targetScope(upsert.getTable(), table, false), table);
+            stored.updateSets(upsert.getUpdateSets(), sources.target(upsert.getTable(), table, false), table);
         }
     }
 
@@ -358,10 +247,10 @@ final class SqlRewriter {
     private void update(Update update) throws SQLException {
         withItems(update.getWithItemsList(), null);
         TableInfo table = catalogue.table(tableName(update.getTable()));
-        Scope scope = targetScope(update.getTable(), table, false);
+        Scope scope = sources.target(update.getTable(), table, false);
         if (update.getFromItem() != null) {
             List<Join> joins = new ArrayList<>();
-            from(update.getFromItem(), update.getJoins(), scope, joins);
+            sources.from(update.getFromItem(), update.getJoins(), scope, joins);
             for (Join join : joins) {
                 for (Expression on : join.getOnExpressions()) {
                     read(on, scope);
@@ -380,7 +269,7 @@ final class SqlRewriter {
     private void delete(Delete delete) throws SQLException {
         withItems(delete.getWithItemsList(), null);
         TableInfo table = catalogue.table(tableName(delete.getTable()));
-        Scope scope = targetScope(delete.getTable(), table, false);
+        Scope scope = sources.target(delete.getTable(), table, false);
         read(delete.getWhere(), scope);
         orderBy(delete.getOrderByElements(), scope);
         limit(delete.getLimit(), null, null);
@@ -390,15 +279,6 @@ final class SqlRewriter {
     }
 
     // ---------------------------------------------------------------- writes
-
-    private Scope targetScope(Table target, TableInfo table, boolean withExcluded) {
-        Scope scope = new Scope(null);
-        scope.add(new Source(alias(target), table, false, catalogue));
-        if (withExcluded) {
-            scope.add(new Source("excluded", table, true, catalogue));
-        }
-        return scope;
-    }
 
     private void returning(List<? extends SelectItem<?>> items, Scope scope) throws SQLException {
         results.project(new ArrayList<>(items), scope, false);
@@ -442,37 +322,6 @@ final class SqlRewriter {
             readAll(window.getPartitionExpressionList(), scope);
         }
         orderBy(window.getOrderByElements(), scope);
-    }
-
-    // ---------------------------------------------------------------- sources and scopes
-
-    private Source source(FromItem item, Scope outer) throws SQLException {
-        if (item instanceof Table) {
-            Table table = (Table) item;
-            if (derivedTables.isCommonTable(tableName(table))) {
-                return derivedTables.commonTable(table);
-            }
-            return new Source(alias(table), catalogue.table(tableName(table)), false, catalogue);
-        }
-        if (item instanceof ParenthesedSelect) {
-            ParenthesedSelect derived = (ParenthesedSelect) item;
-            select(derived.getSelect(), outer, false);
-            return derivedTables.derived(derived.getAlias() == null ? null : derived.getAlias().getUnquotedName(),
-                    derived.getSelect(), outer);
-        }
-        // table-valued functions and the like: their columns are not stored columns, but their arguments are reads
-        ExpressionReader reader = new ExpressionReader(this, outer == null ? new Scope(null) : outer);
-        if (item instanceof TableFunction) {
-            ((TableFunction) item).getFunction().accept(reader, null);
-        } else if (item instanceof Expression) {
-            ((Expression) item).accept(reader, null);
-        }
-        if (reader.failure != null) {
-            throw reader.failure;
-        }
-        String name = item.getAlias() != null ? item.getAlias().getUnquotedName()
-                : item instanceof TableFunction ? ((TableFunction) item).getFunction().getName() : null;
-        return new Source(name, null, false, catalogue); // json_each(…) without an alias is named json_each
     }
 
     // ---------------------------------------------------------------- text edits
