@@ -86,6 +86,17 @@ public final class Compression {
      * database's first connection loads the record of compressed columns and the dictionaries.
      */
     public Codec attach(Connection sqlite) throws SQLException {
+        return attach(sqlite, -1);
+    }
+
+    /**
+     * As {@link #attach(Connection)}, for a connection whose page cache is known already (the profile set it, and
+     * its read-back proved it): no statement runs to ask for it.
+     *
+     * @param pageCacheBytes the connection's page cache in bytes; negative when unknown, and then the connection
+     *                       is asked
+     */
+    public Codec attach(Connection sqlite, long pageCacheBytes) throws SQLException {
         if (opened.compareAndSet(false, true)) {
             try {
                 catalog.load(sqlite);
@@ -95,7 +106,8 @@ public final class Compression {
                 throw e;
             }
         }
-        Codec codec = new Codec(level, dictionaries, sqlite, decodedValueBytes(sqlite));
+        Codec codec = new Codec(level, dictionaries, sqlite,
+                decodedValueBytes(pageCacheBytes >= 0 ? pageCacheBytes : pageCacheBytes(sqlite)));
         SQLiteConnection connection = sqlite.unwrap(SQLiteConnection.class);
         Function.create(connection, SqlRewriter.DECOMPRESS, new DecompressFunction(codec), -1,
                 Function.FLAG_DETERMINISTIC);
@@ -112,18 +124,25 @@ public final class Compression {
      * for it, at most {@value #MAX_DECODED_VALUE_BYTES} — 8 MiB with the default profile's 1 GiB cache, 128 KiB with
      * low-memory's 16 MiB.
      */
-    private static long decodedValueBytes(Connection sqlite) throws SQLException {
-        long pageCacheBytes;
+    private static long decodedValueBytes(long pageCacheBytes) {
+        return Math.min(pageCacheBytes / 128, MAX_DECODED_VALUE_BYTES);
+    }
+
+    /** The page cache SQLite keeps for the connection, in bytes, as the connection reports it. */
+    private static long pageCacheBytes(Connection sqlite) throws SQLException {
         try (Statement statement = sqlite.createStatement();
              ResultSet sizes = statement.executeQuery("SELECT cache_size, page_size FROM pragma_cache_size,"
                      + " pragma_page_size")) {
             if (!sizes.next()) {
                 return 0;
             }
-            long cacheSize = sizes.getLong(1);
-            pageCacheBytes = cacheSize < 0 ? -cacheSize * 1024 : cacheSize * sizes.getLong(2);
+            return pageCacheBytes(sizes.getLong(1), sizes.getLong(2));
         }
-        return Math.min(pageCacheBytes / 128, MAX_DECODED_VALUE_BYTES);
+    }
+
+    /** SQLite's cache_size in bytes: KiB when negative, pages of {@code pageSize} bytes when positive. */
+    public static long pageCacheBytes(long cacheSize, long pageSize) {
+        return cacheSize < 0 ? -cacheSize * 1024 : cacheSize * pageSize;
     }
 
     /** Frees the native dictionaries; called when the connections this compression served are closed. */

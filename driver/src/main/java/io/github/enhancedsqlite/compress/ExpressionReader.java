@@ -206,7 +206,7 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
      */
     private void inTable(Column named) {
         String bare = unbracket(named.getUnquotedColumnName());
-        if (rewriter.commonTableNames.contains(bare.toLowerCase(Locale.ROOT))) {
+        if (rewriter.derivedTables.isCommonTable(bare)) {
             return; // a CTE's columns are decompressed in its own SELECT
         }
         try {
@@ -216,7 +216,8 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
                     && source.isCompressed(source.table.columns().get(0))) {
                 int[] span = rewriter.span(named);
                 String column = source.table.columns().get(0);
-                rewriter.replace(named, "(SELECT " + rewriter.decompressCall(quote(bare) + "." + quote(column), source, column)
+                rewriter.replace(named, "(SELECT "
+                        + DecompressCall.of(quote(bare) + "." + quote(column), source, column)
                         + " FROM " + rewriter.sql.substring(span[0], span[1]) + " AS " + quote(bare) + ")");
             }
         } catch (SQLException e) {
@@ -311,7 +312,7 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
             return null;
         }
         PlainSelect plain = (PlainSelect) select;
-        Scope inner = rewriter.tablesOf(plain, scope);
+        Scope inner = rewriter.sources.tablesOf(plain, scope);
         return inner == null ? null
                 : new ExpressionReader(rewriter, inner).compressedTextOperand(plain.getSelectItems().get(0).getExpression());
     }

@@ -59,6 +59,16 @@ final class Source {
         return false;
     }
 
+    /** Names the compressed columns of the first of {@code sources} that has any, for an error message. */
+    static String describeFirstCompressed(java.util.List<Source> sources) {
+        for (Source source : sources) {
+            if (source.hasCompressed()) {
+                return source.describeCompressed();
+            }
+        }
+        return "compressed columns";
+    }
+
     String describeCompressed() {
         List<String> names = new ArrayList<>();
         if (table != null) {

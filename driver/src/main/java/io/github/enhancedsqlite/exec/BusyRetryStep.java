@@ -18,8 +18,15 @@ final class BusyRetryStep {
     }
 
     <T> T run(int effects, SqlAction<T> action) throws SQLException {
-        boolean retryable = StatementEffects.has(effects, StatementEffects.OPENS_TRANSACTION)
-                || StatementEffects.has(effects, StatementEffects.ENDS_TRANSACTION) || !transactions.inTransaction();
+        boolean controlsTransaction = StatementEffects.has(effects, StatementEffects.OPENS_TRANSACTION)
+                || StatementEffects.has(effects, StatementEffects.ENDS_TRANSACTION);
+        boolean inTransaction = transactions.inTransaction();
+        if (!inTransaction && !controlsTransaction && !StatementEffects.has(effects, StatementEffects.WRITES)) {
+            // a read outside any transaction holds no writer turn and has no transaction timeout to interrupt it, so
+            // nobody asks whether it is running: not marking it saves two volatile writes on every point read
+            return transactions.retrying(action);
+        }
+        boolean retryable = controlsTransaction || !inTransaction;
         transactions.executing(true); // the transaction timeout interrupts a running statement instead of rolling back
         try {
             return retryable ? transactions.retrying(action) : action.run();

@@ -141,7 +141,7 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
                     : writerGate(transactionSettings.database(), config.settings(), metrics);
             Compression compression = sharedCompression != null ? sharedCompression
                     : compression(config.settings(), metrics);
-            Codec codec = compression.attach(connection);
+            Codec codec = compression.attach(connection, PragmaApplier.pageCacheBytes(config));
             PipelinePlan plan = sharedPlan != null ? sharedPlan : PipelinePlan.of(compression, slowStatementLog);
             TransactionControl transactions = new TransactionControl(connection, gate, retry, transactionSettings,
                     metrics, deadlines);

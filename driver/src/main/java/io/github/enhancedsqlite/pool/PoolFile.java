@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.pool;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -9,7 +10,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,14 +102,17 @@ final class PoolFile {
         }
     }
 
+    /** No link options (symbolic links followed), as one array: this runs at every borrow. */
+    private static final LinkOption[] FOLLOW_LINKS = {};
     private static final Object MISSING = new Object();
     private static final Object UNKNOWN = new Object();
 
     private Object currentIdentity() {
         try {
-            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, FOLLOW_LINKS);
+            Object key = attributes.fileKey();
             // no file key on some platforms (Windows): a file created anew there has another creation time
-            return Objects.requireNonNullElse(attributes.fileKey(), attributes.creationTime());
+            return key != null ? key : attributes.creationTime();
         } catch (NoSuchFileException e) {
             return MISSING;
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.github.enhancedsqlite.pool;
 
+import io.github.enhancedsqlite.compress.Compression;
 import io.github.enhancedsqlite.config.DatabaseConfig;
 import io.github.enhancedsqlite.config.Pragma;
 import java.sql.Connection;
@@ -98,6 +99,25 @@ final class PragmaApplier {
             LOG.debug("{}: the profile left what the existing file decides: {}", describe(config),
                     String.join(", ", skipped));
         }
+    }
+
+    /**
+     * The page cache in bytes each connection has once {@link #apply} succeeded, when the profile sets it: the
+     * read-back proved the value took, so nothing needs to ask the connection again. -1 when the profile leaves it
+     * to SQLite (or gives it in pages without the page size).
+     */
+    static long pageCacheBytes(DatabaseConfig config) {
+        Map<Pragma, String> pragmas = config.settings().pragmas();
+        String cacheSize = pragmas.get(Pragma.CACHE_SIZE);
+        if (cacheSize == null) {
+            return -1;
+        }
+        long value = Long.parseLong(cacheSize); // canonical: ValueRule.integer
+        String pageSize = pragmas.get(Pragma.PAGE_SIZE);
+        if (value >= 0 && pageSize == null) {
+            return -1;
+        }
+        return Compression.pageCacheBytes(value, value < 0 ? 0 : Long.parseLong(pageSize));
     }
 
     private static void setAll(Statement statement, Map<Pragma, String> toSet, DatabaseConfig config)

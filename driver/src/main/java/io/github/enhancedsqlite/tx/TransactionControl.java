@@ -120,6 +120,13 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
      * @return true when the turn was taken for this statement alone (give it back in {@link #afterStatement})
      */
     public boolean beforeStatement(boolean writes, boolean opensTransaction) throws SQLException {
+        if (autoCommit && !active && !writes && !opensTransaction) {
+            // a read in auto-commit mode outside any transaction needs no turn and begins nothing, and no other
+            // thread changes this state (the timeout only acts on an open transaction; only this connection's own
+            // calls open one): the lock below, taken for every other statement, would cost every point read
+            checkNotAborted();
+            return false;
+        }
         boolean turnTaken = false; // taken by this call and not yet handed to a transaction or a statement
         try {
             while (true) {
@@ -465,6 +472,12 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
      * @return false when the connection could not be put back in a known state and must not be reused
      */
     public boolean endLease() {
+        if (!active && autoCommit && !readOnly && savepointIds == 0 && abortedReason == null && !gate.isHeldBy(this)) {
+            // nothing of the lease to undo, the common case of a lease that ran auto-commit statements only; with no
+            // transaction open no other thread changes this state, so the lock below (taken for the rest) is not
+            // needed to see it
+            return !broken;
+        }
         lock.lock();
         try {
             abortedReason = null;

@@ -128,6 +128,11 @@ public final class WriterGate {
         this.everyFewWrites = action;
     }
 
+    /** Whether {@code owner} holds the turn now. */
+    boolean isHeldBy(Object owner) {
+        return holder.get() == owner;
+    }
+
     /** Gives the turn back if {@code owner} holds it; otherwise does nothing. */
     void release(Object owner) {
         if (holder.get() != owner) {
