@@ -22,7 +22,7 @@ final class BusyRetryStep {
                 || StatementEffects.has(effects, StatementEffects.ENDS_TRANSACTION) || !transactions.inTransaction();
         transactions.executing(true); // the transaction timeout interrupts a running statement instead of rolling back
         try {
-            return retryable ? transactions.retrying(action) : action.run();
+            return retryable ? transactions.retrying(action) : transactions.runStatement(action);
         } finally {
             transactions.executing(false);
         }

@@ -17,4 +17,10 @@ public interface StatementCall extends InterruptRepair {
      * runs; empty for every other statement.
      */
     Set<ColumnRef> madePlain();
+
+    /** The SQL that ran on sqlite-jdbc (after any rewrite), so that a read can be run again as it was. */
+    String sqlRun();
+
+    /** The values bound for that run, as sqlite-jdbc holds them; null when none. */
+    Object[] boundValues();
 }

@@ -59,7 +59,7 @@ public final class StatementPipeline {
     public <T> T execute(StatementCall call, int effects, int queryTimeoutSeconds, SqlAction<T> action,
                          Set<ColumnRef> compressedInto, boolean batch) throws SQLException {
         boolean wholeBatch = batch && transaction.takesWholeBatch(effects);
-        boolean tookTurn = !wholeBatch && transaction.before(effects);
+        boolean tookTurn = !wholeBatch && transaction.before(call, effects);
         // timed from here: a wait for the writer turn is not the statement's slowness (writerWaits shows it)
         long started = slowStatements != null ? System.nanoTime() : 0L;
         QueryDeadline deadline = null;
@@ -101,7 +101,7 @@ public final class StatementPipeline {
                 deadline.finish();
             }
             if (!wholeBatch) {
-                transaction.after(tookTurn, effects, succeeded);
+                transaction.after(call, tookTurn, effects, succeeded);
             }
             if (compression != null) {
                 compression.after(transaction.inTransaction());

@@ -99,6 +99,17 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
                 lastRewritten == null ? null : lastRewritten.copiedInto(), false);
     }
 
+    @Override
+    public final String sqlRun() {
+        return lastRewritten == null ? lastSql : lastRewritten.sql();
+    }
+
+    /** A plain statement binds no values; a prepared one overrides this. */
+    @Override
+    public Object[] boundValues() {
+        return null;
+    }
+
     /** The SQL the slow-statement log names. */
     @Override
     public final String sqlForLog() {

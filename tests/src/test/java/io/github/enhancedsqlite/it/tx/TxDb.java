@@ -64,6 +64,18 @@ final class TxDb {
         }
     }
 
+    /**
+     * Runs one transaction that only reads {@code sql} and commits it, so the driver learns that transactions beginning
+     * with that statement only read: the next one begins as a reader (a statement never seen begins as a writer).
+     */
+    static void learnReadOnly(Connection connection, String sql) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        queryLong(connection, sql);
+        connection.commit();
+        connection.setAutoCommit(autoCommit);
+    }
+
     static long queryLong(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
             if (!result.next()) {

@@ -1,0 +1,192 @@
+package io.github.enhancedsqlite.tx;
+
+import io.github.enhancedsqlite.sql.SqlLexer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The reads of one open read transaction, kept so that, should it come to write after another writer committed, the
+ * driver can tell whether what it read still holds: each read is run again with the same SQL and values, once in the
+ * transaction's own snapshot (what the application saw) and once in the new write transaction, and the rows are
+ * compared by digest. Recording costs a list entry and a copy of the bound values; the digests are computed only
+ * when the check runs, which is rare.
+ *
+ * <p>A read that could give other rows when run again although nothing changed cannot be checked: a function whose
+ * result is not a function of the database ({@code random()}, {@code datetime('now')}, {@code changes()}, ...), or a
+ * statement that is not a query (a PRAGMA). Such a read makes the check fail, so the transaction is rolled back and
+ * replayed rather than continued on a guess.
+ */
+final class ReadLog {
+
+    /** Reads kept per transaction; one more makes the check fail instead of growing without bound. */
+    private static final int MAX_READS = 1_000;
+
+    /**
+     * SQLite's built-in functions whose result is not fixed by their arguments and the database. The date and time
+     * functions are listed whole: with 'now', or a modifier such as 'localtime', they read the clock.
+     */
+    private static final Set<String> NOT_REPEATABLE = Set.of("random", "randomblob", "changes", "total_changes",
+            "last_insert_rowid", "date", "time", "datetime", "julianday", "unixepoch", "strftime", "timediff",
+            "sqlite_offset", "load_extension");
+    /** The clock, read without parentheses. */
+    private static final Set<String> CLOCK_KEYWORDS = Set.of("current_date", "current_time", "current_timestamp");
+
+    private final List<Read> reads = new ArrayList<>();
+    /** A read that cannot be run again identically was made, or too many were. */
+    private String notRepeatable;
+
+    /** Records one read the transaction made; {@code values} are the bound values, null for none. */
+    void add(String sql, Object[] values) {
+        if (notRepeatable != null) {
+            return;
+        }
+        if (reads.size() >= MAX_READS) {
+            notRepeatable = "it made more than " + MAX_READS + " reads";
+            return;
+        }
+        String why = whyNotRepeatable(sql);
+        if (why != null) {
+            notRepeatable = why;
+            return;
+        }
+        reads.add(new Read(sql, values == null ? null : values.clone()));
+    }
+
+    void clear() {
+        reads.clear();
+        notRepeatable = null;
+    }
+
+    /** Why the reads cannot be checked, or null when they can. */
+    String notRepeatable() {
+        return notRepeatable;
+    }
+
+    /** Runs every read on {@code sqlite} in its current transaction and returns one digest per read. */
+    List<byte[]> digests(Connection sqlite) throws SQLException {
+        List<byte[]> digests = new ArrayList<>(reads.size());
+        for (Read read : reads) {
+            digests.add(read.digest(sqlite));
+        }
+        return digests;
+    }
+
+    static boolean same(List<byte[]> before, List<byte[]> now) {
+        if (before.size() != now.size()) {
+            return false;
+        }
+        for (int i = 0; i < before.size(); i++) {
+            if (!MessageDigest.isEqual(before.get(i), now.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Null when the statement is a query that gives the same rows on the same database; else why not. */
+    static String whyNotRepeatable(String sql) {
+        SqlLexer lexer = new SqlLexer(sql);
+        lexer.next();
+        if (!lexer.isWord("SELECT") && !lexer.isWord("WITH") && !lexer.isWord("VALUES")) {
+            return "it read with a statement that is not a query (" + firstWords(sql) + ")";
+        }
+        String word = null; // the bare word just before the current token: a function's name when "(" follows
+        for (SqlLexer.Kind kind = lexer.kind(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
+            if (word != null && lexer.is("(") && NOT_REPEATABLE.contains(word.toLowerCase(Locale.ROOT))) {
+                return "it read " + word + "(), which may give another result when run again";
+            }
+            word = kind == SqlLexer.Kind.WORD ? lexer.text() : null;
+            if (word != null && CLOCK_KEYWORDS.contains(word.toLowerCase(Locale.ROOT))) {
+                return "it read " + word + ", which gives another result when run again";
+            }
+        }
+        return null;
+    }
+
+    private static String firstWords(String sql) {
+        String trimmed = SqlLexer.withoutComments(sql).strip();
+        return trimmed.length() <= 40 ? trimmed : trimmed.substring(0, 40) + "…";
+    }
+
+    private record Read(String sql, Object[] values) {
+
+        byte[] digest(Connection sqlite) throws SQLException {
+            MessageDigest digest = sha256();
+            try (PreparedStatement statement = sqlite.prepareStatement(sql)) {
+                if (values != null) {
+                    for (int i = 0; i < values.length; i++) {
+                        statement.setObject(i + 1, values[i]);
+                    }
+                }
+                try (ResultSet rows = statement.executeQuery()) {
+                    int columns = rows.getMetaData().getColumnCount();
+                    ByteBuffer number = ByteBuffer.allocate(Long.BYTES);
+                    while (rows.next()) {
+                        digest.update((byte) 'r');
+                        for (int column = 1; column <= columns; column++) {
+                            add(digest, number, rows.getObject(column));
+                        }
+                    }
+                }
+            }
+            return digest.digest();
+        }
+
+        private static void add(MessageDigest digest, ByteBuffer number, Object value) {
+            number.clear();
+            if (value == null) {
+                digest.update((byte) 'n');
+            } else if (value instanceof Integer || value instanceof Long) {
+                digest.update((byte) 'i');
+                digest.update(number.putLong(((Number) value).longValue()).array());
+            } else if (value instanceof Double || value instanceof Float) {
+                digest.update((byte) 'f');
+                digest.update(number.putLong(Double.doubleToLongBits(((Number) value).doubleValue())).array());
+            } else if (value instanceof byte[]) {
+                byte[] bytes = (byte[]) value;
+                digest.update((byte) 'b');
+                digest.update(number.putLong(bytes.length).array());
+                digest.update(bytes);
+            } else {
+                byte[] text = value.toString().getBytes(StandardCharsets.UTF_8);
+                digest.update((byte) 's');
+                digest.update(number.putLong(text.length).array());
+                digest.update(text);
+            }
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Read read && sql.equals(read.sql) && Arrays.equals(values, read.values);
+        }
+
+        @Override
+        public int hashCode() {
+            return sql.hashCode() * 31 + Arrays.hashCode(values);
+        }
+
+        @Override
+        public String toString() {
+            return sql;
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}
