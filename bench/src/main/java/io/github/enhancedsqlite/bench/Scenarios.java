@@ -31,7 +31,11 @@ final class Scenarios {
             new CompressedPointReads(),
             new CompressedLikeSearch());
 
-    static final List<Scenario> ALL = Stream.of(READS, WRITERS, COMPRESSION).flatMap(List::stream).toList();
+    static final List<Scenario> READERS = List.of(
+            ReaderMixes.ycsb(),
+            ReaderMixes.springUnits());
+
+    static final List<Scenario> ALL = Stream.of(READS, WRITERS, COMPRESSION, READERS).flatMap(List::stream).toList();
 
     /** Group names accepted on the command line wherever a scenario name is, in the order usage lists them. */
     static final Map<String, List<Scenario>> GROUPS = groups();
@@ -65,6 +69,7 @@ final class Scenarios {
         groups.put("reads", READS);
         groups.put("writers", WRITERS);
         groups.put("compression", COMPRESSION);
+        groups.put("readers", READERS);
         return Collections.unmodifiableMap(groups);
     }
 

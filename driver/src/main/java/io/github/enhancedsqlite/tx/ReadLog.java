@@ -10,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -20,7 +19,7 @@ import java.util.Set;
  * driver can tell whether what it read still holds: each read is run again with the same SQL and values, once in the
  * transaction's own snapshot (what the application saw) and once in the new write transaction, and the rows are
  * compared by digest. Recording costs a list entry and a copy of the bound values; the digests are computed only
- * when the check runs, which is rare.
+ * when the check runs, which is rare. The values array is sqlite-jdbc's copy for that execution, never changed after.
  *
  * <p>A read that could give other rows when run again although nothing changed cannot be checked: a function whose
  * result is not a function of the database ({@code random()}, {@code datetime('now')}, {@code changes()}, ...), or a
@@ -43,34 +42,38 @@ final class ReadLog {
     private static final Set<String> CLOCK_KEYWORDS = Set.of("current_date", "current_time", "current_timestamp");
 
     private final List<Read> reads = new ArrayList<>();
-    /** A read that cannot be run again identically was made, or too many were. */
-    private String notRepeatable;
+    /** More reads were made than are kept. */
+    private boolean overflowed;
 
-    /** Records one read the transaction made; {@code values} are the bound values, null for none. */
+    /**
+     * Records one read the transaction made; {@code values} are the bound values, null for none. Whether it can be
+     * run again is asked only when the check runs: most readers never write.
+     */
     void add(String sql, Object[] values) {
-        if (notRepeatable != null) {
-            return;
-        }
         if (reads.size() >= MAX_READS) {
-            notRepeatable = "it made more than " + MAX_READS + " reads";
+            overflowed = true;
             return;
         }
-        String why = whyNotRepeatable(sql);
-        if (why != null) {
-            notRepeatable = why;
-            return;
-        }
-        reads.add(new Read(sql, values == null ? null : values.clone()));
+        reads.add(new Read(sql, values));
     }
 
     void clear() {
         reads.clear();
-        notRepeatable = null;
+        overflowed = false;
     }
 
     /** Why the reads cannot be checked, or null when they can. */
     String notRepeatable() {
-        return notRepeatable;
+        if (overflowed) {
+            return "it made more than " + MAX_READS + " reads";
+        }
+        for (Read read : reads) {
+            String why = whyNotRepeatable(read.sql());
+            if (why != null) {
+                return why;
+            }
+        }
+        return null;
     }
 
     /** Runs every read on {@code sqlite} in its current transaction and returns one digest per read. */
@@ -164,16 +167,6 @@ final class ReadLog {
                 digest.update(number.putLong(text.length).array());
                 digest.update(text);
             }
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Read read && sql.equals(read.sql) && Arrays.equals(values, read.values);
-        }
-
-        @Override
-        public int hashCode() {
-            return sql.hashCode() * 31 + Arrays.hashCode(values);
         }
 
         @Override

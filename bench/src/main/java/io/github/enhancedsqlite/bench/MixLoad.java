@@ -1,0 +1,160 @@
+package io.github.enhancedsqlite.bench;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import javax.sql.DataSource;
+
+/**
+ * Threads running a mix of transactions for a fixed time, the way issue 17's clients run them: either each thread holds
+ * one connection for the whole stretch with auto-commit off (YCSB's terminals), or each unit borrows a connection
+ * and gives it back (a Spring {@code @Transactional} method over a pool). A transaction rolled back with SQLState
+ * 40001 is run again, as BenchBase and Spring's retry templates do (counted in the attempts, not as an error); anything
+ * else is an error the application saw. Latency is from a unit's first attempt to its commit.
+ */
+final class MixLoad {
+
+    /** One unit of work; {@code unit} picks what it does, {@code thread} keeps inserted keys apart. */
+    interface Unit {
+        void run(Connection connection, SplittableRandom random, int thread, long sequence) throws SQLException;
+    }
+
+    /** Picks the unit of the next transaction. */
+    interface Mix {
+        Unit next(SplittableRandom random);
+    }
+
+    private MixLoad() {
+    }
+
+    /** Runs {@code threads} threads for {@code durationNanos}; {@code holdConnection}: one connection per thread. */
+    static LoadResult run(DataSource dataSource, Mix mix, boolean holdConnection, int threads, long durationNanos,
+                          long seed) throws InterruptedException {
+        CountDownLatch ready = new CountDownLatch(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        long[] start = new long[1];
+        Worker[] workers = new Worker[threads];
+        Thread[] running = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            workers[t] = new Worker(dataSource, mix, holdConnection, new SplittableRandom(seed * 1_000 + t), t);
+            Worker worker = workers[t];
+            running[t] = new Thread(() -> {
+                ready.countDown();
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                worker.loop(start[0] + durationNanos);
+            }, "terminal-" + t);
+            running[t].start();
+        }
+        ready.await();
+        start[0] = System.nanoTime();
+        go.countDown();
+        for (Thread thread : running) {
+            thread.join();
+        }
+        long elapsed = System.nanoTime() - start[0];
+        long successes = 0;
+        long attempts = 0;
+        ErrorCounts errors = new ErrorCounts();
+        List<Latencies.Log> logs = new ArrayList<>();
+        for (Worker worker : workers) {
+            if (worker.fatal != null) {
+                throw new IllegalStateException("a terminal failed in a way the benchmark does not expect",
+                        worker.fatal);
+            }
+            successes += worker.successes;
+            attempts += worker.attempts;
+            errors.addAll(worker.errors);
+            logs.add(worker.latencies);
+        }
+        return new LoadResult(successes, attempts, errors, logs, elapsed);
+    }
+
+    private static final class Worker {
+
+        /** Keys inserted by one thread live in their own range, above the loaded rows. */
+        private static final long KEYS_PER_THREAD = 100_000_000L;
+
+        private final DataSource dataSource;
+        private final Mix mix;
+        private final boolean holdConnection;
+        private final SplittableRandom random;
+        private final int thread;
+        final ErrorCounts errors = new ErrorCounts();
+        final Latencies.Log latencies = new Latencies.Log();
+        long successes;
+        long attempts;
+        long sequence;
+        Throwable fatal;
+
+        Worker(DataSource dataSource, Mix mix, boolean holdConnection, SplittableRandom random, int thread) {
+            this.dataSource = dataSource;
+            this.mix = mix;
+            this.holdConnection = holdConnection;
+            this.random = random;
+            this.thread = thread;
+            this.sequence = (thread + 1) * KEYS_PER_THREAD + System.nanoTime() % 1_000_000 * 10;
+        }
+
+        void loop(long deadline) {
+            try (Connection held = holdConnection ? dataSource.getConnection() : null) {
+                if (held != null) {
+                    held.setAutoCommit(false);
+                }
+                while (System.nanoTime() - deadline < 0) {
+                    Unit unit = mix.next(random);
+                    long begun = System.nanoTime();
+                    long seed = random.nextLong();
+                    if (runUntilDone(held, unit, seed)) {
+                        latencies.record(begun, System.nanoTime() - begun);
+                        successes++;
+                    }
+                }
+            } catch (SQLException e) {
+                fatal = e;
+            } catch (RuntimeException | Error e) {
+                fatal = e;
+            }
+        }
+
+        /** Runs the unit, again after a 40001; false when it failed otherwise. */
+        private boolean runUntilDone(Connection held, Unit unit, long seed) throws SQLException {
+            while (true) {
+                attempts++;
+                sequence++;
+                try (Connection borrowed = held == null ? dataSource.getConnection() : null) {
+                    Connection connection = held != null ? held : borrowed;
+                    if (borrowed != null) {
+                        borrowed.setAutoCommit(false);
+                    }
+                    try {
+                        unit.run(connection, new SplittableRandom(seed), thread, sequence);
+                        connection.commit();
+                        return true;
+                    } catch (SQLException e) {
+                        rollbackQuietly(connection, e);
+                        if (!"40001".equals(e.getSQLState())) {
+                            errors.record(e);
+                            return false;
+                        }
+                    }
+                }
+            }
+        }
+
+        private static void rollbackQuietly(Connection connection, SQLException cause) {
+            try {
+                connection.rollback();
+            } catch (SQLException e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+}
