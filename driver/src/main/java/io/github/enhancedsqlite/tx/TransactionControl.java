@@ -56,7 +56,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     private final TransactionShapes shapes;
 
     /** The open transaction is a reader of a connection that may write: it has not taken the writer turn yet. */
-    private boolean reader;
+    private volatile boolean reader;
     /** The writer turns this JVM had ended when the reader began ({@link WriterGate#turnsEnded()}). */
     private long turnsAtBegin;
     /** The reads of the open reader, for the check at its first write. */
