@@ -87,6 +87,7 @@ final class ReaderMixes implements Scenario {
         long epoch = System.nanoTime();
         LoadResult[] rawRuns = new LoadResult[PLAN.segments()];
         LoadResult[] enhancedRuns = new LoadResult[PLAN.segments()];
+        long[] walBytes = new long[2];
         try (PooledDatabase raw = PooledDatabase.open(Workspace.rawUrl(rawFile));
                 PooledDatabase enhanced = PooledDatabase.open(workspace.enhancedUrl(enhancedFile))) {
             MixLoad.run(raw.dataSource(), mix, holdConnection, PLAN.threads(), PLAN.warmupNanos(), -1);
@@ -100,6 +101,8 @@ final class ReaderMixes implements Scenario {
                     (rawNow ? rawRuns : enhancedRuns)[segment] = result;
                 }
             }
+            walBytes[0] = walSize(rawFile);
+            walBytes[1] = walSize(enhancedFile);
         }
         Side raw = new Side(rawRuns, epoch);
         Side enhanced = new Side(enhancedRuns, epoch);
@@ -135,8 +138,15 @@ final class ReaderMixes implements Scenario {
                 "raw attempts " + raw.attempts + ", committed " + raw.successes + "; enhanced attempts "
                         + enhanced.attempts + ", committed " + enhanced.successes,
                 "slow raw transactions: " + raw.latencies.describeSlow(WriterReport.SLOW_NANOS, 3),
-                "slow enhanced transactions: " + enhanced.latencies.describeSlow(WriterReport.SLOW_NANOS, 3));
+                "slow enhanced transactions: " + enhanced.latencies.describeSlow(WriterReport.SLOW_NANOS, 3),
+                "-wal file after the measured segments (readers that never pause keep SQLite from restarting it):"
+                        + " raw " + walBytes[0] / 1024 + " KiB, enhanced " + walBytes[1] / 1024 + " KiB");
         return new ScenarioResult(this, WriterReport.HEADING, rows, verdicts, notes);
+    }
+
+    private static long walSize(Path database) throws java.io.IOException {
+        Path wal = database.resolveSibling(database.getFileName() + "-wal");
+        return java.nio.file.Files.exists(wal) ? java.nio.file.Files.size(wal) : 0;
     }
 
     private static int key(SplittableRandom random) {
