@@ -27,6 +27,10 @@ enum Setting {
             "Milliseconds a transaction may stay open before it is rolled back and its writer turn freed (0: never)."),
     WRITER_TIMEOUT("writerTimeout", ValueRule.integer(0, Integer.MAX_VALUE), "30000",
             "Milliseconds a writer waits in this JVM for its turn to write before failing with an error."),
+    PROCESS_QUEUE("processQueue", ValueRule.bool(), "true",
+            "Writers of every process on the database file queue in the operating system, through a lock file under"
+                    + " java.io.tmpdir, instead of waiting out each other's locks by busy retry (false: only this"
+                    + " JVM's writers queue)."),
     WRITER_FAIRNESS_WINDOW("writerFairnessWindow", ValueRule.integer(0, 60_000), "20",
             "Milliseconds a waiting writer may be overtaken by writers that find the turn free; after that the turn"
                     + " goes in arrival order (0: always in arrival order, slower on small machines)."),

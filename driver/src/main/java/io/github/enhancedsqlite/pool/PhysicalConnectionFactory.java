@@ -71,7 +71,7 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
                 settings.transactions().busyRetryBackoffMillis(), settings.transactions().busyRetryMaxWaitMillis(),
                 metrics);
         Path databaseFile = config.location().kind() == DatabaseLocation.Kind.FILE
-                ? Path.of(config.location().poolKey()) : null;
+                && settings.transactions().processQueue() ? Path.of(config.location().poolKey()) : null;
         this.sharedGate = config.location().isPooled() ? writerGate(name, databaseFile, settings, metrics) : null;
         this.sharedCompression = config.location().isPooled() ? compression(settings, metrics) : null;
         this.sharedPlan = sharedCompression != null ? PipelinePlan.of(sharedCompression, slowStatementLog) : null;

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * child JVMs: one holds a write transaction; another's writer must then be parked in the kernel's lock call (not
  * backing off after SQLITE_BUSY), must write once the first commits, and must never have retried. The queue's lock
  * file lives in the temporary directory, never beside the database; a process that cannot create it (no temporary
- * directory there, or a directory in its place) still writes correctly, by retrying against SQLite's lock as before.
+ * directory there, or a directory in its place), or is told not to ({@code processQueue=false}), still writes
+ * correctly, by retrying against SQLite's lock as before.
  */
 class WriterQueueTest extends TxDatabaseTest {
 
@@ -53,16 +54,22 @@ class WriterQueueTest extends TxDatabaseTest {
             assertThat(withoutQueue.readLine()).as("no temporary directory: the writer falls back to retrying")
                     .isEqualTo("busy-retrying");
 
+            Child optedOut = Child.start(url + (url.contains("?") ? "&" : "?") + "processQueue=false", file, "write",
+                    tmp);
+            children.add(optedOut);
+            assertThat(optedOut.readLine()).as("processQueue=false: the writer retries").isEqualTo("busy-retrying");
+
             holder.tell("commit");
             assertThat(holder.readLine()).isEqualTo("committed");
             assertThat(queued.readLine()).isEqualTo("written busyRetries=0");
             assertThat(withoutQueue.readLine()).startsWith("written busyRetries=").isNotEqualTo("written busyRetries=0");
+            assertThat(optedOut.readLine()).startsWith("written busyRetries=").isNotEqualTo("written busyRetries=0");
         } finally {
             for (Child child : children) {
                 child.close();
             }
         }
-        assertThat(TxDb.committed(file, "SELECT n FROM counter")).isEqualTo(3);
+        assertThat(TxDb.committed(file, "SELECT n FROM counter")).isEqualTo(4);
         try (Stream<Path> beside = Files.list(dir)) {
             assertThat(beside.map(p -> p.getFileName().toString()))
                     .as("nothing of the queue beside the database").allMatch(name -> name.startsWith("queue.db") || name.equals("other-tmp"));
