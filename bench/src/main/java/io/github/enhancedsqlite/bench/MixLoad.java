@@ -2,10 +2,7 @@ package io.github.enhancedsqlite.bench;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import javax.sql.DataSource;
 
 /**
@@ -33,51 +30,13 @@ final class MixLoad {
     /** Runs {@code threads} threads for {@code durationNanos}; {@code holdConnection}: one connection per thread. */
     static LoadResult run(DataSource dataSource, Mix mix, boolean holdConnection, int threads, long durationNanos,
                           long seed) throws InterruptedException {
-        CountDownLatch ready = new CountDownLatch(threads);
-        CountDownLatch go = new CountDownLatch(1);
-        long[] start = new long[1];
         Worker[] workers = new Worker[threads];
-        Thread[] running = new Thread[threads];
-        for (int t = 0; t < threads; t++) {
-            workers[t] = new Worker(dataSource, mix, holdConnection, new SplittableRandom(seed * 1_000 + t), t);
-            Worker worker = workers[t];
-            running[t] = new Thread(() -> {
-                ready.countDown();
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                worker.loop(start[0] + durationNanos);
-            }, "terminal-" + t);
-            running[t].start();
-        }
-        ready.await();
-        start[0] = System.nanoTime();
-        go.countDown();
-        for (Thread thread : running) {
-            thread.join();
-        }
-        long elapsed = System.nanoTime() - start[0];
-        long successes = 0;
-        long attempts = 0;
-        ErrorCounts errors = new ErrorCounts();
-        List<Latencies.Log> logs = new ArrayList<>();
-        for (Worker worker : workers) {
-            if (worker.fatal != null) {
-                throw new IllegalStateException("a terminal failed in a way the benchmark does not expect",
-                        worker.fatal);
-            }
-            successes += worker.successes;
-            attempts += worker.attempts;
-            errors.addAll(worker.errors);
-            logs.add(worker.latencies);
-        }
-        return new LoadResult(successes, attempts, errors, logs, elapsed);
+        return LoadThreads.run("terminal", threads,
+                t -> workers[t] = new Worker(dataSource, mix, holdConnection, new SplittableRandom(seed * 1_000 + t), t),
+                t -> start -> workers[t].loop(start + durationNanos));
     }
 
-    private static final class Worker {
+    private static final class Worker extends LoadThreads.Tally {
 
         /** Keys inserted by one thread live in their own range, above the loaded rows. */
         private static final long KEYS_PER_THREAD = 100_000_000L;
@@ -87,12 +46,7 @@ final class MixLoad {
         private final boolean holdConnection;
         private final SplittableRandom random;
         private final int thread;
-        final ErrorCounts errors = new ErrorCounts();
-        final Latencies.Log latencies = new Latencies.Log();
-        long successes;
-        long attempts;
         long sequence;
-        Throwable fatal;
 
         Worker(DataSource dataSource, Mix mix, boolean holdConnection, SplittableRandom random, int thread) {
             this.dataSource = dataSource;
