@@ -50,6 +50,8 @@ final class ProcessQueue {
     private FileLock turn;
     /** Joining failed for a reason that will not go away: this process writes without the queue. */
     private boolean unavailable;
+    /** The holder of this JVM's turn is parked in the kernel behind another process's writer. */
+    private volatile boolean waiting;
 
     ProcessQueue(Path database, String name) {
         this.database = database;
@@ -66,11 +68,16 @@ final class ProcessQueue {
             if (open == null) {
                 return;
             }
-            FileLock entry = open.lock(ENTRY, 1, false);
+            waiting = true;
             try {
-                turn = open.lock(TURN, 1, false);
+                FileLock entry = open.lock(ENTRY, 1, false);
+                try {
+                    turn = open.lock(TURN, 1, false);
+                } finally {
+                    entry.release();
+                }
             } finally {
-                entry.release();
+                waiting = false;
             }
         } catch (ClosedByInterruptException e) {
             channel = null; // the interrupt closed it, dropping this process's locks on the lock file
@@ -116,9 +123,10 @@ final class ProcessQueue {
         }
     }
 
-    /** The lock file's location, once known; for tests and messages. */
-    Path lockFile() {
-        return lockFile;
+    /** What the holder of this JVM's turn is doing, when it waits in the queue; null otherwise. */
+    String activity() {
+        return waiting ? "waits in the kernel for the writer of another process on the same file (queue file "
+                + lockFile + ")" : null;
     }
 
     private FileChannel channel() throws IOException {

@@ -225,7 +225,10 @@ public final class WriterGate {
         }
         Thread blocking = holderThread;
         Object owner = holder.get();
-        String doing = owner instanceof Holder ? ((Holder) owner).activity() : null;
+        String doing = processes != null ? processes.activity() : null;
+        if (doing == null && owner instanceof Holder) {
+            doing = ((Holder) owner).activity();
+        }
         return new SQLTimeoutException("Waited " + TimeUnit.NANOSECONDS.toMillis(waitedNanos)
                 + " ms for the writer turn of " + database + " (writerTimeout=" + timeoutMillis + " ms); it is held"
                 + (blocking == null ? "" : " by thread '" + blocking.getName() + "'")
