@@ -78,6 +78,9 @@ public final class StatementPipeline {
                     compression.committed();
                 }
             } else {
+                if ((compressedInto != null && !compressedInto.isEmpty()) || !call.madePlain().isEmpty()) {
+                    transactions.settleUpgradeBeforeOwnWrites(); // the step below may write before the statement
+                }
                 if (compression != null) {
                     compression.before(effects, compressedInto, transaction.inTransaction(), call.madePlain());
                 } else if (!call.madePlain().isEmpty()) {

@@ -274,6 +274,24 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     }
 
     /**
+     * Settles a reader's upgrade before the driver itself writes on the connection ahead of the statement (recording a
+     * compressed column, storing columns plain): such a write would meet a stale snapshot outside
+     * {@link #runStatement}, so the reads are checked first instead of trying the statement's write directly.
+     */
+    public void settleUpgradeBeforeOwnWrites() throws SQLException {
+        if (!firstWritePending) {
+            return;
+        }
+        lock.lock();
+        try {
+            firstWritePending = false;
+            checkReads(null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Checks that what the reader read still holds, while it holds the writer turn: runs its reads in its own
      * snapshot, rolls it back, begins {@code BEGIN IMMEDIATE}, runs them again and compares. Same rows: the
      * transaction goes on as a writer, as if it had begun now. Otherwise it is rolled back with 40001, which
