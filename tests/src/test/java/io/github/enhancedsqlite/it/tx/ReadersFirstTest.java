@@ -257,6 +257,33 @@ class ReadersFirstTest extends TxDatabaseTest {
         assertThat(TxDb.committed(file, "SELECT n FROM counter WHERE id = 1")).isEqualTo(11);
     }
 
+    /**
+     * The first write of a reader stores a compressed value, so the driver records the column before the statement
+     * runs: that write too meets the stale snapshot after another process committed, and is settled by the check.
+     */
+    @Test
+    void aFirstWriteThatRecordsACompressedColumnAfterAnotherProcessCommittedGoesOn() throws Exception {
+        String url = database("compressed.db", "compress=auto",
+                "CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
+                "INSERT OR IGNORE INTO counter VALUES (1, 0), (2, 0)",
+                "CREATE TABLE IF NOT EXISTS notes(id INTEGER PRIMARY KEY, body TEXT)");
+        String body = "{\"memory\": \"" + "remember the milk and the eggs. ".repeat(200) + "\"}";
+        try (Connection connection = DriverManager.getConnection(url); Connection otherProcess = TxDb.witness(file)) {
+            learnReadOnly(connection);
+            connection.setAutoCommit(false);
+            readRow(connection, 1);
+            TxDb.update(otherProcess, "UPDATE counter SET n = n + 1 WHERE id = 2"); // not seen by this JVM's counter
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO notes(id, body) VALUES (1, ?)")) {
+                insert.setString(1, body);
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+            connection.commit();
+            assertThat(TxDb.queryString(connection, "SELECT body FROM notes WHERE id = 1")).isEqualTo(body);
+        }
+        assertThat(TxDb.committedString(file, "SELECT typeof(body) FROM notes WHERE id = 1"))
+                .as("stored compressed").isEqualTo("blob");
+    }
+
     /** Another process (a real JVM through the driver) commits between this transaction's read and its write. */
     @Test
     void anotherProcessCommittingBetweenTheReadAndTheWrite() throws Exception {
