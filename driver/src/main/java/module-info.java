@@ -24,6 +24,12 @@ module io.github.enhancedsqlite {
     // Optional: the driver runs without Micrometer; only metrics/MicrometerMeters and the micrometer package name it.
     // Transitive because MicrometerMetrics.useRegistry takes a MeterRegistry: an application that calls it reads it.
     requires static transitive micrometer.core;
+    // Optional: the plugins that teach Flyway and Liquibase the URL (packages flyway and liquibase, not exported).
+    // Flyway's jar names no module, so its name comes from the file name. They are registered in META-INF/services
+    // only, for the class path where these tools run: a `provides` here would make the module unresolvable on a
+    // module path without the tool, since the service type's module must be readable.
+    requires static flyway.core;
+    requires static liquibase.core;
 
     exports io.github.enhancedsqlite;
     exports io.github.enhancedsqlite.micrometer;

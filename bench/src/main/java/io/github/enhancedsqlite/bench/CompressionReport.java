@@ -63,6 +63,14 @@ final class CompressionReport {
                         + samples[CompressionSides.OFF].length + " paired rounds");
     }
 
+    /** "target LIKE search with compress=auto at most 2x compress=off's time": the median of paired rounds. */
+    static Target.Verdict timeAtMost(String what, double factor, double[][] samples) {
+        double ratio = 1 / autoAgainstOff(samples).speedup();
+        return new Target.Verdict("target " + what + " with compress=auto at most " + factor + "x compress=off's time",
+                ratio <= factor, "auto/off = " + Stats.formatRatio(ratio) + " the time, median of "
+                        + samples[CompressionSides.OFF].length + " paired rounds");
+    }
+
     /** "target p50 at most 20 µs slower": judged on the difference of the pooled medians. */
     static Target.Verdict p50AtMostSlower(long limitNanos, Latencies off, Latencies auto) {
         double difference = auto.quantile(0.5) - off.quantile(0.5);

@@ -25,17 +25,31 @@ final class Scenarios {
             new MultiProcessCounters());
 
     static final List<Scenario> COMPRESSION = List.of(
-            new CorpusSizes(),
+            new CorpusSizes(false),
+            new CorpusSizes(true),
             new WorkloadSizes(),
             new CompressedUpserts(),
             new CompressedPointReads(),
             new CompressedLikeSearch());
 
+    /** Issue 13: the WAL under readers that never pause, and files after migrate. */
+    static final List<Scenario> FOOTPRINT = List.of(
+            new WalHighWater(),
+            new MigrateSizes());
+
+    /** Issue 14: short-lived processes and many files, in child JVMs. */
+    static final List<Scenario> STARTUP = List.of(
+            new OneShotProcess(),
+            new ManyShortLivedFiles(),
+            new FreshJvmOpenQueryClose());
+
+    /** Issue 17: transactions that begin as readers, in YCSB and Spring shapes. */
     static final List<Scenario> READERS = List.of(
             ReaderMixes.ycsb(),
             ReaderMixes.springUnits());
 
-    static final List<Scenario> ALL = Stream.of(READS, WRITERS, COMPRESSION, READERS).flatMap(List::stream).toList();
+    static final List<Scenario> ALL = Stream.of(READS, WRITERS, COMPRESSION, FOOTPRINT, STARTUP, READERS)
+            .flatMap(List::stream).toList();
 
     /** Group names accepted on the command line wherever a scenario name is, in the order usage lists them. */
     static final Map<String, List<Scenario>> GROUPS = groups();
@@ -69,6 +83,8 @@ final class Scenarios {
         groups.put("reads", READS);
         groups.put("writers", WRITERS);
         groups.put("compression", COMPRESSION);
+        groups.put("footprint", FOOTPRINT);
+        groups.put("startup", STARTUP);
         groups.put("readers", READERS);
         return Collections.unmodifiableMap(groups);
     }

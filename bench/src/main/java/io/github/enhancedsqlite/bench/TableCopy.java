@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * Re-creates one table of a source database (read through raw sqlite-jdbc) in another database through whatever
  * driver the target connection belongs to: its CREATE TABLE and CREATE INDEX statements as the source has them,
- * then every row as an auto-commit INSERT with each value bound as a parameter — the way an application writes,
- * and the only way the enhanced driver compresses a value.
+ * then every row as an INSERT with each value bound as a parameter — the way an application writes, and the only
+ * way the enhanced driver compresses a value —, each in auto-commit or all in one transaction (how imports,
+ * migrations and ORMs write).
  */
 final class TableCopy {
 
@@ -49,7 +50,7 @@ final class TableCopy {
     }
 
     /** Creates the table in {@code target} and copies every row in rowid order; returns the rows copied. */
-    static long copy(Connection source, String table, Connection target) throws SQLException {
+    static long copy(Connection source, String table, Connection target, boolean oneTransaction) throws SQLException {
         try (Statement ddl = target.createStatement()) {
             for (String sql : schema(source, table)) {
                 ddl.execute(sql);
@@ -60,6 +61,7 @@ final class TableCopy {
         String insert = "INSERT INTO " + name(table) + " (" + names + ") VALUES ("
                 + String.join(", ", columns.stream().map(c -> "?").toList()) + ")";
         long rows = 0;
+        target.setAutoCommit(!oneTransaction);
         try (Statement read = source.createStatement();
                 ResultSet rs = read.executeQuery("SELECT " + names + " FROM " + name(table)
                         + " ORDER BY rowid");
@@ -71,6 +73,11 @@ final class TableCopy {
                 write.executeUpdate();
                 rows++;
             }
+            if (oneTransaction) {
+                target.commit();
+            }
+        } finally {
+            target.setAutoCommit(true); // rolls back what did not commit
         }
         return rows;
     }

@@ -20,19 +20,27 @@ public final class Codec implements AutoCloseable {
     private final Dictionaries dictionaries;
     /** The connection this codec serves, for fetching a dictionary another process stored. */
     private final java.sql.Connection connection;
-    private final ZstdCompressCtx plainCompressor;
-    private final ZstdCompressCtx dictionaryCompressor;
-    private final ZstdDecompressCtx plainDecompressor = new ZstdDecompressCtx();
-    private final ZstdDecompressCtx dictionaryDecompressor = new ZstdDecompressCtx();
+    // Made at first use: a connection that never meets a compressed value never loads zstd's native library (a
+    // short-lived process would pay tens of milliseconds for it). Null until then.
+    private ZstdCompressCtx plainCompressor;
+    private ZstdCompressCtx dictionaryCompressor;
+    private ZstdDecompressCtx plainDecompressor;
+    private ZstdDecompressCtx dictionaryDecompressor;
     private int compressorDictionary;
     private int decompressorDictionary;
+    /** TEXT values decoded lately, by envelope; null when the connection keeps none. */
+    private final DecodedValues decoded;
 
     Codec(int level, Dictionaries dictionaries, java.sql.Connection connection) {
+        this(level, dictionaries, connection, 0);
+    }
+
+    /** @param decodedBytes how many bytes of recently decoded TEXT values to keep (0: none) */
+    Codec(int level, Dictionaries dictionaries, java.sql.Connection connection, long decodedBytes) {
         this.level = level;
         this.dictionaries = dictionaries;
         this.connection = connection;
-        this.plainCompressor = compressor(level);
-        this.dictionaryCompressor = compressor(level);
+        this.decoded = decodedBytes > 0 ? new DecodedValues(decodedBytes) : null;
     }
 
     private static ZstdCompressCtx compressor(int level) {
@@ -57,10 +65,16 @@ public final class Codec implements AutoCloseable {
     }
 
     private byte[] compress(byte[] raw, boolean blob, int dictionaryId) {
+        if (plainCompressor == null) {
+            plainCompressor = compressor(level);
+        }
         ZstdCompressCtx compressor = plainCompressor;
         if (dictionaryId != 0) {
             ZstdDictCompress dictionary = dictionaries.forCompression(dictionaryId, level);
             if (dictionary != null) {
+                if (dictionaryCompressor == null) {
+                    dictionaryCompressor = compressor(level);
+                }
                 if (compressorDictionary != dictionaryId) {
                     dictionaryCompressor.loadDict(dictionary);
                     compressorDictionary = dictionaryId;
@@ -90,6 +104,10 @@ public final class Codec implements AutoCloseable {
      * @throws CorruptValueException when the envelope cannot be decoded; {@code where} names the value
      */
     public Object decode(byte[] envelope, String where) throws CorruptValueException {
+        String known = decoded != null ? decoded.get(envelope) : null;
+        if (known != null) {
+            return known;
+        }
         int version = Envelope.version(envelope);
         if (version != Envelope.VERSION && version != Envelope.VERSION_1) {
             throw new CorruptValueException("Compressed value " + where + " has an unknown envelope format (version "
@@ -110,7 +128,14 @@ public final class Codec implements AutoCloseable {
             throw new CorruptValueException("Compressed value " + where + " is damaged: its check does not match"
                     + " its header and content", null);
         }
-        return Envelope.isBlob(envelope) ? raw : new String(raw, StandardCharsets.UTF_8);
+        if (Envelope.isBlob(envelope)) {
+            return raw; // not kept: the caller may change the array it gets
+        }
+        String text = new String(raw, StandardCharsets.UTF_8);
+        if (decoded != null && Envelope.payload(envelope) == Envelope.PAYLOAD_ZSTD) {
+            decoded.put(envelope, text);
+        }
+        return text;
     }
 
     private static byte[] rawPayload(byte[] envelope, int headerBytes) {
@@ -122,6 +147,9 @@ public final class Codec implements AutoCloseable {
     private byte[] inflate(byte[] envelope, int headerBytes, String where) throws CorruptValueException {
         int dictionaryId = Envelope.dictionaryId(envelope);
         try {
+            if (plainDecompressor == null) {
+                plainDecompressor = new ZstdDecompressCtx();
+            }
             ZstdDecompressCtx decompressor = plainDecompressor;
             if (dictionaryId != 0) {
                 ZstdDictDecompress dictionary = dictionaries.forDecompression(dictionaryId);
@@ -131,6 +159,9 @@ public final class Codec implements AutoCloseable {
                 if (dictionary == null) {
                     throw new CorruptValueException("Compressed value " + where + " needs dictionary " + dictionaryId
                             + ", which this database does not hold (or the value's header is damaged)", null);
+                }
+                if (dictionaryDecompressor == null) {
+                    dictionaryDecompressor = new ZstdDecompressCtx();
                 }
                 if (decompressorDictionary != dictionaryId) {
                     dictionaryDecompressor.loadDict(dictionary);
@@ -164,7 +195,9 @@ public final class Codec implements AutoCloseable {
         for (AutoCloseable context : new AutoCloseable[] {plainCompressor, dictionaryCompressor, plainDecompressor,
                 dictionaryDecompressor}) {
             try {
-                context.close();
+                if (context != null) {
+                    context.close();
+                }
             } catch (Exception e) {
                 if (failure == null) {
                     failure = new IllegalStateException("A zstd context could not be freed", e);

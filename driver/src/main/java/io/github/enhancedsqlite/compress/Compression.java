@@ -32,6 +32,7 @@ public final class Compression {
 
     private static final Logger LOG = LoggerFactory.getLogger(Compression.class);
     private static final int MAX_CACHED_REWRITES = 4096;
+    private static final long MAX_DECODED_VALUE_BYTES = 8L * 1024 * 1024;
     private static final java.util.regex.Pattern CREATE_TABLE_AS = java.util.regex.Pattern.compile(
             "(?is)^\\s*CREATE\\s+(?:TEMP\\s+|TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?"
                     + "(?:\"(?:[^\"]|\"\")*\"|\\[[^\\]]*]|`[^`]*`|[\\w.]+)+\\s+AS\\b");
@@ -41,6 +42,8 @@ public final class Compression {
     private final Mode mode;
     private final Set<ColumnRef> listed;
     private final int threshold;
+    /** Values from this many bytes up to the threshold are stored compressed only with the column's dictionary. */
+    private final int dictionaryMinimum;
     private final int level;
     private final Schema schema = new Schema();
     private final Catalog catalog = new Catalog();
@@ -48,6 +51,8 @@ public final class Compression {
     private final DatabaseMetrics metrics;
     private final Map<String, CachedRewrite> rewrites = new ConcurrentHashMap<>();
     private final AtomicBoolean opened = new AtomicBoolean();
+    /** Hands dictionary training to the pool's background thread; null where there is none (private databases). */
+    private volatile Runnable dictionaryWork;
     /**
      * Lower-case names of the tables whose columns may hold compressed values, with the schema generation they were
      * read under; null until computed and whenever a column is newly recorded.
@@ -62,13 +67,16 @@ public final class Compression {
     }
     /** Columns made plain in a transaction not yet known to have committed; they still count as compressed. */
     private final Set<ColumnRef> madePlainInTransaction = ConcurrentHashMap.newKeySet();
+    /** Columns a temporary view or trigger reads, which no other connection could see to keep them plain. */
+    private final Set<ColumnRef> keptPlain = ConcurrentHashMap.newKeySet();
 
-    public Compression(Mode mode, Set<ColumnRef> listed, int threshold, int level, int dictionarySamples,
-                       DatabaseMetrics metrics) {
+    public Compression(Mode mode, Set<ColumnRef> listed, int threshold, int dictionaryThreshold, int level,
+                       int dictionarySamples, DatabaseMetrics metrics) {
         this.metrics = metrics;
         this.mode = mode;
         this.listed = Set.copyOf(listed);
         this.threshold = threshold;
+        this.dictionaryMinimum = Math.min(threshold, dictionaryThreshold);
         this.level = level;
         this.dictionaries = new Dictionaries(dictionarySamples);
     }
@@ -87,7 +95,7 @@ public final class Compression {
                 throw e;
             }
         }
-        Codec codec = new Codec(level, dictionaries, sqlite);
+        Codec codec = new Codec(level, dictionaries, sqlite, decodedValueBytes(sqlite));
         SQLiteConnection connection = sqlite.unwrap(SQLiteConnection.class);
         Function.create(connection, SqlRewriter.DECOMPRESS, new DecompressFunction(codec), -1,
                 Function.FLAG_DETERMINISTIC);
@@ -99,6 +107,25 @@ public final class Compression {
         return mode;
     }
 
+    /**
+     * How many bytes of decoded TEXT a connection keeps ({@link DecodedValues}): 1/128 of the page cache SQLite keeps
+     * for it, at most {@value #MAX_DECODED_VALUE_BYTES} — 8 MiB with the default profile's 1 GiB cache, 128 KiB with
+     * low-memory's 16 MiB.
+     */
+    private static long decodedValueBytes(Connection sqlite) throws SQLException {
+        long pageCacheBytes;
+        try (Statement statement = sqlite.createStatement();
+             ResultSet sizes = statement.executeQuery("SELECT cache_size, page_size FROM pragma_cache_size,"
+                     + " pragma_page_size")) {
+            if (!sizes.next()) {
+                return 0;
+            }
+            long cacheSize = sizes.getLong(1);
+            pageCacheBytes = cacheSize < 0 ? -cacheSize * 1024 : cacheSize * sizes.getLong(2);
+        }
+        return Math.min(pageCacheBytes / 128, MAX_DECODED_VALUE_BYTES);
+    }
+
     /** Frees the native dictionaries; called when the connections this compression served are closed. */
     public void close() {
         dictionaries.close();
@@ -106,6 +133,15 @@ public final class Compression {
 
     public int threshold() {
         return threshold;
+    }
+
+    /** The shortest value that is ever compressed (with the column's dictionary, below the threshold). */
+    int dictionaryMinimum() {
+        return dictionaryMinimum;
+    }
+
+    int level() {
+        return level;
     }
 
     /**
@@ -157,19 +193,19 @@ public final class Compression {
         if (mentioned.isEmpty()) {
             return RewrittenSql.unchanged(sql);
         }
+        BoundCatalogue catalogue = new BoundCatalogue(sqlite);
         String keyword = firstWord(sql);
         if (!Set.of("select", "with", "insert", "replace", "update", "delete", "values").contains(keyword)) {
-            if (keyword.equals("create") && CREATE_TABLE_AS.matcher(Schema.withoutComments(sql)).find()
-                    && holdsCompressedValues(mentioned)) {
-                throw SqlRewriter.cannotRewrite("CREATE TABLE … AS SELECT over " + String.join(", ", mentioned)
-                        + ", which holds compressed values, would copy the stored bytes, not the values; create the"
-                        + " table first, then copy the rows with INSERT INTO … SELECT");
+            if (keyword.equals("create") && CREATE_TABLE_AS.matcher(Schema.withoutComments(sql)).find()) {
+                // the new table takes its values, and its declared types, from the SELECT as written: only plain
+                // values give both as without compression
+                return runsOnPlainColumns(sql, mentioned, catalogue);
             }
-            Set<ColumnRef> read = keyword.equals("create")
-                    ? PlainStorage.readBy(sql, mentioned, new BoundCatalogue(sqlite)) : Set.of();
+            Set<ColumnRef> read = keyword.equals("create") ? PlainStorage.readBy(sql, mentioned, catalogue) : Set.of();
             if (!read.isEmpty() && PlainStorage.isTemporary(sql)) {
-                throw SqlRewriter.cannotRewrite("a temporary view or trigger over " + read + " would see compressed"
-                        + " bytes, not values; create it in the main schema (its columns are then stored plain)");
+                // it lives on one connection, where the schema knowledge cannot see it: its columns stay plain
+                // for as long as this process has the database open
+                keepPlain(read);
             }
             return read.isEmpty() ? RewrittenSql.unchanged(sql) : RewrittenSql.makingPlain(sql, read);
         }
@@ -183,15 +219,43 @@ public final class Compression {
                     .Statement();
         } catch (ParseException | RuntimeException e) {
             if (holdsCompressedValues(mentioned)) {
-                throw SqlRewriter.cannotRewrite("the statement could not be parsed, and it names "
-                        + String.join(", ", mentioned) + ", which holds compressed values (" + firstLine(e) + ")");
+                LOG.debug("Not parsed ({}); running on plain columns: {}", firstLine(e), sql);
+                return runsOnPlainColumns(sql, mentioned, catalogue);
             }
             return RewrittenSql.unchanged(sql); // no compressed value exists there yet: nothing to get wrong
         }
         try {
-            return SqlRewriter.rewrite(sql, text, parsed, new BoundCatalogue(sqlite));
-        } catch (IllegalStateException e) {
-            throw SqlRewriter.cannotRewrite(e.getMessage());
+            return SqlRewriter.rewrite(sql, text, parsed, catalogue);
+        } catch (SqlRewriter.NotRewritable | IllegalStateException e) {
+            LOG.debug("Not rewritable ({}); running on plain columns: {}", e.getMessage(), sql);
+            return runsOnPlainColumns(sql, mentioned, catalogue);
+        }
+    }
+
+    /**
+     * The escape hatch for a statement the rewriter cannot account for: every column of the tables it names that may
+     * hold compressed values is returned to plain storage before it runs (as before a CREATE INDEX), and it runs as
+     * written, so it answers exactly as without compression. Values written later are compressed again.
+     */
+    private static RewrittenSql runsOnPlainColumns(String sql, Set<String> tables, BoundCatalogue catalogue)
+            throws SQLException {
+        Set<ColumnRef> columns = new java.util.LinkedHashSet<>();
+        for (String name : tables) {
+            TableInfo table = catalogue.table(name);
+            for (String column : table.columns()) {
+                ColumnRef ref = new ColumnRef(table.name(), column);
+                if (catalogue.mayHoldCompressed(ref)) {
+                    columns.add(ref);
+                }
+            }
+        }
+        return RewrittenSql.makingPlain(sql, columns);
+    }
+
+    /** Columns a temporary view or trigger reads: never compressed again while this pool is open. */
+    private void keepPlain(Set<ColumnRef> columns) {
+        if (keptPlain.addAll(columns)) {
+            schemaChanged(); // rewrites made before still compress into them
         }
     }
 
@@ -217,7 +281,8 @@ public final class Compression {
         if (mode != Mode.OFF) {
             try (Statement statement = sqlite.createStatement();
                  ResultSet names = statement.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table'"
-                         + " AND NOT " + StoredFormat.sqliteTable("name") + " AND NOT " + StoredFormat.ownTable("name"))) {
+                         + " AND NOT " + StoredFormat.sqliteTable("name") + " AND NOT " + StoredFormat.ownTable("name")
+                         + " AND NOT " + StoredFormat.litestreamTable("name"))) {
                 while (names.next()) {
                     String name = names.getString(1);
                     TableInfo table = schema.table(sqlite, name);
@@ -234,8 +299,8 @@ public final class Compression {
         return tables;
     }
 
-    private boolean takesCompressed(ColumnRef column, TableInfo table) {
-        if (mode == Mode.OFF || !table.isCompressible(column.column())) {
+    boolean takesCompressed(ColumnRef column, TableInfo table) {
+        if (mode == Mode.OFF || !table.isCompressible(column.column()) || keptPlain.contains(column)) {
             return false;
         }
         return mode == Mode.AUTO || listed.contains(column);
@@ -250,13 +315,44 @@ public final class Compression {
         }
     }
 
+    TableInfo tableInfo(Connection sqlite, String table) throws SQLException {
+        return schema.table(sqlite, table);
+    }
+
+    /** Whether the column is known to hold compressed values (its record committed). */
+    boolean recorded(ColumnRef column) {
+        return catalog.contains(column);
+    }
+
     /**
-     * Trains the dictionaries of columns that have seen enough values — whether or not any of those values shrank
-     * on its own. Called before a write outside any transaction (and under the writer turn), so a dictionary
-     * commits before a value can use it.
+     * Where dictionary training goes: the pool's background thread, which then calls {@link #trainDictionaries}.
+     * A database without one (a private in-memory database) trains none.
      */
-    public void trainDictionaries(Connection sqlite) {
-        dictionaries.trainReady(sqlite);
+    public void onDictionaryWanted(Runnable work) {
+        this.dictionaryWork = work;
+    }
+
+    /**
+     * Writes committed (an auto-commit statement, or a transaction): if a column has seen enough values for a new
+     * dictionary, the background work is asked to train it from what is now committed. Cheap when none asks.
+     */
+    public void writesCommitted() {
+        Runnable work = dictionaryWork;
+        if (work != null && dictionaries.anyWanted()) {
+            work.run();
+        }
+    }
+
+    /**
+     * Trains the dictionaries columns ask for from their committed values, and moves the values written before
+     * each onto it ({@link DictionaryTrainer}); on the pool's background thread, through a pooled connection.
+     *
+     * @param lease  the pooled connection, through which transactions take the writer turn
+     * @param sqlite its sqlite-jdbc connection
+     * @param codec  its codec
+     */
+    public void trainDictionaries(Connection lease, Connection sqlite, Codec codec) {
+        new DictionaryTrainer(this, dictionaries, lease, sqlite, codec).run();
     }
 
     /**
@@ -291,38 +387,42 @@ public final class Compression {
     }
 
     /**
-     * Returns columns to plain storage before a CREATE INDEX, VIEW or TRIGGER that reads them runs (see
-     * {@link PlainStorage}): their envelopes are decompressed in place and their record removed, on the statement's
-     * connection and so in its transaction. Outside a transaction that is final at once; inside one the columns
-     * count as compressed until it commits ({@link #confirmRecorded}), so a rollback leaves them readable.
+     * Returns columns to plain storage before a statement that must read their stored form as values runs: a CREATE
+     * INDEX, VIEW or TRIGGER over them, or a statement the rewriter cannot account for (see {@link PlainStorage}).
+     * Their envelopes are decompressed in place and their record removed, on the statement's connection and so in
+     * its transaction. Outside a transaction that is final at once; inside one the columns count as compressed until
+     * it commits ({@link #confirmRecorded}), so a rollback leaves them readable. A column that held no envelope and
+     * no record changes nothing, so running such a statement again costs one scan per column and no schema change.
      *
      * @return the columns to settle with the transaction, when inside one; empty otherwise
      */
     public Set<ColumnRef> makePlain(Connection sqlite, Set<ColumnRef> columns, boolean inTransaction)
             throws SQLException {
-        Set<ColumnRef> compressed = new HashSet<>();
+        Set<ColumnRef> changed = new HashSet<>();
         for (ColumnRef column : columns) {
             // a statement run again once its DDL committed (or a batch after it) finds them plain already
-            if (catalog.contains(column) || takesCompressed(column, schema.table(sqlite, column.table()))) {
-                compressed.add(column);
+            TableInfo table = schema.table(sqlite, column.table());
+            boolean recorded = catalog.contains(column);
+            if (!recorded && !keptPlain.contains(column) && !takesCompressed(column, table)) {
+                continue;
+            }
+            if (PlainStorage.decompressInPlace(sqlite, column, table) > 0 || recorded) {
+                catalog.remove(sqlite, column);
+                changed.add(column);
             }
         }
-        if (compressed.isEmpty()) {
+        if (changed.isEmpty()) {
             return Set.of();
         }
-        columns = compressed;
-        LOG.warn("Storing {} plain from now on: an index, view or trigger over a column reads its stored form, so"
-                + " its values are decompressed in place and it is never compressed again", columns);
-        for (ColumnRef column : columns) {
-            PlainStorage.decompressInPlace(sqlite, column, schema.table(sqlite, column.table()));
-            catalog.remove(sqlite, column);
-        }
+        PlainStorage.resetChangeCount(sqlite, schema.table(sqlite, changed.iterator().next().table()));
+        LOG.warn("Storing {} plain: a statement reads their stored form (an index, view or trigger over them, or SQL"
+                + " the compression rewriter cannot account for), so their values are decompressed in place", changed);
         if (!inTransaction) {
-            forgetPlain(columns);
+            forgetPlain(changed);
             return Set.of();
         }
-        madePlainInTransaction.addAll(columns);
-        return columns;
+        madePlainInTransaction.addAll(changed);
+        return changed;
     }
 
     private void forgetPlain(Set<ColumnRef> columns) {
@@ -333,13 +433,21 @@ public final class Compression {
 
     /** The envelope a value is stored as in a column, or null to store it as it is. */
     public byte[] encode(Codec codec, ColumnRef column, byte[] raw, boolean blob) {
-        if (raw.length < threshold) {
+        if (raw.length < dictionaryMinimum) {
             return blob && Envelope.looksLikeEnvelope(raw) ? Envelope.escape(raw) : null;
         }
-        dictionaries.sample(column, raw);
-        byte[] stored = codec.encode(raw, blob, dictionaries.currentFor(column));
+        dictionaries.seen(column);
+        int dictionary = dictionaries.currentFor(column);
+        if (dictionary == 0 && raw.length < threshold) {
+            // short values shrink only with a dictionary: stored as they are until the column has one
+            return blob && Envelope.looksLikeEnvelope(raw) ? Envelope.escape(raw) : null;
+        }
+        byte[] stored = codec.encode(raw, blob, dictionary);
         if (stored != null) {
             metrics.compressed(raw.length, stored.length);
+        }
+        if (dictionary != 0) {
+            dictionaries.compressedWithCurrent(column, raw.length, stored == null ? raw.length : stored.length);
         }
         return stored;
     }
@@ -486,7 +594,14 @@ public final class Compression {
                         result(stored);
                         return;
                     }
-                    Object value = codec.decode(stored, where());
+                    Object value;
+                    try {
+                        value = codec.decode(stored, "");
+                    } catch (CorruptValueException unnamed) {
+                        // fails again, naming the value: reading its name costs two more calls into SQLite per
+                        // row, so it is read only for the error message (a LIKE over every row made those calls)
+                        value = codec.decode(stored, where());
+                    }
                     if (value instanceof String) {
                         result((String) value);
                     } else {

@@ -1,9 +1,7 @@
 package io.github.enhancedsqlite.compress;
 
-import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdDictCompress;
 import com.github.luben.zstd.ZstdDictDecompress;
-import com.github.luben.zstd.ZstdException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.sql.Connection;
@@ -15,15 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The zstd dictionaries of one database. A compressed column gets one once enough of its values have been seen:
- * trained from them, stored in {@value #TABLE} (rows are never changed or deleted, so an id always means the same
- * bytes) and used for the column's later values. A dictionary is stored in a transaction of its own before any
- * value uses it, so a value never refers to a dictionary that is not committed. Shared by every connection of the
- * database.
+ * The zstd dictionaries of one database and, per column, when the next one is due. A dictionary is trained in the
+ * background from the column's committed values ({@link DictionaryTrainer}), stored in {@value #TABLE} and
+ * committed before any value names it; rows there are never changed or deleted, so an id always means the same
+ * bytes and old values stay readable when the column moves on to a newer dictionary. Shared by every connection of
+ * the database; the counting here runs on the writers' path and takes no lock.
  */
 public final class Dictionaries implements AutoCloseable {
 
@@ -32,112 +31,188 @@ public final class Dictionaries implements AutoCloseable {
             + " table_name TEXT NOT NULL, column_name TEXT NOT NULL, created_at INTEGER NOT NULL,"
             + " dictionary BLOB NOT NULL)";
     private static final Logger LOG = LoggerFactory.getLogger(Dictionaries.class);
-    private static final int DICTIONARY_BYTES = 16 * 1024;
-    private static final int SAMPLE_BYTES_LIMIT = 64 * 1024;
+    /** Values between two looks at how the current dictionary is doing. */
+    private static final int DRIFT_CHECK_EVERY = 64;
+    /**
+     * Values compressed with the current dictionary that come out this much larger, on average, than the column's
+     * values did when the dictionary was last judged: the values have drifted away from it.
+     */
+    private static final double DRIFT_FACTOR = 1.5;
+    /** At most 2^this times the values between two judgments that keep the dictionary. */
+    private static final int MAX_BACK_OFF = 10;
 
     private final int samplesToTrain;
     private final Map<Integer, byte[]> bytesById = new ConcurrentHashMap<>();
     private final Map<Integer, ZstdDictCompress> compressById = new ConcurrentHashMap<>();
     private final Map<Integer, ZstdDictDecompress> decompressById = new ConcurrentHashMap<>();
-    private final Map<ColumnRef, Integer> currentByColumn = new ConcurrentHashMap<>();
-    private final Map<ColumnRef, List<byte[]>> samples = new ConcurrentHashMap<>();
-    /** Columns whose training failed or that have their dictionary: no more samples are kept. */
-    private final Map<ColumnRef, Boolean> settled = new ConcurrentHashMap<>();
-    /** Some column has enough samples: the next write outside a transaction trains its dictionary. */
-    private volatile boolean ready;
+    private final Map<ColumnRef, ColumnState> columns = new ConcurrentHashMap<>();
+    /** Some column asks for a dictionary to be trained: read after every commit, so a plain volatile flag. */
+    private volatile boolean wanted;
     /** The pool closed: the native dictionaries are freed and no new one is made. */
     private volatile boolean closed;
+
+    /**
+     * One column: its current dictionary, the values seen since it last asked for one, and how well the current
+     * dictionary compresses what is written now.
+     */
+    private static final class ColumnState {
+        volatile int current;
+        final AtomicLong seen = new AtomicLong();
+        /** The count of {@link #seen} at which the column asks for a (new) dictionary. */
+        volatile long dueAt;
+        volatile boolean asked;
+        final AtomicLong rawSince = new AtomicLong();
+        final AtomicLong storedSince = new AtomicLong();
+        /** Raw bytes per stored byte the current dictionary achieved when last judged; 0 while there is none. */
+        volatile double expectedRatio;
+        /** Judgments in a row that kept the current dictionary: each doubles the values until the next one. */
+        volatile int kept;
+
+        ColumnState(long dueAt) {
+            this.dueAt = dueAt;
+        }
+    }
 
     public Dictionaries(int samplesToTrain) {
         this.samplesToTrain = samplesToTrain;
     }
 
-    /** The dictionary new values of a column are compressed with; 0 while it has none. */
-    int currentFor(ColumnRef column) {
-        Integer id = currentByColumn.get(column);
-        return id == null ? 0 : id;
+    /** Values a column needs before its first dictionary is trained; 0 when dictionaries are off. */
+    int samplesToTrain() {
+        return samplesToTrain;
     }
 
-    /** Keeps a copy of a value as a training sample until the column has enough. */
-    void sample(ColumnRef column, byte[] raw) {
-        if (samplesToTrain <= 0 || settled.containsKey(column) || raw.length > SAMPLE_BYTES_LIMIT) {
-            return;
-        }
-        List<byte[]> kept = samples.computeIfAbsent(column, c -> new ArrayList<>());
-        synchronized (kept) {
-            if (kept.size() < samplesToTrain) {
-                kept.add(raw.clone());
-                ready |= kept.size() == samplesToTrain;
-            }
-        }
+    /** The dictionary new values of a column are compressed with; 0 while it has none. */
+    int currentFor(ColumnRef column) {
+        ColumnState state = columns.get(column);
+        return state == null ? 0 : state.current;
+    }
+
+    private ColumnState state(ColumnRef column) {
+        return columns.computeIfAbsent(column, c -> new ColumnState(samplesToTrain));
     }
 
     /**
-     * Trains and stores the dictionaries whose columns have enough samples. Called only outside a transaction,
-     * so the dictionary commits on its own before a value can use it.
+     * A value of the column long enough to train from was bound: once the column has seen enough of them (the first
+     * time), or about as many again as it held at its last training, it asks for a dictionary.
      */
-    void trainReady(Connection connection) {
-        if (!ready) {
+    void seen(ColumnRef column) {
+        if (samplesToTrain <= 0) {
             return;
         }
-        ready = false;
-        for (Map.Entry<ColumnRef, List<byte[]>> entry : samples.entrySet()) {
-            List<byte[]> kept = entry.getValue();
-            byte[][] batch;
-            synchronized (kept) {
-                if (kept.size() < samplesToTrain) {
-                    continue;
-                }
-                batch = kept.toArray(new byte[0][]);
-                kept.clear();
-            }
-            ColumnRef column = entry.getKey();
-            settled.put(column, Boolean.TRUE);
-            samples.remove(column);
-            train(connection, column, batch);
+        ColumnState state = state(column);
+        long seen = state.seen.incrementAndGet();
+        if (seen >= state.dueAt) {
+            ask(state);
+        } else if (seen % DRIFT_CHECK_EVERY == 0 && drifted(state)) {
+            ask(state);
         }
     }
 
-    private void train(Connection connection, ColumnRef column, byte[][] batch) {
-        byte[] buffer = new byte[DICTIONARY_BYTES];
-        long size;
-        try {
-            size = Zstd.trainFromBuffer(batch, buffer, false);
-        } catch (ZstdException e) {
-            // zstd-jni throws for some refusals (too few samples) rather than returning an error code; either way
-            // the column just has no dictionary, and the write that triggered the training must not fail
-            LOG.debug("No dictionary for {}: {}", column, e.getMessage());
-            return;
+    /** A value was stored compressed with the column's current dictionary: what it came to shows drift. */
+    void compressedWithCurrent(ColumnRef column, int rawBytes, int storedBytes) {
+        ColumnState state = columns.get(column);
+        if (state != null) {
+            state.rawSince.addAndGet(rawBytes);
+            state.storedSince.addAndGet(storedBytes);
         }
-        if (Zstd.isError(size) || size <= 0) {
-            LOG.debug("No dictionary for {}: {}", column, Zstd.getErrorName(size));
-            return;
+    }
+
+    private boolean drifted(ColumnState state) {
+        long stored = state.storedSince.get();
+        if (state.expectedRatio <= 0 || stored == 0 || state.seen.get() < samplesToTrain) {
+            return false;
         }
-        byte[] dictionary = new byte[(int) size];
-        System.arraycopy(buffer, 0, dictionary, 0, dictionary.length);
-        try (Statement create = connection.createStatement()) {
-            create.execute(CREATE_TABLE);
-        } catch (SQLException e) {
-            LOG.warn("Could not create {}: {}", TABLE, e.getMessage());
-            return;
+        return state.rawSince.get() / (double) stored * DRIFT_FACTOR < state.expectedRatio;
+    }
+
+    private void ask(ColumnState state) {
+        if (!state.asked) {
+            state.asked = true;
+            wanted = true;
         }
-        try (Statement create = connection.createStatement();
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE
-                     + " (table_name, column_name, created_at, dictionary) VALUES (?, ?, strftime('%s','now'), ?)")) {
+    }
+
+    /** Whether some column asks for a dictionary; cheap enough to ask after every commit. */
+    boolean anyWanted() {
+        return wanted && !closed;
+    }
+
+    /** The columns that ask for a dictionary now; they ask again only after {@link #judged} or {@link #tooFew}. */
+    List<ColumnRef> takeWanted() {
+        wanted = false;
+        List<ColumnRef> taken = new ArrayList<>();
+        for (Map.Entry<ColumnRef, ColumnState> entry : columns.entrySet()) {
+            if (entry.getValue().asked) {
+                taken.add(entry.getKey());
+            }
+        }
+        return taken;
+    }
+
+    /**
+     * The column's committed values were too few to train from (the transaction that wrote the others rolled
+     * back, say): it asks again after as many more values as it lacked.
+     */
+    void tooFew(ColumnRef column, int found) {
+        ColumnState state = state(column);
+        state.dueAt = state.seen.get() + Math.max(1, samplesToTrain - found);
+        state.asked = false;
+    }
+
+    /**
+     * A dictionary was judged for the column: it asks again once about {@code rows} more values were written —
+     * twice as many after each judgment in a row that kept the current dictionary, so a column whose rows are
+     * updated in place without changing character is not retrained over and over — or earlier when the values
+     * drift away from what the current dictionary achieves now.
+     *
+     * @param rows    the values the training read
+     * @param ratio   raw bytes per stored byte of the column's recent values with its current dictionary
+     * @param adopted whether the judgment adopted a new dictionary
+     */
+    void judged(ColumnRef column, long rows, double ratio, boolean adopted) {
+        ColumnState state = state(column);
+        state.rawSince.set(0);
+        state.storedSince.set(0);
+        state.expectedRatio = ratio;
+        state.kept = adopted ? 0 : Math.min(state.kept + 1, MAX_BACK_OFF);
+        state.dueAt = state.seen.get() + (Math.max(samplesToTrain, rows) << state.kept);
+        state.asked = false;
+    }
+
+    /**
+     * Stores a dictionary for the column in the caller's transaction, which holds the writer turn; the caller
+     * commits and then {@link #adopt}s it, so no value can name it before it is committed.
+     *
+     * @return its id
+     */
+    int store(Connection sqlite, ColumnRef column, byte[] dictionary) throws SQLException {
+        try (Statement statement = sqlite.createStatement()) {
+            statement.execute(CREATE_TABLE);
+        }
+        try (PreparedStatement insert = sqlite.prepareStatement("INSERT INTO " + TABLE
+                + " (table_name, column_name, created_at, dictionary) VALUES (?, ?, strftime('%s','now'), ?)")) {
             insert.setString(1, column.table());
             insert.setString(2, column.column());
             insert.setBytes(3, dictionary);
             insert.executeUpdate();
-            int id;
-            try (ResultSet key = create.executeQuery("SELECT last_insert_rowid()")) {
-                key.next();
-                id = key.getInt(1);
-            }
-            bytesById.put(id, dictionary);
-            currentByColumn.put(column, id);
-        } catch (SQLException e) {
-            LOG.warn("Could not store the zstd dictionary of {}: {}", column, e.getMessage());
         }
+        try (Statement statement = sqlite.createStatement();
+             ResultSet key = statement.executeQuery("SELECT last_insert_rowid()")) {
+            key.next();
+            return key.getInt(1);
+        }
+    }
+
+    /** A committed dictionary becomes the one the column's new values are compressed with. */
+    void adopt(ColumnRef column, int id, byte[] dictionary) {
+        bytesById.put(id, dictionary);
+        state(column).current = id;
+    }
+
+    /** The bytes of a dictionary this database holds and this pool has seen; null otherwise. */
+    byte[] bytes(int id) {
+        return bytesById.get(id);
     }
 
     /** Loads every stored dictionary, newest last, so each column continues with its newest one. */
@@ -155,8 +230,7 @@ public final class Dictionaries implements AutoCloseable {
             while (rows.next()) {
                 ColumnRef column = new ColumnRef(rows.getString(2), rows.getString(3));
                 bytesById.put(rows.getInt(1), rows.getBytes(4));
-                currentByColumn.put(column, rows.getInt(1));
-                settled.put(column, Boolean.TRUE);
+                state(column).current = rows.getInt(1);
             }
         }
     }

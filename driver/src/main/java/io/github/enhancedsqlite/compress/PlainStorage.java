@@ -84,14 +84,27 @@ final class PlainStorage {
      * Rewrites every envelope of the column to the value it holds, on the statement's own connection and so in its
      * transaction (or as one auto-commit statement: a column whose values are plain but still recorded only costs a
      * needless decode, so the record goes after the values).
+     *
+     * @return how many values were envelopes
      */
-    static void decompressInPlace(Connection sqlite, ColumnRef column, TableInfo table) throws SQLException {
+    static int decompressInPlace(Connection sqlite, ColumnRef column, TableInfo table) throws SQLException {
         String name = quote(column.column());
         String where = "'" + column.toString().replace("'", "''") + "'";
         try (Statement statement = sqlite.createStatement()) {
-            statement.executeUpdate("UPDATE " + quote(table.name()) + " SET " + name + " = "
+            return statement.executeUpdate("UPDATE " + quote(table.name()) + " SET " + name + " = "
                     + SqlRewriter.DECOMPRESS + "(" + name + ", " + where + (table.hasRowid() ? ", rowid" : "")
                     + ") WHERE typeof(" + name + ") = 'blob' AND substr(" + name + ", 1, 4) = X'EC45535A'");
+        }
+    }
+
+    /**
+     * The statement about to run must report its own update count, and SQLite's count of changes stays that of the
+     * last INSERT, UPDATE or DELETE across DDL and SELECT: so a write that changes no row ends the decompression.
+     */
+    static void resetChangeCount(Connection sqlite, TableInfo table) throws SQLException {
+        String column = quote(table.columns().get(0));
+        try (Statement statement = sqlite.createStatement()) {
+            statement.executeUpdate("UPDATE " + quote(table.name()) + " SET " + column + " = " + column + " WHERE 0");
         }
     }
 

@@ -1,5 +1,7 @@
 package io.github.enhancedsqlite.compress;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -28,7 +30,19 @@ public final class StoredFormat {
     /** The toolkit's {@code migrate} marks a migration under way with this table. */
     public static final String MIGRATION_TABLE = OWN_TABLE_PREFIX + "migration";
 
+    /**
+     * The tables Litestream creates in a file it replicates (its sequence and the table it writes to hold the
+     * write lock). Not the driver's and not the application's: listings, export, migrate and verify pass them by
+     * as they pass the driver's; inspect shows them apart.
+     */
+    public static final List<String> LITESTREAM_TABLES = List.of("_litestream_seq", "_litestream_lock");
+
     private StoredFormat() {
+    }
+
+    /** The directory where Litestream keeps its state for a database file: {@code dir/.app.db-litestream}. */
+    public static Path litestreamStateDirectory(Path database) {
+        return database.resolveSibling("." + database.getFileName() + "-litestream");
     }
 
     /** The magic bytes (a copy: the array must not change). */
@@ -39,6 +53,16 @@ public final class StoredFormat {
     /** Whether a table is one of the driver's own (SQLite compares table names without regard to ASCII case). */
     public static boolean isOwnTable(String name) {
         return name != null && name.toLowerCase(Locale.ROOT).startsWith(OWN_TABLE_PREFIX);
+    }
+
+    /** Whether a table is one of Litestream's (see {@link #LITESTREAM_TABLES}). */
+    public static boolean isLitestreamTable(String name) {
+        return name != null && LITESTREAM_TABLES.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** SQL that is true when {@code nameExpression} names one of Litestream's tables. */
+    public static String litestreamTable(String nameExpression) {
+        return "lower(" + nameExpression + ") IN ('" + String.join("', '", LITESTREAM_TABLES) + "')";
     }
 
     /**

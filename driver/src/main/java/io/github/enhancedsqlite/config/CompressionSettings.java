@@ -10,11 +10,12 @@ import java.util.Set;
  * @param mode              {@code AUTO} (every column that can be compressed safely), {@code OFF}, or {@code LISTED}
  * @param listed            the columns named by {@code compress=t.c,...}; empty unless the mode is {@code LISTED}
  * @param threshold         bytes from which a bound value is compressed
+ * @param dictionaryThreshold bytes from which a shorter value is compressed with its column's dictionary
  * @param level             the zstd level
  * @param dictionarySamples values of a column seen before its dictionary is trained (0: no dictionaries)
  */
-public record CompressionSettings(Compression.Mode mode, Set<ColumnRef> listed, int threshold, int level,
-                                  int dictionarySamples) {
+public record CompressionSettings(Compression.Mode mode, Set<ColumnRef> listed, int threshold,
+                                  int dictionaryThreshold, int level, int dictionarySamples) {
 
     public CompressionSettings {
         listed = Set.copyOf(listed);

@@ -189,8 +189,37 @@ public final class ConfigParser {
             throw new InvalidSettingException("minimumIdle=" + minimumIdle + " is larger than maximumPoolSize="
                     + maximumPoolSize + "; minimumIdle must be at most maximumPoolSize.");
         }
+        if (settings.get(Setting.REPLICATION).equals("litestream")) {
+            leaveCheckpointsToLitestream(location, overrides, pragmas);
+        }
         return new Settings(profile, pragmas, settings, sqliteProperties,
                 ReadOnlyRequest.reason(location, sqliteProperties));
+    }
+
+    /**
+     * Litestream copies the WAL before anyone checkpoints it, so it must take every checkpoint itself: SQLite's
+     * automatic one goes ({@code wal_autocheckpoint=0}, as Litestream advises), and settings that contradict that
+     * are refused rather than quietly replaced.
+     */
+    private static void leaveCheckpointsToLitestream(DatabaseLocation location, Map<Pragma, String> overrides,
+                                                     Map<Pragma, String> pragmas) throws InvalidSettingException {
+        if (location.kind() != DatabaseLocation.Kind.FILE) {
+            throw new InvalidSettingException("replication=litestream needs a database file, and this URL names "
+                    + (location.isMemory() ? "an in-memory database" : "a class-path resource")
+                    + "; give a file path, or remove replication.");
+        }
+        String autocheckpoint = overrides.get(Pragma.WAL_AUTOCHECKPOINT);
+        if (autocheckpoint != null && !autocheckpoint.equals("0")) {
+            throw new InvalidSettingException("wal_autocheckpoint=" + autocheckpoint + " contradicts"
+                    + " replication=litestream, which leaves every checkpoint to Litestream; remove wal_autocheckpoint"
+                    + " (the driver sets 0) or set it to 0.");
+        }
+        String journalMode = overrides.get(Pragma.JOURNAL_MODE);
+        if (journalMode != null && !journalMode.equals("wal")) {
+            throw new InvalidSettingException("journal_mode=" + journalMode + " contradicts replication=litestream:"
+                    + " Litestream replicates the WAL; remove journal_mode or set it to wal.");
+        }
+        pragmas.put(Pragma.WAL_AUTOCHECKPOINT, "0");
     }
 
     /** {@code auto}, {@code off}, or table.column names, checked and sorted so equal lists compare equal. */

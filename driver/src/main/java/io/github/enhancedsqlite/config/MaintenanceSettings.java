@@ -9,6 +9,15 @@ package io.github.enhancedsqlite.config;
  *                                   SQLite's own checkpoint, which runs while a writer holds the turn, finds at most
  *                                   about an eighth of the WAL left to copy and sync; 0 when automatic checkpoints
  *                                   are off or the pragma is not set
+ * @param restartWalAtFrames         WAL frames (pages) at which the background checkpoint starts the WAL over from its
+ *                                   beginning, holding this JVM's writers back for the moment that takes, so readers
+ *                                   that never pause cannot make it grow without bound: {@code wal_autocheckpoint};
+ *                                   0 when automatic checkpoints are off, or when a replication tool owns checkpoints
  */
-public record MaintenanceSettings(long intervalMillis, int checkpointEveryWriterTurns) {
+public record MaintenanceSettings(long intervalMillis, int checkpointEveryWriterTurns, int restartWalAtFrames) {
+
+    /** Whether the background checkpoint keeps the WAL bounded (see {@link #restartWalAtFrames}). */
+    public boolean boundsWal() {
+        return restartWalAtFrames > 0;
+    }
 }

@@ -3,13 +3,18 @@ package io.github.enhancedsqlite.config;
 /**
  * The pragmas a profile sets and a URL may override, in the order they are applied to a new connection.
  * The order matters: busy_timeout first so switching the journal mode waits for a lock instead of failing,
- * page_size before journal_mode because a WAL database cannot change its page size.
+ * page_size and auto_vacuum before journal_mode because switching to WAL writes the database's first page, after
+ * which neither can change without a VACUUM.
  */
 public enum Pragma {
     BUSY_TIMEOUT("busy_timeout", ValueRule.integer(0, Integer.MAX_VALUE), false,
             "Milliseconds SQLite waits on a lock held by another process before reporting SQLITE_BUSY."),
     PAGE_SIZE("page_size", ValueRule.powerOfTwo(512, 65536), true,
             "Page size in bytes; takes effect only on a new database (not set by any profile)."),
+    AUTO_VACUUM("auto_vacuum", ValueRule.oneOf("NONE", "FULL", "INCREMENTAL"), true,
+            "Whether freed pages can go back to the disk; INCREMENTAL lets maintenance and the compact command return"
+                    + " them in small steps. Set on a new database (an existing one keeps its own until migrate or"
+                    + " compact switches it)."),
     JOURNAL_MODE("journal_mode", ValueRule.names("delete", "truncate", "persist", "memory", "wal", "off"), true,
             "Rollback journal mode; wal lets readers run beside the writer."),
     SYNCHRONOUS("synchronous", ValueRule.oneOf("OFF", "NORMAL", "FULL", "EXTRA"), false,

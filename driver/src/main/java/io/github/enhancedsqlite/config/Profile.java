@@ -14,9 +14,7 @@ public enum Profile {
     NINETY_SIX_GB("96gb", "1 GiB page cache and 8 GiB mmap per connection, WAL, synchronous=NORMAL",
             -1_048_576L, 8L << 30, "MEMORY", "NORMAL"),
     /** The 96gb shape scaled to this machine: cache 1/64 and mmap 1/8 of physical memory, capped at 96gb's. */
-    AUTO("auto", "96gb scaled to this machine's memory",
-            Math.max(-1_048_576L, -(MachineMemory.BYTES / 64 / 1024)), Math.min(8L << 30, MachineMemory.BYTES / 8),
-            "MEMORY", "NORMAL"),
+    AUTO("auto", "96gb scaled to this machine's memory", Profile.SCALED, Profile.SCALED, "MEMORY", "NORMAL"),
     /** For small containers: 16 MiB cache, no memory map, temporary tables on disk. */
     LOW_MEMORY("low-memory", "16 MiB page cache, no mmap, temp tables on disk, WAL", -16_384L, 0L, "DEFAULT", "NORMAL"),
     /** 96gb with synchronous=FULL: a commit survives power loss, not only a crash of the application. */
@@ -32,14 +30,27 @@ public enum Profile {
 
     private final String key;
     private final String summary;
+    /** Null for auto: its values need the machine's memory, read only when a URL asks for it (see pragmas()). */
     private final Map<Pragma, String> pragmas;
 
     Profile(String key, String summary, long cacheSize, long mmapSize, String tempStore, String synchronous) {
         this.key = key;
         this.summary = summary;
+        this.pragmas = cacheSize == SCALED ? null : values(cacheSize, mmapSize, tempStore, synchronous);
+    }
+
+    /**
+     * Stands for a size scaled to the machine's memory. Reading that loads the JVM's management classes, which cost
+     * a short-lived process more than everything else the driver does at start, so only auto pays for it.
+     */
+    private static final long SCALED = Long.MIN_VALUE;
+
+    private static Map<Pragma, String> values(long cacheSize, long mmapSize, String tempStore, String synchronous) {
         Map<Pragma, String> values = new EnumMap<>(Pragma.class);
         if (synchronous != null) {
             values.put(Pragma.BUSY_TIMEOUT, Long.toString(BUSY_TIMEOUT_MILLIS));
+            // on databases the driver creates: space freed by deletes and by compression can go back to the disk
+            values.put(Pragma.AUTO_VACUUM, "INCREMENTAL");
             values.put(Pragma.JOURNAL_MODE, "wal");
             values.put(Pragma.SYNCHRONOUS, synchronous);
             values.put(Pragma.CACHE_SIZE, Long.toString(cacheSize));
@@ -48,7 +59,7 @@ public enum Profile {
             values.put(Pragma.WAL_AUTOCHECKPOINT, "1000");
             values.put(Pragma.JOURNAL_SIZE_LIMIT, Long.toString(JOURNAL_SIZE_LIMIT_BYTES));
         }
-        this.pragmas = Collections.unmodifiableMap(values);
+        return Collections.unmodifiableMap(values);
     }
 
     /** The name used in {@code ?profile=}. */
@@ -62,7 +73,7 @@ public enum Profile {
 
     /** The pragma values this profile sets, in application order. */
     public Map<Pragma, String> pragmas() {
-        return pragmas;
+        return pragmas != null ? pragmas : MachineMemory.SCALED_PRAGMAS;
     }
 
     /** Whether connections run {@code PRAGMA optimize} at open and the pool runs it at close. */
@@ -87,9 +98,11 @@ public enum Profile {
         return keys.toString();
     }
 
-    /** Physical memory, read once; enum constants cannot reach a static field of their own class. */
+    /** Physical memory, read once, and auto's values from it; loaded only when auto is asked for. */
     private static final class MachineMemory {
         static final long BYTES = read();
+        static final Map<Pragma, String> SCALED_PRAGMAS = values(Math.max(-1_048_576L, -(BYTES / 64 / 1024)),
+                Math.min(8L << 30, BYTES / 8), "MEMORY", "NORMAL");
 
         private static long read() {
             if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {

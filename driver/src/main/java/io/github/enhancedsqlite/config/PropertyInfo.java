@@ -21,6 +21,8 @@ public final class PropertyInfo {
                 key.choices = profileKeys();
             } else if (setting == Setting.LOG_PARAMETERS) {
                 key.choices = new String[] {"false", "true"};
+            } else if (setting == Setting.REPLICATION) {
+                key.choices = new String[] {"none", "litestream"};
             }
             keys.add(key);
         }

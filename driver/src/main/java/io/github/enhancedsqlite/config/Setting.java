@@ -12,9 +12,16 @@ enum Setting {
     MINIMUM_IDLE("minimumIdle", ValueRule.integer(0, 1000), "1",
             "Idle physical connections the pool keeps ready, at most maximumPoolSize. The pool opens with this many"
                     + " and grows on demand up to maximumPoolSize; connections above it close after HikariCP's idle"
-                    + " timeout. Set it to maximumPoolSize for a fixed-size pool."),
+                    + " timeout (10 s unused). Set it to maximumPoolSize for a fixed-size pool."),
     CONNECTION_TIMEOUT("connectionTimeout", ValueRule.integer(250, Integer.MAX_VALUE), "30000",
             "Milliseconds getConnection waits for a free pooled connection before failing."),
+    POOL_IDLE_TIMEOUT("poolIdleTimeout", ValueRule.integer(0, Integer.MAX_VALUE), "60000",
+            "Milliseconds a database may go without a borrowed connection before its whole pool closes (WAL"
+                    + " checkpointed); the next getConnection reopens it (0: the pool stays open until shutdown)."),
+    MAX_IDLE_POOLS("maxIdlePools", ValueRule.integer(0, 10_000), "8",
+            "Pools with nothing borrowed that this JVM keeps open; when a pool opens beyond them, the least recently"
+                    + " used idle pool closes (each open pool holds at least three file descriptors). Pools with"
+                    + " poolIdleTimeout=0 neither count nor close."),
     STATEMENT_CACHE_SIZE("statementCacheSize", ValueRule.integer(0, 10_000), "64",
             "Prepared statements each pooled connection keeps compiled for reuse (0 turns the cache off)."),
     TRANSACTION_MODE("transaction_mode", ValueRule.oneOf("DEFERRED", "IMMEDIATE", "EXCLUSIVE"), "DEFERRED",
@@ -45,8 +52,11 @@ enum Setting {
                     + " safely), off, or a list of table.column names."),
     COMPRESS_THRESHOLD("compressThreshold", ValueRule.integer(0, Integer.MAX_VALUE), "256",
             "Bytes from which a value bound into a compressed column is compressed."),
+    COMPRESS_DICTIONARY_THRESHOLD("compressDictionaryThreshold", ValueRule.integer(0, Integer.MAX_VALUE), "64",
+            "Bytes from which a value shorter than compressThreshold is compressed with its column's zstd dictionary,"
+                    + " once the column has one, when that makes it smaller."),
     COMPRESS_LEVEL("compressLevel", ValueRule.integer(1, 22), "3", "zstd compression level."),
-    COMPRESS_DICTIONARY_SAMPLES("compressDictionarySamples", ValueRule.integer(0, 100_000), "128",
+    COMPRESS_DICTIONARY_SAMPLES("compressDictionarySamples", ValueRule.integer(0, 100_000), "64",
             "Values of a column seen before a zstd dictionary is trained for it (0: no dictionaries)."),
     SLOW_STATEMENT_THRESHOLD("slowStatementThreshold", ValueRule.integer(0, Integer.MAX_VALUE), "1000",
             "Milliseconds from which a statement is logged at WARN as slow, with its SQL and time (0: no slow log)."),
@@ -55,6 +65,9 @@ enum Setting {
     MAINTENANCE_INTERVAL("maintenanceInterval", ValueRule.integer(0, Integer.MAX_VALUE), "5000",
             "Milliseconds between background maintenance runs of a database file: a passive WAL checkpoint each"
                     + " run, PRAGMA optimize every 720th run, hourly at the default (0: no background maintenance)."),
+    REPLICATION("replication", ValueRule.names("none", "litestream"), "none",
+            "Who replicates the database file: none, or litestream (Litestream then takes every WAL checkpoint:"
+                    + " the driver takes none, not at pool close either, and sets wal_autocheckpoint=0)."),
     USER("user", null, "",
             "Accepted for frameworks that always send one; SQLite has no accounts, so it must be empty.");
 

@@ -31,6 +31,7 @@ public final class Settings {
     private final CompressionSettings compression;
     private final ObservabilitySettings observability;
     private final MaintenanceSettings maintenance;
+    private final ReplicationSettings replication;
     /** Derived from the URL (with sqliteProperties), so not part of equality: see {@link #readOnlyRequest()}. */
     private final String readOnlyRequest;
 
@@ -45,6 +46,8 @@ public final class Settings {
         this.compression = compression(values);
         this.observability = observability(values);
         this.maintenance = maintenance(values, pragmas);
+        this.replication = new ReplicationSettings(values.get(Setting.REPLICATION).equals("litestream")
+                ? ReplicationSettings.Replicator.LITESTREAM : ReplicationSettings.Replicator.NONE);
         this.readOnlyRequest = readOnlyRequest;
     }
 
@@ -82,6 +85,11 @@ public final class Settings {
         return maintenance;
     }
 
+    /** Whether Litestream replicates the file, and so whether the driver may checkpoint. */
+    public ReplicationSettings replication() {
+        return replication;
+    }
+
     /**
      * Why the URL asks SQLite to open the database read-only ({@code mode=ro}, {@code immutable=1}, an
      * {@code open_mode} without READWRITE); null when it does not.
@@ -92,7 +100,8 @@ public final class Settings {
 
     private static PoolSettings pool(Map<Setting, String> values) {
         return new PoolSettings(intValue(values, Setting.MAXIMUM_POOL_SIZE), intValue(values, Setting.MINIMUM_IDLE),
-                intValue(values, Setting.CONNECTION_TIMEOUT), intValue(values, Setting.STATEMENT_CACHE_SIZE));
+                intValue(values, Setting.CONNECTION_TIMEOUT), intValue(values, Setting.STATEMENT_CACHE_SIZE),
+                intValue(values, Setting.POOL_IDLE_TIMEOUT), intValue(values, Setting.MAX_IDLE_POOLS));
     }
 
     private static TransactionSettings transactions(Map<Setting, String> values) {
@@ -115,7 +124,7 @@ public final class Settings {
             }
         }
         return new CompressionSettings(mode, listed, intValue(values, Setting.COMPRESS_THRESHOLD),
-                intValue(values, Setting.COMPRESS_LEVEL), intValue(values, Setting.COMPRESS_DICTIONARY_SAMPLES));
+                intValue(values, Setting.COMPRESS_DICTIONARY_THRESHOLD), intValue(values, Setting.COMPRESS_LEVEL), intValue(values, Setting.COMPRESS_DICTIONARY_SAMPLES));
     }
 
     private static ObservabilitySettings observability(Map<Setting, String> values) {
@@ -127,7 +136,7 @@ public final class Settings {
         String pages = pragmas.get(Pragma.WAL_AUTOCHECKPOINT);
         int autocheckpoint = pages == null ? 0 : Integer.parseInt(pages);
         return new MaintenanceSettings(intValue(values, Setting.MAINTENANCE_INTERVAL),
-                autocheckpoint <= 0 ? 0 : Math.max(1, autocheckpoint / 8));
+                autocheckpoint <= 0 ? 0 : Math.max(1, autocheckpoint / 8), Math.max(0, autocheckpoint));
     }
 
     private static int intValue(Map<Setting, String> values, Setting setting) {

@@ -5,14 +5,13 @@ import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Compression;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Compression's bookkeeping for one connection: trains dictionaries before an auto-commit write (under its writer
- * turn, so a dictionary commits before a value can name it), records the columns about to receive compressed values
- * inside the statement's transaction (so the record and the values commit together), and learns which records
- * committed. Left out of the pipeline when compression is off.
+ * Compression's bookkeeping for one connection: records the columns about to receive compressed values inside the
+ * statement's transaction (so the record and the values commit together), learns which records committed, and
+ * after each commit lets a column that has seen enough values have its dictionary trained in the background from
+ * what committed. Left out of the pipeline when compression is off.
  */
 final class CompressionStep {
 
@@ -20,35 +19,18 @@ final class CompressionStep {
     private final Codec codec;
     private final Connection sqlite;
     /** Columns recorded as compressed inside the open transaction; known as such once it commits. */
-    private Set<ColumnRef> recordedInTransaction;
+    private final PendingColumns recordedInTransaction;
 
     CompressionStep(Compression compression, Codec codec, Connection sqlite) {
         this.compression = compression;
         this.codec = codec;
         this.sqlite = sqlite;
+        this.recordedInTransaction = new PendingColumns(compression, sqlite);
     }
 
-    /**
-     * Before a statement runs (and after its transaction began).
-     *
-     * @param madePlain columns to return to plain storage first (a CREATE INDEX, VIEW or TRIGGER over them); their
-     *                  changed record settles with the transaction, like a recorded column's
-     */
-    void before(int effects, Set<ColumnRef> compressedInto, boolean inTransaction, Set<ColumnRef> madePlain)
-            throws SQLException {
-        if (StatementEffects.has(effects, StatementEffects.WRITES) && !inTransaction) {
-            compression.trainDictionaries(sqlite);
-        }
+    /** Before a statement runs (and after its transaction began). */
+    void before(Set<ColumnRef> compressedInto, boolean inTransaction) throws SQLException {
         record(compressedInto, inTransaction);
-        if (!madePlain.isEmpty()) {
-            Set<ColumnRef> changed = compression.makePlain(sqlite, madePlain, inTransaction);
-            if (!changed.isEmpty()) {
-                if (recordedInTransaction == null) {
-                    recordedInTransaction = new HashSet<>();
-                }
-                recordedInTransaction.addAll(changed);
-            }
-        }
     }
 
     /**
@@ -59,43 +41,33 @@ final class CompressionStep {
         if (columns != null && !columns.isEmpty()) {
             compression.beforeCompressedWrite(sqlite, columns, inTransaction);
             if (inTransaction) {
-                if (recordedInTransaction == null) {
-                    recordedInTransaction = new HashSet<>();
-                }
                 recordedInTransaction.addAll(columns);
             }
         }
     }
 
-    /**
-     * After a statement, once the transaction knows whether it ended: the application's own SQL (COMMIT, END,
-     * RELEASE, ROLLBACK) or a failure ended the transaction that recorded columns, and the database tells which
-     * records committed.
-     */
+    /** After a statement, which may have ended the transaction by SQL or by failing. */
     void after(boolean inTransaction) {
-        if (recordedInTransaction != null && !recordedInTransaction.isEmpty() && !inTransaction) {
-            try {
-                compression.confirmCommitted(sqlite, recordedInTransaction);
-            } catch (SQLException e) {
-                // unconfirmed records are only written again with the column's next compressed value
-            }
-            recordedInTransaction.clear();
+        if (!inTransaction) {
+            compression.writesCommitted();
         }
+        recordedInTransaction.afterStatement(inTransaction);
     }
 
     /** The transaction that recorded compressed columns committed. */
     void committed() {
-        if (recordedInTransaction != null && !recordedInTransaction.isEmpty()) {
-            compression.confirmRecorded(recordedInTransaction);
-            recordedInTransaction.clear();
-        }
+        compression.writesCommitted();
+        recordedInTransaction.committed();
     }
 
     /** The transaction rolled back: nothing it recorded exists. */
     void rolledBack() {
-        if (recordedInTransaction != null) {
-            recordedInTransaction.clear();
-        }
+        recordedInTransaction.rolledBack();
+    }
+
+    /** Trains the dictionaries columns ask for, on this connection; {@code lease} is the lease holding it. */
+    void trainDictionaries(Connection lease) {
+        compression.trainDictionaries(lease, sqlite, codec);
     }
 
     /** The stored form of a value bound for a compressing column; null to store it as it is. */

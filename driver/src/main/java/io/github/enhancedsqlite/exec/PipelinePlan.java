@@ -34,7 +34,7 @@ public final class PipelinePlan {
 
     /** The pipeline of one physical connection, with the steps this plan chose. */
     public StatementPipeline forConnection(Connection sqlite, TransactionControl transactions, Codec codec) {
-        return new StatementPipeline(sqlite, transactions, schema,
+        return new StatementPipeline(sqlite, transactions, schema, new StoredValues(codec),
                 compression == null ? null : new CompressionStep(compression, codec, sqlite),
                 slowStatementLog == null ? null : new SlowStatementStep(slowStatementLog));
     }

@@ -2,12 +2,13 @@ package io.github.enhancedsqlite.exec;
 
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.compress.RewrittenSql;
 import io.github.enhancedsqlite.tx.QueryDeadline;
 import io.github.enhancedsqlite.tx.SqlAction;
 import io.github.enhancedsqlite.tx.TransactionControl;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Savepoint;
 import java.util.Set;
 
 /**
@@ -18,6 +19,8 @@ import java.util.Set;
  *   <li>{@link SlowStatementStep}: timing from there (left out when slowStatementThreshold is 0);</li>
  *   <li>{@link CompressionStep}: dictionary training and the record of compressed columns (left out when compression
  *       is off);</li>
+ *   <li>{@link PlainStorageStep}: columns returned to plain storage before a statement that reads their stored
+ *       form (always present: a {@code compress=off} pool may open a file that holds compressed values);</li>
  *   <li>{@link QueryDeadline}: the statement's query timeout;</li>
  *   <li>{@link BusyRetryStep}: the statement itself, retried on busy where that is safe;</li>
  *   <li>{@link SchemaChangeStep}: DDL invalidates what was known of the schema.</li>
@@ -33,18 +36,25 @@ public final class StatementPipeline {
     private final TransactionStep transaction;
     private final BusyRetryStep busyRetry;
     private final SchemaChangeStep schemaChanges;
+    private final PlainStorageStep plainStorage;
     /** Null when compression is off. */
     private final CompressionStep compression;
     /** Null when slowStatementThreshold is 0. */
     private final SlowStatementStep slowStatements;
+    /** The compression of the database, for the rewrite of each statement; with compression off too. */
+    private final Compression schema;
+    private final StoredValues values;
 
-    StatementPipeline(Connection sqlite, TransactionControl transactions, Compression schema,
+    StatementPipeline(Connection sqlite, TransactionControl transactions, Compression schema, StoredValues values,
                       CompressionStep compression, SlowStatementStep slowStatements) {
         this.sqlite = sqlite;
+        this.schema = schema;
+        this.values = values;
         this.transactions = transactions;
         this.transaction = new TransactionStep(transactions);
         this.busyRetry = new BusyRetryStep(transactions);
         this.schemaChanges = new SchemaChangeStep(schema);
+        this.plainStorage = new PlainStorageStep(schema, sqlite);
         this.compression = compression;
         this.slowStatements = slowStatements;
     }
@@ -58,6 +68,10 @@ public final class StatementPipeline {
      */
     public <T> T execute(StatementCall call, int effects, int queryTimeoutSeconds, SqlAction<T> action,
                          Set<ColumnRef> compressedInto, boolean batch) throws SQLException {
+        Set<ColumnRef> madePlain = call.madePlain();
+        if (!madePlain.isEmpty()) {
+            effects |= StatementEffects.WRITES; // even a SELECT: its columns are rewritten plain under the writer turn
+        }
         boolean wholeBatch = batch && transaction.takesWholeBatch(effects);
         boolean tookTurn = !wholeBatch && transaction.before(call, effects);
         // timed from here: a wait for the writer turn is not the statement's slowness (writerWaits shows it)
@@ -72,24 +86,21 @@ public final class StatementPipeline {
                     if (compression != null) {
                         compression.record(compressedInto, true);
                     }
+                    plainStorage.before(madePlain, true);
                     return action.run();
                 });
                 if (compression != null) {
                     compression.committed();
                 }
+                plainStorage.committed();
             } else {
                 if ((compressedInto != null && !compressedInto.isEmpty()) || !call.madePlain().isEmpty()) {
                     transactions.settleUpgradeBeforeOwnWrites(); // the step below may write before the statement
                 }
                 if (compression != null) {
-                    compression.before(effects, compressedInto, transaction.inTransaction(), call.madePlain());
-                } else if (!call.madePlain().isEmpty()) {
-                    // returning columns to plain storage is the compression step's work, left out with compress=off
-                    throw new SQLFeatureNotSupportedException("This statement reads " + call.madePlain()
-                            + ", which hold compressed values; it needs them stored plain first, which a pool opened"
-                            + " with compress=off does not do. Run it through a pool with compress=auto or a column"
-                            + " list.", "0A000");
+                    compression.before(compressedInto, transaction.inTransaction());
                 }
+                plainStorage.before(madePlain, transaction.inTransaction());
                 deadline = transactions.queryDeadline(queryTimeoutSeconds);
                 result = busyRetry.run(effects, action);
             }
@@ -109,6 +120,7 @@ public final class StatementPipeline {
             if (compression != null) {
                 compression.after(transaction.inTransaction());
             }
+            plainStorage.after(transaction.inTransaction());
             if (slowStatements != null) {
                 slowStatements.logIfSlow(call, started);
             }
@@ -124,18 +136,116 @@ public final class StatementPipeline {
         return transaction.failed(repair, error, false, false, false);
     }
 
-    /** The application committed (commit(), or auto-commit switched on): what the transaction recorded counts. */
-    public void committed() {
+    /**
+     * The statement as it must run so that compressed columns cannot change its result (see
+     * {@link Compression#rewrite}).
+     */
+    public RewrittenSql rewrite(String sql) throws SQLException {
+        return schema.rewrite(sql, sqlite);
+    }
+
+    /**
+     * The schema generation: when it changes, statements prepared from rewritten SQL may no longer be reused.
+     */
+    /**
+     * Trains the zstd dictionaries compression asks for, through {@code lease} (a pooled lease of this connection,
+     * held by the pool's background work); nothing with compress=off.
+     */
+    public void trainDictionaries(java.sql.Connection lease) {
         if (compression != null) {
-            compression.committed();
+            compression.trainDictionaries(lease);
         }
     }
 
+    public long schemaGeneration() {
+        return schema.generation();
+    }
+
+    /** How this connection reads and binds values of columns that may hold envelopes. */
+    public StoredValues values() {
+        return values;
+    }
+
+    // ---------------------------------------------------------------- the application's transaction calls
+
+    public boolean autoCommit() {
+        return transactions.autoCommit();
+    }
+
+    public void setAutoCommit(boolean on) throws SQLException {
+        transactions.setAutoCommit(on);
+        if (on) {
+            committed(); // switching auto-commit on committed
+        }
+    }
+
+    public void commit() throws SQLException {
+        transactions.commit();
+        committed();
+    }
+
+    public void rollback() throws SQLException {
+        transactions.rollback();
+        rolledBack();
+    }
+
+    public Savepoint setSavepoint(String name) throws SQLException {
+        return transactions.setSavepoint(name);
+    }
+
+    public void rollback(Savepoint savepoint) throws SQLException {
+        transactions.rollback(savepoint);
+    }
+
+    /** Releasing the savepoint that began the transaction commits it: what it recorded counts then. */
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        transactions.releaseSavepoint(savepoint);
+        if (!transactions.inTransaction()) {
+            committed();
+        }
+    }
+
+    public boolean readOnly() {
+        return transactions.readOnly();
+    }
+
+    public void setReadOnly(boolean on) throws SQLException {
+        transactions.setReadOnly(on);
+    }
+
+    /**
+     * The lease ends: an open transaction is rolled back and the writer turn given back.
+     *
+     * @return false when the connection could not be reset and must not be lent again
+     */
+    public boolean endLease() {
+        boolean wasInTransaction = transactions.inTransaction();
+        boolean reset = transactions.endLease();
+        if (wasInTransaction) {
+            rolledBack();
+        }
+        return reset;
+    }
+
+    /** The physical connection closes: its native resources go. */
+    public void close() {
+        values.close();
+    }
+
+    /** The application committed (commit(), or auto-commit switched on): what the transaction recorded counts. */
+    private void committed() {
+        if (compression != null) {
+            compression.committed();
+        }
+        plainStorage.committed();
+    }
+
     /** The application rolled back. */
-    public void rolledBack() {
+    private void rolledBack() {
         if (compression != null) {
             compression.rolledBack();
         }
+        plainStorage.rolledBack();
     }
 
     /** The stored form of a value bound for a compressing column; null to store it as it is. */
@@ -147,6 +257,6 @@ public final class StatementPipeline {
     @Override
     public String toString() {
         return "StatementPipeline[transaction" + (slowStatements != null ? ", slow statement log" : "")
-                + (compression != null ? ", compression" : "") + ", query deadline, busy retry, schema change]";
+                + (compression != null ? ", compression" : "") + ", plain storage, query deadline, busy retry, schema change]";
     }
 }

@@ -8,4 +8,8 @@ public interface ConnectionEvictor {
 
     /** Called while the lease is still held, before it is closed. */
     void evict(Connection leased);
+
+    /** The lease ended (closed or aborted), after it went back to the pool: the pool counts what it has lent. */
+    default void returned() {
+    }
 }

@@ -1,15 +1,13 @@
 package io.github.enhancedsqlite.jdbc;
 
-import io.github.enhancedsqlite.compress.Codec;
 import io.github.enhancedsqlite.compress.ColumnRef;
-import io.github.enhancedsqlite.compress.Compression;
 import io.github.enhancedsqlite.compress.RewrittenSql;
 import io.github.enhancedsqlite.DatabaseMXBean;
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import io.github.enhancedsqlite.exec.InterruptRepair;
 import io.github.enhancedsqlite.exec.StatementPipeline;
+import io.github.enhancedsqlite.exec.StoredValues;
 import io.github.enhancedsqlite.tx.SqlAction;
-import io.github.enhancedsqlite.tx.TransactionControl;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -33,8 +31,6 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
     /** What close() gives back: a HikariCP lease, or the physical connection itself when nothing is pooled. */
     private final Connection lease;
     private final PhysicalConnection physical;
-    private final TransactionControl transactions;
-    private final Compression compression;
     private final StatementPipeline pipeline;
     /** Null when closing the lease already discards the physical connection. */
     private final ConnectionEvictor evictor;
@@ -55,8 +51,6 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
         super(physical.sqlite());
         this.lease = lease;
         this.physical = physical;
-        this.transactions = physical.transactions();
-        this.compression = physical.compression();
         this.pipeline = physical.pipeline();
         this.evictor = evictor;
     }
@@ -96,7 +90,7 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
     /** The statement as it must run so that compressed columns cannot change its result. */
     RewrittenSql rewrite(String sql) throws SQLException {
         checkOpen();
-        return compression.rewrite(sql, delegate);
+        return pipeline.rewrite(sql);
     }
 
     /** The stored form of a value bound for a compressing column; null to store it as it is. */
@@ -104,8 +98,8 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
         return pipeline.encode(column, raw, blob);
     }
 
-    Codec codec() {
-        return physical.codec();
+    StoredValues values() {
+        return pipeline.values();
     }
 
     private <S extends StatementWrapper> S track(S statement) {
@@ -241,55 +235,50 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         checkOpen();
-        transactions.setAutoCommit(autoCommit);
-        if (autoCommit) {
-            pipeline.committed(); // switching auto-commit on committed
-        }
+        pipeline.setAutoCommit(autoCommit);
     }
 
     @Override
     public boolean getAutoCommit() throws SQLException {
         checkOpen();
-        return transactions.autoCommit();
+        return pipeline.autoCommit();
     }
 
     @Override
     public void commit() throws SQLException {
         checkOpen();
-        transactions.commit();
-        pipeline.committed();
+        pipeline.commit();
     }
 
     @Override
     public void rollback() throws SQLException {
         checkOpen();
-        transactions.rollback();
-        pipeline.rolledBack();
+        pipeline.rollback();
     }
 
 
     @Override
     public Savepoint setSavepoint() throws SQLException {
         checkOpen();
-        return transactions.setSavepoint(null);
+        return pipeline.setSavepoint(null);
     }
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
         checkOpen();
-        return transactions.setSavepoint(name);
+        return pipeline.setSavepoint(name);
     }
 
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
         checkOpen();
-        transactions.rollback(savepoint);
+        pipeline.rollback(savepoint);
     }
 
     @Override
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
         checkOpen();
-        transactions.releaseSavepoint(savepoint);
+        pipeline.releaseSavepoint(savepoint);
     }
 
     @Override
@@ -305,13 +294,13 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
         checkOpen();
-        transactions.setReadOnly(readOnly);
+        pipeline.setReadOnly(readOnly);
     }
 
     @Override
     public boolean isReadOnly() throws SQLException {
         checkOpen();
-        return transactions.readOnly() || delegate.isReadOnly();
+        return pipeline.readOnly() || delegate.isReadOnly();
     }
 
     @Override
@@ -334,12 +323,18 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
             closed = true;
         }
         boolean statementsClosed = closeStatements();
-        boolean reset = transactions.endLease() && resetIsolation();
+        boolean reset = pipeline.endLease() && resetIsolation();
         if (!(statementsClosed && reset && !sessionAltered && !sqliteHandedOut) && evictor != null) {
             evictor.evict(lease);
         }
         delegate = Closed.CONNECTION;
-        lease.close();
+        try {
+            lease.close();
+        } finally {
+            if (evictor != null) {
+                evictor.returned();
+            }
+        }
     }
 
     /**
@@ -369,7 +364,7 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
     /** The second half of {@link #abort}, on the executor. */
     private void discard() {
         try {
-            transactions.endLease(); // rolls back and gives the writer turn back; its connection is discarded anyway
+            pipeline.endLease(); // rolls back and gives the writer turn back; its connection is discarded anyway
         } finally {
             try {
                 if (evictor != null) {
@@ -378,6 +373,10 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
                 lease.close(); // HikariCP closes an evicted connection and opens another for the pool
             } catch (SQLException | RuntimeException e) {
                 physical.closeQuietly(); // whatever failed, the file must not stay open
+            } finally {
+                if (evictor != null) {
+                    evictor.returned();
+                }
             }
         }
     }

@@ -4,7 +4,10 @@ import io.github.enhancedsqlite.compress.StoredFormat;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-/** A table listing without the driver's own tables, so schema validation and migration tools never see them. */
+/**
+ * A table listing without the driver's own tables and Litestream's, so schema validation and migration tools never
+ * see them.
+ */
 final class OwnTablesHidden extends ForwardingResultSet {
 
     OwnTablesHidden(ResultSet tables) {
@@ -21,7 +24,7 @@ final class OwnTablesHidden extends ForwardingResultSet {
     public boolean next() throws SQLException {
         while (delegate.next()) {
             String name = delegate.getString("TABLE_NAME");
-            if (!StoredFormat.isOwnTable(name)) {
+            if (!StoredFormat.isOwnTable(name) && !StoredFormat.isLitestreamTable(name)) {
                 return true;
             }
         }

@@ -1,12 +1,7 @@
 package io.github.enhancedsqlite.jdbc;
 
-import io.github.enhancedsqlite.compress.Codec;
-import io.github.enhancedsqlite.compress.Compression;
-import io.github.enhancedsqlite.exec.PipelinePlan;
 import io.github.enhancedsqlite.exec.StatementPipeline;
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
-import io.github.enhancedsqlite.metrics.SlowStatementLog;
-import io.github.enhancedsqlite.tx.TransactionControl;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.Executor;
@@ -22,9 +17,6 @@ import org.sqlite.SQLiteConnection;
 public final class PhysicalConnection extends ForwardingConnection {
 
     private final StatementCache statementCache;
-    private final TransactionControl transactions;
-    private final Compression compression;
-    private final Codec codec;
     /** How this connection's statements run: built once, with the steps of disabled features left out. */
     private final StatementPipeline pipeline;
     private final DatabaseMetrics metrics;
@@ -35,31 +27,19 @@ public final class PhysicalConnection extends ForwardingConnection {
     /** The compression generation the cached statements were rewritten under. */
     private long cachedGeneration;
 
-    public PhysicalConnection(Connection sqlite, int statementCacheSize, TransactionControl transactions,
-                              Compression compression, Codec codec, PipelinePlan plan,
+    public PhysicalConnection(Connection sqlite, int statementCacheSize, StatementPipeline pipeline,
                               DatabaseMetrics metrics, Runnable beforeClose) {
         super(sqlite);
         this.beforeClose = beforeClose;
         this.metrics = metrics;
         this.statementCache = new StatementCache(statementCacheSize);
-        this.transactions = transactions;
-        this.compression = compression;
-        this.codec = codec;
-        this.cachedGeneration = compression.generation();
-        this.pipeline = plan.forConnection(sqlite, transactions, codec);
-    }
-
-    Compression compression() {
-        return compression;
-    }
-
-    Codec codec() {
-        return codec;
+        this.pipeline = pipeline;
+        this.cachedGeneration = pipeline.schemaGeneration();
     }
 
     /** The statement cache, emptied first if the schema changed since its statements were rewritten. */
     StatementCache currentStatementCache() {
-        long generation = compression.generation();
+        long generation = pipeline.schemaGeneration();
         if (generation != cachedGeneration) {
             statementCache.closeAll();
             cachedGeneration = generation;
@@ -75,8 +55,9 @@ public final class PhysicalConnection extends ForwardingConnection {
         return metrics;
     }
 
-    TransactionControl transactions() {
-        return transactions;
+    /** Trains the zstd dictionaries compression asks for, through a lease of this connection (background work). */
+    public void trainDictionaries(Connection lease) {
+        pipeline.trainDictionaries(lease);
     }
 
     /** The sqlite-jdbc connection itself. */
@@ -94,12 +75,12 @@ public final class PhysicalConnection extends ForwardingConnection {
             return; // HikariCP's close and an abort may both reach here
         }
         // Each step runs whatever the one before threw: the sqlite-jdbc connection must close, or its file stays open.
-        // The codec closes before beforeClose, which may free the dictionaries its zstd contexts still reference.
+        // The pipeline (its codec) closes before beforeClose, which may free the dictionaries its zstd contexts still reference.
         try {
             statementCache.closeAll();
         } finally {
             try {
-                codec.close();
+                pipeline.close();
             } finally {
                 try {
                     beforeClose.run();

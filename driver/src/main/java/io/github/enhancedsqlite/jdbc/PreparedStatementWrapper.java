@@ -1,8 +1,8 @@
 package io.github.enhancedsqlite.jdbc;
 
 import io.github.enhancedsqlite.compress.ColumnRef;
-import io.github.enhancedsqlite.compress.Envelope;
 import io.github.enhancedsqlite.compress.RewrittenSql;
+import io.github.enhancedsqlite.tx.SqlAction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -31,6 +31,9 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
     /** execute() may leave rows pending that only a fetched result set can reset. */
     private boolean executedWithoutResult;
 
+    /** What executeQuery runs; null until its first execution. */
+    private SqlAction<ResultSet> query;
+
     /** Columns this statement's bound values were compressed into, recorded in the database before it runs. */
     private Set<ColumnRef> compressedInto;
 
@@ -48,9 +51,12 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        RewrittenSql rewritten = lastRewritten;
-        return connection.execute(this, effects, queryTimeoutSeconds, () -> wrap(prepared.executeQuery(), rewritten),
-                compressedInto, false);
+        SqlAction<ResultSet> query = this.query;
+        if (query == null) { // made once per statement, not per execution: a point read runs it many times
+            query = () -> wrap(prepared.executeQuery(), lastRewritten);
+            this.query = query;
+        }
+        return connection.execute(this, effects, queryTimeoutSeconds, query, compressedInto, false);
     }
 
     @Override
@@ -102,8 +108,9 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
             return;
         }
         ColumnRef escapeOnly = target == null ? lastRewritten.escapeTarget(parameterIndex) : null;
-        if (escapeOnly != null && Envelope.looksLikeEnvelope(x)) {
-            bindStored(parameterIndex, escapeOnly, Envelope.escape(x));
+        byte[] escaped = escapeOnly != null && x != null ? connection.values().escapedForStorage(x) : null;
+        if (escaped != null) {
+            bindStored(parameterIndex, escapeOnly, escaped);
             return;
         }
         prepared.setBytes(parameterIndex, x);

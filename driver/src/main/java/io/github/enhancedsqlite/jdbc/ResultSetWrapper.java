@@ -1,8 +1,7 @@
 package io.github.enhancedsqlite.jdbc;
 
-import io.github.enhancedsqlite.compress.Codec;
 import io.github.enhancedsqlite.compress.ColumnRef;
-import io.github.enhancedsqlite.compress.Envelope;
+import io.github.enhancedsqlite.exec.StoredValues;
 import io.github.enhancedsqlite.compress.RewrittenSql;
 import java.io.InputStream;
 import java.io.Reader;
@@ -42,7 +41,7 @@ final class ResultSetWrapper extends ForwardingResultSet {
     private final ResultSet origin;
     /** Which columns to decode; null when none. Changes when the statement runs again ({@link #rearm}). */
     private RewrittenSql decoding;
-    private final Codec codec;
+    private final StoredValues values;
 
     /**
      * @param statement what {@link #getStatement()} returns; null for a metadata listing sqlite-jdbc ran without one
@@ -53,7 +52,7 @@ final class ResultSetWrapper extends ForwardingResultSet {
         this.connection = connection;
         this.origin = delegate;
         this.decoding = decoding;
-        this.codec = connection.codec();
+        this.values = connection.values();
     }
 
     /**
@@ -115,7 +114,7 @@ final class ResultSetWrapper extends ForwardingResultSet {
             return false;
         }
         Object stored = delegate.getObject(column);
-        return stored instanceof byte[] && Envelope.holdsText((byte[]) stored);
+        return stored instanceof byte[] && values.holdsText((byte[]) stored);
     }
 
     /** Whether the table column a decoded result column shows was declared with a type. */
@@ -145,10 +144,10 @@ final class ResultSetWrapper extends ForwardingResultSet {
 
     /** As {@link #envelopeOriginal(int)}, for the stored value already read (point reads read it once). */
     private Object envelopeOriginal(int column, Object stored) throws SQLException {
-        if (stored instanceof byte[] && Envelope.looksLikeEnvelope((byte[]) stored)) {
+        if (stored instanceof byte[] && values.isEnvelope((byte[]) stored)) {
             String where = "in " + decoding.decodedColumn(column) + " (result column " + column + ", row "
                     + delegate.getRow() + " of the result)";
-            return codec.decode((byte[]) stored, where);
+            return values.decode((byte[]) stored, where);
         }
         return null;
     }

@@ -39,7 +39,7 @@ final class SqlInspector {
     }
 
     static int inspect(String sql) {
-        if (sql == null) {
+        if (sql == null || startsWithSelect(sql)) {
             return 0;
         }
         SqlLexer lexer = new SqlLexer(sql);
@@ -78,6 +78,21 @@ final class SqlInspector {
     }
 
     /** Whether one of the words follows as a bare word (quoted text and names are not words). */
+    /**
+     * The common case read without a lexer (no allocation for a point read prepared per request): SELECT first,
+     * after white space only, and followed by something that ends the word.
+     */
+    private static boolean startsWithSelect(String sql) {
+        int i = 0;
+        int length = sql.length();
+        while (i < length && Character.isWhitespace(sql.charAt(i))) {
+            i++;
+        }
+        return sql.regionMatches(true, i, "SELECT", 0, 6)
+                && (i + 6 == length || !Character.isLetterOrDigit(sql.charAt(i + 6)) && sql.charAt(i + 6) != '_'
+                && sql.charAt(i + 6) != '$');
+    }
+
     private static boolean containsWord(SqlLexer lexer, String[] words) {
         while (lexer.next() != SqlLexer.Kind.END) {
             for (String word : words) {

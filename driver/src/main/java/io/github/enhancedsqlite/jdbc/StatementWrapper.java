@@ -29,6 +29,10 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
     int batchEffects;
     /** Columns the statements added to the batch store envelopes into as they are; null when none. */
     private Set<ColumnRef> batchCopiedInto;
+    /** Columns the batch's statements return to plain storage first; null when none. */
+    private Set<ColumnRef> batchMadePlain;
+    /** While a batch runs, what it returns to plain storage; null otherwise. */
+    private Set<ColumnRef> runningBatchMadePlain;
 
     StatementWrapper(Statement delegate, ConnectionWrapper connection) {
         super(delegate);
@@ -137,6 +141,9 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
     /** Columns the statement about to run returns to plain storage first (CREATE INDEX, VIEW, TRIGGER). */
     @Override
     public final Set<ColumnRef> madePlain() {
+        if (runningBatchMadePlain != null) {
+            return runningBatchMadePlain;
+        }
         return lastRewritten == null ? Set.of() : lastRewritten.madePlain();
     }
 
@@ -242,6 +249,12 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
             }
             batchCopiedInto.addAll(rewritten.copiedInto());
         }
+        if (!rewritten.madePlain().isEmpty()) {
+            if (batchMadePlain == null) {
+                batchMadePlain = new HashSet<>();
+            }
+            batchMadePlain.addAll(rewritten.madePlain());
+        }
     }
 
     @Override
@@ -249,6 +262,7 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
         delegate.clearBatch();
         batchEffects = 0;
         batchCopiedInto = null;
+        batchMadePlain = null;
     }
 
     @Override
@@ -257,7 +271,14 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
         Set<ColumnRef> copiedInto = batchCopiedInto;
         batchEffects = 0;
         batchCopiedInto = null;
-        return connection.execute(this, effects, queryTimeoutSeconds, () -> delegate.executeBatch(), copiedInto, true);
+        runningBatchMadePlain = batchMadePlain == null ? Set.of() : batchMadePlain;
+        batchMadePlain = null;
+        try {
+            return connection.execute(this, effects, queryTimeoutSeconds, () -> delegate.executeBatch(), copiedInto,
+                    true);
+        } finally {
+            runningBatchMadePlain = null;
+        }
     }
 
     @Override
@@ -266,8 +287,14 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
         Set<ColumnRef> copiedInto = batchCopiedInto;
         batchEffects = 0;
         batchCopiedInto = null;
-        return connection.execute(this, effects, queryTimeoutSeconds, () -> delegate.executeLargeBatch(),
-                copiedInto, true);
+        runningBatchMadePlain = batchMadePlain == null ? Set.of() : batchMadePlain;
+        batchMadePlain = null;
+        try {
+            return connection.execute(this, effects, queryTimeoutSeconds, () -> delegate.executeLargeBatch(),
+                    copiedInto, true);
+        } finally {
+            runningBatchMadePlain = null;
+        }
     }
 
     /**

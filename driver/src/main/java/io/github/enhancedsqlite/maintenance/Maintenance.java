@@ -1,15 +1,20 @@
 package io.github.enhancedsqlite.maintenance;
 
+import io.github.enhancedsqlite.config.MaintenanceSettings;
+import io.github.enhancedsqlite.jdbc.PhysicalConnection;
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import io.github.enhancedsqlite.tx.SqlAction;
+import io.github.enhancedsqlite.tx.WriterGate;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,13 +25,20 @@ import org.slf4j.LoggerFactory;
  * <li>{@code PRAGMA wal_checkpoint(PASSIVE)}: copies what it can of the WAL back into the database file without
  * waiting for readers or writers and without holding anyone up, so the WAL stays short between SQLite's own
  * automatic checkpoints, and so checkpoints run on this thread rather than inside an application's COMMIT;</li>
+ * <li>when that checkpoint finds {@code wal_autocheckpoint} pages or more in the WAL, starting the WAL over
+ * ({@code wal_checkpoint(TRUNCATE)}, see {@link #restartWal}), which readers that never pause would otherwise
+ * prevent for ever;</li>
+ * <li>on a database with {@code auto_vacuum=INCREMENTAL} whose free pages exceed a tenth of the file, returning them
+ * to the disk in steps of {@value IncrementalVacuum#STEP_PAGES} pages ({@code PRAGMA incremental_vacuum}), each
+ * step one write transaction under the writer turn, so writers wait one short step at most;</li>
  * <li>{@code PRAGMA optimize} every {@value #OPTIMIZE_EVERY_RUNS}th run (hourly at the default 5 s interval;
  * counting runs rather than time ties it to the interval the user chose, and keeps it observable): it may
  * re-analyze tables and so write, so it runs in a transaction that takes its writer turn like any other writer.
  * Each connection already runs a bounded optimize when it opens, so the first comes that many runs after open.</li>
  * </ul>
  * It borrows a pooled connection only when one is free (it never makes the application wait for a connection)
- * and skips a run otherwise. A failure is logged and the next run tries again: nothing escapes the task, which
+ * and skips a run otherwise. When Litestream replicates the file it runs no checkpoint at all (Litestream owns
+ * them) and only optimizes. A failure is logged and the next run tries again: nothing escapes the task, which
  * would end the schedule. {@link #close()} stops it and waits for its thread to end.
  */
 public final class Maintenance implements AutoCloseable {
@@ -35,10 +47,34 @@ public final class Maintenance implements AutoCloseable {
     private static final long STOP_WAIT_MILLIS = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
 
+    /** How long the restart waits in the writers' queue for its turn before it gives the round up. */
+    private static final long RESTART_TURN_WAIT_MILLIS = 1_000;
+    /**
+     * How long a restart may hold this JVM's writers back while the readers of old snapshots end, at first; past it
+     * the round is given up and the next checkpoint tries again with twice the budget, up to the maximum. Readers are
+     * never held back. Reader transactions take longer on a loaded machine, so a fixed budget small enough for a quiet
+     * one would never succeed there, and one large enough for a loaded one would stall writers for nothing.
+     */
+    private static final long RESTART_BUDGET_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long RESTART_BUDGET_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(160);
+    /** Between attempts: short enough to notice readers ending soon, long enough not to spin on the locks. */
+    private static final long RESTART_RETRY_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
+    /** Steps per run at most, so one run never monopolizes the writer turn; the next run goes on. */
+    private static final int VACUUM_STEPS_PER_RUN = 64;
+    /** Free pages above this share of the file are returned (10%): below it they are soon reused by inserts. */
+    private static final int FREE_SHARE_DIVISOR = 10;
+
     private final String database;
+    /** The database's writer turn, held while the WAL starts over; null when nothing bounds the WAL. */
+    private final WriterGate writers;
+    /** WAL frames from which a checkpoint starts the WAL over; 0: never (see {@link MaintenanceSettings}). */
+    private final int restartWalAtFrames;
     /** A pooled connection, or null when none is free right now. */
     private final SqlAction<Connection> borrowIfFree;
     private final DatabaseMetrics metrics;
+    /** False when Litestream replicates the file: it takes every checkpoint, and one of ours would fight it. */
+    private final boolean checkpoints;
     private final ScheduledThreadPoolExecutor scheduler;
     private volatile Thread thread;
     /** Runs since the last optimize, skipped ones included; touched only by the maintenance thread. */
@@ -46,13 +82,19 @@ public final class Maintenance implements AutoCloseable {
     /** What the previous checkpoint reported: WAL frames, and frames checkpointed of them. */
     private long lastWalFrames;
     private long lastCheckpointedFrames;
+    /** The budget of the next restart; touched only by the maintenance thread. */
+    private long restartBudgetNanos = RESTART_BUDGET_MIN_NANOS;
     /** A checkpoint asked for by {@link #checkpointSoon()} is queued and has not started yet. */
     private final AtomicBoolean checkpointQueued = new AtomicBoolean();
 
-    private Maintenance(String database, SqlAction<Connection> borrowIfFree, DatabaseMetrics metrics) {
+    private Maintenance(String database, MaintenanceSettings settings, WriterGate writers,
+                        SqlAction<Connection> borrowIfFree, DatabaseMetrics metrics, boolean checkpoints) {
         this.database = database;
+        this.writers = checkpoints && settings.boundsWal() ? writers : null;
+        this.restartWalAtFrames = this.writers == null ? 0 : settings.restartWalAtFrames();
         this.borrowIfFree = borrowIfFree;
         this.metrics = metrics;
+        this.checkpoints = checkpoints;
         this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread created = new Thread(runnable, "enhanced-sqlite-maintenance " + database);
             created.setDaemon(true);
@@ -65,13 +107,15 @@ public final class Maintenance implements AutoCloseable {
     /**
      * Starts the upkeep of a database file; the first run comes one interval from now.
      *
+     * @param writers      the database's writer turn, held while the WAL starts over
      * @param borrowIfFree lends a pooled connection, or returns null when none is free
+     * @param checkpoints  whether runs checkpoint (false: Litestream owns checkpoints; runs return free pages and optimize only)
      */
-    public static Maintenance start(String database, long intervalMillis, SqlAction<Connection> borrowIfFree,
-                                    DatabaseMetrics metrics) {
-        Maintenance maintenance = new Maintenance(database, borrowIfFree, metrics);
-        maintenance.scheduler.scheduleWithFixedDelay(maintenance::runOnce, intervalMillis, intervalMillis,
-                TimeUnit.MILLISECONDS);
+    public static Maintenance start(String database, MaintenanceSettings settings, WriterGate writers,
+                                    SqlAction<Connection> borrowIfFree, DatabaseMetrics metrics, boolean checkpoints) {
+        Maintenance maintenance = new Maintenance(database, settings, writers, borrowIfFree, metrics, checkpoints);
+        long interval = settings.intervalMillis();
+        maintenance.scheduler.scheduleWithFixedDelay(maintenance::runOnce, interval, interval, TimeUnit.MILLISECONDS);
         return maintenance;
     }
 
@@ -82,7 +126,7 @@ public final class Maintenance implements AutoCloseable {
      * virtual disk. Checkpointing here first leaves it little to copy and almost nothing to sync.
      */
     public void checkpointSoon() {
-        if (!checkpointQueued.compareAndSet(false, true)) {
+        if (!checkpoints || !checkpointQueued.compareAndSet(false, true)) {
             return;
         }
         try {
@@ -111,7 +155,12 @@ public final class Maintenance implements AutoCloseable {
             if (connection == null) {
                 return; // the application is using every connection: its need comes first
             }
-            checkpoint(connection);
+            if (checkpoints) {
+                checkpoint(connection);
+            }
+            if (returnFreePages(connection) && checkpoints) {
+                checkpoint(connection); // in WAL mode the file shrinks when the checkpoint copies the vacuum back
+            }
             if (runsSinceOptimize >= OPTIMIZE_EVERY_RUNS) {
                 runsSinceOptimize = 0;
                 optimize(connection);
@@ -146,6 +195,98 @@ public final class Maintenance implements AutoCloseable {
             lastCheckpointedFrames = checkpointed;
             metrics.checkpointed(pages);
         }
+        if (restartWalAtFrames > 0 && lastWalFrames >= restartWalAtFrames) {
+            restartWal(connection);
+        }
+    }
+
+    /**
+     * Starts the WAL over from its beginning and truncates it. SQLite can do that only once every frame is copied
+     * into the database file and no reader still reads a snapshot inside the WAL; readers that never pause always
+     * leave one (each began before the last commit), so the WAL grows by every write for as long as they run:
+     * checkpoint starvation, which SQLite's automatic checkpoint, a PASSIVE one and journal_size_limit cannot end.
+     *
+     * <p>This JVM's writers are held back by taking their turn, so no frame is added meanwhile. A reader that begins
+     * then reads the last commit, which no longer stops the copy; once the readers of older snapshots have ended (a
+     * few reader transactions later) every frame is copied, and from then on SQLite lets new readers read the
+     * database file alone, so they do not stop the restart either. So readers are never held back; only writers
+     * wait, for the round's budget at most (10 ms, doubled after each round that ran out of it, up to 160 ms), and
+     * a round that runs out of it (a long read transaction) is given up and tried again at the next checkpoint. The
+     * checkpoint runs with busy_timeout 0, so it never waits inside SQLite: another process's reader or writer simply
+     * makes the round give up.
+     */
+    private void restartWal(Connection connection) throws SQLException {
+        // the physical connection, so the busy_timeout changed for the checkpoint does not count against the lease
+        Connection sqlite = connection.unwrap(PhysicalConnection.class).sqlite();
+        try (Statement statement = sqlite.createStatement()) {
+            long busyTimeout;
+            try (ResultSet result = statement.executeQuery("PRAGMA busy_timeout")) {
+                busyTimeout = result.next() ? result.getLong(1) : 0;
+            }
+            statement.execute("PRAGMA busy_timeout = 0");
+            try {
+                boolean restarted = restartHoldingWriters(statement);
+                if (restarted) {
+                    lastWalFrames = 0;
+                    lastCheckpointedFrames = 0;
+                    restartBudgetNanos = RESTART_BUDGET_MIN_NANOS;
+                } else {
+                    LOG.debug("The WAL of {} could not start over within {} ms: a reader kept an old snapshot; the"
+                            + " next checkpoint tries again", database, TimeUnit.NANOSECONDS.toMillis(restartBudgetNanos));
+                    restartBudgetNanos = Math.min(RESTART_BUDGET_MAX_NANOS, restartBudgetNanos * 2);
+                }
+            } finally {
+                statement.execute("PRAGMA busy_timeout = " + busyTimeout); // a number SQLite reported
+            }
+        }
+    }
+
+    /**
+     * Takes the writer turn and restarts the WAL within the round's budget; false when the round is given up,
+     * also when a transaction of the application keeps the turn longer than the restart waits for it.
+     */
+    private boolean restartHoldingWriters(Statement statement) throws SQLException {
+        try {
+            return writers.whileHolding("is starting the WAL over (a background checkpoint)", RESTART_TURN_WAIT_MILLIS,
+                    () -> truncateWithin(statement, restartBudgetNanos));
+        } catch (SQLTimeoutException e) {
+            return false; // the application's writers come first; the next checkpoint tries again
+        }
+    }
+
+    /** Runs TRUNCATE checkpoints until one completes or the budget is spent; true when the WAL started over. */
+    private static boolean truncateWithin(Statement statement, long budgetNanos) throws SQLException {
+        long deadline = System.nanoTime() + budgetNanos;
+        while (true) {
+            try (ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                if (result.next() && result.getInt(1) == 0) {
+                    return true;
+                }
+            }
+            if (System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+            LockSupport.parkNanos(RESTART_RETRY_NANOS);
+        }
+    }
+
+    /**
+     * Returns free pages to the disk when they exceed a tenth of the file (below that, inserts soon reuse them), in
+     * {@link IncrementalVacuum} steps, each its own write transaction under the writer turn, so writers interleave.
+     * Only a database with {@code auto_vacuum=INCREMENTAL} can: the profile sets it on the databases the driver
+     * creates, and migrate or compact switch an existing one.
+     *
+     * @return true when pages were returned
+     */
+    private static boolean returnFreePages(Connection connection) throws SQLException {
+        boolean returned = false;
+        for (int step = 0; step < VACUUM_STEPS_PER_RUN && IncrementalVacuum.hasPagesToReturn(connection)
+                && IncrementalVacuum.freePages(connection) * FREE_SHARE_DIVISOR > IncrementalVacuum.pages(connection);
+             step++) {
+            IncrementalVacuum.step(connection);
+            returned = true;
+        }
+        return returned;
     }
 
     private void optimize(Connection connection) throws SQLException {

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.github.enhancedsqlite.compress.Compression;
 import io.github.enhancedsqlite.config.DatabaseConfig;
 import io.github.enhancedsqlite.config.DatabaseLocation;
 import io.github.enhancedsqlite.jdbc.ConnectionEvictor;
@@ -15,15 +16,20 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one HikariCP pool of one database. Closing it leaves the file as a plain SQLite tool expects it:
- * optimized, its WAL checkpointed into the main file, and no -wal or -shm file behind.
+ * optimized, its WAL checkpointed into the main file, and no -wal or -shm file behind. A file's pool counts the
+ * leases the application holds, so that the registry can close it once nothing was borrowed for
+ * {@code poolIdleTimeout}, or to keep the number of idle pools within {@code maxIdlePools}: a JVM that touches
+ * hundreds of files then holds connections (three descriptors each) only for those in use.
  */
 final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
@@ -37,11 +43,29 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     /** Holds a shared in-memory database alive while the pool lives; null for files. */
     private final Connection keepAlive;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Counted down when close() has finished. */
+    private final CountDownLatch closedFully = new CountDownLatch(1);
     private final MetricsRegistration metrics;
     /** Null for in-memory and read-only databases and when maintenanceInterval is 0. */
     private final Maintenance maintenance;
+    /** Null for read-only databases and with compress=off. */
+    private final DictionaryWork dictionaryWork;
     /** A reader can neither checkpoint nor optimize, so it gets no maintenance and no final checkpoint. */
     private final boolean readOnly;
+    /** Leases the application holds now (background leases do not count: they must not keep a pool open). */
+    private final AtomicInteger borrowed = new AtomicInteger();
+    /** When the application last gave a lease back (or the pool opened): the idle timeout and LRU order. */
+    private volatile long lastUsedNanos = System.nanoTime();
+    /**
+     * Set while the registry closes this pool for idleness. With {@link #borrowed} it forms a handshake: a
+     * getConnection counts itself before it looks at this flag, and the registry sets it before it looks at the count
+     * again, so either the borrower goes through the registry (and gets the next pool) or the pool stays open.
+     */
+    private volatile boolean retiring;
+    /** The idle check asked the registry to close this pool, and the registry has not answered yet. */
+    private final AtomicBoolean idleCloseAsked = new AtomicBoolean();
+    /** What background leases (maintenance) report to: it evicts, and counts nothing. */
+    private final ConnectionEvictor background = this::evict;
 
     DatabasePool(DatabaseConfig config) throws SQLException {
         this.config = config;
@@ -65,16 +89,35 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
                     : new SQLException("Could not open " + config.location().poolKey() + ": " + e.getMessage(), e);
         }
         factory.metrics().attachPool(hikari.getHikariPoolMXBean());
-        this.metrics = MetricsRegistration.publish(factory.metrics());
+        this.metrics = MetricsRegistration.publishSoon(factory.metrics(), threads.housekeeper());
         long interval = config.settings().maintenance().intervalMillis();
         this.maintenance = interval > 0 && config.location().kind() == DatabaseLocation.Kind.FILE && !readOnly
-                ? Maintenance.start(config.location().poolKey(), interval, this::connectIfFree, factory.metrics())
+                ? Maintenance.start(config.location().poolKey(), config.settings().maintenance(), factory.writerGate(),
+                        this::connectIfFree, factory.metrics(), config.settings().replication().driverCheckpoints())
+                : null;
+        Compression compression = factory.compression();
+        this.dictionaryWork = !readOnly && compression != null && compression.mode() != Compression.Mode.OFF
+                ? new DictionaryWork(config.location().poolKey(), compression, this::leaseIfFree,
+                        threads.single("dictionaries"))
                 : null;
         int checkpointEvery = config.settings().maintenance().checkpointEveryWriterTurns();
         if (maintenance != null && checkpointEvery > 0) {
             factory.writerGate().everyFewWrites(checkpointEvery, maintenance::checkpointSoon);
         }
+        long idleTimeout = config.settings().pool().idleTimeoutMillis();
+        // a shared in-memory database lives only as long as its pool: it never closes for idleness
+        if (idleTimeout > 0 && config.location().kind() == DatabaseLocation.Kind.FILE) {
+            long period = Math.max(IDLE_CHECK_MIN_MILLIS, Math.min(IDLE_CHECK_MAX_MILLIS, idleTimeout / 4));
+            threads.housekeeper().scheduleWithFixedDelay(this::closeIfIdle, period, period, TimeUnit.MILLISECONDS);
+        }
+        if (config.location().kind() == DatabaseLocation.Kind.FILE) {
+            LitestreamState.warnIfUnannounced(Path.of(config.location().poolKey()), config.settings().replication());
+        }
     }
+
+    /** How often a pool looks whether it has been idle for its timeout: a quarter of it, within these bounds. */
+    private static final long IDLE_CHECK_MIN_MILLIS = 10;
+    private static final long IDLE_CHECK_MAX_MILLIS = 15_000;
 
     private static HikariConfig hikariConfig(DatabaseConfig config, PhysicalConnectionFactory factory,
                                              PoolThreads threads) {
@@ -86,6 +129,16 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         hikari.setMaximumPoolSize(config.settings().pool().maximumPoolSize());
         hikari.setMinimumIdle(config.settings().pool().minimumIdle());
         hikari.setConnectionTimeout(config.settings().pool().connectionTimeoutMillis());
+        // Connections above minimumIdle close after HikariCP's shortest idle timeout: a burst of readers should not
+        // hold a 1 GiB page cache and three descriptors each for ten minutes. A pool of fixed size has nothing to
+        // shrink, and HikariCP warns on stderr when it is given an idle timeout anyway.
+        if (config.settings().pool().minimumIdle() < config.settings().pool().maximumPoolSize()) {
+            hikari.setIdleTimeout(HIKARI_IDLE_TIMEOUT_MILLIS);
+        } else {
+            hikari.setIdleTimeout(0);
+        }
+        // A SQLite connection has no server to keep alive; the keepalive query would only wake the pool up.
+        hikari.setKeepaliveTime(0);
         // A SQLite connection does not go stale, and retiring one throws away its warm page cache.
         hikari.setMaxLifetime(0);
         // Open the first connection now, so a profile that cannot apply fails getConnection, not a later call.
@@ -93,6 +146,9 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         hikari.setAutoCommit(true);
         return hikari;
     }
+
+    /** HikariCP refuses an idle timeout below 10 s (it falls back to 10 min). */
+    private static final long HIKARI_IDLE_TIMEOUT_MILLIS = 10_000;
 
     private static String poolName(DatabaseLocation location) {
         if (location.kind() == DatabaseLocation.Kind.FILE) {
@@ -111,16 +167,109 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
                     config.location().poolKey());
             return PoolRegistry.instance().reopen(this).connect();
         }
-        return lease();
+        borrowed.incrementAndGet();
+        if (retiring || closed.get()) {
+            // closed for idleness (or closing) under our feet: the registry opens the next pool for the file
+            returned();
+            return PoolRegistry.instance().current(this).connect();
+        }
+        try {
+            return lease(this);
+        } catch (SQLException | RuntimeException | Error e) {
+            returned();
+            throw e;
+        }
     }
 
-    private Connection lease() throws SQLException {
-        Connection lease = hikari.getConnection();
+    private Connection lease(ConnectionEvictor owner) throws SQLException {
         try {
-            return new ConnectionWrapper(lease, lease.unwrap(PhysicalConnection.class), this);
+            return wrap(hikari.getConnection(), owner);
+        } catch (ClosedUnderThePool e) {
+            return wrap(hikari.getConnection(), owner); // that one was given back; the pool opens another in its place
+        }
+    }
+
+    /** The application's connection for a lease; a lease that cannot be wrapped goes back to the pool. */
+    private Connection wrap(Connection lease, ConnectionEvictor owner) throws SQLException {
+        try {
+            PhysicalConnection physical = lease.unwrap(PhysicalConnection.class);
+            if (physical.isClosed()) {
+                // HikariCP skips its validation for a connection used in the last 500 ms
+                throw new ClosedUnderThePool();
+            }
+            return new ConnectionWrapper(lease, physical, owner);
         } catch (SQLException | RuntimeException | Error e) {
             giveBack(lease, e);
             throw e;
+        }
+    }
+
+    /** An application lease came back. */
+    @Override
+    public void returned() {
+        lastUsedNanos = System.nanoTime(); // before the count drops: whoever sees it idle sees the new time
+        borrowed.decrementAndGet();
+    }
+
+    /** Whether the application holds no lease of this open pool. */
+    boolean isIdle() {
+        return borrowed.get() == 0 && !isClosed();
+    }
+
+    /** When the application last gave a lease back, by {@link System#nanoTime()}: least recently used closes first. */
+    long lastUsedNanos() {
+        return lastUsedNanos;
+    }
+
+    /**
+     * Called by the registry, with its opening lock held, before it closes this pool for idleness: true when nothing
+     * is borrowed (for the idle timeout at least, unless {@code anyIdle}), and then no getConnection can borrow from
+     * it any more.
+     */
+    boolean retireIfIdle(boolean anyIdle) {
+        if (closed.get() || borrowed.get() > 0) {
+            return false;
+        }
+        long idleNanos = TimeUnit.MILLISECONDS.toNanos(config.settings().pool().idleTimeoutMillis());
+        if (!anyIdle && System.nanoTime() - lastUsedNanos < idleNanos) {
+            return false;
+        }
+        retiring = true;
+        if (borrowed.get() > 0) {
+            retiring = false; // a getConnection counted itself meanwhile: it keeps the pool
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * On the housekeeper: idle for the timeout, so the registry is asked to close this pool. The asking runs on a
+     * thread of its own: it takes the registry's lock, which an opener may hold while it waits for this pool to close,
+     * and closing the pool waits for the housekeeper thread to end.
+     */
+    private void closeIfIdle() {
+        long idleNanos = TimeUnit.MILLISECONDS.toNanos(config.settings().pool().idleTimeoutMillis());
+        if (borrowed.get() > 0 || System.nanoTime() - lastUsedNanos < idleNanos || isClosed()
+                || !idleCloseAsked.compareAndSet(false, true)) {
+            return;
+        }
+        Thread asking = new Thread(() -> {
+            try {
+                PoolRegistry.instance().closeIfIdle(this);
+            } finally {
+                idleCloseAsked.set(false);
+            }
+        }, "enhanced-sqlite-idle-check " + poolName(config.location()));
+        asking.setDaemon(true);
+        asking.start();
+    }
+
+    /** sqlite-jdbc's connection of an idle lease was closed by something other than the pool. */
+    private static final class ClosedUnderThePool extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        ClosedUnderThePool() {
+            super("A pooled connection was found closed by something other than its pool", "08003");
         }
     }
 
@@ -139,12 +288,17 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     /** A connection for background work, or null when taking one could make the application wait. */
     private Connection connectIfFree() throws SQLException {
+        return closed.get() ? null : leaseIfFree();
+    }
+
+    /** Like {@link #connectIfFree}, also while closing: dictionary training asked for before close finishes. */
+    private Connection leaseIfFree() throws SQLException {
         HikariPoolMXBean figures = hikari.getHikariPoolMXBean();
-        if (closed.get() || figures.getThreadsAwaitingConnection() > 0
+        if (figures.getThreadsAwaitingConnection() > 0
                 || figures.getActiveConnections() >= config.settings().pool().maximumPoolSize()) {
             return null;
         }
-        return lease();
+        return lease(background);
     }
 
     /**
@@ -171,7 +325,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     @Override
     public boolean isClosed() {
-        return closed.get();
+        return retiring || closed.get();
     }
 
     @Override
@@ -179,6 +333,35 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        try {
+            closeOnce();
+        } finally {
+            closedFully.countDown();
+        }
+    }
+
+    /**
+     * Waits until a close begun on another thread has ended (the file checkpointed, the threads gone), or the
+     * deadline ({@link System#nanoTime()}) passed; true when it ended.
+     */
+    boolean awaitClosed(long deadlineNanos) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return closedFully.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true; // a pool opened on the file while this one still closes would share its -shm
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void closeOnce() {
         // unpublished first, so a pool reopened for the file at once finds its name free
         metrics.close();
         if (maintenance != null) {
@@ -187,30 +370,69 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         }
         PoolFile file = factory.file();
         boolean replaced = file != null && file.replaced();
+        if (dictionaryWork != null) {
+            dictionaryWork.close(!replaced);
+        }
         if (replaced) {
             file.markReplaced(); // before the connections close: the last one tidies up
         }
+        boolean finish = keepAlive == null && file != null && !replaced && !readOnly;
+        // the pool's own idle connection checkpoints when it has one: opening another would cost a connection's
+        // open and profile, in a JVM that closes a pool per file it touched
+        boolean finished = finish && finishOnIdleConnection();
         hikari.close();
         threads.awaitEnded();
         if (keepAlive != null) {
             closeQuietly(keepAlive);
-        } else if (file != null && !replaced && !readOnly) {
+        } else if (finish && !finished && !file.replaced()) {
             finishFile();
         }
         factory.close(); // its connections are all closed now: the timeout thread and the native dictionaries go
     }
 
     /**
-     * Runs optimize and a truncating checkpoint on a connection of our own once the pool's are closed. When
-     * it closes as the last connection to the file, SQLite removes the -wal and -shm files; if another
-     * process still has the file open they stay, as they must.
+     * Runs optimize and a truncating checkpoint on one of the pool's idle connections, before HikariCP closes them
+     * (the last to close removes the -wal and -shm). False when none is idle: a lease still out at exit or shutdown.
      */
-    private void finishFile() {
-        try (Connection connection = factory.getConnection(); Statement statement = connection.createStatement()) {
+    private boolean finishOnIdleConnection() {
+        HikariPoolMXBean figures = hikari.getHikariPoolMXBean();
+        if (figures.getActiveConnections() > 0 || figures.getIdleConnections() == 0) {
+            return false;
+        }
+        try (Connection lease = hikari.getConnection()) {
+            finish(lease.unwrap(PhysicalConnection.class));
+            return true;
+        } catch (SQLException e) {
+            LOG.warn("Closing {}: final optimize/checkpoint failed: {}", config.location().poolKey(), e.getMessage());
+            return true; // the same failure on a connection of our own would help nobody
+        }
+    }
+
+    /** Optimize, and the truncating checkpoint unless a replication tool owns checkpoints (see finishFile). */
+    private void finish(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
             if (config.settings().profile().optimizes()) {
                 statement.execute("PRAGMA optimize");
             }
-            statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            if (config.settings().replication().driverCheckpoints()) {
+                statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+        }
+    }
+
+    /**
+     * Runs optimize and a truncating checkpoint on a connection of our own once the pool's are closed. When
+     * it closes as the last connection to the file, SQLite removes the -wal and -shm files; if another
+     * process still has the file open they stay, as they must. With Litestream replicating the file there is no
+     * checkpoint: a TRUNCATE waits out busy_timeout against Litestream's read transaction while holding the
+     * checkpoint lock, which made each close take seconds and failed Litestream's own checkpoint meanwhile.
+     */
+    private void finishFile() {
+        if (!config.settings().replication().driverCheckpoints() && !config.settings().profile().optimizes()) {
+            return;
+        }
+        try (Connection connection = factory.getConnection()) {
+            finish(connection);
         } catch (SQLException e) {
             LOG.warn("Closing {}: final optimize/checkpoint failed: {}", config.location().poolKey(), e.getMessage());
         }

@@ -84,6 +84,11 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
         return file;
     }
 
+    /** The compression every connection of this pool shares; null when each connection is its own database. */
+    Compression compression() {
+        return sharedCompression;
+    }
+
     DatabaseMetrics metrics() {
         return metrics;
     }
@@ -100,8 +105,8 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
 
     private static Compression compression(Settings settings, DatabaseMetrics metrics) {
         CompressionSettings compression = settings.compression();
-        return new Compression(compression.mode(), compression.listed(), compression.threshold(), compression.level(),
-                compression.dictionarySamples(), metrics);
+        return new Compression(compression.mode(), compression.listed(), compression.threshold(),
+                compression.dictionaryThreshold(), compression.level(), compression.dictionarySamples(), metrics);
     }
 
     static String databaseName(DatabaseConfig config) {
@@ -143,9 +148,10 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
                     : compression(config.settings(), metrics);
             Codec codec = compression.attach(connection);
             PipelinePlan plan = sharedPlan != null ? sharedPlan : PipelinePlan.of(compression, slowStatementLog);
+            TransactionControl transactions = new TransactionControl(connection, gate, retry, transactionSettings,
+                    metrics, deadlines, shapes);
             return new PhysicalConnection(connection, config.settings().pool().statementCacheSize(),
-                    new TransactionControl(connection, gate, retry, transactionSettings, metrics, deadlines, shapes),
-                    compression, codec, plan, metrics,
+                    plan.forConnection(connection, transactions, codec), metrics,
                     counted(connection, sharedCompression != null ? null : compression));
         } catch (SQLException | RuntimeException e) {
             try {

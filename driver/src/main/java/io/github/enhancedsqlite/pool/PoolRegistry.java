@@ -3,28 +3,35 @@ package io.github.enhancedsqlite.pool;
 import io.github.enhancedsqlite.InvalidSettingException;
 import io.github.enhancedsqlite.config.ConfigParser;
 import io.github.enhancedsqlite.config.DatabaseConfig;
+import io.github.enhancedsqlite.config.DatabaseLocation;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * All open databases of this JVM: one {@link ConnectionSource} per database, keyed by its canonical path, so
  * every URL and DataSource that names one file shares one pool. Also remembers which source each URL resolved
  * to, so the per-operation {@code DriverManager.getConnection} path parses nothing; its one file system call is
- * the pool's check that the path still names its file ({@link PoolFile}).
+ * the pool's check that the path still names its file ({@link PoolFile}). Pools of files close when idle (see
+ * {@link DatabasePool}): for {@code poolIdleTimeout}, and beyond {@code maxIdlePools} when another pool opens.
  */
 public final class PoolRegistry {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PoolRegistry.class);
     private static final PoolRegistry INSTANCE = new PoolRegistry();
     /** Bounds the URL cache for applications that build URLs per call; a miss only costs a parse. */
     private static final int MAX_CACHED_URLS = 1024;
@@ -33,10 +40,22 @@ public final class PoolRegistry {
      * to end as written, short enough that a leaked connection delays the exit only a moment.
      */
     private static final long EXIT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * How long the exit waits for the pools to close (in parallel) after the grace: a checkpoint cut off is safe
+     * (SQLite recovers it at the next open), an exit that hangs on a slow disk is not.
+     */
+    private static final long EXIT_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Map<String, ConnectionSource> byDatabase = new ConcurrentHashMap<>();
     private final Map<String, ConnectionSource> byUrl = new ConcurrentHashMap<>();
     private final Object opening = new Object();
+    /**
+     * Pools of files retired for idleness and still closing, by database, on threads of their own: closing waits for
+     * a checkpoint and for the pool's threads, which would otherwise hold up the getConnection that opens a new file.
+     * A pool for the same file opens only once its predecessor here has closed.
+     */
+    private final Map<String, DatabasePool> closing = new ConcurrentHashMap<>();
+    private final Set<Thread> closers = ConcurrentHashMap.newKeySet();
     /**
      * Closes the pools at JVM exit; registered only while a pool is open (guarded by {@link #opening}): a hook left
      * registered would keep this class loader, and so the whole driver, alive after an application server undeployed
@@ -94,6 +113,11 @@ public final class PoolRegistry {
                     if (!installExitHook()) {
                         throw exiting(key);
                     }
+                    closeIdlePoolsBeyond(config.settings().pool().maxIdlePools());
+                    DatabasePool previous = closing.get(key);
+                    if (previous != null) {
+                        previous.awaitClosed(Long.MAX_VALUE); // two pools on one file would not share a writer turn
+                    }
                     try {
                         source = new DatabasePool(config);
                     } catch (SQLException | RuntimeException | Error e) {
@@ -130,11 +154,105 @@ public final class PoolRegistry {
         return open(stale.config());
     }
 
+    /** The pool now open for the database of a pool that was closed for idleness, opening it if need be. */
+    ConnectionSource current(DatabasePool closed) throws SQLException {
+        return open(closed.config());
+    }
+
+    /** The pool's idle timeout passed: closes it unless a getConnection came first. */
+    void closeIfIdle(DatabasePool pool) {
+        synchronized (opening) {
+            if (byDatabase.get(pool.config().location().poolKey()) == pool && pool.retireIfIdle(false)) {
+                closeInBackground(List.of(pool));
+            }
+        }
+    }
+
+    /**
+     * Called with {@link #opening} held, for pools that retired: forgets them and closes them on a thread of its own.
+     * A getConnection that meets one of them retiring comes here, finds it closing, and waits for it in open().
+     */
+    private void closeInBackground(List<DatabasePool> retired) {
+        for (DatabasePool pool : retired) {
+            String key = pool.config().location().poolKey();
+            byDatabase.remove(key, pool);
+            byUrl.values().removeIf(cached -> cached == pool);
+            closing.put(key, pool);
+        }
+        Thread closer = new Thread(() -> {
+            try {
+                for (DatabasePool pool : retired) {
+                    pool.close();
+                }
+            } finally {
+                for (DatabasePool pool : retired) {
+                    closing.remove(pool.config().location().poolKey(), pool);
+                }
+                removeExitHookIfIdle();
+                closers.remove(Thread.currentThread());
+            }
+        }, "enhanced-sqlite-idle-close");
+        closer.setDaemon(true);
+        closers.add(closer);
+        closer.start();
+    }
+
+    /** Waits for the pools closing in the background; true when all closed before the deadline. */
+    private boolean awaitClosing(long deadlineNanos) {
+        for (DatabasePool pool : new ArrayList<>(closing.values())) {
+            if (!pool.awaitClosed(deadlineNanos)) {
+                return false;
+            }
+        }
+        for (Thread closer : new ArrayList<>(closers)) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return !closer.isAlive();
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedJoin(closer, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Called with {@link #opening} held, before a pool opens: closes the least recently used idle pools until at
+     * most {@code maxIdle} remain, so a JVM that touches hundreds of files keeps descriptors only for a few.
+     */
+    private void closeIdlePoolsBeyond(int maxIdle) {
+        List<DatabasePool> idle = new ArrayList<>();
+        for (ConnectionSource source : byDatabase.values()) {
+            // poolIdleTimeout=0 asks for a pool that stays open until shutdown: it is not counted either
+            if (source instanceof DatabasePool pool && pool.isIdle()
+                    && pool.config().location().kind() == DatabaseLocation.Kind.FILE
+                    && pool.config().settings().pool().idleTimeoutMillis() > 0) {
+                idle.add(pool);
+            }
+        }
+        if (idle.size() <= maxIdle) {
+            return;
+        }
+        idle.sort(Comparator.comparingLong(DatabasePool::lastUsedNanos));
+        List<DatabasePool> retired = new ArrayList<>();
+        for (int i = 0; i < idle.size() - maxIdle; i++) {
+            if (idle.get(i).retireIfIdle(true)) {
+                retired.add(idle.get(i));
+            }
+        }
+        if (!retired.isEmpty()) {
+            closeInBackground(retired);
+        }
+    }
+
     /** Closes one source and forgets it; later URLs naming its database open a new one. */
     public void close(ConnectionSource source) {
+        source.close(); // listed until closed: openDatabases() names no pool that is gone while it still checkpoints
         byDatabase.values().remove(source);
         byUrl.values().removeIf(cached -> cached == source);
-        source.close();
         removeExitHookIfIdle();
     }
 
@@ -148,9 +266,8 @@ public final class PoolRegistry {
         open.addAll(byUrl.values());
         byDatabase.clear();
         byUrl.clear();
-        for (ConnectionSource source : open) {
-            source.close();
-        }
+        ParallelClose.close(open, Long.MAX_VALUE);
+        awaitClosing(Long.MAX_VALUE);
         removeExitHookIfIdle();
     }
 
@@ -167,10 +284,19 @@ public final class PoolRegistry {
                 pool.awaitIdle(deadline);
             }
         }
+        Set<ConnectionSource> open = Collections.newSetFromMap(new IdentityHashMap<>());
         synchronized (opening) {
             exiting = true;
+            open.addAll(byDatabase.values());
+            open.addAll(byUrl.values());
+            byDatabase.clear();
+            byUrl.clear();
         }
-        closeAll();
+        long closeDeadline = System.nanoTime() + EXIT_CLOSE_NANOS;
+        if (!(ParallelClose.close(open, closeDeadline) & awaitClosing(closeDeadline))) {
+            LOG.warn("Some pools were still closing {} ms into the JVM exit; the exit goes on (SQLite recovers a WAL"
+                    + " left behind at the next open)", TimeUnit.NANOSECONDS.toMillis(EXIT_CLOSE_NANOS));
+        }
     }
 
     private static SQLException exiting(String database) {
@@ -180,7 +306,9 @@ public final class PoolRegistry {
 
     /** The databases this JVM has open, by canonical path. */
     public List<String> openDatabases() {
-        return new ArrayList<>(new TreeMap<>(byDatabase).keySet());
+        Set<String> open = new TreeSet<>(byDatabase.keySet());
+        open.addAll(closing.keySet()); // still holding the file until it has closed
+        return new ArrayList<>(open);
     }
 
     /**
@@ -203,7 +331,7 @@ public final class PoolRegistry {
     /** The last pool closed: the exit has nothing left to close. */
     private void removeExitHookIfIdle() {
         synchronized (opening) {
-            if (exitHook == null || !byDatabase.isEmpty()) {
+            if (exitHook == null || !byDatabase.isEmpty() || !closing.isEmpty()) {
                 return;
             }
             try {

@@ -2,9 +2,12 @@ package io.github.enhancedsqlite.pool;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -39,6 +42,12 @@ final class PoolThreads implements ThreadFactory {
     @Override
     public Thread newThread(Runnable task) {
         return track(task, name + ":connection-worker-" + count.incrementAndGet());
+    }
+
+    /** A single thread of this pool for one kind of background work, named {@code <pool>:<role>}. */
+    ExecutorService single(String role) {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                task -> track(task, name + ":" + role));
     }
 
     /** The scheduler for HikariCP's housekeeper (HikariCP does not stop a scheduler it was given: we do). */

@@ -2,14 +2,17 @@ package io.github.enhancedsqlite.pool;
 
 import io.github.enhancedsqlite.config.DatabaseConfig;
 import io.github.enhancedsqlite.config.Pragma;
-import io.github.enhancedsqlite.tx.SqliteErrors;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,14 +29,33 @@ final class PragmaApplier {
     }
 
     /**
+     * Pragmas SQLite also offers as table-valued functions, so one SELECT reads them all back; the others
+     * ({@code mmap_size}, {@code wal_autocheckpoint}, and any pragma this list does not know) are read one by one.
+     */
+    private static final Set<Pragma> READABLE_IN_ONE_SELECT = EnumSet.of(Pragma.BUSY_TIMEOUT, Pragma.PAGE_SIZE,
+            Pragma.JOURNAL_MODE, Pragma.SYNCHRONOUS, Pragma.CACHE_SIZE, Pragma.TEMP_STORE, Pragma.JOURNAL_SIZE_LIMIT,
+            Pragma.AUTO_VACUUM);
+
+    /**
+     * Applies the pragmas in few round trips: the assignments as one script, then one SELECT that reads back what
+     * it can (a new connection is on the path of the first statement of every short-lived process). If the script
+     * fails, the pragmas are applied again one at a time, so the error names the one that failed (they are
+     * idempotent). {@code PRAGMA optimize} is not run here: at open it made the first statements of processes
+     * starting together wait on each other; the pool runs it in maintenance and at close.
+     *
      * @param readOnlyReason why the database opens read-only (see {@link ReadOnlyDatabase}), or null: a reader gets
      *                       every per-connection pragma but not the profile's journal mode (a file's journal mode is
-     *                       written in the file) and no {@code PRAGMA optimize} (it may write statistics)
+     *                       written in the file)
      */
     static void apply(Connection connection, DatabaseConfig config, String readOnlyReason) throws SQLException {
+        Map<Pragma, String> wanted = config.settings().pragmas();
+        if (wanted.isEmpty()) {
+            return;
+        }
         List<String> skipped = new ArrayList<>();
+        Map<Pragma, String> toSet = new LinkedHashMap<>();
         try (Statement statement = connection.createStatement()) {
-            for (Map.Entry<Pragma, String> entry : config.settings().pragmas().entrySet()) {
+            for (Map.Entry<Pragma, String> entry : wanted.entrySet()) {
                 Pragma pragma = entry.getKey();
                 String value = entry.getValue();
                 // Switching journal mode needs a lock, so a database already in the mode is left alone: a reader
@@ -49,55 +71,100 @@ final class PragmaApplier {
                         continue;
                     }
                 }
-                // value is canonical: a number or a word from a fixed list (see ValueRule), never caller text
-                try {
-                    statement.execute("PRAGMA " + pragma.key() + " = " + value);
-                } catch (SQLException e) {
-                    throw new SQLException("PRAGMA " + pragma.key() + "=" + value + " failed on " + describe(config) + ": "
-                            + e.getMessage() + ". " + hint(pragma), e.getSQLState(), e.getErrorCode(), e);
+                // SQLite sets auto_vacuum for good when it writes a database's first page; the profile's value is
+                // for databases the driver creates, and an existing one keeps its own (migrate and compact switch it)
+                if (pragma == Pragma.AUTO_VACUUM) {
+                    String current = read(statement, pragma);
+                    if (pragma.took(value, current)) {
+                        continue;
+                    }
+                    boolean fromProfile = value.equals(config.settings().profile().pragmas().get(pragma));
+                    if (fromProfile && (readOnlyReason != null || pageCount(statement) > 0)) {
+                        skipped.add("auto_vacuum=" + value + " (the existing database keeps auto_vacuum=" + current + ")");
+                        continue;
+                    }
                 }
-                String reported = read(statement, pragma);
-                if (!pragma.took(value, reported)) {
-                    throw new SQLException("PRAGMA " + pragma.key() + "=" + value + " did not take on "
-                            + describe(config) + ": SQLite reports " + (reported == null ? "nothing" : reported)
-                            + ". " + hint(pragma), "HY000");
-                }
+                toSet.put(pragma, value);
             }
-            if (config.settings().profile().optimizes() && !config.location().isMemory()) {
-                if (readOnlyReason == null) {
-                    optimize(statement);
-                } else {
-                    skipped.add("PRAGMA optimize");
-                }
+            if (!toSet.isEmpty()) {
+                setAll(statement, toSet, config);
+                checkAll(statement, toSet, config);
             }
         }
         if (readOnlyReason != null && LOG.isDebugEnabled()) {
             LOG.debug("{} opens read-only ({}); the profile skipped what only a writer can apply: {}",
                     describe(config), readOnlyReason, skipped.isEmpty() ? "nothing" : String.join(", ", skipped));
+        } else if (!skipped.isEmpty() && LOG.isDebugEnabled()) {
+            LOG.debug("{}: the profile left what the existing file decides: {}", describe(config),
+                    String.join(", ", skipped));
         }
     }
 
-    /**
-     * 0x10002: analyze only what a fresh connection needs, bounded so open stays fast. It may have to write
-     * statistics; when a writer holds the database that waits for nothing: the next connection will do it.
-     */
-    private static void optimize(Statement statement) throws SQLException {
-        String busyTimeout = read(statement, Pragma.BUSY_TIMEOUT);
-        statement.execute("PRAGMA busy_timeout = 0");
+    private static void setAll(Statement statement, Map<Pragma, String> toSet, DatabaseConfig config)
+            throws SQLException {
+        StringBuilder script = new StringBuilder();
+        for (Map.Entry<Pragma, String> entry : toSet.entrySet()) {
+            // value is canonical: a number or a word from a fixed list (see ValueRule), never caller text
+            script.append("PRAGMA ").append(entry.getKey().key()).append(" = ").append(entry.getValue()).append(';');
+        }
         try {
-            statement.execute("PRAGMA optimize = 0x10002");
-        } catch (SQLException e) {
-            if (!SqliteErrors.isBusyOrLocked(e)) {
-                throw e;
+            statement.executeUpdate(script.toString()); // sqlite-jdbc runs every statement of an update's text
+        } catch (SQLException scriptFailed) {
+            for (Map.Entry<Pragma, String> entry : toSet.entrySet()) {
+                Pragma pragma = entry.getKey();
+                try {
+                    statement.execute("PRAGMA " + pragma.key() + " = " + entry.getValue());
+                } catch (SQLException e) {
+                    throw new SQLException("PRAGMA " + pragma.key() + "=" + entry.getValue() + " failed on "
+                            + describe(config) + ": " + e.getMessage() + ". " + hint(pragma), e.getSQLState(),
+                            e.getErrorCode(), e);
+                }
             }
-        } finally {
-            statement.execute("PRAGMA busy_timeout = " + Long.parseLong(busyTimeout)); // a number SQLite reported
+        }
+    }
+
+    private static void checkAll(Statement statement, Map<Pragma, String> wanted, DatabaseConfig config)
+            throws SQLException {
+        Map<Pragma, String> reported = new EnumMap<>(Pragma.class);
+        StringBuilder select = new StringBuilder();
+        List<Pragma> selected = new ArrayList<>();
+        for (Pragma pragma : wanted.keySet()) {
+            if (READABLE_IN_ONE_SELECT.contains(pragma)) {
+                select.append(selected.isEmpty() ? "SELECT " : ", ").append("(SELECT * FROM pragma_")
+                        .append(pragma.key()).append(')');
+                selected.add(pragma);
+            } else {
+                reported.put(pragma, read(statement, pragma));
+            }
+        }
+        if (!selected.isEmpty()) {
+            try (ResultSet result = statement.executeQuery(select.toString())) {
+                result.next();
+                for (int i = 0; i < selected.size(); i++) {
+                    reported.put(selected.get(i), result.getString(i + 1));
+                }
+            }
+        }
+        for (Map.Entry<Pragma, String> entry : wanted.entrySet()) {
+            Pragma pragma = entry.getKey();
+            String value = reported.get(pragma);
+            if (!pragma.took(entry.getValue(), value)) {
+                throw new SQLException("PRAGMA " + pragma.key() + "=" + entry.getValue() + " did not take on "
+                        + describe(config) + ": SQLite reports " + (value == null ? "nothing" : value) + ". "
+                        + hint(pragma), "HY000");
+            }
         }
     }
 
     private static String read(Statement statement, Pragma pragma) throws SQLException {
         try (ResultSet result = statement.executeQuery("PRAGMA " + pragma.key())) {
             return result.next() ? result.getString(1) : null;
+        }
+    }
+
+    private static long pageCount(Statement statement) throws SQLException {
+        try (ResultSet result = statement.executeQuery("PRAGMA page_count")) {
+            return result.next() ? result.getLong(1) : 0;
         }
     }
 
@@ -112,6 +179,9 @@ final class PragmaApplier {
                         + " or choose profile=off or another journal_mode.";
             case PAGE_SIZE:
                 return "An existing WAL database keeps its page size; set page_size only when creating a database.";
+            case AUTO_VACUUM:
+                return "An existing database switches between auto_vacuum NONE and FULL or INCREMENTAL only by a"
+                        + " VACUUM: run the toolkit's migrate or compact on it, or leave auto_vacuum unset.";
             case MMAP_SIZE:
                 return "This SQLite build caps mmap_size; choose a smaller value.";
             default:

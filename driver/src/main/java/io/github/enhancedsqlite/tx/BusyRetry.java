@@ -20,7 +20,9 @@ public final class BusyRetry {
     private static final long MAX_BACKOFF_MILLIS = 1_000;
 
     private final String database;
-    private final Retry retry;
+    private final long initialBackoffMillis;
+    /** Built at the first busy error: a process that never meets one never loads resilience4j. Null until then. */
+    private volatile Retry retry;
     private final int maxAttempts;
     private final long maxWaitMillis;
     private final DatabaseMetrics metrics;
@@ -31,13 +33,27 @@ public final class BusyRetry {
         this.metrics = metrics;
         this.maxAttempts = maxAttempts;
         this.maxWaitMillis = maxWaitMillis;
-        RetryConfig config = RetryConfig.custom()
-                .maxAttempts(maxAttempts)
-                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
-                        Math.max(1, initialBackoffMillis), 2.0, 0.5, MAX_BACKOFF_MILLIS))
-                .retryOnException(SqliteErrors::isBusyOrLocked)
-                .build();
-        this.retry = Retry.of("enhanced-sqlite " + database, config);
+        this.initialBackoffMillis = initialBackoffMillis;
+    }
+
+    private Retry retry() {
+        Retry built = retry;
+        if (built == null) {
+            synchronized (this) {
+                built = retry;
+                if (built == null) {
+                    RetryConfig config = RetryConfig.custom()
+                            .maxAttempts(maxAttempts)
+                            .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
+                                    Math.max(1, initialBackoffMillis), 2.0, 0.5, MAX_BACKOFF_MILLIS))
+                            .retryOnException(SqliteErrors::isBusyOrLocked)
+                            .build();
+                    built = Retry.of("enhanced-sqlite " + database, config);
+                    retry = built;
+                }
+            }
+        }
+        return built;
     }
 
     public <T> T call(SqlAction<T> action) throws SQLException {
@@ -67,7 +83,7 @@ public final class BusyRetry {
 
     private <T> T callAgain(SqlAction<T> action, SQLException first, Observer observer) throws SQLException {
         long started = System.nanoTime();
-        Retry.Context<T> context = retry.context();
+        Retry.Context<T> context = retry().context();
         SQLException last = first;
         int attempts = 1;
         while (true) {

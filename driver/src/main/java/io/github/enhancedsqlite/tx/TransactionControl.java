@@ -374,6 +374,9 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     /** After one statement: gives back a turn taken for it, and notices the application's own BEGIN or COMMIT. */
     public void afterStatement(boolean tookTurn, boolean opensTransaction, boolean endsTransaction,
                                boolean releasesSavepoint, boolean succeeded) {
+        if (!(tookTurn || opensTransaction || endsTransaction || releasesSavepoint)) {
+            return; // nothing to give back or notice: most statements, and no lock taken for them
+        }
         lock.lock();
         try {
             if (tookTurn) {

@@ -139,6 +139,22 @@ public final class WriterGate {
     }
 
     /**
+     * Runs {@code work} holding the writer turn on no connection's behalf: background work that no writer of this JVM
+     * may overlap (starting the WAL over). Waits in the queue as a writer does, at most {@code timeoutMillis}.
+     *
+     * @param activity what the work is doing, for a writer that times out behind it ("is ...")
+     */
+    public <T> T whileHolding(String activity, long timeoutMillis, SqlAction<T> work) throws SQLException {
+        Holder owner = () -> activity;
+        acquire(owner, timeoutMillis);
+        try {
+            return work.run();
+        } finally {
+            release(owner);
+        }
+    }
+
+    /**
      * Has {@code action} run every {@code releases} writer turns, on the thread giving the turn back and after it has:
      * work a writer would otherwise do while holding the turn (a WAL checkpoint) is handed to a background thread
      * without holding anyone up. Null stops it.

@@ -1,7 +1,6 @@
 package io.github.enhancedsqlite.compress;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import java.sql.Connection;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class CompressionRewriteTest {
 
     private Connection sqlite;
-    private final Compression compression = new Compression(Compression.Mode.AUTO, Set.of(), 32, 3, 0,
+    private final Compression compression = new Compression(Compression.Mode.AUTO, Set.of(), 32, 32, 3, 0,
             new DatabaseMetrics("rewrite test"));
 
     @BeforeEach
@@ -129,8 +128,11 @@ class CompressionRewriteTest {
     }
 
     @Test
-    void joiningOnACompressedColumnWithUsingIsRefused() {
-        assertThatThrownBy(() -> rewrite("SELECT * FROM memory_entries a JOIN memory_entries b USING (value)"))
-                .hasMessageContaining("memory_entries.value");
+    void joiningOnACompressedColumnWithUsingRunsAsWrittenOnPlainColumns() throws SQLException {
+        String sql = "SELECT * FROM memory_entries a JOIN memory_entries b USING (value)";
+        RewrittenSql rewritten = rewrite(sql);
+
+        assertThat(rewritten.sql()).isEqualTo(sql);
+        assertThat(rewritten.madePlain()).extracting(ColumnRef::toString).contains("memory_entries.value");
     }
 }

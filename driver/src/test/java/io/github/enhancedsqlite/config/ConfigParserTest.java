@@ -30,7 +30,8 @@ class ConfigParserTest {
         assertThat(config.location().sqliteUrl()).isEqualTo("jdbc:sqlite:" + dir.resolve("app.db"));
         assertThat(config.settings().profile()).isEqualTo(Profile.NINETY_SIX_GB);
         assertThat(config.settings().pragmas()).containsExactly(
-                entry(Pragma.BUSY_TIMEOUT, "5000"), entry(Pragma.JOURNAL_MODE, "wal"),
+                entry(Pragma.BUSY_TIMEOUT, "5000"), entry(Pragma.AUTO_VACUUM, "INCREMENTAL"),
+                entry(Pragma.JOURNAL_MODE, "wal"),
                 entry(Pragma.SYNCHRONOUS, "NORMAL"), entry(Pragma.CACHE_SIZE, "-1048576"),
                 entry(Pragma.MMAP_SIZE, "8589934592"), entry(Pragma.TEMP_STORE, "MEMORY"),
                 entry(Pragma.WAL_AUTOCHECKPOINT, "1000"), entry(Pragma.JOURNAL_SIZE_LIMIT, "67108864"));
@@ -43,16 +44,17 @@ class ConfigParserTest {
                 + "?maximumPoolSize=4&connectionTimeout=1000&statementCacheSize=0&transaction_mode=DEFERRED"
                 + "&writerTimeout=7&writerFairnessWindow=0&busyRetryAttempts=3&busyRetryBackoff=2"
                 + "&busyRetryMaxWait=9&compress=Notes.Body,memory_entries.value&compressThreshold=64"
-                + "&compressLevel=5&compressDictionarySamples=0&slowStatementThreshold=0&logParameters=true"
-                + "&maintenanceInterval=250&wal_autocheckpoint=100").settings();
+                + "&compressDictionaryThreshold=48&compressLevel=5&compressDictionarySamples=0&slowStatementThreshold=0"
+                + "&logParameters=true"
+                + "&maintenanceInterval=250&wal_autocheckpoint=100&poolIdleTimeout=1500&maxIdlePools=3").settings();
 
-        assertThat(settings.pool()).isEqualTo(new PoolSettings(4, 1, 1000, 0));
+        assertThat(settings.pool()).isEqualTo(new PoolSettings(4, 1, 1000, 0, 1500, 3));
         assertThat(settings.transactions()).isEqualTo(
                 new TransactionSettings("BEGIN DEFERRED", 30_000, 7, 0, 3, 2, 9, true));
         assertThat(settings.compression()).isEqualTo(new CompressionSettings(Compression.Mode.LISTED,
-                Set.of(new ColumnRef("notes", "body"), new ColumnRef("memory_entries", "value")), 64, 5, 0));
+                Set.of(new ColumnRef("notes", "body"), new ColumnRef("memory_entries", "value")), 64, 48, 5, 0));
         assertThat(settings.observability()).isEqualTo(new ObservabilitySettings(0, true));
-        assertThat(settings.maintenance()).isEqualTo(new MaintenanceSettings(250, 12));
+        assertThat(settings.maintenance()).isEqualTo(new MaintenanceSettings(250, 12, 100));
     }
 
     @Test
@@ -61,7 +63,9 @@ class ConfigParserTest {
 
         assertThat(settings.compression().mode()).isEqualTo(Compression.Mode.AUTO);
         assertThat(settings.compression().listed()).isEmpty();
-        assertThat(settings.maintenance()).isEqualTo(new MaintenanceSettings(5000, 125));
+        assertThat(settings.maintenance()).isEqualTo(new MaintenanceSettings(5000, 125, 1000));
+        assertThat(settings.pool().idleTimeoutMillis()).isEqualTo(60_000);
+        assertThat(settings.pool().maxIdlePools()).isEqualTo(8);
         assertThat(parse("jdbc:enhanced-sqlite:" + dir.resolve("app.db") + "?compress=off&wal_autocheckpoint=0")
                 .settings()).satisfies(off -> {
                     assertThat(off.compression().mode()).isEqualTo(Compression.Mode.OFF);
@@ -179,6 +183,12 @@ class ConfigParserTest {
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("'1;DROP TABLE t'").hasMessageContaining("'cache_size'")
                 .hasMessageContaining("an integer");
+        assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?poolIdleTimeout=-1"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("'-1'").hasMessageContaining("'poolIdleTimeout'");
+        assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?maxIdlePools=many"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("'many'").hasMessageContaining("'maxIdlePools'").hasMessageContaining("an integer");
         assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?journal_mode=wal2"))
                 .hasMessageContaining("'wal2'").hasMessageContaining("one of delete, truncate, persist, memory, wal, off");
         assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:a.db?profile=128gb"))

@@ -33,4 +33,20 @@ class SqlInspectorTest {
     void handOpenedTransactionsAreDetected(String sql) {
         assertThat(SqlInspector.inspect(sql)).isEqualTo(SqlInspector.OPENS_TRANSACTION);
     }
+
+    /** A leading SELECT is read without the lexer; whatever way it is written, it is a read and nothing else. */
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT 1", "  select\n* FROM t", "SELECT(1)", "\tSeLeCt x FROM t WHERE y = 'INSERT'",
+        "/* c */ SELECT 1", "-- c\nSELECT 1", "SELECT"})
+    void leadingSelectsAreReadsOnly(String sql) {
+        assertThat(SqlInspector.inspect(sql)).isZero();
+    }
+
+    /** A word that only begins with SELECT is no SELECT (the fast path must not take it for one). */
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECTx", "select_1"})
+    void aWordBeginningWithSelectIsNotASelect(String sql) {
+        assertThat(SqlInspector.inspect(sql)).isEqualTo(SqlInspector.inspect(sql + " "));
+        assertThat(SqlInspector.inspect(sql) & SqlInspector.WRITES).as("unknown: may write").isNotZero();
+    }
 }

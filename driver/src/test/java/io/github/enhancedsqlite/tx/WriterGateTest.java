@@ -1,6 +1,7 @@
 package io.github.enhancedsqlite.tx;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import java.sql.SQLException;
@@ -58,5 +59,42 @@ class WriterGateTest {
 
         assertThat(failures).isEmpty();
         assertThat(turns.get()).isEqualTo(THREADS * TURNS_PER_THREAD);
+    }
+
+    /**
+     * Background work (the WAL's restart) holds the turn as a writer does: a writer asking meanwhile times out saying
+     * what the work is doing, and the turn is free again once the work ends, even when it fails.
+     */
+    @Test
+    void backgroundWorkHoldsTheTurnAndGivesItBack() throws Exception {
+        WriterGate gate = new WriterGate("gate-test", 0, new DatabaseMetrics("gate-test"));
+        Object writer = new Object();
+        List<Throwable> seenInside = new ArrayList<>();
+        Thread other = new Thread(() -> {
+            try {
+                gate.acquire(writer, 1);
+            } catch (SQLException e) {
+                seenInside.add(e);
+            }
+        });
+
+        String result = gate.whileHolding("is starting the WAL over", 1_000, () -> {
+            other.start();
+            try {
+                other.join();
+            } catch (InterruptedException e) {
+                throw new SQLException(e);
+            }
+            return "done";
+        });
+
+        assertThat(result).isEqualTo("done");
+        assertThat(seenInside).singleElement().satisfies(e -> assertThat(e).hasMessageContaining(
+                "is starting the WAL over"));
+        assertThatThrownBy(() -> gate.whileHolding("fails", 1_000, () -> {
+            throw new SQLException("work failed");
+        })).hasMessage("work failed");
+        gate.acquire(writer, 1); // free again: taken at once
+        gate.release(writer);
     }
 }

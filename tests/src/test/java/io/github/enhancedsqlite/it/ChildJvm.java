@@ -21,6 +21,10 @@ final class ChildJvm {
     record Result(int exitCode, String output) {
     }
 
+    /** A run whose standard error was kept apart from its standard output. */
+    record Streams(int exitCode, String stdout, String stderr) {
+    }
+
     private ChildJvm() {
     }
 
@@ -36,6 +40,55 @@ final class ChildJvm {
 
     static Result run(List<String> jvmOptions, String classPath, String mainClass, String... arguments)
             throws IOException, InterruptedException {
+        return exec(javaCommand(jvmOptions, classPath, mainClass, arguments), null, GIVE_UP_MINUTES);
+    }
+
+    /**
+     * Runs any command (a build tool, say) in {@code directory} (null: this JVM's), its stderr merged into its
+     * output, giving up after {@code giveUpMinutes}.
+     */
+    static Result exec(List<String> command, Path directory, long giveUpMinutes)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
+        Process process = builder.start();
+        process.getOutputStream().close();
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        Thread reader = drain(process.getInputStream(), output, "child-output");
+        if (!process.waitFor(giveUpMinutes, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            reader.join();
+            throw new AssertionError(String.join(" ", command) + " did not exit; output:\n" + text(output));
+        }
+        reader.join();
+        return new Result(process.exitValue(), text(output));
+    }
+
+    /** Like {@link #run}, keeping what the child printed on stderr apart, for tests of what it prints there. */
+    static Streams runApart(String classPath, String mainClass, String... arguments)
+            throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(javaCommand(List.of(), classPath, mainClass, arguments)).start();
+        process.getOutputStream().close();
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        Thread outReader = drain(process.getInputStream(), stdout, "child-jvm-stdout");
+        Thread errReader = drain(process.getErrorStream(), stderr, "child-jvm-stderr");
+        if (!process.waitFor(GIVE_UP_MINUTES, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            outReader.join();
+            errReader.join();
+            throw new AssertionError("child JVM " + mainClass + " did not exit; stdout:\n" + text(stdout)
+                    + "\nstderr:\n" + text(stderr));
+        }
+        outReader.join();
+        errReader.join();
+        return new Streams(process.exitValue(), text(stdout), text(stderr));
+    }
+
+    private static List<String> javaCommand(List<String> jvmOptions, String classPath, String mainClass,
+            String... arguments) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -43,24 +96,19 @@ final class ChildJvm {
         command.add(classPath);
         command.add(mainClass);
         command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        return command;
+    }
+
+    private static Thread drain(InputStream stream, ByteArrayOutputStream into, String name) {
         Thread reader = new Thread(() -> {
-            try (InputStream stdout = process.getInputStream()) {
-                stdout.transferTo(output);
+            try (InputStream in = stream) {
+                in.transferTo(into);
             } catch (IOException e) {
                 // the process was killed; what was read so far is kept
             }
-        }, "child-jvm-output");
+        }, name);
         reader.start();
-        if (!process.waitFor(GIVE_UP_MINUTES, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            reader.join();
-            throw new AssertionError("child JVM " + mainClass + " did not exit; output:\n" + text(output));
-        }
-        reader.join();
-        return new Result(process.exitValue(), text(output));
+        return reader;
     }
 
     private static String text(ByteArrayOutputStream output) {

@@ -143,14 +143,16 @@ class DropInJarTest {
     }
 
     /**
-     * The jar holds exactly the classes this build compiled for the driver and the toolkit: a class removed or moved
-     * since an earlier build must not linger in it (the drop-in module re-shades its own jar otherwise).
+     * The jar holds exactly the classes this build compiled for the driver, the toolkit and the drop-in module's own
+     * SLF4J binding: a class removed or moved since an earlier build must not linger in it (the drop-in module
+     * re-shades its own jar otherwise).
      */
     @Test
     void holdsExactlyTheDriverAndToolkitOfThisBuild() throws Exception {
         Set<String> built = new TreeSet<>();
         built.addAll(classesAt(EnhancedSqliteDriver.class));
         built.addAll(classesAt(io.github.enhancedsqlite.cli.Main.class));
+        built.addAll(classesAt(allJar.resolveSibling("classes")));
         built.remove("module-info.class");
 
         assertThat(entries().stream().filter(name -> name.startsWith("io/github/enhancedsqlite/")
@@ -160,7 +162,10 @@ class DropInJarTest {
 
     /** The class files of the jar or classes directory a class was loaded from. */
     private static List<String> classesAt(Class<?> type) throws Exception {
-        Path location = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return classesAt(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()));
+    }
+
+    private static List<String> classesAt(Path location) throws Exception {
         if (Files.isDirectory(location)) {
             try (Stream<Path> files = Files.walk(location)) {
                 return files.filter(file -> file.toString().endsWith(".class"))
@@ -178,6 +183,24 @@ class DropInJarTest {
     void theDriverIsRegisteredAsAService() throws IOException {
         assertThat(entryText("META-INF/services/java.sql.Driver").lines().map(String::trim))
                 .contains("io.github.enhancedsqlite.EnhancedSqliteDriver");
+    }
+
+    /** Flyway's and Liquibase's command lines and Maven plugins find the URL's support in the jar they are given. */
+    @Test
+    void theFlywayAndLiquibasePluginsAreRegisteredUnderTheToolsOwnServiceNames() throws IOException {
+        assertThat(entryText("META-INF/services/org.flywaydb.core.extensibility.Plugin").lines().map(String::trim))
+                .containsExactly("io.github.enhancedsqlite.flyway.EnhancedSqliteDatabaseType");
+        assertThat(entryText("META-INF/services/liquibase.database.Database").lines().map(String::trim))
+                .containsExactly("io.github.enhancedsqlite.liquibase.EnhancedSqliteDatabase");
+    }
+
+    /** One SLF4J binding, the jar's own, under the relocated service name: no "multiple providers" notice. */
+    @Test
+    void theRelocatedSlf4jHasExactlyTheQuietBinding() throws IOException {
+        assertThat(entryText("META-INF/services/io.github.enhancedsqlite.shaded.slf4j.spi.SLF4JServiceProvider")
+                .lines().map(String::trim).filter(line -> !line.isEmpty() && !line.startsWith("#")))
+                .containsExactly("io.github.enhancedsqlite.dropin.QuietPoolLogging");
+        assertThat(entries()).noneMatch(name -> name.equals("META-INF/services/org.slf4j.spi.SLF4JServiceProvider"));
     }
 
     @Test

@@ -148,4 +148,18 @@ class PoolLifecycleTest {
         }
         assertThat(leftBehind).as("left behind by the child; its output:\n%s", child.output()).isEmpty();
     }
+
+    /**
+     * A pool lease is never leaked when wrapping it fails: a connection closed behind the pool's back while idle is
+     * found when it is borrowed again, given back (evicted) instead of lent, and the borrower gets a fresh one. With
+     * one connection in the pool, a leaked lease would make that second borrow time out.
+     */
+    @Test
+    void aLeaseThatCannotBeWrappedGoesBackToThePool() throws Exception {
+        ChildJvm.Result result = ChildJvm.run(List.of("-Dcom.zaxxer.hikari.aliveBypassWindowMs=3600000"),
+                ChildJvm.testClassPath(), LeaseGivenBackMain.class.getName(), dir.resolve("lease.db").toString());
+        assertThat(result.output()).contains("closedUnderThePool=true", "sameConnection=false", "query=42",
+                "activeWhileLent=1", "activeAfter=0", "total=1");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+    }
 }

@@ -31,6 +31,7 @@ class ProfileTest {
         DEFAULT_PROFILE.put("wal_autocheckpoint", "1000");
         DEFAULT_PROFILE.put("busy_timeout", "5000");
         DEFAULT_PROFILE.put("journal_size_limit", "67108864");
+        DEFAULT_PROFILE.put("auto_vacuum", "2"); // INCREMENTAL, on a database the driver creates
     }
 
     @TempDir
@@ -108,7 +109,7 @@ class ProfileTest {
         Path ours = dir.resolve("off.db");
         Path reference = dir.resolve("reference.db");
         List<String> pragmas = List.of("journal_mode", "synchronous", "cache_size", "mmap_size", "temp_store",
-                "wal_autocheckpoint", "journal_size_limit");
+                "wal_autocheckpoint", "journal_size_limit", "auto_vacuum");
         Map<String, String> plain;
         try (Connection connection = Db.plain(reference)) {
             plain = read(connection, pragmas);

@@ -24,6 +24,8 @@ public final class WithoutMicrometerMain {
             System.out.println("micrometer=absent");
         }
         Path file = Path.of(args[0]);
+        // as a monitored application has it: the driver then registers the MXBean when the pool opens
+        ManagementFactory.getPlatformMBeanServer();
         try (Connection connection = DriverManager.getConnection("jdbc:enhanced-sqlite:" + file + "?compress=auto");
              Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE t(v TEXT)");

@@ -60,7 +60,7 @@ final class CompressedColumns {
      * off: nothing is compressed, the connection only learns to decode.
      */
     static Codec codec(Connection connection) throws SQLException {
-        return new Compression(Compression.Mode.OFF, Set.of(), Integer.MAX_VALUE, 3, 0, new DatabaseMetrics("toolkit"))
+        return new Compression(Compression.Mode.OFF, Set.of(), Integer.MAX_VALUE, Integer.MAX_VALUE, 3, 0, new DatabaseMetrics("toolkit"))
                 .attach(connection);
     }
 
@@ -109,13 +109,22 @@ final class CompressedColumns {
         }
     }
 
-    /** The user's tables: not SQLite's own, not the driver's. */
+    /** The user's tables: not SQLite's own, not the driver's, not Litestream's. */
     static List<String> userTables(Connection connection) throws SQLException {
+        return tables(connection, "NOT " + StoredFormat.sqliteTable("name") + " AND NOT "
+                + StoredFormat.ownTable("name") + " AND NOT " + StoredFormat.litestreamTable("name"));
+    }
+
+    /** The tables Litestream keeps in a file it replicates (none in a file it never saw). */
+    static List<String> litestreamTables(Connection connection) throws SQLException {
+        return tables(connection, StoredFormat.litestreamTable("name"));
+    }
+
+    private static List<String> tables(Connection connection, String condition) throws SQLException {
         List<String> tables = new ArrayList<>();
         try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table'"
-                     + " AND NOT " + StoredFormat.sqliteTable("name") + " AND NOT " + StoredFormat.ownTable("name")
-                     + " ORDER BY name")) {
+             ResultSet rows = statement.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table' AND "
+                     + condition + " ORDER BY name")) {
             while (rows.next()) {
                 tables.add(rows.getString(1));
             }

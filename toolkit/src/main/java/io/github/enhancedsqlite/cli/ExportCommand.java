@@ -114,6 +114,9 @@ final class ExportCommand implements Callable<Integer> {
                 own.add(rows.getString(1));
             }
         }
+        // Litestream's bookkeeping describes the replicated file, not this copy; a Litestream that replicates the
+        // export later creates its own.
+        own.addAll(CompressedColumns.litestreamTables(copy));
         try (Statement statement = copy.createStatement()) {
             for (String table : own) {
                 statement.execute("DROP TABLE " + DatabaseFile.quote(table));

@@ -3,10 +3,12 @@ package io.github.enhancedsqlite.cli;
 import io.github.enhancedsqlite.compress.Codec;
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.CorruptValueException;
+import io.github.enhancedsqlite.compress.StoredFormat;
 import io.github.enhancedsqlite.config.Pragma;
 import io.github.enhancedsqlite.config.Profile;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -97,7 +99,21 @@ final class InspectCommand implements Callable<Integer> {
         report.put("indexes", indexes(connection, bytesByObject));
         report.put("namespaces", namespaces(connection));
         report.put("compressedColumns", compressedColumns(connection, err));
+        report.put("litestream", litestream(connection, file, bytesByObject));
         return report;
+    }
+
+    /**
+     * Litestream's tables and state directory, shown apart from the application's tables: they are Litestream's
+     * bookkeeping, and the state directory says Litestream replicated this file (see replicate and restore).
+     */
+    private static Map<String, Object> litestream(Connection connection, DatabaseFile file, Map<String, Long> bytes)
+            throws SQLException {
+        Map<String, Object> litestream = new LinkedHashMap<>();
+        litestream.put("tables", tableRows(connection, CompressedColumns.litestreamTables(connection), bytes));
+        Path state = StoredFormat.litestreamStateDirectory(file.path());
+        litestream.put("stateDirectory", Files.isDirectory(state) ? state.toString() : null);
+        return litestream;
     }
 
     /** The values a connection with sqlite-jdbc's defaults (nothing set, as an application gets it) reads. */
@@ -132,15 +148,22 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static List<Object> tables(Connection connection, Map<String, Long> bytes) throws SQLException {
+        List<Object> tables = tableRows(connection, CompressedColumns.userTables(connection), bytes);
+        tables.sort((a, b) -> Long.compare(bytesOf(b), bytesOf(a)));
+        return tables;
+    }
+
+    /** Name, rows and bytes of each table named. */
+    private static List<Object> tableRows(Connection connection, List<String> names, Map<String, Long> bytes)
+            throws SQLException {
         List<Object> tables = new ArrayList<>();
-        for (String name : CompressedColumns.userTables(connection)) {
+        for (String name : names) {
             Map<String, Object> table = new LinkedHashMap<>();
             table.put("name", name);
             table.put("rows", DatabaseFile.number(connection, "SELECT count(*) FROM " + DatabaseFile.quote(name)));
             table.put("bytes", bytes.getOrDefault(name, 0L));
             tables.add(table);
         }
-        tables.sort((a, b) -> Long.compare(bytesOf(b), bytesOf(a)));
         return tables;
     }
 
@@ -291,6 +314,20 @@ final class InspectCommand implements Callable<Integer> {
                         column.get("compressedValues"), column.get("storedBytes"), column.get("originalBytes"),
                         column.get("ratio"), (Long) column.get("undecodable") > 0
                                 ? "  (" + column.get("undecodable") + " undecodable: run verify)" : ""));
+            }
+        }
+        Map<String, Object> litestream = (Map<String, Object>) report.get("litestream");
+        List<Object> litestreamTables = (List<Object>) litestream.get("tables");
+        out.append(String.format("%nLitestream"));
+        if (litestreamTables.isEmpty() && litestream.get("stateDirectory") == null) {
+            out.append(String.format(" not seen (no _litestream_ tables, no state directory)%n"));
+        } else {
+            out.append(String.format("%n  state directory %s%n", litestream.get("stateDirectory") == null ? "none"
+                    : litestream.get("stateDirectory")));
+            for (Object row : litestreamTables) {
+                Map<String, Object> table = (Map<String, Object>) row;
+                out.append(String.format("  %-36s %,8d %,14d%n", table.get("name"), table.get("rows"),
+                        table.get("bytes")));
             }
         }
         return out.toString().stripTrailing();

@@ -19,10 +19,11 @@ import picocli.CommandLine.Spec;
  * the enhanced driver only where values are compressed) and ends with one of the {@link ExitCodes}.
  */
 @Command(name = "enhanced-sqlite", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Inspect, back up, migrate to compression, verify, roll back, export and benchmark a SQLite "
-                + "database, safely while other processes use it.",
+        description = "Inspect, back up, migrate to compression, verify, roll back, export, compact and benchmark a "
+                + "SQLite database, safely while other processes use it; replicate and restore it through Litestream.",
         subcommands = {InspectCommand.class, BackupCommand.class, MigrateCommand.class, VerifyCommand.class,
-                RollbackCommand.class, ExportCommand.class, BenchCommand.class})
+                RollbackCommand.class, ExportCommand.class, CompactCommand.class, BenchCommand.class,
+                ReplicateCommand.class, RestoreCommand.class})
 public final class Main implements Runnable {
 
     private static final Map<String, String> EXIT_CODES = new LinkedHashMap<>();

@@ -33,7 +33,9 @@ import picocli.CommandLine.Spec;
         description = {"Activates compression on an existing database, in phases: (1) online backup to DB.pre-migration "
                 + "(the file rollback restores), (2) journal_mode=WAL, (3) existing values of the chosen or "
                 + "auto-detected columns compressed through the enhanced driver in small transactions, so other "
-                + "writers wait at most one chunk, (4) verify, (5) a before/after report.",
+                + "writers wait at most one chunk, then one VACUUM that switches the database to "
+                + "auto_vacuum=INCREMENTAL and returns the space the values freed to the disk, (4) verify, (5) a "
+                + "before/after report.",
                 "Interrupted (Ctrl-C, crash)? Run it again: it keeps the first backup and continues with the values "
                         + "still stored plain. Applications must read the database through the enhanced driver "
                         + "afterwards (any compress setting decodes); export gives a plain copy back."})
@@ -45,6 +47,8 @@ final class MigrateCommand implements Callable<Integer> {
      * that migration. Restoring the backup removes it with everything else; export drops it with the driver's tables.
      */
     static final String MARKER = StoredFormat.MIGRATION_TABLE;
+    /** auto_vacuum as SQLite numbers it. */
+    private static final String[] AUTO_VACUUM_MODES = {"NONE", "FULL", "INCREMENTAL"};
 
     @Parameters(index = "0", paramLabel = "DB", description = "the SQLite database to migrate (changed in place)")
     Path database;
@@ -134,6 +138,9 @@ final class MigrateCommand implements Callable<Integer> {
         out.flush();
         long compressed = compress(file, columns, err);
         out.println("      " + compressed + " values rewritten");
+        out.println("      VACUUM with auto_vacuum=INCREMENTAL: the freed pages go back to the disk");
+        out.flush();
+        vacuum(file);
         out.println("[4/5] verify");
         out.flush();
         try (Connection plain = file.open(true)) {
@@ -152,8 +159,6 @@ final class MigrateCommand implements Callable<Integer> {
         } catch (SQLException e) {
             throw DatabaseFile.explain(e, file.path());
         }
-        out.println("Compressed values free pages inside the file; VACUUM (with the applications stopped) returns them to"
-                + " the disk.");
         out.println("Migrated. The pre-migration backup stays at " + backup + " (`rollback` restores it).");
         return ExitCodes.OK;
     }
@@ -212,6 +217,7 @@ final class MigrateCommand implements Callable<Integer> {
         Map<String, Object> snapshot = new LinkedHashMap<>();
         long pageSize = DatabaseFile.number(plain, "PRAGMA page_size");
         snapshot.put("journal_mode", DatabaseFile.text(plain, "PRAGMA journal_mode"));
+        snapshot.put("auto_vacuum", AUTO_VACUUM_MODES[(int) DatabaseFile.number(plain, "PRAGMA auto_vacuum")]);
         snapshot.put("file bytes", DatabaseFile.sizeOf(file.path()) + DatabaseFile.sizeOf(file.sidecar("-wal")));
         snapshot.put("used bytes", (DatabaseFile.number(plain, "PRAGMA page_count")
                 - DatabaseFile.number(plain, "PRAGMA freelist_count")) * pageSize);
@@ -239,6 +245,8 @@ final class MigrateCommand implements Callable<Integer> {
             out.println(String.format(Locale.ROOT, "     %-40s %,8d values, column holds %,d bytes", column,
                     before.get(column + " to compress"), before.get(column + " bytes")));
         }
+        out.println("     then one VACUUM: auto_vacuum " + before.get("auto_vacuum") + " -> INCREMENTAL, freed pages back to"
+                + " the disk");
         out.println("  4. verify (integrity_check, foreign_key_check, every compressed value decoded)");
         out.println("  5. before/after report");
     }
@@ -261,7 +269,8 @@ final class MigrateCommand implements Callable<Integer> {
 
     /**
      * Rewrites every plain value of the columns through the enhanced driver, which compresses bound values, records
-     * the columns and trains their dictionaries exactly as it does for the application. Each chunk is one
+     * the columns and trains their dictionaries exactly as it does for the application (closing its pool finishes
+     * the training the commits asked for, and moves the values written before onto the dictionaries). Each chunk is one
      * transaction: the driver begins it IMMEDIATE at its first statement, so the rows read through the physical
      * connection (their stored form) cannot change before they are rewritten.
      */
@@ -296,6 +305,27 @@ final class MigrateCommand implements Callable<Integer> {
         return rewritten;
     }
 
+    /**
+     * One VACUUM through the enhanced driver (an auto-commit write: it takes the writer turn and is retried while
+     * another process writes; in WAL mode readers of other processes go on reading), after switching the database to
+     * auto_vacuum=INCREMENTAL, which only a VACUUM can do on an existing database. Compressing values leaves their old
+     * pages free inside the file; this returns them, and from now on the driver's maintenance and {@code compact}
+     * return freed pages in small steps. The TRUNCATE checkpoint copies the vacuumed database back into its file,
+     * which is when a WAL database's file shrinks.
+     */
+    private static void vacuum(DatabaseFile file) {
+        try (EnhancedSqliteDataSource dataSource = new EnhancedSqliteDataSource("jdbc:enhanced-sqlite:" + file.path())) {
+            dataSource.setMaximumPoolSize(1);
+            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA auto_vacuum = INCREMENTAL");
+                statement.execute("VACUUM");
+                statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+        } catch (SQLException e) {
+            throw DatabaseFile.explain(e, file.path());
+        }
+    }
+
     private long compressColumn(Connection connection, ColumnRef column, Progress progress) throws SQLException {
         String name = DatabaseFile.quote(column.column());
         String table = DatabaseFile.quote(column.table());
@@ -310,8 +340,6 @@ final class MigrateCommand implements Callable<Integer> {
                 + " FROM " + table + " WHERE rowid > ? ORDER BY rowid LIMIT " + chunkRows);
              PreparedStatement write = connection.prepareStatement("UPDATE " + table + " SET " + name
                      + " = ? WHERE rowid = ?");
-             PreparedStatement train = connection.prepareStatement("UPDATE " + table + " SET " + name
-                     + " = ? WHERE 0");
              Statement begin = connection.createStatement()) {
             int rows;
             do {
@@ -338,10 +366,6 @@ final class MigrateCommand implements Callable<Integer> {
                     connection.setAutoCommit(true);
                 }
                 progress.advance(rows);
-                // The driver trains a column's dictionary at its next auto-commit compressed write, never inside a
-                // transaction; this one changes no row (WHERE 0) and only gives it that moment.
-                train.setString(1, "x".repeat(Math.max(threshold, 64) * 2));
-                train.executeUpdate();
             } while (rows == chunkRows);
         }
         return rewritten;

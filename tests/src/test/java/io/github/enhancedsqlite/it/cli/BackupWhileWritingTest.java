@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -26,15 +25,9 @@ class BackupWhileWritingTest {
     @Test
     void everyBackupTakenDuringWritesIsOneConsistentCommit() throws Exception {
         Path db = dir.resolve("ledger.db");
-        try (Connection connection = Toolkit.plain(db); Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA journal_mode=WAL");
-            statement.execute("CREATE TABLE ledger(id INTEGER PRIMARY KEY, amount INTEGER NOT NULL, note TEXT)");
-            statement.execute("CREATE TABLE totals(entries INTEGER NOT NULL, amount INTEGER NOT NULL)");
-            statement.execute("INSERT INTO totals VALUES (0, 0)");
-        }
+        Toolkit.createLedger(db);
         Path stop = dir.resolve("stop");
-        Process writer = new ProcessBuilder(Toolkit.javaBinary(), "-cp", testClassPath(),
-                LedgerWriterMain.class.getName(), db.toString(), stop.toString()).redirectErrorStream(true).start();
+        Process writer = Toolkit.startLedgerWriter(db, stop);
         try (BufferedReader output = new BufferedReader(new InputStreamReader(writer.getInputStream(),
                 StandardCharsets.UTF_8))) {
             assertThat(output.readLine()).isEqualTo("writing");
@@ -62,10 +55,5 @@ class BackupWhileWritingTest {
             assertThat(invariant).as(file + ": ledger and totals from the same commit").containsExactly("1");
             assertThat(Toolkit.strings(connection, "SELECT entries FROM totals").get(0)).isNotEqualTo("0");
         }
-    }
-
-    private static String testClassPath() {
-        String surefire = System.getProperty("surefire.test.class.path");
-        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }
 }

@@ -115,6 +115,24 @@ final class Toolkit {
         return target;
     }
 
+    /** A WAL database with the tables {@link LedgerWriterMain} writes, its totals at zero. */
+    static void createLedger(Path db) throws SQLException {
+        try (Connection connection = plain(db); Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA journal_mode=WAL");
+            statement.execute("CREATE TABLE ledger(id INTEGER PRIMARY KEY, amount INTEGER NOT NULL, note TEXT)");
+            statement.execute("CREATE TABLE totals(entries INTEGER NOT NULL, amount INTEGER NOT NULL)");
+            statement.execute("INSERT INTO totals VALUES (0, 0)");
+        }
+    }
+
+    /** Starts {@link LedgerWriterMain} in a child JVM on {@code db}; it stops once {@code stop} exists. */
+    static Process startLedgerWriter(Path db, Path stop) throws IOException {
+        String surefire = System.getProperty("surefire.test.class.path");
+        String classPath = surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+        return new ProcessBuilder(javaBinary(), "-cp", classPath, LedgerWriterMain.class.getName(), db.toString(),
+                stop.toString()).redirectErrorStream(true).start();
+    }
+
     static Connection plain(Path file) throws SQLException {
         return DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
     }

@@ -77,18 +77,13 @@ class CatalogTest {
 
     @ParameterizedTest(name = "written in a {0}")
     @ValueSource(strings = {"transaction", "transaction committed by SQL", "batch"})
-    void anUnparsableStatementOverCompressedValuesIsRefusedOrCorrect(String how) throws SQLException {
+    void aStatementOverCompressedValuesWrittenInATransactionAnswersCorrectly(String how) throws SQLException {
         try (Connection connection = CompressDb.open(dir.resolve("memory.db"), SETTINGS)) {
             written(connection, how);
-            Object answer;
-            try {
-                answer = CompressDb.queryLong(connection, "SELECT count(*) FROM memory_entries WHERE value GLOB '*pre-bash*'");
-            } catch (SQLException e) {
-                answer = e.getMessage();
-            }
-            assertThat(answer).as("GLOB over compressed values").satisfiesAnyOf(
-                    a -> assertThat(a).isEqualTo(5L),
-                    a -> assertThat(String.valueOf(a)).startsWith("Cannot run this statement on compressed"));
+            assertThat(CompressDb.queryLong(connection, "SELECT count(*) FROM memory_entries WHERE value GLOB"
+                    + " '*pre-bash*'")).as("GLOB over compressed values").isEqualTo(5L);
+            assertThat(CompressDb.queryLong(connection, "SELECT count(*) FROM memory_entries a JOIN memory_entries b"
+                    + " USING (value)")).as("what the rewriter cannot account for, on plain columns").isEqualTo(5L);
         }
     }
 
@@ -115,11 +110,7 @@ class CatalogTest {
     private void valuesStillReadBackAfterLaterDdl(String how, String ddl) throws SQLException {
         try (Connection connection = CompressDb.open(dir.resolve("memory.db"), SETTINGS)) {
             written(connection, how);
-            try {
-                CompressDb.execute(connection, ddl);
-            } catch (SQLException refused) {
-                assertThat(refused.getMessage()).startsWith("Cannot run this statement on compressed");
-            }
+            CompressDb.execute(connection, ddl);
             assertThat(CompressDb.rows(connection, "SELECT value FROM memory_entries ORDER BY id"))
                     .containsExactlyElementsOf(expectedValues());
             assertThat(CompressDb.queryLong(connection, "SELECT count(*) FROM memory_entries WHERE value LIKE '%pre-bash%'"))

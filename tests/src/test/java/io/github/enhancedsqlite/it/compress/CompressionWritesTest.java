@@ -276,6 +276,9 @@ class CompressionWritesTest {
                 CompressDb.update(connection, "INSERT INTO memory_entries (key, value) VALUES (?, ?)", "k" + i,
                         CompressDb.hookRecord(i));
             }
+        }
+        EnhancedSqlite.shutdown(); // finishes training the dictionary, so both tables exist
+        try (Connection connection = CompressDb.open(file, settings)) {
             DatabaseMetaData meta = connection.getMetaData();
             assertThat(tableNames(meta.getTables(null, null, "%", null))).contains("memory_entries")
                     .noneMatch(name -> name.startsWith("_enhanced_sqlite_"));

@@ -9,12 +9,12 @@ import java.nio.charset.StandardCharsets;
  * What the driver logs while it is open. The tests log through slf4j-simple, which writes each line to whatever
  * {@code System.err} is at that moment, so the real logging path is captured, not a stand-in for it.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
     private final PrintStream original = System.err;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
-    LogCapture() {
+    public LogCapture() {
         OutputStream both = new OutputStream() {
             @Override
             public void write(int b) {
@@ -35,7 +35,7 @@ final class LogCapture implements AutoCloseable {
         System.setErr(new PrintStream(both, true, StandardCharsets.UTF_8));
     }
 
-    String text() {
+    public String text() {
         synchronized (captured) {
             return captured.toString(StandardCharsets.UTF_8);
         }

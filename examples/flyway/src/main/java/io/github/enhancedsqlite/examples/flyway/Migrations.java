@@ -4,10 +4,10 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * Flyway over the driver. Flyway picks its database support in one of two ways: from a JDBC URL (its
- * {@code url} setting), by prefix, where it knows {@code jdbc:sqlite:} but not {@code jdbc:enhanced-sqlite:}; or,
- * given a DataSource, from the product name of a connection's metadata, which the driver reports as "SQLite". So
- * the driver's DataSource is what Flyway gets.
+ * Flyway over the driver's DataSource. Flyway takes a URL too ({@code dataSource(url, "", "")}, the command line's
+ * {@code -url}, the Maven plugin's {@code <url>}): the driver brings a Flyway plugin that recognises
+ * {@code jdbc:enhanced-sqlite:}. Either way Flyway sees a connection whose product name is "SQLite" and migrates
+ * it with its own SQLite support. A DataSource lets the application share it with the code that uses the schema.
  */
 public final class Migrations {
 

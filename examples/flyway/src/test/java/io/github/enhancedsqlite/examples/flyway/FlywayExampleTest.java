@@ -159,11 +159,15 @@ class FlywayExampleTest {
     }
 
     @Test
-    void flywayGivenTheUrlInsteadOfTheDataSourceDoesNotKnowThePrefix() {
-        // Why the example hands Flyway a DataSource: with only a URL, Flyway looks for a database type by prefix.
-        assertThatThrownBy(() -> Flyway.configure().dataSource("jdbc:enhanced-sqlite:" + file, "", "").load()
-                .migrate())
-                .isInstanceOf(FlywayException.class).hasMessageContaining("No Flyway database plugin found to handle jdbc:enhanced-sqlite:");
+    void flywayGivenOnlyTheUrlFindsTheDriverAndMigratesWithItsSqliteSupport() throws SQLException {
+        // The driver's Flyway plugin teaches Flyway the prefix; the connection is then SQLite to Flyway.
+        MigrateResult result = Flyway.configure().dataSource("jdbc:enhanced-sqlite:" + file + "?compress=auto", "", "")
+                .load().migrate();
+
+        assertThat(result.migrationsExecuted).isEqualTo(3);
+        assertThat(result.databaseType).isEqualTo("SQLite");
+        assertThat(Migrations.flyway(dataSource).info().applied()).hasSize(3);
+        assertThat(new Tasks(dataSource).open("inbox")).extracting(Tasks.Task::title).contains("Read the welcome notes");
     }
 
     @Test

@@ -6,8 +6,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A small notes service on {@code jdbc:enhanced-sqlite:}: Spring Data JPA for the entities, JdbcTemplate for
- * what reads better as SQL, both in Spring's transactions. Everything that makes it use the driver is in
- * {@code application.properties}.
+ * what reads better as SQL, both in Spring's transactions. What makes it use the driver is the starter
+ * ({@code enhanced-sqlite-spring-boot-starter}) in the pom and the URL in {@code application.properties}.
  */
 @SpringBootApplication
 public class NotesApplication {

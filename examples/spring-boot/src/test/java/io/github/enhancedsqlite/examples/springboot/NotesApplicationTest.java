@@ -66,7 +66,9 @@ class NotesApplicationTest {
         DataSource dataSource = context.getBean(DataSource.class);
         assertThat(dataSource).isInstanceOf(EnhancedSqliteDataSource.class);
         assertThat(((EnhancedSqliteDataSource) dataSource).getUrl())
-                .isEqualTo("jdbc:enhanced-sqlite:" + file + "?compress=auto");
+                .isEqualTo("jdbc:enhanced-sqlite:" + file);
+        assertThat(((EnhancedSqliteDataSource) dataSource).getProperty("compress")).isEqualTo("auto");
+        assertThat(context.getBeansOfType(DataSource.class)).hasSize(1);
         assertThat(context.getBeansOfType(HikariDataSource.class)).isEmpty();
         // Every HikariCP pool runs a housekeeper thread named after the pool: the only pool is the driver's own.
         assertThat(housekeeperThreads()).containsExactly("enhanced-sqlite notes.db:housekeeper");

@@ -1,0 +1,295 @@
+package io.github.enhancedsqlite.compress;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a column's dictionary from its committed values and moves the values written before it onto it: the work
+ * the pool's background thread does when a column asks for a dictionary ({@link Dictionaries#seen}). Values are
+ * read from the database, not remembered from the writes, so whichever way they were written (row by row, in
+ * transactions, one big import) only what committed trains a dictionary. The dictionary is committed in a
+ * transaction of its own before any value names it; the values are then rewritten in short transactions, each
+ * under the writer turn, reading each row's stored form and writing it back only when the dictionary makes it
+ * smaller, so nothing the application writes meanwhile is overwritten.
+ */
+final class DictionaryTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DictionaryTrainer.class);
+    /** The most recent values a dictionary is trained from, and how many bytes of them at most. */
+    private static final int MAX_SAMPLES = 4096;
+    private static final int MAX_SAMPLE_BYTES = 4 * 1024 * 1024;
+    /** A long value trains from its beginning: snapshots repeat their structure there. */
+    private static final int MAX_BYTES_PER_SAMPLE = 128 * 1024;
+    /** About one byte of dictionary per this many bytes of samples (zstd's guidance), within the bounds below. */
+    private static final int SAMPLE_BYTES_PER_DICTIONARY_BYTE = 32;
+    private static final int MIN_DICTIONARY_BYTES = 1024;
+    private static final int MAX_DICTIONARY_BYTES = 32 * 1024;
+    /** The recent values a new dictionary is judged on against the current one. */
+    private static final int JUDGED_SAMPLES = 256;
+    /** Rows rewritten per transaction, so writers wait for the turn no longer than a few milliseconds. */
+    private static final int CHUNK_ROWS = 200;
+
+    private final Compression compression;
+    private final Dictionaries dictionaries;
+    private final Codec codec;
+    private final Connection lease;
+    private final Connection sqlite;
+
+    /**
+     * @param lease  a pooled connection of the database, through which transactions take the writer turn
+     * @param sqlite the same connection's sqlite-jdbc connection, whose statements run inside those transactions
+     * @param codec  the same connection's codec
+     */
+    DictionaryTrainer(Compression compression, Dictionaries dictionaries, Connection lease, Connection sqlite,
+                      Codec codec) {
+        this.compression = compression;
+        this.dictionaries = dictionaries;
+        this.lease = lease;
+        this.sqlite = sqlite;
+        this.codec = codec;
+    }
+
+    /** Trains, judges and adopts a dictionary for each column that asks for one, then repacks its values. */
+    void run() {
+        for (ColumnRef column : dictionaries.takeWanted()) {
+            try {
+                TableInfo table = compression.tableInfo(sqlite, column.table());
+                if (!compression.takesCompressed(column, table)) {
+                    dictionaries.judged(column, Integer.MAX_VALUE, 0, false); // plain from now on: never ask again
+                    continue;
+                }
+                if (trainFor(column, table) && table.hasRowid()) {
+                    repack(column);
+                }
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("Training the zstd dictionary of {} failed; it is tried again after more values: {}",
+                        column, e.getMessage());
+                dictionaries.tooFew(column, 0);
+            }
+        }
+    }
+
+    /** @return whether a new dictionary was adopted */
+    private boolean trainFor(ColumnRef column, TableInfo table) throws SQLException {
+        List<byte[]> samples = new ArrayList<>();
+        long sampleBytes = 0;
+        try (PreparedStatement read = sqlite.prepareStatement("SELECT typeof(" + quote(column.column()) + "), "
+                + quote(column.column()) + " FROM " + quote(table.name())
+                + (table.hasRowid() ? " ORDER BY rowid DESC" : "") + " LIMIT " + MAX_SAMPLES)) {
+            boolean recorded = compression.recorded(column);
+            try (ResultSet rows = read.executeQuery()) {
+                while (rows.next() && sampleBytes < MAX_SAMPLE_BYTES) {
+                    byte[] raw = original(rows.getString(1), rows.getBytes(2), recorded, column);
+                    if (raw != null && raw.length >= compression.dictionaryMinimum()) {
+                        byte[] sample = raw.length > MAX_BYTES_PER_SAMPLE ? Arrays.copyOf(raw, MAX_BYTES_PER_SAMPLE)
+                                : raw;
+                        samples.add(sample);
+                        sampleBytes += sample.length;
+                    }
+                }
+            }
+        }
+        if (samples.size() < dictionaries.samplesToTrain()) {
+            dictionaries.tooFew(column, samples.size());
+            return false;
+        }
+        byte[] candidate = train(samples, sampleBytes);
+        if (candidate == null) {
+            dictionaries.tooFew(column, 0);
+            return false;
+        }
+        List<byte[]> judged = samples.subList(0, Math.min(JUDGED_SAMPLES, samples.size()));
+        int current = dictionaries.currentFor(column);
+        long raw = 0;
+        for (byte[] sample : judged) {
+            raw += sample.length;
+        }
+        long withCandidate = storedBytes(judged, candidate);
+        if (current != 0) {
+            long withCurrent = storedBytes(judged, dictionaries.bytes(current));
+            if (withCurrent - withCandidate <= candidate.length) {
+                // not worth its own bytes: the column keeps its dictionary until it has grown or drifted more
+                dictionaries.judged(column, samples.size(), raw / (double) Math.max(1, withCurrent), false);
+                return false;
+            }
+        }
+        int id = storeCommitted(column, candidate);
+        dictionaries.adopt(column, id, candidate);
+        dictionaries.judged(column, samples.size(), raw / (double) Math.max(1, withCandidate), true);
+        LOG.debug("zstd dictionary {} ({} bytes) trained for {} from {} values", id, candidate.length, column,
+                samples.size());
+        return true;
+    }
+
+    /** A dictionary sized to the samples; null when zstd finds nothing to train (too few, too alike). */
+    static byte[] train(List<byte[]> samples, long sampleBytes) {
+        int size = (int) Math.max(MIN_DICTIONARY_BYTES, Math.min(MAX_DICTIONARY_BYTES,
+                sampleBytes / SAMPLE_BYTES_PER_DICTIONARY_BYTE));
+        byte[] buffer = new byte[size];
+        long trained;
+        try {
+            trained = Zstd.trainFromBuffer(samples.toArray(new byte[0][]), buffer, false);
+        } catch (ZstdException e) {
+            // zstd-jni throws for some refusals (too few or too similar samples) rather than returning an error
+            LOG.debug("No dictionary: {}", e.getMessage());
+            return null;
+        }
+        if (Zstd.isError(trained) || trained <= 0) {
+            LOG.debug("No dictionary: {}", Zstd.getErrorName(trained));
+            return null;
+        }
+        return Arrays.copyOf(buffer, (int) trained);
+    }
+
+    /** What the values would take stored with a dictionary (each at most its own length, as stored plain). */
+    private long storedBytes(List<byte[]> values, byte[] dictionary) {
+        try (ZstdCompressCtx compressor = new ZstdCompressCtx()) {
+            compressor.setLevel(compression.level()).setChecksum(false).setContentSize(true).setDictID(false);
+            if (dictionary != null) {
+                compressor.loadDict(dictionary);
+            }
+            long total = 0;
+            for (byte[] value : values) {
+                total += Math.min(value.length, Envelope.HEADER_BYTES + compressor.compress(value).length);
+            }
+            return total;
+        }
+    }
+
+    /** Stores the dictionary in a transaction of its own, under the writer turn; returns once it is committed. */
+    private int storeCommitted(ColumnRef column, byte[] dictionary) throws SQLException {
+        lease.setAutoCommit(false);
+        try {
+            begin();
+            int id = dictionaries.store(sqlite, column, dictionary);
+            lease.commit();
+            return id;
+        } catch (SQLException | RuntimeException e) {
+            lease.rollback();
+            throw e;
+        } finally {
+            lease.setAutoCommit(true);
+        }
+    }
+
+    /** The driver begins the transaction (and takes the writer turn) at the lease's first statement. */
+    private void begin() throws SQLException {
+        try (Statement statement = lease.createStatement()) {
+            statement.executeQuery("SELECT 1").close();
+        }
+    }
+
+    /**
+     * Rewrites the column's values that the current dictionary stores in fewer bytes: plain ones and those
+     * compressed without it. Each chunk reads the rows' stored form inside its own transaction, so no row changes
+     * between read and write; a row the application changed since is simply read as it is now.
+     */
+    private void repack(ColumnRef column) throws SQLException {
+        long after = Long.MIN_VALUE;
+        int rows;
+        do {
+            int dictionary = dictionaries.currentFor(column);
+            rows = 0;
+            boolean recordedHere = false;
+            lease.setAutoCommit(false);
+            try {
+                begin();
+                TableInfo table = compression.tableInfo(sqlite, column.table());
+                if (!compression.takesCompressed(column, table) || !table.hasRowid()) {
+                    lease.rollback();
+                    return; // an index, view or trigger over it made it plain meanwhile
+                }
+                boolean recorded = compression.recorded(column);
+                String name = quote(column.column());
+                try (PreparedStatement read = sqlite.prepareStatement("SELECT rowid, typeof(" + name + "), " + name
+                        + " FROM " + quote(table.name()) + " WHERE rowid > ? ORDER BY rowid LIMIT " + CHUNK_ROWS);
+                     PreparedStatement write = sqlite.prepareStatement("UPDATE " + quote(table.name()) + " SET "
+                             + name + " = ? WHERE rowid = ?")) {
+                    read.setLong(1, after);
+                    try (ResultSet stored = read.executeQuery()) {
+                        while (stored.next()) {
+                            rows++;
+                            after = stored.getLong(1);
+                            byte[] envelope = smaller(stored.getString(2), stored.getBytes(3), recorded, dictionary,
+                                    column);
+                            if (envelope == null) {
+                                continue;
+                            }
+                            if (!recorded && !recordedHere) {
+                                compression.beforeCompressedWrite(sqlite, java.util.Set.of(column), true);
+                                recordedHere = true;
+                            }
+                            write.setBytes(1, envelope);
+                            write.setLong(2, after);
+                            write.executeUpdate();
+                        }
+                    }
+                }
+                lease.commit();
+            } catch (SQLException | RuntimeException e) {
+                lease.rollback();
+                throw e;
+            } finally {
+                lease.setAutoCommit(true);
+            }
+            if (recordedHere) {
+                compression.confirmRecorded(java.util.Set.of(column));
+            }
+        } while (rows == CHUNK_ROWS);
+    }
+
+    /**
+     * The envelope a stored value gets with the dictionary, when it is smaller than what is stored; null to leave
+     * the row as it is (already on this dictionary, too short, not smaller, escaped, or unreadable).
+     */
+    private byte[] smaller(String type, byte[] stored, boolean recorded, int dictionary, ColumnRef column) {
+        if (stored == null || ("blob".equals(type) && Envelope.looksLikeEnvelope(stored)
+                && (Envelope.payload(stored) == Envelope.PAYLOAD_RAW || Envelope.dictionaryId(stored) == dictionary))) {
+            return null;
+        }
+        byte[] raw = original(type, stored, recorded, column);
+        if (raw == null || raw.length < compression.dictionaryMinimum()) {
+            return null;
+        }
+        byte[] envelope = codec.encode(raw, "blob".equals(type) && !Envelope.holdsText(stored), dictionary);
+        return envelope != null && envelope.length < stored.length ? envelope : null;
+    }
+
+    /**
+     * The original bytes of a stored TEXT or BLOB; null for other types, for a BLOB that begins like an envelope in
+     * a column not yet recorded (the application's own bytes, left alone), and for a value that does not decode.
+     */
+    private byte[] original(String type, byte[] stored, boolean recorded, ColumnRef column) {
+        if (stored == null || !("text".equals(type) || "blob".equals(type))) {
+            return null;
+        }
+        if ("text".equals(type) || !Envelope.looksLikeEnvelope(stored)) {
+            return stored;
+        }
+        if (!recorded) {
+            return null;
+        }
+        try {
+            Object value = codec.decode(stored, "in " + column);
+            return value instanceof String text ? text.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                    : (byte[]) value;
+        } catch (CorruptValueException e) {
+            return null; // verify reports it; training and repacking leave it as it is
+        }
+    }
+
+    private static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+}

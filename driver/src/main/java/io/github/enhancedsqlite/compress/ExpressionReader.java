@@ -1,0 +1,388 @@
+package io.github.enhancedsqlite.compress;
+
+import static io.github.enhancedsqlite.compress.SqlNames.quote;
+import static io.github.enhancedsqlite.compress.SqlNames.tableName;
+import static io.github.enhancedsqlite.compress.SqlNames.unbracket;
+
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Set;
+import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.BinaryExpression;
+import net.sf.jsqlparser.expression.CaseExpression;
+import net.sf.jsqlparser.expression.CollateExpression;
+import net.sf.jsqlparser.expression.DoubleValue;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.Parenthesis;
+import net.sf.jsqlparser.expression.SignedExpression;
+import net.sf.jsqlparser.expression.WhenClause;
+import net.sf.jsqlparser.expression.operators.arithmetic.Addition;
+import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseAnd;
+import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseLeftShift;
+import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseOr;
+import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseRightShift;
+import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseXor;
+import net.sf.jsqlparser.expression.operators.arithmetic.Division;
+import net.sf.jsqlparser.expression.operators.arithmetic.IntegerDivision;
+import net.sf.jsqlparser.expression.operators.arithmetic.Modulo;
+import net.sf.jsqlparser.expression.operators.arithmetic.Multiplication;
+import net.sf.jsqlparser.expression.operators.arithmetic.Subtraction;
+import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.relational.ComparisonOperator;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsDistinctExpression;
+import net.sf.jsqlparser.expression.JdbcNamedParameter;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+
+/** Wraps every column reference that may hold compressed values; sub-queries get a scope of their own. */
+final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
+    private final SqlRewriter rewriter;
+    private final Scope scope;
+    SQLException failure;
+
+    /** What TEXT affinity makes of a value p: a number becomes its text, anything else stays as it is. */
+    private static final String TEXT_AFFINITY_OF_P = "CASE WHEN typeof(p) IN ('integer', 'real') THEN CAST(p AS TEXT)"
+            + " ELSE p END";
+    private static final Set<String> AGGREGATES = Set.of("count", "sum", "total", "avg", "group_concat", "string_agg",
+            "json_group_array", "json_group_object", "jsonb_group_array", "jsonb_group_object", "median",
+            "percentile", "percentile_cont", "percentile_disc");
+    /** SQLite functions whose result is TEXT or NULL, never a number: comparing one needs no conversion. */
+    private static final Set<String> TEXT_FUNCTIONS = Set.of("upper", "lower", "trim", "ltrim", "rtrim", "replace",
+            "printf", "format", "quote", "hex", "typeof", "char", "group_concat", "string_agg", "date", "time",
+            "datetime", "strftime", "json", "json_array", "json_object", "json_quote", "json_type", "soundex",
+            "concat", "concat_ws", "sqlite_version");
+
+    ExpressionReader(SqlRewriter rewriter, Scope scope) {
+        this.rewriter = rewriter;
+        this.scope = scope;
+    }
+
+    @Override
+    public <S> Void visit(Column column, S context) {
+        ResolvedColumn resolved = scope.resolve(column);
+        if (resolved != null && resolved.compressed()) {
+            rewriter.wrap(column, resolved, null);
+        } else if (resolved == null && column.getTable() != null && column.getTable().getName() != null
+                && !scope.knows(tableName(column.getTable())) && failure == null) {
+            // a table this rewriter did not see (a form of FROM it does not model) might be compressed
+            failure = SqlRewriter.cannotRewrite("the reference " + column + " names no table the compression rewriter"
+                    + " found in the statement");
+        }
+        return null;
+    }
+
+    @Override
+    public <S> Void visit(JdbcParameter parameter, S context) {
+        rewriter.parametersUsedElsewhere.add(parameter.getIndex());
+        return null;
+    }
+
+    @Override
+    protected <S> Void visitBinaryExpression(BinaryExpression expression, S context) {
+        // IS [NOT] DISTINCT FROM compares as = does (and IS, which the parser reads as =)
+        if (expression instanceof ComparisonOperator || expression instanceof IsDistinctExpression) {
+            applyTextAffinity(expression.getLeftExpression(), expression.getRightExpression());
+            applyTextAffinity(expression.getRightExpression(), expression.getLeftExpression());
+        }
+        return super.visitBinaryExpression(expression, context);
+    }
+
+    @Override
+    public <S> Void visit(Between between, S context) {
+        Expression value = between.getLeftExpression();
+        Expression start = between.getBetweenExpressionStart();
+        Expression end = between.getBetweenExpressionEnd();
+        applyTextAffinity(value, start);
+        applyTextAffinity(value, end);
+        // x BETWEEN y AND z compares as x >= y AND x <= z: a compressed TEXT bound gives x TEXT affinity in
+        // its comparison only, which one conversion of x can stand for only if the other bound does the same
+        if (compressedTextOperand(start) != null || compressedTextOperand(end) != null) {
+            if (hasTextAffinity(start) && hasTextAffinity(end)) {
+                applyTextAffinity(compressedTextOperand(start) != null ? start : end, value);
+            } else if (isNumber(value) || value instanceof JdbcParameter || value instanceof Function
+                    || value instanceof CaseExpression) {
+                comparedBoundByBound(between);
+            }
+        }
+        return super.visit(between, context);
+    }
+
+    /**
+     * x BETWEEN a AND b where only one bound is a compressed TEXT column: SQLite converts x to TEXT for that
+     * bound's comparison only. Written out as {@code (SELECT p' >= s AND p <= e FROM (SELECT x AS p, a AS s,
+     * b AS e))}, so x is still evaluated once, the text keeps its order (parameters keep their numbers) and
+     * each bound keeps its own affinity; p' is p converted as TEXT affinity converts it.
+     */
+    private void comparedBoundByBound(Between between) {
+        Expression value = between.getLeftExpression();
+        Expression start = between.getBetweenExpressionStart();
+        Expression end = between.getBetweenExpressionEnd();
+        if (failure != null) {
+            return;
+        }
+        if (containsAggregate(value) || containsAggregate(start) || containsAggregate(end)) {
+            failure = SqlRewriter.cannotRewrite(value + " BETWEEN a compressed TEXT column and a bound of another affinity"
+                    + " converts " + value + " differently in each comparison, and an aggregate or window"
+                    + " function cannot be evaluated apart; write the two comparisons out");
+            return;
+        }
+        int[] x = rewriter.span(value);
+        int[] a = rewriter.span(start);
+        int[] b = rewriter.span(end);
+        String first = rewriter.sql.substring(x[1], a[0]);
+        String second = rewriter.sql.substring(a[1], b[0]);
+        if (!first.matches("(?is)\\s*(NOT\\s+)?BETWEEN\\s*") || !second.matches("(?is)\\s*AND\\s*")) {
+            failure = SqlRewriter.cannotRewrite(value + " BETWEEN a compressed TEXT column and a bound of another affinity"
+                    + " is written in a form the rewriter cannot split; write the two comparisons out");
+            return;
+        }
+        String low = (compressedTextOperand(start) != null ? TEXT_AFFINITY_OF_P : "p") + " >= s";
+        String high = (compressedTextOperand(end) != null ? TEXT_AFFINITY_OF_P : "p") + " <= e";
+        String test = between.isNot() ? "NOT (" + low + " AND " + high + ")" : low + " AND " + high;
+        rewriter.edits.prefix(x[0], "(SELECT " + test + " FROM (SELECT ");
+        rewriter.edits.replace(x[1], a[0], " AS p, ");
+        rewriter.edits.replace(a[1], b[0], " AS s, ");
+        rewriter.edits.suffix(b[1], " AS e))");
+    }
+
+    /** Whether an aggregate or window function is evaluated in the expression (outside its sub-queries too). */
+    private boolean containsAggregate(Expression expression) {
+        boolean[] found = {false};
+        expression.accept(new ExpressionVisitorAdapter<Void>() {
+            @Override
+            public <S> Void visit(Function function, S context) {
+                String name = function.getName() == null ? "" : function.getName().toLowerCase(Locale.ROOT);
+                int arguments = function.getParameters() == null ? 0 : function.getParameters().size();
+                found[0] |= AGGREGATES.contains(name) || function.isAllColumns()
+                        || ((name.equals("min") || name.equals("max")) && arguments <= 1);
+                return super.visit(function, context);
+            }
+
+            @Override
+            public <S> Void visit(AnalyticExpression analytic, S context) {
+                found[0] = true;
+                return null;
+            }
+        }, null);
+        return found[0];
+    }
+
+    @Override
+    public <S> Void visit(InExpression in, S context) {
+        if (in.getRightExpression() instanceof Select) {
+            applyTextAffinity(in.getRightExpression(), in.getLeftExpression());
+        }
+        if (in.getRightExpression() instanceof Column) {
+            in.getLeftExpression().accept(this, context);
+            inTable((Column) in.getRightExpression());
+            return null;
+        }
+        Expression list = in.getRightExpression();
+        // JSqlParser 5.3 reads "a IN (1, 2) OR b" as "a IN ((1, 2) OR b)": the list is the leftmost operand
+        while (list instanceof BinaryExpression && !(list instanceof ComparisonOperator)) {
+            list = ((BinaryExpression) list).getLeftExpression();
+        }
+        if (list instanceof ExpressionList) {
+            for (Object item : (ExpressionList<?>) list) {
+                if (item instanceof Expression) {
+                    applyTextAffinity(in.getLeftExpression(), (Expression) item);
+                }
+            }
+        }
+        return super.visit(in, context);
+    }
+
+    /**
+     * {@code x IN t}: SQLite compares with the only column of table {@code t}, which the parser sees as a
+     * column reference. A compressed one is read through a sub-select that decompresses it.
+     */
+    private void inTable(Column named) {
+        String bare = unbracket(named.getUnquotedColumnName());
+        if (rewriter.commonTableNames.contains(bare.toLowerCase(Locale.ROOT))) {
+            return; // a CTE's columns are decompressed in its own SELECT
+        }
+        try {
+            TableInfo table = rewriter.catalogue.table(bare);
+            Source source = new Source(bare, table, false, rewriter.catalogue);
+            if (source.table != null && source.table.columns().size() == 1
+                    && source.isCompressed(source.table.columns().get(0))) {
+                int[] span = rewriter.span(named);
+                String column = source.table.columns().get(0);
+                rewriter.replace(named, "(SELECT " + rewriter.decompressCall(quote(bare) + "." + quote(column), source, column)
+                        + " FROM " + rewriter.sql.substring(span[0], span[1]) + " AS " + quote(bare) + ")");
+            }
+        } catch (SQLException e) {
+            failure = failure == null ? e : failure;
+        }
+    }
+
+    /** A number literal, or arithmetic, whose value is always a number (or NULL). */
+    private boolean isNumber(Expression expression) {
+        Expression inner = expression;
+        while (inner instanceof Parenthesis
+                || (inner instanceof ExpressionList && ((ExpressionList<?>) inner).size() == 1)) {
+            inner = inner instanceof Parenthesis ? ((Parenthesis) inner).getExpression()
+                    : (Expression) ((ExpressionList<?>) inner).get(0); // (n): a list of one to this parser
+        }
+        return inner instanceof LongValue || inner instanceof DoubleValue || inner instanceof SignedExpression
+                || inner instanceof Addition || inner instanceof Subtraction || inner instanceof Multiplication
+                || inner instanceof Division || inner instanceof IntegerDivision || inner instanceof Modulo
+                || inner instanceof BitwiseAnd || inner instanceof BitwiseOr || inner instanceof BitwiseXor
+                || inner instanceof BitwiseLeftShift || inner instanceof BitwiseRightShift;
+    }
+
+    /**
+     * A comparison applies a TEXT column's affinity to a number or parameter it is compared with; a
+     * decompressed value has no affinity, so the conversion is written out: a number literal or arithmetic
+     * becomes {@code CAST(n AS TEXT)}, a parameter is converted when it is bound to a number (a BLOB stays a
+     * BLOB).
+     */
+    private void applyTextAffinity(Expression columnSide, Expression other) {
+        // a CASE has no affinity either, and gives a number or not only per row: converted like a function
+        boolean function = other instanceof Function || other instanceof CaseExpression;
+        // a sub-query's result computed by an expression has no affinity: TEXT affinity converts it, as a
+        // parameter's value is converted
+        boolean computed = other instanceof Column && scope.resolve((Column) other) == null
+                && scope.computedResult((Column) other);
+        if (!(isNumber(other) || other instanceof JdbcParameter || function || computed)) {
+            return;
+        }
+        if (other instanceof Function && ((Function) other).getName() != null
+                && TEXT_FUNCTIONS.contains(((Function) other).getName().toLowerCase(Locale.ROOT))) {
+            return; // TEXT or NULL already: TEXT affinity leaves it as it is
+        }
+        String compressed = compressedTextOperand(columnSide);
+        if (compressed == null) {
+            return;
+        }
+        if (function && containsAggregate(other)) {
+            // evaluated in a sub-select, an aggregate would aggregate that sub-select's one row
+            failure = failure != null ? failure : SqlRewriter.cannotRewrite("the aggregate " + other
+                    + " is compared with compressed column " + compressed + "; SQLite would turn a number it"
+                    + " returns into TEXT first. Compare with CAST(" + other + " AS TEXT) instead");
+            return;
+        }
+        int[] span = rewriter.span(other);
+        if (other instanceof JdbcParameter || function || computed) {
+            // evaluated once, in a sub-select that may read the row (a function of the row is correlated)
+            rewriter.edits.prefix(span[0], "(SELECT " + TEXT_AFFINITY_OF_P + " FROM (SELECT ");
+            rewriter.edits.suffix(span[1], " AS p))");
+        } else {
+            rewriter.edits.prefix(span[0], "CAST(");
+            rewriter.edits.suffix(span[1], " AS TEXT)");
+        }
+    }
+
+    /**
+     * The compressed TEXT column an operand reads ("table.column"), or null: a reference to one, or a sub-query
+     * whose only result is one (SQLite gives such a sub-query its column's affinity).
+     */
+    String compressedTextOperand(Expression expression) {
+        Expression operand = expression;
+        // (x) and x COLLATE y keep x's affinity
+        while (operand instanceof CollateExpression || operand instanceof Parenthesis
+                || (operand instanceof ExpressionList && ((ExpressionList<?>) operand).size() == 1)) {
+            operand = operand instanceof Parenthesis ? ((Parenthesis) operand).getExpression()
+                    : operand instanceof ExpressionList ? (Expression) ((ExpressionList<?>) operand).get(0)
+                    : ((CollateExpression) operand).getLeftExpression();
+        }
+        if (operand instanceof Column) {
+            ResolvedColumn resolved = scope.resolve((Column) operand);
+            if (resolved == null) {
+                return scope.textResult((Column) operand);
+            }
+            return resolved.compressed() && resolved.source().table.hasTextAffinity(resolved.column())
+                    ? resolved.source().table.name() + "." + resolved.column() : null;
+        }
+        Select select = operand instanceof Select ? (Select) operand : null;
+        while (select instanceof ParenthesedSelect) {
+            select = ((ParenthesedSelect) select).getSelect();
+        }
+        if (!(select instanceof PlainSelect) || ((PlainSelect) select).getSelectItems().size() != 1
+                || !(((PlainSelect) select).getSelectItems().get(0).getExpression() instanceof Column)) {
+            return null;
+        }
+        PlainSelect plain = (PlainSelect) select;
+        Scope inner = rewriter.tablesOf(plain, scope);
+        return inner == null ? null
+                : new ExpressionReader(rewriter, inner).compressedTextOperand(plain.getSelectItems().get(0).getExpression());
+    }
+
+    /** Whether SQLite gives the operand TEXT affinity: a TEXT column, compressed or not, or such a sub-query. */
+    private boolean hasTextAffinity(Expression operand) {
+        if (compressedTextOperand(operand) != null) {
+            return true;
+        }
+        ResolvedColumn resolved = operand instanceof Column ? scope.resolve((Column) operand) : null;
+        return resolved != null && resolved.source().table != null
+                && resolved.source().table.hasTextAffinity(resolved.column());
+    }
+
+    @Override
+    public <S> Void visit(CaseExpression caseExpression, S context) {
+        Expression operand = caseExpression.getSwitchExpression();
+        if (operand != null && caseExpression.getWhenClauses() != null) {
+            // CASE x WHEN y compares as x = y does
+            for (WhenClause when : caseExpression.getWhenClauses()) {
+                applyTextAffinity(operand, when.getWhenExpression());
+                applyTextAffinity(when.getWhenExpression(), operand);
+            }
+        }
+        return super.visit(caseExpression, context);
+    }
+
+    @Override
+    public <S> Void visit(AnalyticExpression analytic, S context) {
+        try {
+            rewriter.read(analytic.getExpression(), scope);
+            rewriter.read(analytic.getFilterExpression(), scope);
+            if (analytic.getPartitionExpressionList() != null) {
+                rewriter.readAll(analytic.getPartitionExpressionList(), scope);
+            }
+            rewriter.orderBy(analytic.getOrderByElements(), scope);
+            if (analytic.getFuncOrderBy() != null) {
+                rewriter.orderBy(analytic.getFuncOrderBy(), scope);
+            }
+        } catch (SQLException e) {
+            failure = failure == null ? e : failure;
+        }
+        return null;
+    }
+
+    @Override
+    public <S> Void visit(JdbcNamedParameter parameter, S context) {
+        rewriter.namedParameters = true; // the parser numbers only '?' parameters: indexes would be off
+        return null;
+    }
+
+    @Override
+    public <S> Void visit(ParenthesedSelect select, S context) {
+        nested(select);
+        return null;
+    }
+
+    @Override
+    public <S> Void visit(Select select, S context) {
+        nested(select);
+        return null;
+    }
+
+    private void nested(Select select) {
+        if (failure != null) {
+            return;
+        }
+        try {
+            rewriter.select(select, scope, false);
+        } catch (SQLException e) {
+            failure = e;
+        }
+    }
+}
