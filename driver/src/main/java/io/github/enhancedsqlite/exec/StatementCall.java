@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.exec;
 
 import io.github.enhancedsqlite.compress.ColumnRef;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /** The statement an execution belongs to, as the steps of a {@link StatementPipeline} see it. */
 public interface StatementCall extends InterruptRepair {
@@ -23,4 +24,7 @@ public interface StatementCall extends InterruptRepair {
 
     /** The values bound for that run, as sqlite-jdbc holds them; null when none. */
     Object[] boundValues();
+
+    /** The result columns of that run whose envelopes the getters decode (bare compressed columns); null when none. */
+    IntPredicate decodedColumns();
 }

@@ -59,7 +59,10 @@ final class TransactionStep {
      */
     void after(StatementCall call, boolean tookTurn, int effects, boolean succeeded) {
         if (succeeded && transactions.recordsReads() && !StatementEffects.has(effects, StatementEffects.WRITES)) {
-            transactions.readDone(call.sqlRun(), call.boundValues());
+            transactions.readDone(call.sqlRun(), call.boundValues(), call.decodedColumns());
+        }
+        if (succeeded && StatementEffects.has(effects, StatementEffects.CHANGES_SCHEMA)) {
+            transactions.schemaChanged();
         }
         transactions.afterStatement(tookTurn, StatementEffects.has(effects, StatementEffects.OPENS_TRANSACTION),
                 StatementEffects.has(effects, StatementEffects.ENDS_TRANSACTION),

@@ -108,6 +108,12 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
         return lastRewritten == null ? lastSql : lastRewritten.sql();
     }
 
+    @Override
+    public final java.util.function.IntPredicate decodedColumns() {
+        RewrittenSql rewritten = lastRewritten;
+        return rewritten != null && rewritten.decodesAny() ? rewritten::decodes : null;
+    }
+
     /** A plain statement binds no values; a prepared one overrides this. */
     @Override
     public Object[] boundValues() {

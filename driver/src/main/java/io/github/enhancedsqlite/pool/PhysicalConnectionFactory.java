@@ -149,7 +149,7 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
             Codec codec = compression.attach(connection);
             PipelinePlan plan = sharedPlan != null ? sharedPlan : PipelinePlan.of(compression, slowStatementLog);
             TransactionControl transactions = new TransactionControl(connection, gate, retry, transactionSettings,
-                    metrics, deadlines, shapes);
+                    metrics, deadlines, shapes, codec::originalOrStored);
             return new PhysicalConnection(connection, config.settings().pool().statementCacheSize(),
                     plan.forConnection(connection, transactions, codec), metrics,
                     counted(connection, sharedCompression != null ? null : compression));

@@ -13,12 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * The reads of one open read transaction, kept so that, should it come to write after another writer committed, the
  * driver can tell whether what it read still holds: each read is run again with the same SQL and values, once in the
  * transaction's own snapshot (what the application saw) and once in the new write transaction, and the rows are
- * compared by digest. Recording costs a list entry and a copy of the bound values; the digests are computed only
+ * compared by digest. A result column whose envelopes the getters decode counts by the original, as the application
+ * saw it, not by the stored bytes: background work re-encodes stored values with a trained dictionary without
+ * changing one. Recording costs a list entry and a copy of the bound values; the digests are computed only
  * when the check runs, which is rare. The values array is sqlite-jdbc's copy for that execution, never changed after.
  *
  * <p>A read that could give other rows when run again although nothing changed cannot be checked: a function whose
@@ -46,15 +49,16 @@ final class ReadLog {
     private boolean overflowed;
 
     /**
-     * Records one read the transaction made; {@code values} are the bound values, null for none. Whether it can be
-     * run again is asked only when the check runs: most readers never write.
+     * Records one read the transaction made; {@code values} are the bound values, null for none; {@code decoded} the
+     * result columns whose envelopes the getters decode, null for none. Whether it can be run again is asked only when
+     * the check runs: most readers never write.
      */
-    void add(String sql, Object[] values) {
+    void add(String sql, Object[] values, IntPredicate decoded) {
         if (reads.size() >= MAX_READS) {
             overflowed = true;
             return;
         }
-        reads.add(new Read(sql, values));
+        reads.add(new Read(sql, values, decoded));
     }
 
     void clear() {
@@ -76,11 +80,14 @@ final class ReadLog {
         return null;
     }
 
-    /** Runs every read on {@code sqlite} in its current transaction and returns one digest per read. */
-    List<byte[]> digests(Connection sqlite) throws SQLException {
+    /**
+     * Runs every read on {@code sqlite} in its current transaction and returns one digest per read; decoded columns
+     * count by {@code originals}.
+     */
+    List<byte[]> digests(Connection sqlite, StoredOriginals originals) throws SQLException {
         List<byte[]> digests = new ArrayList<>(reads.size());
         for (Read read : reads) {
-            digests.add(read.digest(sqlite));
+            digests.add(read.digest(sqlite, originals));
         }
         return digests;
     }
@@ -122,9 +129,9 @@ final class ReadLog {
         return trimmed.length() <= 40 ? trimmed : trimmed.substring(0, 40) + "…";
     }
 
-    private record Read(String sql, Object[] values) {
+    private record Read(String sql, Object[] values, IntPredicate decoded) {
 
-        byte[] digest(Connection sqlite) throws SQLException {
+        byte[] digest(Connection sqlite, StoredOriginals originals) throws SQLException {
             MessageDigest digest = sha256();
             try (PreparedStatement statement = sqlite.prepareStatement(sql)) {
                 if (values != null) {
@@ -138,7 +145,11 @@ final class ReadLog {
                     while (rows.next()) {
                         digest.update((byte) 'r');
                         for (int column = 1; column <= columns; column++) {
-                            add(digest, number, rows.getObject(column));
+                            Object value = rows.getObject(column);
+                            if (value instanceof byte[] stored && decoded != null && decoded.test(column)) {
+                                value = originals.original(stored);
+                            }
+                            add(digest, number, value);
                         }
                     }
                 }

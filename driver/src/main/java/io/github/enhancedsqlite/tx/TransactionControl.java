@@ -54,6 +54,8 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     private final TransactionDeadlines deadlines;
     /** What transactions of this database beginning with a given statement went on to do. */
     private final TransactionShapes shapes;
+    /** The originals of envelopes a reader's reads returned, for the check at its first write. */
+    private final StoredOriginals originals;
 
     /** The open transaction is a reader of a connection that may write: it has not taken the writer turn yet. */
     private volatile boolean reader;
@@ -69,6 +71,8 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     private String firstSql;
     /** A statement that may write ran in the open transaction. */
     private boolean wrote;
+    /** A statement that changed the schema ran in the open transaction. */
+    private boolean changedSchema;
     /** The 40001 this control raised itself, passed through {@link #failed} as it is. */
     private SQLException raised;
 
@@ -104,9 +108,11 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     private final Map<String, PreparedStatement> fixedStatements = new HashMap<>();
 
     public TransactionControl(Connection sqlite, WriterGate gate, BusyRetry retry, TransactionSettings settings,
-                              DatabaseMetrics metrics, TransactionDeadlines deadlines, TransactionShapes shapes) {
+                              DatabaseMetrics metrics, TransactionDeadlines deadlines, TransactionShapes shapes,
+                              StoredOriginals originals) {
         this.sqlite = sqlite;
         this.shapes = shapes;
+        this.originals = originals;
         this.deadlines = deadlines;
         this.metrics = metrics;
         this.gate = gate;
@@ -233,12 +239,16 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         return reader;
     }
 
-    /** A read of the open reader finished; kept for the check at its first write. */
-    public void readDone(String sqlRun, Object[] values) {
+    /**
+     * A read of the open reader finished; kept for the check at its first write.
+     *
+     * @param decoded the result columns whose envelopes the application's getters decode, or null
+     */
+    public void readDone(String sqlRun, Object[] values, java.util.function.IntPredicate decoded) {
         lock.lock();
         try {
             if (reader) {
-                reads.add(sqlRun, values);
+                reads.add(sqlRun, values, decoded);
             }
         } finally {
             lock.unlock();
@@ -324,7 +334,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     private String rebeginAsWriter() {
         List<byte[]> seen;
         try {
-            seen = reads.digests(sqlite);
+            seen = reads.digests(sqlite, originals);
         } catch (SQLException e) {
             return "running them again failed (" + e.getMessage() + ")";
         }
@@ -350,7 +360,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
             }
         }
         try {
-            return ReadLog.same(seen, reads.digests(sqlite)) ? null : "what it read has changed";
+            return ReadLog.same(seen, reads.digests(sqlite, originals)) ? null : "what it read has changed";
         } catch (SQLException e) {
             return "running them again failed (" + e.getMessage() + ")";
         }
@@ -396,6 +406,19 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
      * Turns a statement's failure into what the application should see, repairing our state on the way. Busy or
      * locked inside a transaction rolls it back and raises SQLState 40001 so the whole unit can be run again.
      */
+    /**
+     * A statement that changed the schema ran in the open transaction: transactions beginning as this one did begin
+     * as writers from now on ({@link TransactionShapes}).
+     */
+    public void schemaChanged() {
+        lock.lock();
+        try {
+            changedSchema |= active;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Marks a statement running or finished, so the transaction timeout knows whether to interrupt it. */
     public void executing(boolean running) {
         executing = running;
@@ -743,11 +766,16 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         active = false;
         openedBySavepoint = null;
         if (firstSql != null) {
-            shapes.ended(firstSql, wrote);
+            if (changedSchema) {
+                shapes.changedSchema(firstSql);
+            } else {
+                shapes.ended(firstSql, wrote);
+            }
             firstSql = null;
         }
         reader = false;
         wrote = false;
+        changedSchema = false;
         savepointInReader = false;
         firstWritePending = false;
         reads.clear();

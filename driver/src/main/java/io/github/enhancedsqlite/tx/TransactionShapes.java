@@ -13,6 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * transactions of a read-then-write loop, started together, never fail, and a shape that only reads begins as a
  * reader from its second transaction on. Later transactions move the share of writers by an eighth each. Updates race
  * without a lock: a lost sample only delays the learning by a transaction.
+ *
+ * <p>A shape whose transaction changed the schema begins as a writer for good: migration tools (Flyway, Liquibase)
+ * open each migration's transaction with the same read of their history or of {@code sqlite_schema} that their
+ * read-only checks begin with, and a DDL transaction that began as a reader would have to have its reads of the
+ * schema confirmed, and fail, whenever anything else changed the schema in between. Migrations are rare; their
+ * reads beside them are cheap as writers.
  */
 public final class TransactionShapes {
 
@@ -34,7 +40,7 @@ public final class TransactionShapes {
             return true; // nothing to learn it under (a savepoint set through JDBC): as before readers came first
         }
         Shape shape = shapes.get(firstSql);
-        return shape == null || shape.writerShare >= WRITER_SHARE;
+        return shape == null || shape.changesSchema || shape.writerShare >= WRITER_SHARE;
     }
 
     /** A transaction that began with {@code firstSql} ended; it ran a writing statement or not. */
@@ -58,16 +64,29 @@ public final class TransactionShapes {
         }
     }
 
-    private void remember(String firstSql, float writerShare) {
+    /** A transaction that began with {@code firstSql} changed the schema: such transactions begin as writers from now on. */
+    void changedSchema(String firstSql) {
+        Shape shape = shapes.get(firstSql);
+        if (shape == null) {
+            shape = remember(firstSql, 1f);
+        }
+        shape.changesSchema = true;
+    }
+
+    private Shape remember(String firstSql, float writerShare) {
         if (shapes.size() >= MAX_SHAPES) {
             shapes.clear();
         }
-        shapes.putIfAbsent(firstSql, new Shape(writerShare));
+        Shape fresh = new Shape(writerShare);
+        Shape existing = shapes.putIfAbsent(firstSql, fresh);
+        return existing != null ? existing : fresh;
     }
 
     /** One first statement's running share of transactions that went on to write. */
     private static final class Shape {
         volatile float writerShare;
+        /** A transaction of this shape changed the schema: it begins as a writer whatever the share. */
+        volatile boolean changesSchema;
 
         Shape(float writerShare) {
             this.writerShare = writerShare;

@@ -53,7 +53,8 @@ class StatementPipelineTest {
         TransactionControl transactions = new TransactionControl(sqlite, new WriterGate(NAME, 0, metrics),
                 new BusyRetry(NAME, 3, 10, 1000, metrics),
                 new TransactionSettings(NAME, "BEGIN IMMEDIATE", 1000, 0), metrics,
-                new TransactionDeadlines(new TransactionTimer(NAME)), new TransactionShapes());
+                new TransactionDeadlines(new TransactionTimer(NAME)), new TransactionShapes(),
+                codec::originalOrStored);
         return PipelinePlan.of(compression, new SlowStatementLog(NAME, slowMillis, false, metrics))
                 .forConnection(sqlite, transactions, codec);
     }

@@ -34,7 +34,7 @@ class ReadLogTest {
     void tooManyReadsMakeTheCheckFail() {
         ReadLog log = new ReadLog();
         for (int i = 0; i <= 1_000; i++) {
-            log.add("SELECT 1", null);
+            log.add("SELECT 1", null, null);
         }
         assertThat(log.notRepeatable()).contains("more than 1000 reads");
         log.clear();

@@ -284,6 +284,113 @@ class ReadersFirstTest extends TxDatabaseTest {
                 .as("stored compressed").isEqualTo("blob");
     }
 
+    /**
+     * Migration tools begin each migration's transaction with the read their read-only checks begin with (Flyway:
+     * whether its history table is in sqlite_master). Once a transaction that began so changed the schema, such
+     * transactions begin as writers for good, so a migration never has its reads of the schema checked against
+     * whatever else committed beside it; read-only transactions of that shape do not teach it back.
+     */
+    @Test
+    void aFirstStatementWhoseTransactionChangedTheSchemaBeginsAsAWriterFromThenOn() throws Exception {
+        String url = url("");
+        String schemaRead = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'history'";
+        try (Connection connection = DriverManager.getConnection(url)) {
+            TxDb.learnReadOnly(connection, schemaRead);
+            connection.setAutoCommit(false);
+            TxDb.queryLong(connection, schemaRead);
+            assertThat(TxDb.writeLockIsFree(file)).as("begun as a reader").isTrue();
+            TxDb.update(connection, "CREATE TABLE history(id INTEGER PRIMARY KEY)");
+            connection.commit();
+
+            for (int i = 0; i < 8; i++) {
+                TxDb.learnReadOnly(connection, schemaRead);
+            }
+            TxDb.queryLong(connection, schemaRead);
+            assertThat(TxDb.writeLockIsFree(file)).as("begun as a writer").isFalse();
+            TxDb.update(connection, "ALTER TABLE history ADD COLUMN note TEXT");
+            connection.commit();
+        }
+        assertThat(TxDb.committed(file, "SELECT count(*) FROM pragma_table_info('history')")).isEqualTo(2);
+    }
+
+    /**
+     * A value only stored anew in another form (another process's dictionary training re-encoding it, here an
+     * envelope made at another compression level) is no change to what the application read: the reader's check
+     * compares the originals its getters gave, not the stored bytes, and the write goes on.
+     */
+    @Test
+    void aValueStoredAnewInAnotherEnvelopeIsNoChangeToTheReader() throws Exception {
+        String[] schema = {"CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
+                "INSERT OR IGNORE INTO counter VALUES (1, 0), (2, 0)",
+                "CREATE TABLE IF NOT EXISTS notes(id INTEGER PRIMARY KEY, body TEXT)"};
+        String body = "{\"memory\": \"" + "remember the milk, the eggs and the 42 apples. ".repeat(150) + "\"}";
+        Path other = dir.resolve("level19.db");
+        try (Connection elsewhere = DriverManager.getConnection(TxDb.prepared(other, "compressLevel=19", schema))) {
+            insertNote(elsewhere, body);
+        }
+        String url = database("compressed.db", "compress=auto", schema);
+        String readNote = "SELECT body FROM notes WHERE id = 1";
+        try (Connection connection = DriverManager.getConnection(url); Connection otherProcess = TxDb.witness(file)) {
+            insertNote(connection, body);
+            byte[] anew = TxDb.committedBytes(other, readNote);
+            assertThat(anew).as("another envelope of the same value").isNotEqualTo(TxDb.committedBytes(file, readNote));
+            TxDb.learnReadOnly(connection, "SELECT length(body) FROM notes WHERE id = 1");
+
+            connection.setAutoCommit(false);
+            assertThat(TxDb.queryLong(connection, "SELECT length(body) FROM notes WHERE id = 1")).isEqualTo(body.length());
+            assertThat(TxDb.queryString(connection, readNote)).isEqualTo(body);
+            try (PreparedStatement restore = otherProcess.prepareStatement("UPDATE notes SET body = ? WHERE id = 1")) {
+                restore.setBytes(1, anew);
+                assertThat(restore.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(TxDb.update(connection, "UPDATE counter SET n = n + 1 WHERE id = 1")).isEqualTo(1);
+            connection.commit();
+            assertThat(Figures.of(file).getBusyRollbacks()).isZero();
+        }
+        assertThat(TxDb.committedBytes(file, readNote)).isEqualTo(TxDb.committedBytes(other, readNote));
+        assertThat(TxDb.committed(file, "SELECT n FROM counter WHERE id = 1")).isEqualTo(1);
+    }
+
+    /**
+     * Opening a connection commits nothing, so a pool that opens more connections beside a reader (HikariCP does it
+     * in the background while the first lease works) cannot change what the reader read. PRAGMA optimize at open
+     * once did: on tables created since the pool opened it ran ANALYZE, which adds sqlite_stat1 to sqlite_master,
+     * outside the writer turn, and failed a Flyway migration that had read sqlite_master.
+     */
+    @Test
+    void connectionsThePoolOpensBesideTheFirstCommitNothing() throws Exception {
+        String url = database("opens.db", "maximumPoolSize=4");
+        try (Connection first = DriverManager.getConnection(url)) {
+            TxDb.update(first, "CREATE TABLE projects(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
+            TxDb.update(first, "CREATE TABLE tasks(id INTEGER PRIMARY KEY, project_id INTEGER, title TEXT)");
+            TxDb.update(first, "CREATE INDEX tasks_by_project ON tasks(project_id)");
+            TxDb.update(first, "INSERT INTO projects(name) VALUES ('inbox'), ('home')");
+            TxDb.update(first, "INSERT INTO tasks(project_id, title) VALUES (1, 'a'), (1, 'b'), (2, 'c')");
+            long before = TxDb.queryLong(first, "PRAGMA data_version");
+            List<Connection> more = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    Connection opened = DriverManager.getConnection(url); // the others are lent: a new one opens
+                    more.add(opened);
+                    assertThat(TxDb.queryLong(opened, "SELECT count(*) FROM tasks")).isEqualTo(3);
+                }
+            } finally {
+                for (Connection opened : more) {
+                    opened.close();
+                }
+            }
+            assertThat(TxDb.queryLong(first, "PRAGMA data_version")).as("no other connection committed").isEqualTo(before);
+        }
+        assertThat(TxDb.committed(file, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'sqlite_stat%'")).isZero();
+    }
+
+    private static void insertNote(Connection connection, String body) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO notes(id, body) VALUES (1, ?)")) {
+            insert.setString(1, body);
+            assertThat(insert.executeUpdate()).isEqualTo(1);
+        }
+    }
+
     /** Another process (a real JVM through the driver) commits between this transaction's read and its write. */
     @Test
     void anotherProcessCommittingBetweenTheReadAndTheWrite() throws Exception {

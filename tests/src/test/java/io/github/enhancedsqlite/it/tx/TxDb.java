@@ -118,6 +118,17 @@ final class TxDb {
         }
     }
 
+    /** The stored bytes a plain connection reads, outside any transaction of ours (see {@link #committed}). */
+    static byte[] committedBytes(Path file, String sql) throws SQLException {
+        try (Connection reader = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+             Statement statement = reader.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+            if (!result.next()) {
+                throw new AssertionError("no row from " + sql);
+            }
+            return result.getBytes(1);
+        }
+    }
+
     /** The text a plain connection reads, outside any transaction of ours (see {@link #committed}). */
     static String committedString(Path file, String sql) throws SQLException {
         try (Connection reader = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath())) {
