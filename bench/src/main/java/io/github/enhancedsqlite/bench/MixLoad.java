@@ -24,12 +24,16 @@ final class MixLoad {
         Unit next(SplittableRandom random);
     }
 
+    /** Runs started in this JVM; each inserts its keys in a band of its own. */
+    private static final java.util.concurrent.atomic.AtomicLong RUNS = new java.util.concurrent.atomic.AtomicLong();
+
     private MixLoad() {
     }
 
     /** Runs {@code threads} threads for {@code durationNanos}; {@code holdConnection}: one connection per thread. */
     static LoadResult run(DataSource dataSource, Mix mix, boolean holdConnection, int threads, long durationNanos,
                           long seed) throws InterruptedException {
+        RUNS.incrementAndGet();
         Worker[] workers = new Worker[threads];
         return LoadThreads.run("terminal", threads,
                 t -> workers[t] = new Worker(dataSource, mix, holdConnection, new SplittableRandom(seed * 1_000 + t), t),
@@ -40,6 +44,8 @@ final class MixLoad {
 
         /** Keys inserted by one thread live in their own range, above the loaded rows. */
         private static final long KEYS_PER_THREAD = 100_000_000L;
+        /** Bands a thread's range is cut into, one per run, so that runs on one database do not collide. */
+        private static final long RUN_BANDS = 100;
 
         private final DataSource dataSource;
         private final Mix mix;
@@ -54,7 +60,8 @@ final class MixLoad {
             this.holdConnection = holdConnection;
             this.random = random;
             this.thread = thread;
-            this.sequence = (thread + 1) * KEYS_PER_THREAD + System.nanoTime() % 1_000_000 * 10;
+            // each run its own band of a thread's range: runs on one database never insert the same key
+            this.sequence = (thread + 1) * KEYS_PER_THREAD + RUNS.get() % RUN_BANDS * (KEYS_PER_THREAD / RUN_BANDS);
         }
 
         void loop(long deadline) {

@@ -153,7 +153,7 @@ public final class StatementPipeline {
      */
     public void trainDictionaries(java.sql.Connection lease) {
         if (compression != null) {
-            compression.trainDictionaries(lease);
+            compression.trainDictionaries(lease, transactions::beginWriting);
         }
     }
 

@@ -550,6 +550,18 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         }
     }
 
+    /**
+     * Begins a write transaction now, on a connection in manual mode with none open: the writer turn, then BEGIN
+     * IMMEDIATE, whatever statement comes first. For the driver's own background writes, which go to sqlite-jdbc
+     * directly and so cannot be seen by the lazy begin; their transactions teach {@link TransactionShapes} nothing.
+     */
+    public void beginWriting() throws SQLException {
+        requireManualMode("beginWriting");
+        if (!beginNow(true)) {
+            throw new SQLException("A transaction is already open on this connection", "25001");
+        }
+    }
+
     public void setAutoCommit(boolean on) throws SQLException {
         lock.lock();
         try {
