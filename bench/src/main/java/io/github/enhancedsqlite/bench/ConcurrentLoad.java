@@ -1,10 +1,7 @@
 package io.github.enhancedsqlite.bench;
 
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import javax.sql.DataSource;
 
 /**
@@ -31,63 +28,19 @@ final class ConcurrentLoad {
 
     private static LoadResult run(DataSource dataSource, CounterWork work, int threads, long durationNanos,
                                   int unitsPerThread, long seed) throws InterruptedException {
-        CountDownLatch ready = new CountDownLatch(threads);
-        CountDownLatch go = new CountDownLatch(1);
-        long[] start = new long[1];
         Worker[] workers = new Worker[threads];
-        Thread[] running = new Thread[threads];
-        for (int t = 0; t < threads; t++) {
-            workers[t] = new Worker(dataSource, work, new SplittableRandom(seed * 1_000 + t), unitsPerThread);
-            Worker worker = workers[t];
-            running[t] = new Thread(() -> {
-                ready.countDown();
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                worker.loop(durationNanos != Long.MAX_VALUE, start[0] + durationNanos);
-            }, "writer-" + t);
-            running[t].start();
-        }
-        ready.await();
-        start[0] = System.nanoTime(); // written before countDown, so every worker reads it after await
-        go.countDown();
-        for (Thread thread : running) {
-            thread.join();
-        }
-        long elapsed = System.nanoTime() - start[0];
-
-        long successes = 0;
-        long attempts = 0;
-        ErrorCounts errors = new ErrorCounts();
-        List<Latencies.Log> logs = new ArrayList<>();
-        for (Worker worker : workers) {
-            if (worker.fatal != null) {
-                throw new IllegalStateException("a writer thread failed in a way the benchmark does not expect",
-                        worker.fatal);
-            }
-            successes += worker.successes;
-            attempts += worker.attempts;
-            errors.addAll(worker.errors);
-            logs.add(worker.latencies);
-        }
-        return new LoadResult(successes, attempts, errors, logs, elapsed);
+        return LoadThreads.run("writer", threads,
+                t -> workers[t] = new Worker(dataSource, work, new SplittableRandom(seed * 1_000 + t), unitsPerThread),
+                t -> start -> workers[t].loop(durationNanos != Long.MAX_VALUE, start + durationNanos));
     }
 
     /** One thread's loop and its private tallies. */
-    private static final class Worker {
+    private static final class Worker extends LoadThreads.Tally {
 
         private final DataSource dataSource;
         private final CounterWork work;
         private final SplittableRandom random;
         private final int units;
-        final ErrorCounts errors = new ErrorCounts();
-        final Latencies.Log latencies = new Latencies.Log();
-        long successes;
-        long attempts;
-        Throwable fatal;
 
         Worker(DataSource dataSource, CounterWork work, SplittableRandom random, int units) {
             this.dataSource = dataSource;

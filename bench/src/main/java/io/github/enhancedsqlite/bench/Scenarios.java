@@ -43,8 +43,13 @@ final class Scenarios {
             new ManyShortLivedFiles(),
             new FreshJvmOpenQueryClose());
 
-    static final List<Scenario> ALL = Stream.of(READS, WRITERS, COMPRESSION, FOOTPRINT, STARTUP).flatMap(List::stream)
-            .toList();
+    /** Issue 17: transactions that begin as readers, in YCSB and Spring shapes. */
+    static final List<Scenario> READERS = List.of(
+            ReaderMixes.ycsb(),
+            ReaderMixes.springUnits());
+
+    static final List<Scenario> ALL = Stream.of(READS, WRITERS, COMPRESSION, FOOTPRINT, STARTUP, READERS)
+            .flatMap(List::stream).toList();
 
     /** Group names accepted on the command line wherever a scenario name is, in the order usage lists them. */
     static final Map<String, List<Scenario>> GROUPS = groups();
@@ -80,6 +85,7 @@ final class Scenarios {
         groups.put("compression", COMPRESSION);
         groups.put("footprint", FOOTPRINT);
         groups.put("startup", STARTUP);
+        groups.put("readers", READERS);
         return Collections.unmodifiableMap(groups);
     }
 

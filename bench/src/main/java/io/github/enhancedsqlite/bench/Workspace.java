@@ -97,9 +97,14 @@ final class Workspace implements AutoCloseable {
         return RAW_PREFIX + database + "?" + PROFILE_AS_URL_PRAGMAS;
     }
 
-    /** The enhanced driver's URL with its default profile, or the raw URL in a self-check run. */
+    /**
+     * The enhanced driver's URL with its default profile, or the raw URL in a self-check run. The system property
+     * {@code enhancedsqlite.bench.settings} (e.g. {@code transaction_mode=IMMEDIATE}) adds settings, to compare a
+     * setting's effect in one run of the same code.
+     */
     String enhancedUrl(Path database) {
-        return selfCheck ? rawUrl(database) : ENHANCED_PREFIX + database;
+        String settings = System.getProperty("enhancedsqlite.bench.settings", "");
+        return selfCheck ? rawUrl(database) : ENHANCED_PREFIX + database + (settings.isEmpty() ? "" : "?" + settings);
     }
 
     /**

@@ -370,8 +370,8 @@ public final class Compression {
      * @param sqlite its sqlite-jdbc connection
      * @param codec  its codec
      */
-    public void trainDictionaries(Connection lease, Connection sqlite, Codec codec) {
-        new DictionaryTrainer(this, dictionaries, lease, sqlite, codec).run();
+    public void trainDictionaries(Connection lease, Connection sqlite, Codec codec, WriteBegin writeBegin) {
+        new DictionaryTrainer(this, dictionaries, lease, sqlite, codec, writeBegin).run();
     }
 
     /** A candidate dictionary was trained (a figure: training is the costly part of the background work). */

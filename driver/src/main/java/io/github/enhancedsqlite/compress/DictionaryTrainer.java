@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,14 +44,17 @@ final class DictionaryTrainer {
     private final Codec codec;
     private final Connection lease;
     private final Connection sqlite;
+    private final WriteBegin writeBegin;
 
     /**
      * @param lease  a pooled connection of the database, through which transactions take the writer turn
      * @param sqlite the same connection's sqlite-jdbc connection, whose statements run inside those transactions
      * @param codec  the same connection's codec
+     * @param writeBegin begins a write transaction on the lease, in manual mode
      */
     DictionaryTrainer(Compression compression, Dictionaries dictionaries, Connection lease, Connection sqlite,
-                      Codec codec) {
+                      Codec codec, WriteBegin writeBegin) {
+        this.writeBegin = writeBegin;
         this.compression = compression;
         this.dictionaries = dictionaries;
         this.lease = lease;
@@ -192,11 +194,9 @@ final class DictionaryTrainer {
         }
     }
 
-    /** The driver begins the transaction (and takes the writer turn) at the lease's first statement. */
+    /** The writer turn and BEGIN IMMEDIATE: the writes below go to sqlite-jdbc directly. */
     private void begin() throws SQLException {
-        try (Statement statement = lease.createStatement()) {
-            statement.executeQuery("SELECT 1").close();
-        }
+        writeBegin.begin();
     }
 
     /**

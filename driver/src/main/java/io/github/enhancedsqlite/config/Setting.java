@@ -24,14 +24,20 @@ enum Setting {
                     + " poolIdleTimeout=0 neither count nor close."),
     STATEMENT_CACHE_SIZE("statementCacheSize", ValueRule.integer(0, 10_000), "64",
             "Prepared statements each pooled connection keeps compiled for reuse (0 turns the cache off)."),
-    TRANSACTION_MODE("transaction_mode", ValueRule.oneOf("DEFERRED", "IMMEDIATE", "EXCLUSIVE"), "IMMEDIATE",
-            "How a transaction that may write begins. IMMEDIATE takes the write lock at BEGIN, so a read-then-write"
-                    + " transaction can never fail with SQLITE_BUSY_SNAPSHOT. Read-only connections always begin"
-                    + " DEFERRED."),
+    TRANSACTION_MODE("transaction_mode", ValueRule.oneOf("DEFERRED", "IMMEDIATE", "EXCLUSIVE"), "DEFERRED",
+            "How a transaction begins. DEFERRED: one that begins with a read runs as a reader, without the writer turn,"
+                    + " and takes the turn at its first write, continuing only if what it read still holds (else"
+                    + " SQLState 40001); transactions whose first statement was learned to lead to writes begin as"
+                    + " writers. IMMEDIATE (or EXCLUSIVE) takes the writer turn and the write lock at the first"
+                    + " statement. Read-only connections always begin DEFERRED."),
     TRANSACTION_TIMEOUT("transactionTimeout", ValueRule.integer(0, Integer.MAX_VALUE), "30000",
             "Milliseconds a transaction may stay open before it is rolled back and its writer turn freed (0: never)."),
     WRITER_TIMEOUT("writerTimeout", ValueRule.integer(0, Integer.MAX_VALUE), "30000",
             "Milliseconds a writer waits in this JVM for its turn to write before failing with an error."),
+    PROCESS_QUEUE("processQueue", ValueRule.bool(), "true",
+            "Writers of every process on the database file queue in the operating system, through a lock file under"
+                    + " java.io.tmpdir, instead of waiting out each other's locks by busy retry (false: only this"
+                    + " JVM's writers queue)."),
     WRITER_FAIRNESS_WINDOW("writerFairnessWindow", ValueRule.integer(0, 60_000), "20",
             "Milliseconds a waiting writer may be overtaken by writers that find the turn free; after that the turn"
                     + " goes in arrival order (0: always in arrival order, slower on small machines)."),

@@ -108,7 +108,8 @@ public final class Settings {
         return new TransactionSettings("BEGIN " + values.get(Setting.TRANSACTION_MODE),
                 intValue(values, Setting.TRANSACTION_TIMEOUT), intValue(values, Setting.WRITER_TIMEOUT),
                 intValue(values, Setting.WRITER_FAIRNESS_WINDOW), intValue(values, Setting.BUSY_RETRY_ATTEMPTS),
-                intValue(values, Setting.BUSY_RETRY_BACKOFF), intValue(values, Setting.BUSY_RETRY_MAX_WAIT));
+                intValue(values, Setting.BUSY_RETRY_BACKOFF), intValue(values, Setting.BUSY_RETRY_MAX_WAIT),
+                Boolean.parseBoolean(values.get(Setting.PROCESS_QUEUE)));
     }
 
     /** From the canonical {@code compress} value: {@code auto}, {@code off}, or sorted table.column names. */

@@ -12,8 +12,9 @@ package io.github.enhancedsqlite.config;
  * @param busyRetryAttempts          attempts at a statement that may be retried while the database is busy
  * @param busyRetryBackoffMillis     wait before the first retry (it grows, with jitter)
  * @param busyRetryMaxWaitMillis     retrying time after which the busy error is reported
+ * @param processQueue               writers of other processes on the file queue with this JVM's in the kernel
  */
 public record TransactionSettings(String beginStatement, long transactionTimeoutMillis, long writerTimeoutMillis,
                                   long writerFairnessWindowMillis, int busyRetryAttempts, long busyRetryBackoffMillis,
-                                  long busyRetryMaxWaitMillis) {
+                                  long busyRetryMaxWaitMillis, boolean processQueue) {
 }

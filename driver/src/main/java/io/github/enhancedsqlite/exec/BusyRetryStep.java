@@ -29,7 +29,7 @@ final class BusyRetryStep {
         boolean retryable = controlsTransaction || !inTransaction;
         transactions.executing(true); // the transaction timeout interrupts a running statement instead of rolling back
         try {
-            return retryable ? transactions.retrying(action) : action.run();
+            return retryable ? transactions.retrying(action) : transactions.runStatement(action);
         } finally {
             transactions.executing(false);
         }

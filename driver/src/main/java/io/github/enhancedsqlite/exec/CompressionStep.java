@@ -66,8 +66,8 @@ final class CompressionStep {
     }
 
     /** Trains the dictionaries columns ask for, on this connection; {@code lease} is the lease holding it. */
-    void trainDictionaries(Connection lease) {
-        compression.trainDictionaries(lease, sqlite, codec);
+    void trainDictionaries(Connection lease, io.github.enhancedsqlite.compress.WriteBegin writeBegin) {
+        compression.trainDictionaries(lease, sqlite, codec, writeBegin);
     }
 
     /** The stored form of a value bound for a compressing column; null to store it as it is. */

@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.exec;
 
 import io.github.enhancedsqlite.compress.ColumnRef;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /** The statement an execution belongs to, as the steps of a {@link StatementPipeline} see it. */
 public interface StatementCall extends InterruptRepair {
@@ -17,4 +18,13 @@ public interface StatementCall extends InterruptRepair {
      * runs; empty for every other statement.
      */
     Set<ColumnRef> madePlain();
+
+    /** The SQL that ran on sqlite-jdbc (after any rewrite), so that a read can be run again as it was. */
+    String sqlRun();
+
+    /** The values bound for that run, as sqlite-jdbc holds them; null when none. */
+    Object[] boundValues();
+
+    /** The result columns of that run whose envelopes the getters decode (bare compressed columns); null when none. */
+    IntPredicate decodedColumns();
 }

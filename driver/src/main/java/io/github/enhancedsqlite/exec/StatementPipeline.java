@@ -73,7 +73,7 @@ public final class StatementPipeline {
             effects |= StatementEffects.WRITES; // even a SELECT: its columns are rewritten plain under the writer turn
         }
         boolean wholeBatch = batch && transaction.takesWholeBatch(effects);
-        boolean tookTurn = !wholeBatch && transaction.before(effects);
+        boolean tookTurn = !wholeBatch && transaction.before(call, effects);
         // timed from here: a wait for the writer turn is not the statement's slowness (writerWaits shows it)
         long started = slowStatements != null ? System.nanoTime() : 0L;
         QueryDeadline deadline = null;
@@ -94,6 +94,9 @@ public final class StatementPipeline {
                 }
                 plainStorage.committed();
             } else {
+                if ((compressedInto != null && !compressedInto.isEmpty()) || !call.madePlain().isEmpty()) {
+                    transactions.settleUpgradeBeforeOwnWrites(); // the step below may write before the statement
+                }
                 if (compression != null) {
                     compression.before(compressedInto, transaction.inTransaction());
                 }
@@ -112,7 +115,7 @@ public final class StatementPipeline {
                 deadline.finish();
             }
             if (!wholeBatch) {
-                transaction.after(tookTurn, effects, succeeded);
+                transaction.after(call, tookTurn, effects, succeeded);
             }
             if (compression != null) {
                 compression.after(transaction.inTransaction());
@@ -150,7 +153,7 @@ public final class StatementPipeline {
      */
     public void trainDictionaries(java.sql.Connection lease) {
         if (compression != null) {
-            compression.trainDictionaries(lease);
+            compression.trainDictionaries(lease, transactions::beginWriting);
         }
     }
 

@@ -30,10 +30,13 @@ final class TransactionStep {
                 && !transactions.inTransaction();
     }
 
-    /** Waits for the writer turn an auto-commit write needs, or begins a pending transaction; true: turn taken. */
-    boolean before(int effects) throws SQLException {
+    /**
+     * Waits for the writer turn an auto-commit write or a reader's first write needs, or begins a pending transaction;
+     * true: turn taken for this statement alone.
+     */
+    boolean before(StatementCall call, int effects) throws SQLException {
         return transactions.beforeStatement(StatementEffects.has(effects, StatementEffects.WRITES),
-                StatementEffects.has(effects, StatementEffects.OPENS_TRANSACTION));
+                StatementEffects.has(effects, StatementEffects.OPENS_TRANSACTION), call.sqlForLog());
     }
 
     /** Runs a writing batch as one transaction: all or nothing (only BEGIN and COMMIT are retried). */
@@ -50,8 +53,17 @@ final class TransactionStep {
         return transactions.failed(error, queryTimedOut, wrote);
     }
 
-    /** Gives back a turn taken for this statement alone, and notices the application's own BEGIN or COMMIT. */
-    void after(boolean tookTurn, int effects, boolean succeeded) {
+    /**
+     * Gives back a turn taken for this statement alone, notices the application's own BEGIN or COMMIT, and keeps a
+     * reader's reads for the check at its first write.
+     */
+    void after(StatementCall call, boolean tookTurn, int effects, boolean succeeded) {
+        if (succeeded && transactions.recordsReads() && !StatementEffects.has(effects, StatementEffects.WRITES)) {
+            transactions.readDone(call.sqlRun(), call.boundValues(), call.decodedColumns());
+        }
+        if (succeeded && StatementEffects.has(effects, StatementEffects.CHANGES_SCHEMA)) {
+            transactions.schemaChanged();
+        }
         transactions.afterStatement(tookTurn, StatementEffects.has(effects, StatementEffects.OPENS_TRANSACTION),
                 StatementEffects.has(effects, StatementEffects.ENDS_TRANSACTION),
                 StatementEffects.has(effects, StatementEffects.RELEASES_SAVEPOINT), succeeded);

@@ -211,6 +211,11 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
         }
     }
 
+    @Override
+    public Object[] boundValues() {
+        return SqliteStatements.boundValues(prepared);
+    }
+
     /**
      * sqlite-jdbc keeps the bound values and shows them in its statement's toString, as
      * {@code <sql> \n parameters=[...]}; values bound into compressed columns show as their stored bytes.

@@ -32,6 +32,11 @@ final class SqlInspector {
         "database_list", "collation_list", "function_list", "module_list", "pragma_list", "compile_options",
         "shrink_memory"
     };
+    /**
+     * Pragmas that write the database (ANALYZE's statistics, pages given back): they take the writer turn like any
+     * write, and a transaction they begin is a writer's, never a reader's.
+     */
+    private static final String[] DATABASE_WRITING_PRAGMAS = {"optimize", "incremental_vacuum"};
     private static final String[] DATA_CHANGING_WORDS = {"INSERT", "UPDATE", "DELETE", "REPLACE"};
     private static final String[] ROLLBACK_TO = {"TO"};
 
@@ -51,7 +56,7 @@ final class SqlInspector {
             return containsWord(lexer, DATA_CHANGING_WORDS) ? WRITES : 0;
         }
         if (lexer.isWord("PRAGMA")) {
-            return pragmaAltersSession(lexer) ? ALTERS_SESSION | WRITES : 0;
+            return pragmaEffects(lexer);
         }
         if (lexer.isWord("ATTACH") || lexer.isWord("DETACH")) {
             return ALTERS_SESSION;
@@ -104,24 +109,30 @@ final class SqlInspector {
         return false;
     }
 
-    /** A pragma with '=' always sets; one with '(' sets unless it is a reporting pragma. */
-    private static boolean pragmaAltersSession(SqlLexer lexer) {
+    /**
+     * A pragma with '=' always sets session state; one with '(' sets it unless it is a reporting pragma. Either way,
+     * optimize and incremental_vacuum write the database.
+     */
+    private static int pragmaEffects(SqlLexer lexer) {
         lexer.next(); // the pragma's name, or its schema's
-        boolean reports = isReportingPragma(lexer);
+        boolean reports = isOneOf(lexer, HARMLESS_PRAGMAS);
+        boolean writesDatabase = isOneOf(lexer, DATABASE_WRITING_PRAGMAS);
         if (lexer.next() == SqlLexer.Kind.OPERATOR && lexer.is(".")) {
             lexer.next();
-            reports = isReportingPragma(lexer);
+            reports = isOneOf(lexer, HARMLESS_PRAGMAS);
+            writesDatabase = isOneOf(lexer, DATABASE_WRITING_PRAGMAS);
             lexer.next();
         }
-        if (lexer.kind() == SqlLexer.Kind.END || lexer.is(";")) {
-            return false;
+        int writes = writesDatabase ? WRITES : 0;
+        if (lexer.kind() == SqlLexer.Kind.END || lexer.is(";") || (lexer.is("(") && reports)) {
+            return writes;
         }
-        return !(lexer.is("(") && reports);
+        return ALTERS_SESSION | WRITES;
     }
 
-    private static boolean isReportingPragma(SqlLexer lexer) {
-        for (String harmless : HARMLESS_PRAGMAS) {
-            if (lexer.isWord(harmless)) {
+    private static boolean isOneOf(SqlLexer lexer, String[] words) {
+        for (String word : words) {
+            if (lexer.isWord(word)) {
                 return true;
             }
         }

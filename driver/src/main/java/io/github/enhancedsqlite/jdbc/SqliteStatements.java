@@ -1,9 +1,13 @@
 package io.github.enhancedsqlite.jdbc;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.sql.PreparedStatement;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
+import org.sqlite.core.CorePreparedStatement;
 import org.sqlite.core.CoreResultSet;
 import org.sqlite.core.CoreStatement;
 import org.sqlite.core.DB;
@@ -11,7 +15,41 @@ import org.sqlite.core.DB;
 /** What sqlite-jdbc's statements need that JDBC has no call for. */
 final class SqliteStatements {
 
+    /** sqlite-jdbc's bound values: {@code batch[batchPos .. batchPos + paramCount)} (protected fields, no getter). */
+    private static final VarHandle BATCH;
+    private static final VarHandle BATCH_POS;
+    private static final VarHandle PARAM_COUNT;
+
+    static {
+        try {
+            MethodHandles.Lookup core = MethodHandles.privateLookupIn(CoreStatement.class, MethodHandles.lookup());
+            BATCH = core.findVarHandle(CoreStatement.class, "batch", Object[].class);
+            BATCH_POS = core.findVarHandle(CoreStatement.class, "batchPos", int.class);
+            PARAM_COUNT = MethodHandles.privateLookupIn(CorePreparedStatement.class, MethodHandles.lookup())
+                    .findVarHandle(CorePreparedStatement.class, "paramCount", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private SqliteStatements() {
+    }
+
+    /**
+     * A copy of the values bound to a sqlite-jdbc prepared statement for its next execution, as sqlite-jdbc holds
+     * them (already converted: a boolean as 1 or 0, a date as configured); null when it takes none.
+     */
+    static Object[] boundValues(PreparedStatement statement) {
+        if (!(statement instanceof CorePreparedStatement)) {
+            return null;
+        }
+        int count = (int) PARAM_COUNT.get(statement);
+        Object[] batch = (Object[]) BATCH.get(statement);
+        if (count == 0 || batch == null) {
+            return null;
+        }
+        int from = (int) BATCH_POS.get(statement);
+        return Arrays.copyOfRange(batch, from, from + count);
     }
 
     /**

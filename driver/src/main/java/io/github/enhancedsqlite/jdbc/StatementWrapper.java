@@ -103,6 +103,23 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
                 lastRewritten == null ? null : lastRewritten.copiedInto(), false);
     }
 
+    @Override
+    public final String sqlRun() {
+        return lastRewritten == null ? lastSql : lastRewritten.sql();
+    }
+
+    @Override
+    public final java.util.function.IntPredicate decodedColumns() {
+        RewrittenSql rewritten = lastRewritten;
+        return rewritten != null && rewritten.decodesAny() ? rewritten::decodes : null;
+    }
+
+    /** A plain statement binds no values; a prepared one overrides this. */
+    @Override
+    public Object[] boundValues() {
+        return null;
+    }
+
     /** The SQL the slow-statement log names. */
     @Override
     public final String sqlForLog() {

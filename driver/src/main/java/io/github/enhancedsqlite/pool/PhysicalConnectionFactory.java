@@ -14,6 +14,7 @@ import io.github.enhancedsqlite.tx.TransactionControl;
 import io.github.enhancedsqlite.tx.TransactionDeadlines;
 import io.github.enhancedsqlite.tx.TransactionTimer;
 import io.github.enhancedsqlite.tx.TransactionSettings;
+import io.github.enhancedsqlite.tx.TransactionShapes;
 import io.github.enhancedsqlite.tx.WriterGate;
 import io.github.enhancedsqlite.jdbc.PhysicalConnection;
 import java.io.PrintWriter;
@@ -51,6 +52,8 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
     private volatile int loginTimeoutSeconds = 5;
     /** The database file, for noticing that it was deleted or replaced; null for in-memory databases. */
     private final PoolFile file;
+    /** What the database's transactions go on to do, learned by the first statement they begin with. */
+    private final TransactionShapes shapes = new TransactionShapes();
     /** Physical connections open now: the last one to close tidies up after a replaced file. */
     private final AtomicInteger openConnections = new AtomicInteger();
 
@@ -67,7 +70,9 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
         this.retry = new BusyRetry(name, settings.transactions().busyRetryAttempts(),
                 settings.transactions().busyRetryBackoffMillis(), settings.transactions().busyRetryMaxWaitMillis(),
                 metrics);
-        this.sharedGate = config.location().isPooled() ? writerGate(name, settings, metrics) : null;
+        Path databaseFile = config.location().kind() == DatabaseLocation.Kind.FILE
+                && settings.transactions().processQueue() ? Path.of(config.location().poolKey()) : null;
+        this.sharedGate = config.location().isPooled() ? writerGate(name, databaseFile, settings, metrics) : null;
         this.sharedCompression = config.location().isPooled() ? compression(settings, metrics) : null;
         this.sharedPlan = sharedCompression != null ? PipelinePlan.of(sharedCompression, slowStatementLog) : null;
         this.file = config.location().kind() == DatabaseLocation.Kind.FILE
@@ -93,8 +98,8 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
         return sharedGate;
     }
 
-    private static WriterGate writerGate(String name, Settings settings, DatabaseMetrics metrics) {
-        return new WriterGate(name, TimeUnit.MILLISECONDS.toNanos(settings.transactions().writerFairnessWindowMillis()),
+    private static WriterGate writerGate(String name, Path file, Settings settings, DatabaseMetrics metrics) {
+        return new WriterGate(name, file, TimeUnit.MILLISECONDS.toNanos(settings.transactions().writerFairnessWindowMillis()),
                 metrics);
     }
 
@@ -138,13 +143,13 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
                 file.opened();
             }
             WriterGate gate = sharedGate != null ? sharedGate
-                    : writerGate(transactionSettings.database(), config.settings(), metrics);
+                    : writerGate(transactionSettings.database(), null, config.settings(), metrics);
             Compression compression = sharedCompression != null ? sharedCompression
                     : compression(config.settings(), metrics);
             Codec codec = compression.attach(connection, PragmaApplier.pageCacheBytes(config));
             PipelinePlan plan = sharedPlan != null ? sharedPlan : PipelinePlan.of(compression, slowStatementLog);
             TransactionControl transactions = new TransactionControl(connection, gate, retry, transactionSettings,
-                    metrics, deadlines);
+                    metrics, deadlines, shapes, codec::originalOrStored);
             return new PhysicalConnection(connection, config.settings().pool().statementCacheSize(),
                     plan.forConnection(connection, transactions, codec), metrics,
                     counted(connection, sharedCompression != null ? null : compression));
@@ -181,6 +186,9 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
     @Override
     public void close() {
         deadlines.close();
+        if (sharedGate != null) {
+            sharedGate.close();
+        }
         if (sharedCompression != null) {
             sharedCompression.close();
         }

@@ -43,6 +43,11 @@ public final class SqliteErrors {
         return code == SQLITE_BUSY || (code == SQLITE_LOCKED && extendedCode(error) != SQLITE_LOCKED);
     }
 
+    /** SQLITE_BUSY_SNAPSHOT: a reader's snapshot is older than the database's last commit, so it cannot write. */
+    static boolean isBusySnapshot(Throwable error) {
+        return extendedCode(error) == (SQLITE_BUSY | (2 << 8));
+    }
+
     /**
      * SQLITE_LOCKED with no extended code: a statement of the same connection conflicts, typically a DROP TABLE
      * while one of its own cursors is still open on the table. Nothing another connection does can release it,

@@ -9,6 +9,7 @@ import java.sql.SQLTransactionRollbackException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,11 +22,15 @@ import org.sqlite.SQLiteConnection;
  * mode underneath, because its own transaction handling begins eagerly with a plain BEGIN: a read-then-write
  * transaction then fails with SQLITE_BUSY_SNAPSHOT when another connection commits in between.
  *
- * <p>Here {@code setAutoCommit(false)} begins nothing; the first statement does: {@code BEGIN IMMEDIATE}
- * (or the configured mode) after taking the database's {@link WriterGate} turn for a connection that may write,
- * {@code BEGIN DEFERRED} without it for a read-only one. Auto-commit writes take the turn for one statement.
- * The turn is given back on commit, rollback, timeout and close, so a pooled connection never sits idle
- * holding it.
+ * <p>Here {@code setAutoCommit(false)} begins nothing; the first statement does. With transaction_mode=DEFERRED (the
+ * default) a first statement that only reads begins a reader ({@link #beginReader}: {@code BEGIN DEFERRED}, no
+ * writer turn), unless transactions beginning with that statement were learned to write ({@link TransactionShapes});
+ * the reader takes the database's {@link WriterGate} turn at its first write ({@link #upgrade}). If no writer
+ * committed since its snapshot, the write simply proceeds; otherwise its reads are checked ({@link ReadLog}) in a
+ * fresh {@code BEGIN IMMEDIATE}, and it continues only if they give the same rows, else it is rolled back with
+ * 40001. Every other transaction of a connection that may write begins {@code BEGIN IMMEDIATE} (or the configured
+ * mode) after taking the turn. Auto-commit writes take the turn for one statement. The turn is given back on commit,
+ * rollback, timeout and close, so a pooled connection never sits idle holding it.
  *
  * <p>Used by the thread holding the lease (JDBC lets several threads share one connection), and by the sweep that
  * rolls back an expired transaction. State changes happen under {@link #lock}; running statements do not (the sweep
@@ -47,6 +52,29 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     private final DatabaseMetrics metrics;
     /** The timeouts of the database's transactions, owned by its pool. */
     private final TransactionDeadlines deadlines;
+    /** What transactions of this database beginning with a given statement went on to do. */
+    private final TransactionShapes shapes;
+    /** The originals of envelopes a reader's reads returned, for the check at its first write. */
+    private final StoredOriginals originals;
+
+    /** The open transaction is a reader of a connection that may write: it has not taken the writer turn yet. */
+    private volatile boolean reader;
+    /** The writer turns this JVM had ended when the reader began ({@link WriterGate#turnsEnded()}). */
+    private long turnsAtBegin;
+    /** The reads of the open reader, for the check at its first write. */
+    private final ReadLog reads = new ReadLog();
+    /** A savepoint was set in the open reader: rolling back to re-begin as a writer would drop it. */
+    private boolean savepointInReader;
+    /** The reader just took the turn and its first write is about to try SQLite's write lock (see runStatement). */
+    private boolean firstWritePending;
+    /** The application SQL of the statement that began the open transaction, when that statement only read. */
+    private String firstSql;
+    /** A statement that may write ran in the open transaction. */
+    private boolean wrote;
+    /** A statement that changed the schema ran in the open transaction. */
+    private boolean changedSchema;
+    /** The 40001 this control raised itself, passed through {@link #failed} as it is. */
+    private SQLException raised;
 
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean autoCommit = true;
@@ -80,8 +108,11 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     private final Map<String, PreparedStatement> fixedStatements = new HashMap<>();
 
     public TransactionControl(Connection sqlite, WriterGate gate, BusyRetry retry, TransactionSettings settings,
-                              DatabaseMetrics metrics, TransactionDeadlines deadlines) {
+                              DatabaseMetrics metrics, TransactionDeadlines deadlines, TransactionShapes shapes,
+                              StoredOriginals originals) {
         this.sqlite = sqlite;
+        this.shapes = shapes;
+        this.originals = originals;
         this.deadlines = deadlines;
         this.metrics = metrics;
         this.gate = gate;
@@ -117,9 +148,10 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
      *
      * @param writes    the statement may write
      * @param opensTransaction the statement is the application's own BEGIN or SAVEPOINT
+     * @param sql       the application's SQL, which names the shape of a transaction it begins
      * @return true when the turn was taken for this statement alone (give it back in {@link #afterStatement})
      */
-    public boolean beforeStatement(boolean writes, boolean opensTransaction) throws SQLException {
+    public boolean beforeStatement(boolean writes, boolean opensTransaction, String sql) throws SQLException {
         if (autoCommit && !active && !writes && !opensTransaction) {
             // a read in auto-commit mode outside any transaction needs no turn and begins nothing, and no other
             // thread changes this state (the timeout only acts on an open transaction; only this connection's own
@@ -134,10 +166,27 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                 try {
                     checkNotAborted();
                     if (active) {
-                        return false; // the statement joins the open transaction
+                        if (reader && opensTransaction) {
+                            savepointInReader = true;
+                        }
+                        if (!reader || !writes) {
+                            wrote |= writes;
+                            return false; // the statement joins the open transaction
+                        }
+                        if (turnTaken) {
+                            turnTaken = false; // from here the turn belongs to the transaction
+                            upgrade();
+                            return false;
+                        }
+                    } else if (!autoCommit && !opensTransaction && !writes && !readOnly && settings.readersFirst()
+                            && !shapes.beginsAsWriter(sql)) {
+                        beginReader(sql);
+                        return false;
                     }
                     boolean needsTurn;
-                    if (!autoCommit || opensTransaction) {
+                    if (active) {
+                        needsTurn = true; // a reader's first write
+                    } else if (!autoCommit || opensTransaction) {
                         needsTurn = !readOnly; // a transaction begins: it may write until it ends
                     } else if (writes) {
                         needsTurn = true;
@@ -148,6 +197,8 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                         turnTaken = false; // from here the turn belongs to what begins now
                         if (!autoCommit) {
                             begin(false, needsTurn);
+                            firstSql = settings.readersFirst() && !writes && needsTurn ? sql : null; // a learned writer: does it still write?
+                            wrote = writes;
                             return false;
                         }
                         if (opensTransaction) {
@@ -172,6 +223,169 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     /** Waits for the writer turn; never with the lock held, since the holder may need it to give the turn back. */
     private void awaitTurn() throws SQLException {
         gate.acquire(this, settings.writerTimeoutMillis());
+    }
+
+    /**
+     * The open reader, holding the writer turn now, becomes the writer. When no writer of this JVM ended its turn
+     * since the reader began, its first write simply tries SQLite's write lock ({@link #runStatement}): SQLite grants
+     * it only if nobody committed since the reader's snapshot, so nothing the transaction read can have changed.
+     * Otherwise someone may have committed, and the reads are checked before the write runs. Called with the lock held.
+     */
+    private void upgrade() throws SQLException {
+        reader = false;
+        wrote = true;
+        if (gate.turnsEnded() == turnsAtBegin) {
+            firstWritePending = true;
+        } else {
+            checkReads(null);
+        }
+    }
+
+    /** Whether reads of the open transaction are being recorded: it is a reader that may still come to write. */
+    public boolean recordsReads() {
+        return reader;
+    }
+
+    /**
+     * A read of the open reader finished; kept for the check at its first write.
+     *
+     * @param decoded the result columns whose envelopes the application's getters decode, or null
+     */
+    public void readDone(String sqlRun, Object[] values, java.util.function.IntPredicate decoded) {
+        lock.lock();
+        try {
+            if (reader) {
+                reads.add(sqlRun, values, decoded);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs a statement inside the open transaction (never retried there: earlier statements may have read what
+     * changed). The first write of a reader that found no writer of this JVM in between tries SQLite's write lock
+     * directly; if SQLite reports the database busy (another process holds the lock, or committed since the
+     * snapshot: SQLITE_BUSY_SNAPSHOT), nothing was written, the reads are checked, and the statement runs again in
+     * the fresh write transaction.
+     */
+    public <T> T runStatement(SqlAction<T> statement) throws SQLException {
+        if (!firstWritePending) {
+            return statement.run();
+        }
+        firstWritePending = false;
+        try {
+            return statement.run();
+        } catch (SQLException e) {
+            if (!SqliteErrors.isBusyOrLocked(e) || SqliteErrors.isLockedBySelf(e)) {
+                throw e;
+            }
+            lock.lock();
+            try {
+                checkReads(e);
+            } finally {
+                lock.unlock();
+            }
+            return statement.run();
+        }
+    }
+
+    /**
+     * Settles a reader's upgrade before the driver itself writes on the connection ahead of the statement (recording a
+     * compressed column, storing columns plain): such a write would meet a stale snapshot outside
+     * {@link #runStatement}, so the reads are checked first instead of trying the statement's write directly.
+     */
+    public void settleUpgradeBeforeOwnWrites() throws SQLException {
+        if (!firstWritePending) {
+            return;
+        }
+        lock.lock();
+        try {
+            firstWritePending = false;
+            checkReads(null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Checks that what the reader read still holds, while it holds the writer turn: runs its reads in its own
+     * snapshot, rolls it back, begins {@code BEGIN IMMEDIATE}, runs them again and compares. Same rows: the
+     * transaction goes on as a writer, as if it had begun now. Otherwise it is rolled back with 40001, which
+     * {@code EnhancedSqlite.inTransaction} replays. Called with the lock held.
+     *
+     * @param busy the error of a first write that found the snapshot stale, or null when none was tried
+     */
+    private void checkReads(SQLException busy) throws SQLException {
+        String lost = savepointInReader ? "a savepoint was set in it, which beginning again would drop"
+                : reads.notRepeatable();
+        if (lost == null) {
+            lost = rebeginAsWriter();
+        }
+        if (lost == null) {
+            reads.clear();
+            return;
+        }
+        if (firstSql != null) {
+            shapes.conflicted(firstSql);
+        }
+        abort("The transaction on " + gateName() + " read before it wrote, and another writer committed in between;"
+                + " its reads could not be confirmed because " + lost + ". It was rolled back: run the whole"
+                + " transaction again; EnhancedSqlite.inTransaction does.");
+        metrics.busyRolledBack();
+        raised = new SQLTransactionRollbackException(abortedReason, "40001", busy);
+        throw raised;
+    }
+
+    /** Re-begins the reader as a writer if its reads give the same rows now; null if so, else why not. */
+    private String rebeginAsWriter() {
+        List<byte[]> seen;
+        try {
+            seen = reads.digests(sqlite, originals);
+        } catch (SQLException e) {
+            return "running them again failed (" + e.getMessage() + ")";
+        }
+        try {
+            run("ROLLBACK");
+        } catch (SQLException e) {
+            return "ending its read snapshot failed (" + e.getMessage() + ")";
+        }
+        try {
+            run("BEGIN IMMEDIATE");
+        } catch (SQLException e) {
+            if (SqliteErrors.isBusySnapshot(e)) {
+                // a result set of the transaction still open keeps the old snapshot: it cannot be moved forward
+                return "a result set it read is still open";
+            }
+            if (!SqliteErrors.isBusyOrLocked(e)) {
+                return "beginning to write failed (" + e.getMessage() + ")";
+            }
+            try {
+                retrying(() -> run("BEGIN IMMEDIATE"));
+            } catch (SQLException stillBusy) {
+                return "beginning to write failed (" + stillBusy.getMessage() + ")";
+            }
+        }
+        try {
+            return ReadLog.same(seen, reads.digests(sqlite, originals)) ? null : "what it read has changed";
+        } catch (SQLException e) {
+            return "running them again failed (" + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * Begins a read transaction: {@code BEGIN DEFERRED}, without the writer turn; the one place a reader begins.
+     * Called with the lock held.
+     *
+     * @param sql the application SQL of its first statement, which it is learned under; null when not learned
+     */
+    private void beginReader(String sql) throws SQLException {
+        turnsAtBegin = gate.turnsEnded(); // before BEGIN: the snapshot comes later, so this errs towards checking
+        retrying(() -> run("BEGIN DEFERRED"));
+        started();
+        reader = !readOnly;
+        firstSql = sql;
+        wrote = false;
     }
 
     /** After one statement: gives back a turn taken for it, and notices the application's own BEGIN or COMMIT. */
@@ -199,12 +413,29 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
      * Turns a statement's failure into what the application should see, repairing our state on the way. Busy or
      * locked inside a transaction rolls it back and raises SQLState 40001 so the whole unit can be run again.
      */
+    /**
+     * A statement that changed the schema ran in the open transaction: transactions beginning as this one did begin
+     * as writers from now on ({@link TransactionShapes}).
+     */
+    public void schemaChanged() {
+        lock.lock();
+        try {
+            changedSchema |= active;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Marks a statement running or finished, so the transaction timeout knows whether to interrupt it. */
     public void executing(boolean running) {
         executing = running;
     }
 
     public SQLException failed(SQLException error, boolean queryTimedOut, boolean wrote) {
+        if (error == raised) {
+            raised = null;
+            return error; // this control's own 40001: the transaction is rolled back already
+        }
         lock.lock();
         try {
             return failedLocked(error, queryTimedOut, wrote);
@@ -326,6 +557,18 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         }
     }
 
+    /**
+     * Begins a write transaction now, on a connection in manual mode with none open: the writer turn, then BEGIN
+     * IMMEDIATE, whatever statement comes first. For the driver's own background writes, which go to sqlite-jdbc
+     * directly and so cannot be seen by the lazy begin; their transactions teach {@link TransactionShapes} nothing.
+     */
+    public void beginWriting() throws SQLException {
+        requireManualMode("beginWriting");
+        if (!beginNow(true)) {
+            throw new SQLException("A transaction is already open on this connection", "25001");
+        }
+    }
+
     public void setAutoCommit(boolean on) throws SQLException {
         lock.lock();
         try {
@@ -394,12 +637,13 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         if (fromAutoCommit) {
             began = beginNow(false);
         } else {
-            beforeStatement(false, false); // the lazy BEGIN of a manual-mode connection
+            beforeStatement(false, false, null); // the lazy BEGIN of a manual-mode connection
         }
         lock.lock();
         try {
             checkNotAborted();
             NamedSavepoint savepoint = new NamedSavepoint(++savepointIds, name);
+            savepointInReader |= reader;
             try {
                 exec("SAVEPOINT " + savepoint.quotedName());
             } catch (SQLException e) {
@@ -513,9 +757,14 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
      * @param writer       the transaction may write: the caller took the turn for it
      */
     private void begin(boolean surelyWrites, boolean writer) throws SQLException {
+        if (!writer) {
+            beginReader(null);
+            return;
+        }
         String configured = settings.beginStatement();
-        String begin = !writer ? "BEGIN DEFERRED"
-                : surelyWrites && configured.endsWith("DEFERRED") ? "BEGIN IMMEDIATE" : configured;
+        // a writer of the DEFERRED default takes the write lock at once: it holds the turn for writing
+        String begin = settings.readersFirst() || surelyWrites && configured.endsWith("DEFERRED") ? "BEGIN IMMEDIATE"
+                : configured;
         try {
             retrying(() -> run(begin));
         } catch (SQLException e) {
@@ -541,6 +790,20 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     private void ended() {
         active = false;
         openedBySavepoint = null;
+        if (firstSql != null) {
+            if (changedSchema) {
+                shapes.changedSchema(firstSql);
+            } else {
+                shapes.ended(firstSql, wrote);
+            }
+            firstSql = null;
+        }
+        reader = false;
+        wrote = false;
+        changedSchema = false;
+        savepointInReader = false;
+        firstWritePending = false;
+        reads.clear();
         if (deadlineNanos != Long.MAX_VALUE) {
             deadlineNanos = Long.MAX_VALUE;
             deadlines.forget(this);

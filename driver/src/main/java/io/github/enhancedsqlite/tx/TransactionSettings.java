@@ -10,4 +10,12 @@ package io.github.enhancedsqlite.tx;
  */
 public record TransactionSettings(String database, String beginStatement, long writerTimeoutMillis,
                                   long transactionTimeoutMillis) {
+
+    /**
+     * transaction_mode=DEFERRED (the default): a transaction that begins with a read begins as a reader, without the
+     * writer turn, and takes the turn at its first write. IMMEDIATE and EXCLUSIVE take the turn at the first statement.
+     */
+    public boolean readersFirst() {
+        return beginStatement.equals("BEGIN DEFERRED");
+    }
 }

@@ -1,6 +1,7 @@
 package io.github.enhancedsqlite.tx;
 
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -36,13 +37,21 @@ public final class WriterGate {
     private volatile Thread holderThread;
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
     /** Turns given back so far; written only by the holder, before it gives the turn up. */
-    private long releases;
+    private volatile long releases;
+    /** The writers of other processes on the same file, queued in the kernel; null for an in-memory database. */
+    private final ProcessQueue processes;
     /** Runs on a releasing thread every {@code releasesPerAction} turns, after the turn is given back; or null. */
     private volatile Runnable everyFewWrites;
     private volatile int releasesPerAction = Integer.MAX_VALUE;
 
     public WriterGate(String database, long windowNanos, DatabaseMetrics metrics) {
+        this(database, null, windowNanos, metrics);
+    }
+
+    /** @param file the database file, whose writers in other processes queue with this JVM's; null: none */
+    public WriterGate(String database, Path file, long windowNanos, DatabaseMetrics metrics) {
         this.database = database;
+        this.processes = file == null ? null : new ProcessQueue(file, database);
         this.windowNanos = windowNanos;
         this.metrics = metrics;
     }
@@ -55,6 +64,33 @@ public final class WriterGate {
      *                      wait for itself), or after {@code timeoutMillis} of waiting
      */
     void acquire(Object owner, long timeoutMillis) throws SQLException {
+        acquireInJvm(owner, timeoutMillis);
+        if (processes != null) {
+            try {
+                processes.enter();
+            } catch (SQLException | RuntimeException | Error e) {
+                release(owner);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * How many writer turns this JVM has given back so far. A read transaction that notes it when it begins knows at
+     * its first write whether a writer of this JVM may have committed since.
+     */
+    long turnsEnded() {
+        return releases;
+    }
+
+    /** Leaves the queue of other processes' writers; the pool calls it when it closes. */
+    public void close() {
+        if (processes != null) {
+            processes.close();
+        }
+    }
+
+    private void acquireInJvm(Object owner, long timeoutMillis) throws SQLException {
         Thread current = Thread.currentThread();
         if (holderThread == current && holder.get() != owner) {
             throw new SQLException("This thread already holds the write transaction of " + database
@@ -138,6 +174,9 @@ public final class WriterGate {
         if (holder.get() != owner) {
             return;
         }
+        if (processes != null) {
+            processes.leave(); // before the JVM's next writer may take the turn and queue again
+        }
         boolean actionDue = ++releases % releasesPerAction == 0;
         handOver(owner);
         Runnable action = everyFewWrites;
@@ -207,7 +246,10 @@ public final class WriterGate {
         }
         Thread blocking = holderThread;
         Object owner = holder.get();
-        String doing = owner instanceof Holder ? ((Holder) owner).activity() : null;
+        String doing = processes != null ? processes.activity() : null;
+        if (doing == null && owner instanceof Holder) {
+            doing = ((Holder) owner).activity();
+        }
         return new SQLTimeoutException("Waited " + TimeUnit.NANOSECONDS.toMillis(waitedNanos)
                 + " ms for the writer turn of " + database + " (writerTimeout=" + timeoutMillis + " ms); it is held"
                 + (blocking == null ? "" : " by thread '" + blocking.getName() + "'")

@@ -50,7 +50,7 @@ class ConfigParserTest {
 
         assertThat(settings.pool()).isEqualTo(new PoolSettings(4, 1, 1000, 0, 1500, 3));
         assertThat(settings.transactions()).isEqualTo(
-                new TransactionSettings("BEGIN DEFERRED", 30_000, 7, 0, 3, 2, 9));
+                new TransactionSettings("BEGIN DEFERRED", 30_000, 7, 0, 3, 2, 9, true));
         assertThat(settings.compression()).isEqualTo(new CompressionSettings(Compression.Mode.LISTED,
                 Set.of(new ColumnRef("notes", "body"), new ColumnRef("memory_entries", "value")), 64, 48, 5, 0));
         assertThat(settings.observability()).isEqualTo(new ObservabilitySettings(0, true));

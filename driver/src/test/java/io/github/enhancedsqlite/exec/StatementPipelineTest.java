@@ -11,6 +11,7 @@ import io.github.enhancedsqlite.tx.TransactionControl;
 import io.github.enhancedsqlite.tx.TransactionDeadlines;
 import io.github.enhancedsqlite.tx.TransactionTimer;
 import io.github.enhancedsqlite.tx.TransactionSettings;
+import io.github.enhancedsqlite.tx.TransactionShapes;
 import io.github.enhancedsqlite.tx.WriterGate;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -52,7 +53,8 @@ class StatementPipelineTest {
         TransactionControl transactions = new TransactionControl(sqlite, new WriterGate(NAME, 0, metrics),
                 new BusyRetry(NAME, 3, 10, 1000, metrics),
                 new TransactionSettings(NAME, "BEGIN IMMEDIATE", 1000, 0), metrics,
-                new TransactionDeadlines(new TransactionTimer(NAME)));
+                new TransactionDeadlines(new TransactionTimer(NAME)), new TransactionShapes(),
+                codec::originalOrStored);
         return PipelinePlan.of(compression, new SlowStatementLog(NAME, slowMillis, false, metrics))
                 .forConnection(sqlite, transactions, codec);
     }

@@ -34,6 +34,25 @@ class SqlInspectorTest {
         assertThat(SqlInspector.inspect(sql)).isEqualTo(SqlInspector.OPENS_TRANSACTION);
     }
 
+    /**
+     * optimize (ANALYZE's statistics) and incremental_vacuum write the database without changing the session: they
+     * take the writer turn, and a transaction they begin is a writer's (readers first would otherwise begin the
+     * maintenance thread's optimize as a reader, writing without the turn).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PRAGMA optimize", "PRAGMA optimize;", "pragma main.optimize(0x10002)",
+        "PRAGMA incremental_vacuum(1)", "PRAGMA incremental_vacuum"})
+    void pragmasThatWriteTheDatabaseWriteWithoutAlteringTheSession(String sql) {
+        assertThat(SqlInspector.inspect(sql)).isEqualTo(SqlInspector.WRITES);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PRAGMA journal_mode", "PRAGMA table_info(t)", "PRAGMA wal_checkpoint(TRUNCATE)",
+        "PRAGMA data_version"})
+    void reportingPragmasNeitherWriteNorAlterTheSession(String sql) {
+        assertThat(SqlInspector.inspect(sql)).isZero();
+    }
+
     /** A leading SELECT is read without the lexer; whatever way it is written, it is a read and nothing else. */
     @ParameterizedTest
     @ValueSource(strings = {"SELECT 1", "  select\n* FROM t", "SELECT(1)", "\tSeLeCt x FROM t WHERE y = 'INSERT'",

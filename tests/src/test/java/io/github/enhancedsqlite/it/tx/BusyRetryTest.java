@@ -168,22 +168,30 @@ class BusyRetryTest extends TxDatabaseTest {
         assertThat(TxDb.committed(file, "SELECT count(*) FROM t WHERE v = 'committed late'")).isEqualTo(1);
     }
 
-    /** BUSY (5) inside a transaction cannot be retried statement by statement: the whole unit must run again. */
+    /**
+     * BUSY (5) at a reader's first write cannot be retried statement by statement: the reader waits for the other
+     * process to let go of the write lock, and when that process changed what the reader read, the whole unit must run
+     * again: 40001, with the original busy error as its cause.
+     */
     @Test
     void busyInsideATransactionRollsBackAndRaises40001WithTheOriginalCause() throws Exception {
         String url = url(PATIENT + "&transaction_mode=DEFERRED");
         try (Connection connection = DriverManager.getConnection(url); Connection holder = TxDb.witness(file)) {
+            TxDb.learnReadOnly(connection, "SELECT n FROM counter");
             connection.setAutoCommit(false);
             assertThat(TxDb.queryLong(connection, "SELECT n FROM counter")).isZero(); // BEGIN DEFERRED, a read
-            TxDb.execute(holder, "BEGIN IMMEDIATE");
+            TxDb.execute(holder, "BEGIN IMMEDIATE", "UPDATE counter SET n = 100");
 
-            SQLException failure = catchSql(() -> TxDb.update(connection, "UPDATE counter SET n = n + 1"));
+            TxDb.Async<Integer> write = TxDb.async("first write", () -> TxDb.update(connection,
+                    "UPDATE counter SET n = n + 1"));
+            write.awaitBackingOffAfterBusy();
+            TxDb.execute(holder, "COMMIT");
+            SQLException failure = (SQLException) write.failure();
 
             assertThat((Throwable) failure).isInstanceOf(SQLTransactionRollbackException.class);
             assertThat(failure.getSQLState()).isEqualTo("40001");
             assertThat(failure.getCause()).isInstanceOf(SQLException.class);
             assertThat(((SQLException) failure.getCause()).getErrorCode() & 0xFF).isEqualTo(5);
-            TxDb.execute(holder, "COMMIT");
             // rolled back for real: the connection holds no lock and no snapshot
             assertThat(TxDb.writeLockIsFree(file)).isTrue();
             // until the application acknowledges, the connection says why instead of running more of the unit
@@ -193,13 +201,35 @@ class BusyRetryTest extends TxDatabaseTest {
             TxDb.update(connection, "UPDATE counter SET n = n + 1");
             connection.commit();
         }
+        assertThat(TxDb.committed(file, "SELECT n FROM counter")).isEqualTo(101);
+    }
+
+    /** The same first write behind another process's lock goes on once that process committed nothing it read. */
+    @Test
+    void aReadersFirstWriteBehindAnotherProcessWaitsAndGoesOnWhenItsReadsStillHold() throws Exception {
+        String url = url(PATIENT + "&transaction_mode=DEFERRED");
+        try (Connection connection = DriverManager.getConnection(url); Connection holder = TxDb.witness(file)) {
+            TxDb.learnReadOnly(connection, "SELECT n FROM counter");
+            connection.setAutoCommit(false);
+            assertThat(TxDb.queryLong(connection, "SELECT n FROM counter")).isZero();
+            TxDb.execute(holder, "BEGIN IMMEDIATE", "INSERT INTO t(v) VALUES ('other row')");
+
+            TxDb.Async<Integer> write = TxDb.async("first write", () -> TxDb.update(connection,
+                    "UPDATE counter SET n = n + 1"));
+            write.awaitBackingOffAfterBusy();
+            TxDb.execute(holder, "COMMIT");
+            assertThat(write.join()).isEqualTo(1);
+            connection.commit();
+        }
         assertThat(TxDb.committed(file, "SELECT n FROM counter")).isEqualTo(1);
+        assertThat(TxDb.committed(file, "SELECT count(*) FROM t WHERE v = 'other row'")).isEqualTo(1);
     }
 
     @Test
     void busySnapshotInsideADeferredTransactionRaises40001WithExtendedCode517() throws Exception {
         String url = url("transaction_mode=DEFERRED");
         try (Connection connection = DriverManager.getConnection(url); Connection other = TxDb.witness(file)) {
+            TxDb.learnReadOnly(connection, "SELECT n FROM counter");
             connection.setAutoCommit(false);
             assertThat(TxDb.queryLong(connection, "SELECT n FROM counter")).isZero(); // snapshot taken
             TxDb.update(other, "UPDATE counter SET n = n + 100"); // another process commits after our read

@@ -113,6 +113,7 @@ class LazyBeginTest extends TxDatabaseTest {
     void transactionModeDeferredBeginsWithoutTheWriteLock() throws Exception {
         String url = url("transaction_mode=DEFERRED");
         try (Connection connection = DriverManager.getConnection(url)) {
+            TxDb.learnReadOnly(connection, "SELECT n FROM counter");
             connection.setAutoCommit(false);
             TxDb.queryLong(connection, "SELECT n FROM counter");
             assertThat(TxDb.writeLockIsFree(file)).isTrue();

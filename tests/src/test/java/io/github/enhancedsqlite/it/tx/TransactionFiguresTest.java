@@ -68,15 +68,15 @@ class TransactionFiguresTest extends TxDatabaseTest {
     @Test
     void aTransactionRolledBackWith40001IsCounted() throws Exception {
         String url = url(PATIENT + "&transaction_mode=DEFERRED");
-        try (Connection connection = DriverManager.getConnection(url); Connection holder = TxDb.witness(file)) {
+        try (Connection connection = DriverManager.getConnection(url); Connection otherProcess = TxDb.witness(file)) {
             DatabaseMXBean figures = Figures.of(file);
+            TxDb.learnReadOnly(connection, "SELECT n FROM counter");
             connection.setAutoCommit(false);
             TxDb.queryLong(connection, "SELECT n FROM counter"); // BEGIN DEFERRED, a read
-            TxDb.execute(holder, "BEGIN IMMEDIATE");
+            TxDb.update(otherProcess, "UPDATE counter SET n = n + 100"); // changes what was read
             assertThatThrownBy(() -> TxDb.update(connection, "UPDATE counter SET n = n + 1"))
                     .isInstanceOf(SQLException.class)
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("40001"));
-            TxDb.execute(holder, "ROLLBACK");
             connection.rollback();
 
             assertThat(figures.getBusyRollbacks()).isEqualTo(1);
@@ -90,6 +90,9 @@ class TransactionFiguresTest extends TxDatabaseTest {
         AtomicInteger invocations = new AtomicInteger();
         try (EnhancedSqliteDataSource dataSource = new EnhancedSqliteDataSource(url);
              Connection otherProcess = TxDb.witness(file)) {
+            try (Connection connection = dataSource.getConnection()) {
+                TxDb.learnReadOnly(connection, "SELECT n FROM counter");
+            }
             EnhancedSqlite.inTransaction(dataSource, connection -> {
                 long n = TxDb.queryLong(connection, "SELECT n FROM counter");
                 if (invocations.incrementAndGet() == 1) {

@@ -64,6 +64,18 @@ final class TxDb {
         }
     }
 
+    /**
+     * Runs one transaction that only reads {@code sql} and commits it, so the driver learns that transactions beginning
+     * with that statement only read: the next one begins as a reader (a statement never seen begins as a writer).
+     */
+    static void learnReadOnly(Connection connection, String sql) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        queryLong(connection, sql);
+        connection.commit();
+        connection.setAutoCommit(autoCommit);
+    }
+
     static long queryLong(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
             if (!result.next()) {
@@ -103,6 +115,17 @@ final class TxDb {
     static long committed(Path file, String sql) throws SQLException {
         try (Connection reader = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath())) {
             return queryLong(reader, sql);
+        }
+    }
+
+    /** The stored bytes a plain connection reads, outside any transaction of ours (see {@link #committed}). */
+    static byte[] committedBytes(Path file, String sql) throws SQLException {
+        try (Connection reader = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+             Statement statement = reader.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+            if (!result.next()) {
+                throw new AssertionError("no row from " + sql);
+            }
+            return result.getBytes(1);
         }
     }
 

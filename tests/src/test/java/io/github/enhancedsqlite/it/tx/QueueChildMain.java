@@ -1,0 +1,83 @@
+package io.github.enhancedsqlite.it.tx;
+
+import io.github.enhancedsqlite.DatabaseMXBean;
+import io.github.enhancedsqlite.EnhancedSqliteDataSource;
+import io.github.enhancedsqlite.it.metrics.Figures;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A process of {@link WriterQueueTest}. {@code hold}: opens a write transaction, says {@code holding}, commits when a
+ * line arrives on standard input and says {@code committed}. {@code write}: starts one auto-commit write on a thread of
+ * its own, says where that thread waits ({@code queued-in-kernel} once it is parked in the operating system's lock
+ * call, or {@code busy-retrying} once it backs off after SQLITE_BUSY), then {@code written} with the database's busy
+ * retry count when the write is done.
+ */
+public final class QueueChildMain {
+
+    private QueueChildMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String url = args[0];
+        Path file = Path.of(args[1]);
+        String mode = args[2];
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        try (EnhancedSqliteDataSource dataSource = new EnhancedSqliteDataSource(url)) {
+            if (mode.equals("hold")) {
+                try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                    connection.setAutoCommit(false);
+                    statement.executeUpdate("UPDATE counter SET n = n + 1");
+                    say("holding");
+                    in.readLine();
+                    connection.commit();
+                }
+                say("committed");
+                return;
+            }
+            try (Connection warm = dataSource.getConnection()) {
+                warm.isValid(1);
+            }
+            CompletableFuture<Integer> write = new CompletableFuture<>();
+            Thread writer = new Thread(() -> {
+                try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                    write.complete(statement.executeUpdate("UPDATE counter SET n = n + 1"));
+                } catch (Exception e) {
+                    write.completeExceptionally(e);
+                }
+            }, "queued-writer");
+            writer.start();
+            say(whereItWaits(writer, write));
+            write.get();
+            DatabaseMXBean figures = Figures.of(file);
+            say("written busyRetries=" + figures.getBusyRetries());
+        }
+    }
+
+    /** Looks at the writer thread's stack until it waits somewhere telling (a hang guard bounds it). */
+    private static String whereItWaits(Thread writer, CompletableFuture<Integer> write) {
+        long giveUp = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < giveUp && !write.isDone()) {
+            String stack = Arrays.toString(writer.getStackTrace());
+            if (stack.contains("FileChannelImpl.lock")) {
+                return "queued-in-kernel";
+            }
+            if (stack.contains("BusyRetry") && writer.getState() == Thread.State.TIMED_WAITING) {
+                return "busy-retrying";
+            }
+            Thread.onSpinWait();
+        }
+        return write.isDone() ? "not-waiting" : "unknown";
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}
