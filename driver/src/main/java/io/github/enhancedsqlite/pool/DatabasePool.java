@@ -1,7 +1,6 @@
 package io.github.enhancedsqlite.pool;
 
 import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.github.enhancedsqlite.compress.Compression;
 import io.github.enhancedsqlite.config.DatabaseConfig;
@@ -301,9 +300,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     /** Like {@link #connectIfFree}, also while closing: dictionary training asked for before close finishes. */
     private Connection leaseIfFree() throws SQLException {
-        HikariPoolMXBean figures = hikari;
-        if (figures.getThreadsAwaitingConnection() > 0
-                || figures.getActiveConnections() >= config.settings().pool().maximumPoolSize()) {
+        if (hikari.getThreadsAwaitingConnection() > 0
+                || hikari.getActiveConnections() >= config.settings().pool().maximumPoolSize()) {
             return null;
         }
         return lease(background);
@@ -315,8 +313,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
      * poll: this runs once, at exit, and a lease returned to HikariCP signals nothing we could wait on.
      */
     void awaitIdle(long deadlineNanos) {
-        HikariPoolMXBean figures = hikari;
-        while (figures.getActiveConnections() > 0 && deadlineNanos - System.nanoTime() > 0) {
+        while (hikari.getActiveConnections() > 0 && deadlineNanos - System.nanoTime() > 0) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
     }
@@ -413,8 +410,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
      * (the last to close removes the -wal and -shm). False when none is idle: a lease still out at exit or shutdown.
      */
     private boolean finishOnIdleConnection() {
-        HikariPoolMXBean figures = hikari;
-        if (figures.getActiveConnections() > 0 || figures.getIdleConnections() == 0) {
+        if (hikari.getActiveConnections() > 0 || hikari.getIdleConnections() == 0) {
             return false;
         }
         try (Connection lease = hikari.getConnection()) {

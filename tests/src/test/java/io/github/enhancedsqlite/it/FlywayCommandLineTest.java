@@ -15,7 +15,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -107,8 +106,9 @@ class FlywayCommandLineTest {
 
     private ChildJvm.Result flyway(Path script, Path database, Path migrations, String command)
             throws IOException, InterruptedException {
-        List<String> line = new ArrayList<>(List.of("/bin/sh", script.toString(),
-                "-url=jdbc:enhanced-sqlite:" + database, "-locations=filesystem:" + migrations, command));
+        // the script as a user runs it (it is a bash script, executable as unpacked)
+        List<String> line = List.of(script.toString(), "-url=jdbc:enhanced-sqlite:" + database,
+                "-locations=filesystem:" + migrations, command);
         // the JDK running this test, not whichever java the PATH finds
         ChildJvm.Result run = ChildJvm.exec(line, Map.of("JAVA_HOME", System.getProperty("java.home")), dir,
                 GIVE_UP_MINUTES);
