@@ -49,6 +49,17 @@ class QuietWithDriverJarTest {
         assertThat(run.stderr()).isEmpty();
     }
 
+    /** The driver binds SLF4J only for its own loggers and leaves no property behind. */
+    @Test
+    void withoutAnySlf4jProviderTheApplicationsOwnLoggingStaysAsSlf4jLeavesIt(@TempDir Path dir) throws Exception {
+        ChildJvm.Streams run = ChildJvm.runApart(classPath(false), NoProviderAppMain.class.getName(),
+                dir.resolve("app.db").toString());
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).contains("rows=1", "closed", "slf4j.provider=null", "slf4j.internal.verbosity=null");
+        assertThat(run.stderr()).as("the application's own warning, to SLF4J's silent fallback").isEmpty();
+    }
+
     /** Without a provider the driver's warnings go to java.util.logging, as the JDK configures it (stderr). */
     @Test
     void withoutAnySlf4jProviderAWarningDueGoesToJavaUtilLogging(@TempDir Path dir) throws Exception {
