@@ -33,6 +33,10 @@ module io.github.enhancedsqlite {
 
     exports io.github.enhancedsqlite;
     exports io.github.enhancedsqlite.micrometer;
+    // SLF4J instantiates by name the provider the driver gives it when the application has none (logging/QuietLogging),
+    // which looks for the application's providers as SLF4J does.
+    exports io.github.enhancedsqlite.logging to org.slf4j;
+    uses org.slf4j.spi.SLF4JServiceProvider;
 
     provides java.sql.Driver with io.github.enhancedsqlite.EnhancedSqliteDriver;
 }

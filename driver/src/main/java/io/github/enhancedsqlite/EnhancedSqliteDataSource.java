@@ -1,6 +1,7 @@
 package io.github.enhancedsqlite;
 
 import io.github.enhancedsqlite.config.ConfigParser;
+import io.github.enhancedsqlite.logging.QuietLogging;
 import io.github.enhancedsqlite.pool.ConnectionSource;
 import io.github.enhancedsqlite.pool.PoolRegistry;
 import java.io.Closeable;
@@ -18,6 +19,9 @@ import javax.sql.DataSource;
  * {@link #close()} closes that pool.
  */
 public final class EnhancedSqliteDataSource implements DataSource, Closeable {
+
+    /** Before anything logs: an application without an SLF4J provider must not get SLF4J's notice on stderr. */
+    private static final boolean LOGGING_BOUND = QuietLogging.bind();
 
     private volatile String url;
     private final Properties properties = new Properties();

@@ -2,6 +2,7 @@ package io.github.enhancedsqlite;
 
 import io.github.enhancedsqlite.config.ConfigParser;
 import io.github.enhancedsqlite.config.PropertyInfo;
+import io.github.enhancedsqlite.logging.QuietLogging;
 import io.github.enhancedsqlite.pool.PoolRegistry;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -21,6 +22,9 @@ public final class EnhancedSqliteDriver implements Driver {
 
     static final int MAJOR_VERSION = 0;
     static final int MINOR_VERSION = 1;
+
+    /** Before anything logs: an application without an SLF4J provider must not get SLF4J's notice on stderr. */
+    private static final boolean LOGGING_BOUND = QuietLogging.bind();
 
     private static final EnhancedSqliteDriver INSTANCE = new EnhancedSqliteDriver();
 

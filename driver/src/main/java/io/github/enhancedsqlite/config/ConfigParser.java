@@ -1,6 +1,7 @@
 package io.github.enhancedsqlite.config;
 
 import io.github.enhancedsqlite.InvalidSettingException;
+import io.github.enhancedsqlite.logging.QuietLogging;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConfigParser {
 
+    /** Before anything logs: an application without an SLF4J provider must not get SLF4J's notice on stderr. */
+    private static final boolean LOGGING_BOUND = QuietLogging.bind();
     private static final Logger LOG = LoggerFactory.getLogger(ConfigParser.class);
 
     public static final String PREFIX = "jdbc:enhanced-sqlite:";

@@ -1,8 +1,6 @@
 package io.github.enhancedsqlite.pool;
 
 import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.github.enhancedsqlite.compress.Compression;
 import io.github.enhancedsqlite.config.DatabaseConfig;
@@ -37,7 +35,11 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     private final DatabaseConfig config;
     private final PhysicalConnectionFactory factory;
-    private final HikariDataSource hikari;
+    /**
+     * HikariCP's pool itself rather than a HikariDataSource around it: the data source logs the pool's start and
+     * shutdown at INFO, which an application with an SLF4J provider at its default level would print.
+     */
+    private final HikariPool hikari;
     /** HikariCP's threads for this pool, waited for when it closes. */
     private final PoolThreads threads;
     /** Holds a shared in-memory database alive while the pool lives; null for files. */
@@ -80,15 +82,19 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
             throw e;
         }
         try {
-            this.hikari = new HikariDataSource(hikariConfig(config, factory, threads));
-        } catch (HikariPool.PoolInitializationException e) {
+            // the first connection, opened here so that a database that cannot open (or a profile that cannot
+            // apply) fails this getConnection with its own error; HikariCP takes it as its first connection
+            factory.openFirst();
+            HikariConfig hikariConfig = hikariConfig(config, factory, threads);
+            hikariConfig.validate();
+            this.hikari = new HikariPool(hikariConfig);
+        } catch (SQLException | RuntimeException e) {
             closeQuietly(keepAlive);
             threads.awaitEnded();
             factory.close();
-            throw e.getCause() instanceof SQLException ? (SQLException) e.getCause()
-                    : new SQLException("Could not open " + config.location().poolKey() + ": " + e.getMessage(), e);
+            throw e;
         }
-        factory.metrics().attachPool(hikari.getHikariPoolMXBean());
+        factory.metrics().attachPool(hikari);
         this.metrics = MetricsRegistration.publishSoon(factory.metrics(), threads.housekeeper());
         long interval = config.settings().maintenance().intervalMillis();
         this.maintenance = interval > 0 && config.location().kind() == DatabaseLocation.Kind.FILE && !readOnly
@@ -141,8 +147,9 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         hikari.setKeepaliveTime(0);
         // A SQLite connection does not go stale, and retiring one throws away its warm page cache.
         hikari.setMaxLifetime(0);
-        // Open the first connection now, so a profile that cannot apply fails getConnection, not a later call.
-        hikari.setInitializationFailTimeout(1);
+        // The pool opens no connection of its own when it starts: HikariCP logs that one at INFO. The first
+        // connection is opened before (PhysicalConnectionFactory.openFirst), so failures still show at once.
+        hikari.setInitializationFailTimeout(-1);
         hikari.setAutoCommit(true);
         return hikari;
     }
@@ -293,9 +300,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     /** Like {@link #connectIfFree}, also while closing: dictionary training asked for before close finishes. */
     private Connection leaseIfFree() throws SQLException {
-        HikariPoolMXBean figures = hikari.getHikariPoolMXBean();
-        if (figures.getThreadsAwaitingConnection() > 0
-                || figures.getActiveConnections() >= config.settings().pool().maximumPoolSize()) {
+        if (hikari.getThreadsAwaitingConnection() > 0
+                || hikari.getActiveConnections() >= config.settings().pool().maximumPoolSize()) {
             return null;
         }
         return lease(background);
@@ -307,8 +313,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
      * poll: this runs once, at exit, and a lease returned to HikariCP signals nothing we could wait on.
      */
     void awaitIdle(long deadlineNanos) {
-        HikariPoolMXBean figures = hikari.getHikariPoolMXBean();
-        while (figures.getActiveConnections() > 0 && deadlineNanos - System.nanoTime() > 0) {
+        while (hikari.getActiveConnections() > 0 && deadlineNanos - System.nanoTime() > 0) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
     }
@@ -380,7 +385,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         // the pool's own idle connection checkpoints when it has one: opening another would cost a connection's
         // open and profile, in a JVM that closes a pool per file it touched
         boolean finished = finish && finishOnIdleConnection();
-        hikari.close();
+        shutDownHikari();
         threads.awaitEnded();
         if (keepAlive != null) {
             closeQuietly(keepAlive);
@@ -390,13 +395,22 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         factory.close(); // its connections are all closed now: the timeout thread and the native dictionaries go
     }
 
+    /** What HikariDataSource.close does, without its INFO lines. */
+    private void shutDownHikari() {
+        try {
+            hikari.shutdown();
+        } catch (InterruptedException e) {
+            LOG.warn("{}: interrupted while closing the pool's connections", config.location().poolKey());
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
      * Runs optimize and a truncating checkpoint on one of the pool's idle connections, before HikariCP closes them
      * (the last to close removes the -wal and -shm). False when none is idle: a lease still out at exit or shutdown.
      */
     private boolean finishOnIdleConnection() {
-        HikariPoolMXBean figures = hikari.getHikariPoolMXBean();
-        if (figures.getActiveConnections() > 0 || figures.getIdleConnections() == 0) {
+        if (hikari.getActiveConnections() > 0 || hikari.getIdleConnections() == 0) {
             return false;
         }
         try (Connection lease = hikari.getConnection()) {

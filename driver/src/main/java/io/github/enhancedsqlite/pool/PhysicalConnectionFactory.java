@@ -24,6 +24,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.sqlite.JDBC;
@@ -54,6 +55,8 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
     private final PoolFile file;
     /** What the database's transactions go on to do, learned by the first statement they begin with. */
     private final TransactionShapes shapes = new TransactionShapes();
+    /** The pool's first connection, opened before HikariCP starts; HikariCP's first request takes it. */
+    private final AtomicReference<PhysicalConnection> openedFirst = new AtomicReference<>();
     /** Physical connections open now: the last one to close tidies up after a replaced file. */
     private final AtomicInteger openConnections = new AtomicInteger();
 
@@ -115,7 +118,17 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
 
     @Override
     public Connection getConnection() throws SQLException {
-        return open();
+        PhysicalConnection first = openedFirst.getAndSet(null);
+        return first != null ? first : open();
+    }
+
+    /**
+     * Opens the pool's first connection now, for HikariCP to take when it asks for one: its own first open (at
+     * start, when asked to fail fast) is logged at INFO, so the pool starts without one, and this keeps a database
+     * that cannot be opened failing the getConnection that opens its pool, with the reason.
+     */
+    void openFirst() throws SQLException {
+        openedFirst.set(open());
     }
 
     /** A new physical connection with the profile applied, wrapped with its statement cache. */
@@ -185,6 +198,14 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
      */
     @Override
     public void close() {
+        PhysicalConnection first = openedFirst.getAndSet(null);
+        if (first != null) {
+            try {
+                first.close();
+            } catch (SQLException e) {
+                // nothing was done on it; closing it is all that is left
+            }
+        }
         deadlines.close();
         if (sharedGate != null) {
             sharedGate.close();

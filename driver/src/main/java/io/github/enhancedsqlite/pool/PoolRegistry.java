@@ -4,6 +4,7 @@ import io.github.enhancedsqlite.InvalidSettingException;
 import io.github.enhancedsqlite.config.ConfigParser;
 import io.github.enhancedsqlite.config.DatabaseConfig;
 import io.github.enhancedsqlite.config.DatabaseLocation;
+import io.github.enhancedsqlite.logging.QuietLogging;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
@@ -31,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PoolRegistry {
 
+    /** Before anything logs: an application without an SLF4J provider must not get SLF4J's notice on stderr. */
+    private static final boolean LOGGING_BOUND = QuietLogging.bind();
     private static final Logger LOG = LoggerFactory.getLogger(PoolRegistry.class);
     private static final PoolRegistry INSTANCE = new PoolRegistry();
     /** Bounds the URL cache for applications that build URLs per call; a miss only costs a parse. */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,7 +50,14 @@ final class ChildJvm {
      */
     static Result exec(List<String> command, Path directory, long giveUpMinutes)
             throws IOException, InterruptedException {
+        return exec(command, Map.of(), directory, giveUpMinutes);
+    }
+
+    /** Like {@link #exec(List, Path, long)}, with these variables added to (or replacing) this JVM's environment. */
+    static Result exec(List<String> command, Map<String, String> environment, Path directory, long giveUpMinutes)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
         if (directory != null) {
             builder.directory(directory.toFile());
         }
