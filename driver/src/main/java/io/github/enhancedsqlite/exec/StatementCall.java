@@ -17,4 +17,10 @@ public interface StatementCall extends InterruptRepair {
      * runs; empty for every other statement.
      */
     Set<ColumnRef> madePlain();
+
+    /**
+     * The statement runs again: the result set of its previous execution, which running again closes anyway, is
+     * closed now.
+     */
+    void closeResult() throws java.sql.SQLException;
 }

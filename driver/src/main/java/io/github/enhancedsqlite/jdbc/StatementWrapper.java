@@ -136,6 +136,14 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
         return lastRewritten == null ? Set.of() : lastRewritten.madePlain();
     }
 
+    @Override
+    public final void closeResult() throws SQLException {
+        java.sql.ResultSet open = delegate.getResultSet();
+        if (open != null) {
+            open.close();
+        }
+    }
+
     /** Whether the application may still be reading rows of this statement. */
     final boolean hasOpenResult() throws SQLException {
         return lastResult != null && !lastResult.isClosed();
