@@ -457,7 +457,6 @@ public final class Compression {
         if (changed.isEmpty()) {
             return Set.of();
         }
-        PlainStorage.resetChangeCount(sqlite, schema.table(sqlite, changed.iterator().next().table()));
         LOG.warn("Storing {} plain: a statement reads their stored form (an index, view or trigger over them, or SQL"
                 + " the compression rewriter cannot account for), so their values are decompressed in place", changed);
         if (!inTransaction) {

@@ -118,17 +118,6 @@ final class PlainStorage {
         }
     }
 
-    /**
-     * The statement about to run must report its own update count, and SQLite's count of changes stays that of the
-     * last INSERT, UPDATE or DELETE across DDL and SELECT: so a write that changes no row ends the decompression.
-     */
-    static void resetChangeCount(Connection sqlite, TableInfo table) throws SQLException {
-        String column = quote(table.columns().get(0));
-        try (Statement statement = sqlite.createStatement()) {
-            statement.executeUpdate("UPDATE " + quote(table.name()) + " SET " + column + " = " + column + " WHERE 0");
-        }
-    }
-
     private static Set<String> words(String text) {
         Set<String> words = new java.util.HashSet<>();
         for (String word : text.split("[^A-Za-z0-9_]+")) {

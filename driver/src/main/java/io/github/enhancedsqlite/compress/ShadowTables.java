@@ -70,19 +70,12 @@ public final class ShadowTables {
         boolean queryOnly = queryOnly();
         run("SAVEPOINT esq_shadow");
         try {
-            String copied = null;
             for (Map.Entry<String, Set<ColumnRef>> table : byTable.entrySet()) {
                 TableInfo info = compression.tableInfo(sqlite, table.getKey());
                 if (info.exists() && !inTemp(info.name())) {
                     copy(info, table.getValue());
                     shadowed.put(info.name().toLowerCase(Locale.ROOT), info.name());
-                    copied = info.name();
                 }
-            }
-            if (copied != null) {
-                // SQLite's count of changes stays that of the last INSERT, UPDATE or DELETE across DDL, and
-                // sqlite-jdbc reports it as a DDL statement's update count: the copies' rows must not be it
-                run("DELETE FROM temp." + quote(copied) + " WHERE 0");
             }
             run("RELEASE esq_shadow");
         } catch (SQLException e) {

@@ -18,7 +18,6 @@ import java.util.Set;
  */
 final class PlainStorageStep {
 
-    private static final int SQLITE_BUSY = 5;
     private static final int SQLITE_READONLY = 8;
 
     private final Compression compression;
@@ -27,8 +26,9 @@ final class PlainStorageStep {
     /** Columns made plain inside the open transaction; known as plain once it commits. */
     private final PendingColumns madePlainInTransaction;
     private final ShadowTables shadows;
-    /** Columns a statement wrote while its RETURNING rows kept SQLite from committing the escape; null when none. */
-    private Set<ColumnRef> escapeBeforeNext;
+    /** Columns a statement wrote whose RETURNING rows were still being read; null when none. */
+    private Set<ColumnRef> escapeAfterRows;
+    private StatementCall escapeAfterRowsOf;
     /** The statement the copies were made for. */
     private StatementCall shadowsReadBy;
     /** The columns the statement running now found made plain, for {@link #after}; null when none. */
@@ -48,11 +48,7 @@ final class PlainStorageStep {
      * copied tables is refused: it would read the copy.
      */
     void beforeAny(StatementCall call) throws SQLException {
-        if (escapeBeforeNext != null) {
-            madePlainNow = escapeBeforeNext;
-            escapeBeforeNext = null;
-            wrote(false);
-        }
+        escapeAfterRows(call);
         if (!shadows.any() || shadows.drop()) {
             return;
         }
@@ -120,29 +116,50 @@ final class PlainStorageStep {
 
     /**
      * The statement ran and may have written, in the transaction it ran in: a BLOB it stored in a column it found
-     * made plain that begins like an envelope is escaped ({@link Compression#escapeStoredPlain}).
+     * made plain that begins like an envelope is escaped ({@link Compression#escapeStoredPlain}). In auto-commit mode
+     * a statement whose RETURNING rows are still being read holds SQLite's transaction open, and sqlite-jdbc would try
+     * to commit after the driver's own statements (and leave a transaction open when it cannot): the escape then
+     * waits until those rows were read, before the connection's next statement.
      */
-    void wrote(boolean inTransaction) throws SQLException {
+    void wrote(StatementCall call, boolean inTransaction, Object result) throws SQLException {
         Set<ColumnRef> plain = madePlainNow;
         madePlainNow = null;
         if (plain == null) {
             return;
         }
+        if (!inTransaction && (result instanceof java.sql.ResultSet || Boolean.TRUE.equals(result))) {
+            escapeAfterRows = plain;
+            escapeAfterRowsOf = call;
+            return;
+        }
+        escape(plain, inTransaction);
+    }
+
+    private void escape(Set<ColumnRef> plain, boolean inTransaction) throws SQLException {
         ownWrites.begin();
         try {
             Set<ColumnRef> recorded = compression.escapeStoredPlain(sqlite, plain, inTransaction);
             if (!recorded.isEmpty()) {
                 madePlainInTransaction.addAll(recorded);
             }
-        } catch (SQLException e) {
-            if ((e.getErrorCode() & 0xFF) != SQLITE_BUSY || inTransaction) {
-                throw e;
-            }
-            // auto-commit, and the statement's RETURNING rows are still being read: SQLite commits nothing
-            // until they are, so the escape runs before the connection's next statement
-            escapeBeforeNext = plain;
         } finally {
             ownWrites.end();
+        }
+    }
+
+    /** The escape a statement's RETURNING rows held up, once they were read. */
+    private void escapeAfterRows(StatementCall next) throws SQLException {
+        if (escapeAfterRows == null) {
+            return;
+        }
+        if (next == escapeAfterRowsOf) {
+            next.closeResult(); // running it again closes them anyway
+        }
+        if (next == null || !escapeAfterRowsOf.readingRows()) {
+            Set<ColumnRef> plain = escapeAfterRows;
+            escapeAfterRows = null;
+            escapeAfterRowsOf = null;
+            escape(plain, false);
         }
     }
 
@@ -172,11 +189,7 @@ final class PlainStorageStep {
     /** The lease ends (its statements closed): no copy outlives it. */
     boolean endLease() {
         try {
-            if (escapeBeforeNext != null) {
-                madePlainNow = escapeBeforeNext;
-                escapeBeforeNext = null;
-                wrote(false);
-            }
+            escapeAfterRows(null); // the lease's statements were closed
             return shadows.drop();
         } catch (SQLException e) {
             return false;

@@ -23,4 +23,7 @@ public interface StatementCall extends InterruptRepair {
      * closed now.
      */
     void closeResult() throws java.sql.SQLException;
+
+    /** Whether the rows of its last execution may still be read (a query, or RETURNING). */
+    boolean readingRows() throws java.sql.SQLException;
 }

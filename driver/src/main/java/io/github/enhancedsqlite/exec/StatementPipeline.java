@@ -45,9 +45,6 @@ public final class StatementPipeline {
     private final Compression schema;
     private final StoredValues values;
 
-    /** The rows the driver writes itself, kept out of SQL's changes() and total_changes(). */
-    private final OwnWrites ownWrites;
-
     StatementPipeline(Connection sqlite, TransactionControl transactions, Compression schema, StoredValues values,
                       OwnWrites ownWrites, CompressionStep compression, SlowStatementStep slowStatements) {
         this.sqlite = sqlite;
@@ -57,7 +54,6 @@ public final class StatementPipeline {
         this.transaction = new TransactionStep(transactions);
         this.busyRetry = new BusyRetryStep(transactions);
         this.schemaChanges = new SchemaChangeStep(schema);
-        this.ownWrites = ownWrites;
         this.plainStorage = new PlainStorageStep(schema, sqlite, ownWrites);
         this.compression = compression;
         this.slowStatements = slowStatements;
@@ -74,9 +70,6 @@ public final class StatementPipeline {
                          Set<ColumnRef> compressedInto, boolean batch) throws SQLException {
         Set<ColumnRef> madePlain = call.madePlain();
         boolean writes = StatementEffects.has(effects, StatementEffects.WRITES); // as the application wrote it
-        // an INSERT, UPDATE or DELETE sets SQLite's changes() when it succeeds; DDL and pragmas leave it
-        boolean setsChanges = writes && !StatementEffects.has(effects, StatementEffects.CHANGES_SCHEMA)
-                && !StatementEffects.has(effects, StatementEffects.ALTERS_SESSION);
         boolean cannotWrite = transactions.readOnly();
         if (!madePlain.isEmpty() && !cannotWrite) {
             effects |= StatementEffects.WRITES; // even a SELECT: its columns are rewritten plain under the writer turn
@@ -98,11 +91,8 @@ public final class StatementPipeline {
                     }
                     plainStorage.before(call, madePlain, true, cannotWrite);
                     T ran = action.run();
-                    if (setsChanges) {
-                        ownWrites.applicationWrote();
-                    }
                     if (writes) {
-                        plainStorage.wrote(true);
+                        plainStorage.wrote(call, true, ran);
                     }
                     return ran;
                 });
@@ -117,11 +107,8 @@ public final class StatementPipeline {
                 plainStorage.before(call, madePlain, transaction.inTransaction(), cannotWrite);
                 deadline = transactions.queryDeadline(queryTimeoutSeconds);
                 result = busyRetry.run(effects, action);
-                if (setsChanges) {
-                    ownWrites.applicationWrote();
-                }
                 if (writes) {
-                    plainStorage.wrote(transaction.inTransaction());
+                    plainStorage.wrote(call, transaction.inTransaction(), result);
                 }
             }
             succeeded = true;

@@ -138,10 +138,14 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
 
     @Override
     public final void closeResult() throws SQLException {
-        java.sql.ResultSet open = delegate.getResultSet();
-        if (open != null) {
-            open.close();
+        if (hasOpenResult()) {
+            lastResult.close();
         }
+    }
+
+    @Override
+    public final boolean readingRows() throws SQLException {
+        return hasOpenResult();
     }
 
     /** Whether the application may still be reading rows of this statement. */
