@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -208,6 +209,45 @@ class PlainColumnsResidualsTest {
         assertThat(outcomes.get(1).toString()).contains("\"n\":90", "\"n\":91");
     }
 
+    /**
+     * A database file this process may not write (the immutable attribute; permission bits stop no root process):
+     * every statement of {@link SqliteGrammarTest#notRewritable()} answers as without compression, through decoded
+     * copies, and the file is left as it was.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.github.enhancedsqlite.it.compress.SqliteGrammarTest#notRewritable")
+    void onAFileThisProcessMayNotWriteWhatTheRewriterCannotAccountForAnswersAsWithoutCompression(String sql,
+            Object[] parameters) throws Exception {
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = filled(settings);
+            byte[] before = Files.readAllBytes(file);
+            chattr("+i", file);
+            List<Object> results = new ArrayList<>();
+            try {
+                try (Connection connection = CompressDb.open(file, settings)) {
+                    results.add(outcome(connection, sql, parameters));
+                    results.add(outcome(connection, "SELECT changes(), total_changes()"));
+                    results.add(outcome(connection, "SELECT id, key, body, meta, data FROM docs ORDER BY id"));
+                    results.add(outcome(connection, "SELECT type, name FROM sqlite_temp_schema ORDER BY name"));
+                }
+                EnhancedSqlite.shutdown();
+            } finally {
+                chattr("-i", file);
+            }
+            assertThat(Arrays.equals(Files.readAllBytes(file), before)).as("the file is as it was").isTrue();
+            outcomes.add(results);
+        }
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
+    private static void chattr(String flag, Path path) throws Exception {
+        Process process = new ProcessBuilder("chattr", flag, path.toString()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as("chattr " + flag + " " + path + " (needs chattr, root and a file system"
+                + " with the immutable attribute, such as ext4): " + output).isZero();
+    }
+
     private void writeInAnotherProcess(Path file, String settings, String key, String body) throws Exception {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -239,8 +279,9 @@ class PlainColumnsResidualsTest {
     }
 
     /** Labels and rows of a query, the update count of anything else, or the error. */
-    private static Object outcome(Connection connection, String sql) {
+    private static Object outcome(Connection connection, String sql, Object... parameters) {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            CompressDb.bind(statement, parameters);
             if (!statement.execute()) {
                 return "updated " + statement.getUpdateCount();
             }
