@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -278,24 +277,8 @@ class PlainColumnsResidualsTest {
         return file;
     }
 
-    /** Labels and rows of a query, the update count of anything else, or the error. */
+    /** Labels and rows of a query, the update count of anything else, or the error, as the corpus compares them. */
     private static Object outcome(Connection connection, String sql, Object... parameters) {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            CompressDb.bind(statement, parameters);
-            if (!statement.execute()) {
-                return "updated " + statement.getUpdateCount();
-            }
-            try (ResultSet result = statement.getResultSet()) {
-                ResultSetMetaData meta = result.getMetaData();
-                List<Object> rows = new ArrayList<>();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    rows.add(meta.getColumnLabel(i));
-                }
-                rows.addAll(CompressDb.rows(result));
-                return rows;
-            }
-        } catch (SQLException e) {
-            return "error: " + e.getMessage();
-        }
+        return SqliteGrammarTest.outcome(connection, sql, parameters);
     }
 }

@@ -1004,7 +1004,7 @@ class SqliteGrammarTest {
         }
     }
 
-    private static Object outcome(Connection connection, String sql, Object... parameters) {
+    static Object outcome(Connection connection, String sql, Object... parameters) {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             CompressDb.bind(statement, parameters);
             if (!statement.execute()) {
