@@ -55,6 +55,12 @@ public interface DatabaseMXBean {
     /** Statements whose SQL was rewritten to read compressed columns (counted each time one is prepared or run). */
     long getRewrittenStatements();
 
+    /**
+     * zstd dictionaries trained in the background, adopted or not: each one reads and trains from up to 4 MiB of a
+     * column's values.
+     */
+    long getDictionaryTrainings();
+
     /** Passive WAL checkpoints the background maintenance ran. */
     long getCheckpoints();
 

@@ -398,6 +398,11 @@ public final class Compression {
         new DictionaryTrainer(this, dictionaries, lease, sqlite, codec).run();
     }
 
+    /** A candidate dictionary was trained (a figure: training is the costly part of the background work). */
+    void dictionaryTrained() {
+        metrics.dictionaryTrained();
+    }
+
     /**
      * The transaction that recorded these columns committed: they are known to hold compressed values now — or,
      * for those it made plain, known not to.

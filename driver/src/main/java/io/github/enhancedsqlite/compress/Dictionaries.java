@@ -40,6 +40,17 @@ public final class Dictionaries implements AutoCloseable {
     private static final double DRIFT_FACTOR = 1.5;
     /** At most 2^this times the values between two judgments that keep the dictionary. */
     private static final int MAX_BACK_OFF = 10;
+    /**
+     * Values to train from this much larger (in bytes) than when the current dictionary was last judged: a candidate
+     * trained from them may be larger and better, so it is worth training.
+     */
+    private static final double MORE_TO_TRAIN_FROM = 1.25;
+    /**
+     * The share of the ratio it achieved when last judged that the current dictionary must still achieve on the
+     * recent values for them to count as alike: a candidate trained from values alike those it was judged against
+     * lost to it then, and would again.
+     */
+    private static final double STILL_SUITS = 0.9;
 
     private final int samplesToTrain;
     private final Map<Integer, byte[]> bytesById = new ConcurrentHashMap<>();
@@ -65,6 +76,8 @@ public final class Dictionaries implements AutoCloseable {
         final AtomicLong storedSince = new AtomicLong();
         /** Raw bytes per stored byte the current dictionary achieved when last judged; 0 while there is none. */
         volatile double expectedRatio;
+        /** Bytes of the values it was last judged against, all of which a candidate was trained from. */
+        volatile long judgedSampleBytes;
         /** Judgments in a row that kept the current dictionary: each doubles the values until the next one. */
         volatile int kept;
 
@@ -166,15 +179,46 @@ public final class Dictionaries implements AutoCloseable {
      * updated in place without changing character is not retrained over and over — or earlier when the values
      * drift away from what the current dictionary achieves now.
      *
-     * @param rows    the values the training read
-     * @param ratio   raw bytes per stored byte of the column's recent values with its current dictionary
-     * @param adopted whether the judgment adopted a new dictionary
+     * @param rows        the values the training read
+     * @param sampleBytes their bytes, which the candidate was trained from
+     * @param ratio       raw bytes per stored byte of the column's recent values with its current dictionary
+     * @param adopted     whether the judgment adopted a new dictionary
      */
-    void judged(ColumnRef column, long rows, double ratio, boolean adopted) {
+    void judged(ColumnRef column, long rows, long sampleBytes, double ratio, boolean adopted) {
         ColumnState state = state(column);
+        state.expectedRatio = ratio;
+        state.judgedSampleBytes = sampleBytes;
+        askAgainLater(state, rows, adopted);
+    }
+
+    /**
+     * Whether the column's current dictionary still suits its values, so that training a candidate (seconds of CPU
+     * for 4 MiB of values) cannot pay: there are not much more values to train from than when it was last judged,
+     * and on the recent ones it achieves about the ratio it did then. False while the column was never judged in
+     * this pool.
+     *
+     * @param sampleBytes the bytes of the values a candidate would be trained from now
+     * @param ratio       raw bytes per stored byte of the recent values with the current dictionary
+     */
+    boolean stillSuits(ColumnRef column, long sampleBytes, double ratio) {
+        ColumnState state = columns.get(column);
+        return state != null && state.current != 0 && state.expectedRatio > 0
+                && sampleBytes < state.judgedSampleBytes * MORE_TO_TRAIN_FROM
+                && ratio >= state.expectedRatio * STILL_SUITS;
+    }
+
+    /**
+     * The column's values are alike those its dictionary was last judged against ({@link #stillSuits}): no candidate
+     * was trained, the dictionary is kept, and the column asks again after twice as many values as last time (the
+     * ratio and sample it was judged on stay the reference, so a slow drift still adds up).
+     */
+    void keptUntrained(ColumnRef column, long rows) {
+        askAgainLater(state(column), rows, false);
+    }
+
+    private void askAgainLater(ColumnState state, long rows, boolean adopted) {
         state.rawSince.set(0);
         state.storedSince.set(0);
-        state.expectedRatio = ratio;
         state.kept = adopted ? 0 : Math.min(state.kept + 1, MAX_BACK_OFF);
         state.dueAt = state.seen.get() + (Math.max(samplesToTrain, rows) << state.kept);
         state.asked = false;

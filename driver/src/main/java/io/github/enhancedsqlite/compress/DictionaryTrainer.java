@@ -66,7 +66,7 @@ final class DictionaryTrainer {
             try {
                 TableInfo table = compression.tableInfo(sqlite, column.table());
                 if (!compression.takesCompressed(column, table)) {
-                    dictionaries.judged(column, Integer.MAX_VALUE, 0, false); // plain from now on: never ask again
+                    dictionaries.judged(column, Integer.MAX_VALUE, 0, 0, false); // plain from now on: never ask again
                     continue;
                 }
                 if (trainFor(column, table) && table.hasRowid()) {
@@ -104,29 +104,38 @@ final class DictionaryTrainer {
             dictionaries.tooFew(column, samples.size());
             return false;
         }
-        byte[] candidate = train(samples, sampleBytes);
-        if (candidate == null) {
-            dictionaries.tooFew(column, 0);
-            return false;
-        }
         List<byte[]> judged = samples.subList(0, Math.min(JUDGED_SAMPLES, samples.size()));
         int current = dictionaries.currentFor(column);
         long raw = 0;
         for (byte[] sample : judged) {
             raw += sample.length;
         }
+        long withCurrent = current == 0 ? 0 : storedBytes(judged, dictionaries.bytes(current));
+        if (current != 0 && dictionaries.stillSuits(column, sampleBytes, raw / (double) Math.max(1, withCurrent))) {
+            // rows rewritten in place with values of the same character (an upsert load) ask again and again;
+            // training is the costly part, and a candidate from such values lost to this dictionary before
+            dictionaries.keptUntrained(column, samples.size());
+            LOG.debug("zstd dictionary {} of {} still suits its {} most recent values; no candidate trained", current,
+                    column, samples.size());
+            return false;
+        }
+        byte[] candidate = train(samples, sampleBytes);
+        compression.dictionaryTrained();
+        if (candidate == null) {
+            dictionaries.tooFew(column, 0);
+            return false;
+        }
         long withCandidate = storedBytes(judged, candidate);
-        if (current != 0) {
-            long withCurrent = storedBytes(judged, dictionaries.bytes(current));
-            if (withCurrent - withCandidate <= candidate.length) {
-                // not worth its own bytes: the column keeps its dictionary until it has grown or drifted more
-                dictionaries.judged(column, samples.size(), raw / (double) Math.max(1, withCurrent), false);
-                return false;
-            }
+        if (current != 0 && withCurrent - withCandidate <= candidate.length) {
+            // not worth its own bytes: the column keeps its dictionary until it has grown or drifted more
+            dictionaries.judged(column, samples.size(), sampleBytes, raw / (double) Math.max(1, withCurrent), false);
+            LOG.debug("zstd dictionary {} of {} kept: a candidate from {} values saves less than its {} bytes", current,
+                    column, samples.size(), candidate.length);
+            return false;
         }
         int id = storeCommitted(column, candidate);
         dictionaries.adopt(column, id, candidate);
-        dictionaries.judged(column, samples.size(), raw / (double) Math.max(1, withCandidate), true);
+        dictionaries.judged(column, samples.size(), sampleBytes, raw / (double) Math.max(1, withCandidate), true);
         LOG.debug("zstd dictionary {} ({} bytes) trained for {} from {} values", id, candidate.length, column,
                 samples.size());
         return true;

@@ -25,6 +25,7 @@ public final class DatabaseMetrics implements DatabaseMXBean {
     private final LongAdder compressionBytesIn = new LongAdder();
     private final LongAdder compressionBytesOut = new LongAdder();
     private final LongAdder rewrittenStatements = new LongAdder();
+    private final LongAdder dictionaryTrainings = new LongAdder();
     private final LongAdder checkpoints = new LongAdder();
     private final LongAdder checkpointedPages = new LongAdder();
     private final LongAdder optimizeRuns = new LongAdder();
@@ -66,6 +67,10 @@ public final class DatabaseMetrics implements DatabaseMXBean {
 
     public void statementRewritten() {
         rewrittenStatements.increment();
+    }
+
+    public void dictionaryTrained() {
+        dictionaryTrainings.increment();
     }
 
     public void checkpointed(long pages) {
@@ -173,6 +178,11 @@ public final class DatabaseMetrics implements DatabaseMXBean {
     @Override
     public long getRewrittenStatements() {
         return rewrittenStatements.sum();
+    }
+
+    @Override
+    public long getDictionaryTrainings() {
+        return dictionaryTrainings.sum();
     }
 
     @Override

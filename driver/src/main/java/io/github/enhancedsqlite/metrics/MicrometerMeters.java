@@ -99,6 +99,8 @@ public final class MicrometerMeters {
                 DatabaseMetrics::getCompressionRatio));
         meters.add(counter(registry, db, metrics, "enhancedsqlite.statements.rewritten", null,
                 "statements rewritten to read compressed columns", DatabaseMetrics::getRewrittenStatements));
+        meters.add(counter(registry, db, metrics, "enhancedsqlite.dictionary.trainings", null,
+                "zstd dictionaries trained in the background", DatabaseMetrics::getDictionaryTrainings));
         meters.add(counter(registry, db, metrics, "enhancedsqlite.statements.slow", null,
                 "statements slower than slowStatementThreshold", DatabaseMetrics::getSlowStatements));
         meters.add(counter(registry, db, metrics, "enhancedsqlite.checkpoints", null,

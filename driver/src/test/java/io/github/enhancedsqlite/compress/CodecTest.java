@@ -24,6 +24,21 @@ class CodecTest {
         assertThat(codec.decode(envelope, "t")).isEqualTo(text);
     }
 
+    /** Values are compressed into one reused array: each envelope handed out is its own, whatever comes next. */
+    @Test
+    void anEnvelopeStaysIntactWhileTheCodecCompressesTheNextValues() throws Exception {
+        String first = "{\"note\":\"first\"} ".repeat(40);
+        byte[] envelope = codec.encode(first, 0);
+        byte[] asHandedOut = envelope.clone();
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(codec.encode(("{\"note\":\"next " + i + "\"} ").repeat(30 + 100 * i), 0)).isNotNull();
+        }
+
+        assertThat(envelope).isEqualTo(asHandedOut);
+        assertThat(codec.decode(envelope, "t")).isEqualTo(first);
+    }
+
     @Test
     void incompressibleValuesAreStoredAsTheyAre() {
         byte[] random = new byte[4096];
