@@ -69,6 +69,11 @@ public final class Compression {
     private final Set<ColumnRef> madePlainInTransaction = ConcurrentHashMap.newKeySet();
     /** Columns a temporary view or trigger reads, which no other connection could see to keep them plain. */
     private final Set<ColumnRef> keptPlain = ConcurrentHashMap.newKeySet();
+    /**
+     * By lower-case name of a temporary view, or of the table a temporary trigger fires on: the kept-plain columns it
+     * reads, made plain again before a statement that names it.
+     */
+    private final Map<String, Set<ColumnRef>> temporaryReaders = new ConcurrentHashMap<>();
 
     public Compression(Mode mode, Set<ColumnRef> listed, int threshold, int dictionaryThreshold, int level,
                        int dictionarySamples, DatabaseMetrics metrics) {
@@ -206,7 +211,33 @@ public final class Compression {
     }
 
     private RewrittenSql analyse(String sql, Connection sqlite) throws SQLException {
-        Set<String> mentioned = words(sql);
+        Set<String> words = words(sql);
+        RewrittenSql rewritten = analyseTables(sql, sqlite, new HashSet<>(words));
+        Set<ColumnRef> readThroughTemporary = readThroughTemporary(words);
+        return readThroughTemporary.isEmpty() ? rewritten : rewritten.alsoMakingPlain(readThroughTemporary);
+    }
+
+    /**
+     * The kept-plain columns a TEMP view or trigger the statement names (or whose table it names) reads: another
+     * process may have compressed values into them since (it cannot see this connection's temp objects), so they
+     * are returned to plain storage again first — or, on a connection that cannot write, read through decoded
+     * copies ({@link ShadowTables}).
+     */
+    private Set<ColumnRef> readThroughTemporary(Set<String> words) {
+        if (temporaryReaders.isEmpty()) {
+            return Set.of();
+        }
+        Set<ColumnRef> columns = new java.util.LinkedHashSet<>();
+        for (String word : words) {
+            Set<ColumnRef> read = temporaryReaders.get(word);
+            if (read != null) {
+                columns.addAll(read);
+            }
+        }
+        return columns;
+    }
+
+    private RewrittenSql analyseTables(String sql, Connection sqlite, Set<String> mentioned) throws SQLException {
         Set<String> interesting = tablesOfInterest(sqlite);
         mentioned.retainAll(interesting);
         if (mentioned.isEmpty()) {
@@ -224,7 +255,7 @@ public final class Compression {
             if (!read.isEmpty() && PlainStorage.isTemporary(sql)) {
                 // it lives on one connection, where the schema knowledge cannot see it: its columns stay plain
                 // for as long as this process has the database open
-                keepPlain(read);
+                keepPlain(read, PlainStorage.temporaryObjectNames(sql));
             }
             return read.isEmpty() ? RewrittenSql.unchanged(sql) : RewrittenSql.makingPlain(sql, read);
         }
@@ -271,11 +302,20 @@ public final class Compression {
         return RewrittenSql.makingPlain(sql, columns);
     }
 
-    /** Columns a temporary view or trigger reads: never compressed again while this pool is open. */
-    private void keepPlain(Set<ColumnRef> columns) {
-        if (keptPlain.addAll(columns)) {
-            schemaChanged(); // rewrites made before still compress into them
+    /**
+     * Columns a temporary view or trigger reads: never compressed again while this pool is open, and made plain
+     * again before each statement that names the view or the trigger's table ({@code names}).
+     */
+    private void keepPlain(Set<ColumnRef> columns, Set<String> names) {
+        for (String name : names) {
+            temporaryReaders.merge(name, Set.copyOf(columns), (known, added) -> {
+                Set<ColumnRef> both = new HashSet<>(known);
+                both.addAll(added);
+                return Set.copyOf(both);
+            });
         }
+        keptPlain.addAll(columns);
+        schemaChanged(); // rewrites made before still compress into them, or do not make them plain
     }
 
     private boolean holdsCompressedValues(Set<String> tables) {
@@ -296,6 +336,9 @@ public final class Compression {
         Set<String> tables = new HashSet<>();
         for (ColumnRef column : catalog.columns()) {
             tables.add(column.table());
+        }
+        for (ColumnRef column : keptPlain) {
+            tables.add(column.table()); // another process may compress into it: read it as if it might hold envelopes
         }
         if (mode != Mode.OFF) {
             try (Statement statement = sqlite.createStatement();
@@ -438,7 +481,6 @@ public final class Compression {
         if (changed.isEmpty()) {
             return Set.of();
         }
-        PlainStorage.resetChangeCount(sqlite, schema.table(sqlite, changed.iterator().next().table()));
         LOG.warn("Storing {} plain: a statement reads their stored form (an index, view or trigger over them, or SQL"
                 + " the compression rewriter cannot account for), so their values are decompressed in place", changed);
         if (!inTransaction) {
@@ -447,6 +489,47 @@ public final class Compression {
         }
         madePlainInTransaction.addAll(changed);
         return changed;
+    }
+
+    /**
+     * After a statement that ran on plain columns and may have written: a BLOB it stored there that begins like an
+     * envelope (bound as a parameter or computed, the statement could not be read to escape it on the way in) is
+     * escaped in place and the column recorded again, so it reads back as the bytes stored, as without compression.
+     * Right after the columns were made plain no envelope is there, so every such BLOB is the statement's.
+     *
+     * @return the columns recorded again, to settle with the transaction when inside one
+     */
+    public Set<ColumnRef> escapeStoredPlain(Connection sqlite, Set<ColumnRef> columns, boolean inTransaction)
+            throws SQLException {
+        Set<ColumnRef> escaped = new HashSet<>();
+        for (ColumnRef column : columns) {
+            String name = PlainStorage.quote(column.column());
+            String table = PlainStorage.quote(schema.table(sqlite, column.table()).name());
+            String looksLikeEnvelope = " WHERE typeof(" + name + ") = 'blob' AND substr(" + name + ", 1, 4) = X'"
+                    + StoredFormat.MAGIC_HEX + "'";
+            try (Statement statement = sqlite.createStatement()) {
+                // looked for first: nearly always there is none, and a read needs no commit (a statement with
+                // RETURNING whose rows are still being read keeps SQLite from committing a write)
+                try (ResultSet found = statement.executeQuery("SELECT 1 FROM " + table + looksLikeEnvelope
+                        + " LIMIT 1")) {
+                    if (!found.next()) {
+                        continue;
+                    }
+                }
+                statement.executeUpdate("UPDATE " + table + " SET " + name + " = " + SqlRewriter.ESCAPE + "(" + name
+                        + ")" + looksLikeEnvelope);
+                escaped.add(column);
+            }
+        }
+        if (!escaped.isEmpty()) {
+            beforeCompressedWrite(sqlite, escaped, inTransaction);
+        }
+        return inTransaction ? escaped : Set.of();
+    }
+
+    /** The decoded copies through which a connection that cannot write runs what it cannot make plain. */
+    public ShadowTables shadowTables(Connection sqlite) {
+        return new ShadowTables(this, sqlite);
     }
 
     private void forgetPlain(Set<ColumnRef> columns) {
@@ -529,8 +612,8 @@ public final class Compression {
 
         @Override
         public boolean mayHoldCompressed(ColumnRef column) {
-            if (catalog.contains(column)) {
-                return true;
+            if (catalog.contains(column) || keptPlain.contains(column)) {
+                return true; // kept plain here, but another process, which cannot see our temp objects, compresses
             }
             try {
                 return Compression.this.takesCompressed(column, schema.table(sqlite, column.table()));

@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  */
 final class PlainStorage {
 
+    /** A bare or quoted name. */
+    private static final String NAME = "\"(?:[^\"]|\"\")*\"|\\[[^\\]]*]|`[^`]*`|\\w+";
+
     /** {@code ON table (} of CREATE INDEX: the table, possibly quoted, after an optional schema. */
     private static final Pattern INDEXED_TABLE = Pattern.compile("(?is)\\bON\\s+(?:(?:\"(?:[^\"]|\"\")*\"|\\[[^\\]]*]"
             + "|`[^`]*`|\\w+)\\s*\\.\\s*)?(\"(?:[^\"]|\"\")*\"|\\[[^\\]]*]|`[^`]*`|\\w+)\\s*\\(");
@@ -28,7 +31,25 @@ final class PlainStorage {
     private static final Pattern TEMPORARY = Pattern.compile("(?is)^\\s*CREATE\\s+(?:TEMP|TEMPORARY)\\s+(?:VIEW|TRIGGER)\\b"
             + "|^\\s*CREATE\\s+(?:VIEW|TRIGGER)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:temp|\"temp\")\\s*\\.");
 
+    /** The name a temporary view is created under, or the table a temporary trigger fires on. */
+    private static final Pattern TEMPORARY_VIEW_NAME = Pattern.compile("(?is)^\\s*CREATE\\s+(?:TEMP\\s+|TEMPORARY\\s+)?VIEW"
+            + "\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:(?:temp|\"temp\")\\s*\\.\\s*)?(" + NAME + ")");
+    private static final Pattern TRIGGER_TABLE = Pattern.compile("(?is)\\bON\\s+(?:(?:\\w+|\"(?:[^\"]|\"\")*\")\\s*\\.\\s*)?("
+            + NAME + ")");
+
     private PlainStorage() {
+    }
+
+    /**
+     * The lower-case names a statement uses a temporary object by: a view's own name; the table a trigger fires on
+     * (a statement that writes it runs the trigger).
+     */
+    static Set<String> temporaryObjectNames(String sql) {
+        String text = Schema.withoutComments(sql);
+        Matcher view = TEMPORARY_VIEW_NAME.matcher(text);
+        Matcher trigger = TRIGGER_TABLE.matcher(text);
+        String name = view.find() ? view.group(1) : trigger.find() ? trigger.group(1) : null;
+        return name == null ? Set.of() : Set.of(unquote(name).toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -97,17 +118,6 @@ final class PlainStorage {
         }
     }
 
-    /**
-     * The statement about to run must report its own update count, and SQLite's count of changes stays that of the
-     * last INSERT, UPDATE or DELETE across DDL and SELECT: so a write that changes no row ends the decompression.
-     */
-    static void resetChangeCount(Connection sqlite, TableInfo table) throws SQLException {
-        String column = quote(table.columns().get(0));
-        try (Statement statement = sqlite.createStatement()) {
-            statement.executeUpdate("UPDATE " + quote(table.name()) + " SET " + column + " = " + column + " WHERE 0");
-        }
-    }
-
     private static Set<String> words(String text) {
         Set<String> words = new java.util.HashSet<>();
         for (String word : text.split("[^A-Za-z0-9_]+")) {
@@ -128,7 +138,7 @@ final class PlainStorage {
         return name;
     }
 
-    private static String quote(String name) {
+    static String quote(String name) {
         return '"' + name.replace("\"", "\"\"") + '"';
     }
 }

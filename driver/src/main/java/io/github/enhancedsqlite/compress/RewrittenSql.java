@@ -28,6 +28,13 @@ public record RewrittenSql(String sql, ColumnRef[] compressTargets, ColumnRef[] 
         return new RewrittenSql(sql, null, null, null, java.util.Set.of(), java.util.Set.copyOf(columns));
     }
 
+    /** The same statement, with more columns returned to plain storage before it runs. */
+    RewrittenSql alsoMakingPlain(java.util.Set<ColumnRef> columns) {
+        java.util.Set<ColumnRef> all = new java.util.LinkedHashSet<>(madePlain);
+        all.addAll(columns);
+        return new RewrittenSql(sql, compressTargets, escapeTargets, decodedResults, copiedInto, java.util.Set.copyOf(all));
+    }
+
     public ColumnRef compressTarget(int parameterIndex) {
         return compressTargets != null && parameterIndex < compressTargets.length ? compressTargets[parameterIndex] : null;
     }

@@ -20,9 +20,12 @@ final class CompressionStep {
     private final Connection sqlite;
     /** Columns recorded as compressed inside the open transaction; known as such once it commits. */
     private final PendingColumns recordedInTransaction;
+    /** The record's rows are the driver's, not the application's changes. */
+    private final OwnWrites ownWrites;
 
-    CompressionStep(Compression compression, Codec codec, Connection sqlite) {
+    CompressionStep(Compression compression, Codec codec, Connection sqlite, OwnWrites ownWrites) {
         this.compression = compression;
+        this.ownWrites = ownWrites;
         this.codec = codec;
         this.sqlite = sqlite;
         this.recordedInTransaction = new PendingColumns(compression, sqlite);
@@ -39,7 +42,12 @@ final class CompressionStep {
      */
     void record(Set<ColumnRef> columns, boolean inTransaction) throws SQLException {
         if (columns != null && !columns.isEmpty()) {
-            compression.beforeCompressedWrite(sqlite, columns, inTransaction);
+            ownWrites.begin();
+            try {
+                compression.beforeCompressedWrite(sqlite, columns, inTransaction);
+            } finally {
+                ownWrites.end();
+            }
             if (inTransaction) {
                 recordedInTransaction.addAll(columns);
             }

@@ -5,6 +5,7 @@ import io.github.enhancedsqlite.compress.Compression;
 import io.github.enhancedsqlite.metrics.SlowStatementLog;
 import io.github.enhancedsqlite.tx.TransactionControl;
 import java.sql.Connection;
+import java.sql.SQLException;
 
 /**
  * Which steps the statements of one database pass, decided once when its pool opens: compression off leaves the
@@ -33,9 +34,11 @@ public final class PipelinePlan {
     }
 
     /** The pipeline of one physical connection, with the steps this plan chose. */
-    public StatementPipeline forConnection(Connection sqlite, TransactionControl transactions, Codec codec) {
-        return new StatementPipeline(sqlite, transactions, schema, new StoredValues(codec),
-                compression == null ? null : new CompressionStep(compression, codec, sqlite),
+    public StatementPipeline forConnection(Connection sqlite, TransactionControl transactions, Codec codec)
+            throws SQLException {
+        OwnWrites ownWrites = OwnWrites.register(sqlite);
+        return new StatementPipeline(sqlite, transactions, schema, new StoredValues(codec), ownWrites,
+                compression == null ? null : new CompressionStep(compression, codec, sqlite, ownWrites),
                 slowStatementLog == null ? null : new SlowStatementStep(slowStatementLog));
     }
 }

@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.exec;
 
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.compress.ShadowTables;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Set;
@@ -11,44 +12,168 @@ import java.util.Set;
  * CREATE INDEX, VIEW or TRIGGER over them, or SQL the compression rewriter cannot account for. Part of every
  * pipeline, {@code compress=off} included, since such a pool still reads a file whose columns hold compressed values;
  * a statement that needs nothing made plain costs one emptiness check. What a transaction made plain settles with it.
+ * A connection that cannot write (read-only, {@code mode=ro}, a read-only file) runs a statement that only reads
+ * through decoded copies of the tables instead ({@link ShadowTables}), dropped after it. The rows this step writes
+ * are the driver's own ({@link OwnWrites}).
  */
 final class PlainStorageStep {
 
+    private static final int SQLITE_READONLY = 8;
+
     private final Compression compression;
     private final Connection sqlite;
+    private final OwnWrites ownWrites;
     /** Columns made plain inside the open transaction; known as plain once it commits. */
     private final PendingColumns madePlainInTransaction;
+    private final ShadowTables shadows;
+    /** Columns a statement wrote whose RETURNING rows were still being read; null when none. */
+    private Set<ColumnRef> escapeAfterRows;
+    private StatementCall escapeAfterRowsOf;
+    /** The statement the copies were made for. */
+    private StatementCall shadowsReadBy;
+    /** The columns the statement running now found made plain, for {@link #after}; null when none. */
+    private Set<ColumnRef> madePlainNow;
 
-    PlainStorageStep(Compression compression, Connection sqlite) {
+    PlainStorageStep(Compression compression, Connection sqlite, OwnWrites ownWrites) {
         this.compression = compression;
         this.sqlite = sqlite;
+        this.ownWrites = ownWrites;
         this.madePlainInTransaction = new PendingColumns(compression, sqlite);
+        this.shadows = compression.shadowTables(sqlite);
     }
 
-    /** Before the statement runs (and after its transaction began). */
-    void before(Set<ColumnRef> madePlain, boolean inTransaction) throws SQLException {
+    /**
+     * Before any statement: copies an earlier statement still read when it ended are dropped now. If that statement's
+     * cursor is still open (the application reads two result sets at once), a statement that names one of the
+     * copied tables is refused: it would read the copy.
+     */
+    void beforeAny(StatementCall call) throws SQLException {
+        escapeAfterRows(call);
+        if (!shadows.any() || shadows.drop()) {
+            return;
+        }
+        if (call == shadowsReadBy) {
+            call.closeResult(); // running again closes it anyway
+            if (shadows.drop()) {
+                return;
+            }
+        }
+        if (shadows.namedBy(call.sqlForLog())) {
+            throw new SQLException("This read-only connection still reads decoded copies of " + shadows.names()
+                    + " for a result set that is open: close it (or read it to its end) before running " + call.sqlForLog(),
+                    "24000");
+        }
+    }
+
+    /**
+     * Before the statement runs (and after its transaction began).
+     *
+     * @param cannotWrite the connection is known to be read-only
+     */
+    void before(StatementCall call, Set<ColumnRef> madePlain, boolean inTransaction, boolean cannotWrite)
+            throws SQLException {
+        madePlainNow = null;
         if (madePlain.isEmpty()) {
             return;
         }
-        Set<ColumnRef> changed;
-        try {
-            changed = compression.makePlain(sqlite, madePlain, inTransaction);
-        } catch (SQLException e) {
-            // e.g. a read-only connection or database: say why this statement wanted to write at all; the error
-            // code stays SQLite's, so a busy error is still retried as one
-            throw new SQLException("This statement needs " + madePlain + " returned to plain storage before it runs"
-                    + " (it reads their stored form: an index, view or trigger over them, or SQL the compression"
-                    + " rewriter cannot account for), and that write failed: " + e.getMessage(), e.getSQLState(),
-                    e.getErrorCode(), e);
+        if (!cannotWrite) {
+            Set<ColumnRef> changed;
+            ownWrites.begin();
+            try {
+                changed = compression.makePlain(sqlite, madePlain, inTransaction);
+                madePlainNow = madePlain;
+            } catch (SQLException e) {
+                if ((e.getErrorCode() & 0xFF) != SQLITE_READONLY) {
+                    // say why this statement wanted to write at all; the error code stays SQLite's, so a busy error
+                    // is still retried as one
+                    throw new SQLException("This statement needs " + madePlain + " returned to plain storage before"
+                            + " it runs (it reads their stored form: an index, view or trigger over them, or SQL the"
+                            + " compression rewriter cannot account for), and that write failed: " + e.getMessage(),
+                            e.getSQLState(), e.getErrorCode(), e);
+                }
+                changed = null; // a read-only database or file: read through copies below
+            } finally {
+                ownWrites.end();
+            }
+            if (changed != null) {
+                if (!changed.isEmpty()) {
+                    madePlainInTransaction.addAll(changed);
+                }
+                return;
+            }
         }
-        if (!changed.isEmpty()) {
-            madePlainInTransaction.addAll(changed);
+        String sql = call.sqlForLog();
+        if (!shadows.writesMain(sql)) {
+            ownWrites.begin(); // the copies' rows are the driver's too
+            try {
+                shadows.cover(sql, madePlain);
+            } finally {
+                ownWrites.end();
+            }
+            shadowsReadBy = call;
+        } // else it writes the database: it runs as written, and SQLite refuses it as on any read-only connection
+    }
+
+    /**
+     * The statement ran and may have written, in the transaction it ran in: a BLOB it stored in a column it found
+     * made plain that begins like an envelope is escaped ({@link Compression#escapeStoredPlain}). In auto-commit mode
+     * a statement whose RETURNING rows are still being read holds SQLite's transaction open, and sqlite-jdbc would try
+     * to commit after the driver's own statements (and leave a transaction open when it cannot): the escape then
+     * waits until those rows were read, before the connection's next statement.
+     */
+    void wrote(StatementCall call, boolean inTransaction, Object result) throws SQLException {
+        Set<ColumnRef> plain = madePlainNow;
+        madePlainNow = null;
+        if (plain == null) {
+            return;
+        }
+        if (!inTransaction && (result instanceof java.sql.ResultSet || Boolean.TRUE.equals(result))) {
+            escapeAfterRows = plain;
+            escapeAfterRowsOf = call;
+            return;
+        }
+        escape(plain, inTransaction);
+    }
+
+    private void escape(Set<ColumnRef> plain, boolean inTransaction) throws SQLException {
+        ownWrites.begin();
+        try {
+            Set<ColumnRef> recorded = compression.escapeStoredPlain(sqlite, plain, inTransaction);
+            if (!recorded.isEmpty()) {
+                madePlainInTransaction.addAll(recorded);
+            }
+        } finally {
+            ownWrites.end();
+        }
+    }
+
+    /** The escape a statement's RETURNING rows held up, once they were read. */
+    private void escapeAfterRows(StatementCall next) throws SQLException {
+        if (escapeAfterRows == null) {
+            return;
+        }
+        if (next == escapeAfterRowsOf) {
+            next.closeResult(); // running it again closes them anyway
+        }
+        if (next == null || !escapeAfterRowsOf.readingRows()) {
+            Set<ColumnRef> plain = escapeAfterRows;
+            escapeAfterRows = null;
+            escapeAfterRowsOf = null;
+            escape(plain, false);
         }
     }
 
     /** After a statement, which may have ended the transaction by SQL or by failing. */
     void after(boolean inTransaction) {
+        madePlainNow = null;
         madePlainInTransaction.afterStatement(inTransaction);
+        if (shadows.any()) {
+            try {
+                shadows.drop(); // a query still reading them keeps them until the next statement
+            } catch (SQLException e) {
+                // tried again before the next statement, which then fails with the reason
+            }
+        }
     }
 
     /** The transaction committed: what it made plain is plain. */
@@ -59,5 +184,15 @@ final class PlainStorageStep {
     /** The transaction rolled back: the columns hold their envelopes and records again. */
     void rolledBack() {
         madePlainInTransaction.rolledBack();
+    }
+
+    /** The lease ends (its statements closed): no copy outlives it. */
+    boolean endLease() {
+        try {
+            escapeAfterRows(null); // the lease's statements were closed
+            return shadows.drop();
+        } catch (SQLException e) {
+            return false;
+        }
     }
 }

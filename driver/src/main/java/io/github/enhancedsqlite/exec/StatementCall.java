@@ -27,4 +27,13 @@ public interface StatementCall extends InterruptRepair {
 
     /** The result columns of that run whose envelopes the getters decode (bare compressed columns); null when none. */
     IntPredicate decodedColumns();
+
+    /**
+     * The statement runs again: the result set of its previous execution, which running again closes anyway, is
+     * closed now.
+     */
+    void closeResult() throws java.sql.SQLException;
+
+    /** Whether the rows of its last execution may still be read (a query, or RETURNING). */
+    boolean readingRows() throws java.sql.SQLException;
 }

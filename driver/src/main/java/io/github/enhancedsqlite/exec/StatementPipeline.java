@@ -46,7 +46,7 @@ public final class StatementPipeline {
     private final StoredValues values;
 
     StatementPipeline(Connection sqlite, TransactionControl transactions, Compression schema, StoredValues values,
-                      CompressionStep compression, SlowStatementStep slowStatements) {
+                      OwnWrites ownWrites, CompressionStep compression, SlowStatementStep slowStatements) {
         this.sqlite = sqlite;
         this.schema = schema;
         this.values = values;
@@ -54,7 +54,7 @@ public final class StatementPipeline {
         this.transaction = new TransactionStep(transactions);
         this.busyRetry = new BusyRetryStep(transactions);
         this.schemaChanges = new SchemaChangeStep(schema);
-        this.plainStorage = new PlainStorageStep(schema, sqlite);
+        this.plainStorage = new PlainStorageStep(schema, sqlite, ownWrites);
         this.compression = compression;
         this.slowStatements = slowStatements;
     }
@@ -69,9 +69,12 @@ public final class StatementPipeline {
     public <T> T execute(StatementCall call, int effects, int queryTimeoutSeconds, SqlAction<T> action,
                          Set<ColumnRef> compressedInto, boolean batch) throws SQLException {
         Set<ColumnRef> madePlain = call.madePlain();
-        if (!madePlain.isEmpty()) {
+        boolean writes = StatementEffects.has(effects, StatementEffects.WRITES); // as the application wrote it
+        boolean cannotWrite = transactions.readOnly();
+        if (!madePlain.isEmpty() && !cannotWrite) {
             effects |= StatementEffects.WRITES; // even a SELECT: its columns are rewritten plain under the writer turn
         }
+        plainStorage.beforeAny(call);
         boolean wholeBatch = batch && transaction.takesWholeBatch(effects);
         boolean tookTurn = !wholeBatch && transaction.before(call, effects);
         // timed from here: a wait for the writer turn is not the statement's slowness (writerWaits shows it)
@@ -86,8 +89,12 @@ public final class StatementPipeline {
                     if (compression != null) {
                         compression.record(compressedInto, true);
                     }
-                    plainStorage.before(madePlain, true);
-                    return action.run();
+                    plainStorage.before(call, madePlain, true, cannotWrite);
+                    T ran = action.run();
+                    if (writes) {
+                        plainStorage.wrote(call, true, ran);
+                    }
+                    return ran;
                 });
                 if (compression != null) {
                     compression.committed();
@@ -100,9 +107,12 @@ public final class StatementPipeline {
                 if (compression != null) {
                     compression.before(compressedInto, transaction.inTransaction());
                 }
-                plainStorage.before(madePlain, transaction.inTransaction());
+                plainStorage.before(call, madePlain, transaction.inTransaction(), cannotWrite);
                 deadline = transactions.queryDeadline(queryTimeoutSeconds);
                 result = busyRetry.run(effects, action);
+                if (writes) {
+                    plainStorage.wrote(call, transaction.inTransaction(), result);
+                }
             }
             succeeded = true;
             schemaChanges.after(effects);
@@ -220,7 +230,7 @@ public final class StatementPipeline {
      */
     public boolean endLease() {
         boolean wasInTransaction = transactions.inTransaction();
-        boolean reset = transactions.endLease();
+        boolean reset = transactions.endLease() & plainStorage.endLease();
         if (wasInTransaction) {
             rolledBack();
         }

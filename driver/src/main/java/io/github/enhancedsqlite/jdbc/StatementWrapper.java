@@ -153,6 +153,18 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
         return lastRewritten == null ? Set.of() : lastRewritten.madePlain();
     }
 
+    @Override
+    public final void closeResult() throws SQLException {
+        if (hasOpenResult()) {
+            lastResult.close();
+        }
+    }
+
+    @Override
+    public final boolean readingRows() throws SQLException {
+        return hasOpenResult();
+    }
+
     /** Whether the application may still be reading rows of this statement. */
     final boolean hasOpenResult() throws SQLException {
         return lastResult != null && !lastResult.isClosed();

@@ -813,6 +813,71 @@ class SqliteGrammarTest {
         }
     }
 
+    /**
+     * The same statements on connections that cannot write — made read-only by {@code setReadOnly(true)}, in
+     * auto-commit mode and in a transaction, and opened with {@code mode=ro} —, where the columns cannot be returned
+     * to plain storage: each answers as without compression (a write as SQLite refuses it there), run twice, and
+     * so do {@code changes()}, {@code total_changes()} and a read of every compressed column after it; no copy is
+     * left in the temp schema and the file's stored values are as they were.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("notRewritable")
+    void whatTheRewriterCannotAccountForAnswersAsWithoutCompressionOnConnectionsThatCannotWrite(String sql,
+            Object[] parameters) throws Exception {
+        for (String readOnly : new String[] {"setReadOnly", "setReadOnly in a transaction", "mode=ro"}) {
+            List<Object> outcomes = new ArrayList<>();
+            for (Path source : new Path[] {off, auto}) {
+                String settings = source == off ? OFF : AUTO;
+                Path copy = freshCopy(source);
+                List<Object> stored = storedValues(copy);
+                List<Object> results = new ArrayList<>();
+                try (Connection connection = readOnly.equals("mode=ro")
+                        ? java.sql.DriverManager.getConnection(CompressDb.PREFIX + "file:" + copy.toAbsolutePath()
+                                + "?mode=ro" + (settings.isEmpty() ? "" : "&" + settings))
+                        : CompressDb.open(copy, settings)) {
+                    if (readOnly.startsWith("setReadOnly")) {
+                        connection.setReadOnly(true);
+                        connection.setAutoCommit(!readOnly.endsWith("transaction"));
+                    }
+                    results.add(outcome(connection, sql, parameters));
+                    results.add(outcome(connection, sql, parameters));
+                    results.add(outcome(connection, "SELECT changes(), total_changes()"));
+                    results.add(outcome(connection, "SELECT id, key, body, meta, data FROM docs ORDER BY id"));
+                    results.add(outcome(connection, "SELECT id, key, body FROM drafts ORDER BY id"));
+                    results.add(outcome(connection, "SELECT type, name, sql FROM sqlite_temp_schema ORDER BY name"));
+                    if (!connection.getAutoCommit()) {
+                        connection.commit();
+                    }
+                }
+                EnhancedSqlite.shutdown();
+                outcomes.add(results);
+                assertThat(storedValues(copy)).as("%s: the stored values are as they were", readOnly)
+                        .isEqualTo(stored);
+            }
+            assertThat(outcomes.get(1)).as(readOnly).isEqualTo(outcomes.get(0));
+        }
+    }
+
+    /** Every row of every table of the file as stored (envelopes as bytes), the driver's own tables included. */
+    private static List<Object> storedValues(Path file) throws SQLException {
+        List<Object> rows = new ArrayList<>();
+        try (Connection plain = CompressDb.plain(file)) {
+            List<String> tables = new ArrayList<>();
+            try (PreparedStatement statement = plain.prepareStatement(
+                    "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name");
+                 ResultSet names = statement.executeQuery()) {
+                while (names.next()) {
+                    tables.add(names.getString(1));
+                }
+            }
+            for (String table : tables) {
+                rows.add(table);
+                rows.add(CompressDb.rows(plain, "SELECT rowid, * FROM \"" + table + "\" ORDER BY rowid"));
+            }
+        }
+        return rows;
+    }
+
     /** A copy of one of the two shared databases, for a case that writes. */
     private Path freshCopy(Path source) throws java.io.IOException {
         Path copy = dir.resolve(source.getFileName());
@@ -939,7 +1004,7 @@ class SqliteGrammarTest {
         }
     }
 
-    private static Object outcome(Connection connection, String sql, Object... parameters) {
+    static Object outcome(Connection connection, String sql, Object... parameters) {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             CompressDb.bind(statement, parameters);
             if (!statement.execute()) {

@@ -1,0 +1,284 @@
+package io.github.enhancedsqlite.it.compress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.enhancedsqlite.EnhancedSqlite;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The escape hatch for what the compression rewriter cannot account for (columns returned to plain storage, or read
+ * through decoded copies where the connection cannot write), differentially against {@code compress=off} on
+ * databases filled as {@link SqliteGrammarTest}'s: a BLOB such a statement stores that begins like an envelope,
+ * SQL's {@code changes()} and {@code total_changes()} beside it, and a TEMP view read after another process
+ * compressed into the columns it reads.
+ */
+class PlainColumnsResidualsTest {
+
+    private static final String OFF = SqliteGrammarTest.OFF;
+    private static final String AUTO = SqliteGrammarTest.AUTO;
+    private static final long CHILD_MINUTES = 2;
+
+    /** Several ON CONFLICT … DO UPDATE clauses with a positional parameter after an earlier one's WHERE. */
+    private static final String UPSERT_ON_PLAIN_COLUMNS = "INSERT INTO docs (key, data) VALUES (?, ?) ON CONFLICT (key)"
+            + " DO UPDATE SET data = ? WHERE docs.body IS NOT ? ON CONFLICT DO UPDATE SET meta = ?";
+    /** A USING join over compressed columns in a sub-query. */
+    private static final String UPDATE_ON_PLAIN_COLUMNS = "UPDATE docs SET data = ? WHERE id IN (SELECT d.id FROM docs d"
+            + " JOIN drafts r USING (body))";
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void closePools() {
+        EnhancedSqlite.shutdown();
+    }
+
+    /** Bytes that begin with the envelope's magic and version, and are no envelope. */
+    private static byte[] lookalike(int variant) {
+        byte[] bytes = ("....lookalike " + variant + " ").repeat(20).getBytes(StandardCharsets.US_ASCII);
+        bytes[0] = (byte) 0xEC;
+        bytes[1] = 'E';
+        bytes[2] = 'S';
+        bytes[3] = 'Z';
+        bytes[4] = 2;
+        return bytes;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"auto-commit", "commit"})
+    void aBlobThatBeginsLikeAnEnvelopeStoredByAStatementOnPlainColumnsReadsBackAsBound(String transaction)
+            throws Exception {
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = filled(settings);
+            List<Object> results = new ArrayList<>();
+            try (Connection connection = CompressDb.open(file, settings)) {
+                connection.setAutoCommit(transaction.equals("auto-commit"));
+                results.add(CompressDb.update(connection, UPSERT_ON_PLAIN_COLUMNS, "lookalike", lookalike(1),
+                        lookalike(2), "x", "m"));
+                results.add(CompressDb.update(connection, UPDATE_ON_PLAIN_COLUMNS, lookalike(3)));
+                results.add(CompressDb.rows(connection, UPSERT_ON_PLAIN_COLUMNS + " RETURNING id, key, data",
+                        "returned", lookalike(4), lookalike(5), "x", "m"));
+                if (!connection.getAutoCommit()) {
+                    connection.commit();
+                    connection.setAutoCommit(true);
+                }
+                if (settings.equals(AUTO)) {
+                    try (Connection plain = CompressDb.plain(file)) {
+                        assertThat(CompressDb.queryLong(plain, "SELECT count(*) FROM docs WHERE typeof(body) = 'blob'"))
+                                .as("the statements ran on plain columns").isZero();
+                    }
+                }
+                results.add(blobs(connection));
+                // a long value compressed into the columns again, from a new pool
+                EnhancedSqlite.shutdown();
+            }
+            try (Connection connection = CompressDb.open(file, settings)) {
+                CompressDb.update(connection, "INSERT INTO docs (key, body, data) VALUES ('later', ?, ?)",
+                        SqliteGrammarTest.body(70), ("binary " + 70).repeat(60).getBytes(StandardCharsets.US_ASCII));
+                results.add(blobs(connection));
+            }
+            EnhancedSqlite.shutdown();
+            try (Connection off = CompressDb.open(file, OFF)) { // what a compress=off process reads from the file
+                results.add(blobs(off));
+            }
+            EnhancedSqlite.shutdown();
+            outcomes.add(results);
+        }
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+        assertThat(outcomes.get(1).toString()).contains(hex(lookalike(1)), hex(lookalike(3)), hex(lookalike(4)));
+    }
+
+    /** Every docs.data as getBytes gives it, and as SQL sees it. */
+    private static List<Object> blobs(Connection connection) throws SQLException {
+        List<Object> rows = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT id, key, data, hex(data), length(data) FROM docs ORDER BY id");
+             ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+                byte[] data = result.getBytes(3);
+                rows.add(result.getLong(1) + " " + result.getString(2) + " " + (data == null ? "NULL" : hex(data))
+                        + " " + result.getString(4) + " " + result.getLong(5));
+            }
+        }
+        return rows;
+    }
+
+    private static String hex(byte[] bytes) {
+        return java.util.HexFormat.of().withUpperCase().formatHex(bytes);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"auto-commit", "commit", "read-only"})
+    void changesAndTotalChangesCountOnlyTheApplicationsRows(String mode) throws Exception {
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = filled(settings);
+            List<Object> results = new ArrayList<>();
+            try (Connection connection = CompressDb.open(file, settings)) {
+                results.add(outcome(connection, "UPDATE docs SET n = n WHERE id <= 3"));
+                if (mode.equals("read-only")) {
+                    connection.setReadOnly(true);
+                } else {
+                    connection.setAutoCommit(mode.equals("auto-commit"));
+                }
+                String[] statements = {
+                    "SELECT d.id FROM docs d JOIN drafts r USING (body) ORDER BY 1",
+                    "SELECT changes(), total_changes()",
+                    "UPDATE docs SET (body, meta) = (SELECT body, key FROM drafts WHERE drafts.id = docs.id)",
+                    "SELECT changes(), total_changes()",
+                    "CREATE TEMP TABLE copied AS SELECT * FROM drafts NATURAL JOIN bodies",
+                    "SELECT changes(), total_changes()",
+                    "DELETE FROM docs WHERE (body, meta) IN (SELECT body, meta FROM docs WHERE n > 4000)",
+                    "SELECT changes(), total_changes()",
+                };
+                for (String sql : statements) {
+                    results.add(outcome(connection, sql));
+                }
+                if (!mode.equals("read-only")) {
+                    results.add(outcome(connection, "INSERT INTO drafts (key, body) VALUES ('long', '"
+                            + SqliteGrammarTest.body(80) + "')"));
+                    results.add(CompressDb.update(connection, "INSERT INTO docs (key, body) VALUES ('long', ?)",
+                            SqliteGrammarTest.body(81)));
+                    results.add(outcome(connection, "SELECT changes(), total_changes()"));
+                }
+                if (!connection.getAutoCommit()) {
+                    connection.commit();
+                }
+                results.add(outcome(connection, "SELECT changes(), total_changes()"));
+            }
+            EnhancedSqlite.shutdown();
+            outcomes.add(results);
+        }
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
+    /**
+     * A TEMP view lives on one connection of this process: the columns it reads are kept plain here, but another
+     * process (a child JVM) compresses into them. Read through the view afterwards — on a connection that may write,
+     * and on one made read-only — and directly, the value reads back decoded, as without compression.
+     */
+    @Test
+    void aValueAnotherProcessCompressedReadsBackDecodedThroughATemporaryView() throws Exception {
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = filled(settings);
+            List<Object> results = new ArrayList<>();
+            try (Connection connection = CompressDb.open(file, settings)) {
+                CompressDb.execute(connection, "CREATE TEMP VIEW recent AS SELECT id, key, body FROM docs");
+                results.add(outcome(connection, "SELECT id, body FROM recent ORDER BY id"));
+
+                writeInAnotherProcess(file, settings, "child", SqliteGrammarTest.body(90));
+                if (settings.equals(AUTO)) {
+                    assertThat(storedAsEnvelope(file, "child")).as("the other process stored it compressed").isTrue();
+                }
+                connection.setReadOnly(true);
+                results.add(outcome(connection, "SELECT id, key, body, length(body) FROM recent ORDER BY id"));
+                results.add(outcome(connection, "SELECT key, body FROM docs WHERE key = 'child'"));
+                if (settings.equals(AUTO)) {
+                    assertThat(storedAsEnvelope(file, "child")).as("a read-only connection writes nothing").isTrue();
+                }
+                connection.setReadOnly(false);
+
+                writeInAnotherProcess(file, settings, "child 2", SqliteGrammarTest.body(91));
+                results.add(outcome(connection, "SELECT id, key, body, body LIKE '%ipsum%' FROM recent ORDER BY id"));
+                results.add(outcome(connection, "SELECT key, body FROM docs WHERE key LIKE 'child%' ORDER BY key"));
+            }
+            EnhancedSqlite.shutdown();
+            outcomes.add(results);
+        }
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+        assertThat(outcomes.get(1).toString()).contains("\"n\":90", "\"n\":91");
+    }
+
+    /**
+     * A database file this process may not write (the immutable attribute; permission bits stop no root process):
+     * every statement of {@link SqliteGrammarTest#notRewritable()} answers as without compression, through decoded
+     * copies, and the file is left as it was.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.github.enhancedsqlite.it.compress.SqliteGrammarTest#notRewritable")
+    void onAFileThisProcessMayNotWriteWhatTheRewriterCannotAccountForAnswersAsWithoutCompression(String sql,
+            Object[] parameters) throws Exception {
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = filled(settings);
+            byte[] before = Files.readAllBytes(file);
+            chattr("+i", file);
+            List<Object> results = new ArrayList<>();
+            try {
+                try (Connection connection = CompressDb.open(file, settings)) {
+                    results.add(outcome(connection, sql, parameters));
+                    results.add(outcome(connection, "SELECT changes(), total_changes()"));
+                    results.add(outcome(connection, "SELECT id, key, body, meta, data FROM docs ORDER BY id"));
+                    results.add(outcome(connection, "SELECT type, name FROM sqlite_temp_schema ORDER BY name"));
+                }
+                EnhancedSqlite.shutdown();
+            } finally {
+                chattr("-i", file);
+            }
+            assertThat(Arrays.equals(Files.readAllBytes(file), before)).as("the file is as it was").isTrue();
+            outcomes.add(results);
+        }
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
+    private static void chattr(String flag, Path path) throws Exception {
+        Process process = new ProcessBuilder("chattr", flag, path.toString()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as("chattr " + flag + " " + path + " (needs chattr, root and a file system"
+                + " with the immutable attribute, such as ext4): " + output).isZero();
+    }
+
+    private void writeInAnotherProcess(Path file, String settings, String key, String body) throws Exception {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classPath, WriteBodyMain.class.getName(), file.toString(), settings, key, body)
+                .redirectErrorStream(true).start();
+        child.getOutputStream().close();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!child.waitFor(CHILD_MINUTES, TimeUnit.MINUTES)) {
+            child.destroyForcibly();
+        }
+        assertThat(child.exitValue()).as(output).isZero();
+        assertThat(output).contains("written");
+    }
+
+    private static boolean storedAsEnvelope(Path file, String key) throws SQLException {
+        try (Connection plain = CompressDb.plain(file)) {
+            return CompressDb.queryLong(plain, "SELECT count(*) FROM docs WHERE key = '" + key
+                    + "' AND typeof(body) = 'blob' AND substr(body, 1, 4) = X'EC45535A'") == 1;
+        }
+    }
+
+    /** A database filled as SqliteGrammarTest's, through a pool with these settings, then closed. */
+    private Path filled(String settings) throws SQLException, IOException {
+        Path file = dir.resolve((settings.isEmpty() ? "auto" : "off") + ".db");
+        Files.deleteIfExists(file);
+        SqliteGrammarTest.fill(file, settings);
+        EnhancedSqlite.shutdown();
+        return file;
+    }
+
+    /** Labels and rows of a query, the update count of anything else, or the error, as the corpus compares them. */
+    private static Object outcome(Connection connection, String sql, Object... parameters) {
+        return SqliteGrammarTest.outcome(connection, sql, parameters);
+    }
+}
