@@ -187,6 +187,14 @@ public final class Compression {
     }
 
     private RewrittenSql analyse(String sql, Connection sqlite) throws SQLException {
+        return analyse(sql, sqlite, true);
+    }
+
+    /**
+     * The analysis, with the simple shapes recognised without the parser ({@link SimpleStatements}) or, for the
+     * test that compares the two, every statement through the parser.
+     */
+    RewrittenSql analyse(String sql, Connection sqlite, boolean simpleShapesFirst) throws SQLException {
         Set<String> mentioned = words(sql);
         Set<String> interesting = tablesOfInterest(sqlite);
         mentioned.retainAll(interesting);
@@ -208,6 +216,12 @@ public final class Compression {
                 keepPlain(read);
             }
             return read.isEmpty() ? RewrittenSql.unchanged(sql) : RewrittenSql.makingPlain(sql, read);
+        }
+        if (simpleShapesFirst) {
+            RewrittenSql simple = SimpleStatements.rewrite(sql, catalogue);
+            if (simple != null) {
+                return simple;
+            }
         }
         ParserText text = ParserText.of(sql);
         net.sf.jsqlparser.statement.Statement parsed;
@@ -488,6 +502,11 @@ public final class Compression {
         String message = String.valueOf(e.getMessage());
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** The rewriter's view of the database through this connection (for the test of the simple shapes). */
+    SqlRewriter.Catalogue catalogueOn(Connection sqlite) {
+        return new BoundCatalogue(sqlite);
     }
 
     /** The rewriter's view of the database, through the connection of the statement being rewritten. */
