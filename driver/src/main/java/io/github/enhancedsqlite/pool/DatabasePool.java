@@ -25,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one HikariCP pool of one database. Closing it leaves the file as a plain SQLite tool expects it:
+ * The one pool of one database: its first connection lent by the pool itself ({@link FirstConnection}), HikariCP
+ * started only when a second connection is wanted at once. Closing it leaves the file as a plain SQLite tool expects it:
  * optimized, its WAL checkpointed into the main file, and no -wal or -shm file behind. A file's pool counts the
  * leases the application holds, so that the registry can close it once nothing was borrowed for
  * {@code poolIdleTimeout}, or to keep the number of idle pools within {@code maxIdlePools}: a JVM that touches
@@ -37,7 +38,13 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     private final DatabaseConfig config;
     private final PhysicalConnectionFactory factory;
-    private final HikariDataSource hikari;
+    /** Null until a second connection is wanted while the first is lent (at once, for a pool that is not lazy). */
+    private volatile HikariDataSource hikari;
+    /** Null for a pool that starts HikariCP at once (memory databases, fixed or single-connection pools). */
+    private final FirstConnection first;
+    /** Guards starting HikariCP against closing the pool. */
+    private final Object hikariLock = new Object();
+    private boolean hikariEnded;
     /** HikariCP's threads for this pool, waited for when it closes. */
     private final PoolThreads threads;
     /** Holds a shared in-memory database alive while the pool lives; null for files. */
@@ -66,6 +73,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     private final AtomicBoolean idleCloseAsked = new AtomicBoolean();
     /** What background leases (maintenance) report to: it evicts, and counts nothing. */
     private final ConnectionEvictor background = this::evict;
+    /** The first connection's figures and HikariCP's, once started. */
+    private final Figures figures = new Figures();
 
     DatabasePool(DatabaseConfig config) throws SQLException {
         this.config = config;
@@ -79,16 +88,30 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
             factory.close();
             throw e;
         }
-        try {
-            this.hikari = new HikariDataSource(hikariConfig(config, factory, threads));
-        } catch (HikariPool.PoolInitializationException e) {
-            closeQuietly(keepAlive);
-            threads.awaitEnded();
-            factory.close();
-            throw e.getCause() instanceof SQLException ? (SQLException) e.getCause()
-                    : new SQLException("Could not open " + config.location().poolKey() + ": " + e.getMessage(), e);
+        if (startsLazily(config)) {
+            PhysicalConnection opened;
+            try {
+                // opened now, so a profile that cannot apply fails this getConnection, not a later call
+                opened = factory.open();
+            } catch (SQLException | RuntimeException e) {
+                threads.awaitEnded();
+                factory.close();
+                throw e;
+            }
+            this.first = new FirstConnection(opened, this::firstClosed);
+        } else {
+            this.first = null;
+            try {
+                this.hikari = startHikari(config.settings().pool().maximumPoolSize(),
+                        config.settings().pool().minimumIdle(), true);
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(keepAlive);
+                threads.awaitEnded();
+                factory.close();
+                throw e;
+            }
         }
-        factory.metrics().attachPool(hikari.getHikariPoolMXBean());
+        factory.metrics().attachPool(figures);
         this.metrics = MetricsRegistration.publishSoon(factory.metrics(), threads.housekeeper());
         long interval = config.settings().maintenance().intervalMillis();
         this.maintenance = interval > 0 && config.location().kind() == DatabaseLocation.Kind.FILE && !readOnly
@@ -119,20 +142,75 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     private static final long IDLE_CHECK_MIN_MILLIS = 10;
     private static final long IDLE_CHECK_MAX_MILLIS = 15_000;
 
+    /**
+     * Whether the first connection is lent without HikariCP: a file's pool that opens with one connection and may
+     * grow. A pool asked to hold more connections idle, or limited to one, starts HikariCP at once.
+     */
+    private static boolean startsLazily(DatabaseConfig config) {
+        return config.location().kind() == DatabaseLocation.Kind.FILE && config.settings().pool().minimumIdle() <= 1
+                && config.settings().pool().maximumPoolSize() > 1;
+    }
+
+    /**
+     * HikariCP over the factory. Started late, beside the first connection, it holds one connection less while that
+     * one is open, opens its connections on demand, and gets the whole size back when the first closes
+     * ({@link #firstClosed}).
+     */
+    private HikariDataSource startHikari(int maximumPoolSize, int minimumIdle, boolean failFast) throws SQLException {
+        try {
+            return new HikariDataSource(hikariConfig(config, factory, threads, maximumPoolSize, minimumIdle, failFast));
+        } catch (HikariPool.PoolInitializationException e) {
+            throw e.getCause() instanceof SQLException ? (SQLException) e.getCause()
+                    : new SQLException("Could not open " + config.location().poolKey() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** HikariCP, started now if it was not: a second connection is wanted while the first is lent. */
+    private HikariDataSource hikari() throws SQLException {
+        HikariDataSource started = hikari;
+        if (started != null) {
+            return started;
+        }
+        synchronized (hikariLock) {
+            if (hikari == null) {
+                if (hikariEnded) {
+                    throw new SQLException("The pool of " + config.location().poolKey() + " is closed", "08003");
+                }
+                int maximum = config.settings().pool().maximumPoolSize();
+                hikari = startHikari(first.isOpen() ? maximum - 1 : maximum, 0, false);
+                first.retire();
+                if (!first.isOpen()) {
+                    firstClosed(); // it may have closed before HikariCP was there to grow
+                }
+            }
+            return hikari;
+        }
+    }
+
+    /** The first connection closed: HikariCP, once started, may use the pool's whole size. */
+    private void firstClosed() {
+        HikariDataSource started = hikari;
+        if (started != null) {
+            started.getHikariConfigMXBean().setMaximumPoolSize(config.settings().pool().maximumPoolSize());
+            started.getHikariConfigMXBean().setMinimumIdle(config.settings().pool().minimumIdle());
+        }
+    }
+
     private static HikariConfig hikariConfig(DatabaseConfig config, PhysicalConnectionFactory factory,
-                                             PoolThreads threads) {
+                                             PoolThreads threads, int maximumPoolSize, int minimumIdle,
+                                             boolean failFast) {
         HikariConfig hikari = new HikariConfig();
         hikari.setDataSource(factory);
         hikari.setThreadFactory(threads);
         hikari.setScheduledExecutor(threads.housekeeper());
         hikari.setPoolName("enhanced-sqlite " + poolName(config.location()));
-        hikari.setMaximumPoolSize(config.settings().pool().maximumPoolSize());
-        hikari.setMinimumIdle(config.settings().pool().minimumIdle());
+        hikari.setMaximumPoolSize(maximumPoolSize);
+        hikari.setMinimumIdle(minimumIdle);
         hikari.setConnectionTimeout(config.settings().pool().connectionTimeoutMillis());
         // Connections above minimumIdle close after HikariCP's shortest idle timeout: a burst of readers should not
         // hold a 1 GiB page cache and three descriptors each for ten minutes. A pool of fixed size has nothing to
         // shrink, and HikariCP warns on stderr when it is given an idle timeout anyway.
-        if (config.settings().pool().minimumIdle() < config.settings().pool().maximumPoolSize()) {
+        if (minimumIdle < maximumPoolSize) {
             hikari.setIdleTimeout(HIKARI_IDLE_TIMEOUT_MILLIS);
         } else {
             hikari.setIdleTimeout(0);
@@ -141,8 +219,9 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         hikari.setKeepaliveTime(0);
         // A SQLite connection does not go stale, and retiring one throws away its warm page cache.
         hikari.setMaxLifetime(0);
-        // Open the first connection now, so a profile that cannot apply fails getConnection, not a later call.
-        hikari.setInitializationFailTimeout(1);
+        // Open the first connection now, so a profile that cannot apply fails getConnection, not a later call (a
+        // pool started beside its first connection knows that already, and opens connections when they are wanted).
+        hikari.setInitializationFailTimeout(failFast ? 1 : -1);
         hikari.setAutoCommit(true);
         return hikari;
     }
@@ -182,10 +261,48 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     }
 
     private Connection lease(ConnectionEvictor owner) throws SQLException {
+        if (first != null && hikari == null) {
+            PhysicalConnection own = first.lend();
+            if (own != null) {
+                return lendFirst(own, owner);
+            }
+        }
+        HikariDataSource pool = hikari();
         try {
-            return wrap(hikari.getConnection(), owner);
+            return wrap(pool.getConnection(), owner);
         } catch (ClosedUnderThePool e) {
-            return wrap(hikari.getConnection(), owner); // that one was given back; the pool opens another in its place
+            return wrap(pool.getConnection(), owner); // that one was given back; the pool opens another in its place
+        }
+    }
+
+    /** The application's connection for a lease of the first connection, which its end gives back. */
+    private Connection lendFirst(PhysicalConnection own, ConnectionEvictor owner) {
+        try {
+            return new ConnectionWrapper(null, own, new FirstLease(owner));
+        } catch (RuntimeException | Error e) {
+            first.giveBack(true);
+            throw e;
+        }
+    }
+
+    /** A lease of the first connection: its end gives the connection back (closing it if evicted), then tells the owner. */
+    private final class FirstLease implements ConnectionEvictor {
+        private final ConnectionEvictor owner;
+        private volatile boolean evicted;
+
+        FirstLease(ConnectionEvictor owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void evict(Connection leased) {
+            evicted = true;
+        }
+
+        @Override
+        public void returned() {
+            first.giveBack(evicted);
+            owner.returned();
         }
     }
 
@@ -293,7 +410,10 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     /** Like {@link #connectIfFree}, also while closing: dictionary training asked for before close finishes. */
     private Connection leaseIfFree() throws SQLException {
-        HikariPoolMXBean figures = hikari.getHikariPoolMXBean();
+        if (first != null && hikari == null) {
+            PhysicalConnection own = first.lend();
+            return own == null ? null : lendFirst(own, background);
+        }
         if (figures.getThreadsAwaitingConnection() > 0
                 || figures.getActiveConnections() >= config.settings().pool().maximumPoolSize()) {
             return null;
@@ -307,7 +427,6 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
      * poll: this runs once, at exit, and a lease returned to HikariCP signals nothing we could wait on.
      */
     void awaitIdle(long deadlineNanos) {
-        HikariPoolMXBean figures = hikari.getHikariPoolMXBean();
         while (figures.getActiveConnections() > 0 && deadlineNanos - System.nanoTime() > 0) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
@@ -315,7 +434,10 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     @Override
     public void evict(Connection leased) {
-        hikari.evictConnection(leased);
+        HikariDataSource pool = hikari;
+        if (pool != null) { // a lease of the first connection is evicted by its FirstLease
+            pool.evictConnection(leased);
+        }
     }
 
     @Override
@@ -380,7 +502,17 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         // the pool's own idle connection checkpoints when it has one: opening another would cost a connection's
         // open and profile, in a JVM that closes a pool per file it touched
         boolean finished = finish && finishOnIdleConnection();
-        hikari.close();
+        HikariDataSource pool;
+        synchronized (hikariLock) {
+            hikariEnded = true;
+            pool = hikari;
+        }
+        if (pool != null) {
+            pool.close();
+        }
+        if (first != null) {
+            first.close();
+        }
         threads.awaitEnded();
         if (keepAlive != null) {
             closeQuietly(keepAlive);
@@ -395,11 +527,25 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
      * (the last to close removes the -wal and -shm). False when none is idle: a lease still out at exit or shutdown.
      */
     private boolean finishOnIdleConnection() {
-        HikariPoolMXBean figures = hikari.getHikariPoolMXBean();
-        if (figures.getActiveConnections() > 0 || figures.getIdleConnections() == 0) {
+        if (first != null) {
+            PhysicalConnection own = first.lend();
+            if (own != null) {
+                try {
+                    finish(own);
+                } catch (SQLException e) {
+                    LOG.warn("Closing {}: final optimize/checkpoint failed: {}", config.location().poolKey(),
+                            e.getMessage());
+                } finally {
+                    first.giveBack(false);
+                }
+                return true;
+            }
+        }
+        HikariDataSource pool = hikari;
+        if (pool == null || figures.getActiveConnections() > 0 || figures.getIdleConnections() == 0) {
             return false;
         }
-        try (Connection lease = hikari.getConnection()) {
+        try (Connection lease = pool.getConnection()) {
             finish(lease.unwrap(PhysicalConnection.class));
             return true;
         } catch (SQLException e) {
@@ -435,6 +581,66 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
             finish(connection);
         } catch (SQLException e) {
             LOG.warn("Closing {}: final optimize/checkpoint failed: {}", config.location().poolKey(), e.getMessage());
+        }
+    }
+
+    /** The pool's figures as HikariCP reports them, the first connection counted while it is open. */
+    private final class Figures implements HikariPoolMXBean {
+
+        private int firstActive() {
+            return first != null && first.isLent() ? 1 : 0;
+        }
+
+        private int firstIdle() {
+            return first != null && first.isOpen() && !first.isLent() ? 1 : 0;
+        }
+
+        @Override
+        public int getActiveConnections() {
+            HikariDataSource pool = hikari;
+            return firstActive() + (pool == null ? 0 : pool.getHikariPoolMXBean().getActiveConnections());
+        }
+
+        @Override
+        public int getIdleConnections() {
+            HikariDataSource pool = hikari;
+            return firstIdle() + (pool == null ? 0 : pool.getHikariPoolMXBean().getIdleConnections());
+        }
+
+        @Override
+        public int getTotalConnections() {
+            HikariDataSource pool = hikari;
+            return firstActive() + firstIdle() + (pool == null ? 0 : pool.getHikariPoolMXBean().getTotalConnections());
+        }
+
+        @Override
+        public int getThreadsAwaitingConnection() {
+            HikariDataSource pool = hikari;
+            return pool == null ? 0 : pool.getHikariPoolMXBean().getThreadsAwaitingConnection();
+        }
+
+        @Override
+        public void softEvictConnections() {
+            HikariDataSource pool = hikari;
+            if (pool != null) {
+                pool.getHikariPoolMXBean().softEvictConnections();
+            }
+        }
+
+        @Override
+        public void suspendPool() {
+            HikariDataSource pool = hikari;
+            if (pool != null) {
+                pool.getHikariPoolMXBean().suspendPool();
+            }
+        }
+
+        @Override
+        public void resumePool() {
+            HikariDataSource pool = hikari;
+            if (pool != null) {
+                pool.getHikariPoolMXBean().resumePool();
+            }
         }
     }
 
