@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import net.sf.jsqlparser.parser.CCJSqlParserUtil;
-import net.sf.jsqlparser.parser.ParseException;
 import org.sqlite.Function;
 import org.sqlite.SQLiteConnection;
 import org.slf4j.Logger;
@@ -226,14 +224,10 @@ public final class Compression {
         ParserText text = ParserText.of(sql);
         net.sf.jsqlparser.statement.Statement parsed;
         try {
-            // parsed on this thread: CCJSqlParserUtil.parse(String) hands the work to an executor and swallows
-            // the caller's interrupt status while it waits. The parser reads SQLite-only syntax restated at the
-            // same positions; the rewriter splices the statement as written.
-            parsed = CCJSqlParserUtil.newParser(text.text()).withSquareBracketQuotation(true)
-                    .Statement();
-        } catch (ParseException | RuntimeException e) {
+            parsed = SqlRewriter.parse(text);
+        } catch (SqlRewriter.Unparsed e) {
             if (holdsCompressedValues(mentioned)) {
-                LOG.debug("Not parsed ({}); running on plain columns: {}", firstLine(e), sql);
+                LOG.debug("Not parsed ({}); running on plain columns: {}", e.getMessage(), sql);
                 return runsOnPlainColumns(sql, mentioned, catalogue);
             }
             return RewrittenSql.unchanged(sql); // no compressed value exists there yet: nothing to get wrong
@@ -496,12 +490,6 @@ public final class Compression {
             end++;
         }
         return sql.substring(lexer.start(), end).toLowerCase(Locale.ROOT);
-    }
-
-    private static String firstLine(Exception e) {
-        String message = String.valueOf(e.getMessage());
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 
     /** The rewriter's view of the database through this connection (for the test of the simple shapes). */
