@@ -131,18 +131,9 @@ public final class ForwardingProcessor extends AbstractProcessor {
 
     /** The {@link Refusing} class: every method the marked class leaves open throws its {@code refusal()}. */
     private void generateRefusing(TypeElement base, AnnotationMirror refusing) throws IOException {
-        TypeElement jdbcInterface = null;
-        String name = null;
-        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry
-                : processingEnv.getElementUtils().getElementValuesWithDefaults(refusing).entrySet()) {
-            String key = entry.getKey().getSimpleName().toString();
-            Object value = entry.getValue().getValue();
-            if (key.equals("value")) {
-                jdbcInterface = (TypeElement) ((DeclaredType) value).asElement();
-            } else if (key.equals("name")) {
-                name = (String) value;
-            }
-        }
+        Map<String, Object> values = valuesOf(refusing);
+        TypeElement jdbcInterface = (TypeElement) ((DeclaredType) values.get("value")).asElement();
+        String name = (String) values.get("name");
         String packageName = ((PackageElement) processingEnv.getElementUtils().getPackageOf(base))
                 .getQualifiedName().toString();
         // a nested base is named from its package: Outer.Base
@@ -168,6 +159,16 @@ public final class ForwardingProcessor extends AbstractProcessor {
         try (Writer out = processingEnv.getFiler().createSourceFile(packageName + "." + name, base).openWriter()) {
             out.write(source.toString());
         }
+    }
+
+    /** The annotation's values by name, defaults included. */
+    private Map<String, Object> valuesOf(AnnotationMirror annotation) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry
+                : processingEnv.getElementUtils().getElementValuesWithDefaults(annotation).entrySet()) {
+            values.put(entry.getKey().getSimpleName().toString(), entry.getValue().getValue());
+        }
+        return values;
     }
 
     /** Every instance method of the interface and the interfaces it extends, the most specific declaration first. */

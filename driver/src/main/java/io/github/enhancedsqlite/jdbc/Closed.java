@@ -23,11 +23,37 @@ final class Closed {
     private Closed() {
     }
 
-    @Refusing(value = Connection.class, name = "ClosedConnection")
-    abstract static class ConnectionBase implements Connection {
-        @Override
+    /** What every stand-in answers alike: closed, closing again is nothing, any other call refused. */
+    abstract static class StandIn {
+        private final String type;
+        private final String sqlState;
+
+        StandIn(String type, String sqlState) {
+            this.type = type;
+            this.sqlState = sqlState;
+        }
+
         public boolean isClosed() {
             return true;
+        }
+
+        public void close() {
+        }
+
+        @Override
+        public String toString() {
+            return "closed " + type;
+        }
+
+        SQLException refusal() {
+            return new SQLException(type + " is closed", sqlState);
+        }
+    }
+
+    @Refusing(value = Connection.class, name = "ClosedConnection")
+    abstract static class ConnectionBase extends StandIn implements Connection {
+        ConnectionBase() {
+            super("Connection", "08003");
         }
 
         @Override
@@ -36,68 +62,27 @@ final class Closed {
         }
 
         @Override
-        public void close() {
-        }
-
-        @Override
         public void abort(java.util.concurrent.Executor executor) {
-        }
-
-        @Override
-        public String toString() {
-            return "closed Connection";
-        }
-
-        SQLException refusal() {
-            return new SQLException("Connection is closed", "08003");
         }
     }
 
     @Refusing(value = PreparedStatement.class, name = "ClosedStatement")
-    abstract static class StatementBase implements PreparedStatement {
-        @Override
-        public boolean isClosed() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public String toString() {
-            return "closed PreparedStatement";
-        }
-
-        SQLException refusal() {
-            return new SQLException("Statement is closed", "HY010");
+    abstract static class StatementBase extends StandIn implements PreparedStatement {
+        StatementBase() {
+            super("Statement", "HY010");
         }
     }
 
     @Refusing(value = ResultSet.class, name = "ClosedResultSet")
-    abstract static class ResultSetBase implements ResultSet {
-        @Override
-        public boolean isClosed() {
-            return true;
-        }
-
-        @Override
-        public void close() {
+    abstract static class ResultSetBase extends StandIn implements ResultSet {
+        ResultSetBase() {
+            super("ResultSet", "HY010");
         }
 
         /** As sqlite-jdbc answers next() on a closed result set. */
         @Override
         public boolean next() {
             return false;
-        }
-
-        @Override
-        public String toString() {
-            return "closed ResultSet";
-        }
-
-        SQLException refusal() {
-            return new SQLException("ResultSet is closed", "HY010");
         }
     }
 }

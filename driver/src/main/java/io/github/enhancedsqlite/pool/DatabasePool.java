@@ -412,7 +412,11 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     private Connection leaseIfFree() throws SQLException {
         if (first != null && hikari == null) {
             PhysicalConnection own = first.lend();
-            return own == null ? null : lendFirst(own, background);
+            if (own != null) {
+                return lendFirst(own, background);
+            }
+            // the application holds the first: background work gets a second connection, HikariCP starting for it
+            // (its first run is an interval after the pool opened, past a short-lived process's end)
         }
         if (figures.getThreadsAwaitingConnection() > 0
                 || figures.getActiveConnections() >= config.settings().pool().maximumPoolSize()) {
