@@ -193,6 +193,13 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         if (started != null) {
             started.getHikariConfigMXBean().setMaximumPoolSize(config.settings().pool().maximumPoolSize());
             started.getHikariConfigMXBean().setMinimumIdle(config.settings().pool().minimumIdle());
+            HikariPoolMXBean pool = started.getHikariPoolMXBean();
+            int waiting = pool.getThreadsAwaitingConnection();
+            if (waiting > 0 && pool instanceof HikariPool) {
+                // HikariCP asks for a connection only when a borrow begins to wait: one that waited at the smaller
+                // size would otherwise wait out its timeout beside the slot the first connection freed
+                ((HikariPool) pool).addBagItem(waiting);
+            }
         }
     }
 
