@@ -36,7 +36,7 @@ import javax.tools.Diagnostic;
  * it writes an abstract subclass that implements each interface method the marked class leaves abstract as one call
  * to the delegate, with any {@code SQLException} passed through {@code checkException}.
  */
-@SupportedAnnotationTypes("io.github.enhancedsqlite.codegen.Forward")
+@SupportedAnnotationTypes({"io.github.enhancedsqlite.codegen.Forward", "io.github.enhancedsqlite.codegen.Refusing"})
 public final class ForwardingProcessor extends AbstractProcessor {
 
     private static final String SQL_EXCEPTION = "java.sql.SQLException";
@@ -51,6 +51,10 @@ public final class ForwardingProcessor extends AbstractProcessor {
         for (TypeElement annotation : annotations) {
             for (Element marked : round.getElementsAnnotatedWith(annotation)) {
                 try {
+                    if (annotation.getSimpleName().contentEquals("Refusing")) {
+                        generateRefusing((TypeElement) marked, mirrorOf(marked, annotation));
+                        continue;
+                    }
                     generate((TypeElement) marked, mirrorOf(marked, annotation));
                 } catch (IOException e) {
                     processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
@@ -125,6 +129,48 @@ public final class ForwardingProcessor extends AbstractProcessor {
         }
     }
 
+    /** The {@link Refusing} class: every method the marked class leaves open throws its {@code refusal()}. */
+    private void generateRefusing(TypeElement base, AnnotationMirror refusing) throws IOException {
+        Map<String, Object> values = valuesOf(refusing);
+        TypeElement jdbcInterface = (TypeElement) ((DeclaredType) values.get("value")).asElement();
+        String name = (String) values.get("name");
+        String packageName = ((PackageElement) processingEnv.getElementUtils().getPackageOf(base))
+                .getQualifiedName().toString();
+        // a nested base is named from its package: Outer.Base
+        String baseName = base.getQualifiedName().toString().substring(packageName.length() + 1);
+        StringBuilder source = new StringBuilder();
+        source.append("// Generated at build time by ").append(ForwardingProcessor.class.getName())
+                .append(" from ").append(jdbcInterface.getQualifiedName()).append("; do not edit.\n");
+        source.append("package ").append(packageName).append(";\n\n");
+        source.append("/** Every method of {@link ").append(jdbcInterface.getQualifiedName()).append("} that {@link ")
+                .append(baseName).append("} leaves open, refused with its refusal(). */\n");
+        source.append("@SuppressWarnings(\"deprecation\")\n");
+        source.append("final class ").append(name).append(" extends ").append(baseName).append(" {\n");
+        Set<String> implemented = implementedIn(base);
+        for (ExecutableElement method : interfaceMethods(jdbcInterface).values()) {
+            if (!implemented.contains(signature(method))) {
+                appendSignature(source, method);
+                source.append(throwsSqlException(method) ? "        throw refusal();\n"
+                        : "        throw new IllegalStateException(refusal().getMessage());\n");
+                source.append("    }\n");
+            }
+        }
+        source.append("}\n");
+        try (Writer out = processingEnv.getFiler().createSourceFile(packageName + "." + name, base).openWriter()) {
+            out.write(source.toString());
+        }
+    }
+
+    /** The annotation's values by name, defaults included. */
+    private Map<String, Object> valuesOf(AnnotationMirror annotation) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry
+                : processingEnv.getElementUtils().getElementValuesWithDefaults(annotation).entrySet()) {
+            values.put(entry.getKey().getSimpleName().toString(), entry.getValue().getValue());
+        }
+        return values;
+    }
+
     /** Every instance method of the interface and the interfaces it extends, the most specific declaration first. */
     private Map<String, ExecutableElement> interfaceMethods(TypeElement jdbcInterface) {
         Map<String, ExecutableElement> methods = new LinkedHashMap<>();
@@ -193,6 +239,24 @@ public final class ForwardingProcessor extends AbstractProcessor {
 
     private static void appendForward(StringBuilder source, String field, ExecutableElement method,
                                       boolean wrapResultSets) {
+        StringJoiner arguments = appendSignature(source, method);
+        boolean returns = method.getReturnType().getKind() != TypeKind.VOID;
+        String forwarded = field + "." + method.getSimpleName() + "(" + arguments + ")";
+        if (wrapResultSets && method.getReturnType().toString().equals("java.sql.ResultSet")) {
+            forwarded = "wrapResultSet(" + forwarded + ")";
+        }
+        String call = (returns ? "return " : "") + forwarded + ";";
+        if (throwsSqlException(method)) {
+            source.append("        try {\n            ").append(call).append("\n        } catch (")
+                    .append(SQL_EXCEPTION).append(" e) {\n            throw checkException(e);\n        }\n");
+        } else {
+            source.append("        ").append(call).append('\n');
+        }
+        source.append("    }\n");
+    }
+
+    /** The method's declaration up to its opening brace; returns its arguments' names, for a call. */
+    private static StringJoiner appendSignature(StringBuilder source, ExecutableElement method) {
         source.append("\n    @Override\n    public ");
         List<? extends TypeParameterElement> typeParameters = method.getTypeParameters();
         if (!typeParameters.isEmpty()) {
@@ -208,7 +272,6 @@ public final class ForwardingProcessor extends AbstractProcessor {
             }
             source.append(declared);
         }
-        boolean returns = method.getReturnType().getKind() != TypeKind.VOID;
         source.append(method.getReturnType()).append(' ').append(method.getSimpleName()).append('(');
         StringJoiner parameters = new StringJoiner(", ");
         StringJoiner arguments = new StringJoiner(", ");
@@ -219,18 +282,7 @@ public final class ForwardingProcessor extends AbstractProcessor {
             arguments.add(argument);
         }
         source.append(parameters).append(')').append(throwsClause(method)).append(" {\n");
-        String forwarded = field + "." + method.getSimpleName() + "(" + arguments + ")";
-        if (wrapResultSets && method.getReturnType().toString().equals("java.sql.ResultSet")) {
-            forwarded = "wrapResultSet(" + forwarded + ")";
-        }
-        String call = (returns ? "return " : "") + forwarded + ";";
-        if (throwsSqlException(method)) {
-            source.append("        try {\n            ").append(call).append("\n        } catch (")
-                    .append(SQL_EXCEPTION).append(" e) {\n            throw checkException(e);\n        }\n");
-        } else {
-            source.append("        ").append(call).append('\n');
-        }
-        source.append("    }\n");
+        return arguments;
     }
 
     private static boolean throwsSqlException(ExecutableElement method) {

@@ -19,6 +19,19 @@ public record ColumnRef(String table, String column) {
         return new ColumnRef(text.substring(0, dot).trim(), text.substring(dot + 1).trim());
     }
 
+    // written out: a record's generated equals and hashCode are bootstrapped through invokedynamic at their first
+    // call, which a short-lived process pays at its first compressed write
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ColumnRef && table.equals(((ColumnRef) other).table)
+                && column.equals(((ColumnRef) other).column);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * table.hashCode() + column.hashCode();
+    }
+
     @Override
     public String toString() {
         return table + "." + column;

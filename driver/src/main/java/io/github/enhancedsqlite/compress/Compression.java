@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import net.sf.jsqlparser.parser.CCJSqlParserUtil;
-import net.sf.jsqlparser.parser.ParseException;
 import org.sqlite.Function;
 import org.sqlite.SQLiteConnection;
 import org.slf4j.Logger;
@@ -211,8 +209,16 @@ public final class Compression {
     }
 
     private RewrittenSql analyse(String sql, Connection sqlite) throws SQLException {
+        return analyse(sql, sqlite, true);
+    }
+
+    /**
+     * The analysis, with the simple shapes recognised without the parser ({@link SimpleStatements}) or, for the
+     * test that compares the two, every statement through the parser.
+     */
+    RewrittenSql analyse(String sql, Connection sqlite, boolean simpleShapesFirst) throws SQLException {
         Set<String> words = words(sql);
-        RewrittenSql rewritten = analyseTables(sql, sqlite, new HashSet<>(words));
+        RewrittenSql rewritten = analyseTables(sql, sqlite, new HashSet<>(words), simpleShapesFirst);
         Set<ColumnRef> readThroughTemporary = readThroughTemporary(words);
         return readThroughTemporary.isEmpty() ? rewritten : rewritten.alsoMakingPlain(readThroughTemporary);
     }
@@ -237,7 +243,8 @@ public final class Compression {
         return columns;
     }
 
-    private RewrittenSql analyseTables(String sql, Connection sqlite, Set<String> mentioned) throws SQLException {
+    private RewrittenSql analyseTables(String sql, Connection sqlite, Set<String> mentioned,
+                                      boolean simpleShapesFirst) throws SQLException {
         Set<String> interesting = tablesOfInterest(sqlite);
         mentioned.retainAll(interesting);
         if (mentioned.isEmpty()) {
@@ -259,17 +266,19 @@ public final class Compression {
             }
             return read.isEmpty() ? RewrittenSql.unchanged(sql) : RewrittenSql.makingPlain(sql, read);
         }
+        if (simpleShapesFirst) {
+            RewrittenSql simple = SimpleStatements.rewrite(sql, catalogue);
+            if (simple != null) {
+                return simple;
+            }
+        }
         ParserText text = ParserText.of(sql);
         net.sf.jsqlparser.statement.Statement parsed;
         try {
-            // parsed on this thread: CCJSqlParserUtil.parse(String) hands the work to an executor and swallows
-            // the caller's interrupt status while it waits. The parser reads SQLite-only syntax restated at the
-            // same positions; the rewriter splices the statement as written.
-            parsed = CCJSqlParserUtil.newParser(text.text()).withSquareBracketQuotation(true)
-                    .Statement();
-        } catch (ParseException | RuntimeException e) {
+            parsed = SqlRewriter.parse(text);
+        } catch (SqlRewriter.Unparsed e) {
             if (holdsCompressedValues(mentioned)) {
-                LOG.debug("Not parsed ({}); running on plain columns: {}", firstLine(e), sql);
+                LOG.debug("Not parsed ({}); running on plain columns: {}", e.getMessage(), sql);
                 return runsOnPlainColumns(sql, mentioned, catalogue);
             }
             return RewrittenSql.unchanged(sql); // no compressed value exists there yet: nothing to get wrong
@@ -591,10 +600,9 @@ public final class Compression {
         return sql.substring(lexer.start(), end).toLowerCase(Locale.ROOT);
     }
 
-    private static String firstLine(Exception e) {
-        String message = String.valueOf(e.getMessage());
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+    /** The rewriter's view of the database through this connection (for the test of the simple shapes). */
+    SqlRewriter.Catalogue catalogueOn(Connection sqlite) {
+        return new BoundCatalogue(sqlite);
     }
 
     /** The rewriter's view of the database, through the connection of the statement being rewritten. */

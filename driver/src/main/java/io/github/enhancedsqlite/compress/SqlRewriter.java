@@ -90,6 +90,32 @@ final class SqlRewriter {
         return rewrite(sql, new ParserText(sql, null), statement, catalogue);
     }
 
+    /**
+     * Parses on this thread: CCJSqlParserUtil.parse(String) hands the work to an executor and swallows the caller's
+     * interrupt status while it waits. The parser reads SQLite-only syntax restated at the same positions; the
+     * rewriter splices the statement as written. Here rather than in {@link Compression}, so that the parser's
+     * classes load only with this class, which a process running only the simple shapes never loads.
+     */
+    static Statement parse(ParserText text) throws Unparsed {
+        try {
+            return net.sf.jsqlparser.parser.CCJSqlParserUtil.newParser(text.text()).withSquareBracketQuotation(true)
+                    .Statement();
+        } catch (net.sf.jsqlparser.parser.ParseException | RuntimeException e) {
+            String message = String.valueOf(e.getMessage());
+            int newline = message.indexOf('\n');
+            throw new Unparsed(newline < 0 ? message : message.substring(0, newline));
+        }
+    }
+
+    /** The parser could not read the statement; the message is the first line of its own. */
+    static final class Unparsed extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unparsed(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /** Rewrites the statement as written; the parser read {@code parsed}, whose positions map back to it. */
     static RewrittenSql rewrite(String sql, ParserText parsed, Statement statement, Catalogue catalogue)
             throws SQLException {

@@ -28,7 +28,10 @@ import java.util.concurrent.Executor;
  */
 public final class ConnectionWrapper extends ForwardingConnection implements InterruptRepair {
 
-    /** What close() gives back: a HikariCP lease, or the physical connection itself when nothing is pooled. */
+    /**
+     * What close() gives back: a HikariCP lease, or the physical connection itself when nothing is pooled; null when
+     * the evictor's {@code returned()} takes the connection back (a pool's first connection, lent without HikariCP).
+     */
     private final Connection lease;
     private final PhysicalConnection physical;
     private final StatementPipeline pipeline;
@@ -329,7 +332,9 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
         }
         delegate = Closed.CONNECTION;
         try {
-            lease.close();
+            if (lease != null) {
+                lease.close();
+            }
         } finally {
             if (evictor != null) {
                 evictor.returned();
@@ -370,7 +375,9 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
                 if (evictor != null) {
                     evictor.evict(lease);
                 }
-                lease.close(); // HikariCP closes an evicted connection and opens another for the pool
+                if (lease != null) {
+                    lease.close(); // HikariCP closes an evicted connection and opens another for the pool
+                }
             } catch (SQLException | RuntimeException e) {
                 physical.closeQuietly(); // whatever failed, the file must not stay open
             } finally {

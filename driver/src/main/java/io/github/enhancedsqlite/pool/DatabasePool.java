@@ -1,6 +1,7 @@
 package io.github.enhancedsqlite.pool;
 
 import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.github.enhancedsqlite.compress.Compression;
 import io.github.enhancedsqlite.config.DatabaseConfig;
@@ -23,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one HikariCP pool of one database. Closing it leaves the file as a plain SQLite tool expects it:
+ * The one pool of one database: its first connection lent by the pool itself ({@link FirstConnection}), HikariCP
+ * started only when a second connection is wanted at once. Closing it leaves the file as a plain SQLite tool expects it:
  * optimized, its WAL checkpointed into the main file, and no -wal or -shm file behind. A file's pool counts the
  * leases the application holds, so that the registry can close it once nothing was borrowed for
  * {@code poolIdleTimeout}, or to keep the number of idle pools within {@code maxIdlePools}: a JVM that touches
@@ -35,11 +37,19 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     private final DatabaseConfig config;
     private final PhysicalConnectionFactory factory;
+    /** Null until a second connection is wanted while the first is lent (at once, for a pool that is not lazy). */
     /**
      * HikariCP's pool itself rather than a HikariDataSource around it: the data source logs the pool's start and
      * shutdown at INFO, which an application with an SLF4J provider at its default level would print.
      */
-    private final HikariPool hikari;
+    private volatile HikariPool hikari;
+    /** The configuration {@link #hikari} reads its size from, resized when the first connection closes. */
+    private volatile HikariConfig hikariSettings;
+    /** Null for a pool that starts HikariCP at once (memory databases, fixed or single-connection pools). */
+    private final FirstConnection first;
+    /** Guards starting HikariCP against closing the pool. */
+    private final Object hikariLock = new Object();
+    private boolean hikariEnded;
     /** HikariCP's threads for this pool, waited for when it closes. */
     private final PoolThreads threads;
     /** Holds a shared in-memory database alive while the pool lives; null for files. */
@@ -68,6 +78,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     private final AtomicBoolean idleCloseAsked = new AtomicBoolean();
     /** What background leases (maintenance) report to: it evicts, and counts nothing. */
     private final ConnectionEvictor background = this::evict;
+    /** The first connection's figures and HikariCP's, once started. */
+    private final Figures figures = new Figures();
 
     DatabasePool(DatabaseConfig config) throws SQLException {
         this.config = config;
@@ -81,20 +93,33 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
             factory.close();
             throw e;
         }
-        try {
-            // the first connection, opened here so that a database that cannot open (or a profile that cannot
-            // apply) fails this getConnection with its own error; HikariCP takes it as its first connection
-            factory.openFirst();
-            HikariConfig hikariConfig = hikariConfig(config, factory, threads);
-            hikariConfig.validate();
-            this.hikari = new HikariPool(hikariConfig);
-        } catch (SQLException | RuntimeException e) {
-            closeQuietly(keepAlive);
-            threads.awaitEnded();
-            factory.close();
-            throw e;
+        if (startsLazily(config)) {
+            PhysicalConnection opened;
+            try {
+                // opened now, so a profile that cannot apply fails this getConnection, not a later call
+                opened = factory.open();
+            } catch (SQLException | RuntimeException e) {
+                threads.awaitEnded();
+                factory.close();
+                throw e;
+            }
+            this.first = new FirstConnection(opened, this::firstClosed);
+        } else {
+            this.first = null;
+            try {
+                // the first connection, opened here so that a database that cannot open (or a profile that cannot
+                // apply) fails this getConnection with its own error; HikariCP takes it as its first connection
+                factory.openFirst();
+                this.hikari = startHikari(config.settings().pool().maximumPoolSize(),
+                        config.settings().pool().minimumIdle());
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(keepAlive);
+                threads.awaitEnded();
+                factory.close();
+                throw e;
+            }
         }
-        factory.metrics().attachPool(hikari);
+        factory.metrics().attachPool(figures);
         this.metrics = MetricsRegistration.publishSoon(factory.metrics(), threads.housekeeper());
         long interval = config.settings().maintenance().intervalMillis();
         this.maintenance = interval > 0 && config.location().kind() == DatabaseLocation.Kind.FILE && !readOnly
@@ -125,20 +150,84 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     private static final long IDLE_CHECK_MIN_MILLIS = 10;
     private static final long IDLE_CHECK_MAX_MILLIS = 15_000;
 
+    /**
+     * Whether the first connection is lent without HikariCP: a file's pool that opens with one connection and may
+     * grow. A pool asked to hold more connections idle, or limited to one, starts HikariCP at once.
+     */
+    private static boolean startsLazily(DatabaseConfig config) {
+        return config.location().kind() == DatabaseLocation.Kind.FILE && config.settings().pool().minimumIdle() <= 1
+                && config.settings().pool().maximumPoolSize() > 1;
+    }
+
+    /**
+     * HikariCP over the factory. Started late, beside the first connection, it holds one connection less while that
+     * one is open, opens its connections on demand, and gets the whole size back when the first closes
+     * ({@link #firstClosed}).
+     */
+    private HikariPool startHikari(int maximumPoolSize, int minimumIdle) throws SQLException {
+        try {
+            HikariConfig settings = hikariConfig(config, factory, threads, maximumPoolSize, minimumIdle);
+            settings.validate();
+            hikariSettings = settings;
+            return new HikariPool(settings);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw e.getCause() instanceof SQLException ? (SQLException) e.getCause()
+                    : new SQLException("Could not open " + config.location().poolKey() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** HikariCP, started now if it was not: a second connection is wanted while the first is lent. */
+    private HikariPool hikari() throws SQLException {
+        HikariPool started = hikari;
+        if (started != null) {
+            return started;
+        }
+        synchronized (hikariLock) {
+            if (hikari == null) {
+                if (hikariEnded) {
+                    throw new SQLException("The pool of " + config.location().poolKey() + " is closed", "08003");
+                }
+                int maximum = config.settings().pool().maximumPoolSize();
+                hikari = startHikari(first.isOpen() ? maximum - 1 : maximum, 0);
+                first.retire();
+                if (!first.isOpen()) {
+                    firstClosed(); // it may have closed before HikariCP was there to grow
+                }
+            }
+            return hikari;
+        }
+    }
+
+    /** The first connection closed: HikariCP, once started, may use the pool's whole size. */
+    private void firstClosed() {
+        HikariPool started = hikari;
+        if (started != null) {
+            // HikariCP reads its size from its configuration at each decision
+            hikariSettings.setMaximumPoolSize(config.settings().pool().maximumPoolSize());
+            hikariSettings.setMinimumIdle(config.settings().pool().minimumIdle());
+            int waiting = started.getThreadsAwaitingConnection();
+            if (waiting > 0) {
+                // HikariCP asks for a connection only when a borrow begins to wait: one that waited at the smaller
+                // size would otherwise wait out its timeout beside the slot the first connection freed
+                started.addBagItem(waiting);
+            }
+        }
+    }
+
     private static HikariConfig hikariConfig(DatabaseConfig config, PhysicalConnectionFactory factory,
-                                             PoolThreads threads) {
+                                             PoolThreads threads, int maximumPoolSize, int minimumIdle) {
         HikariConfig hikari = new HikariConfig();
         hikari.setDataSource(factory);
         hikari.setThreadFactory(threads);
         hikari.setScheduledExecutor(threads.housekeeper());
         hikari.setPoolName("enhanced-sqlite " + poolName(config.location()));
-        hikari.setMaximumPoolSize(config.settings().pool().maximumPoolSize());
-        hikari.setMinimumIdle(config.settings().pool().minimumIdle());
+        hikari.setMaximumPoolSize(maximumPoolSize);
+        hikari.setMinimumIdle(minimumIdle);
         hikari.setConnectionTimeout(config.settings().pool().connectionTimeoutMillis());
         // Connections above minimumIdle close after HikariCP's shortest idle timeout: a burst of readers should not
         // hold a 1 GiB page cache and three descriptors each for ten minutes. A pool of fixed size has nothing to
         // shrink, and HikariCP warns on stderr when it is given an idle timeout anyway.
-        if (config.settings().pool().minimumIdle() < config.settings().pool().maximumPoolSize()) {
+        if (minimumIdle < maximumPoolSize) {
             hikari.setIdleTimeout(HIKARI_IDLE_TIMEOUT_MILLIS);
         } else {
             hikari.setIdleTimeout(0);
@@ -147,8 +236,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         hikari.setKeepaliveTime(0);
         // A SQLite connection does not go stale, and retiring one throws away its warm page cache.
         hikari.setMaxLifetime(0);
-        // The pool opens no connection of its own when it starts: HikariCP logs that one at INFO. The first
-        // connection is opened before (PhysicalConnectionFactory.openFirst), so failures still show at once.
+        // HikariCP opens no connection of its own when it starts (it logs that one at INFO): the pool's first
+        // connection is opened before it, so a database that cannot open still fails the first getConnection.
         hikari.setInitializationFailTimeout(-1);
         hikari.setAutoCommit(true);
         return hikari;
@@ -189,10 +278,48 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     }
 
     private Connection lease(ConnectionEvictor owner) throws SQLException {
+        if (first != null && hikari == null) {
+            PhysicalConnection own = first.lend();
+            if (own != null) {
+                return lendFirst(own, owner);
+            }
+        }
+        HikariPool pool = hikari();
         try {
-            return wrap(hikari.getConnection(), owner);
+            return wrap(pool.getConnection(), owner);
         } catch (ClosedUnderThePool e) {
-            return wrap(hikari.getConnection(), owner); // that one was given back; the pool opens another in its place
+            return wrap(pool.getConnection(), owner); // that one was given back; the pool opens another in its place
+        }
+    }
+
+    /** The application's connection for a lease of the first connection, which its end gives back. */
+    private Connection lendFirst(PhysicalConnection own, ConnectionEvictor owner) {
+        try {
+            return new ConnectionWrapper(null, own, new FirstLease(owner));
+        } catch (RuntimeException | Error e) {
+            first.giveBack(true);
+            throw e;
+        }
+    }
+
+    /** A lease of the first connection: its end gives the connection back (closing it if evicted), then tells the owner. */
+    private final class FirstLease implements ConnectionEvictor {
+        private final ConnectionEvictor owner;
+        private volatile boolean evicted;
+
+        FirstLease(ConnectionEvictor owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void evict(Connection leased) {
+            evicted = true;
+        }
+
+        @Override
+        public void returned() {
+            first.giveBack(evicted);
+            owner.returned();
         }
     }
 
@@ -300,8 +427,16 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     /** Like {@link #connectIfFree}, also while closing: dictionary training asked for before close finishes. */
     private Connection leaseIfFree() throws SQLException {
-        if (hikari.getThreadsAwaitingConnection() > 0
-                || hikari.getActiveConnections() >= config.settings().pool().maximumPoolSize()) {
+        if (first != null && hikari == null) {
+            PhysicalConnection own = first.lend();
+            if (own != null) {
+                return lendFirst(own, background);
+            }
+            // the application holds the first: background work gets a second connection, HikariCP starting for it
+            // (its first run is an interval after the pool opened, past a short-lived process's end)
+        }
+        if (figures.getThreadsAwaitingConnection() > 0
+                || figures.getActiveConnections() >= config.settings().pool().maximumPoolSize()) {
             return null;
         }
         return lease(background);
@@ -313,14 +448,17 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
      * poll: this runs once, at exit, and a lease returned to HikariCP signals nothing we could wait on.
      */
     void awaitIdle(long deadlineNanos) {
-        while (hikari.getActiveConnections() > 0 && deadlineNanos - System.nanoTime() > 0) {
+        while (figures.getActiveConnections() > 0 && deadlineNanos - System.nanoTime() > 0) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
     }
 
     @Override
     public void evict(Connection leased) {
-        hikari.evictConnection(leased);
+        HikariPool pool = hikari;
+        if (pool != null) { // a lease of the first connection is evicted by its FirstLease
+            pool.evictConnection(leased);
+        }
     }
 
     @Override
@@ -385,7 +523,17 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         // the pool's own idle connection checkpoints when it has one: opening another would cost a connection's
         // open and profile, in a JVM that closes a pool per file it touched
         boolean finished = finish && finishOnIdleConnection();
-        shutDownHikari();
+        HikariPool pool;
+        synchronized (hikariLock) {
+            hikariEnded = true;
+            pool = hikari;
+        }
+        if (pool != null) {
+            shutDown(pool);
+        }
+        if (first != null) {
+            first.close();
+        }
         threads.awaitEnded();
         if (keepAlive != null) {
             closeQuietly(keepAlive);
@@ -396,9 +544,9 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     }
 
     /** What HikariDataSource.close does, without its INFO lines. */
-    private void shutDownHikari() {
+    private void shutDown(HikariPool pool) {
         try {
-            hikari.shutdown();
+            pool.shutdown();
         } catch (InterruptedException e) {
             LOG.warn("{}: interrupted while closing the pool's connections", config.location().poolKey());
             Thread.currentThread().interrupt();
@@ -410,10 +558,25 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
      * (the last to close removes the -wal and -shm). False when none is idle: a lease still out at exit or shutdown.
      */
     private boolean finishOnIdleConnection() {
-        if (hikari.getActiveConnections() > 0 || hikari.getIdleConnections() == 0) {
+        if (first != null) {
+            PhysicalConnection own = first.lend();
+            if (own != null) {
+                try {
+                    finish(own);
+                } catch (SQLException e) {
+                    LOG.warn("Closing {}: final optimize/checkpoint failed: {}", config.location().poolKey(),
+                            e.getMessage());
+                } finally {
+                    first.giveBack(false);
+                }
+                return true;
+            }
+        }
+        HikariPool pool = hikari;
+        if (pool == null || figures.getActiveConnections() > 0 || figures.getIdleConnections() == 0) {
             return false;
         }
-        try (Connection lease = hikari.getConnection()) {
+        try (Connection lease = pool.getConnection()) {
             finish(lease.unwrap(PhysicalConnection.class));
             return true;
         } catch (SQLException e) {
@@ -449,6 +612,66 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
             finish(connection);
         } catch (SQLException e) {
             LOG.warn("Closing {}: final optimize/checkpoint failed: {}", config.location().poolKey(), e.getMessage());
+        }
+    }
+
+    /** The pool's figures as HikariCP reports them, the first connection counted while it is open. */
+    private final class Figures implements HikariPoolMXBean {
+
+        private int firstActive() {
+            return first != null && first.isLent() ? 1 : 0;
+        }
+
+        private int firstIdle() {
+            return first != null && first.isOpen() && !first.isLent() ? 1 : 0;
+        }
+
+        @Override
+        public int getActiveConnections() {
+            HikariPool pool = hikari;
+            return firstActive() + (pool == null ? 0 : pool.getActiveConnections());
+        }
+
+        @Override
+        public int getIdleConnections() {
+            HikariPool pool = hikari;
+            return firstIdle() + (pool == null ? 0 : pool.getIdleConnections());
+        }
+
+        @Override
+        public int getTotalConnections() {
+            HikariPool pool = hikari;
+            return firstActive() + firstIdle() + (pool == null ? 0 : pool.getTotalConnections());
+        }
+
+        @Override
+        public int getThreadsAwaitingConnection() {
+            HikariPool pool = hikari;
+            return pool == null ? 0 : pool.getThreadsAwaitingConnection();
+        }
+
+        @Override
+        public void softEvictConnections() {
+            HikariPool pool = hikari;
+            if (pool != null) {
+                pool.softEvictConnections();
+            }
+        }
+
+        @Override
+        public void suspendPool() {
+            HikariPool pool = hikari;
+            if (pool != null) {
+                pool.suspendPool();
+            }
+        }
+
+        @Override
+        public void resumePool() {
+            HikariPool pool = hikari;
+            if (pool != null) {
+                pool.resumePool();
+            }
         }
     }
 

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.enhancedsqlite.DatabaseMXBean;
 import io.github.enhancedsqlite.EnhancedSqlite;
+import io.github.enhancedsqlite.it.metrics.Figures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +55,36 @@ class PoolSizingTest {
         } finally {
             for (Connection connection : held) {
                 connection.close();
+            }
+        }
+    }
+
+    /**
+     * The first connection is lent without HikariCP; the second starts HikariCP one connection smaller while the first
+     * is out. A third borrower waits at that size, and gets a connection once the first comes back (and closes),
+     * long before its timeout.
+     */
+    @Test
+    void aBorrowerWaitingWhenTheFirstConnectionComesBackGetsItsSlot() throws Exception {
+        Path file = dir.resolve("slot.db");
+        String url = PREFIX + file + "?maximumPoolSize=2&connectionTimeout=60000";
+        Connection first = DriverManager.getConnection(url);
+        DatabaseMXBean figures = first.unwrap(DatabaseMXBean.class);
+        try (Connection second = DriverManager.getConnection(url)) {
+            CompletableFuture<Connection> third = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return DriverManager.getConnection(url);
+                } catch (java.sql.SQLException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            Figures.await("the third borrower waits", () -> figures.getThreadsAwaitingConnection() == 1);
+
+            first.close();
+
+            try (Connection got = third.get(30, TimeUnit.SECONDS)) { // bounds a hang; the pool's timeout is 60 s
+                assertThat(got.isValid(1)).isTrue();
+                assertThat(figures.getTotalConnections()).isEqualTo(2);
             }
         }
     }

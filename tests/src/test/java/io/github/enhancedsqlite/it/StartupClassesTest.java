@@ -1,0 +1,52 @@
+package io.github.enhancedsqlite.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 14 point 2, shown by the classes a real child JVM loads (its {@code -verbose:class} log): a hook process that
+ * upserts a compressed value through one connection and reads it back loads neither JSqlParser (its statements are
+ * of the simple shapes) nor HikariCP's pool (one connection at a time is lent by the pool itself); a second
+ * connection held at once starts HikariCP, and both read the value.
+ */
+class StartupClassesTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aHookProcessLoadsNeitherTheParserNorHikariPool() throws Exception {
+        ChildJvm.Result child = hook("hook.db");
+
+        assertThat(child.output()).contains("read-back=true", "stored-as=blob");
+        assertThat(loaded(child, "net.sf.jsqlparser.")).as("JSqlParser classes loaded").isEmpty();
+        assertThat(loaded(child, "com.zaxxer.hikari.pool.HikariPool ")).as("HikariCP's pool loaded").isEmpty();
+        assertThat(loaded(child, "jdk.proxy")).as("proxy classes generated").isEmpty();
+    }
+
+    @Test
+    void aSecondConnectionAtOnceStartsHikari() throws Exception {
+        ChildJvm.Result child = hook("two.db", "second");
+
+        assertThat(child.output()).contains("read-back=true", "second-read=true", "stored-as=blob");
+        assertThat(loaded(child, "com.zaxxer.hikari.pool.HikariPool ")).hasSize(1);
+    }
+
+    private ChildJvm.Result hook(String file, String... more) throws Exception {
+        List<String> arguments = new java.util.ArrayList<>(List.of(dir.resolve(file).toString()));
+        arguments.addAll(List.of(more));
+        ChildJvm.Result child = ChildJvm.run(List.of("-verbose:class"), ChildJvm.testClassPath(),
+                HookProcessMain.class.getName(), arguments.toArray(String[]::new));
+        assertThat(child.exitCode()).as(child.output()).isZero();
+        return child;
+    }
+
+    /** The log lines of classes loaded whose name begins with the prefix. */
+    private static List<String> loaded(ChildJvm.Result child, String prefix) {
+        return child.output().lines().filter(line -> line.contains("[class,load] " + prefix)).toList();
+    }
+}
