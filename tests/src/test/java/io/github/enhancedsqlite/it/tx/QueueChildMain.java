@@ -29,6 +29,17 @@ public final class QueueChildMain {
         Path file = Path.of(args[1]);
         String mode = args[2];
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        // the figures are read through JMX: with an MBean server up before the pool opens, the pool registers its
+        // MXBean at once instead of a few seconds later (a child that writes soon after its start would miss it)
+        java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        try {
+            run(url, file, mode, in);
+        } catch (Exception | Error e) {
+            say("failed " + e); // the test shows it instead of an ended stream
+        }
+    }
+
+    private static void run(String url, Path file, String mode, BufferedReader in) throws Exception {
         try (EnhancedSqliteDataSource dataSource = new EnhancedSqliteDataSource(url)) {
             if (mode.equals("hold")) {
                 try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
@@ -54,12 +65,7 @@ public final class QueueChildMain {
             }, "queued-writer");
             writer.start();
             say(whereItWaits(writer, write));
-            try {
-                write.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                say("failed " + e.getCause()); // the test shows it instead of an ended stream
-                return;
-            }
+            write.get();
             DatabaseMXBean figures = Figures.of(file);
             say("written busyRetries=" + figures.getBusyRetries());
         }
