@@ -346,6 +346,16 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     }
 
     /** Whether the application holds no lease of this open pool. */
+    /**
+     * Gives back what an idle pool need not hold until its next write: the descriptor of the writers' queue file
+     * (a JVM touching many files keeps {@code maxIdlePools} pools open, each would otherwise hold one more).
+     */
+    void trimWhileIdle() {
+        if (isIdle()) {
+            factory.writerGate().closeProcessQueueIfFree();
+        }
+    }
+
     boolean isIdle() {
         return borrowed.get() == 0 && !isClosed();
     }

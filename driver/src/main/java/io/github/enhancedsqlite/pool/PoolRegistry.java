@@ -237,6 +237,7 @@ public final class PoolRegistry {
             }
         }
         if (idle.size() <= maxIdle) {
+            idle.forEach(DatabasePool::trimWhileIdle);
             return;
         }
         idle.sort(Comparator.comparingLong(DatabasePool::lastUsedNanos));
@@ -245,6 +246,9 @@ public final class PoolRegistry {
             if (idle.get(i).retireIfIdle(true)) {
                 retired.add(idle.get(i));
             }
+        }
+        for (int i = idle.size() - maxIdle; i < idle.size(); i++) {
+            idle.get(i).trimWhileIdle(); // kept open: only what it holds for writers goes
         }
         if (!retired.isEmpty()) {
             closeInBackground(retired);

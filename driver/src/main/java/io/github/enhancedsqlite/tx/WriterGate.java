@@ -83,6 +83,26 @@ public final class WriterGate {
         return releases;
     }
 
+    /**
+     * Closes this JVM's descriptor of the writers' queue file while no writer of this JVM holds or waits for the turn,
+     * so a pool kept open while idle holds none for it; the next writer opens it again. Does nothing when the turn is
+     * taken: closing the file would drop the lock its holder queued with.
+     */
+    public void closeProcessQueueIfFree() {
+        if (processes == null || !waiters.isEmpty()) {
+            return;
+        }
+        Object owner = new Object();
+        if (holder.compareAndSet(null, owner)) {
+            holderThread = Thread.currentThread();
+            try {
+                processes.close();
+            } finally {
+                handOver(owner); // not a release: no write took place, so nothing counts it
+            }
+        }
+    }
+
     /** Leaves the queue of other processes' writers; the pool calls it when it closes. */
     public void close() {
         if (processes != null) {

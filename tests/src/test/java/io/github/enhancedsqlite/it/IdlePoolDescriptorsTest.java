@@ -1,0 +1,72 @@
+package io.github.enhancedsqlite.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.enhancedsqlite.EnhancedSqlite;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 14 point 1 beside issue 17 point 5: the pools a JVM keeps open while idle (up to {@code maxIdlePools}) hold
+ * their database's descriptors and no more. Each pool that wrote has a descriptor of its writers' queue file while it
+ * writes; once idle, it gives that one back when another pool opens, and opens it again at its next write.
+ */
+class IdlePoolDescriptorsTest {
+
+    private static final String QUEUE_FILE_PREFIX = "enhanced-sqlite-writers-";
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void closePools() {
+        EnhancedSqlite.shutdown();
+    }
+
+    @Test
+    void idlePoolsKeptOpenHoldNoWriterQueueDescriptor() throws Exception {
+        EnhancedSqlite.shutdown(); // only this test's pools
+        for (int i = 0; i < 6; i++) { // fewer than maxIdlePools: every pool stays open
+            write(dir.resolve("file-" + i + ".db"), i);
+        }
+        assertThat(queueDescriptors()).as("only the pool that wrote last still holds its queue file").isEqualTo(1);
+
+        write(dir.resolve("file-0.db"), 100); // an idle pool writes again: it queues as before
+        try (Connection connection = DriverManager.getConnection("jdbc:enhanced-sqlite:" + dir.resolve("file-0.db"));
+             Statement statement = connection.createStatement();
+             var rows = statement.executeQuery("SELECT count(*) FROM memory_entries")) {
+            rows.next();
+            assertThat(rows.getInt(1)).isEqualTo(2);
+        }
+    }
+
+    private static void write(Path file, int key) throws SQLException {
+        try (Connection connection = DriverManager.getConnection("jdbc:enhanced-sqlite:" + file);
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS memory_entries(key INTEGER PRIMARY KEY, value TEXT)");
+            statement.execute("INSERT INTO memory_entries VALUES (" + key + ", 'v')");
+        }
+    }
+
+    /** This JVM's open descriptors of writer queue files. */
+    private static long queueDescriptors() throws IOException {
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            return descriptors.filter(descriptor -> {
+                try {
+                    return Files.readSymbolicLink(descriptor).getFileName().toString().startsWith(QUEUE_FILE_PREFIX);
+                } catch (IOException e) {
+                    return false; // closed while listed (the listing's own descriptor)
+                }
+            }).count();
+        }
+    }
+}
