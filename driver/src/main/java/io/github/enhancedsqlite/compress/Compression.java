@@ -512,8 +512,8 @@ public final class Compression {
             throws SQLException {
         Set<ColumnRef> escaped = new HashSet<>();
         for (ColumnRef column : columns) {
-            String name = PlainStorage.quote(column.column());
-            String table = PlainStorage.quote(schema.table(sqlite, column.table()).name());
+            String name = SqlNames.quote(column.column());
+            String table = SqlNames.quote(schema.table(sqlite, column.table()).name());
             String looksLikeEnvelope = " WHERE typeof(" + name + ") = 'blob' AND substr(" + name + ", 1, 4) = X'"
                     + StoredFormat.MAGIC_HEX + "'";
             try (Statement statement = sqlite.createStatement()) {

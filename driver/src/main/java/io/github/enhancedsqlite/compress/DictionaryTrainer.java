@@ -1,5 +1,7 @@
 package io.github.enhancedsqlite.compress;
 
+import static io.github.enhancedsqlite.compress.SqlNames.quote;
+
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdException;
@@ -298,7 +300,4 @@ final class DictionaryTrainer {
         }
     }
 
-    private static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
 }

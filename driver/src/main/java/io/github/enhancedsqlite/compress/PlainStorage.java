@@ -1,5 +1,7 @@
 package io.github.enhancedsqlite.compress;
 
+import static io.github.enhancedsqlite.compress.SqlNames.quote;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -138,7 +140,4 @@ final class PlainStorage {
         return name;
     }
 
-    static String quote(String name) {
-        return '"' + name.replace("\"", "\"\"") + '"';
-    }
 }

@@ -1,5 +1,7 @@
 package io.github.enhancedsqlite.compress;
 
+import static io.github.enhancedsqlite.compress.SqlNames.quote;
+
 import io.github.enhancedsqlite.sql.SqlLexer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -257,7 +259,4 @@ public final class ShadowTables {
         }
     }
 
-    private static String quote(String name) {
-        return '"' + name.replace("\"", "\"\"") + '"';
-    }
 }
