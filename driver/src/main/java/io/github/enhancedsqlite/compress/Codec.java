@@ -52,6 +52,7 @@ public final class Codec implements AutoCloseable {
     }
 
     private static ZstdCompressCtx compressor(int level) {
+        ZstdLibrary.load();
         // no zstd checksum: the envelope's own check covers the content and the header (see Envelope)
         return new ZstdCompressCtx().setLevel(level).setChecksum(false).setContentSize(true).setDictID(false);
     }
@@ -181,6 +182,7 @@ public final class Codec implements AutoCloseable {
         int dictionaryId = Envelope.dictionaryId(envelope);
         try {
             if (plainDecompressor == null) {
+                ZstdLibrary.load();
                 plainDecompressor = new ZstdDecompressCtx();
             }
             ZstdDecompressCtx decompressor = plainDecompressor;

@@ -31,9 +31,6 @@ public final class Compression {
     private static final Logger LOG = LoggerFactory.getLogger(Compression.class);
     private static final int MAX_CACHED_REWRITES = 4096;
     private static final long MAX_DECODED_VALUE_BYTES = 8L * 1024 * 1024;
-    private static final java.util.regex.Pattern CREATE_TABLE_AS = java.util.regex.Pattern.compile(
-            "(?is)^\\s*CREATE\\s+(?:TEMP\\s+|TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?"
-                    + "(?:\"(?:[^\"]|\"\")*\"|\\[[^\\]]*]|`[^`]*`|[\\w.]+)+\\s+AS\\b");
 
     public enum Mode { OFF, AUTO, LISTED }
 
@@ -62,6 +59,22 @@ public final class Compression {
     }
 
     private record TablesOfInterest(long generation, Set<String> names) {
+    }
+
+    /**
+     * {@code CREATE TABLE … AS}, compiled at the first CREATE TABLE with the word AS (a generated column has it too):
+     * compiling it costs milliseconds in a JVM that has just started, and most CREATE TABLE statements have no AS.
+     */
+    private static final class CreateTableAs {
+        static final java.util.regex.Pattern PATTERN = java.util.regex.Pattern.compile(
+                "(?is)^\\s*CREATE\\s+(?:TEMP\\s+|TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?"
+                        + "(?:\"(?:[^\"]|\"\")*\"|\\[[^\\]]*]|`[^`]*`|[\\w.]+)+\\s+AS\\b");
+    }
+
+    /** Whether the statement makes a table from a SELECT; the pattern runs only where it could match. */
+    private static boolean createsTableAs(String sql) {
+        return "table".equals(PlainStorage.createdKind(sql)) && PlainStorage.hasWord(sql, "AS")
+                && CreateTableAs.PATTERN.matcher(Schema.withoutComments(sql)).find();
     }
     /** Columns made plain in a transaction not yet known to have committed; they still count as compressed. */
     private final Set<ColumnRef> madePlainInTransaction = ConcurrentHashMap.newKeySet();
@@ -253,7 +266,7 @@ public final class Compression {
         BoundCatalogue catalogue = new BoundCatalogue(sqlite);
         String keyword = firstWord(sql);
         if (!Set.of("select", "with", "insert", "replace", "update", "delete", "values").contains(keyword)) {
-            if (keyword.equals("create") && CREATE_TABLE_AS.matcher(Schema.withoutComments(sql)).find()) {
+            if (keyword.equals("create") && createsTableAs(sql)) {
                 // the new table takes its values, and its declared types, from the SELECT as written: only plain
                 // values give both as without compression
                 return runsOnPlainColumns(sql, mentioned, catalogue);

@@ -285,6 +285,7 @@ public final class Dictionaries implements AutoCloseable {
             return null;
         }
         ensureOpen();
+        ZstdLibrary.load();
         return compressById.computeIfAbsent(id, i -> new ZstdDictCompress(bytes, level));
     }
 
@@ -294,6 +295,7 @@ public final class Dictionaries implements AutoCloseable {
             return null;
         }
         ensureOpen();
+        ZstdLibrary.load();
         return decompressById.computeIfAbsent(id, i -> new ZstdDictDecompress(bytes));
     }
 

@@ -151,6 +151,7 @@ final class DictionaryTrainer {
                 sampleBytes / SAMPLE_BYTES_PER_DICTIONARY_BYTE));
         byte[] buffer = new byte[size];
         long trained;
+        ZstdLibrary.load();
         try {
             trained = Zstd.trainFromBuffer(samples.toArray(new byte[0][]), buffer, false);
         } catch (ZstdException e) {
@@ -167,6 +168,7 @@ final class DictionaryTrainer {
 
     /** What the values would take stored with a dictionary (each at most its own length, as stored plain). */
     private long storedBytes(List<byte[]> values, byte[] dictionary) {
+        ZstdLibrary.load();
         try (ZstdCompressCtx compressor = new ZstdCompressCtx()) {
             compressor.setLevel(compression.level()).setChecksum(false).setContentSize(true).setDictID(false);
             if (dictionary != null) {

@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.compress;
 
 import static io.github.enhancedsqlite.compress.SqlNames.quote;
 
+import io.github.enhancedsqlite.sql.SqlLexer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,27 +20,67 @@ import java.util.regex.Pattern;
  */
 final class PlainStorage {
 
-    /** A bare or quoted name. */
-    private static final String NAME = "\"(?:[^\"]|\"\")*\"|\\[[^\\]]*]|`[^`]*`|\\w+";
+    /**
+     * The patterns that read CREATE INDEX, VIEW and TRIGGER statements, compiled at the first such statement: compiling
+     * them costs milliseconds in a JVM that has just started, which every other statement (a hook's
+     * {@code CREATE TABLE IF NOT EXISTS} among them) is spared by a look at its first words ({@link #createdKind}).
+     */
+    private static final class Patterns {
+        /** A bare or quoted name. */
+        private static final String NAME = "\"(?:[^\"]|\"\")*\"|\\[[^\\]]*]|`[^`]*`|\\w+";
 
-    /** {@code ON table (} of CREATE INDEX: the table, possibly quoted, after an optional schema. */
-    private static final Pattern INDEXED_TABLE = Pattern.compile("(?is)\\bON\\s+(?:(?:\"(?:[^\"]|\"\")*\"|\\[[^\\]]*]"
-            + "|`[^`]*`|\\w+)\\s*\\.\\s*)?(\"(?:[^\"]|\"\")*\"|\\[[^\\]]*]|`[^`]*`|\\w+)\\s*\\(");
-    private static final Pattern CREATE_INDEX = Pattern.compile("(?is)^\\s*CREATE\\s+(?:UNIQUE\\s+)?INDEX\\b");
-    private static final Pattern CREATE_VIEW_OR_TRIGGER = Pattern.compile(
-            "(?is)^\\s*CREATE\\s+(?:TEMP\\s+|TEMPORARY\\s+)?(?:VIEW|TRIGGER)\\b");
+        /** {@code ON table (} of CREATE INDEX: the table, possibly quoted, after an optional schema. */
+        private static final Pattern INDEXED_TABLE = Pattern.compile("(?is)\\bON\\s+(?:(?:\"(?:[^\"]|\"\")*\"|\\[[^\\]]*]"
+                + "|`[^`]*`|\\w+)\\s*\\.\\s*)?(\"(?:[^\"]|\"\")*\"|\\[[^\\]]*]|`[^`]*`|\\w+)\\s*\\(");
+        private static final Pattern CREATE_INDEX = Pattern.compile("(?is)^\\s*CREATE\\s+(?:UNIQUE\\s+)?INDEX\\b");
+        private static final Pattern CREATE_VIEW_OR_TRIGGER = Pattern.compile(
+                "(?is)^\\s*CREATE\\s+(?:TEMP\\s+|TEMPORARY\\s+)?(?:VIEW|TRIGGER)\\b");
 
-    /** A temporary view or trigger: it lives on one connection, where {@link Schema} cannot see it. */
-    private static final Pattern TEMPORARY = Pattern.compile("(?is)^\\s*CREATE\\s+(?:TEMP|TEMPORARY)\\s+(?:VIEW|TRIGGER)\\b"
-            + "|^\\s*CREATE\\s+(?:VIEW|TRIGGER)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:temp|\"temp\")\\s*\\.");
+        /** A temporary view or trigger: it lives on one connection, where {@link Schema} cannot see it. */
+        private static final Pattern TEMPORARY = Pattern.compile("(?is)^\\s*CREATE\\s+(?:TEMP|TEMPORARY)\\s+(?:VIEW|TRIGGER)\\b"
+                + "|^\\s*CREATE\\s+(?:VIEW|TRIGGER)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:temp|\"temp\")\\s*\\.");
 
-    /** The name a temporary view is created under, or the table a temporary trigger fires on. */
-    private static final Pattern TEMPORARY_VIEW_NAME = Pattern.compile("(?is)^\\s*CREATE\\s+(?:TEMP\\s+|TEMPORARY\\s+)?VIEW"
-            + "\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:(?:temp|\"temp\")\\s*\\.\\s*)?(" + NAME + ")");
-    private static final Pattern TRIGGER_TABLE = Pattern.compile("(?is)\\bON\\s+(?:(?:\\w+|\"(?:[^\"]|\"\")*\")\\s*\\.\\s*)?("
-            + NAME + ")");
+        /** The name a temporary view is created under, or the table a temporary trigger fires on. */
+        private static final Pattern TEMPORARY_VIEW_NAME = Pattern.compile("(?is)^\\s*CREATE\\s+(?:TEMP\\s+|TEMPORARY\\s+)?VIEW"
+                + "\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:(?:temp|\"temp\")\\s*\\.\\s*)?(" + NAME + ")");
+        private static final Pattern TRIGGER_TABLE = Pattern.compile("(?is)\\bON\\s+(?:(?:\\w+|\"(?:[^\"]|\"\")*\")\\s*\\.\\s*)?("
+                + NAME + ")");
+    }
 
     private PlainStorage() {
+    }
+
+    /**
+     * The kind of object a CREATE statement makes ("table", "index", "view", "trigger", "virtual"…, in lower case),
+     * read with the lexer past {@code TEMP}, {@code TEMPORARY} and {@code UNIQUE}; null for any other statement.
+     * Every pattern here (and {@code CREATE TABLE … AS} in {@link Compression}) needs its kind to match.
+     */
+    static String createdKind(String sql) {
+        SqlLexer lexer = new SqlLexer(sql);
+        if (lexer.next() != SqlLexer.Kind.WORD || !lexer.isWord("CREATE")) {
+            return null;
+        }
+        SqlLexer.Kind kind = lexer.next();
+        while (lexer.isWord("TEMP") || lexer.isWord("TEMPORARY") || lexer.isWord("UNIQUE")) {
+            kind = lexer.next();
+        }
+        return kind == SqlLexer.Kind.WORD ? lexer.text().toLowerCase(Locale.ROOT) : null;
+    }
+
+    /** Whether the statement has this bare word anywhere outside comments, quoted names and literals. */
+    static boolean hasWord(String sql, String word) {
+        SqlLexer lexer = new SqlLexer(sql);
+        for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
+            if (lexer.isWord(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean createsViewOrTrigger(String sql) {
+        String kind = createdKind(sql);
+        return "view".equals(kind) || "trigger".equals(kind);
     }
 
     /**
@@ -47,9 +88,12 @@ final class PlainStorage {
      * (a statement that writes it runs the trigger).
      */
     static Set<String> temporaryObjectNames(String sql) {
+        if (!createsViewOrTrigger(sql)) {
+            return Set.of(); // neither pattern can match
+        }
         String text = Schema.withoutComments(sql);
-        Matcher view = TEMPORARY_VIEW_NAME.matcher(text);
-        Matcher trigger = TRIGGER_TABLE.matcher(text);
+        Matcher view = Patterns.TEMPORARY_VIEW_NAME.matcher(text);
+        Matcher trigger = Patterns.TRIGGER_TABLE.matcher(text);
         String name = view.find() ? view.group(1) : trigger.find() ? trigger.group(1) : null;
         return name == null ? Set.of() : Set.of(unquote(name).toLowerCase(Locale.ROOT));
     }
@@ -59,7 +103,7 @@ final class PlainStorage {
      * since no other connection sees that they must stay so.
      */
     static boolean isTemporary(String sql) {
-        return TEMPORARY.matcher(Schema.withoutComments(sql)).find();
+        return createsViewOrTrigger(sql) && Patterns.TEMPORARY.matcher(Schema.withoutComments(sql)).find();
     }
 
     /**
@@ -71,17 +115,21 @@ final class PlainStorage {
      */
     static Set<ColumnRef> readBy(String sql, Set<String> tables, SqlRewriter.Catalogue catalogue)
             throws SQLException {
+        String kind = createdKind(sql);
+        if (!"index".equals(kind) && !"view".equals(kind) && !"trigger".equals(kind)) {
+            return Set.of(); // neither pattern can match
+        }
         String text = Schema.withoutComments(sql);
         Set<ColumnRef> columns = new LinkedHashSet<>();
-        if (CREATE_INDEX.matcher(text).find()) {
-            Matcher on = INDEXED_TABLE.matcher(text);
+        if (Patterns.CREATE_INDEX.matcher(text).find()) {
+            Matcher on = Patterns.INDEXED_TABLE.matcher(text);
             if (on.find()) {
                 String table = unquote(on.group(1)).toLowerCase(Locale.ROOT);
                 if (tables.contains(table)) {
                     addColumns(columns, catalogue.table(table), words(text.substring(on.end())), catalogue);
                 }
             }
-        } else if (CREATE_VIEW_OR_TRIGGER.matcher(text).find()) {
+        } else if (Patterns.CREATE_VIEW_OR_TRIGGER.matcher(text).find()) {
             Set<String> named = words(text);
             for (String table : tables) {
                 if (named.contains(table)) {

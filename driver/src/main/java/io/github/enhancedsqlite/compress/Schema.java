@@ -95,7 +95,9 @@ final class Schema {
         if (mentionedByViewsOrTriggers(connection, snapshot).contains(name.toLowerCase(Locale.ROOT))) {
             candidates.clear();
         }
-        boolean hasRowid = !tableSql.toUpperCase(Locale.ROOT).matches("(?s).*\\bWITHOUT\\s+ROWID\\b.*")
+        String upper = tableSql.toUpperCase(Locale.ROOT);
+        // the pattern only where it can match: compiling it is a cost of its own in a JVM that has just started
+        boolean hasRowid = !(upper.contains("WITHOUT") && upper.matches("(?s).*\\bWITHOUT\\s+ROWID\\b.*"))
                 && columns.stream().noneMatch(c -> c.equalsIgnoreCase("rowid"));
         return new TableInfo(name, List.copyOf(columns), Set.copyOf(candidates), Set.copyOf(textColumns), hasRowid);
     }

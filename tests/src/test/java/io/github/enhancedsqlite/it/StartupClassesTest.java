@@ -10,7 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 14 point 2, shown by the classes a real child JVM loads (its {@code -verbose:class} log): a hook process that
  * upserts a compressed value through one connection and reads it back loads neither JSqlParser (its statements are
- * of the simple shapes) nor HikariCP's pool (one connection at a time is lent by the pool itself); a second
+ * of the simple shapes; its CREATE TABLE IF NOT EXISTS compiles none of the patterns that read other CREATE statements)
+ * nor HikariCP's pool (one connection at a time is lent by the pool itself); a second
  * connection held at once starts HikariCP, and both read the value.
  */
 class StartupClassesTest {
@@ -26,6 +27,13 @@ class StartupClassesTest {
         assertThat(loaded(child, "net.sf.jsqlparser.")).as("JSqlParser classes loaded").isEmpty();
         assertThat(loaded(child, "com.zaxxer.hikari.pool.HikariPool ")).as("HikariCP's pool loaded").isEmpty();
         assertThat(loaded(child, "jdk.proxy")).as("proxy classes generated").isEmpty();
+        // its CREATE TABLE IF NOT EXISTS is read by its first words: no pattern for other CREATE statements compiled
+        // (the classes that hold them exist, so their absence from the log means something)
+        for (String holder : List.of("io.github.enhancedsqlite.compress.PlainStorage$Patterns",
+                "io.github.enhancedsqlite.compress.Compression$CreateTableAs")) {
+            assertThat(Class.forName(holder, false, getClass().getClassLoader())).isNotNull();
+            assertThat(loaded(child, holder + " ")).as(holder + " loaded").isEmpty();
+        }
     }
 
     @Test
