@@ -674,8 +674,9 @@ public final class Compression {
         }
 
         /**
-         * TEXT passes through Java as a String, which only valid UTF-8 survives unchanged: anything else is refused
-         * rather than stored altered.
+         * TEXT passes through Java as a String, which only valid UTF-8 survives unchanged. The rewriter hands only
+         * BLOBs and bound parameters (always valid UTF-8) to this function, so other TEXT never gets here; were it
+         * to, it is refused rather than stored altered.
          */
         private static String validText(byte[] utf8) throws SQLException {
             try {

@@ -1,0 +1,114 @@
+package io.github.enhancedsqlite.it.compress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.enhancedsqlite.EnhancedSqlite;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Statements SQLite accepts that compressed tables once refused, differentially against {@code compress=off} on
+ * databases filled as {@link SqliteGrammarTest}'s: TEXT that is not valid UTF-8 computed in SQL into a compressed
+ * column, and, on connections that cannot write, statements run while another result set still reads the decoded
+ * copies of the tables they name.
+ */
+class CompressedTableRefusalsTest {
+
+    private static final String OFF = SqliteGrammarTest.OFF;
+    private static final String AUTO = SqliteGrammarTest.AUTO;
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void closePools() {
+        EnhancedSqlite.shutdown();
+    }
+
+    private Path filled(String settings) throws SQLException {
+        Path file = dir.resolve((settings.isEmpty() ? "auto" : "off") + ".db");
+        SqliteGrammarTest.fill(file, settings);
+        EnhancedSqlite.shutdown();
+        return file;
+    }
+
+    /**
+     * TEXT that is not valid UTF-8, computed in SQL and stored into compressed columns by every kind of write (a
+     * SELECT's values, VALUES, SET, an upsert's DO UPDATE, a sub-query), is stored as it is and reads back the same
+     * bytes through SQL ({@code typeof}, {@code hex}, {@code length}, comparisons) and through every getter; a long
+     * value written after it is still compressed.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"auto-commit", "transaction"})
+    void textThatIsNotValidUtf8ComputedInSqlIsStoredAsWithoutCompression(String transaction) throws Exception {
+        String[] writes = {
+            "INSERT INTO docs (key, body) SELECT 'raw1', CAST(x'ff00fe41' AS TEXT)",
+            "INSERT INTO docs (key, body, meta) VALUES ('raw2', coalesce(CAST(x'c328' AS TEXT), 'x'),"
+                    + " iif(1, CAST(X'80' AS TEXT) || 'tail', NULL))",
+            "UPDATE docs SET body = CASE WHEN id % 2 = 0 THEN CAST(x'e2' || body AS TEXT) ELSE body END WHERE id <= 4",
+            "INSERT INTO docs (key, body) VALUES ('k1', 'y') ON CONFLICT (key) DO UPDATE"
+                    + " SET body = nullif(CAST(x'fffe' AS TEXT), excluded.body)",
+            "UPDATE docs SET meta = (SELECT CAST(x'f0' AS TEXT) || label FROM tags WHERE tags.doc_id = docs.id)"
+                    + " WHERE id IN (7, 8)",
+            "INSERT INTO drafts (key, body) SELECT key, CAST(x'c0' AS TEXT) || body FROM drafts WHERE id < 3"
+                    + " UNION ALL SELECT 'blob', x'00ff'"};
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = filled(settings);
+            List<Object> results = new ArrayList<>();
+            try (Connection connection = CompressDb.open(file, settings)) {
+                connection.setAutoCommit(transaction.equals("auto-commit"));
+                for (String write : writes) {
+                    results.add(SqliteGrammarTest.outcome(connection, write));
+                }
+                CompressDb.update(connection, "INSERT INTO docs (key, body) VALUES ('after', ?)",
+                        SqliteGrammarTest.body(70));
+                if (!connection.getAutoCommit()) {
+                    connection.commit();
+                }
+                for (String table : new String[] {"docs", "drafts"}) {
+                    results.add(SqliteGrammarTest.outcome(connection, "SELECT id, typeof(body), hex(body),"
+                            + " length(body), body = CAST(x'ff00fe41' AS TEXT), body > 'x', hex(upper(body))"
+                            + (table.equals("docs") ? ", typeof(meta), hex(meta), length(meta)" : "")
+                            + " FROM " + table + " ORDER BY id"));
+                    results.add(getters(connection, "SELECT body FROM " + table + " ORDER BY id"));
+                }
+                results.add(SqliteGrammarTest.outcome(connection,
+                        "SELECT count(*) FROM docs WHERE body = CAST(x'c328' AS TEXT) OR meta LIKE '%tail'"));
+            }
+            EnhancedSqlite.shutdown();
+            outcomes.add(results);
+            if (settings.equals(AUTO)) {
+                try (Connection plain = CompressDb.plain(file)) {
+                    assertThat(CompressDb.queryLong(plain, "SELECT count(*) FROM docs WHERE key = 'after'"
+                            + " AND typeof(body) = 'blob'")).as("a long value is still stored compressed").isOne();
+                }
+            }
+        }
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
+    /** Each row's first column through getString, getBytes and getObject. */
+    private static List<String> getters(Connection connection, String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql);
+             ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+                byte[] bytes = result.getBytes(1);
+                rows.add(result.getString(1) + " | " + (bytes == null ? "NULL" : HexFormat.of().formatHex(bytes))
+                        + " | " + CompressDb.describe(result.getObject(1)));
+            }
+        }
+        return rows;
+    }
+}
