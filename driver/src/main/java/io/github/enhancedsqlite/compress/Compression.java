@@ -299,16 +299,19 @@ public final class Compression {
     private static RewrittenSql runsOnPlainColumns(String sql, Set<String> tables, BoundCatalogue catalogue)
             throws SQLException {
         Set<ColumnRef> columns = new java.util.LinkedHashSet<>();
+        Set<String> copied = new HashSet<>();
         for (String name : tables) {
             TableInfo table = catalogue.table(name);
             for (String column : table.columns()) {
                 ColumnRef ref = new ColumnRef(table.name(), column);
                 if (catalogue.mayHoldCompressed(ref)) {
                     columns.add(ref);
+                    copied.add(table.name());
                 }
             }
         }
-        return RewrittenSql.makingPlain(sql, columns);
+        // main.t written t: where the connection cannot write, the bare name reads the decoded copy of t
+        return RewrittenSql.makingPlain(ShadowTables.withoutMainQualifier(sql, copied), columns);
     }
 
     /**

@@ -98,6 +98,65 @@ class CompressedTableRefusalsTest {
         assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
     }
 
+    /**
+     * On a connection that cannot write, a statement the rewriter cannot read runs over decoded copies of its tables;
+     * while its rows are still being read, other statements naming those tables — reads the rewriter reads, another
+     * such statement, writes and DDL that SQLite refuses there, a TEMP table made from them — answer as without
+     * compression, and so does everything after the rows were read.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"setReadOnly", "setReadOnly in a transaction", "mode=ro"})
+    void statementsRunWhileAResultSetReadsTheDecodedCopiesAnswerAsWithoutCompression(String readOnly)
+            throws Exception {
+        String[] meanwhile = {
+            "SELECT id, body, length(meta) FROM docs WHERE id = 3",
+            "SELECT * FROM drafts NATURAL LEFT JOIN bodies ORDER BY 1",
+            "SELECT count(*), max(length(body)), sum(length(data)) FROM main.docs",
+            "SELECT r.id, upper(r.body) FROM drafts r WHERE r.body GLOB '*t1*' ORDER BY 1",
+            "UPDATE docs SET n = 1 WHERE id = 2",
+            "DELETE FROM drafts",
+            "INSERT INTO docs (key, body) VALUES ('new', 'x')",
+            "DROP INDEX docs_n",
+            "CREATE INDEX docs_key2 ON docs(key)",
+            "ALTER TABLE drafts ADD COLUMN extra TEXT",
+            "CREATE TEMP TABLE scratch AS SELECT id, body FROM docs WHERE id < 4",
+            "SELECT * FROM scratch ORDER BY id"};
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = filled(settings);
+            List<Object> results = new ArrayList<>();
+            try (Connection connection = readOnly.equals("mode=ro")
+                    ? java.sql.DriverManager.getConnection(CompressDb.PREFIX + "file:" + file.toAbsolutePath()
+                            + "?mode=ro" + (settings.isEmpty() ? "" : "&" + settings))
+                    : CompressDb.open(file, settings)) {
+                if (readOnly.startsWith("setReadOnly")) {
+                    connection.setReadOnly(true);
+                    connection.setAutoCommit(!readOnly.endsWith("transaction"));
+                }
+                try (PreparedStatement first = connection.prepareStatement(
+                        "SELECT d.id, d.body, r.key FROM docs d JOIN drafts r USING (body) ORDER BY 1, 3")) {
+                    ResultSet rows = first.executeQuery();
+                    assertThat(rows.next()).isTrue();
+                    results.add(CompressDb.describe(rows.getObject(2)));
+                    for (String sql : meanwhile) {
+                        results.add(SqliteGrammarTest.outcome(connection, sql));
+                    }
+                    results.add(CompressDb.rows(rows));
+                    rows.close();
+                }
+                results.add(SqliteGrammarTest.outcome(connection, "SELECT id, body FROM docs WHERE id = 3"));
+                results.add(SqliteGrammarTest.outcome(connection,
+                        "SELECT type, name FROM sqlite_temp_schema ORDER BY name"));
+                if (!connection.getAutoCommit()) {
+                    connection.commit();
+                }
+            }
+            EnhancedSqlite.shutdown();
+            outcomes.add(results);
+        }
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
     /** Each row's first column through getString, getBytes and getObject. */
     private static List<String> getters(Connection connection, String sql) throws SQLException {
         List<String> rows = new ArrayList<>();
