@@ -25,8 +25,9 @@ import java.util.Set;
  * and collation, and the copy its rowid, WITHOUT ROWID or STRICT), filled with the table's rows, their envelopes
  * decoded, and given the table's indexes (so INDEXED BY finds them); SQLite resolves an unqualified name in
  * {@code temp} before {@code main}, and the temp schema is writable even on a read-only connection or file. The
- * statement's compiled form is prepared again by SQLite once the temp schema changed, and the copies are dropped
- * after it, so no other statement reads them. One instance per physical connection.
+ * statement's compiled form is prepared again by SQLite once the temp schema changed. The copies are dropped after
+ * it, or, while rows are still read on the connection, kept for the statements run meanwhile, which read them too.
+ * One instance per physical connection.
  */
 public final class ShadowTables {
 
@@ -361,23 +362,13 @@ public final class ShadowTables {
      * bytes.
      */
     private static void refuseMainQualified(String sql, Set<String> tables) throws SQLException {
-        Set<String> names = new HashSet<>();
-        for (String table : tables) {
-            names.add(table.toLowerCase(Locale.ROOT));
-        }
-        SqlLexer lexer = new SqlLexer(sql);
-        boolean afterMain = false;
-        boolean afterMainDot = false;
-        for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
-            if (afterMainDot && (kind == SqlLexer.Kind.WORD || kind == SqlLexer.Kind.NAME)
-                    && names.contains(lexer.name().toLowerCase(Locale.ROOT))) {
-                throw new SQLException("On a read-only connection this statement reads the compressed columns of "
-                        + lexer.name() + " through a decoded copy in the temp schema, and the name main."
-                        + lexer.name() + " would read the stored envelopes instead; write the table's name without"
-                        + " main.", "0A000");
-            }
-            afterMainDot = afterMain && lexer.is(".");
-            afterMain = lexer.names("main");
+        Set<String> qualified = mainQualified(sql, tables);
+        if (!qualified.isEmpty()) {
+            String table = qualified.iterator().next();
+            throw new SQLException("On a read-only connection this statement reads the compressed columns of "
+                    + table + " through a decoded copy in the temp schema, and the name main." + table
+                    + " would read the stored envelopes instead (main also names a table or an alias in it); write the"
+                    + " table's name without main.", "0A000");
         }
     }
 

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -153,6 +154,109 @@ class CompressedTableRefusalsTest {
             }
             EnhancedSqlite.shutdown();
             outcomes.add(results);
+        }
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
+    /**
+     * In auto-commit mode on a connection that cannot write, the decoded copies and the statement that reads them
+     * see one snapshot: a transaction another connection commits while the copies are being made (here from a
+     * function of the table's CHECK constraint, which the copy evaluates as it fills) shows neither in the copy nor in
+     * the tables the statement reads as they are, as without compression, where no copy is made and the function does
+     * not run.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"setReadOnly", "mode=ro"})
+    void theCopiesAndTheStatementReadOneSnapshotInAutoCommitMode(String readOnly) throws Exception {
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = filled(settings);
+            try (Connection connection = CompressDb.open(file, settings)) {
+                registerCommitOnce(connection, file, new AtomicBoolean(false));
+                CompressDb.execute(connection, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT,"
+                        + " n INTEGER CHECK (n IS NULL OR commit_once(n) IS NOT NULL))");
+                for (int i = 1; i <= 4; i++) {
+                    CompressDb.update(connection, "INSERT INTO notes (body, n) VALUES (?, NULL)",
+                            SqliteGrammarTest.body(i));
+                }
+                CompressDb.execute(connection, "UPDATE notes SET n = id");
+            }
+            EnhancedSqlite.shutdown();
+            if (settings.equals(AUTO)) {
+                assertThat(CompressDb.catalog(file)).contains("notes.body");
+            }
+            AtomicBoolean armed = new AtomicBoolean();
+            try (Connection connection = readOnly.equals("mode=ro")
+                    ? java.sql.DriverManager.getConnection(CompressDb.PREFIX + "file:" + file.toAbsolutePath()
+                            + "?mode=ro" + (settings.isEmpty() ? "" : "&" + settings))
+                    : CompressDb.open(file, settings)) {
+                if (readOnly.equals("setReadOnly")) {
+                    connection.setReadOnly(true);
+                }
+                registerCommitOnce(connection, file, armed);
+                armed.set(true);
+                outcomes.add(SqliteGrammarTest.outcome(connection, "SELECT (SELECT count(*) FROM notes a JOIN notes b"
+                        + " USING (body)), (SELECT count(*) FROM tags WHERE label = 'late')"));
+                outcomes.add(SqliteGrammarTest.outcome(connection,
+                        "SELECT count(*) FROM tags WHERE label = 'late'")); // the other commit, seen afterwards
+            }
+            EnhancedSqlite.shutdown();
+        }
+        assertThat(outcomes.get(3)).as("the other connection committed while the copies were made")
+                .isNotEqualTo(outcomes.get(1));
+        assertThat(outcomes.get(2)).isEqualTo(outcomes.get(0));
+    }
+
+    /**
+     * {@code commit_once(n)}: returns n; the first call after {@code armed} was set commits a row into {@code tags}
+     * through a connection of its own (plain sqlite-jdbc, outside this driver's pool).
+     */
+    private static void registerCommitOnce(Connection connection, Path file,
+                                           AtomicBoolean armed) throws SQLException {
+        org.sqlite.Function.create(connection.unwrap(org.sqlite.SQLiteConnection.class), "commit_once",
+                new org.sqlite.Function() {
+                    @Override
+                    protected void xFunc() throws SQLException {
+                        if (armed.compareAndSet(true, false)) {
+                            try (Connection other = CompressDb.plain(file)) {
+                                CompressDb.update(other, "INSERT INTO tags (doc_id, label) VALUES (99, 'late')");
+                            }
+                        }
+                        result(value_long(0));
+                    }
+                }, 1, org.sqlite.Function.FLAG_DETERMINISTIC);
+    }
+
+    /**
+     * A STRICT table's TEXT column refuses a BLOB, so an envelope cannot be stored there: long TEXT written into it
+     * stays plain and is written as without compression, while its BLOB column is compressed as any other.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"STRICT", "WITHOUT ROWID, STRICT", "STRICT, WITHOUT ROWID"})
+    void longTextIntoAStrictTableIsWrittenAsWithoutCompression(String options) throws Exception {
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = filled(settings);
+            List<Object> results = new ArrayList<>();
+            try (Connection connection = CompressDb.open(file, settings)) {
+                results.add(SqliteGrammarTest.outcome(connection, "CREATE TABLE st (id INTEGER PRIMARY KEY, a TEXT,"
+                        + " b BLOB, c ANY) " + options));
+                for (int i = 1; i <= 3; i++) {
+                    results.add(SqliteGrammarTest.outcome(connection, "INSERT INTO st (id, a, b, c) VALUES (?, ?, ?, ?)",
+                            i, SqliteGrammarTest.body(i), SqliteGrammarTest.body(i + 3).getBytes(
+                                    java.nio.charset.StandardCharsets.UTF_8), SqliteGrammarTest.body(i + 6)));
+                }
+                results.add(SqliteGrammarTest.outcome(connection, "UPDATE st SET a = ? WHERE id = 2",
+                        SqliteGrammarTest.body(9)));
+                results.add(SqliteGrammarTest.outcome(connection, "SELECT id, a, b, c, typeof(a), typeof(b),"
+                        + " typeof(c), a LIKE '%t1%' FROM st ORDER BY id"));
+            }
+            EnhancedSqlite.shutdown();
+            outcomes.add(results);
+            if (settings.equals(AUTO)) {
+                assertThat(CompressDb.catalog(file)).as("TEXT of a STRICT table stays plain").doesNotContain("st.a")
+                        .contains("st.b");
+            }
         }
         assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
     }
