@@ -424,18 +424,21 @@ public final class ShadowTables {
         for (String index : indexes) {
             run(TableText.indexInTemp(index));
         }
-        for (String column : decoded) {
-            String name = quote(column);
+        StringBuilder lookalike = new StringBuilder();
+        for (String column : stored) {
+            if (decoded.contains(column.toLowerCase(Locale.ROOT))) {
+                String name = quote(column);
+                lookalike.append(lookalike.length() == 0 ? "" : " OR ").append("(typeof(").append(name)
+                        .append(") = 'blob' AND substr(").append(name).append(", 1, 4) = X'")
+                        .append(StoredFormat.MAGIC_HEX).append("')");
+            }
+        }
+        if (lookalike.length() > 0) {
             try (Statement statement = sqlite.createStatement();
-                 ResultSet found = statement.executeQuery("SELECT 1 FROM temp." + quote(table.name()) + " WHERE typeof("
-                         + name + ") = 'blob' AND substr(" + name + ", 1, 4) = X'" + StoredFormat.MAGIC_HEX
-                         + "' LIMIT 1")) {
+                 ResultSet found = statement.executeQuery("SELECT 1 FROM temp." + quote(table.name()) + " WHERE "
+                         + lookalike + " LIMIT 1")) {
                 if (found.next()) {
                     holdingLookalikes.add(table.name().toLowerCase(Locale.ROOT));
-                }
-            } catch (SQLException e) {
-                if (!e.getMessage().contains("no such column")) {
-                    throw e;
                 }
             }
         }
