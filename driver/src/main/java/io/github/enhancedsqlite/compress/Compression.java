@@ -312,16 +312,19 @@ public final class Compression {
     private static RewrittenSql runsOnPlainColumns(String sql, Set<String> tables, BoundCatalogue catalogue)
             throws SQLException {
         Set<ColumnRef> columns = new java.util.LinkedHashSet<>();
+        Set<String> copied = new HashSet<>();
         for (String name : tables) {
             TableInfo table = catalogue.table(name);
             for (String column : table.columns()) {
                 ColumnRef ref = new ColumnRef(table.name(), column);
                 if (catalogue.mayHoldCompressed(ref)) {
                     columns.add(ref);
+                    copied.add(table.name());
                 }
             }
         }
-        return RewrittenSql.makingPlain(sql, columns);
+        // main.t written t: where the connection cannot write, the bare name reads the decoded copy of t
+        return RewrittenSql.makingPlain(ShadowTables.withoutMainQualifier(sql, copied), columns);
     }
 
     /**
@@ -687,8 +690,9 @@ public final class Compression {
         }
 
         /**
-         * TEXT passes through Java as a String, which only valid UTF-8 survives unchanged: anything else is refused
-         * rather than stored altered.
+         * TEXT passes through Java as a String, which only valid UTF-8 survives unchanged. The rewriter hands only
+         * BLOBs and bound parameters (always valid UTF-8) to this function, so other TEXT never gets here; were it
+         * to, it is refused rather than stored altered.
          */
         private static String validText(byte[] utf8) throws SQLException {
             try {

@@ -65,6 +65,7 @@ final class Schema {
         List<String> columns = new ArrayList<>();
         Set<String> candidates = new HashSet<>();
         Set<String> textColumns = new HashSet<>();
+        boolean strict = isStrict(tableSql);
         try (PreparedStatement info = connection.prepareStatement("SELECT name, type, pk, hidden FROM pragma_table_xinfo(?)")) {
             info.setString(1, name);
             try (ResultSet row = info.executeQuery()) {
@@ -79,6 +80,7 @@ final class Schema {
                         textColumns.add(column.toLowerCase(Locale.ROOT));
                     }
                     if (hidden == 0 && row.getInt(3) == 0 && textOrBlobAffinity(row.getString(2))
+                            && (!strict || "BLOB".equalsIgnoreCase(row.getString(2)))
                             && mentions(tableSql, column) == 1 && !declaresCollation(tableSql, column)) {
                         candidates.add(column.toLowerCase(Locale.ROOT));
                     }
@@ -100,6 +102,15 @@ final class Schema {
         boolean hasRowid = !(upper.contains("WITHOUT") && upper.matches("(?s).*\\bWITHOUT\\s+ROWID\\b.*"))
                 && columns.stream().noneMatch(c -> c.equalsIgnoreCase("rowid"));
         return new TableInfo(name, List.copyOf(columns), Set.copyOf(candidates), Set.copyOf(textColumns), hasRowid);
+    }
+
+    /**
+     * Whether the table is STRICT (an option after its column list): its TEXT columns refuse a BLOB, so only its BLOB
+     * columns can hold envelopes.
+     */
+    static boolean isStrict(String tableSql) {
+        String options = tableSql.substring(tableSql.lastIndexOf(')') + 1);
+        return options.toUpperCase(Locale.ROOT).matches("(?s).*\\bSTRICT\\b.*");
     }
 
     /** Columns of any index (UNIQUE and PRIMARY KEY ones included), and any column an index's SQL mentions. */

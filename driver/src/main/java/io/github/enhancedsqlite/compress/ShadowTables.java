@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,8 +25,9 @@ import java.util.Set;
  * and collation, and the copy its rowid, WITHOUT ROWID or STRICT), filled with the table's rows, their envelopes
  * decoded, and given the table's indexes (so INDEXED BY finds them); SQLite resolves an unqualified name in
  * {@code temp} before {@code main}, and the temp schema is writable even on a read-only connection or file. The
- * statement's compiled form is prepared again by SQLite once the temp schema changed, and the copies are dropped
- * after it, so no other statement reads them. One instance per physical connection.
+ * statement's compiled form is prepared again by SQLite once the temp schema changed. The copies are dropped after
+ * it, or, while rows are still read on the connection, kept for the statements run meanwhile, which read them too.
+ * One instance per physical connection.
  */
 public final class ShadowTables {
 
@@ -33,6 +35,8 @@ public final class ShadowTables {
     private final Connection sqlite;
     /** The tables shadowed now: lower-case name to the name as created. */
     private final Map<String, String> shadowed = new LinkedHashMap<>();
+    /** Copies (lower-case names) holding a decoded BLOB that begins like an envelope. */
+    private final Set<String> holdingLookalikes = new HashSet<>();
 
     ShadowTables(Compression compression, Connection sqlite) {
         this.compression = compression;
@@ -120,22 +124,135 @@ public final class ShadowTables {
                 }
                 iterator.remove();
             }
+            holdingLookalikes.clear();
             return true;
         } finally {
             restoreQueryOnly(queryOnly);
         }
     }
 
-    /** Whether the statement names a table shadowed now. */
-    public boolean namedBy(String sql) {
-        SqlLexer lexer = new SqlLexer(sql);
-        for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
-            if ((kind == SqlLexer.Kind.WORD || kind == SqlLexer.Kind.NAME)
-                    && shadowed.containsKey(lexer.name().toLowerCase(Locale.ROOT))) {
-                return true;
+    /**
+     * Before a statement runs while another statement's rows still read the copies: it reads them too, in the same
+     * snapshot (inside a transaction the copies were made in it; in auto-commit mode the open rows keep SQLite's read
+     * transaction, and so its snapshot, for every statement run meanwhile), so it answers as on the tables — but
+     * where it would write one of them through the copy, SQLite must refuse it as it refuses any write on this
+     * connection. Still refused (24000, naming the reason): a TEMP trigger on a copied table, which would fire on the
+     * copy and go with it, and a statement the rewriter reads over a copy that holds a BLOB beginning like an
+     * envelope, which it would take for one.
+     *
+     * @param changesSchema the statement is DDL
+     */
+    public void beforeReadingAlongside(String sql, boolean changesSchema) throws SQLException {
+        Map<String, String> copied = copiedNames();
+        String named = firstNamed(sql, copied.keySet());
+        if (named == null) {
+            return;
+        }
+        if (changesSchema) {
+            SqlLexer lexer = new SqlLexer(sql);
+            lexer.next();
+            boolean creates = lexer.isWord("CREATE");
+            boolean temporary = false;
+            for (SqlLexer.Kind kind = lexer.next(); kind == SqlLexer.Kind.WORD; kind = lexer.next()) {
+                if (lexer.isWord("TEMP") || lexer.isWord("TEMPORARY")) {
+                    temporary = true;
+                } else if (creates && (lexer.isWord("VIEW") || lexer.isWord("TABLE"))) {
+                    return; // a view or table of its own, which reads the copies as it would the tables
+                } else if (creates && lexer.isWord("TRIGGER") && (temporary || sql.regionMatches(true,
+                        SqlLexer.skipSpaceAndComments(sql, lexer.end()), "temp", 0, 4))) {
+                    throw new SQLException("This read-only connection still reads decoded copies of " + names()
+                            + " for a result set that is open, and a temporary trigger on " + copied.get(named)
+                            + " would fire on the copy: close that result set (or read it to its end) before running "
+                            + sql, "24000");
+                } else if (!lexer.isWord("UNIQUE") && !lexer.isWord("IF")) {
+                    break;
+                }
+            }
+            failAsReadOnly(); // a change of the main schema, which this connection cannot make
+        }
+        if (writesCopy(sql)) {
+            failAsReadOnly();
+        }
+        for (String table : holdingLookalikes) {
+            if (copied.containsKey(table) && firstNamed(sql, Set.of(table)) != null) {
+                throw new SQLException("This read-only connection still reads decoded copies of " + names()
+                        + " for a result set that is open, and the copy of " + shadowed.get(table) + " holds a BLOB"
+                        + " that begins like a compressed value: close that result set (or read it to its end)"
+                        + " before running " + sql, "24000");
             }
         }
-        return false;
+    }
+
+    /** The copies and their indexes: lower-case name to the table copied. */
+    private Map<String, String> copiedNames() throws SQLException {
+        Map<String, String> names = new HashMap<>();
+        try (Statement statement = sqlite.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT name, tbl_name FROM temp.sqlite_schema"
+                     + " WHERE type IN ('table', 'index')")) {
+            while (rows.next()) {
+                String table = rows.getString(2).toLowerCase(Locale.ROOT);
+                if (shadowed.containsKey(table)) {
+                    names.put(rows.getString(1).toLowerCase(Locale.ROOT), table);
+                }
+            }
+        }
+        return names;
+    }
+
+    /** The first of {@code names} (lower case) the statement names, or null. */
+    private static String firstNamed(String sql, Set<String> names) {
+        SqlLexer lexer = new SqlLexer(sql);
+        for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
+            if (kind == SqlLexer.Kind.WORD || kind == SqlLexer.Kind.NAME) {
+                String name = lexer.name().toLowerCase(Locale.ROOT);
+                if (names.contains(name)) {
+                    return name;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether SQLite's plan of the statement opens a copy, or one of its indexes, to write it, or empties one. */
+    private boolean writesCopy(String sql) throws SQLException {
+        Set<Long> roots = new HashSet<>();
+        try (Statement statement = sqlite.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT tbl_name, rootpage FROM temp.sqlite_schema"
+                     + " WHERE type IN ('table', 'index')")) {
+            while (rows.next()) {
+                if (shadowed.containsKey(rows.getString(1).toLowerCase(Locale.ROOT))) {
+                    roots.add(rows.getLong(2));
+                }
+            }
+        }
+        try (Statement statement = sqlite.createStatement();
+             ResultSet program = statement.executeQuery("EXPLAIN " + sql)) {
+            while (program.next()) {
+                String opcode = program.getString(2);
+                long p1 = program.getLong(3);
+                long p2 = program.getLong(4);
+                long p3 = program.getLong(5);
+                if ((("OpenWrite".equals(opcode) || "Destroy".equals(opcode)) && p3 == 1
+                        && roots.contains("Destroy".equals(opcode) ? p1 : p2))
+                        || ("Clear".equals(opcode) && p2 == 1 && roots.contains(p1))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (SQLException e) {
+            return false; // SQLite cannot prepare it: it fails with SQLite's own error when it runs
+        }
+    }
+
+    /**
+     * Fails as SQLite fails a write on this connection: with SQLite's own error, drawn from a write that changes
+     * nothing.
+     */
+    private void failAsReadOnly() throws SQLException {
+        String table = shadowed.values().iterator().next();
+        run("DELETE FROM main." + quote(table) + " WHERE 0");
+        throw new SQLException("[SQLITE_READONLY] Attempt to write a readonly database (attempt to write a readonly"
+                + " database)", null, 8);
     }
 
     /** The shadowed tables, for an error message. */
@@ -144,27 +261,114 @@ public final class ShadowTables {
     }
 
     /**
-     * A name qualified with {@code main} would read the stored envelopes past the copy: refused, naming the remedy,
-     * rather than answered with stored bytes.
+     * The statement as run by the escape hatch: {@code main.t} (also quoted, and in {@code main.t.column}) written
+     * {@code t} for each table in {@code tables}, so that on a connection that cannot write it reads the decoded copy,
+     * which SQLite finds first by the bare name; where no copy is made the bare name is the main table, unless the
+     * temp schema has an object of that name of its own ({@link #refuseShadowedMain}). Nothing else is touched:
+     * string literals, other schemas, attached databases. When {@code main} also stands for something else in the
+     * statement (a table or an alias named so) the text is kept as written.
      */
-    private static void refuseMainQualified(String sql, Set<String> tables) throws SQLException {
-        Set<String> names = new HashSet<>();
-        for (String table : tables) {
-            names.add(table.toLowerCase(Locale.ROOT));
+    static String withoutMainQualifier(String sql, Set<String> tables) {
+        Set<String> names = lowerCase(tables);
+        List<int[]> cuts = new ArrayList<>();
+        SqlLexer lexer = new SqlLexer(sql);
+        int mainAt = -1;
+        int dotEnd = -1;
+        boolean afterMain = false;
+        boolean afterMainDot = false;
+        for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
+            if (afterMain && !lexer.is(".")) {
+                return sql; // "main" names a table or an alias here
+            }
+            if (afterMainDot && (kind == SqlLexer.Kind.WORD || kind == SqlLexer.Kind.NAME)
+                    && names.contains(lexer.name().toLowerCase(Locale.ROOT))) {
+                cuts.add(new int[] {mainAt, dotEnd});
+            }
+            afterMainDot = afterMain;
+            dotEnd = lexer.end();
+            afterMain = (kind == SqlLexer.Kind.WORD || kind == SqlLexer.Kind.NAME) && lexer.names("main");
+            if (afterMain) {
+                mainAt = lexer.start();
+            }
         }
+        if (afterMain) {
+            return sql;
+        }
+        if (cuts.isEmpty()) {
+            return sql;
+        }
+        StringBuilder text = new StringBuilder(sql.length());
+        int from = 0;
+        for (int[] cut : cuts) {
+            text.append(sql, from, cut[0]);
+            from = cut[1];
+        }
+        return text.append(sql, from, sql.length()).toString();
+    }
+
+    /**
+     * The escape hatch runs {@code main.t} as {@code t} ({@link #withoutMainQualifier}); when the temp schema has an
+     * object named {@code t} of its own (not a copy) the bare name would read that object instead: such a statement is
+     * refused, naming it, rather than answered from another table.
+     */
+    public void refuseShadowedMain(String original, String run, Set<ColumnRef> columns) throws SQLException {
+        if (original.equals(run)) {
+            return;
+        }
+        Set<String> tables = new HashSet<>();
+        for (ColumnRef column : columns) {
+            tables.add(column.table());
+        }
+        Set<String> keptQualified = lowerCase(mainQualified(run, tables));
+        for (String table : mainQualified(original, tables)) {
+            if (!keptQualified.contains(table.toLowerCase(Locale.ROOT))
+                    && !shadowed.containsKey(table.toLowerCase(Locale.ROOT)) && inTemp(table)) {
+                throw new SQLException("This statement names main." + table + ", which it reads with its compressed"
+                        + " values decoded under the name " + table + ", and this connection has a temporary object"
+                        + " named " + table + " too; rename that temporary object to run it", "0A000");
+            }
+        }
+    }
+
+    /** The tables of {@code tables} that the statement qualifies with {@code main}. */
+    private static Set<String> mainQualified(String sql, Set<String> tables) {
+        Set<String> names = lowerCase(tables);
+        Set<String> found = new LinkedHashSet<>();
         SqlLexer lexer = new SqlLexer(sql);
         boolean afterMain = false;
         boolean afterMainDot = false;
         for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
             if (afterMainDot && (kind == SqlLexer.Kind.WORD || kind == SqlLexer.Kind.NAME)
                     && names.contains(lexer.name().toLowerCase(Locale.ROOT))) {
-                throw new SQLException("On a read-only connection this statement reads the compressed columns of "
-                        + lexer.name() + " through a decoded copy in the temp schema, and the name main."
-                        + lexer.name() + " would read the stored envelopes instead; write the table's name without"
-                        + " main.", "0A000");
+                found.add(lexer.name());
             }
             afterMainDot = afterMain && lexer.is(".");
             afterMain = lexer.names("main");
+        }
+        return found;
+    }
+
+    private static Set<String> lowerCase(Set<String> tables) {
+        Set<String> names = new HashSet<>();
+        for (String table : tables) {
+            names.add(table.toLowerCase(Locale.ROOT));
+        }
+        return names;
+    }
+
+    /**
+     * A name qualified with {@code main} left in the text that runs (where {@code main} also names something else)
+     * would read the stored envelopes past the copy: refused, naming the remedy, rather than answered with stored
+     * bytes.
+     */
+    private static void refuseMainQualified(String sql, Set<String> tables) throws SQLException {
+        Set<String> qualified = mainQualified(sql, tables);
+        if (!qualified.isEmpty()) {
+            String table = qualified.iterator().next();
+            throw new SQLException("On a read-only connection this statement reads the compressed columns of "
+                    + table + " through a decoded copy in the temp schema, and the name main." + table
+                    + " would read the stored envelopes instead (main also names a table or an alias in it); write the"
+                    + " table's name without main.", "0A000");
         }
     }
 
@@ -219,6 +423,24 @@ public final class ShadowTables {
                 + quote(table.name()));
         for (String index : indexes) {
             run(TableText.indexInTemp(index));
+        }
+        StringBuilder lookalike = new StringBuilder();
+        for (String column : stored) {
+            if (decoded.contains(column.toLowerCase(Locale.ROOT))) {
+                String name = quote(column);
+                lookalike.append(lookalike.length() == 0 ? "" : " OR ").append("(typeof(").append(name)
+                        .append(") = 'blob' AND substr(").append(name).append(", 1, 4) = X'")
+                        .append(StoredFormat.MAGIC_HEX).append("')");
+            }
+        }
+        if (lookalike.length() > 0) {
+            try (Statement statement = sqlite.createStatement();
+                 ResultSet found = statement.executeQuery("SELECT 1 FROM temp." + quote(table.name()) + " WHERE "
+                         + lookalike + " LIMIT 1")) {
+                if (found.next()) {
+                    holdingLookalikes.add(table.name().toLowerCase(Locale.ROOT));
+                }
+            }
         }
     }
 

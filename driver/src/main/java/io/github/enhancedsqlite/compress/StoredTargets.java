@@ -41,12 +41,14 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
  * envelopes. A parameter bound straight into such a column is compressed or escaped on binding (or, when its index
  * cannot be followed, escaped in SQL); a compressed column copied into one keeps its stored form, and the column is
  * recorded as compressed; any other value that could be a BLOB beginning like an envelope is wrapped in
- * {@value SqlRewriter#ESCAPE}.
+ * {@value SqlRewriter#ESCAPE} when it is a BLOB (only BLOBs reach the Java function).
  */
 final class StoredTargets {
 
     /** The name of the common table an INSERT's SELECT is moved into so its values can be escaped. */
     private static final String ESCAPED_SOURCE = "_esq_source_";
+    /** The name a value computed in SQL is evaluated under once, to be escaped if it is a BLOB. */
+    private static final String ESCAPED_VALUE = "_esq_value_";
     private static final String ENVELOPE_MAGIC_HEX = StoredFormat.MAGIC_HEX;
 
     /** SQLite functions whose result is never a BLOB. */
@@ -152,12 +154,23 @@ final class StoredTargets {
         }
     }
 
-    /** Wraps a value about to be stored in {@value SqlRewriter#ESCAPE}; the column may then hold an escaped value. */
+    /**
+     * Has a value about to be stored escaped: it is evaluated once, in a sub-select (correlated where it reads the
+     * row), and only a BLOB goes through {@value SqlRewriter#ESCAPE}, so every other value — TEXT that is not valid
+     * UTF-8 included, which could not pass through a Java function unchanged — is stored exactly as computed. The
+     * column may then hold an escaped value.
+     */
     private void escape(Expression value, ColumnRef target) {
         int[] span = rewriter.span(value);
-        rewriter.edits.prefix(span[0], SqlRewriter.ESCAPE + "(");
-        rewriter.edits.suffix(span[1], ")");
+        rewriter.edits.prefix(span[0], "(SELECT " + escapedIfBlob(ESCAPED_VALUE) + " FROM (SELECT ");
+        rewriter.edits.suffix(span[1], " AS " + ESCAPED_VALUE + "))");
         copiedInto.add(target);
+    }
+
+    /** The value of a column (or a sub-select's) as it must be stored: a BLOB escaped, anything else as it is. */
+    private static String escapedIfBlob(String name) {
+        return "CASE WHEN typeof(" + name + ") = 'blob' THEN " + SqlRewriter.ESCAPE + "(" + name + ") ELSE " + name
+                + " END";
     }
 
     /**
@@ -208,7 +221,7 @@ final class StoredTargets {
             String name = quote("c" + (i + 1));
             names.append(i == 0 ? "" : ", ").append(name);
             boolean escaped = table.has(target.column()) && rewriter.catalogue.mayHoldCompressed(target);
-            stored.append(i == 0 ? "" : ", ").append(escaped ? SqlRewriter.ESCAPE + "(" + name + ")" : name);
+            stored.append(i == 0 ? "" : ", ").append(escaped ? escapedIfBlob(name) : name);
             if (escaped) {
                 copiedInto.add(target);
                 any = true;

@@ -22,6 +22,7 @@ import org.sqlite.core.DB;
 final class OwnWrites {
 
     private static final String SCRATCH = "temp.\"_enhanced_sqlite_changes\"";
+    private static final int SQLITE_LOCKED = 6;
 
     private final Connection sqlite;
     private final DB database;
@@ -30,6 +31,8 @@ final class OwnWrites {
     /** Inside {@link #begin}/{@link #end}: SQLite's total, and the application's last count, when they began. */
     private long totalBefore;
     private long changesBefore;
+    /** The scratch table could not be dropped (another statement's rows were being read). */
+    private boolean scratchLeft;
 
     private OwnWrites(Connection sqlite, DB database) {
         this.sqlite = sqlite;
@@ -70,6 +73,45 @@ final class OwnWrites {
 
     /** Makes {@code changes()} what it was at {@link #begin}: a DELETE of exactly that many scratch rows. */
     private void restoreChanges() throws SQLException {
+        withQueryOnlyLifted(statement -> {
+            statement.execute("CREATE TABLE IF NOT EXISTS " + SCRATCH + " (n INTEGER)");
+            statement.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
+                    + changesBefore + ") INSERT INTO " + SCRATCH + " SELECT i FROM n WHERE i <= " + changesBefore);
+            statement.execute("DELETE FROM " + SCRATCH + " WHERE n > 0");
+            dropScratch(statement);
+        });
+    }
+
+    /**
+     * Drops the scratch table (DDL: leaves the count as the DELETE set it). While another statement's rows are being
+     * read SQLite refuses to drop a table: it is left, empty, and dropped before a later statement.
+     */
+    private void dropScratch(Statement statement) throws SQLException {
+        try {
+            statement.execute("DROP TABLE IF EXISTS " + SCRATCH);
+            scratchLeft = false;
+        } catch (SQLException e) {
+            if ((e.getErrorCode() & 0xFF) != SQLITE_LOCKED) {
+                throw e;
+            }
+            scratchLeft = true;
+        }
+    }
+
+    /** Before a statement: a scratch table left while rows were being read is dropped, once nothing reads. */
+    synchronized void dropLeftScratch() {
+        if (!scratchLeft) {
+            return;
+        }
+        try {
+            withQueryOnlyLifted(this::dropScratch);
+        } catch (SQLException e) {
+            // still being read: tried again before the next statement
+        }
+    }
+
+    /** {@code PRAGMA query_only} keeps the temp schema from being written too: lifted for the driver's work. */
+    private void withQueryOnlyLifted(ScratchWork work) throws SQLException {
         try (Statement statement = sqlite.createStatement();
              ResultSet queryOnly = statement.executeQuery("PRAGMA query_only")) {
             boolean restrained = queryOnly.next() && queryOnly.getInt(1) != 0;
@@ -78,17 +120,17 @@ final class OwnWrites {
                 statement.execute("PRAGMA query_only = 0");
             }
             try {
-                statement.execute("CREATE TABLE IF NOT EXISTS " + SCRATCH + " (n INTEGER)");
-                statement.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
-                        + changesBefore + ") INSERT INTO " + SCRATCH + " SELECT i FROM n WHERE i <= " + changesBefore);
-                statement.execute("DELETE FROM " + SCRATCH + " WHERE n > 0");
-                statement.execute("DROP TABLE " + SCRATCH); // DDL: leaves the count as the DELETE set it
+                work.run(statement);
             } finally {
                 if (restrained) {
                     statement.execute("PRAGMA query_only = 1");
                 }
             }
         }
+    }
+
+    private interface ScratchWork {
+        void run(Statement statement) throws SQLException;
     }
 
     private synchronized long totalChanges() throws SQLException {

@@ -5,6 +5,8 @@ import io.github.enhancedsqlite.compress.Compression;
 import io.github.enhancedsqlite.compress.ShadowTables;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -29,8 +31,8 @@ final class PlainStorageStep {
     /** Columns a statement wrote whose RETURNING rows were still being read; null when none. */
     private Set<ColumnRef> escapeAfterRows;
     private StatementCall escapeAfterRowsOf;
-    /** The statement the copies were made for. */
-    private StatementCall shadowsReadBy;
+    /** The statements that ran while the copies existed, whose rows may still read them. */
+    private final List<StatementCall> readingCopies = new ArrayList<>();
     /** The columns the statement running now found made plain, for {@link #after}; null when none. */
     private Set<ColumnRef> madePlainNow;
 
@@ -43,26 +45,48 @@ final class PlainStorageStep {
     }
 
     /**
-     * Before any statement: copies an earlier statement still read when it ended are dropped now. If that statement's
-     * cursor is still open (the application reads two result sets at once), a statement that names one of the
-     * copied tables is refused: it would read the copy.
+     * Before any statement: copies an earlier statement still read when it ended are dropped now. If a cursor is
+     * still open on them (the application reads two result sets at once), they stay, and this statement reads them
+     * too, in the same snapshot ({@link ShadowTables#beforeReadingAlongside}, which also fails a write into them as
+     * SQLite fails a write on this connection).
      */
-    void beforeAny(StatementCall call) throws SQLException {
+    void beforeAny(StatementCall call, int effects) throws SQLException {
         escapeAfterRows(call);
-        if (!shadows.any() || shadows.drop()) {
+        ownWrites.dropLeftScratch();
+        if (!shadows.any()) {
+            readingCopies.clear();
             return;
         }
-        if (call == shadowsReadBy) {
-            call.closeResult(); // running again closes it anyway
-            if (shadows.drop()) {
+        for (StatementCall reader : readingCopies) {
+            if (reader == call) {
+                call.closeResult(); // running again closes it anyway
+                break;
+            }
+        }
+        if (shadows.drop()) {
+            readingCopies.clear();
+            return;
+        }
+        readingCopies.removeIf(reader -> !readingRows(reader));
+        shadows.beforeReadingAlongside(call.sqlRun(), StatementEffects.has(effects, StatementEffects.CHANGES_SCHEMA));
+        readsCopies(call);
+    }
+
+    private static boolean readingRows(StatementCall call) {
+        try {
+            return call.readingRows();
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private void readsCopies(StatementCall call) {
+        for (StatementCall reader : readingCopies) {
+            if (reader == call) {
                 return;
             }
         }
-        if (shadows.namedBy(call.sqlForLog())) {
-            throw new SQLException("This read-only connection still reads decoded copies of " + shadows.names()
-                    + " for a result set that is open: close it (or read it to its end) before running " + call.sqlForLog(),
-                    "24000");
-        }
+        readingCopies.add(call);
     }
 
     /**
@@ -76,6 +100,8 @@ final class PlainStorageStep {
         if (madePlain.isEmpty()) {
             return;
         }
+        String sql = call.sqlRun();
+        shadows.refuseShadowedMain(call.sqlForLog(), sql, madePlain);
         if (!cannotWrite) {
             Set<ColumnRef> changed;
             ownWrites.begin();
@@ -102,7 +128,6 @@ final class PlainStorageStep {
                 return;
             }
         }
-        String sql = call.sqlForLog();
         if (!shadows.writesMain(sql)) {
             ownWrites.begin(); // the copies' rows are the driver's too
             try {
@@ -110,7 +135,7 @@ final class PlainStorageStep {
             } finally {
                 ownWrites.end();
             }
-            shadowsReadBy = call;
+            readsCopies(call);
         } // else it writes the database: it runs as written, and SQLite refuses it as on any read-only connection
     }
 

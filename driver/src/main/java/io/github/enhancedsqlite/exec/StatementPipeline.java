@@ -74,7 +74,7 @@ public final class StatementPipeline {
         if (!madePlain.isEmpty() && !cannotWrite) {
             effects |= StatementEffects.WRITES; // even a SELECT: its columns are rewritten plain under the writer turn
         }
-        plainStorage.beforeAny(call);
+        plainStorage.beforeAny(call, effects);
         boolean wholeBatch = batch && transaction.takesWholeBatch(effects);
         boolean tookTurn = !wholeBatch && transaction.before(call, effects);
         // timed from here: a wait for the writer turn is not the statement's slowness (writerWaits shows it)

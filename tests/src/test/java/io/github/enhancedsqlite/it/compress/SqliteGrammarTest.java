@@ -765,7 +765,13 @@ class SqliteGrammarTest {
                 q("SELECT id FROM docs WHERE (key, body) = (SELECT key, body FROM docs WHERE id = 3)"),
                 q("SELECT id FROM drafts WHERE (key, body) IN (SELECT key, body FROM drafts WHERE id > 6) ORDER BY 1"),
                 q("SELECT id, (body, id) > (SELECT body, 1 FROM drafts WHERE id = 2) FROM drafts ORDER BY 1"),
-                q("DELETE FROM docs WHERE (body, meta) IN (SELECT body, meta FROM docs WHERE n > 40)"));
+                q("DELETE FROM docs WHERE (body, meta) IN (SELECT body, meta FROM docs WHERE n > 40)"),
+                // tables qualified main. (bare, quoted, in a column's name), beside a string that reads like one
+                q("SELECT main.docs.id, r.key, 'main.docs' FROM main.docs JOIN \"main\".\"drafts\" AS r USING (body)"
+                        + " WHERE main.docs.key <> 'main.drafts' ORDER BY 1, 2"),
+                q("SELECT * FROM Main . drafts NATURAL LEFT JOIN main.bodies ORDER BY 1"),
+                q("SELECT id FROM main.drafts WHERE (key, body) IN (SELECT key, body FROM \"main\".drafts"
+                        + " WHERE id > 6) ORDER BY 1"));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")

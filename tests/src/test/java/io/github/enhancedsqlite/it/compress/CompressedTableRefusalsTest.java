@@ -1,0 +1,308 @@
+package io.github.enhancedsqlite.it.compress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.enhancedsqlite.EnhancedSqlite;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Statements SQLite accepts that compressed tables once refused, differentially against {@code compress=off} on
+ * databases filled as {@link SqliteGrammarTest}'s: TEXT that is not valid UTF-8 computed in SQL into a compressed
+ * column, and, on connections that cannot write, statements run while another result set still reads the decoded
+ * copies of the tables they name.
+ */
+class CompressedTableRefusalsTest {
+
+    private static final String OFF = SqliteGrammarTest.OFF;
+    private static final String AUTO = SqliteGrammarTest.AUTO;
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void closePools() {
+        EnhancedSqlite.shutdown();
+    }
+
+    private Path filled(String settings) throws SQLException {
+        Path file = dir.resolve((settings.isEmpty() ? "auto" : "off") + ".db");
+        SqliteGrammarTest.fill(file, settings);
+        EnhancedSqlite.shutdown();
+        return file;
+    }
+
+    /**
+     * TEXT that is not valid UTF-8, computed in SQL and stored into compressed columns by every kind of write (a
+     * SELECT's values, VALUES, SET, an upsert's DO UPDATE, a sub-query), is stored as it is and reads back the same
+     * bytes through SQL ({@code typeof}, {@code hex}, {@code length}, comparisons) and through every getter; a long
+     * value written after it is still compressed.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"auto-commit", "transaction"})
+    void textThatIsNotValidUtf8ComputedInSqlIsStoredAsWithoutCompression(String transaction) throws Exception {
+        String[] writes = {
+            "INSERT INTO docs (key, body) SELECT 'raw1', CAST(x'ff00fe41' AS TEXT)",
+            "INSERT INTO docs (key, body, meta) VALUES ('raw2', coalesce(CAST(x'c328' AS TEXT), 'x'),"
+                    + " iif(1, CAST(X'80' AS TEXT) || 'tail', NULL))",
+            "UPDATE docs SET body = CASE WHEN id % 2 = 0 THEN CAST(x'e2' || body AS TEXT) ELSE body END WHERE id <= 4",
+            "INSERT INTO docs (key, body) VALUES ('k1', 'y') ON CONFLICT (key) DO UPDATE"
+                    + " SET body = nullif(CAST(x'fffe' AS TEXT), excluded.body)",
+            "UPDATE docs SET meta = (SELECT CAST(x'f0' AS TEXT) || label FROM tags WHERE tags.doc_id = docs.id)"
+                    + " WHERE id IN (7, 8)",
+            "INSERT INTO drafts (key, body) SELECT key, CAST(x'c0' AS TEXT) || body FROM drafts WHERE id < 3"
+                    + " UNION ALL SELECT 'blob', x'00ff'"};
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = filled(settings);
+            List<Object> results = new ArrayList<>();
+            try (Connection connection = CompressDb.open(file, settings)) {
+                connection.setAutoCommit(transaction.equals("auto-commit"));
+                for (String write : writes) {
+                    results.add(SqliteGrammarTest.outcome(connection, write));
+                }
+                CompressDb.update(connection, "INSERT INTO docs (key, body) VALUES ('after', ?)",
+                        SqliteGrammarTest.body(70));
+                if (!connection.getAutoCommit()) {
+                    connection.commit();
+                }
+                for (String table : new String[] {"docs", "drafts"}) {
+                    results.add(SqliteGrammarTest.outcome(connection, "SELECT id, typeof(body), hex(body),"
+                            + " length(body), body = CAST(x'ff00fe41' AS TEXT), body > 'x', hex(upper(body))"
+                            + (table.equals("docs") ? ", typeof(meta), hex(meta), length(meta)" : "")
+                            + " FROM " + table + " ORDER BY id"));
+                    results.add(getters(connection, "SELECT body FROM " + table + " ORDER BY id"));
+                }
+                results.add(SqliteGrammarTest.outcome(connection,
+                        "SELECT count(*) FROM docs WHERE body = CAST(x'c328' AS TEXT) OR meta LIKE '%tail'"));
+            }
+            EnhancedSqlite.shutdown();
+            outcomes.add(results);
+            if (settings.equals(AUTO)) {
+                try (Connection plain = CompressDb.plain(file)) {
+                    assertThat(CompressDb.queryLong(plain, "SELECT count(*) FROM docs WHERE key = 'after'"
+                            + " AND typeof(body) = 'blob'")).as("a long value is still stored compressed").isOne();
+                }
+            }
+        }
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
+    /**
+     * On a connection that cannot write, a statement the rewriter cannot read runs over decoded copies of its tables;
+     * while its rows are still being read, other statements naming those tables — reads the rewriter reads, another
+     * such statement, writes and DDL that SQLite refuses there, a TEMP table made from them — answer as without
+     * compression, and so does everything after the rows were read.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"setReadOnly", "setReadOnly in a transaction", "mode=ro"})
+    void statementsRunWhileAResultSetReadsTheDecodedCopiesAnswerAsWithoutCompression(String readOnly)
+            throws Exception {
+        String[] meanwhile = {
+            "SELECT id, body, length(meta) FROM docs WHERE id = 3",
+            "SELECT * FROM drafts NATURAL LEFT JOIN bodies ORDER BY 1",
+            "SELECT count(*), max(length(body)), sum(length(data)) FROM main.docs",
+            "SELECT r.id, upper(r.body) FROM drafts r WHERE r.body GLOB '*t1*' ORDER BY 1",
+            "UPDATE docs SET n = 1 WHERE id = 2",
+            "DELETE FROM drafts",
+            "INSERT INTO docs (key, body) VALUES ('new', 'x')",
+            "DROP INDEX docs_n",
+            "CREATE INDEX docs_key2 ON docs(key)",
+            "ALTER TABLE drafts ADD COLUMN extra TEXT",
+            "CREATE TEMP TABLE scratch AS SELECT id, body FROM docs WHERE id < 4",
+            "SELECT * FROM scratch ORDER BY id"};
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = filled(settings);
+            List<Object> results = new ArrayList<>();
+            try (Connection connection = readOnly.equals("mode=ro")
+                    ? java.sql.DriverManager.getConnection(CompressDb.PREFIX + "file:" + file.toAbsolutePath()
+                            + "?mode=ro" + (settings.isEmpty() ? "" : "&" + settings))
+                    : CompressDb.open(file, settings)) {
+                if (readOnly.startsWith("setReadOnly")) {
+                    connection.setReadOnly(true);
+                    connection.setAutoCommit(!readOnly.endsWith("transaction"));
+                }
+                try (PreparedStatement first = connection.prepareStatement(
+                        "SELECT d.id, d.body, r.key FROM docs d JOIN drafts r USING (body) ORDER BY 1, 3")) {
+                    ResultSet rows = first.executeQuery();
+                    assertThat(rows.next()).isTrue();
+                    results.add(CompressDb.describe(rows.getObject(2)));
+                    for (String sql : meanwhile) {
+                        results.add(SqliteGrammarTest.outcome(connection, sql));
+                    }
+                    results.add(CompressDb.rows(rows));
+                    rows.close();
+                }
+                results.add(SqliteGrammarTest.outcome(connection, "SELECT id, body FROM docs WHERE id = 3"));
+                results.add(SqliteGrammarTest.outcome(connection,
+                        "SELECT type, name FROM sqlite_temp_schema ORDER BY name"));
+                if (!connection.getAutoCommit()) {
+                    connection.commit();
+                }
+            }
+            EnhancedSqlite.shutdown();
+            outcomes.add(results);
+        }
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
+    /**
+     * In auto-commit mode on a connection that cannot write, the decoded copies and the statement that reads them
+     * see one snapshot: a transaction another connection commits while the copies are being made (here from a
+     * function of the table's CHECK constraint, which the copy evaluates as it fills) shows neither in the copy nor in
+     * the tables the statement reads as they are, as without compression, where no copy is made and the function does
+     * not run.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"setReadOnly", "mode=ro"})
+    void theCopiesAndTheStatementReadOneSnapshotInAutoCommitMode(String readOnly) throws Exception {
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = filled(settings);
+            try (Connection connection = CompressDb.open(file, settings)) {
+                registerCommitOnce(connection, file, new AtomicBoolean(false));
+                CompressDb.execute(connection, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT,"
+                        + " n INTEGER CHECK (n IS NULL OR commit_once(n) IS NOT NULL))");
+                for (int i = 1; i <= 4; i++) {
+                    CompressDb.update(connection, "INSERT INTO notes (body, n) VALUES (?, NULL)",
+                            SqliteGrammarTest.body(i));
+                }
+                CompressDb.execute(connection, "UPDATE notes SET n = id");
+            }
+            EnhancedSqlite.shutdown();
+            if (settings.equals(AUTO)) {
+                assertThat(CompressDb.catalog(file)).contains("notes.body");
+            }
+            AtomicBoolean armed = new AtomicBoolean();
+            try (Connection connection = readOnly.equals("mode=ro")
+                    ? java.sql.DriverManager.getConnection(CompressDb.PREFIX + "file:" + file.toAbsolutePath()
+                            + "?mode=ro" + (settings.isEmpty() ? "" : "&" + settings))
+                    : CompressDb.open(file, settings)) {
+                if (readOnly.equals("setReadOnly")) {
+                    connection.setReadOnly(true);
+                }
+                registerCommitOnce(connection, file, armed);
+                armed.set(true);
+                outcomes.add(SqliteGrammarTest.outcome(connection, "SELECT (SELECT count(*) FROM notes a JOIN notes b"
+                        + " USING (body)), (SELECT count(*) FROM tags WHERE label = 'late')"));
+                outcomes.add(SqliteGrammarTest.outcome(connection,
+                        "SELECT count(*) FROM tags WHERE label = 'late'")); // the other commit, seen afterwards
+            }
+            EnhancedSqlite.shutdown();
+        }
+        assertThat(outcomes.get(3)).as("the other connection committed while the copies were made")
+                .isNotEqualTo(outcomes.get(1));
+        assertThat(outcomes.get(2)).isEqualTo(outcomes.get(0));
+    }
+
+    /**
+     * {@code commit_once(n)}: returns n; the first call after {@code armed} was set commits a row into {@code tags}
+     * through a connection of its own (plain sqlite-jdbc, outside this driver's pool).
+     */
+    private static void registerCommitOnce(Connection connection, Path file,
+                                           AtomicBoolean armed) throws SQLException {
+        org.sqlite.Function.create(connection.unwrap(org.sqlite.SQLiteConnection.class), "commit_once",
+                new org.sqlite.Function() {
+                    @Override
+                    protected void xFunc() throws SQLException {
+                        if (armed.compareAndSet(true, false)) {
+                            try (Connection other = CompressDb.plain(file)) {
+                                CompressDb.update(other, "INSERT INTO tags (doc_id, label) VALUES (99, 'late')");
+                            }
+                        }
+                        result(value_long(0));
+                    }
+                }, 1, org.sqlite.Function.FLAG_DETERMINISTIC);
+    }
+
+    /**
+     * A STRICT table's TEXT column refuses a BLOB, so an envelope cannot be stored there: long TEXT written into it
+     * stays plain and is written as without compression, while its BLOB column is compressed as any other.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"STRICT", "WITHOUT ROWID, STRICT", "STRICT, WITHOUT ROWID"})
+    void longTextIntoAStrictTableIsWrittenAsWithoutCompression(String options) throws Exception {
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = filled(settings);
+            List<Object> results = new ArrayList<>();
+            try (Connection connection = CompressDb.open(file, settings)) {
+                results.add(SqliteGrammarTest.outcome(connection, "CREATE TABLE st (id INTEGER PRIMARY KEY, a TEXT,"
+                        + " b BLOB, c ANY) " + options));
+                for (int i = 1; i <= 3; i++) {
+                    results.add(SqliteGrammarTest.outcome(connection, "INSERT INTO st (id, a, b, c) VALUES (?, ?, ?, ?)",
+                            i, SqliteGrammarTest.body(i), SqliteGrammarTest.body(i + 3).getBytes(
+                                    java.nio.charset.StandardCharsets.UTF_8), SqliteGrammarTest.body(i + 6)));
+                }
+                results.add(SqliteGrammarTest.outcome(connection, "UPDATE st SET a = ? WHERE id = 2",
+                        SqliteGrammarTest.body(9)));
+                results.add(SqliteGrammarTest.outcome(connection, "SELECT id, a, b, c, typeof(a), typeof(b),"
+                        + " typeof(c), a LIKE '%t1%' FROM st ORDER BY id"));
+            }
+            EnhancedSqlite.shutdown();
+            outcomes.add(results);
+            if (settings.equals(AUTO)) {
+                assertThat(CompressDb.catalog(file)).as("TEXT of a STRICT table stays plain").doesNotContain("st.a")
+                        .contains("st.b");
+            }
+        }
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
+    /**
+     * The one read still refused while a result set reads the decoded copies: a statement naming a copy that holds a
+     * BLOB beginning like an envelope (the rewriter would take it for one) fails with 24000 naming the reason, and
+     * reads the bytes as stored once that result set is closed.
+     */
+    @org.junit.jupiter.api.Test
+    void aStatementNamingACopyThatHoldsALookalikeBlobWaitsForTheOpenResultSet() throws Exception {
+        Path file = filled(AUTO);
+        byte[] lookalike = ("....lookalike ").repeat(30).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        lookalike[0] = (byte) 0xEC;
+        lookalike[1] = 'E';
+        lookalike[2] = 'S';
+        lookalike[3] = 'Z';
+        lookalike[4] = 2;
+        try (Connection connection = CompressDb.open(file, AUTO)) {
+            CompressDb.update(connection, "INSERT INTO docs (key, data) VALUES ('look', ?)", (Object) lookalike);
+            connection.setReadOnly(true);
+            try (PreparedStatement first = connection.prepareStatement(
+                    "SELECT d.id FROM docs d JOIN drafts r USING (body) ORDER BY 1");
+                 ResultSet rows = first.executeQuery()) {
+                assertThat(rows.next()).isTrue();
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> CompressDb.rows(connection,
+                                "SELECT data FROM docs WHERE key = 'look'"))
+                        .isInstanceOf(SQLException.class).hasMessageContaining("begins like a compressed value")
+                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("24000");
+            }
+            assertThat(CompressDb.rows(connection, "SELECT data FROM docs WHERE key = 'look'"))
+                    .containsExactly(CompressDb.describe(lookalike));
+        }
+    }
+
+    /** Each row's first column through getString, getBytes and getObject. */
+    private static List<String> getters(Connection connection, String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql);
+             ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+                byte[] bytes = result.getBytes(1);
+                rows.add(result.getString(1) + " | " + (bytes == null ? "NULL" : HexFormat.of().formatHex(bytes))
+                        + " | " + CompressDb.describe(result.getObject(1)));
+            }
+        }
+        return rows;
+    }
+}
