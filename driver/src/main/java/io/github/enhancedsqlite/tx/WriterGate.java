@@ -184,6 +184,11 @@ public final class WriterGate {
         this.everyFewWrites = action;
     }
 
+    /** Whether the turn is held or waited for now: a writer arriving would wait (a hint; it may change at once). */
+    boolean taken() {
+        return holder.get() != null || !waiters.isEmpty();
+    }
+
     /** Whether {@code owner} holds the turn now. */
     boolean isHeldBy(Object owner) {
         return holder.get() == owner;
