@@ -63,6 +63,11 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     private long turnsAtBegin;
     /** The reads of the open reader, for the check at its first write. */
     private final ReadLog reads = new ReadLog();
+    /**
+     * The digests of the open reader's reads in its own snapshot, taken before it ended that snapshot to wait for the
+     * writer turn (see {@link #endSnapshotBeforeWaiting}); null while it keeps its snapshot.
+     */
+    private List<byte[]> readsBeforeWait;
     /** A savepoint was set in the open reader: rolling back to re-begin as a writer would drop it. */
     private boolean savepointInReader;
     /** The reader just took the turn and its first write is about to try SQLite's write lock (see runStatement). */
@@ -178,6 +183,9 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                             upgrade();
                             return false;
                         }
+                        if (readsBeforeWait == null && gate.taken()) {
+                            endSnapshotBeforeWaiting();
+                        }
                     } else if (!autoCommit && !opensTransaction && !writes && !readOnly && settings.readersFirst()
                             && !shapes.beginsAsWriter(sql)) {
                         beginReader(sql);
@@ -234,7 +242,11 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     private void upgrade() throws SQLException {
         reader = false;
         wrote = true;
-        if (gate.turnsEnded() == turnsAtBegin) {
+        if (readsBeforeWait != null) {
+            List<byte[]> seen = readsBeforeWait;
+            readsBeforeWait = null;
+            settleCheck(beginWriterAndCompare(seen), null);
+        } else if (gate.turnsEnded() == turnsAtBegin) {
             firstWritePending = true;
         } else {
             checkReads(null);
@@ -317,11 +329,47 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
      * @param busy the error of a first write that found the snapshot stale, or null when none was tried
      */
     private void checkReads(SQLException busy) throws SQLException {
-        String lost = savepointInReader ? "a savepoint was set in it, which beginning again would drop"
-                : reads.notRepeatable();
+        String lost = whyNotCheckable();
         if (lost == null) {
             lost = rebeginAsWriter();
         }
+        settleCheck(lost, busy);
+    }
+
+    /** Why the open reader's reads cannot be checked, or null when they can. */
+    private String whyNotCheckable() {
+        return savepointInReader ? "a savepoint was set in it, which beginning again would drop"
+                : reads.notRepeatable();
+    }
+
+    /**
+     * A reader's first write found the turn taken: rather than wait with its snapshot open, it digests its reads in
+     * that snapshot and ends it, and the check finishes once it holds the turn ({@link #upgrade}). A snapshot kept
+     * open while waiting would stop every checkpoint from copying past it, and the WAL's restart, which holds this
+     * JVM's writers back until the old snapshots end, would wait for the very reader queued behind it, round after
+     * round. A reader whose reads cannot be checked waits with its snapshot, as its first write may then still
+     * succeed directly. Called with the lock held.
+     */
+    private void endSnapshotBeforeWaiting() throws SQLException {
+        if (whyNotCheckable() != null) {
+            return;
+        }
+        List<byte[]> seen;
+        try {
+            seen = reads.digests(sqlite, originals);
+        } catch (SQLException e) {
+            return; // the check at the turn says why, in the snapshot still open
+        }
+        try {
+            run("ROLLBACK");
+        } catch (SQLException e) {
+            settleCheck("ending its read snapshot failed (" + e.getMessage() + ")", null);
+        }
+        readsBeforeWait = seen;
+    }
+
+    /** Goes on as a writer when {@code lost} is null; else rolls back with 40001, saying why. */
+    private void settleCheck(String lost, SQLException busy) throws SQLException {
         if (lost == null) {
             reads.clear();
             return;
@@ -350,6 +398,14 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         } catch (SQLException e) {
             return "ending its read snapshot failed (" + e.getMessage() + ")";
         }
+        return beginWriterAndCompare(seen);
+    }
+
+    /**
+     * Begins the write transaction of a reader whose snapshot has ended and compares its reads with {@code seen}, their
+     * digests in that snapshot; null when they give the same rows, else why not.
+     */
+    private String beginWriterAndCompare(List<byte[]> seen) {
         try {
             run("BEGIN IMMEDIATE");
         } catch (SQLException e) {
@@ -599,6 +655,10 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         if (!active) {
             return;
         }
+        if (readsBeforeWait != null) {
+            ended(); // a reader whose write is still waiting for the turn on another thread: its snapshot has ended
+            return;
+        }
         try {
             retrying(() -> run("COMMIT"));
         } catch (SQLException e) {
@@ -803,6 +863,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         changedSchema = false;
         savepointInReader = false;
         firstWritePending = false;
+        readsBeforeWait = null;
         reads.clear();
         if (deadlineNanos != Long.MAX_VALUE) {
             deadlineNanos = Long.MAX_VALUE;

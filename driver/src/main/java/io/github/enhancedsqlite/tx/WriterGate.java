@@ -20,7 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  * writer that finds the turn free takes it and a release wakes nobody. On a small machine waking a parked thread
  * costs more than an auto-commit write, so handing over on every release (as a fair lock does, even when a running
  * thread then takes the turn first and the woken one only parks again) halves write throughput; the window bounds
- * how long anyone is overtaken.
+ * how long anyone is overtaken. Where the writers are few among threads doing other work, though, nobody running takes
+ * the turn a release leaves free, and it would sit idle until the head looks: there releases wake the head, as long as
+ * the head's own looks show that this helps ({@code wakeOnRelease}).
  */
 public final class WriterGate {
 
@@ -36,6 +38,14 @@ public final class WriterGate {
     /** The thread that took the turn; written only by the holder, read for the self-deadlock check. */
     private volatile Thread holderThread;
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+    /**
+     * Whether a release wakes the head of the queue to compete for the turn it leaves free. Learned from the head's own
+     * looks: set when a look of its own (its poll) finds the turn left free — the writers around are busy with
+     * something else, typically reading, and the turn sat idle until the head looked —; cleared when a head woken by a
+     * release finds a running writer took the turn first, so the wake only cost a thread switch (writers that never
+     * stop writing). Races are harmless: a wrong guess costs one wasted wake or one poll interval.
+     */
+    private volatile boolean wakeOnRelease;
     /** Turns given back so far; written only by the holder, before it gives the turn up. */
     private volatile long releases;
     /** The writers of other processes on the same file, queued in the kernel; null for an in-memory database. */
@@ -127,10 +137,19 @@ public final class WriterGate {
         waiters.add(waiter);
         long deadline = started + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (true) {
-            if (waiter.state.get() == Waiter.GRANTED || takeFreeTurnAsHead(waiter)) {
+            boolean wokenByRelease = waiter.wokenByRelease;
+            waiter.wokenByRelease = false;
+            boolean handedOver = waiter.state.get() == Waiter.GRANTED;
+            if (handedOver || takeFreeTurnAsHead(waiter)) {
+                if (!handedOver && !wokenByRelease) {
+                    wakeOnRelease = true; // the turn sat free until the head looked on its own
+                }
                 holderThread = current;
                 metrics.writerWaited(System.nanoTime() - started);
                 return;
+            }
+            if (wokenByRelease) {
+                wakeOnRelease = false; // a running writer took the turn first: the wake was wasted
             }
             long now = System.nanoTime();
             boolean interrupted = Thread.interrupted();
@@ -184,6 +203,16 @@ public final class WriterGate {
         this.everyFewWrites = action;
     }
 
+    /** Whether the turn is held or waited for now: a writer arriving would wait (a hint; it may change at once). */
+    boolean taken() {
+        return holder.get() != null || !waiters.isEmpty();
+    }
+
+    /** Whether a release now wakes the head of the queue (see {@code wakeOnRelease}). */
+    boolean wakesHeadOnRelease() {
+        return wakeOnRelease;
+    }
+
     /** Whether {@code owner} holds the turn now. */
     boolean isHeldBy(Object owner) {
         return holder.get() == owner;
@@ -227,9 +256,14 @@ public final class WriterGate {
             waiters.remove(head); // abandoned by a timeout or an interrupt
         }
         holder.set(null);
-        // A waiter that became due between the look above and now would otherwise sleep until a hand-off.
-        if (anyoneDue(System.nanoTime())) {
-            wakeHead();
+        if (wakeOnRelease) {
+            Waiter head = waiters.peek();
+            if (head != null) {
+                head.wokenByRelease = true;
+                LockSupport.unpark(head.thread);
+            }
+        } else if (anyoneDue(System.nanoTime())) {
+            wakeHead(); // a waiter that became due between the look above and now would otherwise sleep until a hand-off
         }
     }
 
@@ -293,6 +327,8 @@ public final class WriterGate {
         final Object owner;
         final long since;
         final AtomicInteger state = new AtomicInteger(WAITING);
+        /** Unparked by a release that left the turn free (see {@code wakeOnRelease}); read and reset by the waiter. */
+        volatile boolean wokenByRelease;
 
         Waiter(Thread thread, Object owner, long since) {
             this.thread = thread;

@@ -97,4 +97,36 @@ class WriterGateTest {
         gate.acquire(writer, 1); // free again: taken at once
         gate.release(writer);
     }
+
+    /**
+     * Releases wake nobody while no head has seen the turn sit free (writers that never stop writing take it at once);
+     * once the head's own look finds a turn left free — the other threads were busy with something else —, releases
+     * wake the head from then on, so a turn does not sit idle until the head's next look.
+     */
+    @Test
+    @Timeout(value = 1, unit = TimeUnit.MINUTES)
+    void releasesWakeTheHeadOnceItsOwnLookFoundTheTurnLeftFree() throws Exception {
+        WriterGate gate = new WriterGate("gate-test", TimeUnit.SECONDS.toNanos(60), new DatabaseMetrics("gate-test"));
+        Object holder = new Object();
+        Object waiter = new Object();
+        gate.acquire(holder, 1_000);
+        Thread head = new Thread(() -> {
+            try {
+                gate.acquire(waiter, 60_000);
+                gate.release(waiter);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "gate-head");
+        head.start();
+        while (!gate.taken() || head.getState() != Thread.State.TIMED_WAITING) {
+            Thread.onSpinWait(); // until the head is parked in the queue
+        }
+        assertThat(gate.wakesHeadOnRelease()).as("nothing learned yet").isFalse();
+
+        gate.release(holder); // wakes nobody: the head finds the free turn at its own next look
+        head.join();
+
+        assertThat(gate.wakesHeadOnRelease()).isTrue();
+    }
 }
