@@ -17,7 +17,7 @@ import java.util.Arrays;
  */
 public final class Codec implements AutoCloseable {
 
-    private final int level;
+    private final Levels levels;
     private final Dictionaries dictionaries;
     /** The connection this codec serves, for fetching a dictionary another process stored. */
     private final java.sql.Connection connection;
@@ -27,7 +27,10 @@ public final class Codec implements AutoCloseable {
     private ZstdCompressCtx dictionaryCompressor;
     private ZstdDecompressCtx plainDecompressor;
     private ZstdDecompressCtx dictionaryDecompressor;
-    private int compressorDictionary;
+    /** The level the plain compressor is set to: it changes with the value's size (see {@link Levels}). */
+    private int plainLevel;
+    /** The digested dictionary the dictionary compressor references: one per dictionary and level. */
+    private ZstdDictCompress compressorDictionary;
     private int decompressorDictionary;
     /**
      * Where values up to {@value #MAX_SCRATCH_BYTES} bytes are compressed before the envelope is cut to size: a new
@@ -39,13 +42,13 @@ public final class Codec implements AutoCloseable {
     /** TEXT values decoded lately, by envelope; null when the connection keeps none. */
     private final DecodedValues decoded;
 
-    Codec(int level, Dictionaries dictionaries, java.sql.Connection connection) {
-        this(level, dictionaries, connection, 0);
+    Codec(Levels levels, Dictionaries dictionaries, java.sql.Connection connection) {
+        this(levels, dictionaries, connection, 0);
     }
 
     /** @param decodedBytes how many bytes of recently decoded TEXT values to keep (0: none) */
-    Codec(int level, Dictionaries dictionaries, java.sql.Connection connection, long decodedBytes) {
-        this.level = level;
+    Codec(Levels levels, Dictionaries dictionaries, java.sql.Connection connection, long decodedBytes) {
+        this.levels = levels;
         this.dictionaries = dictionaries;
         this.connection = connection;
         this.decoded = decodedBytes > 0 ? new DecodedValues(decodedBytes) : null;
@@ -74,24 +77,29 @@ public final class Codec implements AutoCloseable {
     }
 
     private byte[] compress(byte[] raw, boolean blob, int dictionaryId) {
-        if (plainCompressor == null) {
-            plainCompressor = compressor(level);
-        }
-        ZstdCompressCtx compressor = plainCompressor;
-        if (dictionaryId != 0) {
-            ZstdDictCompress dictionary = dictionaries.forCompression(dictionaryId, level);
-            if (dictionary != null) {
-                if (dictionaryCompressor == null) {
-                    dictionaryCompressor = compressor(level);
-                }
-                if (compressorDictionary != dictionaryId) {
-                    dictionaryCompressor.loadDict(dictionary);
-                    compressorDictionary = dictionaryId;
-                }
-                compressor = dictionaryCompressor;
-            } else {
-                dictionaryId = 0;
+        int level = levels.forSize(raw.length);
+        ZstdDictCompress dictionary = dictionaryId == 0 ? null : dictionaries.forCompression(dictionaryId, level);
+        ZstdCompressCtx compressor;
+        if (dictionary != null) {
+            if (dictionaryCompressor == null) {
+                dictionaryCompressor = compressor(level);
             }
+            if (compressorDictionary != dictionary) {
+                // a digested dictionary carries its level, which then supersedes the context's
+                dictionaryCompressor.loadDict(dictionary);
+                compressorDictionary = dictionary;
+            }
+            compressor = dictionaryCompressor;
+        } else {
+            dictionaryId = 0;
+            if (plainCompressor == null) {
+                plainCompressor = compressor(level);
+                plainLevel = level;
+            } else if (plainLevel != level) {
+                plainCompressor.setLevel(level);
+                plainLevel = level;
+            }
+            compressor = plainCompressor;
         }
         byte[] target = target(Envelope.HEADER_BYTES + (int) Zstd.compressBound(raw.length));
         int size = compressor.compressByteArray(target, Envelope.HEADER_BYTES, target.length - Envelope.HEADER_BYTES,

@@ -39,7 +39,7 @@ public final class Compression {
     private final int threshold;
     /** Values from this many bytes up to the threshold are stored compressed only with the column's dictionary. */
     private final int dictionaryMinimum;
-    private final int level;
+    private final Levels levels;
     private final Schema schema = new Schema();
     private final Catalog catalog = new Catalog();
     private final Dictionaries dictionaries;
@@ -86,14 +86,14 @@ public final class Compression {
      */
     private final Map<String, Set<ColumnRef>> temporaryReaders = new ConcurrentHashMap<>();
 
-    public Compression(Mode mode, Set<ColumnRef> listed, int threshold, int dictionaryThreshold, int level,
+    public Compression(Mode mode, Set<ColumnRef> listed, int threshold, int dictionaryThreshold, Levels levels,
                        int dictionarySamples, DatabaseMetrics metrics) {
         this.metrics = metrics;
         this.mode = mode;
         this.listed = Set.copyOf(listed);
         this.threshold = threshold;
         this.dictionaryMinimum = Math.min(threshold, dictionaryThreshold);
-        this.level = level;
+        this.levels = levels;
         this.dictionaries = new Dictionaries(dictionarySamples);
     }
 
@@ -122,7 +122,7 @@ public final class Compression {
                 throw e;
             }
         }
-        Codec codec = new Codec(level, dictionaries, sqlite,
+        Codec codec = new Codec(levels, dictionaries, sqlite,
                 decodedValueBytes(pageCacheBytes >= 0 ? pageCacheBytes : pageCacheBytes(sqlite)));
         SQLiteConnection connection = sqlite.unwrap(SQLiteConnection.class);
         Function.create(connection, SqlRewriter.DECOMPRESS, new DecompressFunction(codec), -1,
@@ -175,8 +175,8 @@ public final class Compression {
         return dictionaryMinimum;
     }
 
-    int level() {
-        return level;
+    Levels levels() {
+        return levels;
     }
 
     /**

@@ -54,7 +54,8 @@ public final class Dictionaries implements AutoCloseable {
 
     private final int samplesToTrain;
     private final Map<Integer, byte[]> bytesById = new ConcurrentHashMap<>();
-    private final Map<Integer, ZstdDictCompress> compressById = new ConcurrentHashMap<>();
+    /** Digested for compression, by {@link #digestKey id and level}: a digested dictionary serves one level. */
+    private final Map<Long, ZstdDictCompress> compressById = new ConcurrentHashMap<>();
     private final Map<Integer, ZstdDictDecompress> decompressById = new ConcurrentHashMap<>();
     private final Map<ColumnRef, ColumnState> columns = new ConcurrentHashMap<>();
     /** Some column asks for a dictionary to be trained: read after every commit, so a plain volatile flag. */
@@ -279,6 +280,7 @@ public final class Dictionaries implements AutoCloseable {
         }
     }
 
+    /** The dictionary digested for compressing at a level; null when this pool does not know it. */
     ZstdDictCompress forCompression(int id, int level) {
         byte[] bytes = bytesById.get(id);
         if (bytes == null) {
@@ -286,7 +288,11 @@ public final class Dictionaries implements AutoCloseable {
         }
         ensureOpen();
         ZstdLibrary.load();
-        return compressById.computeIfAbsent(id, i -> new ZstdDictCompress(bytes, level));
+        return compressById.computeIfAbsent(digestKey(id, level), key -> new ZstdDictCompress(bytes, level));
+    }
+
+    private static long digestKey(int id, int level) {
+        return ((long) id << 32) | (level & 0xFFFF_FFFFL);
     }
 
     ZstdDictDecompress forDecompression(int id) {
@@ -322,8 +328,8 @@ public final class Dictionaries implements AutoCloseable {
         freeAll(decompressById);
     }
 
-    private static void freeAll(Map<Integer, ? extends Closeable> dictionaries) {
-        for (Integer id : dictionaries.keySet().toArray(new Integer[0])) {
+    private static <K> void freeAll(Map<K, ? extends Closeable> dictionaries) {
+        for (K id : new ArrayList<>(dictionaries.keySet())) {
             Closeable dictionary = dictionaries.remove(id);
             try {
                 if (dictionary != null) {

@@ -169,17 +169,27 @@ final class DictionaryTrainer {
     /** What the values would take stored with a dictionary (each at most its own length, as stored plain). */
     private long storedBytes(List<byte[]> values, byte[] dictionary) {
         ZstdLibrary.load();
-        try (ZstdCompressCtx compressor = new ZstdCompressCtx()) {
-            compressor.setLevel(compression.level()).setChecksum(false).setContentSize(true).setDictID(false);
-            if (dictionary != null) {
-                compressor.loadDict(dictionary);
-            }
+        Levels levels = compression.levels();
+        // one context per level, as the codec stores values: a loaded dictionary is digested at its context's
+        // level when first used, and keeps that level
+        try (ZstdCompressCtx small = judging(dictionary, levels.level());
+             ZstdCompressCtx large = judging(dictionary, levels.largeLevel())) {
             long total = 0;
             for (byte[] value : values) {
+                ZstdCompressCtx compressor = value.length >= levels.largeThreshold() ? large : small;
                 total += Math.min(value.length, Envelope.HEADER_BYTES + compressor.compress(value).length);
             }
             return total;
         }
+    }
+
+    private static ZstdCompressCtx judging(byte[] dictionary, int level) {
+        ZstdCompressCtx compressor = new ZstdCompressCtx();
+        compressor.setLevel(level).setChecksum(false).setContentSize(true).setDictID(false);
+        if (dictionary != null) {
+            compressor.loadDict(dictionary);
+        }
+        return compressor;
     }
 
     /** Stores the dictionary in a transaction of its own, under the writer turn; returns once it is committed. */

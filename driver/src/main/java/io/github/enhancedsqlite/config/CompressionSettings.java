@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.config;
 
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.compress.Levels;
 import java.util.Set;
 
 /**
@@ -11,11 +12,11 @@ import java.util.Set;
  * @param listed            the columns named by {@code compress=t.c,...}; empty unless the mode is {@code LISTED}
  * @param threshold         bytes from which a bound value is compressed
  * @param dictionaryThreshold bytes from which a shorter value is compressed with its column's dictionary
- * @param level             the zstd level
+ * @param levels            the zstd levels, by the value's size
  * @param dictionarySamples values of a column seen before its dictionary is trained (0: no dictionaries)
  */
 public record CompressionSettings(Compression.Mode mode, Set<ColumnRef> listed, int threshold,
-                                  int dictionaryThreshold, int level, int dictionarySamples) {
+                                  int dictionaryThreshold, Levels levels, int dictionarySamples) {
 
     public CompressionSettings {
         listed = Set.copyOf(listed);

@@ -55,7 +55,13 @@ enum Setting {
     COMPRESS_DICTIONARY_THRESHOLD("compressDictionaryThreshold", ValueRule.integer(0, Integer.MAX_VALUE), "64",
             "Bytes from which a value shorter than compressThreshold is compressed with its column's zstd dictionary,"
                     + " once the column has one, when that makes it smaller."),
-    COMPRESS_LEVEL("compressLevel", ValueRule.integer(1, 22), "3", "zstd compression level."),
+    COMPRESS_LEVEL("compressLevel", ValueRule.integer(1, 22), "1",
+            "zstd compression level of values shorter than compressLargeThreshold."),
+    COMPRESS_LARGE_THRESHOLD("compressLargeThreshold", ValueRule.integer(0, Integer.MAX_VALUE), "8192",
+            "Bytes from which a value is compressed at compressLargeLevel instead of compressLevel."),
+    COMPRESS_LARGE_LEVEL("compressLargeLevel", ValueRule.integer(-7, 22), "1",
+            "zstd compression level of values of at least compressLargeThreshold bytes (negative: zstd's fast"
+                    + " levels)."),
     COMPRESS_DICTIONARY_SAMPLES("compressDictionarySamples", ValueRule.integer(0, 100_000), "64",
             "Values of a column seen before a zstd dictionary is trained for it (0: no dictionaries)."),
     SLOW_STATEMENT_THRESHOLD("slowStatementThreshold", ValueRule.integer(0, Integer.MAX_VALUE), "1000",

@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.config;
 
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.compress.Levels;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -124,7 +125,9 @@ public final class Settings {
             }
         }
         return new CompressionSettings(mode, listed, intValue(values, Setting.COMPRESS_THRESHOLD),
-                intValue(values, Setting.COMPRESS_DICTIONARY_THRESHOLD), intValue(values, Setting.COMPRESS_LEVEL), intValue(values, Setting.COMPRESS_DICTIONARY_SAMPLES));
+                intValue(values, Setting.COMPRESS_DICTIONARY_THRESHOLD), new Levels(intValue(values, Setting.COMPRESS_LEVEL),
+                        intValue(values, Setting.COMPRESS_LARGE_THRESHOLD), intValue(values, Setting.COMPRESS_LARGE_LEVEL)),
+                intValue(values, Setting.COMPRESS_DICTIONARY_SAMPLES));
     }
 
     private static ObservabilitySettings observability(Map<Setting, String> values) {

@@ -109,7 +109,7 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
     private static Compression compression(Settings settings, DatabaseMetrics metrics) {
         CompressionSettings compression = settings.compression();
         return new Compression(compression.mode(), compression.listed(), compression.threshold(),
-                compression.dictionaryThreshold(), compression.level(), compression.dictionarySamples(), metrics);
+                compression.dictionaryThreshold(), compression.levels(), compression.dictionarySamples(), metrics);
     }
 
     static String databaseName(DatabaseConfig config) {

@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class CodecTest {
 
-    private final Codec codec = new Codec(3, new Dictionaries(0), null);
+    private final Codec codec = new Codec(Levels.uniform(3), new Dictionaries(0), null);
 
     @Test
     void repetitiveTextShrinksAndReadsBackAsText() throws Exception {
@@ -129,5 +131,65 @@ class CodecTest {
         twoDamaged[0] ^= 1;
         twoDamaged[1] ^= 1;
         assertThat(Envelope.damagedMagicByte(twoDamaged)).isZero();
+    }
+
+    /**
+     * Issue 13: a value of at least the large threshold is compressed at the large (faster) level, a shorter one at
+     * the level; both read back identical, through a codec whose levels are others again (a reader does not need
+     * to know the level a value was written at).
+     */
+    @Test
+    void aLargeValueIsCompressedAtTheLargeLevelAndReadsBackIdentical() throws Exception {
+        Levels levels = new Levels(3, 8192, 1);
+        String large = session(8192);
+        String small = large.substring(0, 8191);
+        try (Codec writer = new Codec(levels, new Dictionaries(0), null);
+             Codec reader = new Codec(Levels.uniform(19), new Dictionaries(0), null)) {
+            byte[] largeEnvelope = writer.encode(large, 0);
+            byte[] smallEnvelope = writer.encode(small, 0);
+
+            assertThat(payload(largeEnvelope)).as("the large value at level 1").isEqualTo(frame(large, 1))
+                    .isNotEqualTo(frame(large, 3));
+            assertThat(payload(smallEnvelope)).as("the shorter one at level 3").isEqualTo(frame(small, 3))
+                    .isNotEqualTo(frame(small, 1));
+            assertThat(reader.decode(largeEnvelope, "t")).isEqualTo(large);
+            assertThat(reader.decode(smallEnvelope, "t")).isEqualTo(small);
+            assertThat(writer.encode(small, 0)).as("the level switches back and forth per value")
+                    .isEqualTo(smallEnvelope);
+        }
+    }
+
+    /** zstd's fast (negative) levels write frames the same code reads. */
+    @Test
+    void aValueWrittenAtANegativeLevelReadsBackIdentical() throws Exception {
+        String large = session(20_000);
+        try (Codec writer = new Codec(new Levels(3, 1024, -5), new Dictionaries(0), null)) {
+            byte[] envelope = writer.encode(large, 0);
+
+            assertThat(payload(envelope)).isEqualTo(frame(large, -5));
+            assertThat(codec.decode(envelope, "t")).isEqualTo(large);
+        }
+    }
+
+    /** JSON steps of a session, repetitive as agent-memory snapshots are, at least {@code bytes} long. */
+    private static String session(int bytes) {
+        StringBuilder json = new StringBuilder("{\"steps\":[");
+        for (int step = 0; json.length() < bytes; step++) {
+            json.append("{\"step\":").append(step).append(",\"tool\":\"").append(step % 3 == 0 ? "Edit" : "Read")
+                    .append("\",\"ms\":").append(step * 37 % 1000).append("},");
+        }
+        return json.substring(0, bytes);
+    }
+
+    private static byte[] payload(byte[] envelope) {
+        return Arrays.copyOfRange(envelope, Envelope.HEADER_BYTES, envelope.length);
+    }
+
+    /** The frame zstd writes for the value at the level, as the codec's contexts are set up. */
+    private static byte[] frame(String value, int level) {
+        try (ZstdCompressCtx compressor = new ZstdCompressCtx()) {
+            compressor.setLevel(level).setChecksum(false).setContentSize(true).setDictID(false);
+            return compressor.compress(value.getBytes(StandardCharsets.UTF_8));
+        }
     }
 }

@@ -23,7 +23,7 @@ class CompressionAttachTest {
 
     @Test
     void aConnectionWhosePageCacheIsKnownRunsNoStatementToAttach() throws Exception {
-        Compression compression = new Compression(Compression.Mode.AUTO, Set.of(), 256, 64, 3, 128,
+        Compression compression = new Compression(Compression.Mode.AUTO, Set.of(), 256, 64, Levels.uniform(3), 128,
                 new DatabaseMetrics("attach-test"));
         String url = "jdbc:sqlite:" + directory.resolve("attach.db");
         try (Connection first = DriverManager.getConnection(url);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class CompressionRewriteTest {
 
     private Connection sqlite;
-    private final Compression compression = new Compression(Compression.Mode.AUTO, Set.of(), 32, 32, 3, 0,
+    private final Compression compression = new Compression(Compression.Mode.AUTO, Set.of(), 32, 32, Levels.uniform(3), 0,
             new DatabaseMetrics("rewrite test"));
 
     @BeforeEach

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class DecodedValuesTest {
 
-    private final Codec codec = new Codec(3, new Dictionaries(0), null);
+    private final Codec codec = new Codec(Levels.uniform(3), new Dictionaries(0), null);
 
     private byte[] envelope(String text) {
         return codec.encode(text, 0);
@@ -72,7 +72,7 @@ class DecodedValuesTest {
 
     @Test
     void aCodecWithDecodedValuesReturnsWhatDecodingReturns() throws Exception {
-        try (Codec keeping = new Codec(3, new Dictionaries(0), null, 1024 * 1024)) {
+        try (Codec keeping = new Codec(Levels.uniform(3), new Dictionaries(0), null, 1024 * 1024)) {
             String text = "{\"hookType\":\"pre-bash\",\"command\":\"npm test\"}".repeat(10);
             byte[] stored = keeping.encode(text, 0);
             assertThat(keeping.decode(stored, "t.c")).isEqualTo(text);

@@ -28,7 +28,7 @@ class DictionariesTest {
             Dictionaries dictionaries = new Dictionaries(0);
             storeTrainedDictionary(sqlite);
             dictionaries.load(sqlite);
-            Codec codec = new Codec(3, dictionaries, sqlite);
+            Codec codec = new Codec(Levels.uniform(3), dictionaries, sqlite);
             String value = sample(7);
             byte[] envelope = codec.encode(value, ID);
             assertThat(Envelope.dictionaryId(envelope)).as("compressed with the dictionary").isEqualTo(ID);
@@ -47,10 +47,54 @@ class DictionariesTest {
                     .isInstanceOf(IllegalStateException.class).hasMessage("Closed");
             assertThatThrownBy(() -> decompressor.loadDict(forDecompression)).as("freed")
                     .isInstanceOf(IllegalStateException.class).hasMessage("Closed");
-            try (Codec late = new Codec(3, dictionaries, sqlite)) {
+            try (Codec late = new Codec(Levels.uniform(3), dictionaries, sqlite)) {
                 assertThatThrownBy(() -> late.decode(envelope, "t.c")).as("no native dictionary made after close")
                         .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
             }
+        }
+    }
+
+    /**
+     * Issue 13: a large value is compressed with its column's dictionary digested at the large level (a digested
+     * dictionary carries its level), a short one with the same dictionary at the level; both read back identical.
+     */
+    @Test
+    void aLargeValueUsesTheDictionaryDigestedAtTheLargeLevel() throws Exception {
+        try (Connection sqlite = DriverManager.getConnection("jdbc:sqlite::memory:")) {
+            Dictionaries dictionaries = new Dictionaries(0);
+            storeTrainedDictionary(sqlite);
+            dictionaries.load(sqlite);
+            StringBuilder snapshot = new StringBuilder();
+            for (int i = 0; snapshot.length() < 10_000; i++) {
+                snapshot.append(sample(i));
+            }
+            String large = snapshot.toString();
+            String small = sample(3);
+            try (Codec codec = new Codec(new Levels(3, 8192, 1), dictionaries, sqlite)) {
+                byte[] largeEnvelope = codec.encode(large, ID);
+                byte[] smallEnvelope = codec.encode(small, ID);
+
+                assertThat(Envelope.dictionaryId(largeEnvelope)).isEqualTo(ID);
+                assertThat(Envelope.dictionaryId(smallEnvelope)).isEqualTo(ID);
+                assertThat(payload(largeEnvelope)).as("level 1").isEqualTo(frame(large, dictionaries.forCompression(ID, 1)))
+                        .isNotEqualTo(frame(large, dictionaries.forCompression(ID, 3)));
+                assertThat(payload(smallEnvelope)).as("level 3").isEqualTo(frame(small, dictionaries.forCompression(ID, 3)));
+                assertThat(codec.decode(largeEnvelope, "t.c")).isEqualTo(large);
+                assertThat(codec.decode(smallEnvelope, "t.c")).isEqualTo(small);
+            } finally {
+                dictionaries.close();
+            }
+        }
+    }
+
+    private static byte[] payload(byte[] envelope) {
+        return java.util.Arrays.copyOfRange(envelope, Envelope.HEADER_BYTES, envelope.length);
+    }
+
+    private static byte[] frame(String value, ZstdDictCompress dictionary) {
+        try (ZstdCompressCtx compressor = new ZstdCompressCtx()) {
+            compressor.setChecksum(false).setContentSize(true).setDictID(false).loadDict(dictionary);
+            return compressor.compress(value.getBytes(StandardCharsets.UTF_8));
         }
     }
 

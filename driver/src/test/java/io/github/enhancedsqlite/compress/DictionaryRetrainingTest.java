@@ -52,7 +52,7 @@ class DictionaryRetrainingTest {
                     + " value TEXT NOT NULL)");
         }
         metrics = new DatabaseMetrics("retrain.db");
-        compression = new Compression(Compression.Mode.AUTO, Set.of(), 256, 64, 3, 64, metrics);
+        compression = new Compression(Compression.Mode.AUTO, Set.of(), 256, 64, Levels.uniform(3), 64, metrics);
         codec = compression.attach(sqlite);
         compression.onDictionaryWanted(() -> asked = true);
         compression.beforeCompressedWrite(sqlite, Set.of(COLUMN), false);

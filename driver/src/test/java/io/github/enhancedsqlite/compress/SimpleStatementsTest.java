@@ -104,7 +104,7 @@ class SimpleStatementsTest {
     }
 
     private Compression attached(Compression.Mode mode, Set<ColumnRef> listed) throws SQLException {
-        Compression compression = new Compression(mode, listed, 32, 32, 3, 0, new DatabaseMetrics("simple test"));
+        Compression compression = new Compression(mode, listed, 32, 32, Levels.uniform(3), 0, new DatabaseMetrics("simple test"));
         compression.attach(sqlite);
         return compression;
     }

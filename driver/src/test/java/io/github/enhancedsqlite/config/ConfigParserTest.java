@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.enhancedsqlite.InvalidSettingException;
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.compress.Levels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -45,6 +46,7 @@ class ConfigParserTest {
                 + "&writerTimeout=7&writerFairnessWindow=0&busyRetryAttempts=3&busyRetryBackoff=2"
                 + "&busyRetryMaxWait=9&compress=Notes.Body,memory_entries.value&compressThreshold=64"
                 + "&compressDictionaryThreshold=48&compressLevel=5&compressDictionarySamples=0&slowStatementThreshold=0"
+                + "&compressLargeThreshold=4096&compressLargeLevel=-3"
                 + "&logParameters=true"
                 + "&maintenanceInterval=250&wal_autocheckpoint=100&poolIdleTimeout=1500&maxIdlePools=3").settings();
 
@@ -52,7 +54,8 @@ class ConfigParserTest {
         assertThat(settings.transactions()).isEqualTo(
                 new TransactionSettings("BEGIN DEFERRED", 30_000, 7, 0, 3, 2, 9, true));
         assertThat(settings.compression()).isEqualTo(new CompressionSettings(Compression.Mode.LISTED,
-                Set.of(new ColumnRef("notes", "body"), new ColumnRef("memory_entries", "value")), 64, 48, 5, 0));
+                Set.of(new ColumnRef("notes", "body"), new ColumnRef("memory_entries", "value")), 64, 48,
+                new Levels(5, 4096, -3), 0));
         assertThat(settings.observability()).isEqualTo(new ObservabilitySettings(0, true));
         assertThat(settings.maintenance()).isEqualTo(new MaintenanceSettings(250, 12, 100));
     }

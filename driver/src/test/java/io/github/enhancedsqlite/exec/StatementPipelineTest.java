@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.enhancedsqlite.compress.Codec;
 import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.compress.Levels;
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import io.github.enhancedsqlite.metrics.SlowStatementLog;
 import io.github.enhancedsqlite.tx.BusyRetry;
@@ -48,7 +49,7 @@ class StatementPipelineTest {
     private static StatementPipeline pipeline(Connection sqlite, Compression.Mode mode, long slowMillis)
             throws SQLException {
         DatabaseMetrics metrics = new DatabaseMetrics(NAME);
-        Compression compression = new Compression(mode, Set.of(), 256, 64, 3, 128, metrics);
+        Compression compression = new Compression(mode, Set.of(), 256, 64, Levels.uniform(3), 128, metrics);
         Codec codec = compression.attach(sqlite);
         TransactionControl transactions = new TransactionControl(sqlite, new WriterGate(NAME, 0, metrics),
                 new BusyRetry(NAME, 3, 10, 1000, metrics),

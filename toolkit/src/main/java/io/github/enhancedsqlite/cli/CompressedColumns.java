@@ -3,6 +3,7 @@ package io.github.enhancedsqlite.cli;
 import io.github.enhancedsqlite.compress.Codec;
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.compress.Levels;
 import io.github.enhancedsqlite.compress.StoredFormat;
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import java.sql.Connection;
@@ -60,7 +61,7 @@ final class CompressedColumns {
      * off: nothing is compressed, the connection only learns to decode.
      */
     static Codec codec(Connection connection) throws SQLException {
-        return new Compression(Compression.Mode.OFF, Set.of(), Integer.MAX_VALUE, Integer.MAX_VALUE, 3, 0, new DatabaseMetrics("toolkit"))
+        return new Compression(Compression.Mode.OFF, Set.of(), Integer.MAX_VALUE, Integer.MAX_VALUE, Levels.uniform(3), 0, new DatabaseMetrics("toolkit"))
                 .attach(connection);
     }
 

@@ -240,8 +240,12 @@ class CompressionWritesTest {
         assertThat(CompressDb.storedType(file, "memory_entries", "value", "key = 'hook'")).isEqualTo("text");
     }
 
+    /**
+     * compressLevel applies below compressLargeThreshold and compressLargeLevel from there up (issue 13: large
+     * values at a faster level); each value reads back identical whatever level wrote it.
+     */
     @Test
-    void theLevelIsASetting() throws Exception {
+    void theLevelsAreSettings() throws Exception {
         // 64 KB of text with a limited vocabulary: stronger levels find noticeably more to save
         Random random = new Random(42);
         String[] words = {"agent", "memory", "swarm", "session", "task", "hook", "edit", "bash", "review", "deploy",
@@ -251,20 +255,32 @@ class CompressionWritesTest {
             text.append(words[random.nextInt(words.length)]).append(random.nextInt(100)).append(' ');
         }
         String value = text.toString();
-        long[] stored = new long[2];
-        int[] levels = {1, 19};
-        for (int i = 0; i < levels.length; i++) {
-            String settings = "compressLevel=" + levels[i];
-            Path file = dir.resolve("level" + levels[i] + ".db");
-            try (Connection connection = CompressDb.open(file, settings)) {
-                CompressDb.execute(connection, CompressDb.MEMORY_SCHEMA);
-                CompressDb.update(connection, "INSERT INTO memory_entries (key, value) VALUES ('k', ?)", value);
-                assertThat(CompressDb.queryString(connection, "SELECT value FROM memory_entries")).isEqualTo(value);
-            }
-            assertThat(CompressDb.storedType(file, "memory_entries", "value", "key = 'k'")).isEqualTo("blob");
-            stored[i] = CompressDb.storedLength(file, "memory_entries", "value", "key = 'k'");
+        long fast = storedAt("compressLevel=1&compressLargeLevel=1", "fast.db", value);
+        long strongBelowThreshold = storedAt("compressLevel=19&compressLargeThreshold=100000", "small19.db", value);
+        long largeAtDefault = storedAt("compressLevel=19", "large-default.db", value);
+        long strongLarge = storedAt("compressLevel=1&compressLargeLevel=19", "large19.db", value);
+
+        assertThat(strongBelowThreshold).as("compressLevel=19 below the large threshold vs level 1 (%s)", fast)
+                .isLessThan(fast * 95 / 100);
+        assertThat(largeAtDefault).as("a 64 KB value at the default compressLargeLevel, whatever compressLevel")
+                .isEqualTo(fast);
+        assertThat(strongLarge).as("compressLargeLevel=19 vs level 1 (%s)", fast).isLessThan(fast * 95 / 100);
+    }
+
+    private long storedAt(String settings, String name, String value) throws Exception {
+        Path file = dir.resolve(name);
+        try (Connection connection = CompressDb.open(file, settings)) {
+            CompressDb.execute(connection, CompressDb.MEMORY_SCHEMA);
+            CompressDb.update(connection, "INSERT INTO memory_entries (key, value) VALUES ('k', ?)", value);
+            assertThat(CompressDb.queryString(connection, "SELECT value FROM memory_entries")).isEqualTo(value);
         }
-        assertThat(stored[1]).as("stored bytes at level 19 vs level 1 (%s)", stored[0]).isLessThan(stored[0] * 95 / 100);
+        EnhancedSqlite.shutdown(); // so the file opens again with other settings
+        try (Connection connection = CompressDb.open(file, "compressLevel=22&compressLargeLevel=-7")) {
+            assertThat(CompressDb.queryString(connection, "SELECT value FROM memory_entries"))
+                    .as("read by a pool with other levels").isEqualTo(value);
+        }
+        assertThat(CompressDb.storedType(file, "memory_entries", "value", "key = 'k'")).isEqualTo("blob");
+        return CompressDb.storedLength(file, "memory_entries", "value", "key = 'k'");
     }
 
     @Test
