@@ -200,7 +200,8 @@ final class PragmaApplier {
                 return state;
             }
             String select = "SELECT " + (journal ? "(SELECT * FROM pragma_journal_mode)" : "NULL")
-                    + (vacuum ? ", (SELECT * FROM pragma_auto_vacuum), (SELECT * FROM pragma_page_count)" : ", NULL, 0");
+                    + (vacuum ? ", (SELECT * FROM pragma_auto_vacuum), (SELECT * FROM pragma_page_count)"
+                            : ", NULL, 0");
             try (ResultSet result = statement.executeQuery(select)) {
                 if (result.next()) {
                     state.journalMode = result.getString(1);
