@@ -93,37 +93,32 @@ class UpsertRecordTest {
 
     @Test
     void aCompressedValueIsRecordedThroughTheCopyToo() throws Exception {
-        Path file = dir.resolve("large.db");
-        String sql = "INSERT INTO memory_entries (key, value) VALUES (?, ?)"
-                + " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-        String large = CompressDb.hookRecord(1);
-        try (Connection connection = DriverManager.getConnection("jdbc:enhanced-sqlite:" + file
-                + "?compressThreshold=32")) {
-            CompressDb.execute(connection, CREATE);
-            upsert(connection, sql, "k", "{\"test\":1}");
-            upsert(connection, sql, "k", large); // the conflict: stored through excluded.value
-            assertThat(CompressDb.queryString(connection, "SELECT value FROM memory_entries WHERE value LIKE '%'"))
-                    .isEqualTo(large);
-        }
+        Path file = conflictWithALargeValue("large.db", "value");
         assertThat(recorded(file)).containsExactly("memory_entries.value");
         assertThat(storedType(file, "value")).as("the value is stored compressed").isEqualTo("blob");
     }
 
     @Test
     void aCopyIntoAnotherColumnIsRecorded() throws Exception {
-        Path file = dir.resolve("other.db");
+        Path file = conflictWithALargeValue("other.db", "copy");
+        assertThat(recorded(file)).contains("memory_entries.copy");
+        assertThat(storedType(file, "copy")).as("the copy is stored compressed").isEqualTo("blob");
+    }
+
+    /** A small value upserted, then a compressible one whose conflict stores it in {@code column} from excluded. */
+    private Path conflictWithALargeValue(String name, String column) throws SQLException {
+        Path file = dir.resolve(name);
         String sql = "INSERT INTO memory_entries (key, value) VALUES (?, ?)"
-                + " ON CONFLICT (key) DO UPDATE SET copy = excluded.value";
-        String large = CompressDb.hookRecord(2);
+                + " ON CONFLICT (key) DO UPDATE SET " + column + " = excluded.value";
+        String large = CompressDb.hookRecord(name.length());
         try (Connection connection = DriverManager.getConnection("jdbc:enhanced-sqlite:" + file
                 + "?compressThreshold=32")) {
             CompressDb.execute(connection, CREATE);
             upsert(connection, sql, "k", "{\"test\":1}");
-            upsert(connection, sql, "k", large);
-            assertThat(CompressDb.queryString(connection, "SELECT copy FROM memory_entries WHERE copy LIKE '%'"))
-                    .isEqualTo(large);
+            upsert(connection, sql, "k", large); // the conflict: stored through excluded.value
+            assertThat(CompressDb.queryString(connection, "SELECT " + column + " FROM memory_entries WHERE "
+                    + column + " LIKE '%'")).isEqualTo(large);
         }
-        assertThat(recorded(file)).contains("memory_entries.copy");
-        assertThat(storedType(file, "copy")).as("the copy is stored compressed").isEqualTo("blob");
+        return file;
     }
 }
