@@ -584,6 +584,9 @@ public final class Compression {
         return stored;
     }
 
+    /** Compiled once: String.split compiles this pattern at every call, for every name of every statement. */
+    private static final java.util.regex.Pattern NOT_WORD = java.util.regex.Pattern.compile("[^A-Za-z0-9_]+");
+
     /**
      * The words of the SQL's names, bare or quoted, in lower case: a quoted name gives the words it is made of, as
      * table names are matched by word. String literals and parameters name nothing.
@@ -593,7 +596,7 @@ public final class Compression {
         SqlLexer lexer = new SqlLexer(sql);
         for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
             if (kind == SqlLexer.Kind.WORD || kind == SqlLexer.Kind.NAME) {
-                for (String word : lexer.name().split("[^A-Za-z0-9_]+")) {
+                for (String word : NOT_WORD.split(lexer.name())) {
                     if (!word.isEmpty()) {
                         words.add(word.toLowerCase(Locale.ROOT));
                     }

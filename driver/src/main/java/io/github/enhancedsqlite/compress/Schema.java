@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -99,7 +102,7 @@ final class Schema {
         }
         String upper = tableSql.toUpperCase(Locale.ROOT);
         // the pattern only where it can match: compiling it is a cost of its own in a JVM that has just started
-        boolean hasRowid = !(upper.contains("WITHOUT") && upper.matches("(?s).*\\bWITHOUT\\s+ROWID\\b.*"))
+        boolean hasRowid = !(upper.contains("WITHOUT") && WithoutRowid.PATTERN.matcher(upper).find())
                 && columns.stream().noneMatch(c -> c.equalsIgnoreCase("rowid"));
         return new TableInfo(name, List.copyOf(columns), Set.copyOf(candidates), Set.copyOf(textColumns), hasRowid);
     }
@@ -252,8 +255,31 @@ final class Schema {
 
     /** How often a name occurs as a whole word in SQL; a column mentioned again is in some constraint. */
     static int mentions(String sql, String name) {
-        Pattern word = Pattern.compile("(?<![A-Za-z0-9_])\"?" + Pattern.quote(name) + "\"?(?![A-Za-z0-9_])",
-                Pattern.CASE_INSENSITIVE);
-        return (int) word.matcher(sql).results().count();
+        Pattern word = MENTIONS.get(name);
+        if (word == null) {
+            word = Pattern.compile("(?<![A-Za-z0-9_])\"?" + Pattern.quote(name) + "\"?(?![A-Za-z0-9_])",
+                    Pattern.CASE_INSENSITIVE);
+            if (MENTIONS.size() >= MAX_CACHED_PATTERNS) {
+                MENTIONS.clear();
+            }
+            MENTIONS.put(name, word);
+        }
+        int count = 0;
+        for (Matcher found = word.matcher(sql); found.find(); ) {
+            count++;
+        }
+        return count;
+    }
+
+    /**
+     * The patterns of {@link #mentions} by column name: every table of every file a process opens is read, and
+     * compiling them again per column was a good part of what reading a table cost (a test suite's files share
+     * their column names).
+     */
+    private static final Map<String, Pattern> MENTIONS = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED_PATTERNS = 1024;
+    /** Compiled on first use, by the few tables that declare WITHOUT ROWID. */
+    private static final class WithoutRowid {
+        static final Pattern PATTERN = Pattern.compile("\\bWITHOUT\\s+ROWID\\b");
     }
 }

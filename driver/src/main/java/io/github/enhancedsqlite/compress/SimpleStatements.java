@@ -3,7 +3,6 @@ package io.github.enhancedsqlite.compress;
 import io.github.enhancedsqlite.sql.SqlLexer;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -101,16 +100,15 @@ final class SimpleStatements {
                 return null;
             }
         }
-        Set<ColumnRef> copied = new HashSet<>();
         lexer.next();
-        if (lexer.isWord("ON") && !(upsert && onConflict(copied))) {
+        if (lexer.isWord("ON") && !(upsert && onConflict())) {
             return null;
         }
-        return atEnd() ? written(columns, copied) : null;
+        return atEnd() ? written(columns) : null;
     }
 
     /** {@code ON CONFLICT [(k, …)] DO NOTHING | DO UPDATE SET c = excluded.c, …}; leaves the lexer after it. */
-    private boolean onConflict(Set<ColumnRef> copied) throws SQLException {
+    private boolean onConflict() throws SQLException {
         if (!nextIsWord("CONFLICT")) {
             return false;
         }
@@ -149,9 +147,8 @@ final class SimpleStatements {
             if (!target.equals(source)) {
                 return false;
             }
-            if (catalogue.mayHoldCompressed(target)) {
-                copied.add(target); // the stored form moves as it is
-            }
+            // the stored form moves as it is, into the column it was bound for, which the insert records when
+            // it stores an envelope there: nothing to record for the copy
         } while (lexer.is(","));
         return true;
     }
@@ -211,7 +208,7 @@ final class SimpleStatements {
             assigned.add(column);
             lexer.next();
         } while (lexer.is(","));
-        return where() && atEnd() ? written(assigned, Set.of()) : null;
+        return where() && atEnd() ? written(assigned) : null;
     }
 
     private RewrittenSql delete() throws SQLException {
@@ -238,7 +235,7 @@ final class SimpleStatements {
     }
 
     /** The parameters in order, each bound into the column at its position: compressed, escaped, or left alone. */
-    private RewrittenSql written(List<ColumnRef> columns, Set<ColumnRef> copied) {
+    private RewrittenSql written(List<ColumnRef> columns) {
         int last = 0; // as the rewriter sizes both: up to the highest parameter with a target
         for (int i = 0; i < columns.size(); i++) {
             if (catalogue.mayHoldCompressed(columns.get(i))) {
@@ -262,7 +259,7 @@ final class SimpleStatements {
             }
         }
         return new RewrittenSql(sql, anyCompressed ? compressed : null, anyEscaped ? escaped : null, null,
-                Set.copyOf(copied), Set.of());
+                Set.of(), Set.of());
     }
 
     /** The next token names an existing table, unqualified and without alias; leaves the lexer after it. */

@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.SortedMap;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,9 @@ public final class ConfigParser {
     private static final String MEMORY = ":memory:";
     private static final String RESOURCE = ":resource:";
     private static final String FILE_URI = "file:";
+    /** Settings of plain file paths by query and Properties (see {@link #fileSettings}); immutable, so shared. */
+    private static final Map<String, Settings> FILE_SETTINGS = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED_SETTINGS = 256;
 
     private ConfigParser() {
     }
@@ -56,6 +60,12 @@ public final class ConfigParser {
         String path = question < 0 ? rest : rest.substring(0, question);
         String query = question < 0 ? "" : rest.substring(question + 1);
         boolean uri = path.startsWith(FILE_URI);
+        if (!uri) {
+            DatabaseLocation location = locate(path, false, Map.of());
+            if (location.kind() == DatabaseLocation.Kind.FILE) {
+                return new DatabaseConfig(location, fileSettings(query, info, location));
+            }
+        }
 
         Map<String, String> urlKeys = parseQuery(query);
         Map<String, String> uriParameters = new LinkedHashMap<>();
@@ -76,6 +86,32 @@ public final class ConfigParser {
 
         DatabaseLocation location = locate(path, uri, uriParameters);
         return new DatabaseConfig(location, settings(keys, location, uri));
+    }
+
+    /**
+     * The settings of a plain file path: they depend on the query and the Properties alone, so each distinct pair is
+     * parsed and validated once. A test suite opens a new file per test with one URL shape; parsing every key anew
+     * was a tenth of what opening a pool cost.
+     */
+    private static Settings fileSettings(String query, Properties info, DatabaseLocation location)
+            throws InvalidSettingException {
+        Map<String, String> properties = info == null ? Map.of() : propertyValues(info);
+        String key = query + '\u0000' + properties;
+        Settings known = FILE_SETTINGS.get(key);
+        if (known != null) {
+            return known;
+        }
+        Map<String, String> keys = parseQuery(query);
+        for (Map.Entry<String, String> property : properties.entrySet()) {
+            keys.keySet().removeIf(property.getKey()::equalsIgnoreCase);
+            keys.put(property.getKey(), property.getValue());
+        }
+        Settings settings = settings(keys, location, false);
+        if (FILE_SETTINGS.size() >= MAX_CACHED_SETTINGS) {
+            FILE_SETTINGS.clear(); // applications that build a query per call: a miss only costs a parse
+        }
+        FILE_SETTINGS.put(key, settings);
+        return settings;
     }
 
     /**

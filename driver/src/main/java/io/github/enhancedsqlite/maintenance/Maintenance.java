@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The background upkeep of one database file, on one daemon thread of its own (as HikariCP gives each pool its
- * housekeeper), every {@code maintenanceInterval}:
+ * housekeeper; it starts with the first run, one interval after the pool opened), every {@code maintenanceInterval}:
  * <ul>
  * <li>{@code PRAGMA wal_checkpoint(PASSIVE)}: copies what it can of the WAL back into the database file without
  * waiting for readers or writers and without holding anyone up, so the WAL stays short between SQLite's own
@@ -75,8 +77,11 @@ public final class Maintenance implements AutoCloseable {
     private final DatabaseMetrics metrics;
     /** False when Litestream replicates the file: it takes every checkpoint, and one of ours would fight it. */
     private final boolean checkpoints;
+    /** This database's own thread, made at the first run or the first checkpoint asked for, whichever comes first. */
     private final ScheduledThreadPoolExecutor scheduler;
     private volatile Thread thread;
+    /** The first run's start on the driver's timer, cancelled by close(). */
+    private volatile ScheduledFuture<?> firstRun;
     /** Runs since the last optimize, skipped ones included; touched only by the maintenance thread. */
     private int runsSinceOptimize;
     /** What the previous checkpoint reported: WAL frames, and frames checkpointed of them. */
@@ -112,11 +117,23 @@ public final class Maintenance implements AutoCloseable {
      * @param checkpoints  whether runs checkpoint (false: Litestream owns checkpoints; runs return free pages and optimize only)
      */
     public static Maintenance start(String database, MaintenanceSettings settings, WriterGate writers,
-                                    SqlAction<Connection> borrowIfFree, DatabaseMetrics metrics, boolean checkpoints) {
+                                    SqlAction<Connection> borrowIfFree, DatabaseMetrics metrics, boolean checkpoints,
+                                    ScheduledExecutorService timer) {
         Maintenance maintenance = new Maintenance(database, settings, writers, borrowIfFree, metrics, checkpoints);
         long interval = settings.intervalMillis();
-        maintenance.scheduler.scheduleWithFixedDelay(maintenance::runOnce, interval, interval, TimeUnit.MILLISECONDS);
+        // the thread starts with the first run, one interval from now, not with the pool: a test suite's pool per file
+        // closes before that, and a thread per file cost it more than the file's own statements
+        maintenance.firstRun = timer.schedule(() -> maintenance.runEvery(interval), interval, TimeUnit.MILLISECONDS);
         return maintenance;
+    }
+
+    /** On the driver's timer, one interval after the start: the runs begin on this database's own thread. */
+    private void runEvery(long interval) {
+        try {
+            scheduler.scheduleWithFixedDelay(this::runOnce, 0, interval, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile
+        }
     }
 
     /**
@@ -301,6 +318,10 @@ public final class Maintenance implements AutoCloseable {
     /** Stops the schedule, interrupting a run in progress, and waits for the thread to end. */
     @Override
     public void close() {
+        ScheduledFuture<?> pending = firstRun;
+        if (pending != null) {
+            pending.cancel(false);
+        }
         scheduler.shutdownNow();
         try {
             if (!scheduler.awaitTermination(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {

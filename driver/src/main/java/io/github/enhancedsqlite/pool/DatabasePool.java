@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,6 +75,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
      * again, so either the borrower goes through the registry (and gets the next pool) or the pool stays open.
      */
     private volatile boolean retiring;
+    /** The idle check on the driver's timer; null for a pool that never closes for idleness. */
+    private final ScheduledFuture<?> idleCheck;
     /** The idle check asked the registry to close this pool, and the registry has not answered yet. */
     private final AtomicBoolean idleCloseAsked = new AtomicBoolean();
     /** What background leases (maintenance) report to: it evicts, and counts nothing. */
@@ -120,11 +123,12 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
             }
         }
         factory.metrics().attachPool(figures);
-        this.metrics = MetricsRegistration.publishSoon(factory.metrics(), threads.housekeeper());
+        this.metrics = MetricsRegistration.publishSoon(factory.metrics(), DriverTimer.get());
         long interval = config.settings().maintenance().intervalMillis();
         this.maintenance = interval > 0 && config.location().kind() == DatabaseLocation.Kind.FILE && !readOnly
                 ? Maintenance.start(config.location().poolKey(), config.settings().maintenance(), factory.writerGate(),
-                        this::connectIfFree, factory.metrics(), config.settings().replication().driverCheckpoints())
+                        this::connectIfFree, factory.metrics(), config.settings().replication().driverCheckpoints(),
+                        DriverTimer.get())
                 : null;
         Compression compression = factory.compression();
         this.dictionaryWork = !readOnly && compression != null && compression.mode() != Compression.Mode.OFF
@@ -139,7 +143,10 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         // a shared in-memory database lives only as long as its pool: it never closes for idleness
         if (idleTimeout > 0 && config.location().kind() == DatabaseLocation.Kind.FILE) {
             long period = Math.max(IDLE_CHECK_MIN_MILLIS, Math.min(IDLE_CHECK_MAX_MILLIS, idleTimeout / 4));
-            threads.housekeeper().scheduleWithFixedDelay(this::closeIfIdle, period, period, TimeUnit.MILLISECONDS);
+            this.idleCheck = DriverTimer.get().scheduleWithFixedDelay(this::closeIfIdle, period, period,
+                    TimeUnit.MILLISECONDS);
+        } else {
+            this.idleCheck = null;
         }
         if (config.location().kind() == DatabaseLocation.Kind.FILE) {
             LitestreamState.warnIfUnannounced(Path.of(config.location().poolKey()), config.settings().replication());
@@ -387,9 +394,9 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     }
 
     /**
-     * On the housekeeper: idle for the timeout, so the registry is asked to close this pool. The asking runs on a
+     * On the driver's timer: idle for the timeout, so the registry is asked to close this pool. The asking runs on a
      * thread of its own: it takes the registry's lock, which an opener may hold while it waits for this pool to close,
-     * and closing the pool waits for the housekeeper thread to end.
+     * and the timer must not wait on any pool.
      */
     private void closeIfIdle() {
         long idleNanos = TimeUnit.MILLISECONDS.toNanos(config.settings().pool().idleTimeoutMillis());
@@ -515,6 +522,9 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     }
 
     private void closeOnce() {
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+        }
         // unpublished first, so a pool reopened for the file at once finds its name free
         metrics.close();
         if (maintenance != null) {

@@ -335,10 +335,14 @@ public final class PoolRegistry {
         return true;
     }
 
-    /** The last pool closed: the exit has nothing left to close. */
+    /** The last pool closed: the exit has nothing left to close, and the pools' timer nothing left to time. */
     private void removeExitHookIfIdle() {
         synchronized (opening) {
-            if (exitHook == null || !byDatabase.isEmpty() || !closing.isEmpty()) {
+            if (!byDatabase.isEmpty() || !closing.isEmpty()) {
+                return;
+            }
+            DriverTimer.stop(); // its tasks never take this lock, so waiting for its thread here cannot deadlock
+            if (exitHook == null) {
                 return;
             }
             try {

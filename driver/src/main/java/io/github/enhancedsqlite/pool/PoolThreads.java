@@ -29,14 +29,14 @@ final class PoolThreads implements ThreadFactory {
     private final AtomicInteger count = new AtomicInteger();
     /**
      * HikariCP's housekeeper runs here rather than on an executor HikariCP makes with this factory, so its thread keeps
-     * HikariCP's usual name, {@code <pool>:housekeeper}, by which tools and tests tell which pools run in a JVM.
+     * HikariCP's usual name, {@code <pool>:housekeeper}, by which tools and tests tell which pools run in a JVM. Made
+     * when HikariCP starts: a pool that lends only its first connection has no housekeeping to do (its timed work is
+     * on the {@link DriverTimer}). Guarded by this.
      */
-    private final ScheduledThreadPoolExecutor housekeeper;
+    private ScheduledThreadPoolExecutor housekeeper;
 
     PoolThreads(String poolName) {
         this.name = poolName;
-        this.housekeeper = new ScheduledThreadPoolExecutor(1, task -> track(task, poolName + ":housekeeper"));
-        housekeeper.setRemoveOnCancelPolicy(true);
     }
 
     @Override
@@ -51,7 +51,11 @@ final class PoolThreads implements ThreadFactory {
     }
 
     /** The scheduler for HikariCP's housekeeper (HikariCP does not stop a scheduler it was given: we do). */
-    ScheduledExecutorService housekeeper() {
+    synchronized ScheduledExecutorService housekeeper() {
+        if (housekeeper == null) {
+            housekeeper = new ScheduledThreadPoolExecutor(1, task -> track(task, name + ":housekeeper"));
+            housekeeper.setRemoveOnCancelPolicy(true);
+        }
         return housekeeper;
     }
 
@@ -68,7 +72,11 @@ final class PoolThreads implements ThreadFactory {
      * has shut its own executors down.
      */
     void awaitEnded() {
-        housekeeper.shutdownNow();
+        synchronized (this) {
+            if (housekeeper != null) {
+                housekeeper.shutdownNow();
+            }
+        }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS);
         for (Thread thread : made) {
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());

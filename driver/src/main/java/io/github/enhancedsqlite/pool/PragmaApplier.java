@@ -56,13 +56,14 @@ final class PragmaApplier {
         List<String> skipped = new ArrayList<>();
         Map<Pragma, String> toSet = new LinkedHashMap<>();
         try (Statement statement = connection.createStatement()) {
+            FileState file = FileState.read(statement, wanted.keySet());
             for (Map.Entry<Pragma, String> entry : wanted.entrySet()) {
                 Pragma pragma = entry.getKey();
                 String value = entry.getValue();
                 // Switching journal mode needs a lock, so a database already in the mode is left alone: a reader
                 // opening a connection must not wait for a writer.
                 if (pragma == Pragma.JOURNAL_MODE) {
-                    String current = read(statement, pragma);
+                    String current = file.journalMode;
                     if (pragma.took(value, current)) {
                         continue;
                     }
@@ -75,12 +76,12 @@ final class PragmaApplier {
                 // SQLite sets auto_vacuum for good when it writes a database's first page; the profile's value is
                 // for databases the driver creates, and an existing one keeps its own (migrate and compact switch it)
                 if (pragma == Pragma.AUTO_VACUUM) {
-                    String current = read(statement, pragma);
+                    String current = file.autoVacuum;
                     if (pragma.took(value, current)) {
                         continue;
                     }
                     boolean fromProfile = value.equals(config.settings().profile().pragmas().get(pragma));
-                    if (fromProfile && (readOnlyReason != null || pageCount(statement) > 0)) {
+                    if (fromProfile && (readOnlyReason != null || file.pageCount > 0)) {
                         skipped.add("auto_vacuum=" + value + " (the existing database keeps auto_vacuum=" + current + ")");
                         continue;
                     }
@@ -182,9 +183,33 @@ final class PragmaApplier {
         }
     }
 
-    private static long pageCount(Statement statement) throws SQLException {
-        try (ResultSet result = statement.executeQuery("PRAGMA page_count")) {
-            return result.next() ? result.getLong(1) : 0;
+    /**
+     * What the file itself decides, read before anything is set, in one SELECT (a new connection is on the path of
+     * every file a test suite opens): its journal mode and auto_vacuum, and whether it has pages yet.
+     */
+    private static final class FileState {
+        private String journalMode;
+        private String autoVacuum;
+        private long pageCount;
+
+        static FileState read(Statement statement, Set<Pragma> wanted) throws SQLException {
+            FileState state = new FileState();
+            boolean journal = wanted.contains(Pragma.JOURNAL_MODE);
+            boolean vacuum = wanted.contains(Pragma.AUTO_VACUUM);
+            if (!journal && !vacuum) {
+                return state;
+            }
+            String select = "SELECT " + (journal ? "(SELECT * FROM pragma_journal_mode)" : "NULL")
+                    + (vacuum ? ", (SELECT * FROM pragma_auto_vacuum), (SELECT * FROM pragma_page_count)"
+                            : ", NULL, 0");
+            try (ResultSet result = statement.executeQuery(select)) {
+                if (result.next()) {
+                    state.journalMode = result.getString(1);
+                    state.autoVacuum = result.getString(2);
+                    state.pageCount = result.getLong(3);
+                }
+            }
+            return state;
         }
     }
 

@@ -57,7 +57,8 @@ class SimpleStatementsTest {
 
         assertThat(written).isNotNull();
         assertThat(written.compressTarget(3)).isEqualTo(new ColumnRef("memory_entries", "value"));
-        assertThat(written.copiedInto()).containsExactly(new ColumnRef("memory_entries", "value"));
+        // excluded.value moves into the column it was bound for: the insert records it when it stores an envelope
+        assertThat(written.copiedInto()).isEmpty();
         assertThat(selected).isNotNull();
         assertThat(selected.decodes(1)).isTrue();
         assertSameAsParser(compression, upsert);

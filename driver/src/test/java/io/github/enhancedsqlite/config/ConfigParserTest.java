@@ -111,6 +111,31 @@ class ConfigParserTest {
         assertThat(config.settings().pool().maximumPoolSize()).isEqualTo(3);
     }
 
+    /**
+     * Issue 14: a test suite opens a file per test with one URL shape, so the settings of a query (and Properties)
+     * are parsed once and shared by every file; a different query or different Properties still get their own.
+     */
+    @Test
+    void filesOpenedWithTheSameQueryShareTheirParsedSettings() throws Exception {
+        String query = "?maximumPoolSize=3&synchronous=FULL";
+        DatabaseConfig first = parse("jdbc:enhanced-sqlite:" + dir.resolve("test-1.db") + query);
+        DatabaseConfig second = parse("jdbc:enhanced-sqlite:" + dir.resolve("test-2.db") + query);
+        Properties info = new Properties();
+        info.setProperty("maximumPoolSize", "4");
+        DatabaseConfig withProperties = ConfigParser.parse("jdbc:enhanced-sqlite:" + dir.resolve("test-3.db") + query,
+                info);
+        DatabaseConfig otherQuery = parse("jdbc:enhanced-sqlite:" + dir.resolve("test-4.db") + "?maximumPoolSize=5");
+
+        assertThat(second.settings()).isSameAs(first.settings());
+        assertThat(second.location().poolKey()).isEqualTo(dir.toRealPath().resolve("test-2.db").toString());
+        assertThat(withProperties.settings().pool().maximumPoolSize()).isEqualTo(4);
+        assertThat(withProperties.settings().pragmas()).containsEntry(Pragma.SYNCHRONOUS, "FULL");
+        assertThat(otherQuery.settings().pool().maximumPoolSize()).isEqualTo(5);
+        assertThat(otherQuery.settings().pragmas()).containsEntry(Pragma.SYNCHRONOUS, "NORMAL");
+        assertThatThrownBy(() -> parse("jdbc:enhanced-sqlite:" + dir.resolve("test-5.db") + query + "&nosuchkey=1"))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("nosuchkey");
+    }
+
     @Test
     void propertiesWinOverTheUrl() throws Exception {
         Properties info = new Properties();
