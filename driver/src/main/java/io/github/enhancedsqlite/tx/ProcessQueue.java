@@ -181,6 +181,11 @@ final class ProcessQueue {
         return taken;
     }
 
+    /** Whether this process holds the turn lock now, by its own account. */
+    boolean holdsTurn() {
+        return held;
+    }
+
     /** This JVM's writers holding or waiting for its writer turn now. */
     int writers() {
         return writers.get();
@@ -190,32 +195,37 @@ final class ProcessQueue {
      * Gives the turn back (and closes the file, if asked) unless a writer of this JVM arrived meanwhile. A writer that
      * arrives reads {@link #held} after counting itself, and this reads the count after clearing it: one of the two
      * sees the other, so a writer never goes on thinking the turn held when it was given back.
+     *
+     * <p>A thread that finds the file busy leaves it to the thread at it: a writer of this JVM (counted, so it looks
+     * again when it departs) or one giving the turn back or closing the file, which looks again after letting go of
+     * the file. That second look is what keeps a departure that came while this one held the file, and saw it busy,
+     * from leaving an idle JVM holding the turn.
      */
     private void giveBackIfIdle(boolean closeFile) {
-        if (!locks.tryLock()) {
-            // Another thread is at the file: a writer of this JVM taking the turn (it departs later and looks again),
-            // or another giving it back.
-            return;
-        }
-        try {
-            if (writers.get() != 0) {
+        do {
+            if (!locks.tryLock()) {
                 return;
             }
-            boolean wasHeld = held;
-            held = false;
-            if (writers.get() != 0) {
-                held = wasHeld;
-                return;
+            try {
+                if (writers.get() != 0) {
+                    continue;
+                }
+                boolean wasHeld = held;
+                held = false;
+                if (writers.get() != 0) {
+                    held = wasHeld;
+                    continue;
+                }
+                if (closeFile) {
+                    turn = null;
+                    close();
+                } else if (wasHeld) {
+                    giveBack();
+                }
+            } finally {
+                locks.unlock();
             }
-            if (closeFile) {
-                turn = null;
-                close();
-            } else if (wasHeld) {
-                giveBack();
-            }
-        } finally {
-            locks.unlock();
-        }
+        } while (held && writers.get() == 0);
     }
 
     /**

@@ -7,8 +7,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -79,6 +83,59 @@ class ProcessQueueTest {
         assertThat(queue.turnsTaken()).as("the next writer queues again").isEqualTo(2);
         assertThat(kernelHoldsTurn()).isTrue();
         gate.release(first);
+        assertThat(kernelHoldsTurn()).isFalse();
+        gate.close();
+    }
+
+    /**
+     * Writers that come and go together: each round, several threads take the turn once each, so the last to leave
+     * races the ones arriving and leaving beside it. Once all of a round have left, the process must not hold the turn
+     * (a departure that lost the race to give it back, while the other thought a writer was still there, would leave
+     * an idle JVM holding other processes out).
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aJvmWhoseWritersHaveAllLeftHoldsNoTurnHoweverTheirDeparturesInterleave() throws Exception {
+        Path database = Files.createFile(dir.resolve("rounds.db"));
+        lockFile = ProcessQueue.lockFileOf(database);
+        WriterGate gate = new WriterGate("queue-test", database, 0, Long.MAX_VALUE, new DatabaseMetrics("queue-test"));
+        ProcessQueue queue = gate.processQueue();
+        int threads = 4;
+        int rounds = 3_000;
+        CyclicBarrier start = new CyclicBarrier(threads + 1);
+        CyclicBarrier end = new CyclicBarrier(threads + 1);
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> writers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Object owner = new Object();
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int round = 0; round < rounds; round++) {
+                        start.await();
+                        gate.acquire(owner, 60_000);
+                        gate.release(owner);
+                        end.await();
+                    }
+                } catch (Exception e) {
+                    failures.add(e);
+                }
+            });
+            writers.add(writer);
+            writer.start();
+        }
+        int heldWhileIdle = 0;
+        for (int round = 0; round < rounds && failures.isEmpty(); round++) {
+            start.await();
+            end.await();
+            if (queue.holdsTurn()) {
+                heldWhileIdle++;
+            }
+        }
+        for (Thread writer : writers) {
+            writer.join();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(heldWhileIdle).as("rounds after which the idle JVM still held the turn").isZero();
         assertThat(kernelHoldsTurn()).isFalse();
         gate.close();
     }
