@@ -43,10 +43,7 @@ class ProcessQueueTest {
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void theTurnPassesToAWaitingWriterOfThisJvmWithoutTheKernelAndIsGivenBackWhenTheLastLeaves() throws Exception {
-        Path database = Files.createFile(dir.resolve("queue.db"));
-        lockFile = ProcessQueue.lockFileOf(database);
-        // no time bound here: the hand-over must keep the turn however long the machine takes to start a thread
-        WriterGate gate = new WriterGate("queue-test", database, 0, Long.MAX_VALUE, new DatabaseMetrics("queue-test"));
+        WriterGate gate = gateOnNewFile("queue.db");
         ProcessQueue queue = gate.processQueue();
         Object first = new Object();
         Object second = new Object();
@@ -96,9 +93,7 @@ class ProcessQueueTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aJvmWhoseWritersHaveAllLeftHoldsNoTurnHoweverTheirDeparturesInterleave() throws Exception {
-        Path database = Files.createFile(dir.resolve("rounds.db"));
-        lockFile = ProcessQueue.lockFileOf(database);
-        WriterGate gate = new WriterGate("queue-test", database, 0, Long.MAX_VALUE, new DatabaseMetrics("queue-test"));
+        WriterGate gate = gateOnNewFile("rounds.db");
         ProcessQueue queue = gate.processQueue();
         int threads = 4;
         int rounds = 3_000;
@@ -138,6 +133,16 @@ class ProcessQueueTest {
         assertThat(heldWhileIdle).as("rounds after which the idle JVM still held the turn").isZero();
         assertThat(kernelHoldsTurn()).isFalse();
         gate.close();
+    }
+
+    /**
+     * The writer turn of a new file in the test's directory, handing over at once (no fairness window) and with no time
+     * bound on the process's turn: the hand-overs must keep it however long the machine takes to run a thread.
+     */
+    private WriterGate gateOnNewFile(String name) throws IOException {
+        Path database = Files.createFile(dir.resolve(name));
+        lockFile = ProcessQueue.lockFileOf(database);
+        return new WriterGate("queue-test", database, 0, Long.MAX_VALUE, new DatabaseMetrics("queue-test"));
     }
 
     /** Whether this process holds a POSIX write lock on byte 1 (the turn) of the queue file, as the kernel says. */
