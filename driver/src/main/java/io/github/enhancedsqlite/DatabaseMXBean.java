@@ -31,6 +31,12 @@ public interface DatabaseMXBean {
     /** The longest single wait for the writer turn, in milliseconds. */
     long getWriterWaitMillisMax();
 
+    /**
+     * Times this process's writers waited in the kernel for the writer turn because a writer of another process on
+     * the same file held it or was queued ahead (the cross-process writer queue).
+     */
+    long getProcessWriterWaits();
+
     /** Times an auto-commit statement, BEGIN or COMMIT ran again because another process held the database busy. */
     long getBusyRetries();
 

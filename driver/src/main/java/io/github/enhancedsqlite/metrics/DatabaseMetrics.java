@@ -18,6 +18,7 @@ public final class DatabaseMetrics implements DatabaseMXBean {
     private final LongAdder writerWaits = new LongAdder();
     private final LongAdder writerWaitNanos = new LongAdder();
     private final LongAccumulator writerWaitNanosMax = new LongAccumulator(Math::max, 0);
+    private final LongAdder processWriterWaits = new LongAdder();
     private final LongAdder busyRetries = new LongAdder();
     private final LongAdder busyRollbacks = new LongAdder();
     private final LongAdder transactionReplays = new LongAdder();
@@ -45,6 +46,10 @@ public final class DatabaseMetrics implements DatabaseMXBean {
         writerWaits.increment();
         writerWaitNanos.add(nanos);
         writerWaitNanosMax.accumulate(nanos);
+    }
+
+    public void waitedForAnotherProcess() {
+        processWriterWaits.increment();
     }
 
     public void busyRetried() {
@@ -137,6 +142,11 @@ public final class DatabaseMetrics implements DatabaseMXBean {
 
     long writerWaitNanosMax() {
         return writerWaitNanosMax.get();
+    }
+
+    @Override
+    public long getProcessWriterWaits() {
+        return processWriterWaits.sum();
     }
 
     @Override

@@ -82,6 +82,9 @@ public final class MicrometerMeters {
         meters.add(TimeGauge.builder("enhancedsqlite.writer.wait.max", metrics, TimeUnit.NANOSECONDS,
                         DatabaseMetrics::writerWaitNanosMax)
                 .description("longest wait for the writer turn").tag(TAG, db).register(registry));
+        meters.add(counter(registry, db, metrics, "enhancedsqlite.writer.process.waits", null,
+                "writer turns that waited in the kernel for a writer of another process",
+                DatabaseMetrics::getProcessWriterWaits));
         meters.add(counter(registry, db, metrics, "enhancedsqlite.busy.retries", null,
                 "statements, BEGINs and COMMITs run again because the database was busy",
                 DatabaseMetrics::getBusyRetries));

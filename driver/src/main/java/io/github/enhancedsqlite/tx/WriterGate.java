@@ -60,8 +60,13 @@ public final class WriterGate {
 
     /** @param file the database file, whose writers in other processes queue with this JVM's; null: none */
     public WriterGate(String database, Path file, long windowNanos, DatabaseMetrics metrics) {
+        this(database, file, windowNanos, ProcessQueue.HOLD_NANOS, metrics);
+    }
+
+    /** @param holdNanos how long this JVM's writers keep the process's turn among themselves (see {@link ProcessQueue}) */
+    WriterGate(String database, Path file, long windowNanos, long holdNanos, DatabaseMetrics metrics) {
         this.database = database;
-        this.processes = file == null ? null : new ProcessQueue(file, database);
+        this.processes = file == null ? null : new ProcessQueue(file, database, holdNanos, metrics);
         this.windowNanos = windowNanos;
         this.metrics = metrics;
     }
@@ -74,14 +79,22 @@ public final class WriterGate {
      *                      wait for itself), or after {@code timeoutMillis} of waiting
      */
     void acquire(Object owner, long timeoutMillis) throws SQLException {
-        acquireInJvm(owner, timeoutMillis);
-        if (processes != null) {
-            try {
-                processes.enter();
-            } catch (SQLException | RuntimeException | Error e) {
-                release(owner);
-                throw e;
-            }
+        if (processes == null) {
+            acquireInJvm(owner, timeoutMillis);
+            return;
+        }
+        processes.arrive(); // before waiting: while any writer of this JVM waits, the process keeps its turn
+        try {
+            acquireInJvm(owner, timeoutMillis);
+        } catch (SQLException | RuntimeException | Error e) {
+            processes.depart();
+            throw e;
+        }
+        try {
+            processes.enter();
+        } catch (SQLException | RuntimeException | Error e) {
+            release(owner);
+            throw e;
         }
     }
 
@@ -95,22 +108,18 @@ public final class WriterGate {
 
     /**
      * Closes this JVM's descriptor of the writers' queue file while no writer of this JVM holds or waits for the turn,
-     * so a pool kept open while idle holds none for it; the next writer opens it again. Does nothing when the turn is
-     * taken: closing the file would drop the lock its holder queued with.
+     * so a pool kept open while idle holds none for it; the next writer opens it again. Does nothing while a writer
+     * holds or waits for the turn: closing the file would drop the lock the process holds for them.
      */
     public void closeProcessQueueIfFree() {
-        if (processes == null || !waiters.isEmpty()) {
-            return;
+        if (processes != null) {
+            processes.closeIfIdle();
         }
-        Object owner = new Object();
-        if (holder.compareAndSet(null, owner)) {
-            holderThread = Thread.currentThread();
-            try {
-                processes.close();
-            } finally {
-                handOver(owner); // not a release: no write took place, so nothing counts it
-            }
-        }
+    }
+
+    /** The queue of other processes' writers on the file; null without one (for tests). */
+    ProcessQueue processQueue() {
+        return processes;
     }
 
     /** Leaves the queue of other processes' writers; the pool calls it when it closes. */
@@ -224,10 +233,13 @@ public final class WriterGate {
             return;
         }
         if (processes != null) {
-            processes.leave(); // before the JVM's next writer may take the turn and queue again
+            processes.yieldIfHeldLong(); // before the JVM's next writer may take the turn and queue again
         }
         boolean actionDue = ++releases % releasesPerAction == 0;
         handOver(owner);
+        if (processes != null) {
+            processes.depart(); // after the hand-over: giving the process's turn back holds up no writer of this JVM
+        }
         Runnable action = everyFewWrites;
         if (actionDue && action != null) {
             action.run();

@@ -17,7 +17,9 @@ import java.util.concurrent.CompletableFuture;
  * line arrives on standard input and says {@code committed}. {@code write}: starts one auto-commit write on a thread of
  * its own, says where that thread waits ({@code queued-in-kernel} once it is parked in the operating system's lock
  * call, or {@code busy-retrying} once it backs off after SQLITE_BUSY), then {@code written} with the database's busy
- * retry count when the write is done.
+ * retry count when the write is done. {@code write-until-queued N}: says {@code writing}, writes in auto-commit
+ * mode until N writes have waited in the kernel for another process's writers, then says {@code written}, how many
+ * writes it made and the busy retry count.
  */
 public final class QueueChildMain {
 
@@ -33,13 +35,13 @@ public final class QueueChildMain {
         // MXBean at once instead of a few seconds later (a child that writes soon after its start would miss it)
         java.lang.management.ManagementFactory.getPlatformMBeanServer();
         try {
-            run(url, file, mode, in);
+            run(url, file, mode, in, args);
         } catch (Exception | Error e) {
             say("failed " + e); // the test shows it instead of an ended stream
         }
     }
 
-    private static void run(String url, Path file, String mode, BufferedReader in) throws Exception {
+    private static void run(String url, Path file, String mode, BufferedReader in, String[] args) throws Exception {
         try (EnhancedSqliteDataSource dataSource = new EnhancedSqliteDataSource(url)) {
             if (mode.equals("hold")) {
                 try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
@@ -55,6 +57,10 @@ public final class QueueChildMain {
             try (Connection warm = dataSource.getConnection()) {
                 warm.isValid(1);
             }
+            if (mode.equals("write-until-queued")) {
+                writeUntilQueued(dataSource, file, Integer.parseInt(args[3]));
+                return;
+            }
             CompletableFuture<Integer> write = new CompletableFuture<>();
             Thread writer = new Thread(() -> {
                 try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
@@ -69,6 +75,23 @@ public final class QueueChildMain {
             DatabaseMXBean figures = Figures.of(file);
             say("written busyRetries=" + figures.getBusyRetries());
         }
+    }
+
+    /**
+     * {@code write-until-queued N}: auto-commit writes one after another until N of them have waited in the kernel for
+     * another process's writers; says {@code writing} first, then the writes made and the busy retries.
+     */
+    private static void writeUntilQueued(EnhancedSqliteDataSource dataSource, Path file, int queued) throws Exception {
+        DatabaseMXBean figures = Figures.of(file);
+        say("writing");
+        long writes = 0;
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            while (figures.getProcessWriterWaits() < queued) {
+                statement.executeUpdate("UPDATE counter SET n = n + 1");
+                writes++;
+            }
+        }
+        say("written " + writes + " busyRetries=" + figures.getBusyRetries());
     }
 
     /** Looks at the writer thread's stack until it waits somewhere telling (a hang guard bounds it). */

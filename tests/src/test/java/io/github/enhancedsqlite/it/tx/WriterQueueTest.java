@@ -9,8 +9,16 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,23 +86,149 @@ class WriterQueueTest extends TxDatabaseTest {
         }
     }
 
-    /** One child JVM of {@link QueueChildMain}. */
-    private record Child(Process process, BufferedReader out, OutputStream in) {
+    /**
+     * A process killed (SIGKILL) while its writer holds the turn cannot give it back; the kernel drops its locks, the
+     * queue's and SQLite's, so the writer of another process queued behind it writes at once, without retrying.
+     */
+    @Test
+    void aWriterQueuedBehindAKilledProcessWritesWithoutRetrying() throws Exception {
+        String url = database("killed.db", "", "CREATE TABLE counter(n INTEGER NOT NULL)", "INSERT INTO counter VALUES (0)");
+        io.github.enhancedsqlite.EnhancedSqlite.shutdown(); // only the children use the file
+        Child holder = Child.start(url, file, "hold", tmp);
+        Child queued = null;
+        try {
+            assertThat(holder.readLine()).isEqualTo("holding");
+            queued = Child.start(url, file, "write", tmp);
+            assertThat(queued.readLine()).as("where the second process's writer waits").isEqualTo("queued-in-kernel");
 
+            holder.process().destroyForcibly();
+            assertThat(queued.readLine()).isEqualTo("written busyRetries=0");
+        } finally {
+            holder.close();
+            if (queued != null) {
+                queued.close();
+            }
+        }
+        assertThat(TxDb.committed(file, "SELECT n FROM counter")).as("the killed holder's update never committed")
+                .isEqualTo(1);
+    }
+
+    /**
+     * This JVM's writers pass the process's turn among themselves without the kernel while one of them waits for it,
+     * yet a writer of another process waiting in the kernel still gets it: the JVM gives it back after a bounded hold.
+     * Two writers here never let it go: each keeps its transaction, and so the turn, until the other waits for the
+     * turn. The child writes until three of its writes have waited in the kernel behind them; without the bound the
+     * first of those would wait forever (and the child's silence fail the test once the hang guard runs out).
+     */
+    @Test
+    void aWriterOfAnotherProcessGetsTheTurnWhileThisJvmsWritersNeverLetItGo() throws Exception {
+        String url = database("busy.db", "", "CREATE TABLE counter(n INTEGER NOT NULL)", "INSERT INTO counter VALUES (0)");
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong ours = new AtomicLong();
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        Thread[] ring = new Thread[2];
+        for (int i = 0; i < ring.length; i++) {
+            int other = 1 - i;
+            ring[i] = new Thread(() -> {
+                try (Connection connection = DriverManager.getConnection(url)) {
+                    connection.setAutoCommit(false);
+                    while (!stop.get()) {
+                        TxDb.update(connection, "UPDATE counter SET n = n + 1");
+                        while (!stop.get() && !waitsForTheWriterTurn(ring[other])) {
+                            Thread.onSpinWait();
+                        }
+                        connection.commit();
+                        ours.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }, "ring-writer-" + i);
+        }
+        Child child = null;
+        long theirs;
+        try {
+            for (Thread writer : ring) {
+                writer.start();
+            }
+            // the same temporary directory as this JVM's, so the same queue file
+            child = Child.start(url, file, "write-until-queued 3", Path.of(System.getProperty("java.io.tmpdir")));
+            assertThat(child.readLine()).isEqualTo("writing");
+            String written = child.readLine();
+            assertThat(written).as("the other process's writes, queued in the kernel, never retried")
+                    .matches("written \\d+ busyRetries=0");
+            theirs = Long.parseLong(written.split(" ")[1]);
+        } finally {
+            stop.set(true);
+            for (Thread writer : ring) {
+                writer.join();
+            }
+            if (child != null) {
+                child.close();
+            }
+        }
+        assertThat(failures).isEmpty();
+        assertThat(ours.get()).isPositive();
+        assertThat(TxDb.committed(file, "SELECT n FROM counter")).isEqualTo(ours.get() + theirs);
+    }
+
+    /** Whether the thread is inside the writer gate, waiting for the JVM's writer turn (so counted as a writer). */
+    private static boolean waitsForTheWriterTurn(Thread thread) {
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getClassName().equals("io.github.enhancedsqlite.tx.WriterGate")
+                    && frame.getMethodName().equals("acquireInJvm")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One child JVM of {@link QueueChildMain}; its lines are read on a thread of their own, so a silent child fails. */
+    private record Child(Process process, BlockingQueue<String> out, OutputStream in) {
+
+        /** How long a child may stay silent: a hang guard for a loaded machine, never a statement about speed. */
+        private static final long SILENCE_GUARD_SECONDS = 120;
+        private static final String ENDED = "\u0000ended";
+
+        /** @param mode the child's mode and its arguments, separated by spaces */
         static Child start(String url, Path file, String mode, Path tmpdir) throws IOException {
             String surefire = System.getProperty("surefire.test.class.path");
             String classPath = surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
-            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx128m", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + tmpdir,
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Xmx128m", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + tmpdir,
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=error", "-cp", classPath,
-                    QueueChildMain.class.getName(), url, file.toString(), mode)
+                    QueueChildMain.class.getName(), url, file.toString()));
+            command.addAll(List.of(mode.split(" ")));
+            Process process = new ProcessBuilder(command)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            return new Child(process, new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8)), process.getOutputStream());
+            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line; (line = out.readLine()) != null; ) {
+                        lines.add(line);
+                    }
+                } catch (IOException e) {
+                    // the child is gone; said below
+                }
+                lines.add(ENDED);
+            }, "child-output");
+            reader.setDaemon(true);
+            reader.start();
+            return new Child(process, lines, process.getOutputStream());
         }
 
-        String readLine() throws IOException {
-            return out.readLine();
+        /** The child's next line; null once it ended. */
+        String readLine() throws InterruptedException {
+            String line = out.poll(SILENCE_GUARD_SECONDS, TimeUnit.SECONDS);
+            if (line == null) {
+                throw new AssertionError("the child said nothing for " + SILENCE_GUARD_SECONDS + " s");
+            }
+            if (line.equals(ENDED)) {
+                out.add(ENDED);
+                return null;
+            }
+            return line;
         }
 
         void tell(String line) throws IOException {
