@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.tx;
 
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
@@ -57,6 +58,13 @@ final class ProcessQueue {
     private static final long ENTRY = 0;
     private static final long TURN = 1;
     /**
+     * The byte past the two lock bytes where a process that removes the file marks it removed first. Whoever holds
+     * the turn lock of a file so marked holds it on a file no longer at the path (its descriptor outlived the
+     * removal), where no other process queues: it opens the file at the path and queues again.
+     */
+    private static final long REMOVED_MARK = 2;
+    private static final byte REMOVED = 1;
+    /**
      * How long this JVM's writers may pass the process's turn among themselves before a writer of another process,
      * waiting for it, gets it: long beside a write (tens of microseconds), short beside what a writer of another
      * process waits in the kernel anyway behind one write transaction.
@@ -74,6 +82,8 @@ final class ProcessQueue {
     private final ReentrantLock locks = new ReentrantLock();
     private Path lockFile;
     private volatile FileChannel channel;
+    /** One byte read from or written to {@link #REMOVED_MARK}; under {@link #locks}. */
+    private final ByteBuffer mark = ByteBuffer.allocate(1);
     private FileLock turn;
     /** This process holds the turn lock: this JVM's writer turn may write without a system call. */
     private volatile boolean held;
@@ -156,8 +166,25 @@ final class ProcessQueue {
         }
     }
 
-    /** Closes the lock file, which ends any lock this process holds on it; the file itself stays for other processes. */
+    /**
+     * Closes the lock file, which ends any lock this process holds on it, and removes the file when no process queues
+     * on it now (a file per database would otherwise pile up in the temporary directory, one for every file a test
+     * suite ever wrote). A process whose descriptor outlives the removal notices it when it next takes the turn.
+     */
     void close() {
+        held = false;
+        FileChannel open = channel;
+        if (open != null && !unavailable && locks.tryLock()) {
+            try {
+                removeIfUnused(open);
+            } finally {
+                locks.unlock();
+            }
+        }
+        closeChannel();
+    }
+
+    private void closeChannel() {
         held = false;
         FileChannel open = channel;
         channel = null;
@@ -217,8 +244,11 @@ final class ProcessQueue {
                     continue;
                 }
                 if (closeFile) {
+                    if (!unavailable && channel != null) {
+                        removeIfUnused(channel);
+                    }
                     turn = null;
-                    close();
+                    closeChannel();
                 } else if (wasHeld) {
                     giveBack();
                 }
@@ -234,22 +264,31 @@ final class ProcessQueue {
      */
     private void take() throws SQLException {
         try {
-            FileChannel open = channel();
             waiting = true;
             try {
-                FileLock entry = open.tryLock(ENTRY, 1, false);
-                boolean waited = entry == null;
-                if (waited) {
-                    entry = open.lock(ENTRY, 1, false);
-                }
-                try {
-                    turn = open.tryLock(TURN, 1, false);
-                    if (turn == null) {
+                boolean waited = false;
+                while (true) {
+                    FileChannel open = channel();
+                    FileLock entry = open.tryLock(ENTRY, 1, false);
+                    if (entry == null) {
                         waited = true;
-                        turn = open.lock(TURN, 1, false);
+                        entry = open.lock(ENTRY, 1, false);
                     }
-                } finally {
-                    entry.release();
+                    try {
+                        turn = open.tryLock(TURN, 1, false);
+                        if (turn == null) {
+                            waited = true;
+                            turn = open.lock(TURN, 1, false);
+                        }
+                    } finally {
+                        entry.release();
+                    }
+                    if (!markedRemoved(open)) {
+                        break;
+                    }
+                    // another process removed the file after this descriptor opened it: queue on the file at the path
+                    turn = null;
+                    closeChannel();
                 }
                 if (waited) {
                     metrics.waitedForAnotherProcess();
@@ -275,6 +314,38 @@ final class ProcessQueue {
             turn = null; // no file yet (or no longer): nothing to queue for; the next turn looks again
         } catch (IOException e) {
             giveUp(e);
+        }
+    }
+
+    /** Whether a process removing the file marked it so; under {@link #locks}, holding a lock on it. */
+    private boolean markedRemoved(FileChannel open) throws IOException {
+        mark.clear();
+        return open.read(mark, REMOVED_MARK) == 1 && mark.get(0) == REMOVED;
+    }
+
+    /**
+     * Removes the file when no process holds or waits for the turn on it: with both locks held (so no process is
+     * between them), it is marked removed, then unlinked; the locks go with the descriptor when the caller closes
+     * it. A process that opened it earlier and takes its locks later finds the mark. Under {@link #locks}.
+     */
+    private void removeIfUnused(FileChannel open) {
+        try {
+            FileLock entry = open.tryLock(ENTRY, 1, false);
+            if (entry == null) {
+                return; // a writer of another process is queueing on it
+            }
+            FileLock turnLock = turn != null && turn.isValid() ? turn : open.tryLock(TURN, 1, false);
+            if (turnLock == null || markedRemoved(open)) {
+                return; // in use, or removed already by another process
+            }
+            mark.clear();
+            mark.put(REMOVED).flip();
+            open.write(mark, REMOVED_MARK);
+            Files.deleteIfExists(lockFile);
+        } catch (OverlappingFileLockException e) {
+            // another copy of the driver in this JVM holds a lock on it: in use
+        } catch (IOException e) {
+            LOG.debug("Removing the writer queue file {} failed; it stays", lockFile, e);
         }
     }
 
@@ -306,7 +377,8 @@ final class ProcessQueue {
             if (lockFile == null) {
                 lockFile = lockFileOf(database);
             }
-            open = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            open = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
             shareWithOtherUsers(lockFile);
             channel = open;
         }
@@ -316,7 +388,7 @@ final class ProcessQueue {
     private void giveUp(IOException e) {
         unavailable = true;
         turn = null;
-        close();
+        closeChannel();
         LOG.warn("Writers of {} cannot queue with other processes through {} ({}); they wait out other processes'"
                 + " locks by retrying instead", name, lockFile, e.toString());
     }

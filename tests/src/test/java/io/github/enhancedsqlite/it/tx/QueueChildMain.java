@@ -19,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
  * call, or {@code busy-retrying} once it backs off after SQLITE_BUSY), then {@code written} with the database's busy
  * retry count when the write is done. {@code write-until-queued N}: says {@code writing}, writes in auto-commit
  * mode until N writes have waited in the kernel for another process's writers, then says {@code written}, how many
- * writes it made and the busy retry count.
+ * writes it made and the busy retry count. {@code write-after-line}: writes once, says {@code idle}, and when a line
+ * arrives goes on as {@code write}.
  */
 public final class QueueChildMain {
 
@@ -60,6 +61,13 @@ public final class QueueChildMain {
             if (mode.equals("write-until-queued")) {
                 writeUntilQueued(dataSource, file, Integer.parseInt(args[3]));
                 return;
+            }
+            if (mode.equals("write-after-line")) {
+                try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("UPDATE counter SET n = n + 1");
+                }
+                say("idle");
+                in.readLine();
             }
             CompletableFuture<Integer> write = new CompletableFuture<>();
             Thread writer = new Thread(() -> {

@@ -114,6 +114,57 @@ class WriterQueueTest extends TxDatabaseTest {
     }
 
     /**
+     * The queue's file goes when the last process using it closes its pool, so a temporary directory does not collect
+     * one per database ever written. A process whose descriptor outlived that removal, writing again while another
+     * process holds the turn, must queue behind it on the file now at the path: on its old, removed file it would meet
+     * nobody and back off against SQLite's lock instead.
+     */
+    @Test
+    void theQueueFileGoesWithItsLastUserAndAProcessThatOutlivedItQueuesOnTheNewOne() throws Exception {
+        String url = database("removed.db", "", "CREATE TABLE counter(n INTEGER NOT NULL)", "INSERT INTO counter VALUES (0)");
+        io.github.enhancedsqlite.EnhancedSqlite.shutdown(); // only the children use the file
+        List<Child> children = new ArrayList<>();
+        try {
+            Child outlives = Child.start(url, file, "write-after-line", tmp);
+            children.add(outlives);
+            assertThat(outlives.readLine()).isEqualTo("idle");
+            assertThat(queueFiles()).as("the queue file while a process has it open").hasSize(1);
+
+            Child passing = Child.start(url, file, "write", tmp);
+            children.add(passing);
+            assertThat(passing.readLine()).isIn("not-waiting", "queued-in-kernel");
+            assertThat(passing.readLine()).isEqualTo("written busyRetries=0");
+            assertThat(passing.readLine()).as("the passing process ended").isNull();
+            assertThat(queueFiles()).as("removed by the process that closed last, the other only holding it open")
+                    .isEmpty();
+
+            Child holder = Child.start(url, file, "hold", tmp);
+            children.add(holder);
+            assertThat(holder.readLine()).isEqualTo("holding");
+            outlives.tell("write");
+            assertThat(outlives.readLine()).as("where the writer whose queue file was removed waits")
+                    .isEqualTo("queued-in-kernel");
+            holder.tell("commit");
+            assertThat(holder.readLine()).isEqualTo("committed");
+            assertThat(outlives.readLine()).isEqualTo("written busyRetries=0");
+            assertThat(outlives.readLine()).isNull();
+            assertThat(holder.readLine()).isNull();
+        } finally {
+            for (Child child : children) {
+                child.close();
+            }
+        }
+        assertThat(TxDb.committed(file, "SELECT n FROM counter")).isEqualTo(4);
+        assertThat(queueFiles()).as("every process gone: no queue file left").isEmpty();
+    }
+
+    private List<Path> queueFiles() throws IOException {
+        try (Stream<Path> files = Files.list(tmp)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("enhanced-sqlite-writers-")).toList();
+        }
+    }
+
+    /**
      * This JVM's writers pass the process's turn among themselves without the kernel while one of them waits for it,
      * yet a writer of another process waiting in the kernel still gets it: the JVM gives it back after a bounded hold.
      * Two writers here never let it go: each keeps its transaction, and so the turn, until the other waits for the
