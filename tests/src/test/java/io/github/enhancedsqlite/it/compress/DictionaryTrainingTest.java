@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.enhancedsqlite.EnhancedSqlite;
 import io.github.enhancedsqlite.cli.Main;
+import io.github.enhancedsqlite.it.metrics.Figures;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -272,8 +273,15 @@ class DictionaryTrainingTest {
         values.put("noise", noise.toString());
         try (Connection connection = CompressDb.open(file, "compressDictionarySamples=20")) {
             CompressDb.execute(connection, CompressDb.MEMORY_SCHEMA);
+            int written = 0;
             for (Map.Entry<String, String> value : values.entrySet()) {
                 insert(connection, value.getKey(), value.getValue());
+                if (++written == 20) {
+                    // the 20 samples ask for the dictionary; once it is adopted and they are moved onto it, every
+                    // later value is bound knowing it (a value bound while it is being adopted, committed after the
+                    // move passed its row, would keep its plain form until the next dictionary: DESIGN's limits)
+                    Figures.await("the first 20 values were moved onto the new dictionary", () -> onDictionary(file) == 20);
+                }
             }
         }
         EnhancedSqlite.shutdown();
@@ -308,6 +316,15 @@ class DictionaryTrainingTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static long onDictionary(Path file) {
+        try (Connection plain = CompressDb.plain(file)) {
+            return CompressDb.queryLong(plain, "SELECT count(*) FROM memory_entries WHERE key LIKE 'short%'"
+                    + " AND typeof(value) = 'blob' AND substr(value, 7, 4) = X'00000001'");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private static void insert(Connection connection, String key, String value) throws SQLException {
         CompressDb.update(connection, "INSERT INTO memory_entries (key, value, namespace) VALUES (?, ?, 'default')",
