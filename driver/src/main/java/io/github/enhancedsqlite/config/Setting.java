@@ -55,7 +55,7 @@ enum Setting {
     COMPRESS_DICTIONARY_THRESHOLD("compressDictionaryThreshold", ValueRule.integer(0, Integer.MAX_VALUE), "64",
             "Bytes from which a value shorter than compressThreshold is compressed with its column's zstd dictionary,"
                     + " once the column has one, when that makes it smaller."),
-    COMPRESS_LEVEL("compressLevel", ValueRule.integer(1, 22), "3",
+    COMPRESS_LEVEL("compressLevel", ValueRule.integer(1, 22), "1",
             "zstd compression level of values shorter than compressLargeThreshold."),
     COMPRESS_LARGE_THRESHOLD("compressLargeThreshold", ValueRule.integer(0, Integer.MAX_VALUE), "8192",
             "Bytes from which a value is compressed at compressLargeLevel instead of compressLevel."),
