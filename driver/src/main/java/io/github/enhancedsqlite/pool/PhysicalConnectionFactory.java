@@ -53,6 +53,8 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
     private volatile int loginTimeoutSeconds = 5;
     /** The database file, for noticing that it was deleted or replaced; null for in-memory databases. */
     private final PoolFile file;
+    /** The file claimed for this JVM's copy of SQLite that this factory's connections use; null in memory. */
+    private final SqliteCopyClaim claim;
     /** What the database's transactions go on to do, learned by the first statement they begin with. */
     private final TransactionShapes shapes = new TransactionShapes();
     /** The pool's first connection, opened before HikariCP starts; HikariCP's first request takes it. */
@@ -60,7 +62,10 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
     /** Physical connections open now: the last one to close tidies up after a replaced file. */
     private final AtomicInteger openConnections = new AtomicInteger();
 
-    PhysicalConnectionFactory(DatabaseConfig config) {
+    PhysicalConnectionFactory(DatabaseConfig config) throws SQLException {
+        // first: a file another copy of SQLite in this JVM uses is refused before anything is started for it
+        this.claim = config.location().kind() == DatabaseLocation.Kind.FILE
+                ? SqliteCopyClaim.claim(config.location().poolKey()) : null;
         this.config = config;
         Settings settings = config.settings();
         String name = databaseName(config);
@@ -212,6 +217,9 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
         }
         if (sharedCompression != null) {
             sharedCompression.close();
+        }
+        if (claim != null) {
+            claim.release();
         }
     }
 
