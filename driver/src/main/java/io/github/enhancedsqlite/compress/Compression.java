@@ -553,8 +553,8 @@ public final class Compression {
     }
 
     /** The decoded copies through which a connection that cannot write runs what it cannot make plain. */
-    public ShadowTables shadowTables(Connection sqlite) {
-        return new ShadowTables(this, sqlite);
+    public ShadowTables shadowTables(Connection sqlite, Codec codec) {
+        return new ShadowTables(this, sqlite, codec.copiedLookalikes());
     }
 
     private void forgetPlain(Set<ColumnRef> columns) {
@@ -725,8 +725,9 @@ public final class Compression {
             switch (value_type(0)) {
                 case SQLITE_BLOB:
                     byte[] stored = bytes(value_blob(0));
-                    if (!Envelope.looksLikeEnvelope(stored)) {
-                        result(stored);
+                    if (!Envelope.looksLikeEnvelope(stored) || !codec.copiedLookalikes().isEmpty()
+                            && !codec.isEnvelope(stored, args() > 1 ? value_text(1) : null)) {
+                        result(stored); // a plain BLOB, or a decoded copy's value that begins like an envelope
                         return;
                     }
                     Object value;

@@ -35,12 +35,13 @@ public final class ShadowTables {
     private final Connection sqlite;
     /** The tables shadowed now: lower-case name to the name as created. */
     private final Map<String, String> shadowed = new LinkedHashMap<>();
-    /** Copies (lower-case names) holding a decoded BLOB that begins like an envelope. */
-    private final Set<String> holdingLookalikes = new HashSet<>();
+    /** The decoded BLOBs in the copies that begin like an envelope: reads of the copies return them as they are. */
+    private final CopiedLookalikes lookalikes;
 
-    ShadowTables(Compression compression, Connection sqlite) {
+    ShadowTables(Compression compression, Connection sqlite, CopiedLookalikes lookalikes) {
         this.compression = compression;
         this.sqlite = sqlite;
+        this.lookalikes = lookalikes;
     }
 
     /**
@@ -86,6 +87,7 @@ public final class ShadowTables {
             run("RELEASE esq_shadow");
         } catch (SQLException e) {
             shadowed.clear();
+            lookalikes.clear();
             try {
                 run("ROLLBACK TO esq_shadow");
                 run("RELEASE esq_shadow");
@@ -112,6 +114,7 @@ public final class ShadowTables {
             return true;
         }
         boolean queryOnly = queryOnly();
+        Map<String, String> triggers = temporaryTriggers();
         try {
             for (var iterator = shadowed.values().iterator(); iterator.hasNext(); ) {
                 try {
@@ -124,10 +127,47 @@ public final class ShadowTables {
                 }
                 iterator.remove();
             }
-            holdingLookalikes.clear();
+            lookalikes.clear();
             return true;
         } finally {
-            restoreQueryOnly(queryOnly);
+            try {
+                recreateDroppedWith(triggers);
+            } finally {
+                restoreQueryOnly(queryOnly);
+            }
+        }
+    }
+
+    /** The TEMP triggers on the connection: name to the text SQLite keeps of it. */
+    private Map<String, String> temporaryTriggers() throws SQLException {
+        Map<String, String> triggers = new LinkedHashMap<>();
+        try (Statement statement = sqlite.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT name, sql FROM temp.sqlite_schema WHERE type = 'trigger'"
+                     + " ORDER BY rowid")) {
+            while (rows.next()) {
+                triggers.put(rows.getString(1), rows.getString(2));
+            }
+        }
+        return triggers;
+    }
+
+    /**
+     * A TEMP trigger the application created on a copied table while the copies were read ({@link
+     * #beforeReadingAlongside}) was attached by SQLite to the copy, which its name found first, and went with it: it
+     * is created again from its own text, which now finds the table. SQLite keeps that text as {@code CREATE TRIGGER
+     * name …} (TEMP left out), so it is the same text again. No write could reach it meanwhile: the table and the copy
+     * both refuse them on this connection.
+     */
+    private void recreateDroppedWith(Map<String, String> before) throws SQLException {
+        if (before.isEmpty()) {
+            return;
+        }
+        Set<String> left = temporaryTriggers().keySet();
+        for (Map.Entry<String, String> trigger : before.entrySet()) {
+            String text = trigger.getValue();
+            if (!left.contains(trigger.getKey()) && text.regionMatches(true, 0, "CREATE TRIGGER ", 0, 15)) {
+                run("CREATE TEMP TRIGGER " + text.substring(15));
+            }
         }
     }
 
@@ -160,10 +200,7 @@ public final class ShadowTables {
                     return; // a view or table of its own, which reads the copies as it would the tables
                 } else if (creates && lexer.isWord("TRIGGER") && (temporary || sql.regionMatches(true,
                         SqlLexer.skipSpaceAndComments(sql, lexer.end()), "temp", 0, 4))) {
-                    throw new SQLException("This read-only connection still reads decoded copies of " + names()
-                            + " for a result set that is open, and a temporary trigger on " + copied.get(named)
-                            + " would fire on the copy: close that result set (or read it to its end) before running "
-                            + sql, "24000");
+                    return; // SQLite attaches it to the copy; created again on the table when the copy goes (drop)
                 } else if (!lexer.isWord("UNIQUE") && !lexer.isWord("IF")) {
                     break;
                 }
@@ -172,14 +209,6 @@ public final class ShadowTables {
         }
         if (writesCopy(sql)) {
             failAsReadOnly();
-        }
-        for (String table : holdingLookalikes) {
-            if (copied.containsKey(table) && firstNamed(sql, Set.of(table)) != null) {
-                throw new SQLException("This read-only connection still reads decoded copies of " + names()
-                        + " for a result set that is open, and the copy of " + shadowed.get(table) + " holds a BLOB"
-                        + " that begins like a compressed value: close that result set (or read it to its end)"
-                        + " before running " + sql, "24000");
-            }
         }
     }
 
@@ -424,21 +453,31 @@ public final class ShadowTables {
         for (String index : indexes) {
             run(TableText.indexInTemp(index));
         }
+        List<String> copiedDecoded = new ArrayList<>();
         StringBuilder lookalike = new StringBuilder();
         for (String column : stored) {
             if (decoded.contains(column.toLowerCase(Locale.ROOT))) {
                 String name = quote(column);
-                lookalike.append(lookalike.length() == 0 ? "" : " OR ").append("(typeof(").append(name)
+                copiedDecoded.add(column);
+                lookalike.append(lookalike.length() == 0 ? "" : ", ").append("CASE WHEN typeof(").append(name)
                         .append(") = 'blob' AND substr(").append(name).append(", 1, 4) = X'")
-                        .append(StoredFormat.MAGIC_HEX).append("')");
+                        .append(StoredFormat.MAGIC_HEX).append("' THEN ").append(name).append(" END");
             }
         }
         if (lookalike.length() > 0) {
+            // one scan for the decoded BLOBs that begin like an envelope: a rewritten read of the copy returns
+            // them as they are (CopiedLookalikes)
             try (Statement statement = sqlite.createStatement();
-                 ResultSet found = statement.executeQuery("SELECT 1 FROM temp." + quote(table.name()) + " WHERE "
-                         + lookalike + " LIMIT 1")) {
-                if (found.next()) {
-                    holdingLookalikes.add(table.name().toLowerCase(Locale.ROOT));
+                 ResultSet found = statement.executeQuery("SELECT " + lookalike + " FROM temp."
+                         + quote(table.name()) + " WHERE coalesce(" + lookalike + (copiedDecoded.size() == 1
+                         ? ", NULL" : "") + ") IS NOT NULL")) {
+                while (found.next()) {
+                    for (int i = 0; i < copiedDecoded.size(); i++) {
+                        byte[] value = found.getBytes(i + 1);
+                        if (value != null) {
+                            lookalikes.add(table.name() + "." + copiedDecoded.get(i), value);
+                        }
+                    }
                 }
             }
         }

@@ -36,12 +36,12 @@ final class PlainStorageStep {
     /** The columns the statement running now found made plain, for {@link #after}; null when none. */
     private Set<ColumnRef> madePlainNow;
 
-    PlainStorageStep(Compression compression, Connection sqlite, OwnWrites ownWrites) {
+    PlainStorageStep(Compression compression, Connection sqlite, OwnWrites ownWrites, StoredValues values) {
         this.compression = compression;
         this.sqlite = sqlite;
         this.ownWrites = ownWrites;
         this.madePlainInTransaction = new PendingColumns(compression, sqlite);
-        this.shadows = compression.shadowTables(sqlite);
+        this.shadows = compression.shadowTables(sqlite, values.codec());
     }
 
     /**

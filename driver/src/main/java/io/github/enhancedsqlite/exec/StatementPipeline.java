@@ -54,7 +54,7 @@ public final class StatementPipeline {
         this.transaction = new TransactionStep(transactions);
         this.busyRetry = new BusyRetryStep(transactions);
         this.schemaChanges = new SchemaChangeStep(schema);
-        this.plainStorage = new PlainStorageStep(schema, sqlite, ownWrites);
+        this.plainStorage = new PlainStorageStep(schema, sqlite, ownWrites, values);
         this.compression = compression;
         this.slowStatements = slowStatements;
     }

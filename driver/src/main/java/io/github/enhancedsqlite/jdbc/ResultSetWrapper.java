@@ -114,7 +114,7 @@ final class ResultSetWrapper extends ForwardingResultSet {
             return false;
         }
         Object stored = delegate.getObject(column);
-        return stored instanceof byte[] && values.holdsText((byte[]) stored);
+        return stored instanceof byte[] && values.holdsText((byte[]) stored, shownColumn(column));
     }
 
     /** Whether the table column a decoded result column shows was declared with a type. */
@@ -128,6 +128,12 @@ final class ResultSetWrapper extends ForwardingResultSet {
                 return type.next() && !type.getString(1).isEmpty();
             }
         }
+    }
+
+    /** "table.column" a decoded result column shows. */
+    private String shownColumn(int column) {
+        ColumnRef shown = decoding.decodedColumn(column);
+        return shown.table() + "." + shown.column();
     }
 
     private boolean decodes(int column) {
@@ -144,7 +150,7 @@ final class ResultSetWrapper extends ForwardingResultSet {
 
     /** As {@link #envelopeOriginal(int)}, for the stored value already read (point reads read it once). */
     private Object envelopeOriginal(int column, Object stored) throws SQLException {
-        if (stored instanceof byte[] && values.isEnvelope((byte[]) stored)) {
+        if (stored instanceof byte[] && values.isEnvelope((byte[]) stored, shownColumn(column))) {
             String where = "in " + decoding.decodedColumn(column) + " (result column " + column + ", row "
                     + delegate.getRow() + " of the result)";
             return values.decode((byte[]) stored, where);
