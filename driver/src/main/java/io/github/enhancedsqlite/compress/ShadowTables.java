@@ -35,6 +35,8 @@ public final class ShadowTables {
     private final Connection sqlite;
     /** The tables shadowed now: lower-case name to the name as created. */
     private final Map<String, String> shadowed = new LinkedHashMap<>();
+    /** Copies made empty for a statement to be compiled ({@link #beforePrepare}), filled when it runs. */
+    private final Set<String> empty = new HashSet<>();
     /** The decoded BLOBs in the copies that begin like an envelope: reads of the copies return them as they are. */
     private final CopiedLookalikes lookalikes;
 
@@ -50,6 +52,18 @@ public final class ShadowTables {
      * prepare counts as writing: it then fails with SQLite's own error.
      */
     public boolean writesMain(String sql) {
+        return writes(sql);
+    }
+
+    /**
+     * Whether {@code sql}, run in place of {@code original}, reads copies under private names: it then runs over
+     * them whatever it writes, since they exist only while it runs (a write of the table fails as SQLite fails it).
+     */
+    public boolean readsPrivately(String original, String sql, Set<ColumnRef> columns) {
+        return !readPrivately(original, sql, tablesOf(columns)).isEmpty();
+    }
+
+    private boolean writes(String sql) {
         try (Statement statement = sqlite.createStatement();
              ResultSet program = statement.executeQuery("EXPLAIN " + sql)) {
             while (program.next()) {
@@ -68,25 +82,35 @@ public final class ShadowTables {
      * every copy reads one snapshot). A table the temp schema already has an object of that name for is left: the
      * statement reads that object, not the table.
      */
-    public void cover(String sql, Set<ColumnRef> columns) throws SQLException {
+    public void cover(String original, String sql, Set<ColumnRef> columns) throws SQLException {
         Map<String, Set<ColumnRef>> byTable = new LinkedHashMap<>();
         for (ColumnRef column : columns) {
             byTable.computeIfAbsent(column.table(), table -> new LinkedHashSet<>()).add(column);
         }
-        refuseMainQualified(sql, byTable.keySet());
+        Set<String> privately = readPrivately(original, sql, byTable.keySet());
         boolean queryOnly = queryOnly();
         run("SAVEPOINT esq_shadow");
         try {
             for (Map.Entry<String, Set<ColumnRef>> table : byTable.entrySet()) {
                 TableInfo info = compression.tableInfo(sqlite, table.getKey());
                 if (info.exists() && !inTemp(info.name())) {
-                    copy(info, table.getValue());
+                    copy(info, table.getValue(), info.name(), false, true);
                     shadowed.put(info.name().toLowerCase(Locale.ROOT), info.name());
+                }
+                String copyName = MainReferences.copyName(info.name());
+                if (info.exists() && privately.contains(info.name().toLowerCase(Locale.ROOT))) {
+                    if (!shadowed.containsKey(copyName.toLowerCase(Locale.ROOT))) {
+                        copy(info, table.getValue(), copyName, true, true);
+                        shadowed.put(copyName.toLowerCase(Locale.ROOT), copyName);
+                    } else if (empty.remove(copyName.toLowerCase(Locale.ROOT))) {
+                        fill(info, table.getValue(), copyName); // made for compiling, still there
+                    }
                 }
             }
             run("RELEASE esq_shadow");
         } catch (SQLException e) {
             shadowed.clear();
+            empty.clear();
             lookalikes.clear();
             try {
                 run("ROLLBACK TO esq_shadow");
@@ -95,6 +119,49 @@ public final class ShadowTables {
                 e.addSuppressed(rollback);
             }
             throw e;
+        } finally {
+            restoreQueryOnly(queryOnly);
+        }
+    }
+
+    /**
+     * The tables (lower case) that {@code sql}, the text run for {@code original}, reads through copies under private
+     * names ({@link MainReferences#throughPrivateCopies}); empty when it reads none so.
+     */
+    private static Set<String> readPrivately(String original, String sql, Set<String> tables) {
+        Set<String> privately = new HashSet<>();
+        if (!sql.equals(original) && sql.equals(MainReferences.throughPrivateCopies(original, tables))) {
+            for (MainReferences.Reference reference : MainReferences.in(original, lowerCase(tables))) {
+                if (reference.use() != MainReferences.Use.TARGET) {
+                    privately.add(reference.table().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return privately;
+    }
+
+    /**
+     * A statement prepared to read copies under private names: SQLite compiles it at once, so each such copy must
+     * exist by then. It is made empty, with its indexes, and goes before the next statement, as copies do; when the
+     * statement runs, its real copy is made, and SQLite, seeing the temp schema changed, compiles it again.
+     */
+    public void beforePrepare(String original, String sql, Set<ColumnRef> columns) throws SQLException {
+        Set<String> tables = tablesOf(columns);
+        Set<String> privately = readPrivately(original, sql, tables);
+        if (privately.isEmpty()) {
+            return;
+        }
+        boolean queryOnly = queryOnly();
+        try {
+            for (String name : tables) {
+                TableInfo info = compression.tableInfo(sqlite, name);
+                String copyName = MainReferences.copyName(info.name());
+                if (info.exists() && privately.contains(info.name().toLowerCase(Locale.ROOT))
+                        && !shadowed.containsKey(copyName.toLowerCase(Locale.ROOT))) {
+                    copy(info, Set.of(), copyName, true, false);
+                    shadowed.put(copyName.toLowerCase(Locale.ROOT), copyName);
+                }
+            }
         } finally {
             restoreQueryOnly(queryOnly);
         }
@@ -118,7 +185,9 @@ public final class ShadowTables {
         try {
             for (var iterator = shadowed.values().iterator(); iterator.hasNext(); ) {
                 try {
-                    run("DROP TABLE IF EXISTS temp." + quote(iterator.next()));
+                    String copy = iterator.next();
+                    run("DROP TABLE IF EXISTS temp." + quote(copy));
+                    empty.remove(copy.toLowerCase(Locale.ROOT));
                 } catch (SQLException e) {
                     if ((e.getErrorCode() & 0xFF) == 6) { // SQLITE_LOCKED: a cursor of this connection reads it
                         return false;
@@ -290,91 +359,129 @@ public final class ShadowTables {
     }
 
     /**
-     * The statement as run by the escape hatch: {@code main.t} (also quoted, and in {@code main.t.column}) written
-     * {@code t} for each table in {@code tables}, so that on a connection that cannot write it reads the decoded copy,
-     * which SQLite finds first by the bare name; where no copy is made the bare name is the main table, unless the
-     * temp schema has an object of that name of its own ({@link #refuseShadowedMain}). Nothing else is touched:
-     * string literals, other schemas, attached databases. When {@code main} also stands for something else in the
-     * statement (a table or an alias named so) the text is kept as written.
+     * Whether the temp schema has an object of its own (not a copy) named like a table of {@code references}: the
+     * escape hatch then cannot run {@code main.t} as {@code t} ({@link Compression#rewrite}).
      */
-    static String withoutMainQualifier(String sql, Set<String> tables) {
-        Set<String> names = lowerCase(tables);
-        List<int[]> cuts = new ArrayList<>();
-        SqlLexer lexer = new SqlLexer(sql);
-        int mainAt = -1;
-        int dotEnd = -1;
-        boolean afterMain = false;
-        boolean afterMainDot = false;
-        for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
-            if (afterMain && !lexer.is(".")) {
-                return sql; // "main" names a table or an alias here
-            }
-            if (afterMainDot && (kind == SqlLexer.Kind.WORD || kind == SqlLexer.Kind.NAME)
-                    && names.contains(lexer.name().toLowerCase(Locale.ROOT))) {
-                cuts.add(new int[] {mainAt, dotEnd});
-            }
-            afterMainDot = afterMain;
-            dotEnd = lexer.end();
-            afterMain = (kind == SqlLexer.Kind.WORD || kind == SqlLexer.Kind.NAME) && lexer.names("main");
-            if (afterMain) {
-                mainAt = lexer.start();
+    static boolean temporaryNamesAmong(Connection sqlite, List<MainReferences.Reference> references)
+            throws SQLException {
+        for (MainReferences.Reference reference : references) {
+            try (PreparedStatement select = sqlite.prepareStatement("SELECT 1 FROM temp.sqlite_schema"
+                    + " WHERE name = ? COLLATE NOCASE AND type IN ('table', 'view')")) {
+                select.setString(1, reference.table());
+                try (ResultSet row = select.executeQuery()) {
+                    if (row.next()) {
+                        return true;
+                    }
+                }
             }
         }
-        if (afterMain) {
-            return sql;
-        }
-        if (cuts.isEmpty()) {
-            return sql;
-        }
-        StringBuilder text = new StringBuilder(sql.length());
-        int from = 0;
-        for (int[] cut : cuts) {
-            text.append(sql, from, cut[0]);
-            from = cut[1];
-        }
-        return text.append(sql, from, sql.length()).toString();
+        return false;
     }
 
     /**
-     * The escape hatch runs {@code main.t} as {@code t} ({@link #withoutMainQualifier}); when the temp schema has an
-     * object named {@code t} of its own (not a copy) the bare name would read that object instead: such a statement is
-     * refused, naming it, rather than answered from another table.
+     * Before the escape hatch runs a statement that names {@code main.t}: the text it runs was chosen for this
+     * connection when it was prepared ({@link Compression#rewrite}) — {@code t} for {@code main.t}, which needs the
+     * bare name to reach the table or its copy; as written, which needs the connection to write (its columns are made
+     * plain in place); or through private copies, which needs it not to. Where the connection changed since (it was
+     * set read-only or back, or it made a temporary object of that name), the statement is refused, naming the
+     * remedy, rather than answered from another table. Through private copies, the statement as written must be one
+     * SQLite accepts (its error is the statement's), and a bare {@code t.column} must not name a {@code main.t}
+     * written without an alias, which the copy's private name no longer answers to.
      */
-    public void refuseShadowedMain(String original, String run, Set<ColumnRef> columns) throws SQLException {
-        if (original.equals(run)) {
+    public void checkMainReferences(String original, String run, Set<ColumnRef> columns, boolean cannotWrite)
+            throws SQLException {
+        Set<String> tables = tablesOf(columns);
+        List<MainReferences.Reference> references = MainReferences.in(original, lowerCase(tables));
+        if (references.isEmpty()) {
             return;
         }
+        boolean reads = false;
+        for (MainReferences.Reference reference : references) {
+            reads |= reference.use() != MainReferences.Use.TARGET;
+        }
+        if (run.equals(original)) {
+            if (cannotWrite && reads) {
+                throw changedSincePrepared(original, "could write then, and cannot now");
+            }
+            return;
+        }
+        if (reads && run.equals(MainReferences.throughPrivateCopies(original, tables))) {
+            if (!cannotWrite) {
+                throw changedSincePrepared(original, "could not write then, and can now");
+            }
+            List<String> plan = program(original); // SQLite's own error, if it refuses the statement as written
+            for (MainReferences.Reference reference : references) {
+                if (reference.use() == MainReferences.Use.TABLE && !reference.aliased()
+                        && MainReferences.namedOtherwise(original, reference.table())) {
+                    refuseBareQualifierOf(original, reference.table(), plan);
+                }
+            }
+            return;
+        }
+        for (MainReferences.Reference reference : references) {
+            String table = reference.table();
+            if (!shadowed.containsKey(table.toLowerCase(Locale.ROOT)) && inTemp(table)) {
+                throw changedSincePrepared(original, "had no temporary object named " + table + " then, and has one"
+                        + " now");
+            }
+        }
+    }
+
+    private static SQLException changedSincePrepared(String sql, String how) {
+        return new SQLException("This statement names a table qualified with main, and reads it with its compressed"
+                + " values decoded in a way chosen for this connection as it was when the statement was prepared, which"
+                + " " + how + ": prepare the statement again to run it: " + sql, "0A000");
+    }
+
+    /**
+     * Through private copies {@code main.t} written without an alias reads a table named otherwise, since the
+     * statement names something else {@code t} too: a bare {@code t.column} naming it would read that other object.
+     * Whether it does is SQLite's own answer: {@code main.t.column} in its place compiles to the same program.
+     */
+    private void refuseBareQualifierOf(String original, String table, List<String> plan) throws SQLException {
+        for (int at : MainReferences.bareQualifiers(original, table)) {
+            String variant = original.substring(0, at) + "main." + original.substring(at);
+            boolean star = SqlLexer.skipSpaceAndComments(original, original.indexOf('.', at) + 1) < original.length()
+                    && original.charAt(SqlLexer.skipSpaceAndComments(original, original.indexOf('.', at) + 1)) == '*';
+            boolean same;
+            try {
+                same = star || program(variant).equals(plan);
+            } catch (SQLException e) {
+                same = false;
+            }
+            if (same) {
+                throw new SQLException("This statement names main." + table + " without an alias and " + table
+                        + " otherwise too, and reads main." + table + " with its compressed values decoded under"
+                        + " another name on this read-only connection; " + table + "." + " in it names main." + table
+                        + ": give main." + table + " an alias, or write main." + table + ".column, to run it: "
+                        + original, "0A000");
+            }
+        }
+    }
+
+    /** SQLite's program for the statement, one line per instruction. */
+    private List<String> program(String sql) throws SQLException {
+        List<String> lines = new ArrayList<>();
+        try (Statement statement = sqlite.createStatement();
+             ResultSet program = statement.executeQuery("EXPLAIN " + sql)) {
+            int columns = program.getMetaData().getColumnCount();
+            while (program.next()) {
+                StringBuilder line = new StringBuilder();
+                for (int i = 2; i <= columns; i++) {
+                    line.append(program.getString(i)).append('|');
+                }
+                lines.add(line.toString());
+            }
+        }
+        return lines;
+    }
+
+    private static Set<String> tablesOf(Set<ColumnRef> columns) {
         Set<String> tables = new HashSet<>();
         for (ColumnRef column : columns) {
             tables.add(column.table());
         }
-        Set<String> keptQualified = lowerCase(mainQualified(run, tables));
-        for (String table : mainQualified(original, tables)) {
-            if (!keptQualified.contains(table.toLowerCase(Locale.ROOT))
-                    && !shadowed.containsKey(table.toLowerCase(Locale.ROOT)) && inTemp(table)) {
-                throw new SQLException("This statement names main." + table + ", which it reads with its compressed"
-                        + " values decoded under the name " + table + ", and this connection has a temporary object"
-                        + " named " + table + " too; rename that temporary object to run it", "0A000");
-            }
-        }
-    }
-
-    /** The tables of {@code tables} that the statement qualifies with {@code main}. */
-    private static Set<String> mainQualified(String sql, Set<String> tables) {
-        Set<String> names = lowerCase(tables);
-        Set<String> found = new LinkedHashSet<>();
-        SqlLexer lexer = new SqlLexer(sql);
-        boolean afterMain = false;
-        boolean afterMainDot = false;
-        for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
-            if (afterMainDot && (kind == SqlLexer.Kind.WORD || kind == SqlLexer.Kind.NAME)
-                    && names.contains(lexer.name().toLowerCase(Locale.ROOT))) {
-                found.add(lexer.name());
-            }
-            afterMainDot = afterMain && lexer.is(".");
-            afterMain = lexer.names("main");
-        }
-        return found;
+        return tables;
     }
 
     private static Set<String> lowerCase(Set<String> tables) {
@@ -386,39 +493,55 @@ public final class ShadowTables {
     }
 
     /**
-     * A name qualified with {@code main} left in the text that runs (where {@code main} also names something else)
-     * would read the stored envelopes past the copy: refused, naming the remedy, rather than answered with stored
-     * bytes.
+     * Copies {@code table} with its values decoded into the temp schema as {@code copyName}, with its indexes: under
+     * their own names, or for a private copy ({@link MainReferences#throughPrivateCopies}) under the names that
+     * statement's INDEXED BY is written with.
      */
-    private static void refuseMainQualified(String sql, Set<String> tables) throws SQLException {
-        Set<String> qualified = mainQualified(sql, tables);
-        if (!qualified.isEmpty()) {
-            String table = qualified.iterator().next();
-            throw new SQLException("On a read-only connection this statement reads the compressed columns of "
-                    + table + " through a decoded copy in the temp schema, and the name main." + table
-                    + " would read the stored envelopes instead (main also names a table or an alias in it); write the"
-                    + " table's name without main.", "0A000");
+    private void copy(TableInfo table, Set<ColumnRef> compressed, String copyName, boolean privateNames,
+                      boolean filled) throws SQLException {
+        String ddl = createTable(table);
+        if (ddl == null) {
+            return;
+        }
+        run(TableText.asTemporary(ddl, quote(copyName)));
+        if (filled) {
+            fill(table, compressed, copyName);
+        } else {
+            empty.add(copyName.toLowerCase(Locale.ROOT));
+        }
+        for (String index : indexes(table)) {
+            run(privateNames ? TableText.indexOnCopy(index, MainReferences::copyName) : TableText.indexInTemp(index));
         }
     }
 
-    private void copy(TableInfo table, Set<ColumnRef> compressed) throws SQLException {
-        String ddl;
+    /** The table's CREATE TABLE text as SQLite keeps it, or null when it has none. */
+    private String createTable(TableInfo table) throws SQLException {
+        try (PreparedStatement select = sqlite.prepareStatement("SELECT sql FROM main.sqlite_schema"
+                + " WHERE name = ? COLLATE NOCASE AND type = 'table' AND sql IS NOT NULL")) {
+            select.setString(1, table.name());
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? row.getString(1) : null;
+            }
+        }
+    }
+
+    /** The CREATE INDEX texts of the table's indexes (those SQLite makes for constraints have none). */
+    private List<String> indexes(TableInfo table) throws SQLException {
         List<String> indexes = new ArrayList<>();
-        try (PreparedStatement select = sqlite.prepareStatement("SELECT type, sql FROM main.sqlite_schema"
-                + " WHERE tbl_name = ? COLLATE NOCASE AND type IN ('table', 'index') AND sql IS NOT NULL"
-                + " ORDER BY type = 'index', rowid")) {
+        try (PreparedStatement select = sqlite.prepareStatement("SELECT sql FROM main.sqlite_schema"
+                + " WHERE tbl_name = ? COLLATE NOCASE AND type = 'index' AND sql IS NOT NULL ORDER BY rowid")) {
             select.setString(1, table.name());
             try (ResultSet rows = select.executeQuery()) {
-                if (!rows.next()) {
-                    return;
-                }
-                ddl = rows.getString(2);
                 while (rows.next()) {
-                    indexes.add(rows.getString(2));
+                    indexes.add(rows.getString(1));
                 }
             }
         }
-        run(TableText.asTemporary(ddl, quote(table.name())));
+        return indexes;
+    }
+
+    /** Fills the copy with the table's rows, the values of {@code compressed} decoded. */
+    private void fill(TableInfo table, Set<ColumnRef> compressed, String copyName) throws SQLException {
         List<String> stored = new ArrayList<>();
         try (PreparedStatement columns = sqlite.prepareStatement(
                 "SELECT name FROM pragma_table_xinfo(?, 'main') WHERE hidden = 0 ORDER BY cid")) {
@@ -448,11 +571,8 @@ public final class ShadowTables {
                 values.append(name);
             }
         }
-        run("INSERT INTO temp." + quote(table.name()) + " (" + into + ") SELECT " + values + " FROM main."
+        run("INSERT INTO temp." + quote(copyName) + " (" + into + ") SELECT " + values + " FROM main."
                 + quote(table.name()));
-        for (String index : indexes) {
-            run(TableText.indexInTemp(index));
-        }
         List<String> copiedDecoded = new ArrayList<>();
         StringBuilder lookalike = new StringBuilder();
         for (String column : stored) {
@@ -469,7 +589,7 @@ public final class ShadowTables {
             // them as they are (CopiedLookalikes)
             try (Statement statement = sqlite.createStatement();
                  ResultSet found = statement.executeQuery("SELECT " + lookalike + " FROM temp."
-                         + quote(table.name()) + " WHERE coalesce(" + lookalike + (copiedDecoded.size() == 1
+                         + quote(copyName) + " WHERE coalesce(" + lookalike + (copiedDecoded.size() == 1
                          ? ", NULL" : "") + ") IS NOT NULL")) {
                 while (found.next()) {
                     for (int i = 0; i < copiedDecoded.size(); i++) {

@@ -37,6 +37,28 @@ final class TableText {
     }
 
     /**
+     * {@code CREATE [UNIQUE] INDEX temp.<renamed> ON <renamed table> …}: the same index on a copy made under another
+     * name, its own name renamed likewise, so that it cannot meet an index of the same name in the temp schema.
+     */
+    static String indexOnCopy(String createIndex, java.util.function.UnaryOperator<String> rename) {
+        SqlLexer lexer = new SqlLexer(createIndex);
+        lexer.next(); // CREATE
+        lexer.next(); // UNIQUE or INDEX
+        if (lexer.isWord("UNIQUE")) {
+            lexer.next();
+        }
+        lexer.next(); // the name
+        int nameStart = lexer.start();
+        int nameEnd = lexer.end();
+        String name = lexer.name();
+        lexer.next(); // ON
+        lexer.next(); // the table
+        return createIndex.substring(0, nameStart) + "temp." + SqlNames.quote(rename.apply(name))
+                + createIndex.substring(nameEnd, lexer.start()) + SqlNames.quote(rename.apply(lexer.name()))
+                + createIndex.substring(lexer.end());
+    }
+
+    /**
      * The column and constraint list without its foreign-key clauses: a column's {@code [CONSTRAINT n] REFERENCES …}
      * and a table's {@code , [CONSTRAINT n] FOREIGN KEY (…) REFERENCES …}; every other constraint (a COLLATE after a
      * REFERENCES included) stays.

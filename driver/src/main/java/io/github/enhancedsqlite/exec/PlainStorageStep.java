@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.exec;
 
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.compress.RewrittenSql;
 import io.github.enhancedsqlite.compress.ShadowTables;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -90,6 +91,21 @@ final class PlainStorageStep {
     }
 
     /**
+     * The statement was rewritten and is about to be prepared: copies its text reads under private names must exist
+     * for SQLite to compile it ({@link ShadowTables#beforePrepare}).
+     */
+    void beforePrepare(String sql, RewrittenSql rewritten) throws SQLException {
+        if (!rewritten.madePlain().isEmpty() && !rewritten.sql().equals(sql)) {
+            ownWrites.begin();
+            try {
+                shadows.beforePrepare(sql, rewritten.sql(), rewritten.madePlain());
+            } finally {
+                ownWrites.end();
+            }
+        }
+    }
+
+    /**
      * Before the statement runs (and after its transaction began).
      *
      * @param cannotWrite the connection is known to be read-only
@@ -101,7 +117,8 @@ final class PlainStorageStep {
             return;
         }
         String sql = call.sqlRun();
-        shadows.refuseShadowedMain(call.sqlForLog(), sql, madePlain);
+        String original = call.sqlForLog();
+        shadows.checkMainReferences(original, sql, madePlain, cannotWrite);
         if (!cannotWrite) {
             Set<ColumnRef> changed;
             ownWrites.begin();
@@ -128,10 +145,13 @@ final class PlainStorageStep {
                 return;
             }
         }
-        if (!shadows.writesMain(sql)) {
+        if (!cannotWrite) {
+            shadows.checkMainReferences(original, sql, madePlain, true); // a read-only file, found by the write
+        }
+        if (shadows.readsPrivately(original, sql, madePlain) || !shadows.writesMain(sql)) {
             ownWrites.begin(); // the copies' rows are the driver's too
             try {
-                shadows.cover(sql, madePlain);
+                shadows.cover(original, sql, madePlain);
             } finally {
                 ownWrites.end();
             }

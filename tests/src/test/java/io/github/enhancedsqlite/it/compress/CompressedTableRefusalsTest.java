@@ -364,6 +364,62 @@ class CompressedTableRefusalsTest {
         assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
     }
 
+    /**
+     * Statements the rewriter cannot read that name {@code main.docs} while the connection has a temporary table
+     * named {@code docs} of its own (which the bare name reads), and one that uses {@code main} as an alias, answer
+     * as without compression: on connections that cannot write (through decoded copies under private names) and on
+     * one that can (as written, its columns made plain in place).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"setReadOnly", "setReadOnly in a transaction", "mode=ro", "writable"})
+    void mainQualifiedTablesAnswerAsWithoutCompressionBesideATemporaryTableOfTheSameName(String readOnly)
+            throws Exception {
+        String[] statements = {
+            "SELECT main.docs.id, main.docs.key, r.key FROM main.docs JOIN drafts r USING (body) ORDER BY 1, 3",
+            "SELECT d.id, d.body FROM main.docs AS d JOIN drafts USING (body) ORDER BY 1, 2",
+            "SELECT main.docs.id, temp.docs.key FROM main.docs JOIN temp.docs USING (body) ORDER BY 1",
+            "SELECT docs.id, length(docs.body) FROM docs JOIN main.docs m USING (body) ORDER BY 1",
+            "SELECT main.key FROM main.docs AS main JOIN drafts USING (body) ORDER BY 1",
+            "SELECT count(*) FROM docs WHERE body IN (SELECT body FROM main.docs NATURAL JOIN bodies)",
+            "SELECT main.docs.id FROM main.docs JOIN drafts r USING (body)"
+                    + " WHERE main.docs.id NOT IN (SELECT docs.id FROM docs) ORDER BY 1",
+            "SELECT docs.id, docs.n FROM main.docs INDEXED BY docs_n JOIN drafts USING (body) WHERE n > 0 ORDER BY 1",
+            "SELECT \"main\".\"docs\".key FROM \"main\".\"docs\" JOIN drafts USING (body) ORDER BY 1",
+            "SELECT t.key FROM main.docs t, main.docs u USING (body) WHERE t.id < u.id ORDER BY 1",
+            "SELECT d.id FROM main.docs d JOIN drafts USING (body) WHERE d.key IN docs_keys ORDER BY 1",
+            "UPDATE main.docs SET n = n + 1 WHERE id IN (SELECT d.id FROM main.docs d JOIN drafts USING (body))",
+            "SELECT id, n FROM main.docs JOIN drafts USING (body) ORDER BY 1",
+            "SELECT docs.x FROM main.docs JOIN docs USING (body)",
+            "SELECT type, name FROM sqlite_temp_schema ORDER BY name"};
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = filled(settings);
+            List<Object> results = new ArrayList<>();
+            try (Connection connection = readOnly.equals("mode=ro")
+                    ? java.sql.DriverManager.getConnection(CompressDb.PREFIX + "file:" + file.toAbsolutePath()
+                            + "?mode=ro" + (settings.isEmpty() ? "" : "&" + settings))
+                    : CompressDb.open(file, settings)) {
+                CompressDb.execute(connection, "CREATE TEMP TABLE docs (id INTEGER PRIMARY KEY, key TEXT, body TEXT)",
+                        "CREATE TEMP TABLE docs_keys (key TEXT)", "INSERT INTO docs_keys VALUES ('k1'), ('k3')");
+                CompressDb.update(connection, "INSERT INTO temp.docs (id, key, body) VALUES (1, 'own1', 'short 6'),"
+                        + " (2, 'own2', 'x'), (3, 'own3', '10')");
+                if (readOnly.startsWith("setReadOnly")) {
+                    connection.setReadOnly(true);
+                    connection.setAutoCommit(!readOnly.endsWith("transaction"));
+                }
+                for (String sql : statements) {
+                    results.add(SqliteGrammarTest.outcome(connection, sql));
+                }
+                if (!connection.getAutoCommit()) {
+                    connection.commit();
+                }
+            }
+            EnhancedSqlite.shutdown();
+            outcomes.add(results);
+        }
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
     /** A connection that cannot write, as the parameter names it. */
     private static Connection readOnly(Path file, String settings, String readOnly) throws SQLException {
         if (readOnly.equals("mode=ro")) {
