@@ -140,60 +140,183 @@ final class MainReferences {
      */
     static String stripped(String sql, Set<String> tables) {
         List<Reference> references = in(sql, lowerCase(tables));
-        if (references.isEmpty()) {
-            return sql;
-        }
-        StringBuilder text = new StringBuilder(sql.length());
-        int from = 0;
+        List<int[]> cuts = new ArrayList<>();
+        List<String> inserted = new ArrayList<>();
         for (Reference reference : references) {
-            text.append(sql, from, reference.start());
-            from = reference.dotEnd();
+            cuts.add(new int[] {reference.start(), reference.dotEnd()});
+            inserted.add("");
         }
-        return text.append(sql, from, sql.length()).toString();
+        return edited(sql, cuts, inserted);
     }
 
     /**
      * The text a connection that cannot write runs when its temp schema has objects of its own named like tables the
      * statement qualifies with {@code main}: each such reference reads a decoded copy under a private name
      * ({@link #copyName}). A FROM item without an alias is given the table's name as its alias, so that
-     * {@code t.column} and {@code main.t.column} (written {@code t.column}) still find it, unless the statement also
-     * names something else {@code t} (then {@code main.t.column} names the copy itself, and a bare {@code t.column}
-     * is what the caller checks, {@link #bareQualifiers}); an index named by INDEXED BY is the copy's. A target of a
-     * write stays {@code main.t}: SQLite refuses it on this connection as on the table.
+     * {@code t.column} and {@code main.t.column} (written {@code t.column}) still find it ({@link #aliasesAsTable});
+     * otherwise {@code main.t.column} names the copy itself, and a bare {@code t.column} is what the caller checks
+     * ({@link #bareQualifiers}). An index named by INDEXED BY is the copy's. A target of a write stays
+     * {@code main.t}: SQLite refuses it on this connection as on the table.
      */
     static String throughPrivateCopies(String sql, Set<String> tables) {
         List<Reference> references = in(sql, lowerCase(tables));
         List<Token> tokens = tokens(sql);
-        StringBuilder text = new StringBuilder(sql.length() + 64);
-        int from = 0;
+        List<int[]> cuts = new ArrayList<>();
+        List<String> inserted = new ArrayList<>();
         for (Reference reference : references) {
             if (reference.use() == Use.TARGET) {
                 continue;
             }
-            boolean aliasedAsTable = !namedOtherwise(sql, reference.table());
-            text.append(sql, from, reference.start());
+            boolean aliasedAsTable = aliasesAsTable(sql, reference.table());
+            String copy = quote(copyName(reference.table()));
             if (reference.use() == Use.COLUMN) {
-                text.append(aliasedAsTable ? sql.substring(reference.dotEnd(), reference.end())
-                        : quote(copyName(reference.table())));
-                from = reference.end();
+                cuts.add(new int[] {reference.start(), aliasedAsTable ? reference.dotEnd() : reference.end()});
+                inserted.add(aliasedAsTable ? "" : copy);
                 continue;
             }
-            text.append(quote(copyName(reference.table())));
-            from = reference.end();
             int next = indexAfter(tokens, reference.end());
-            if (!reference.aliased() && aliasedAsTable && !isIn(sql, tokens, reference.start())) {
-                text.append(" AS ").append(sql, reference.dotEnd(), reference.end());
-            } else if (reference.aliased() && next < tokens.size()) {
+            boolean in = isIn(sql, tokens, reference.start());
+            cuts.add(new int[] {reference.start(), reference.end()});
+            inserted.add(copy + (!reference.aliased() && aliasedAsTable && !in
+                    ? " AS " + sql.substring(reference.dotEnd(), reference.end()) : ""));
+            if (reference.aliased() && next < tokens.size()) {
                 next += tokens.get(next).isWord(sql, "as") ? 2 : 1; // past the alias
             }
             if (next + 2 < tokens.size() && tokens.get(next).isWord(sql, "indexed")
                     && tokens.get(next + 1).isWord(sql, "by")) {
                 Token index = tokens.get(next + 2);
-                text.append(sql, from, index.start).append(quote(copyName(index.name(sql))));
-                from = index.end;
+                cuts.add(new int[] {index.start, index.end});
+                inserted.add(quote(copyName(index.name(sql))));
             }
         }
+        return edited(sql, cuts, inserted);
+    }
+
+    /**
+     * {@code sql} with each cut replaced by its text, and each result column of the outermost SELECT that a cut
+     * changed named after its original text ({@code AS "…"}), as SQLite names an expression without an alias — a
+     * column reference, named after its column, and one with an alias keep their names anyway.
+     */
+    private static String edited(String sql, List<int[]> cuts, List<String> inserted) {
+        if (cuts.isEmpty()) {
+            return sql;
+        }
+        List<int[]> named = new ArrayList<>();
+        for (int[] column : resultColumns(sql)) {
+            for (int[] cut : cuts) {
+                if (cut[0] >= column[0] && cut[1] <= column[1]) {
+                    named.add(column);
+                    break;
+                }
+            }
+        }
+        StringBuilder text = new StringBuilder(sql.length() + 32);
+        int from = 0;
+        int nextName = 0;
+        for (int i = 0; i < cuts.size(); i++) {
+            int[] cut = cuts.get(i);
+            while (nextName < named.size() && named.get(nextName)[1] <= cut[0]) {
+                int end = named.get(nextName)[1];
+                text.append(sql, from, end).append(" AS ").append(quote(sql.substring(named.get(nextName)[0], end)));
+                from = end;
+                nextName++;
+            }
+            text.append(sql, from, cut[0]).append(inserted.get(i));
+            from = cut[1];
+        }
+        for (; nextName < named.size(); nextName++) {
+            int end = named.get(nextName)[1];
+            text.append(sql, from, end).append(" AS ").append(quote(sql.substring(named.get(nextName)[0], end)));
+            from = end;
+        }
         return text.append(sql, from, sql.length()).toString();
+    }
+
+    /**
+     * The result columns of the outermost SELECT that SQLite names after their text: start and end of each
+     * expression that is neither a column reference nor aliased.
+     */
+    private static List<int[]> resultColumns(String sql) {
+        List<Token> tokens = tokens(sql);
+        List<int[]> columns = new ArrayList<>();
+        int depth = 0;
+        int first = -1;
+        for (int i = 0; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            if (token.is(sql, "(")) {
+                depth++;
+            } else if (token.is(sql, ")")) {
+                depth--;
+            } else if (depth == 0 && first < 0 && token.isWord(sql, "select")) {
+                first = i + 1;
+                if (first < tokens.size() && (tokens.get(first).isWord(sql, "distinct")
+                        || tokens.get(first).isWord(sql, "all"))) {
+                    first++;
+                }
+            } else if (depth == 0 && first >= 0 && (token.is(sql, ",") || RESULT_ENDS.contains(
+                    token.text(sql).toLowerCase(Locale.ROOT)) && token.kind == SqlLexer.Kind.WORD)) {
+                addNamedByText(sql, tokens, first, i, columns);
+                if (!token.is(sql, ",")) {
+                    return columns;
+                }
+                first = i + 1;
+            }
+        }
+        if (first >= 0) {
+            addNamedByText(sql, tokens, first, tokens.size(), columns);
+        }
+        return columns;
+    }
+
+    /** Words that end the outermost SELECT's result columns. */
+    private static final Set<String> RESULT_ENDS = Set.of("from", "where", "group", "having", "window", "order",
+            "limit", "union", "except", "intersect");
+    /** Words that end an expression, and so are no alias after it. */
+    private static final Set<String> ENDS_EXPRESSION = Set.of("end", "null", "true", "false", "current_time",
+            "current_date", "current_timestamp");
+
+    private static void addNamedByText(String sql, List<Token> tokens, int from, int to, List<int[]> columns) {
+        int count = to - from;
+        if (count <= 0) {
+            return;
+        }
+        boolean reference = count % 2 == 1 && count <= 5;
+        for (int i = 0; reference && i < count; i++) {
+            Token token = tokens.get(from + i);
+            reference = i % 2 == 0 ? token.isName() : token.is(sql, ".");
+        }
+        Token last = tokens.get(to - 1);
+        Token before = count >= 2 ? tokens.get(to - 2) : null;
+        boolean aliased = before != null && (before.isWord(sql, "as")
+                || (last.kind == SqlLexer.Kind.NAME && !before.is(sql, "."))
+                || (last.kind == SqlLexer.Kind.WORD && !ENDS_EXPRESSION.contains(last.text(sql).toLowerCase(
+                        Locale.ROOT)) && !before.is(sql, ".") && !before.isWord(sql, "collate")
+                        && (before.is(sql, ")") || before.isName() || before.kind == SqlLexer.Kind.LITERAL)));
+        if (!reference && !aliased && !last.is(sql, "*")) {
+            columns.add(new int[] {tokens.get(from).start, last.end});
+        }
+    }
+
+    /**
+     * Whether a private copy read for {@code main.t} without an alias is given the alias {@code t}. SQLite binds
+     * {@code t.column} to the nearest FROM item known as {@code t}, by alias or by name, so the alias binds every such
+     * name as before — only a schema-qualified {@code main.t.column} (which would be written {@code t.column} and could
+     * meet another {@code t}) or {@code temp.t.column} (which the copy, being in temp, would answer) could change,
+     * and they can only where the statement names something else {@code t}.
+     */
+    static boolean aliasesAsTable(String sql, String table) {
+        if (!namedOtherwise(sql, table)) {
+            return true;
+        }
+        List<Token> tokens = tokens(sql);
+        for (int i = 0; i + 3 < tokens.size(); i++) {
+            if ((tokens.get(i).names(sql, "main") || tokens.get(i).names(sql, "temp"))
+                    && tokens.get(i + 1).is(sql, ".") && tokens.get(i + 2).names(sql, table)
+                    && tokens.get(i + 3).is(sql, ".") && (i == 0 || !tokens.get(i - 1).is(sql, "."))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The name of the decoded copy that {@code main.t} reads through ({@link #throughPrivateCopies}). */

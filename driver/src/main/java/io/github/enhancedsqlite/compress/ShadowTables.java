@@ -151,6 +151,7 @@ public final class ShadowTables {
         if (privately.isEmpty()) {
             return;
         }
+        checkMainReferences(original, sql, columns, true); // its refusal rather than SQLite's error on the text
         boolean queryOnly = queryOnly();
         try {
             for (String name : tables) {
@@ -412,7 +413,7 @@ public final class ShadowTables {
             List<String> plan = program(original); // SQLite's own error, if it refuses the statement as written
             for (MainReferences.Reference reference : references) {
                 if (reference.use() == MainReferences.Use.TABLE && !reference.aliased()
-                        && MainReferences.namedOtherwise(original, reference.table())) {
+                        && !MainReferences.aliasesAsTable(original, reference.table())) {
                     refuseBareQualifierOf(original, reference.table(), plan);
                 }
             }

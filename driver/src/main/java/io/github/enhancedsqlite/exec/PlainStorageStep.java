@@ -64,11 +64,10 @@ final class PlainStorageStep {
                 break;
             }
         }
-        if (shadows.drop()) {
-            readingCopies.clear();
+        readingCopies.removeIf(reader -> !readingRows(reader));
+        if (readingCopies.isEmpty() && shadows.drop()) {
             return;
         }
-        readingCopies.removeIf(reader -> !readingRows(reader));
         shadows.beforeReadingAlongside(call.sqlRun(), StatementEffects.has(effects, StatementEffects.CHANGES_SCHEMA));
         readsCopies(call);
     }
@@ -208,13 +207,22 @@ final class PlainStorageStep {
         }
     }
 
-    /** After a statement, which may have ended the transaction by SQL or by failing. */
-    void after(boolean inTransaction) {
+    /**
+     * After a statement, which may have ended the transaction by SQL or by failing ({@code rows}: it left rows to
+     * read). Copies go once no statement reads rows that may come from them: SQLite refuses to drop a table a cursor
+     * has open, but a statement between two rows may have none open on a copy it reads again for the next (a
+     * sub-query), and dropping it would abort that statement.
+     */
+    void after(StatementCall call, boolean inTransaction, boolean rows) {
         madePlainNow = null;
         madePlainInTransaction.afterStatement(inTransaction);
         if (shadows.any()) {
+            readingCopies.removeIf(reader -> reader != call && !readingRows(reader));
+            if (rows ? !readingCopies.isEmpty() : readingCopies.stream().anyMatch(reader -> reader != call)) {
+                return; // kept until the next statement finds them read no more
+            }
             try {
-                shadows.drop(); // a query still reading them keeps them until the next statement
+                shadows.drop();
             } catch (SQLException e) {
                 // tried again before the next statement, which then fails with the reason
             }

@@ -85,6 +85,7 @@ public final class StatementPipeline {
         long started = slowStatements != null ? System.nanoTime() : 0L;
         QueryDeadline deadline = null;
         boolean succeeded = false;
+        boolean rows = false;
         try {
             T result;
             if (wholeBatch) {
@@ -119,6 +120,7 @@ public final class StatementPipeline {
                 }
             }
             succeeded = true;
+            rows = result instanceof java.sql.ResultSet || Boolean.TRUE.equals(result);
             schemaChanges.after(effects);
             return result;
         } catch (SQLException e) {
@@ -134,7 +136,7 @@ public final class StatementPipeline {
             if (compression != null) {
                 compression.after(transaction.inTransaction());
             }
-            plainStorage.after(transaction.inTransaction());
+            plainStorage.after(call, transaction.inTransaction(), rows);
             if (slowStatements != null) {
                 slowStatements.logIfSlow(call, started);
             }

@@ -108,6 +108,18 @@ final class ResultSetWrapper extends ForwardingResultSet {
         return decoding == null ? meta : new DecodedMetaData(meta, this);
     }
 
+    /**
+     * Whether SQLite may still step the statement for more rows: not once they ran out (past the last row, or none
+     * at all), when it holds no cursor and no read transaction any more, though the result set is open.
+     */
+    boolean mayStep() {
+        try {
+            return !delegate.isClosed() && !delegate.isAfterLast() && (delegate.isBeforeFirst() || delegate.getRow() > 0);
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
     /** Whether a decoded column's value in the current row is stored compressed and was TEXT. */
     boolean holdsCompressedText(int column) throws SQLException {
         if (!decodes(column)) {
