@@ -25,9 +25,10 @@ import java.util.Set;
  * and collation, and the copy its rowid, WITHOUT ROWID or STRICT), filled with the table's rows, their envelopes
  * decoded, and given the table's indexes (so INDEXED BY finds them); SQLite resolves an unqualified name in
  * {@code temp} before {@code main}, and the temp schema is writable even on a read-only connection or file. The
- * statement's compiled form is prepared again by SQLite once the temp schema changed. The copies are dropped after
- * it, or, while rows are still read on the connection, kept for the statements run meanwhile, which read them too.
- * One instance per physical connection.
+ * statement's compiled form is prepared again by SQLite once the temp schema changed. Where the connection has a
+ * TEMP object of its own named like a table the statement writes {@code main.t}, that reference reads a copy under a
+ * private name instead ({@link MainReferences}). The copies are dropped after it, or, while rows are still read on
+ * the connection, kept for the statements run meanwhile, which read them too. One instance per physical connection.
  */
 public final class ShadowTables {
 
@@ -52,18 +53,6 @@ public final class ShadowTables {
      * prepare counts as writing: it then fails with SQLite's own error.
      */
     public boolean writesMain(String sql) {
-        return writes(sql);
-    }
-
-    /**
-     * Whether {@code sql}, run in place of {@code original}, reads copies under private names: it then runs over
-     * them whatever it writes, since they exist only while it runs (a write of the table fails as SQLite fails it).
-     */
-    public boolean readsPrivately(String original, String sql, Set<ColumnRef> columns) {
-        return !readPrivately(original, sql, tablesOf(columns)).isEmpty();
-    }
-
-    private boolean writes(String sql) {
         try (Statement statement = sqlite.createStatement();
              ResultSet program = statement.executeQuery("EXPLAIN " + sql)) {
             while (program.next()) {
@@ -78,9 +67,19 @@ public final class ShadowTables {
     }
 
     /**
-     * Shadows the tables of {@code columns} with decoded copies for the statement {@code sql}, in one savepoint (so
-     * every copy reads one snapshot). A table the temp schema already has an object of that name for is left: the
-     * statement reads that object, not the table.
+     * Whether {@code sql}, run in place of {@code original}, reads copies under private names: it then runs over
+     * them whatever it writes, since they exist only while it runs (a write of the table fails as SQLite fails it).
+     */
+    public boolean readsPrivately(String original, String sql, Set<ColumnRef> columns) {
+        return !readPrivately(original, sql, tablesOf(columns)).isEmpty();
+    }
+
+    /**
+     * Shadows the tables of {@code columns} with decoded copies for the statement {@code sql} (run for
+     * {@code original}), in one savepoint (so every copy reads one snapshot). A table the temp schema already has an
+     * object of that name for is left: the statement reads that object, not the table; where {@code sql} reads
+     * {@code main.t} through a copy under a private name, that copy is made (or filled, when made empty for
+     * compiling the statement).
      */
     public void cover(String original, String sql, Set<ColumnRef> columns) throws SQLException {
         Map<String, Set<ColumnRef>> byTable = new LinkedHashMap<>();
@@ -348,15 +347,13 @@ public final class ShadowTables {
      * nothing.
      */
     private void failAsReadOnly() throws SQLException {
-        String table = shadowed.values().iterator().next();
+        String copy = shadowed.values().iterator().next();
+        String privateCopy = MainReferences.copyName("");
+        String table = copy.regionMatches(true, 0, privateCopy, 0, privateCopy.length())
+                ? copy.substring(privateCopy.length()) : copy; // the table a copy under a private name copies
         run("DELETE FROM main." + quote(table) + " WHERE 0");
         throw new SQLException("[SQLITE_READONLY] Attempt to write a readonly database (attempt to write a readonly"
                 + " database)", null, 8);
-    }
-
-    /** The shadowed tables, for an error message. */
-    public String names() {
-        return String.join(", ", shadowed.values());
     }
 
     /**

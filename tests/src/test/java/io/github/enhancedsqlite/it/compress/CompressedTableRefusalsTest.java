@@ -126,14 +126,7 @@ class CompressedTableRefusalsTest {
         for (String settings : new String[] {OFF, AUTO}) {
             Path file = filled(settings);
             List<Object> results = new ArrayList<>();
-            try (Connection connection = readOnly.equals("mode=ro")
-                    ? java.sql.DriverManager.getConnection(CompressDb.PREFIX + "file:" + file.toAbsolutePath()
-                            + "?mode=ro" + (settings.isEmpty() ? "" : "&" + settings))
-                    : CompressDb.open(file, settings)) {
-                if (readOnly.startsWith("setReadOnly")) {
-                    connection.setReadOnly(true);
-                    connection.setAutoCommit(!readOnly.endsWith("transaction"));
-                }
+            try (Connection connection = readOnly(file, settings, readOnly)) {
                 try (PreparedStatement first = connection.prepareStatement(
                         "SELECT d.id, d.body, r.key FROM docs d JOIN drafts r USING (body) ORDER BY 1, 3")) {
                     ResultSet rows = first.executeQuery();
@@ -397,6 +390,13 @@ class CompressedTableRefusalsTest {
             "SELECT (SELECT count(*) FROM docs WHERE docs.id < main.docs.id), main.docs.id FROM main.docs"
                     + " JOIN drafts USING (body) ORDER BY 2",
             "SELECT type, name FROM sqlite_temp_schema ORDER BY name"};
+        String[] alongside = { // while a result set reads main.docs through its copy
+            "SELECT id, key FROM docs ORDER BY id",
+            "SELECT count(*) FROM main.docs WHERE body LIKE '%t1%'",
+            "SELECT d.id FROM main.docs d JOIN drafts USING (body) ORDER BY 1",
+            "UPDATE docs SET key = 'mine' WHERE id = 2",
+            "DELETE FROM drafts WHERE id = 1",
+            "UPDATE main.docs SET n = 5 WHERE id = 1"};
         List<Object> outcomes = new ArrayList<>();
         for (String settings : new String[] {OFF, AUTO}) {
             Path file = filled(settings);
@@ -416,6 +416,17 @@ class CompressedTableRefusalsTest {
                 for (String sql : statements) {
                     results.add(SqliteGrammarTest.outcome(connection, sql));
                 }
+                try (PreparedStatement first = connection.prepareStatement(
+                        "SELECT main.docs.id, r.key FROM main.docs JOIN drafts r USING (body) ORDER BY 1, 2")) {
+                    ResultSet rows = first.executeQuery();
+                    assertThat(rows.next()).isTrue();
+                    for (String sql : alongside) {
+                        results.add(SqliteGrammarTest.outcome(connection, sql));
+                    }
+                    results.add(CompressDb.rows(rows));
+                    rows.close();
+                }
+                results.add(SqliteGrammarTest.outcome(connection, statements[statements.length - 1]));
                 if (!connection.getAutoCommit()) {
                     connection.commit();
                 }
