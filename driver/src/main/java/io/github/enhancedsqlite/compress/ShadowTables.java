@@ -397,6 +397,17 @@ public final class ShadowTables {
         for (MainReferences.Reference reference : references) {
             reads |= reference.use() != MainReferences.Use.TARGET;
         }
+        String created = PlainStorage.createdKind(original);
+        if (created != null && !created.equals("table")) {
+            if (cannotWrite && reads && created.equals("view") && PlainStorage.isTemporary(original)) {
+                // read later through copies of the tables' own names, which main.t does not reach
+                throw new SQLException("On this read-only connection a temporary view over compressed columns is read"
+                        + " through decoded copies named like its tables, and main." + references.get(0).table()
+                        + " in its text would read the stored compressed values instead: write the table's name"
+                        + " without main. to create it: " + original, "0A000");
+            }
+            return; // an index, trigger or view reads nothing as it is created
+        }
         if (run.equals(original)) {
             if (cannotWrite && reads) {
                 throw changedSincePrepared(original, "could write then, and cannot now");

@@ -460,6 +460,25 @@ class CompressedTableRefusalsTest {
         }
     }
 
+    /**
+     * On a connection that cannot write, a TEMP view whose text names {@code main.docs} is refused as it is created
+     * (0A000, naming the remedy): it would be read through decoded copies named like its tables, which
+     * {@code main.docs} does not reach. Without {@code main.} it is created and reads the values as stored plain.
+     */
+    @org.junit.jupiter.api.Test
+    void aTemporaryViewNamingMainIsRefusedOnAConnectionThatCannotWrite() throws Exception {
+        Path file = filled(AUTO);
+        try (Connection connection = readOnly(file, AUTO, "mode=ro")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> CompressDb.execute(connection,
+                            "CREATE TEMP VIEW v AS SELECT id, body FROM main.docs"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("without main.")
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("0A000");
+            CompressDb.execute(connection, "CREATE TEMP VIEW v AS SELECT id, body FROM docs");
+            assertThat(CompressDb.rows(connection, "SELECT id, typeof(body), length(body) FROM v WHERE id = 1"))
+                    .containsExactly("integer:1 | text:text | integer:" + SqliteGrammarTest.body(1).length());
+        }
+    }
+
     /** A connection that cannot write, as the parameter names it. */
     private static Connection readOnly(Path file, String settings, String readOnly) throws SQLException {
         if (readOnly.equals("mode=ro")) {
