@@ -151,9 +151,10 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
         if (connection == null) {
             throw new SQLException("sqlite-jdbc did not accept " + config.location().sqliteUrl());
         }
+        String readOnlyReason = ReadOnlyDatabase.reason(config);
         try {
             try {
-                PragmaApplier.apply(connection, config, ReadOnlyDatabase.reason(config));
+                PragmaApplier.apply(connection, config, readOnlyReason);
             } catch (SQLException e) {
                 throw OpenFailure.explain(e, config);
             }
@@ -169,7 +170,7 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
             TransactionControl transactions = new TransactionControl(connection, gate, retry, transactionSettings,
                     metrics, deadlines, shapes, codec::originalOrStored);
             return new PhysicalConnection(connection, config.settings().pool().statementCacheSize(),
-                    plan.forConnection(connection, transactions, codec), metrics,
+                    plan.forConnection(connection, transactions, codec, readOnlyReason != null), metrics,
                     counted(connection, sharedCompression != null ? null : compression));
         } catch (SQLException | RuntimeException e) {
             try {
