@@ -132,7 +132,7 @@ public final class Codec implements AutoCloseable {
      * damaged envelope compares by its bytes; reading it fails for the application anyway).
      */
     public Object originalOrStored(byte[] stored) {
-        if (!isEnvelope(stored, null)) {
+        if (!isEnvelope(stored, (String) null)) {
             return stored;
         }
         try {
@@ -151,6 +151,15 @@ public final class Codec implements AutoCloseable {
     public boolean isEnvelope(byte[] stored, String column) {
         return Envelope.looksLikeEnvelope(stored)
                 && (copiedLookalikes.isEmpty() || !copiedLookalikes.holds(stored, column));
+    }
+
+    /**
+     * As {@link #isEnvelope(byte[], String)}, for a value read from {@code column}: the column's name is spelled out
+     * only while copies hold lookalikes, as a getter decoding a point read calls this for every value.
+     */
+    public boolean isEnvelope(byte[] stored, ColumnRef column) {
+        return Envelope.looksLikeEnvelope(stored)
+                && (copiedLookalikes.isEmpty() || !copiedLookalikes.holds(stored, column.table() + "." + column.column()));
     }
 
     CopiedLookalikes copiedLookalikes() {

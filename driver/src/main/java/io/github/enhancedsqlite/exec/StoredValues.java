@@ -1,6 +1,7 @@
 package io.github.enhancedsqlite.exec;
 
 import io.github.enhancedsqlite.compress.Codec;
+import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Envelope;
 import java.sql.SQLException;
 
@@ -20,14 +21,14 @@ public final class StoredValues {
     /**
      * Whether a stored value is an envelope (its original must be decoded).
      *
-     * @param column "table.column" it was read from
+     * @param column the column it was read from
      */
-    public boolean isEnvelope(byte[] stored, String column) {
+    public boolean isEnvelope(byte[] stored, ColumnRef column) {
         return codec.isEnvelope(stored, column);
     }
 
     /** Whether a stored value is an envelope of a TEXT original. */
-    public boolean holdsText(byte[] stored, String column) {
+    public boolean holdsText(byte[] stored, ColumnRef column) {
         return Envelope.holdsText(stored) && codec.isEnvelope(stored, column);
     }
 

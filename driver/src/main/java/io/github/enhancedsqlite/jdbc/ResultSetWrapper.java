@@ -126,7 +126,7 @@ final class ResultSetWrapper extends ForwardingResultSet {
             return false;
         }
         Object stored = delegate.getObject(column);
-        return stored instanceof byte[] && values.holdsText((byte[]) stored, shownColumn(column));
+        return stored instanceof byte[] && values.holdsText((byte[]) stored, decoding.decodedColumn(column));
     }
 
     /** Whether the table column a decoded result column shows was declared with a type. */
@@ -142,11 +142,6 @@ final class ResultSetWrapper extends ForwardingResultSet {
         }
     }
 
-    /** "table.column" a decoded result column shows. */
-    private String shownColumn(int column) {
-        ColumnRef shown = decoding.decodedColumn(column);
-        return shown.table() + "." + shown.column();
-    }
 
     private boolean decodes(int column) {
         return decoding != null && decoding.decodes(column);
@@ -162,7 +157,7 @@ final class ResultSetWrapper extends ForwardingResultSet {
 
     /** As {@link #envelopeOriginal(int)}, for the stored value already read (point reads read it once). */
     private Object envelopeOriginal(int column, Object stored) throws SQLException {
-        if (stored instanceof byte[] && values.isEnvelope((byte[]) stored, shownColumn(column))) {
+        if (stored instanceof byte[] && values.isEnvelope((byte[]) stored, decoding.decodedColumn(column))) {
             String where = "in " + decoding.decodedColumn(column) + " (result column " + column + ", row "
                     + delegate.getRow() + " of the result)";
             return values.decode((byte[]) stored, where);
