@@ -4,9 +4,12 @@ import static io.github.enhancedsqlite.compress.SqlNames.quote;
 
 import io.github.enhancedsqlite.sql.SqlLexer;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -159,14 +162,47 @@ final class PlainStorage {
      * @return how many values were envelopes
      */
     static int decompressInPlace(Connection sqlite, ColumnRef column, TableInfo table) throws SQLException {
-        String name = quote(column.column());
-        String where = "'" + column.toString().replace("'", "''") + "'";
         try (Statement statement = sqlite.createStatement()) {
             // main.: a temporary table of the connection's own of that name is not the one
-            return statement.executeUpdate("UPDATE main." + quote(table.name()) + " SET " + name + " = "
-                    + SqlRewriter.DECOMPRESS + "(" + name + ", " + where + (table.hasRowid() ? ", rowid" : "")
-                    + ") WHERE typeof(" + name + ") = 'blob' AND substr(" + name + ", 1, 4) = X'EC45535A'");
+            int changed = statement.executeUpdate("UPDATE main." + quote(table.name())
+                    + decompressing(column, table.hasRowid()));
+            for (String schema : otherSchemasWith(statement, table.name(), column.column())) {
+                // the rewriter reads temp.t and aux.t as t, so values written there were compressed too: a statement
+                // comparing them with t's values made plain (USING, NATURAL) must find them plain as well
+                statement.executeUpdate("UPDATE " + quote(schema) + "." + quote(table.name())
+                        + decompressing(column, false));
+            }
+            return changed;
         }
+    }
+
+    /** The SET and WHERE of an UPDATE that decodes the column's envelopes (naming the rowid in errors when asked). */
+    private static String decompressing(ColumnRef column, boolean rowid) {
+        String name = quote(column.column());
+        return " SET " + name + " = " + SqlRewriter.DECOMPRESS + "(" + name + ", '"
+                + column.toString().replace("'", "''") + "'" + (rowid ? ", rowid" : "") + ") WHERE "
+                + StoredFormat.isEnvelope(name);
+    }
+
+    /** The schemas besides main (temp, attached databases) that have a table of that name with that column. */
+    private static List<String> otherSchemasWith(Statement statement, String table, String column) throws SQLException {
+        List<String> schemas = new ArrayList<>();
+        try (ResultSet databases = statement.executeQuery("SELECT name FROM pragma_database_list WHERE name <> 'main'")) {
+            while (databases.next()) {
+                schemas.add(databases.getString(1));
+            }
+        }
+        List<String> with = new ArrayList<>();
+        for (String schema : schemas) {
+            try (ResultSet found = statement.executeQuery("SELECT 1 FROM pragma_table_info('"
+                    + table.replace("'", "''") + "', '" + schema.replace("'", "''") + "') WHERE name = '"
+                    + column.replace("'", "''") + "' COLLATE NOCASE")) {
+                if (found.next()) {
+                    with.add(schema);
+                }
+            }
+        }
+        return with;
     }
 
     private static Set<String> words(String text) {

@@ -269,6 +269,45 @@ class PlainColumnsResidualsTest {
     }
 
     /** A database filled as SqliteGrammarTest's, through a pool with these settings, then closed. */
+    /**
+     * The rewriter reads {@code temp.docs} and {@code aux.docs} as {@code docs}, so values written into them are
+     * stored compressed too; a USING or NATURAL join of {@code docs} with them goes through the escape hatch, which
+     * must then find both sides plain, not only {@code main.docs} (it found no rows where compress=off finds five).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"temp", "aux"})
+    void aUsingJoinWithATableOfTheSameNameInAnotherSchemaFindsTheRowsCompressOffFinds(String schema)
+            throws Exception {
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = dir.resolve(schema + (settings.isEmpty() ? "-auto" : "-off") + ".db");
+            List<Object> results = new ArrayList<>();
+            try (Connection connection = CompressDb.open(file, settings)) {
+                CompressDb.execute(connection, "CREATE TABLE docs(id INTEGER PRIMARY KEY, body TEXT)");
+                if (schema.equals("temp")) {
+                    CompressDb.execute(connection, "CREATE TEMP TABLE docs(id INTEGER PRIMARY KEY, body TEXT)");
+                } else {
+                    CompressDb.execute(connection, "ATTACH '" + file.resolveSibling(file.getFileName() + "-aux")
+                            + "' AS aux", "CREATE TABLE aux.docs(id INTEGER PRIMARY KEY, body TEXT)");
+                }
+                for (String table : new String[] {"main.docs", schema + ".docs"}) {
+                    for (int i = 0; i < 5; i++) {
+                        CompressDb.update(connection, "INSERT INTO " + table + "(id, body) VALUES (?, ?)", i,
+                                "a long enough value to be stored compressed ".repeat(30) + i);
+                    }
+                }
+                results.add(outcome(connection, "SELECT count(*) FROM main.docs JOIN " + schema + ".docs USING (body)"));
+                results.add(outcome(connection, "SELECT count(*) FROM main.docs NATURAL JOIN " + schema + ".docs"));
+                results.add(outcome(connection, "SELECT count(*) FROM main.docs m JOIN " + schema
+                        + ".docs t ON m.body = t.body"));
+                results.add(outcome(connection, "SELECT id, length(body) FROM " + schema + ".docs ORDER BY id"));
+            }
+            outcomes.add(results);
+        }
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+        assertThat(outcomes.get(0).toString()).contains("5");
+    }
+
     private Path filled(String settings) throws SQLException, IOException {
         Path file = dir.resolve((settings.isEmpty() ? "auto" : "off") + ".db");
         Files.deleteIfExists(file);
