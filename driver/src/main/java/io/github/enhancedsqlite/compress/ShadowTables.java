@@ -87,6 +87,13 @@ public final class ShadowTables {
             byTable.computeIfAbsent(column.table(), table -> new LinkedHashSet<>()).add(column);
         }
         Set<String> privately = readPrivately(original, sql, byTable.keySet());
+        for (Map.Entry<String, Set<ColumnRef>> table : byTable.entrySet()) {
+            TableInfo info = compression.tableInfo(sqlite, table.getKey());
+            if (info.exists()) {
+                EnvelopesElsewhere.refuse(sqlite, original, info, table.getValue(), inTemp(info.name())
+                        && !shadowed.containsKey(info.name().toLowerCase(Locale.ROOT)));
+            }
+        }
         boolean queryOnly = queryOnly();
         run("SAVEPOINT esq_shadow");
         try {

@@ -1,6 +1,7 @@
 package io.github.enhancedsqlite.it.compress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.enhancedsqlite.EnhancedSqlite;
 import java.io.IOException;
@@ -306,6 +307,41 @@ class PlainColumnsResidualsTest {
         }
         assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
         assertThat(outcomes.get(0).toString()).contains("5");
+    }
+
+    /**
+     * Where the connection cannot write, the escape hatch reads {@code docs} through a decoded copy and cannot decode
+     * {@code temp.docs} or {@code aux.docs} beside it: a USING join of the two is refused, naming the remedy, rather
+     * than answered with no rows (as it was); the same join with ON answers as with compress=off.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"temp", "aux"})
+    void onAConnectionThatCannotWriteSuchAJoinIsRefusedRatherThanAnsweredWrongly(String schema) throws Exception {
+        Path file = dir.resolve(schema + "-read-only.db");
+        try (Connection connection = CompressDb.open(file, AUTO)) {
+            CompressDb.execute(connection, "CREATE TABLE docs(id INTEGER PRIMARY KEY, body TEXT)");
+            if (schema.equals("temp")) {
+                CompressDb.execute(connection, "CREATE TEMP TABLE docs(id INTEGER PRIMARY KEY, body TEXT)");
+            } else {
+                CompressDb.execute(connection, "ATTACH '" + file.resolveSibling(file.getFileName() + "-aux")
+                        + "' AS aux", "CREATE TABLE aux.docs(id INTEGER PRIMARY KEY, body TEXT)");
+            }
+            for (String table : new String[] {"main.docs", schema + ".docs"}) {
+                for (int i = 0; i < 5; i++) {
+                    CompressDb.update(connection, "INSERT INTO " + table + "(id, body) VALUES (?, ?)", i,
+                            "a long enough value to be stored compressed ".repeat(30) + i);
+                }
+            }
+            connection.setReadOnly(true);
+            assertThatThrownBy(() -> CompressDb.queryLong(connection, "SELECT count(*) FROM main.docs JOIN " + schema
+                    + ".docs USING (body)"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("also " + schema + ".docs")
+                    .hasMessageContaining("write the join with ON")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+            assertThat(CompressDb.queryLong(connection, "SELECT count(*) FROM main.docs m JOIN " + schema
+                    + ".docs t ON m.body = t.body")).isEqualTo(5);
+        }
     }
 
     private Path filled(String settings) throws SQLException, IOException {
