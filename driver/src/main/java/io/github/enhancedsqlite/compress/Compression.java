@@ -584,9 +584,6 @@ public final class Compression {
         return stored;
     }
 
-    /** Compiled once: String.split compiles this pattern at every call, for every name of every statement. */
-    private static final java.util.regex.Pattern NOT_WORD = java.util.regex.Pattern.compile("[^A-Za-z0-9_]+");
-
     /**
      * The words of the SQL's names, bare or quoted, in lower case: a quoted name gives the words it is made of, as
      * table names are matched by word. String literals and parameters name nothing.
@@ -596,14 +593,32 @@ public final class Compression {
         SqlLexer lexer = new SqlLexer(sql);
         for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
             if (kind == SqlLexer.Kind.WORD || kind == SqlLexer.Kind.NAME) {
-                for (String word : NOT_WORD.split(lexer.name())) {
-                    if (!word.isEmpty()) {
-                        words.add(word.toLowerCase(Locale.ROOT));
-                    }
-                }
+                addWords(lexer.name(), words);
             }
         }
         return words;
+    }
+
+    /**
+     * Adds the runs of letters, digits and underscores in the name, in lower case. By hand rather than by a regular
+     * expression's split: this runs for every name of every statement a new file's pool reads first, mostly still
+     * interpreted in a process that touches a file per test.
+     */
+    private static void addWords(String name, Set<String> words) {
+        int start = -1;
+        for (int i = 0; i <= name.length(); i++) {
+            boolean wordChar = i < name.length() && isWordChar(name.charAt(i));
+            if (wordChar && start < 0) {
+                start = i;
+            } else if (!wordChar && start >= 0) {
+                words.add(name.substring(start, i).toLowerCase(Locale.ROOT));
+                start = -1;
+            }
+        }
+    }
+
+    private static boolean isWordChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
     }
 
     /** The statement's first keyword in lower case; empty when it does not begin with one. */
