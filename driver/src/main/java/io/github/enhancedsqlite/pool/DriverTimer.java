@@ -63,6 +63,11 @@ final class DriverTimer {
             return;
         }
         stopped.shutdownNow();
+        awaitEnd(ended, "timer");
+    }
+
+    /** Waits for a stopped thread of the driver to end (not for the calling thread itself). */
+    static void awaitEnd(Thread ended, String role) {
         if (ended == null || ended == Thread.currentThread()) {
             return;
         }
@@ -73,7 +78,7 @@ final class DriverTimer {
             return;
         }
         if (ended.isAlive()) {
-            LOG.warn("The driver's timer thread did not end within {} ms of the last pool closing", STOP_WAIT_MILLIS);
+            LOG.warn("The driver's {} thread did not end within {} ms of the last pool closing", role, STOP_WAIT_MILLIS);
         }
     }
 }
