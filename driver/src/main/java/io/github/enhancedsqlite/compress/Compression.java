@@ -589,6 +589,10 @@ public final class Compression {
      * table names are matched by word. String literals and parameters name nothing.
      */
     private static Set<String> words(String sql) {
+        Set<String> known = WORDS.get(sql);
+        if (known != null) {
+            return known;
+        }
         Set<String> words = new HashSet<>();
         SqlLexer lexer = new SqlLexer(sql);
         for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
@@ -596,8 +600,19 @@ public final class Compression {
                 addWords(lexer.name(), words);
             }
         }
-        return words;
+        Set<String> read = Set.copyOf(words);
+        if (WORDS.size() >= MAX_CACHED_REWRITES) {
+            WORDS.clear();
+        }
+        WORDS.put(sql, read);
+        return read;
     }
+
+    /**
+     * {@link #words} by SQL text, for every database of the JVM: the words depend on the text alone, and a process that
+     * touches a file per test runs the same few statements on every file, whose rewrites are cached per database.
+     */
+    private static final Map<String, Set<String>> WORDS = new ConcurrentHashMap<>();
 
     /**
      * Adds the runs of letters, digits and underscores in the name, in lower case. By hand rather than by a regular
