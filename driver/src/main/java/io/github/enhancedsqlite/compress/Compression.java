@@ -367,9 +367,7 @@ public final class Compression {
         }
         if (mode != Mode.OFF) {
             try (Statement statement = sqlite.createStatement();
-                 ResultSet names = statement.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table'"
-                         + " AND NOT " + StoredFormat.sqliteTable("name") + " AND NOT " + StoredFormat.ownTable("name")
-                         + " AND NOT " + StoredFormat.litestreamTable("name"))) {
+                 ResultSet names = statement.executeQuery(APPLICATION_TABLES)) {
                 while (names.next()) {
                     String name = names.getString(1);
                     TableInfo table = schema.table(sqlite, name);
@@ -385,6 +383,11 @@ public final class Compression {
         tablesOfInterest = new TablesOfInterest(generation, tables);
         return tables;
     }
+
+    /** The application's tables: not SQLite's, the driver's or Litestream's. Built once: read per new database. */
+    private static final String APPLICATION_TABLES = "SELECT name FROM sqlite_schema WHERE type = 'table'"
+            + " AND NOT " + StoredFormat.sqliteTable("name") + " AND NOT " + StoredFormat.ownTable("name")
+            + " AND NOT " + StoredFormat.litestreamTable("name");
 
     boolean takesCompressed(ColumnRef column, TableInfo table) {
         if (mode == Mode.OFF || !table.isCompressible(column.column()) || keptPlain.contains(column)) {

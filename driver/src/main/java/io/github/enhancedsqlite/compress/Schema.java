@@ -151,8 +151,18 @@ final class Schema {
         String upper = tableSql.toUpperCase(Locale.ROOT);
         // the pattern only where it can match: compiling it is a cost of its own in a JVM that has just started
         boolean hasRowid = !(upper.contains("WITHOUT") && WithoutRowid.PATTERN.matcher(upper).find())
-                && columns.stream().noneMatch(c -> c.equalsIgnoreCase("rowid"));
+                && !hasColumnNamedRowid(columns);
         return new TableInfo(name, List.copyOf(columns), Set.copyOf(candidates), Set.copyOf(textColumns), hasRowid);
+    }
+
+    /** A loop, not a stream: read for every table of every file a process opens, mostly still interpreted. */
+    private static boolean hasColumnNamedRowid(List<String> columns) {
+        for (String column : columns) {
+            if (column.equalsIgnoreCase("rowid")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
