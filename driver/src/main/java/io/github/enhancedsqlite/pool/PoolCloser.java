@@ -16,30 +16,16 @@ final class PoolCloser {
 
     static final String THREAD_NAME = "enhanced-sqlite-idle-close";
 
-    private static final Object LOCK = new Object();
-    /** Guarded by {@link #LOCK}: null while no pool was retired since the last stop. */
-    private static ThreadPoolExecutor closer;
-    /** Guarded by {@link #LOCK}: the closer's thread, awaited when it stops. */
-    private static Thread thread;
+    private static final DriverThread<ThreadPoolExecutor> CLOSER = new DriverThread<>(THREAD_NAME,
+            factory -> new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), factory),
+            false);
 
     private PoolCloser() {
     }
 
     /** Runs the closing after those handed over before it, starting the thread if it is not running. */
     static void execute(Runnable closing) {
-        synchronized (LOCK) {
-            if (closer == null) {
-                closer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), task -> {
-                    Thread made = new Thread(task, THREAD_NAME);
-                    made.setDaemon(true);
-                    synchronized (LOCK) {
-                        thread = made;
-                    }
-                    return made;
-                });
-            }
-            closer.execute(closing);
-        }
+        CLOSER.get().execute(closing);
     }
 
     /**
@@ -47,17 +33,6 @@ final class PoolCloser {
      * open or closing.
      */
     static void stop() {
-        ThreadPoolExecutor stopped;
-        Thread ended;
-        synchronized (LOCK) {
-            stopped = closer;
-            ended = thread;
-            closer = null;
-            thread = null;
-        }
-        if (stopped != null) {
-            stopped.shutdown();
-            DriverTimer.awaitEnd(ended, "closer");
-        }
+        CLOSER.stop();
     }
 }
