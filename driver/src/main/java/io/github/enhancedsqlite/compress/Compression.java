@@ -115,8 +115,7 @@ public final class Compression {
     public Codec attach(Connection sqlite, long pageCacheBytes) throws SQLException {
         if (opened.compareAndSet(false, true)) {
             try {
-                catalog.load(sqlite);
-                dictionaries.load(sqlite);
+                loadOwnTables(sqlite);
             } catch (SQLException e) {
                 opened.set(false);
                 throw e;
@@ -129,6 +128,29 @@ public final class Compression {
                 Function.FLAG_DETERMINISTIC);
         Function.create(connection, SqlRewriter.ESCAPE, new EscapeFunction(), 1, Function.FLAG_DETERMINISTIC);
         return codec;
+    }
+
+    /**
+     * The record of compressed columns and the dictionaries, from the driver's tables where they exist: which exist is
+     * read by one statement for both (the database's first connection is on the path of every file a process opens).
+     */
+    private void loadOwnTables(Connection sqlite) throws SQLException {
+        boolean catalogExists = false;
+        boolean dictionariesExist = false;
+        try (Statement statement = sqlite.createStatement();
+             ResultSet names = statement.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('"
+                     + Catalog.TABLE + "', '" + Dictionaries.TABLE + "')")) {
+            while (names.next()) {
+                catalogExists |= Catalog.TABLE.equals(names.getString(1));
+                dictionariesExist |= Dictionaries.TABLE.equals(names.getString(1));
+            }
+        }
+        if (catalogExists) {
+            catalog.loadExisting(sqlite);
+        }
+        if (dictionariesExist) {
+            dictionaries.loadExisting(sqlite);
+        }
     }
 
     public Mode mode() {
