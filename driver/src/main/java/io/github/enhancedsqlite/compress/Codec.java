@@ -41,6 +41,8 @@ public final class Codec implements AutoCloseable {
     private static final int MAX_SCRATCH_BYTES = 64 * 1024;
     /** TEXT values decoded lately, by envelope; null when the connection keeps none. */
     private final DecodedValues decoded;
+    /** Values the connection's decoded copies hold that begin like an envelope. */
+    private final CopiedLookalikes copiedLookalikes = new CopiedLookalikes();
 
     Codec(Levels levels, Dictionaries dictionaries, java.sql.Connection connection) {
         this(levels, dictionaries, connection, 0);
@@ -130,7 +132,7 @@ public final class Codec implements AutoCloseable {
      * damaged envelope compares by its bytes; reading it fails for the application anyway).
      */
     public Object originalOrStored(byte[] stored) {
-        if (!Envelope.looksLikeEnvelope(stored)) {
+        if (!isEnvelope(stored, (String) null)) {
             return stored;
         }
         try {
@@ -138,6 +140,30 @@ public final class Codec implements AutoCloseable {
         } catch (CorruptValueException e) {
             return stored;
         }
+    }
+
+    /**
+     * Whether a stored value is an envelope: it begins like one, and is not a value a decoded copy of the table holds
+     * ({@link CopiedLookalikes}).
+     *
+     * @param column "table.column" the value was read from; null when unknown
+     */
+    public boolean isEnvelope(byte[] stored, String column) {
+        return Envelope.looksLikeEnvelope(stored)
+                && (copiedLookalikes.isEmpty() || !copiedLookalikes.holds(stored, column));
+    }
+
+    /**
+     * As {@link #isEnvelope(byte[], String)}, for a value read from {@code column}: the column's name is spelled out
+     * only while copies hold lookalikes, as a getter decoding a point read calls this for every value.
+     */
+    public boolean isEnvelope(byte[] stored, ColumnRef column) {
+        return Envelope.looksLikeEnvelope(stored)
+                && (copiedLookalikes.isEmpty() || !copiedLookalikes.holds(stored, column.table() + "." + column.column()));
+    }
+
+    CopiedLookalikes copiedLookalikes() {
+        return copiedLookalikes;
     }
 
     /**

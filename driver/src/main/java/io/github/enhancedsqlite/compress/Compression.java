@@ -223,6 +223,17 @@ public final class Compression {
      * unchanged and are not even parsed.
      */
     public RewrittenSql rewrite(String sql, Connection sqlite) throws SQLException {
+        return rewrite(sql, sqlite, false);
+    }
+
+    /**
+     * As {@link #rewrite(String, Connection)}, on a connection that can write or not now.
+     *
+     * @param cannotWrite the connection is read-only now: a statement that runs over decoded copies and names
+     *                    {@code main.t} while the connection's temp schema has an object named {@code t} of its
+     *                    own reads a copy under a private name ({@link #forConnection})
+     */
+    public RewrittenSql rewrite(String sql, Connection sqlite, boolean cannotWrite) throws SQLException {
         long generation = schema.generation();
         CachedRewrite cached = rewrites.get(sql);
         RewrittenSql rewritten;
@@ -237,10 +248,46 @@ public final class Compression {
             }
             rewrites.put(sql, new CachedRewrite(generation, rewritten));
         }
+        rewritten = forConnection(sql, rewritten, sqlite, cannotWrite);
         if (!rewritten.sql().equals(sql)) {
             metrics.statementRewritten();
         }
         return rewritten;
+    }
+
+    /**
+     * The escape hatch runs {@code main.t} as {@code t} ({@link MainReferences#stripped}), which reads the table, or
+     * on a connection that cannot write its decoded copy of the same name. Where this connection's temp schema has
+     * an object named {@code t} of its own, the bare name would read that object instead: the statement then runs as
+     * written where the connection can write (its columns are made plain in place), and where it cannot, reads a copy
+     * under a private name ({@link MainReferences#throughPrivateCopies}). Both depend on this connection, so they
+     * are decided here, after the shared analysis; {@link ShadowTables#checkMainReferences} checks that the
+     * connection is still so when the statement runs.
+     */
+    private static RewrittenSql forConnection(String sql, RewrittenSql rewritten, Connection sqlite,
+                                              boolean cannotWrite) throws SQLException {
+        if (rewritten.madePlain().isEmpty() || rewritten.sql().equals(sql)) {
+            return rewritten;
+        }
+        Set<String> tables = new HashSet<>();
+        for (ColumnRef column : rewritten.madePlain()) {
+            tables.add(column.table());
+        }
+        if (!rewritten.sql().equals(MainReferences.stripped(sql, tables))) {
+            return rewritten; // not the escape hatch's main.t written t
+        }
+        if (!ShadowTables.temporaryNamesAmong(sqlite, MainReferences.in(sql, lowerCase(tables)))) {
+            return rewritten;
+        }
+        return rewritten.running(cannotWrite ? MainReferences.throughPrivateCopies(sql, tables) : sql);
+    }
+
+    private static Set<String> lowerCase(Set<String> names) {
+        Set<String> lower = new HashSet<>();
+        for (String name : names) {
+            lower.add(name.toLowerCase(java.util.Locale.ROOT));
+        }
+        return lower;
     }
 
     private RewrittenSql analyse(String sql, Connection sqlite) throws SQLException {
@@ -346,7 +393,7 @@ public final class Compression {
             }
         }
         // main.t written t: where the connection cannot write, the bare name reads the decoded copy of t
-        return RewrittenSql.makingPlain(ShadowTables.withoutMainQualifier(sql, copied), columns);
+        return RewrittenSql.makingPlain(MainReferences.stripped(sql, copied), columns);
     }
 
     /**
@@ -554,7 +601,7 @@ public final class Compression {
         Set<ColumnRef> escaped = new HashSet<>();
         for (ColumnRef column : columns) {
             String name = SqlNames.quote(column.column());
-            String table = SqlNames.quote(schema.table(sqlite, column.table()).name());
+            String table = "main." + SqlNames.quote(schema.table(sqlite, column.table()).name());
             String looksLikeEnvelope = " WHERE typeof(" + name + ") = 'blob' AND substr(" + name + ", 1, 4) = X'"
                     + StoredFormat.MAGIC_HEX + "'";
             try (Statement statement = sqlite.createStatement()) {
@@ -578,8 +625,8 @@ public final class Compression {
     }
 
     /** The decoded copies through which a connection that cannot write runs what it cannot make plain. */
-    public ShadowTables shadowTables(Connection sqlite) {
-        return new ShadowTables(this, sqlite);
+    public ShadowTables shadowTables(Connection sqlite, Codec codec) {
+        return new ShadowTables(this, sqlite, codec.copiedLookalikes());
     }
 
     private void forgetPlain(Set<ColumnRef> columns) {
@@ -780,8 +827,9 @@ public final class Compression {
             switch (value_type(0)) {
                 case SQLITE_BLOB:
                     byte[] stored = bytes(value_blob(0));
-                    if (!Envelope.looksLikeEnvelope(stored)) {
-                        result(stored);
+                    if (!Envelope.looksLikeEnvelope(stored) || !codec.copiedLookalikes().isEmpty()
+                            && !codec.isEnvelope(stored, args() > 1 ? value_text(1) : null)) {
+                        result(stored); // a plain BLOB, or a decoded copy's value that begins like an envelope
                         return;
                     }
                     Object value;

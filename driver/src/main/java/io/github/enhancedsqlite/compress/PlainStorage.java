@@ -162,7 +162,8 @@ final class PlainStorage {
         String name = quote(column.column());
         String where = "'" + column.toString().replace("'", "''") + "'";
         try (Statement statement = sqlite.createStatement()) {
-            return statement.executeUpdate("UPDATE " + quote(table.name()) + " SET " + name + " = "
+            // main.: a temporary table of the connection's own of that name is not the one
+            return statement.executeUpdate("UPDATE main." + quote(table.name()) + " SET " + name + " = "
                     + SqlRewriter.DECOMPRESS + "(" + name + ", " + where + (table.hasRowid() ? ", rowid" : "")
                     + ") WHERE typeof(" + name + ") = 'blob' AND substr(" + name + ", 1, 4) = X'EC45535A'");
         }

@@ -35,6 +35,11 @@ public record RewrittenSql(String sql, ColumnRef[] compressTargets, ColumnRef[] 
         return new RewrittenSql(sql, compressTargets, escapeTargets, decodedResults, copiedInto, java.util.Set.copyOf(all));
     }
 
+    /** The same statement, run as {@code text}. */
+    RewrittenSql running(String text) {
+        return new RewrittenSql(text, compressTargets, escapeTargets, decodedResults, copiedInto, madePlain);
+    }
+
     public ColumnRef compressTarget(int parameterIndex) {
         return compressTargets != null && parameterIndex < compressTargets.length ? compressTargets[parameterIndex] : null;
     }

@@ -25,9 +25,10 @@ import java.util.Set;
  * and collation, and the copy its rowid, WITHOUT ROWID or STRICT), filled with the table's rows, their envelopes
  * decoded, and given the table's indexes (so INDEXED BY finds them); SQLite resolves an unqualified name in
  * {@code temp} before {@code main}, and the temp schema is writable even on a read-only connection or file. The
- * statement's compiled form is prepared again by SQLite once the temp schema changed. The copies are dropped after
- * it, or, while rows are still read on the connection, kept for the statements run meanwhile, which read them too.
- * One instance per physical connection.
+ * statement's compiled form is prepared again by SQLite once the temp schema changed. Where the connection has a
+ * TEMP object of its own named like a table the statement writes {@code main.t}, that reference reads a copy under a
+ * private name instead ({@link MainReferences}). The copies are dropped after it, or, while rows are still read on
+ * the connection, kept for the statements run meanwhile, which read them too. One instance per physical connection.
  */
 public final class ShadowTables {
 
@@ -35,12 +36,15 @@ public final class ShadowTables {
     private final Connection sqlite;
     /** The tables shadowed now: lower-case name to the name as created. */
     private final Map<String, String> shadowed = new LinkedHashMap<>();
-    /** Copies (lower-case names) holding a decoded BLOB that begins like an envelope. */
-    private final Set<String> holdingLookalikes = new HashSet<>();
+    /** Copies made empty for a statement to be compiled ({@link #beforePrepare}), filled when it runs. */
+    private final Set<String> empty = new HashSet<>();
+    /** The decoded BLOBs in the copies that begin like an envelope: reads of the copies return them as they are. */
+    private final CopiedLookalikes lookalikes;
 
-    ShadowTables(Compression compression, Connection sqlite) {
+    ShadowTables(Compression compression, Connection sqlite, CopiedLookalikes lookalikes) {
         this.compression = compression;
         this.sqlite = sqlite;
+        this.lookalikes = lookalikes;
     }
 
     /**
@@ -63,29 +67,50 @@ public final class ShadowTables {
     }
 
     /**
-     * Shadows the tables of {@code columns} with decoded copies for the statement {@code sql}, in one savepoint (so
-     * every copy reads one snapshot). A table the temp schema already has an object of that name for is left: the
-     * statement reads that object, not the table.
+     * Whether {@code sql}, run in place of {@code original}, reads copies under private names: it then runs over
+     * them whatever it writes, since they exist only while it runs (a write of the table fails as SQLite fails it).
      */
-    public void cover(String sql, Set<ColumnRef> columns) throws SQLException {
+    public boolean readsPrivately(String original, String sql, Set<ColumnRef> columns) {
+        return !readPrivately(original, sql, tablesOf(columns)).isEmpty();
+    }
+
+    /**
+     * Shadows the tables of {@code columns} with decoded copies for the statement {@code sql} (run for
+     * {@code original}), in one savepoint (so every copy reads one snapshot). A table the temp schema already has an
+     * object of that name for is left: the statement reads that object, not the table; where {@code sql} reads
+     * {@code main.t} through a copy under a private name, that copy is made (or filled, when made empty for
+     * compiling the statement).
+     */
+    public void cover(String original, String sql, Set<ColumnRef> columns) throws SQLException {
         Map<String, Set<ColumnRef>> byTable = new LinkedHashMap<>();
         for (ColumnRef column : columns) {
             byTable.computeIfAbsent(column.table(), table -> new LinkedHashSet<>()).add(column);
         }
-        refuseMainQualified(sql, byTable.keySet());
+        Set<String> privately = readPrivately(original, sql, byTable.keySet());
         boolean queryOnly = queryOnly();
         run("SAVEPOINT esq_shadow");
         try {
             for (Map.Entry<String, Set<ColumnRef>> table : byTable.entrySet()) {
                 TableInfo info = compression.tableInfo(sqlite, table.getKey());
                 if (info.exists() && !inTemp(info.name())) {
-                    copy(info, table.getValue());
+                    copy(info, table.getValue(), info.name(), false, true);
                     shadowed.put(info.name().toLowerCase(Locale.ROOT), info.name());
+                }
+                String copyName = MainReferences.copyName(info.name());
+                if (info.exists() && privately.contains(info.name().toLowerCase(Locale.ROOT))) {
+                    if (!shadowed.containsKey(copyName.toLowerCase(Locale.ROOT))) {
+                        copy(info, table.getValue(), copyName, true, true);
+                        shadowed.put(copyName.toLowerCase(Locale.ROOT), copyName);
+                    } else if (empty.remove(copyName.toLowerCase(Locale.ROOT))) {
+                        fill(info, table.getValue(), copyName); // made for compiling, still there
+                    }
                 }
             }
             run("RELEASE esq_shadow");
         } catch (SQLException e) {
             shadowed.clear();
+            empty.clear();
+            lookalikes.clear();
             try {
                 run("ROLLBACK TO esq_shadow");
                 run("RELEASE esq_shadow");
@@ -93,6 +118,50 @@ public final class ShadowTables {
                 e.addSuppressed(rollback);
             }
             throw e;
+        } finally {
+            restoreQueryOnly(queryOnly);
+        }
+    }
+
+    /**
+     * The tables (lower case) that {@code sql}, the text run for {@code original}, reads through copies under private
+     * names ({@link MainReferences#throughPrivateCopies}); empty when it reads none so.
+     */
+    private static Set<String> readPrivately(String original, String sql, Set<String> tables) {
+        Set<String> privately = new HashSet<>();
+        if (!sql.equals(original) && sql.equals(MainReferences.throughPrivateCopies(original, tables))) {
+            for (MainReferences.Reference reference : MainReferences.in(original, lowerCase(tables))) {
+                if (reference.use() != MainReferences.Use.TARGET) {
+                    privately.add(reference.table().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return privately;
+    }
+
+    /**
+     * A statement prepared to read copies under private names: SQLite compiles it at once, so each such copy must
+     * exist by then. It is made empty, with its indexes, and goes before the next statement, as copies do; when the
+     * statement runs, its real copy is made, and SQLite, seeing the temp schema changed, compiles it again.
+     */
+    public void beforePrepare(String original, String sql, Set<ColumnRef> columns) throws SQLException {
+        Set<String> tables = tablesOf(columns);
+        Set<String> privately = readPrivately(original, sql, tables);
+        if (privately.isEmpty()) {
+            return;
+        }
+        checkMainReferences(original, sql, columns, true); // its refusal rather than SQLite's error on the text
+        boolean queryOnly = queryOnly();
+        try {
+            for (String name : tables) {
+                TableInfo info = compression.tableInfo(sqlite, name);
+                String copyName = MainReferences.copyName(info.name());
+                if (info.exists() && privately.contains(info.name().toLowerCase(Locale.ROOT))
+                        && !shadowed.containsKey(copyName.toLowerCase(Locale.ROOT))) {
+                    copy(info, Set.of(), copyName, true, false);
+                    shadowed.put(copyName.toLowerCase(Locale.ROOT), copyName);
+                }
+            }
         } finally {
             restoreQueryOnly(queryOnly);
         }
@@ -112,10 +181,13 @@ public final class ShadowTables {
             return true;
         }
         boolean queryOnly = queryOnly();
+        Map<String, String> triggers = temporaryTriggers();
         try {
             for (var iterator = shadowed.values().iterator(); iterator.hasNext(); ) {
                 try {
-                    run("DROP TABLE IF EXISTS temp." + quote(iterator.next()));
+                    String copy = iterator.next();
+                    run("DROP TABLE IF EXISTS temp." + quote(copy));
+                    empty.remove(copy.toLowerCase(Locale.ROOT));
                 } catch (SQLException e) {
                     if ((e.getErrorCode() & 0xFF) == 6) { // SQLITE_LOCKED: a cursor of this connection reads it
                         return false;
@@ -124,10 +196,47 @@ public final class ShadowTables {
                 }
                 iterator.remove();
             }
-            holdingLookalikes.clear();
+            lookalikes.clear();
             return true;
         } finally {
-            restoreQueryOnly(queryOnly);
+            try {
+                recreateDroppedWith(triggers);
+            } finally {
+                restoreQueryOnly(queryOnly);
+            }
+        }
+    }
+
+    /** The TEMP triggers on the connection: name to the text SQLite keeps of it. */
+    private Map<String, String> temporaryTriggers() throws SQLException {
+        Map<String, String> triggers = new LinkedHashMap<>();
+        try (Statement statement = sqlite.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT name, sql FROM temp.sqlite_schema WHERE type = 'trigger'"
+                     + " ORDER BY rowid")) {
+            while (rows.next()) {
+                triggers.put(rows.getString(1), rows.getString(2));
+            }
+        }
+        return triggers;
+    }
+
+    /**
+     * A TEMP trigger the application created on a copied table while the copies were read ({@link
+     * #beforeReadingAlongside}) was attached by SQLite to the copy, which its name found first, and went with it: it
+     * is created again from its own text, which now finds the table. SQLite keeps that text as {@code CREATE TRIGGER
+     * name …} (TEMP left out), so it is the same text again. No write could reach it meanwhile: the table and the copy
+     * both refuse them on this connection.
+     */
+    private void recreateDroppedWith(Map<String, String> before) throws SQLException {
+        if (before.isEmpty()) {
+            return;
+        }
+        Set<String> left = temporaryTriggers().keySet();
+        for (Map.Entry<String, String> trigger : before.entrySet()) {
+            String text = trigger.getValue();
+            if (!left.contains(trigger.getKey()) && text.regionMatches(true, 0, "CREATE TRIGGER ", 0, 15)) {
+                run("CREATE TEMP TRIGGER " + text.substring(15));
+            }
         }
     }
 
@@ -160,10 +269,7 @@ public final class ShadowTables {
                     return; // a view or table of its own, which reads the copies as it would the tables
                 } else if (creates && lexer.isWord("TRIGGER") && (temporary || sql.regionMatches(true,
                         SqlLexer.skipSpaceAndComments(sql, lexer.end()), "temp", 0, 4))) {
-                    throw new SQLException("This read-only connection still reads decoded copies of " + names()
-                            + " for a result set that is open, and a temporary trigger on " + copied.get(named)
-                            + " would fire on the copy: close that result set (or read it to its end) before running "
-                            + sql, "24000");
+                    return; // SQLite attaches it to the copy; created again on the table when the copy goes (drop)
                 } else if (!lexer.isWord("UNIQUE") && !lexer.isWord("IF")) {
                     break;
                 }
@@ -172,14 +278,6 @@ public final class ShadowTables {
         }
         if (writesCopy(sql)) {
             failAsReadOnly();
-        }
-        for (String table : holdingLookalikes) {
-            if (copied.containsKey(table) && firstNamed(sql, Set.of(table)) != null) {
-                throw new SQLException("This read-only connection still reads decoded copies of " + names()
-                        + " for a result set that is open, and the copy of " + shadowed.get(table) + " holds a BLOB"
-                        + " that begins like a compressed value: close that result set (or read it to its end)"
-                        + " before running " + sql, "24000");
-            }
         }
     }
 
@@ -249,103 +347,150 @@ public final class ShadowTables {
      * nothing.
      */
     private void failAsReadOnly() throws SQLException {
-        String table = shadowed.values().iterator().next();
+        String copy = shadowed.values().iterator().next();
+        String privateCopy = MainReferences.copyName("");
+        String table = copy.regionMatches(true, 0, privateCopy, 0, privateCopy.length())
+                ? copy.substring(privateCopy.length()) : copy; // the table a copy under a private name copies
         run("DELETE FROM main." + quote(table) + " WHERE 0");
         throw new SQLException("[SQLITE_READONLY] Attempt to write a readonly database (attempt to write a readonly"
                 + " database)", null, 8);
     }
 
-    /** The shadowed tables, for an error message. */
-    public String names() {
-        return String.join(", ", shadowed.values());
+    /**
+     * Whether the temp schema has an object of its own (not a copy) named like a table of {@code references}: the
+     * escape hatch then cannot run {@code main.t} as {@code t} ({@link Compression#rewrite}).
+     */
+    static boolean temporaryNamesAmong(Connection sqlite, List<MainReferences.Reference> references)
+            throws SQLException {
+        for (MainReferences.Reference reference : references) {
+            try (PreparedStatement select = sqlite.prepareStatement("SELECT 1 FROM temp.sqlite_schema"
+                    + " WHERE name = ? COLLATE NOCASE AND type IN ('table', 'view')")) {
+                select.setString(1, reference.table());
+                try (ResultSet row = select.executeQuery()) {
+                    if (row.next()) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /**
-     * The statement as run by the escape hatch: {@code main.t} (also quoted, and in {@code main.t.column}) written
-     * {@code t} for each table in {@code tables}, so that on a connection that cannot write it reads the decoded copy,
-     * which SQLite finds first by the bare name; where no copy is made the bare name is the main table, unless the
-     * temp schema has an object of that name of its own ({@link #refuseShadowedMain}). Nothing else is touched:
-     * string literals, other schemas, attached databases. When {@code main} also stands for something else in the
-     * statement (a table or an alias named so) the text is kept as written.
+     * Before the escape hatch runs a statement that names {@code main.t}: the text it runs was chosen for this
+     * connection when it was prepared ({@link Compression#rewrite}) — {@code t} for {@code main.t}, which needs the
+     * bare name to reach the table or its copy; as written, which needs the connection to write (its columns are made
+     * plain in place); or through private copies, which needs it not to. Where the connection changed since (it was
+     * set read-only or back, or it made a temporary object of that name), the statement is refused, naming the
+     * remedy, rather than answered from another table. Through private copies, the statement as written must be one
+     * SQLite accepts (its error is the statement's), and a bare {@code t.column} must not name a {@code main.t}
+     * written without an alias, which the copy's private name no longer answers to.
      */
-    static String withoutMainQualifier(String sql, Set<String> tables) {
-        Set<String> names = lowerCase(tables);
-        List<int[]> cuts = new ArrayList<>();
-        SqlLexer lexer = new SqlLexer(sql);
-        int mainAt = -1;
-        int dotEnd = -1;
-        boolean afterMain = false;
-        boolean afterMainDot = false;
-        for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
-            if (afterMain && !lexer.is(".")) {
-                return sql; // "main" names a table or an alias here
-            }
-            if (afterMainDot && (kind == SqlLexer.Kind.WORD || kind == SqlLexer.Kind.NAME)
-                    && names.contains(lexer.name().toLowerCase(Locale.ROOT))) {
-                cuts.add(new int[] {mainAt, dotEnd});
-            }
-            afterMainDot = afterMain;
-            dotEnd = lexer.end();
-            afterMain = (kind == SqlLexer.Kind.WORD || kind == SqlLexer.Kind.NAME) && lexer.names("main");
-            if (afterMain) {
-                mainAt = lexer.start();
-            }
-        }
-        if (afterMain) {
-            return sql;
-        }
-        if (cuts.isEmpty()) {
-            return sql;
-        }
-        StringBuilder text = new StringBuilder(sql.length());
-        int from = 0;
-        for (int[] cut : cuts) {
-            text.append(sql, from, cut[0]);
-            from = cut[1];
-        }
-        return text.append(sql, from, sql.length()).toString();
-    }
-
-    /**
-     * The escape hatch runs {@code main.t} as {@code t} ({@link #withoutMainQualifier}); when the temp schema has an
-     * object named {@code t} of its own (not a copy) the bare name would read that object instead: such a statement is
-     * refused, naming it, rather than answered from another table.
-     */
-    public void refuseShadowedMain(String original, String run, Set<ColumnRef> columns) throws SQLException {
-        if (original.equals(run)) {
+    public void checkMainReferences(String original, String run, Set<ColumnRef> columns, boolean cannotWrite)
+            throws SQLException {
+        Set<String> tables = tablesOf(columns);
+        List<MainReferences.Reference> references = MainReferences.in(original, lowerCase(tables));
+        if (references.isEmpty()) {
             return;
         }
+        boolean reads = false;
+        for (MainReferences.Reference reference : references) {
+            reads |= reference.use() != MainReferences.Use.TARGET;
+        }
+        String created = PlainStorage.createdKind(original);
+        if (created != null && !created.equals("table")) {
+            if (cannotWrite && reads && created.equals("view") && PlainStorage.isTemporary(original)) {
+                // read later through copies of the tables' own names, which main.t does not reach
+                throw new SQLException("On this read-only connection a temporary view over compressed columns is read"
+                        + " through decoded copies named like its tables, and main." + references.get(0).table()
+                        + " in its text would read the stored compressed values instead: write the table's name"
+                        + " without main. to create it: " + original, "0A000");
+            }
+            return; // an index, trigger or view reads nothing as it is created
+        }
+        if (run.equals(original)) {
+            if (cannotWrite && reads) {
+                throw changedSincePrepared(original, "could write then, and cannot now");
+            }
+            return;
+        }
+        if (reads && run.equals(MainReferences.throughPrivateCopies(original, tables))) {
+            if (!cannotWrite) {
+                throw changedSincePrepared(original, "could not write then, and can now");
+            }
+            List<String> plan = program(original); // SQLite's own error, if it refuses the statement as written
+            for (MainReferences.Reference reference : references) {
+                if (reference.use() == MainReferences.Use.TABLE && !reference.aliased()
+                        && !MainReferences.aliasesAsTable(original, reference.table())) {
+                    refuseBareQualifierOf(original, reference.table(), plan);
+                }
+            }
+            return;
+        }
+        for (MainReferences.Reference reference : references) {
+            String table = reference.table();
+            if (!shadowed.containsKey(table.toLowerCase(Locale.ROOT)) && inTemp(table)) {
+                throw changedSincePrepared(original, "had no temporary object named " + table + " then, and has one"
+                        + " now");
+            }
+        }
+    }
+
+    private static SQLException changedSincePrepared(String sql, String how) {
+        return new SQLException("This statement names a table qualified with main, and reads it with its compressed"
+                + " values decoded in a way chosen for this connection as it was when the statement was prepared, which"
+                + " " + how + ": prepare the statement again to run it: " + sql, "0A000");
+    }
+
+    /**
+     * Through private copies {@code main.t} written without an alias reads a table named otherwise, since the
+     * statement names something else {@code t} too: a bare {@code t.column} naming it would read that other object.
+     * Whether it does is SQLite's own answer: {@code main.t.column} in its place compiles to the same program.
+     */
+    private void refuseBareQualifierOf(String original, String table, List<String> plan) throws SQLException {
+        for (int at : MainReferences.bareQualifiers(original, table)) {
+            String variant = original.substring(0, at) + "main." + original.substring(at);
+            boolean star = SqlLexer.skipSpaceAndComments(original, original.indexOf('.', at) + 1) < original.length()
+                    && original.charAt(SqlLexer.skipSpaceAndComments(original, original.indexOf('.', at) + 1)) == '*';
+            boolean same;
+            try {
+                same = star || program(variant).equals(plan);
+            } catch (SQLException e) {
+                same = false;
+            }
+            if (same) {
+                throw new SQLException("This statement names main." + table + " without an alias and " + table
+                        + " otherwise too, and reads main." + table + " with its compressed values decoded under"
+                        + " another name on this read-only connection; " + table + "." + " in it names main." + table
+                        + ": give main." + table + " an alias, or write main." + table + ".column, to run it: "
+                        + original, "0A000");
+            }
+        }
+    }
+
+    /** SQLite's program for the statement, one line per instruction. */
+    private List<String> program(String sql) throws SQLException {
+        List<String> lines = new ArrayList<>();
+        try (Statement statement = sqlite.createStatement();
+             ResultSet program = statement.executeQuery("EXPLAIN " + sql)) {
+            int columns = program.getMetaData().getColumnCount();
+            while (program.next()) {
+                StringBuilder line = new StringBuilder();
+                for (int i = 2; i <= columns; i++) {
+                    line.append(program.getString(i)).append('|');
+                }
+                lines.add(line.toString());
+            }
+        }
+        return lines;
+    }
+
+    private static Set<String> tablesOf(Set<ColumnRef> columns) {
         Set<String> tables = new HashSet<>();
         for (ColumnRef column : columns) {
             tables.add(column.table());
         }
-        Set<String> keptQualified = lowerCase(mainQualified(run, tables));
-        for (String table : mainQualified(original, tables)) {
-            if (!keptQualified.contains(table.toLowerCase(Locale.ROOT))
-                    && !shadowed.containsKey(table.toLowerCase(Locale.ROOT)) && inTemp(table)) {
-                throw new SQLException("This statement names main." + table + ", which it reads with its compressed"
-                        + " values decoded under the name " + table + ", and this connection has a temporary object"
-                        + " named " + table + " too; rename that temporary object to run it", "0A000");
-            }
-        }
-    }
-
-    /** The tables of {@code tables} that the statement qualifies with {@code main}. */
-    private static Set<String> mainQualified(String sql, Set<String> tables) {
-        Set<String> names = lowerCase(tables);
-        Set<String> found = new LinkedHashSet<>();
-        SqlLexer lexer = new SqlLexer(sql);
-        boolean afterMain = false;
-        boolean afterMainDot = false;
-        for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
-            if (afterMainDot && (kind == SqlLexer.Kind.WORD || kind == SqlLexer.Kind.NAME)
-                    && names.contains(lexer.name().toLowerCase(Locale.ROOT))) {
-                found.add(lexer.name());
-            }
-            afterMainDot = afterMain && lexer.is(".");
-            afterMain = lexer.names("main");
-        }
-        return found;
+        return tables;
     }
 
     private static Set<String> lowerCase(Set<String> tables) {
@@ -357,39 +502,55 @@ public final class ShadowTables {
     }
 
     /**
-     * A name qualified with {@code main} left in the text that runs (where {@code main} also names something else)
-     * would read the stored envelopes past the copy: refused, naming the remedy, rather than answered with stored
-     * bytes.
+     * Copies {@code table} with its values decoded into the temp schema as {@code copyName}, with its indexes: under
+     * their own names, or for a private copy ({@link MainReferences#throughPrivateCopies}) under the names that
+     * statement's INDEXED BY is written with.
      */
-    private static void refuseMainQualified(String sql, Set<String> tables) throws SQLException {
-        Set<String> qualified = mainQualified(sql, tables);
-        if (!qualified.isEmpty()) {
-            String table = qualified.iterator().next();
-            throw new SQLException("On a read-only connection this statement reads the compressed columns of "
-                    + table + " through a decoded copy in the temp schema, and the name main." + table
-                    + " would read the stored envelopes instead (main also names a table or an alias in it); write the"
-                    + " table's name without main.", "0A000");
+    private void copy(TableInfo table, Set<ColumnRef> compressed, String copyName, boolean privateNames,
+                      boolean filled) throws SQLException {
+        String ddl = createTable(table);
+        if (ddl == null) {
+            return;
+        }
+        run(TableText.asTemporary(ddl, quote(copyName)));
+        if (filled) {
+            fill(table, compressed, copyName);
+        } else {
+            empty.add(copyName.toLowerCase(Locale.ROOT));
+        }
+        for (String index : indexes(table)) {
+            run(privateNames ? TableText.indexOnCopy(index, MainReferences::copyName) : TableText.indexInTemp(index));
         }
     }
 
-    private void copy(TableInfo table, Set<ColumnRef> compressed) throws SQLException {
-        String ddl;
+    /** The table's CREATE TABLE text as SQLite keeps it, or null when it has none. */
+    private String createTable(TableInfo table) throws SQLException {
+        try (PreparedStatement select = sqlite.prepareStatement("SELECT sql FROM main.sqlite_schema"
+                + " WHERE name = ? COLLATE NOCASE AND type = 'table' AND sql IS NOT NULL")) {
+            select.setString(1, table.name());
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? row.getString(1) : null;
+            }
+        }
+    }
+
+    /** The CREATE INDEX texts of the table's indexes (those SQLite makes for constraints have none). */
+    private List<String> indexes(TableInfo table) throws SQLException {
         List<String> indexes = new ArrayList<>();
-        try (PreparedStatement select = sqlite.prepareStatement("SELECT type, sql FROM main.sqlite_schema"
-                + " WHERE tbl_name = ? COLLATE NOCASE AND type IN ('table', 'index') AND sql IS NOT NULL"
-                + " ORDER BY type = 'index', rowid")) {
+        try (PreparedStatement select = sqlite.prepareStatement("SELECT sql FROM main.sqlite_schema"
+                + " WHERE tbl_name = ? COLLATE NOCASE AND type = 'index' AND sql IS NOT NULL ORDER BY rowid")) {
             select.setString(1, table.name());
             try (ResultSet rows = select.executeQuery()) {
-                if (!rows.next()) {
-                    return;
-                }
-                ddl = rows.getString(2);
                 while (rows.next()) {
-                    indexes.add(rows.getString(2));
+                    indexes.add(rows.getString(1));
                 }
             }
         }
-        run(TableText.asTemporary(ddl, quote(table.name())));
+        return indexes;
+    }
+
+    /** Fills the copy with the table's rows, the values of {@code compressed} decoded. */
+    private void fill(TableInfo table, Set<ColumnRef> compressed, String copyName) throws SQLException {
         List<String> stored = new ArrayList<>();
         try (PreparedStatement columns = sqlite.prepareStatement(
                 "SELECT name FROM pragma_table_xinfo(?, 'main') WHERE hidden = 0 ORDER BY cid")) {
@@ -419,26 +580,33 @@ public final class ShadowTables {
                 values.append(name);
             }
         }
-        run("INSERT INTO temp." + quote(table.name()) + " (" + into + ") SELECT " + values + " FROM main."
+        run("INSERT INTO temp." + quote(copyName) + " (" + into + ") SELECT " + values + " FROM main."
                 + quote(table.name()));
-        for (String index : indexes) {
-            run(TableText.indexInTemp(index));
-        }
+        List<String> copiedDecoded = new ArrayList<>();
         StringBuilder lookalike = new StringBuilder();
         for (String column : stored) {
             if (decoded.contains(column.toLowerCase(Locale.ROOT))) {
                 String name = quote(column);
-                lookalike.append(lookalike.length() == 0 ? "" : " OR ").append("(typeof(").append(name)
+                copiedDecoded.add(column);
+                lookalike.append(lookalike.length() == 0 ? "" : ", ").append("CASE WHEN typeof(").append(name)
                         .append(") = 'blob' AND substr(").append(name).append(", 1, 4) = X'")
-                        .append(StoredFormat.MAGIC_HEX).append("')");
+                        .append(StoredFormat.MAGIC_HEX).append("' THEN ").append(name).append(" END");
             }
         }
         if (lookalike.length() > 0) {
+            // one scan for the decoded BLOBs that begin like an envelope: a rewritten read of the copy returns
+            // them as they are (CopiedLookalikes)
             try (Statement statement = sqlite.createStatement();
-                 ResultSet found = statement.executeQuery("SELECT 1 FROM temp." + quote(table.name()) + " WHERE "
-                         + lookalike + " LIMIT 1")) {
-                if (found.next()) {
-                    holdingLookalikes.add(table.name().toLowerCase(Locale.ROOT));
+                 ResultSet found = statement.executeQuery("SELECT " + lookalike + " FROM temp."
+                         + quote(copyName) + " WHERE coalesce(" + lookalike + (copiedDecoded.size() == 1
+                         ? ", NULL" : "") + ") IS NOT NULL")) {
+                while (found.next()) {
+                    for (int i = 0; i < copiedDecoded.size(); i++) {
+                        byte[] value = found.getBytes(i + 1);
+                        if (value != null) {
+                            lookalikes.add(table.name() + "." + copiedDecoded.get(i), value);
+                        }
+                    }
                 }
             }
         }

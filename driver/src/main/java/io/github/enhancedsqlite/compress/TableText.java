@@ -26,6 +26,12 @@ final class TableText {
 
     /** {@code CREATE [UNIQUE] INDEX temp.<name> …}: the same index on the copy, under the same name. */
     static String indexInTemp(String createIndex) {
+        SqlLexer lexer = atIndexName(createIndex);
+        return createIndex.substring(0, lexer.start()) + "temp." + createIndex.substring(lexer.start());
+    }
+
+    /** A lexer on the name of {@code CREATE [UNIQUE] INDEX name …}. */
+    private static SqlLexer atIndexName(String createIndex) {
         SqlLexer lexer = new SqlLexer(createIndex);
         lexer.next(); // CREATE
         lexer.next(); // UNIQUE or INDEX
@@ -33,7 +39,23 @@ final class TableText {
             lexer.next();
         }
         lexer.next(); // the name
-        return createIndex.substring(0, lexer.start()) + "temp." + createIndex.substring(lexer.start());
+        return lexer;
+    }
+
+    /**
+     * {@code CREATE [UNIQUE] INDEX temp.<renamed> ON <renamed table> …}: the same index on a copy made under another
+     * name, its own name renamed likewise, so that it cannot meet an index of the same name in the temp schema.
+     */
+    static String indexOnCopy(String createIndex, java.util.function.UnaryOperator<String> rename) {
+        SqlLexer lexer = atIndexName(createIndex);
+        int nameStart = lexer.start();
+        int nameEnd = lexer.end();
+        String name = lexer.name();
+        lexer.next(); // ON
+        lexer.next(); // the table
+        return createIndex.substring(0, nameStart) + "temp." + SqlNames.quote(rename.apply(name))
+                + createIndex.substring(nameEnd, lexer.start()) + SqlNames.quote(rename.apply(lexer.name()))
+                + createIndex.substring(lexer.end());
     }
 
     /**

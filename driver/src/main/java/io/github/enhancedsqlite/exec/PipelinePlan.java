@@ -36,8 +36,18 @@ public final class PipelinePlan {
     /** The pipeline of one physical connection, with the steps this plan chose. */
     public StatementPipeline forConnection(Connection sqlite, TransactionControl transactions, Codec codec)
             throws SQLException {
+        return forConnection(sqlite, transactions, codec, false);
+    }
+
+    /**
+     * As {@link #forConnection(Connection, TransactionControl, Codec)}.
+     *
+     * @param readOnlyDatabase the database opens read-only (a URL that asks so, a file this process may not write)
+     */
+    public StatementPipeline forConnection(Connection sqlite, TransactionControl transactions, Codec codec,
+                                           boolean readOnlyDatabase) throws SQLException {
         OwnWrites ownWrites = OwnWrites.register(sqlite);
-        return new StatementPipeline(sqlite, transactions, schema, new StoredValues(codec), ownWrites,
+        return new StatementPipeline(sqlite, transactions, readOnlyDatabase, schema, new StoredValues(codec), ownWrites,
                 compression == null ? null : new CompressionStep(compression, codec, sqlite, ownWrites),
                 slowStatementLog == null ? null : new SlowStatementStep(slowStatementLog));
     }

@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.exec;
 
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.compress.RewrittenSql;
 import io.github.enhancedsqlite.compress.ShadowTables;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -36,12 +37,12 @@ final class PlainStorageStep {
     /** The columns the statement running now found made plain, for {@link #after}; null when none. */
     private Set<ColumnRef> madePlainNow;
 
-    PlainStorageStep(Compression compression, Connection sqlite, OwnWrites ownWrites) {
+    PlainStorageStep(Compression compression, Connection sqlite, OwnWrites ownWrites, StoredValues values) {
         this.compression = compression;
         this.sqlite = sqlite;
         this.ownWrites = ownWrites;
         this.madePlainInTransaction = new PendingColumns(compression, sqlite);
-        this.shadows = compression.shadowTables(sqlite);
+        this.shadows = compression.shadowTables(sqlite, values.codec());
     }
 
     /**
@@ -63,11 +64,10 @@ final class PlainStorageStep {
                 break;
             }
         }
-        if (shadows.drop()) {
-            readingCopies.clear();
+        readingCopies.removeIf(reader -> !readingRows(reader));
+        if (readingCopies.isEmpty() && shadows.drop()) {
             return;
         }
-        readingCopies.removeIf(reader -> !readingRows(reader));
         shadows.beforeReadingAlongside(call.sqlRun(), StatementEffects.has(effects, StatementEffects.CHANGES_SCHEMA));
         readsCopies(call);
     }
@@ -90,6 +90,21 @@ final class PlainStorageStep {
     }
 
     /**
+     * The statement was rewritten and is about to be prepared: copies its text reads under private names must exist
+     * for SQLite to compile it ({@link ShadowTables#beforePrepare}).
+     */
+    void beforePrepare(String sql, RewrittenSql rewritten) throws SQLException {
+        if (!rewritten.madePlain().isEmpty() && !rewritten.sql().equals(sql)) {
+            ownWrites.begin();
+            try {
+                shadows.beforePrepare(sql, rewritten.sql(), rewritten.madePlain());
+            } finally {
+                ownWrites.end();
+            }
+        }
+    }
+
+    /**
      * Before the statement runs (and after its transaction began).
      *
      * @param cannotWrite the connection is known to be read-only
@@ -101,7 +116,8 @@ final class PlainStorageStep {
             return;
         }
         String sql = call.sqlRun();
-        shadows.refuseShadowedMain(call.sqlForLog(), sql, madePlain);
+        String original = call.sqlForLog();
+        shadows.checkMainReferences(original, sql, madePlain, cannotWrite);
         if (!cannotWrite) {
             Set<ColumnRef> changed;
             ownWrites.begin();
@@ -128,10 +144,13 @@ final class PlainStorageStep {
                 return;
             }
         }
-        if (!shadows.writesMain(sql)) {
+        if (!cannotWrite) {
+            shadows.checkMainReferences(original, sql, madePlain, true); // a read-only file, found by the write
+        }
+        if (shadows.readsPrivately(original, sql, madePlain) || !shadows.writesMain(sql)) {
             ownWrites.begin(); // the copies' rows are the driver's too
             try {
-                shadows.cover(sql, madePlain);
+                shadows.cover(original, sql, madePlain);
             } finally {
                 ownWrites.end();
             }
@@ -188,13 +207,22 @@ final class PlainStorageStep {
         }
     }
 
-    /** After a statement, which may have ended the transaction by SQL or by failing. */
-    void after(boolean inTransaction) {
+    /**
+     * After a statement, which may have ended the transaction by SQL or by failing ({@code rows}: it left rows to
+     * read). Copies go once no statement reads rows that may come from them: SQLite refuses to drop a table a cursor
+     * has open, but a statement between two rows may have none open on a copy it reads again for the next (a
+     * sub-query), and dropping it would abort that statement.
+     */
+    void after(StatementCall call, boolean inTransaction, boolean rows) {
         madePlainNow = null;
         madePlainInTransaction.afterStatement(inTransaction);
         if (shadows.any()) {
+            readingCopies.removeIf(reader -> reader != call && !readingRows(reader));
+            if (rows ? !readingCopies.isEmpty() : readingCopies.stream().anyMatch(reader -> reader != call)) {
+                return; // kept until the next statement finds them read no more
+            }
             try {
-                shadows.drop(); // a query still reading them keeps them until the next statement
+                shadows.drop();
             } catch (SQLException e) {
                 // tried again before the next statement, which then fails with the reason
             }

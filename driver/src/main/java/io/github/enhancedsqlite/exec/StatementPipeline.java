@@ -44,17 +44,21 @@ public final class StatementPipeline {
     /** The compression of the database, for the rewrite of each statement; with compression off too. */
     private final Compression schema;
     private final StoredValues values;
+    /** The database opens read-only: no statement can write it, whatever the connection's read-only flag says. */
+    private final boolean readOnlyDatabase;
 
-    StatementPipeline(Connection sqlite, TransactionControl transactions, Compression schema, StoredValues values,
-                      OwnWrites ownWrites, CompressionStep compression, SlowStatementStep slowStatements) {
+    StatementPipeline(Connection sqlite, TransactionControl transactions, boolean readOnlyDatabase, Compression schema,
+                      StoredValues values, OwnWrites ownWrites, CompressionStep compression,
+                      SlowStatementStep slowStatements) {
         this.sqlite = sqlite;
+        this.readOnlyDatabase = readOnlyDatabase;
         this.schema = schema;
         this.values = values;
         this.transactions = transactions;
         this.transaction = new TransactionStep(transactions);
         this.busyRetry = new BusyRetryStep(transactions);
         this.schemaChanges = new SchemaChangeStep(schema);
-        this.plainStorage = new PlainStorageStep(schema, sqlite, ownWrites);
+        this.plainStorage = new PlainStorageStep(schema, sqlite, ownWrites, values);
         this.compression = compression;
         this.slowStatements = slowStatements;
     }
@@ -70,7 +74,7 @@ public final class StatementPipeline {
                          Set<ColumnRef> compressedInto, boolean batch) throws SQLException {
         Set<ColumnRef> madePlain = call.madePlain();
         boolean writes = StatementEffects.has(effects, StatementEffects.WRITES); // as the application wrote it
-        boolean cannotWrite = transactions.readOnly();
+        boolean cannotWrite = cannotWrite();
         if (!madePlain.isEmpty() && !cannotWrite) {
             effects |= StatementEffects.WRITES; // even a SELECT: its columns are rewritten plain under the writer turn
         }
@@ -81,6 +85,7 @@ public final class StatementPipeline {
         long started = slowStatements != null ? System.nanoTime() : 0L;
         QueryDeadline deadline = null;
         boolean succeeded = false;
+        boolean rows = false;
         try {
             T result;
             if (wholeBatch) {
@@ -115,6 +120,7 @@ public final class StatementPipeline {
                 }
             }
             succeeded = true;
+            rows = result instanceof java.sql.ResultSet || Boolean.TRUE.equals(result);
             schemaChanges.after(effects);
             return result;
         } catch (SQLException e) {
@@ -130,7 +136,7 @@ public final class StatementPipeline {
             if (compression != null) {
                 compression.after(transaction.inTransaction());
             }
-            plainStorage.after(transaction.inTransaction());
+            plainStorage.after(call, transaction.inTransaction(), rows);
             if (slowStatements != null) {
                 slowStatements.logIfSlow(call, started);
             }
@@ -151,7 +157,14 @@ public final class StatementPipeline {
      * {@link Compression#rewrite}).
      */
     public RewrittenSql rewrite(String sql) throws SQLException {
-        return schema.rewrite(sql, sqlite);
+        RewrittenSql rewritten = schema.rewrite(sql, sqlite, cannotWrite());
+        plainStorage.beforePrepare(sql, rewritten);
+        return rewritten;
+    }
+
+    /** Whether no statement can write the database now: it opens read-only, or the connection was set read-only. */
+    private boolean cannotWrite() {
+        return readOnlyDatabase || transactions.readOnly();
     }
 
     /**

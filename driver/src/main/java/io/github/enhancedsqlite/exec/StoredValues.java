@@ -1,6 +1,7 @@
 package io.github.enhancedsqlite.exec;
 
 import io.github.enhancedsqlite.compress.Codec;
+import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Envelope;
 import java.sql.SQLException;
 
@@ -17,14 +18,18 @@ public final class StoredValues {
         this.codec = codec;
     }
 
-    /** Whether a stored value is an envelope (its original must be decoded). */
-    public boolean isEnvelope(byte[] stored) {
-        return Envelope.looksLikeEnvelope(stored);
+    /**
+     * Whether a stored value is an envelope (its original must be decoded).
+     *
+     * @param column the column it was read from
+     */
+    public boolean isEnvelope(byte[] stored, ColumnRef column) {
+        return codec.isEnvelope(stored, column);
     }
 
     /** Whether a stored value is an envelope of a TEXT original. */
-    public boolean holdsText(byte[] stored) {
-        return Envelope.holdsText(stored);
+    public boolean holdsText(byte[] stored, ColumnRef column) {
+        return Envelope.holdsText(stored) && codec.isEnvelope(stored, column);
     }
 
     /**
@@ -39,6 +44,11 @@ public final class StoredValues {
     /** The form in which a raw BLOB is stored in a column that may hold envelopes; null to store it as it is. */
     public byte[] escapedForStorage(byte[] raw) {
         return Envelope.looksLikeEnvelope(raw) ? Envelope.escape(raw) : null;
+    }
+
+    /** The connection's codec, whose decoded copies' lookalike values ShadowTables records. */
+    Codec codec() {
+        return codec;
     }
 
     /** Frees the connection's zstd contexts. */

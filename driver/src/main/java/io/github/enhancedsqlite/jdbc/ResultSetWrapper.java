@@ -108,13 +108,25 @@ final class ResultSetWrapper extends ForwardingResultSet {
         return decoding == null ? meta : new DecodedMetaData(meta, this);
     }
 
+    /**
+     * Whether SQLite may still step the statement for more rows: not once they ran out (past the last row, or none
+     * at all), when it holds no cursor and no read transaction any more, though the result set is open.
+     */
+    boolean mayStep() {
+        try {
+            return !delegate.isClosed() && !delegate.isAfterLast() && (delegate.isBeforeFirst() || delegate.getRow() > 0);
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
     /** Whether a decoded column's value in the current row is stored compressed and was TEXT. */
     boolean holdsCompressedText(int column) throws SQLException {
         if (!decodes(column)) {
             return false;
         }
         Object stored = delegate.getObject(column);
-        return stored instanceof byte[] && values.holdsText((byte[]) stored);
+        return stored instanceof byte[] && values.holdsText((byte[]) stored, decoding.decodedColumn(column));
     }
 
     /** Whether the table column a decoded result column shows was declared with a type. */
@@ -130,6 +142,7 @@ final class ResultSetWrapper extends ForwardingResultSet {
         }
     }
 
+
     private boolean decodes(int column) {
         return decoding != null && decoding.decodes(column);
     }
@@ -144,7 +157,7 @@ final class ResultSetWrapper extends ForwardingResultSet {
 
     /** As {@link #envelopeOriginal(int)}, for the stored value already read (point reads read it once). */
     private Object envelopeOriginal(int column, Object stored) throws SQLException {
-        if (stored instanceof byte[] && values.isEnvelope((byte[]) stored)) {
+        if (stored instanceof byte[] && values.isEnvelope((byte[]) stored, decoding.decodedColumn(column))) {
             String where = "in " + decoding.decodedColumn(column) + " (result column " + column + ", row "
                     + delegate.getRow() + " of the result)";
             return values.decode((byte[]) stored, where);

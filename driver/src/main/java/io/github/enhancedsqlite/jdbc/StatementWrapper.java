@@ -162,7 +162,7 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
 
     @Override
     public final boolean readingRows() throws SQLException {
-        return hasOpenResult();
+        return hasOpenResult() && lastResult.mayStep();
     }
 
     /** Whether the application may still be reading rows of this statement. */

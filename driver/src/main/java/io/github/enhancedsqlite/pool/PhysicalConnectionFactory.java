@@ -53,6 +53,8 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
     private volatile int loginTimeoutSeconds = 5;
     /** The database file, for noticing that it was deleted or replaced; null for in-memory databases. */
     private final PoolFile file;
+    /** The file claimed for this JVM's copy of SQLite that this factory's connections use; null in memory. */
+    private final SqliteCopyClaim claim;
     /** What the database's transactions go on to do, learned by the first statement they begin with. */
     private final TransactionShapes shapes = new TransactionShapes();
     /** The pool's first connection, opened before HikariCP starts; HikariCP's first request takes it. */
@@ -60,7 +62,10 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
     /** Physical connections open now: the last one to close tidies up after a replaced file. */
     private final AtomicInteger openConnections = new AtomicInteger();
 
-    PhysicalConnectionFactory(DatabaseConfig config) {
+    PhysicalConnectionFactory(DatabaseConfig config) throws SQLException {
+        // first: a file another copy of SQLite in this JVM uses is refused before anything is started for it
+        this.claim = config.location().kind() == DatabaseLocation.Kind.FILE
+                ? SqliteCopyClaim.claim(config.location().poolKey()) : null;
         this.config = config;
         Settings settings = config.settings();
         String name = databaseName(config);
@@ -146,9 +151,10 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
         if (connection == null) {
             throw new SQLException("sqlite-jdbc did not accept " + config.location().sqliteUrl());
         }
+        String readOnlyReason = ReadOnlyDatabase.reason(config);
         try {
             try {
-                PragmaApplier.apply(connection, config, ReadOnlyDatabase.reason(config));
+                PragmaApplier.apply(connection, config, readOnlyReason);
             } catch (SQLException e) {
                 throw OpenFailure.explain(e, config);
             }
@@ -164,7 +170,7 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
             TransactionControl transactions = new TransactionControl(connection, gate, retry, transactionSettings,
                     metrics, deadlines, shapes, codec::originalOrStored);
             return new PhysicalConnection(connection, config.settings().pool().statementCacheSize(),
-                    plan.forConnection(connection, transactions, codec), metrics,
+                    plan.forConnection(connection, transactions, codec, readOnlyReason != null), metrics,
                     counted(connection, sharedCompression != null ? null : compression));
         } catch (SQLException | RuntimeException e) {
             try {
@@ -212,6 +218,9 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
         }
         if (sharedCompression != null) {
             sharedCompression.close();
+        }
+        if (claim != null) {
+            claim.release();
         }
     }
 

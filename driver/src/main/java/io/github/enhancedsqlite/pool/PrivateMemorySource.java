@@ -15,7 +15,7 @@ final class PrivateMemorySource implements ConnectionSource {
     private final DatabaseConfig config;
     private final PhysicalConnectionFactory factory;
 
-    PrivateMemorySource(DatabaseConfig config) {
+    PrivateMemorySource(DatabaseConfig config) throws SQLException {
         this.config = config;
         this.factory = new PhysicalConnectionFactory(config);
     }
