@@ -41,6 +41,11 @@ final class Catalog {
                 return;
             }
         }
+        loadExisting(connection);
+    }
+
+    /** Loads the record from its table, known to exist. */
+    void loadExisting(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT table_name, column_name FROM " + TABLE)) {
             while (rows.next()) {

@@ -115,8 +115,7 @@ public final class Compression {
     public Codec attach(Connection sqlite, long pageCacheBytes) throws SQLException {
         if (opened.compareAndSet(false, true)) {
             try {
-                catalog.load(sqlite);
-                dictionaries.load(sqlite);
+                loadOwnTables(sqlite);
             } catch (SQLException e) {
                 opened.set(false);
                 throw e;
@@ -129,6 +128,29 @@ public final class Compression {
                 Function.FLAG_DETERMINISTIC);
         Function.create(connection, SqlRewriter.ESCAPE, new EscapeFunction(), 1, Function.FLAG_DETERMINISTIC);
         return codec;
+    }
+
+    /**
+     * The record of compressed columns and the dictionaries, from the driver's tables where they exist: which exist is
+     * read by one statement for both (the database's first connection is on the path of every file a process opens).
+     */
+    private void loadOwnTables(Connection sqlite) throws SQLException {
+        boolean catalogExists = false;
+        boolean dictionariesExist = false;
+        try (Statement statement = sqlite.createStatement();
+             ResultSet names = statement.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('"
+                     + Catalog.TABLE + "', '" + Dictionaries.TABLE + "')")) {
+            while (names.next()) {
+                catalogExists |= Catalog.TABLE.equals(names.getString(1));
+                dictionariesExist |= Dictionaries.TABLE.equals(names.getString(1));
+            }
+        }
+        if (catalogExists) {
+            catalog.loadExisting(sqlite);
+        }
+        if (dictionariesExist) {
+            dictionaries.loadExisting(sqlite);
+        }
     }
 
     public Mode mode() {
@@ -414,9 +436,7 @@ public final class Compression {
         }
         if (mode != Mode.OFF) {
             try (Statement statement = sqlite.createStatement();
-                 ResultSet names = statement.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table'"
-                         + " AND NOT " + StoredFormat.sqliteTable("name") + " AND NOT " + StoredFormat.ownTable("name")
-                         + " AND NOT " + StoredFormat.litestreamTable("name"))) {
+                 ResultSet names = statement.executeQuery(APPLICATION_TABLES)) {
                 while (names.next()) {
                     String name = names.getString(1);
                     TableInfo table = schema.table(sqlite, name);
@@ -432,6 +452,11 @@ public final class Compression {
         tablesOfInterest = new TablesOfInterest(generation, tables);
         return tables;
     }
+
+    /** The application's tables: not SQLite's, the driver's or Litestream's. Built once: read per new database. */
+    private static final String APPLICATION_TABLES = "SELECT name FROM sqlite_schema WHERE type = 'table'"
+            + " AND NOT " + StoredFormat.sqliteTable("name") + " AND NOT " + StoredFormat.ownTable("name")
+            + " AND NOT " + StoredFormat.litestreamTable("name");
 
     boolean takesCompressed(ColumnRef column, TableInfo table) {
         if (mode == Mode.OFF || !table.isCompressible(column.column()) || keptPlain.contains(column)) {
@@ -631,26 +656,56 @@ public final class Compression {
         return stored;
     }
 
-    /** Compiled once: String.split compiles this pattern at every call, for every name of every statement. */
-    private static final java.util.regex.Pattern NOT_WORD = java.util.regex.Pattern.compile("[^A-Za-z0-9_]+");
-
     /**
      * The words of the SQL's names, bare or quoted, in lower case: a quoted name gives the words it is made of, as
      * table names are matched by word. String literals and parameters name nothing.
      */
     private static Set<String> words(String sql) {
+        Set<String> known = WORDS.get(sql);
+        if (known != null) {
+            return known;
+        }
         Set<String> words = new HashSet<>();
         SqlLexer lexer = new SqlLexer(sql);
         for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
             if (kind == SqlLexer.Kind.WORD || kind == SqlLexer.Kind.NAME) {
-                for (String word : NOT_WORD.split(lexer.name())) {
-                    if (!word.isEmpty()) {
-                        words.add(word.toLowerCase(Locale.ROOT));
-                    }
-                }
+                addWords(lexer.name(), words);
             }
         }
-        return words;
+        Set<String> read = Set.copyOf(words);
+        if (WORDS.size() >= MAX_CACHED_REWRITES) {
+            WORDS.clear();
+        }
+        WORDS.put(sql, read);
+        return read;
+    }
+
+    /**
+     * {@link #words} by SQL text, for every database of the JVM: the words depend on the text alone, and a process that
+     * touches a file per test runs the same few statements on every file, whose rewrites are cached per database.
+     */
+    private static final Map<String, Set<String>> WORDS = new ConcurrentHashMap<>();
+
+    /**
+     * Adds the runs of letters, digits and underscores in the name, in lower case. By hand rather than by a regular
+     * expression's split: this runs for every name of every statement a new file's pool reads first, mostly still
+     * interpreted in a process that touches a file per test.
+     */
+    private static void addWords(String name, Set<String> words) {
+        int start = -1;
+        for (int i = 0; i <= name.length(); i++) {
+            boolean wordChar = i < name.length() && isWordChar(name.charAt(i));
+            if (wordChar && start < 0) {
+                start = i;
+            } else if (!wordChar && start >= 0) {
+                words.add(name.substring(start, i).toLowerCase(Locale.ROOT));
+                start = -1;
+            }
+        }
+    }
+
+    private static boolean isWordChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
     }
 
     /** The statement's first keyword in lower case; empty when it does not begin with one. */

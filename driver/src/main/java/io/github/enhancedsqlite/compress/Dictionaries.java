@@ -269,6 +269,11 @@ public final class Dictionaries implements AutoCloseable {
                 return;
             }
         }
+        loadExisting(connection);
+    }
+
+    /** Loads the dictionaries from their table, known to exist. */
+    void loadExisting(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(
                      "SELECT id, table_name, column_name, dictionary FROM " + TABLE + " ORDER BY id")) {

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -51,16 +50,71 @@ final class Schema {
         current.updateAndGet(SchemaSnapshot::next);
     }
 
+    /** What {@link #READ_TABLE} returns a row of, in its first column. */
+    private static final int TABLE_SQL = 0;
+    private static final int COLUMN = 1;
+    private static final int INDEXED_COLUMN = 2;
+    private static final int INDEX_SQL = 3;
+    private static final int FOREIGN_KEY = 4;
+    private static final int VIEW_OR_TRIGGER_SQL = 5;
+
+    /**
+     * Everything {@link #load} reads of one table, in one statement (a table was read by six before): the table's
+     * SQL, its columns (name, declared type, pk, hidden), the columns its indexes key on, its indexes' SQL, its
+     * foreign-key columns. A process that creates a file per test reads a table per file, and each statement is a
+     * prepare, a step and a finalize through sqlite-jdbc, mostly interpreted there. Rows of the parts come in any
+     * order relative to each other; the columns in their table's order.
+     */
+    private static final String READ_TABLE = "SELECT " + TABLE_SQL + ", sql, NULL, NULL, NULL FROM sqlite_schema"
+            + " WHERE type = 'table' AND name = ?1 COLLATE NOCASE"
+            + " UNION ALL SELECT " + COLUMN + ", name, type, pk, hidden FROM pragma_table_xinfo(?1)"
+            + " UNION ALL SELECT " + INDEXED_COLUMN + ", c.name, NULL, NULL, NULL FROM pragma_index_list(?1) AS i,"
+            + " pragma_index_xinfo(i.name) AS c WHERE c.key = 1"
+            + " UNION ALL SELECT " + INDEX_SQL + ", sql, NULL, NULL, NULL FROM sqlite_schema"
+            + " WHERE type = 'index' AND tbl_name = ?1 COLLATE NOCASE AND sql IS NOT NULL"
+            + " UNION ALL SELECT " + FOREIGN_KEY + ", \"from\", NULL, NULL, NULL FROM pragma_foreign_key_list(?1)";
+    /** With the SQL of every view and trigger, when the snapshot has not read them yet. */
+    private static final String READ_TABLE_AND_MENTIONS = READ_TABLE + " UNION ALL SELECT " + VIEW_OR_TRIGGER_SQL
+            + ", sql, NULL, NULL, NULL FROM sqlite_schema WHERE type IN ('view', 'trigger') AND sql IS NOT NULL";
+
+    /** One column of the table as pragma_table_xinfo reports it. */
+    private record ColumnRow(String name, String type, int pk, int hidden) {
+    }
+
     private TableInfo load(Connection connection, String name, SchemaSnapshot snapshot) throws SQLException {
         String tableSql = null;
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
-            select.setString(1, name);
-            try (ResultSet row = select.executeQuery()) {
-                if (row.next()) {
-                    tableSql = withoutComments(row.getString(1));
+        List<ColumnRow> columnRows = new ArrayList<>();
+        Set<String> indexed = new HashSet<>();
+        Set<String> foreignKeys = new HashSet<>();
+        Set<String> mentions = snapshot.mentionedByViewsOrTriggers();
+        Set<String> mentionsRead = mentions == null ? new HashSet<>() : null;
+        try (PreparedStatement read = connection.prepareStatement(mentions == null ? READ_TABLE_AND_MENTIONS
+                : READ_TABLE)) {
+            read.setString(1, name);
+            try (ResultSet row = read.executeQuery()) {
+                while (row.next()) {
+                    switch (row.getInt(1)) {
+                        case TABLE_SQL -> tableSql = withoutComments(row.getString(2));
+                        case COLUMN -> columnRows.add(new ColumnRow(row.getString(2), row.getString(3), row.getInt(4),
+                                row.getInt(5)));
+                        case INDEXED_COLUMN -> {
+                            if (row.getString(2) != null) {
+                                indexed.add(row.getString(2).toLowerCase(Locale.ROOT));
+                            }
+                        }
+                        case INDEX_SQL -> indexed.addAll(namesIn(row.getString(2)));
+                        case FOREIGN_KEY -> foreignKeys.add(row.getString(2).toLowerCase(Locale.ROOT));
+                        case VIEW_OR_TRIGGER_SQL -> mentionsRead.addAll(namesIn(row.getString(2)));
+                        default -> throw new IllegalStateException("unknown row kind " + row.getInt(1));
+                    }
                 }
             }
+        }
+        if (mentions == null) {
+            mentions = mentionsRead;
+            Set<String> read = mentionsRead;
+            current.updateAndGet(now -> now.generation() == snapshot.generation()
+                    && now.mentionedByViewsOrTriggers() == null ? now.withMentions(read) : now);
         }
         if (tableSql == null) {
             return TableInfo.MISSING;
@@ -69,25 +123,19 @@ final class Schema {
         Set<String> candidates = new HashSet<>();
         Set<String> textColumns = new HashSet<>();
         boolean strict = isStrict(tableSql);
-        try (PreparedStatement info = connection.prepareStatement("SELECT name, type, pk, hidden FROM pragma_table_xinfo(?)")) {
-            info.setString(1, name);
-            try (ResultSet row = info.executeQuery()) {
-                while (row.next()) {
-                    int hidden = row.getInt(4);
-                    if (hidden == 1) {
-                        continue; // a virtual table's hidden column: not part of *
-                    }
-                    String column = row.getString(1);
-                    columns.add(column); // generated columns (hidden 2, 3) are part of *, never compressed
-                    if (textAffinity(row.getString(2))) {
-                        textColumns.add(column.toLowerCase(Locale.ROOT));
-                    }
-                    if (hidden == 0 && row.getInt(3) == 0 && textOrBlobAffinity(row.getString(2))
-                            && (!strict || "BLOB".equalsIgnoreCase(row.getString(2)))
-                            && mentions(tableSql, column) == 1 && !declaresCollation(tableSql, column)) {
-                        candidates.add(column.toLowerCase(Locale.ROOT));
-                    }
-                }
+        for (ColumnRow row : columnRows) {
+            if (row.hidden() == 1) {
+                continue; // a virtual table's hidden column: not part of *
+            }
+            String column = row.name();
+            columns.add(column); // generated columns (hidden 2, 3) are part of *, never compressed
+            if (textAffinity(row.type())) {
+                textColumns.add(column.toLowerCase(Locale.ROOT));
+            }
+            if (row.hidden() == 0 && row.pk() == 0 && textOrBlobAffinity(row.type())
+                    && (!strict || "BLOB".equalsIgnoreCase(row.type()))
+                    && mentions(tableSql, column) == 1 && !declaresCollation(tableSql, column)) {
+                candidates.add(column.toLowerCase(Locale.ROOT));
             }
         }
         if (tableSql.stripLeading().regionMatches(true, 0, "CREATE VIRTUAL TABLE", 0, 20)) {
@@ -95,16 +143,26 @@ final class Schema {
             // an envelope there would be indexed as bytes, and MATCH needs the bare column
             candidates.clear();
         }
-        candidates.removeAll(indexedColumns(connection, name));
-        candidates.removeAll(foreignKeyColumns(connection, name));
-        if (mentionedByViewsOrTriggers(connection, snapshot).contains(name.toLowerCase(Locale.ROOT))) {
+        candidates.removeAll(indexed);
+        candidates.removeAll(foreignKeys);
+        if (mentions.contains(name.toLowerCase(Locale.ROOT))) {
             candidates.clear();
         }
         String upper = tableSql.toUpperCase(Locale.ROOT);
         // the pattern only where it can match: compiling it is a cost of its own in a JVM that has just started
         boolean hasRowid = !(upper.contains("WITHOUT") && WithoutRowid.PATTERN.matcher(upper).find())
-                && columns.stream().noneMatch(c -> c.equalsIgnoreCase("rowid"));
+                && !hasColumnNamedRowid(columns);
         return new TableInfo(name, List.copyOf(columns), Set.copyOf(candidates), Set.copyOf(textColumns), hasRowid);
+    }
+
+    /** A loop, not a stream: read for every table of every file a process opens, mostly still interpreted. */
+    private static boolean hasColumnNamedRowid(List<String> columns) {
+        for (String column : columns) {
+            if (column.equalsIgnoreCase("rowid")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -112,77 +170,14 @@ final class Schema {
      * columns can hold envelopes.
      */
     static boolean isStrict(String tableSql) {
-        String options = tableSql.substring(tableSql.lastIndexOf(')') + 1);
-        return options.toUpperCase(Locale.ROOT).matches("(?s).*\\bSTRICT\\b.*");
+        String options = tableSql.substring(tableSql.lastIndexOf(')') + 1).toUpperCase(Locale.ROOT);
+        // String.matches would compile the pattern for every table read; most tables have no such option
+        return options.contains("STRICT") && Strict.PATTERN.matcher(options).find();
     }
 
-    /** Columns of any index (UNIQUE and PRIMARY KEY ones included), and any column an index's SQL mentions. */
-    private static Set<String> indexedColumns(Connection connection, String table) throws SQLException {
-        Set<String> indexed = new HashSet<>();
-        List<String> indexes = new ArrayList<>();
-        try (PreparedStatement list = connection.prepareStatement("SELECT name FROM pragma_index_list(?)")) {
-            list.setString(1, table);
-            try (ResultSet row = list.executeQuery()) {
-                while (row.next()) {
-                    indexes.add(row.getString(1));
-                }
-            }
-        }
-        try (PreparedStatement info = connection.prepareStatement("SELECT name FROM pragma_index_xinfo(?) WHERE key = 1")) {
-            for (String index : indexes) {
-                info.setString(1, index);
-                try (ResultSet row = info.executeQuery()) {
-                    while (row.next()) {
-                        if (row.getString(1) != null) {
-                            indexed.add(row.getString(1).toLowerCase(Locale.ROOT));
-                        }
-                    }
-                }
-            }
-        }
-        try (PreparedStatement sql = connection.prepareStatement(
-                "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? COLLATE NOCASE AND sql IS NOT NULL")) {
-            sql.setString(1, table);
-            try (ResultSet row = sql.executeQuery()) {
-                while (row.next()) {
-                    indexed.addAll(namesIn(row.getString(1)));
-                }
-            }
-        }
-        return indexed;
-    }
-
-    /** Columns that refer to another table: SQLite compares their stored bytes with the parent key. */
-    private static Set<String> foreignKeyColumns(Connection connection, String table) throws SQLException {
-        Set<String> columns = new HashSet<>();
-        try (PreparedStatement list = connection.prepareStatement("SELECT \"from\" FROM pragma_foreign_key_list(?)")) {
-            list.setString(1, table);
-            try (ResultSet row = list.executeQuery()) {
-                while (row.next()) {
-                    columns.add(row.getString(1).toLowerCase(Locale.ROOT));
-                }
-            }
-        }
-        return columns;
-    }
-
-    private Set<String> mentionedByViewsOrTriggers(Connection connection, SchemaSnapshot snapshot)
-            throws SQLException {
-        Set<String> mentioned = snapshot.mentionedByViewsOrTriggers();
-        if (mentioned != null) {
-            return mentioned;
-        }
-        Set<String> read = new HashSet<>();
-        try (Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery(
-                     "SELECT sql FROM sqlite_schema WHERE type IN ('view', 'trigger') AND sql IS NOT NULL")) {
-            while (row.next()) {
-                read.addAll(namesIn(row.getString(1)));
-            }
-        }
-        current.updateAndGet(now -> now.generation() == snapshot.generation() && now.mentionedByViewsOrTriggers() == null
-                ? now.withMentions(read) : now);
-        return read;
+    /** Compiled on first use, by the few tables whose options name STRICT. */
+    private static final class Strict {
+        static final Pattern PATTERN = Pattern.compile("\\bSTRICT\\b");
     }
 
     /** SQLite's affinity rules (https://www.sqlite.org/datatype3.html, 3.1): TEXT, or BLOB for no type. */

@@ -106,6 +106,9 @@ final class ValueRule {
         if (reported == null) {
             return false;
         }
+        if (reported.equalsIgnoreCase(canonical)) {
+            return true; // as SQLite mostly reports it: no need to read it again (a new connection checks a dozen)
+        }
         String reportedCanonical = canonical(reported);
         return reportedCanonical != null && reportedCanonical.equalsIgnoreCase(canonical);
     }

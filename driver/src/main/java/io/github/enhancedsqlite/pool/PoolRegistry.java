@@ -53,11 +53,12 @@ public final class PoolRegistry {
     private final Map<String, ConnectionSource> byUrl = new ConcurrentHashMap<>();
     private final Object opening = new Object();
     /**
-     * Pools of files retired for idleness and still closing, by database, on threads of their own: closing waits for
-     * a checkpoint and for the pool's threads, which would otherwise hold up the getConnection that opens a new file.
-     * A pool for the same file opens only once its predecessor here has closed.
+     * Pools of files retired for idleness and still closing, by database, on the {@link PoolCloser}'s thread: closing
+     * waits for a checkpoint and for the pool's threads, which would otherwise hold up the getConnection that opens a
+     * new file. A pool for the same file opens only once its predecessor here has closed.
      */
     private final Map<String, DatabasePool> closing = new ConcurrentHashMap<>();
+    /** Threads that remove the exit hook after the last retired pool closed (see {@link #closeInBackground}). */
     private final Set<Thread> closers = ConcurrentHashMap.newKeySet();
     /**
      * Closes the pools at JVM exit; registered only while a pool is open (guarded by {@link #opening}): a hook left
@@ -172,8 +173,8 @@ public final class PoolRegistry {
     }
 
     /**
-     * Called with {@link #opening} held, for pools that retired: forgets them and closes them on a thread of its own.
-     * A getConnection that meets one of them retiring comes here, finds it closing, and waits for it in open().
+     * Called with {@link #opening} held, for pools that retired: forgets them and has the {@link PoolCloser} close
+     * them. A getConnection that meets one of them retiring comes here, finds it closing, and waits for it in open().
      */
     private void closeInBackground(List<DatabasePool> retired) {
         for (DatabasePool pool : retired) {
@@ -182,7 +183,7 @@ public final class PoolRegistry {
             byUrl.values().removeIf(cached -> cached == pool);
             closing.put(key, pool);
         }
-        Thread closer = new Thread(() -> {
+        PoolCloser.execute(() -> {
             try {
                 for (DatabasePool pool : retired) {
                     pool.close();
@@ -191,13 +192,29 @@ public final class PoolRegistry {
                 for (DatabasePool pool : retired) {
                     closing.remove(pool.config().location().poolKey(), pool);
                 }
+                if (byDatabase.isEmpty() && closing.isEmpty()) {
+                    removeExitHookSoon();
+                }
+            }
+        });
+    }
+
+    /**
+     * The last retired pool closed: the exit hook and the driver's threads go, on a thread of their own, as
+     * {@link #removeExitHookIfIdle} takes {@link #opening}, which an opener may hold while it waits for a pool queued
+     * on the closer's thread. Rare: a JVM that keeps any pool open never comes here.
+     */
+    private void removeExitHookSoon() {
+        Thread remover = new Thread(() -> {
+            try {
                 removeExitHookIfIdle();
+            } finally {
                 closers.remove(Thread.currentThread());
             }
-        }, "enhanced-sqlite-idle-close");
-        closer.setDaemon(true);
-        closers.add(closer);
-        closer.start();
+        }, PoolCloser.THREAD_NAME + "-last");
+        remover.setDaemon(true);
+        closers.add(remover);
+        remover.start();
     }
 
     /** Waits for the pools closing in the background; true when all closed before the deadline. */
@@ -342,6 +359,7 @@ public final class PoolRegistry {
                 return;
             }
             DriverTimer.stop(); // its tasks never take this lock, so waiting for its thread here cannot deadlock
+            PoolCloser.stop(); // nor do the closer's
             if (exitHook == null) {
                 return;
             }

@@ -89,7 +89,12 @@ final class PragmaApplier {
                 toSet.put(pragma, value);
             }
             if (!toSet.isEmpty()) {
-                setAll(statement, toSet, config);
+                Map<Pragma, String> script = toSet;
+                if (file.pageCount == 0 && presetAutoVacuum(statement, toSet)) {
+                    script = new LinkedHashMap<>(toSet);
+                    script.remove(Pragma.AUTO_VACUUM); // the switch to WAL writes it into the new file
+                }
+                setAll(statement, script, config);
                 checkAll(statement, toSet, config);
             }
         }
@@ -119,6 +124,39 @@ final class PragmaApplier {
             return -1;
         }
         return Compression.pageCacheBytes(value, value < 0 ? 0 : Long.parseLong(pageSize));
+    }
+
+    /**
+     * On a file with no page yet that is to become a WAL database with auto_vacuum: gives the connection auto_vacuum
+     * without writing the file, so that the switch to WAL, which creates the file, writes it into the first page. The
+     * pragma itself writes it in a rollback-journal transaction of its own, which on a new file costs that
+     * transaction's four fsyncs and a journal file before the switch's own; a process that creates a database per
+     * test or per event paid it on every file. SQLite keeps auto_vacuum on the connection's B-tree when the
+     * pragma's write is rolled back (nothing reaches the file, and no fsync runs); the switch then creates the file
+     * as an auto_vacuum one. Read back before it is relied on: false, and the pragma runs as written, when this
+     * SQLite does not keep it.
+     */
+    private static boolean presetAutoVacuum(Statement statement, Map<Pragma, String> toSet) throws SQLException {
+        String vacuum = toSet.get(Pragma.AUTO_VACUUM);
+        String journal = toSet.get(Pragma.JOURNAL_MODE);
+        if (vacuum == null || vacuum.equals("NONE") || journal == null || !Pragma.JOURNAL_MODE.took("wal", journal)) {
+            return false;
+        }
+        String pageSize = toSet.get(Pragma.PAGE_SIZE);
+        try {
+            // values are canonical (ValueRule), never caller text; the page size first: the rolled-back transaction
+            // fixes it for the connection as well
+            statement.executeUpdate((pageSize == null ? "" : "PRAGMA page_size = " + pageSize + "; ")
+                    + "BEGIN; PRAGMA auto_vacuum = " + vacuum + "; ROLLBACK");
+        } catch (SQLException e) {
+            try {
+                statement.execute("ROLLBACK");
+            } catch (SQLException noTransaction) {
+                e.addSuppressed(noTransaction);
+            }
+            return false; // the pragma runs in the script, where its failure is explained
+        }
+        return Pragma.AUTO_VACUUM.took(vacuum, read(statement, Pragma.AUTO_VACUUM));
     }
 
     private static void setAll(Statement statement, Map<Pragma, String> toSet, DatabaseConfig config)

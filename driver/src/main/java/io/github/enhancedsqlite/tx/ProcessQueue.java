@@ -411,11 +411,31 @@ final class ProcessQueue {
     }
 
     private static String hash(String identity) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        byte[] digest = Sha256.copy().digest(identity.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, 12);
+    }
+
+    /**
+     * One SHA-256 digest looked up once and copied per use: the provider lookup of {@code MessageDigest.getInstance}
+     * was most of what naming a queue file cost, paid by every file a process writes.
+     */
+    private static final class Sha256 {
+        private static final MessageDigest PROTOTYPE = lookUp();
+
+        static MessageDigest copy() {
+            try {
+                return (MessageDigest) PROTOTYPE.clone();
+            } catch (CloneNotSupportedException e) {
+                return lookUp(); // a provider whose digest cannot be copied: looked up per use, as before
+            }
+        }
+
+        private static MessageDigest lookUp() {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java runtime has SHA-256", e);
+            }
         }
     }
 }

@@ -3,11 +3,15 @@ package io.github.enhancedsqlite.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.enhancedsqlite.EnhancedSqlite;
+import io.github.enhancedsqlite.it.metrics.Figures;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +61,40 @@ class ThreadsPerFileTest {
         EnhancedSqlite.shutdown();
 
         assertThat(driverThreads()).isEmpty();
+    }
+
+    /**
+     * Pools retired beyond {@code maxIdlePools} are closed, one after the other, by one closer thread of the JVM, which
+     * stays while any pool is open and goes with the last: a thread started, and ended, per file was a good part of
+     * what a retired file cost. Every file is still left closed and checkpointed.
+     */
+    @Test
+    void poolsRetiredOneAfterTheOtherShareOneCloserThread() throws Exception {
+        Set<Thread> closers = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = 0; i < FILES; i++) {
+            try (Connection connection = DriverManager.getConnection("jdbc:enhanced-sqlite:" + dir.resolve(i + ".db")
+                    + QUERY + "&maxIdlePools=1"); Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE t(v TEXT)");
+                statement.execute("INSERT INTO t VALUES ('" + i + "')");
+            }
+            closers.addAll(driverThreadsNamed("enhanced-sqlite-idle-close"));
+        }
+        // the last two stay: the one in use when the last opened, kept idle, and the last
+        Figures.await("the retired files closed", () -> EnhancedSqlite.openDatabases().size() == 2);
+        closers.addAll(driverThreadsNamed("enhanced-sqlite-idle-close"));
+        assertThat(closers).as("closer threads seen").hasSize(1);
+        for (int i = 0; i < FILES - 2; i++) {
+            assertThat(dir.resolve(i + ".db-wal")).as("checkpointed and closed").doesNotExist();
+        }
+
+        EnhancedSqlite.shutdown();
+
+        assertThat(driverThreads()).isEmpty();
+    }
+
+    private static List<Thread> driverThreadsNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(thread -> thread.getName().equals(name)).toList();
     }
 
     @Test

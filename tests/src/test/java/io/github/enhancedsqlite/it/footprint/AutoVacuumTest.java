@@ -44,6 +44,30 @@ class AutoVacuumTest {
         }
     }
 
+    /**
+     * Issue 14: a new file is written by one rollback-journal transaction (the switch to WAL), as plain sqlite-jdbc
+     * writes it, not two (auto_vacuum's own, then the switch's), each with four fsyncs. SQLite counts those
+     * transactions in the header's change counter; nothing writes the first page afterwards here.
+     */
+    @Test
+    void aNewDatabaseIsWrittenByOneRollbackJournalTransaction() throws Exception {
+        for (String vacuum : new String[] {"", "?auto_vacuum=full"}) {
+            Path file = dir.resolve("created" + vacuum.length() + ".db");
+            DriverManager.getConnection("jdbc:enhanced-sqlite:" + file + vacuum).close();
+            EnhancedSqlite.shutdown();
+
+            byte[] header = Files.readAllBytes(file);
+            assertThat(bigEndian(header, 24)).as("transactions that wrote " + file.getFileName()).isEqualTo(1);
+            assertThat(header[18]).as("WAL").isEqualTo((byte) 2);
+            assertThat(bigEndian(header, 52)).as("auto_vacuum on").isNotZero();
+            assertThat(bigEndian(header, 64)).as("incremental").isEqualTo(vacuum.isEmpty() ? 1 : 0);
+        }
+    }
+
+    private static int bigEndian(byte[] bytes, int offset) {
+        return java.nio.ByteBuffer.wrap(bytes, offset, 4).getInt();
+    }
+
     @Test
     void theOffProfileAndAnExplicitValueAreHonoured() throws SQLException {
         try (Connection off = DriverManager.getConnection("jdbc:enhanced-sqlite:" + dir.resolve("off.db")
