@@ -284,19 +284,7 @@ class PlainColumnsResidualsTest {
             Path file = dir.resolve(schema + (settings.isEmpty() ? "-auto" : "-off") + ".db");
             List<Object> results = new ArrayList<>();
             try (Connection connection = CompressDb.open(file, settings)) {
-                CompressDb.execute(connection, "CREATE TABLE docs(id INTEGER PRIMARY KEY, body TEXT)");
-                if (schema.equals("temp")) {
-                    CompressDb.execute(connection, "CREATE TEMP TABLE docs(id INTEGER PRIMARY KEY, body TEXT)");
-                } else {
-                    CompressDb.execute(connection, "ATTACH '" + file.resolveSibling(file.getFileName() + "-aux")
-                            + "' AS aux", "CREATE TABLE aux.docs(id INTEGER PRIMARY KEY, body TEXT)");
-                }
-                for (String table : new String[] {"main.docs", schema + ".docs"}) {
-                    for (int i = 0; i < 5; i++) {
-                        CompressDb.update(connection, "INSERT INTO " + table + "(id, body) VALUES (?, ?)", i,
-                                "a long enough value to be stored compressed ".repeat(30) + i);
-                    }
-                }
+                writeDocsBesideSameNamedTable(connection, file, schema);
                 results.add(outcome(connection, "SELECT count(*) FROM main.docs JOIN " + schema + ".docs USING (body)"));
                 results.add(outcome(connection, "SELECT count(*) FROM main.docs NATURAL JOIN " + schema + ".docs"));
                 results.add(outcome(connection, "SELECT count(*) FROM main.docs m JOIN " + schema
@@ -319,19 +307,7 @@ class PlainColumnsResidualsTest {
     void onAConnectionThatCannotWriteSuchAJoinIsRefusedRatherThanAnsweredWrongly(String schema) throws Exception {
         Path file = dir.resolve(schema + "-read-only.db");
         try (Connection connection = CompressDb.open(file, AUTO)) {
-            CompressDb.execute(connection, "CREATE TABLE docs(id INTEGER PRIMARY KEY, body TEXT)");
-            if (schema.equals("temp")) {
-                CompressDb.execute(connection, "CREATE TEMP TABLE docs(id INTEGER PRIMARY KEY, body TEXT)");
-            } else {
-                CompressDb.execute(connection, "ATTACH '" + file.resolveSibling(file.getFileName() + "-aux")
-                        + "' AS aux", "CREATE TABLE aux.docs(id INTEGER PRIMARY KEY, body TEXT)");
-            }
-            for (String table : new String[] {"main.docs", schema + ".docs"}) {
-                for (int i = 0; i < 5; i++) {
-                    CompressDb.update(connection, "INSERT INTO " + table + "(id, body) VALUES (?, ?)", i,
-                            "a long enough value to be stored compressed ".repeat(30) + i);
-                }
-            }
+            writeDocsBesideSameNamedTable(connection, file, schema);
             connection.setReadOnly(true);
             assertThatThrownBy(() -> CompressDb.queryLong(connection, "SELECT count(*) FROM main.docs JOIN " + schema
                     + ".docs USING (body)"))
@@ -341,6 +317,24 @@ class PlainColumnsResidualsTest {
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
             assertThat(CompressDb.queryLong(connection, "SELECT count(*) FROM main.docs m JOIN " + schema
                     + ".docs t ON m.body = t.body")).isEqualTo(5);
+        }
+    }
+
+    /** {@code docs} and {@code temp.docs} or an attached {@code aux.docs}, five equal long values in each. */
+    private static void writeDocsBesideSameNamedTable(Connection connection, Path file, String schema)
+            throws SQLException {
+        CompressDb.execute(connection, "CREATE TABLE docs(id INTEGER PRIMARY KEY, body TEXT)");
+        if (schema.equals("temp")) {
+            CompressDb.execute(connection, "CREATE TEMP TABLE docs(id INTEGER PRIMARY KEY, body TEXT)");
+        } else {
+            CompressDb.execute(connection, "ATTACH '" + file.resolveSibling(file.getFileName() + "-aux") + "' AS aux",
+                    "CREATE TABLE aux.docs(id INTEGER PRIMARY KEY, body TEXT)");
+        }
+        for (String table : new String[] {"main.docs", schema + ".docs"}) {
+            for (int i = 0; i < 5; i++) {
+                CompressDb.update(connection, "INSERT INTO " + table + "(id, body) VALUES (?, ?)", i,
+                        "a long enough value to be stored compressed ".repeat(30) + i);
+            }
         }
     }
 
