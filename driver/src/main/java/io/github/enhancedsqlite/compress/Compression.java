@@ -276,19 +276,12 @@ public final class Compression {
         if (!rewritten.sql().equals(MainReferences.stripped(sql, tables))) {
             return rewritten; // not the escape hatch's main.t written t
         }
-        if (!ShadowTables.temporaryNamesAmong(sqlite, MainReferences.in(sql, lowerCase(tables)))) {
+        if (!ShadowTables.temporaryNamesAmong(sqlite, MainReferences.in(sql, tables))) {
             return rewritten;
         }
         return rewritten.running(cannotWrite ? MainReferences.throughPrivateCopies(sql, tables) : sql);
     }
 
-    private static Set<String> lowerCase(Set<String> names) {
-        Set<String> lower = new HashSet<>();
-        for (String name : names) {
-            lower.add(name.toLowerCase(java.util.Locale.ROOT));
-        }
-        return lower;
-    }
 
     private RewrittenSql analyse(String sql, Connection sqlite) throws SQLException {
         return analyse(sql, sqlite, true);

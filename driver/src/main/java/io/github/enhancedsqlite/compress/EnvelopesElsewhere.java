@@ -26,12 +26,13 @@ final class EnvelopesElsewhere {
     }
 
     /**
+     * @param schemas      {@link #otherSchemas}, read once for the statement
      * @param ownTempTable whether the connection's temp schema has a table of that name of its own (not a copy),
      *                     which a bare name then reads
      */
-    static void refuse(Connection sqlite, String sql, TableInfo table, Set<ColumnRef> columns, boolean ownTempTable)
-            throws SQLException {
-        for (String schema : otherSchemas(sqlite)) {
+    static void refuse(Connection sqlite, List<String> schemas, String sql, TableInfo table, Set<ColumnRef> columns,
+                       boolean ownTempTable) throws SQLException {
+        for (String schema : schemas) {
             boolean temp = schema.equalsIgnoreCase("temp");
             if (temp && !ownTempTable || !named(sql, schema, table.name(), temp)) {
                 continue;
@@ -46,7 +47,8 @@ final class EnvelopesElsewhere {
         }
     }
 
-    private static List<String> otherSchemas(Connection sqlite) throws SQLException {
+    /** The schemas besides main: temp and the attached databases. */
+    static List<String> otherSchemas(Connection sqlite) throws SQLException {
         List<String> schemas = new ArrayList<>();
         try (Statement statement = sqlite.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT name FROM pragma_database_list WHERE name <> 'main'")) {

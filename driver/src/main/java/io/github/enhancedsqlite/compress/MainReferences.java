@@ -53,8 +53,12 @@ final class MainReferences {
     private MainReferences() {
     }
 
-    /** The references to {@code tables} (lower case) qualified with {@code main}, in the order written. */
-    static List<Reference> in(String sql, Set<String> tables) {
+    /** The references to {@code tables} (any case) qualified with {@code main}, in the order written. */
+    static List<Reference> in(String sql, Set<String> named) {
+        Set<String> tables = new HashSet<>();
+        for (String table : named) {
+            tables.add(table.toLowerCase(Locale.ROOT));
+        }
         List<Token> tokens = tokens(sql);
         List<Reference> found = new ArrayList<>();
         Deque<Boolean> fromList = new ArrayDeque<>();
@@ -139,7 +143,7 @@ final class MainReferences {
      * the bare name is the table itself (when the temp schema has no object of that name).
      */
     static String stripped(String sql, Set<String> tables) {
-        List<Reference> references = in(sql, lowerCase(tables));
+        List<Reference> references = in(sql, tables);
         List<int[]> cuts = new ArrayList<>();
         List<String> inserted = new ArrayList<>();
         for (Reference reference : references) {
@@ -159,7 +163,7 @@ final class MainReferences {
      * {@code main.t}: SQLite refuses it on this connection as on the table.
      */
     static String throughPrivateCopies(String sql, Set<String> tables) {
-        List<Reference> references = in(sql, lowerCase(tables));
+        List<Reference> references = in(sql, tables);
         List<Token> tokens = tokens(sql);
         List<int[]> cuts = new ArrayList<>();
         List<String> inserted = new ArrayList<>();
@@ -378,13 +382,6 @@ final class MainReferences {
         return i;
     }
 
-    private static Set<String> lowerCase(Set<String> tables) {
-        Set<String> names = new HashSet<>();
-        for (String table : tables) {
-            names.add(table.toLowerCase(Locale.ROOT));
-        }
-        return names;
-    }
 
     private static List<Token> tokens(String sql) {
         List<Token> tokens = new ArrayList<>();

@@ -186,14 +186,8 @@ final class PlainStorage {
 
     /** The schemas besides main (temp, attached databases) that have a table of that name with that column. */
     private static List<String> otherSchemasWith(Statement statement, String table, String column) throws SQLException {
-        List<String> schemas = new ArrayList<>();
-        try (ResultSet databases = statement.executeQuery("SELECT name FROM pragma_database_list WHERE name <> 'main'")) {
-            while (databases.next()) {
-                schemas.add(databases.getString(1));
-            }
-        }
         List<String> with = new ArrayList<>();
-        for (String schema : schemas) {
+        for (String schema : EnvelopesElsewhere.otherSchemas(statement.getConnection())) {
             try (ResultSet found = statement.executeQuery("SELECT 1 FROM pragma_table_info('"
                     + table.replace("'", "''") + "', '" + schema.replace("'", "''") + "') WHERE name = '"
                     + column.replace("'", "''") + "' COLLATE NOCASE")) {

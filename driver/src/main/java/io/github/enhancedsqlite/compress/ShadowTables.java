@@ -87,10 +87,11 @@ public final class ShadowTables {
             byTable.computeIfAbsent(column.table(), table -> new LinkedHashSet<>()).add(column);
         }
         Set<String> privately = readPrivately(original, sql, byTable.keySet());
+        List<String> otherSchemas = EnvelopesElsewhere.otherSchemas(sqlite);
         for (Map.Entry<String, Set<ColumnRef>> table : byTable.entrySet()) {
             TableInfo info = compression.tableInfo(sqlite, table.getKey());
             if (info.exists()) {
-                EnvelopesElsewhere.refuse(sqlite, original, info, table.getValue(), inTemp(info.name())
+                EnvelopesElsewhere.refuse(sqlite, otherSchemas, original, info, table.getValue(), inTemp(info.name())
                         && !shadowed.containsKey(info.name().toLowerCase(Locale.ROOT)));
             }
         }
@@ -137,7 +138,7 @@ public final class ShadowTables {
     private static Set<String> readPrivately(String original, String sql, Set<String> tables) {
         Set<String> privately = new HashSet<>();
         if (!sql.equals(original) && sql.equals(MainReferences.throughPrivateCopies(original, tables))) {
-            for (MainReferences.Reference reference : MainReferences.in(original, lowerCase(tables))) {
+            for (MainReferences.Reference reference : MainReferences.in(original, tables)) {
                 if (reference.use() != MainReferences.Use.TARGET) {
                     privately.add(reference.table().toLowerCase(Locale.ROOT));
                 }
@@ -396,7 +397,7 @@ public final class ShadowTables {
     public void checkMainReferences(String original, String run, Set<ColumnRef> columns, boolean cannotWrite)
             throws SQLException {
         Set<String> tables = tablesOf(columns);
-        List<MainReferences.Reference> references = MainReferences.in(original, lowerCase(tables));
+        List<MainReferences.Reference> references = MainReferences.in(original, tables);
         if (references.isEmpty()) {
             return;
         }
@@ -500,13 +501,6 @@ public final class ShadowTables {
         return tables;
     }
 
-    private static Set<String> lowerCase(Set<String> tables) {
-        Set<String> names = new HashSet<>();
-        for (String table : tables) {
-            names.add(table.toLowerCase(Locale.ROOT));
-        }
-        return names;
-    }
 
     /**
      * Copies {@code table} with its values decoded into the temp schema as {@code copyName}, with its indexes: under
