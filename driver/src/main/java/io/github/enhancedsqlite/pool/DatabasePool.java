@@ -48,6 +48,13 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     private volatile HikariConfig hikariSettings;
     /** Null for a pool that starts HikariCP at once (memory databases, fixed or single-connection pools). */
     private final FirstConnection first;
+    /** Connections lent while HikariCP grows; null exactly when {@link #first} is. */
+    private final GrowthConnections growth;
+    /**
+     * Set once a second connection was wanted while the first was lent: HikariCP starts on a thread of its own
+     * meanwhile (tens of milliseconds in a JVM that never ran it), and the borrowers get growth connections.
+     */
+    private final AtomicBoolean hikariStartAsked = new AtomicBoolean();
     /** Guards starting HikariCP against closing the pool. */
     private final Object hikariLock = new Object();
     private boolean hikariEnded;
@@ -107,8 +114,11 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
                 throw e;
             }
             this.first = new FirstConnection(opened, this::firstClosed);
+            this.growth = new GrowthConnections(config.settings().pool().maximumPoolSize(), factory, new Sizing());
+            factory.adoptFrom(growth::adopt);
         } else {
             this.first = null;
+            this.growth = null;
             try {
                 // the first connection, opened here so that a database that cannot open (or a profile that cannot
                 // apply) fails this getConnection with its own error; HikariCP takes it as its first connection
@@ -195,7 +205,9 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
                     throw new SQLException("The pool of " + config.location().poolKey() + " is closed", "08003");
                 }
                 int maximum = config.settings().pool().maximumPoolSize();
-                hikari = startHikari(first.isOpen() ? maximum - 1 : maximum, 0);
+                HikariPool pool = startHikari(first.isOpen() ? maximum - 1 : maximum, 0);
+                growth.resize(); // the connections borrowers opened meanwhile, before anyone borrows from it
+                hikari = pool;
                 first.retire();
                 if (!first.isOpen()) {
                     firstClosed(); // it may have closed before HikariCP was there to grow
@@ -205,13 +217,20 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         }
     }
 
-    /** The first connection closed: HikariCP, once started, may use the pool's whole size. */
+    /** On a pool thread: a failure here (the pool closed meanwhile) is met again by the next borrower that needs HikariCP. */
+    private void startHikariQuietly() {
+        try {
+            hikari();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("{}: HikariCP did not start in the background", config.location().poolKey(), e);
+        }
+    }
+
+    /** The first connection closed: HikariCP, once started, may use its slot. */
     private void firstClosed() {
         HikariPool started = hikari;
         if (started != null) {
-            // HikariCP reads its size from its configuration at each decision
-            hikariSettings.setMaximumPoolSize(config.settings().pool().maximumPoolSize());
-            hikariSettings.setMinimumIdle(config.settings().pool().minimumIdle());
+            growth.resize();
             int waiting = started.getThreadsAwaitingConnection();
             if (waiting > 0) {
                 // HikariCP asks for a connection only when a borrow begins to wait: one that waited at the smaller
@@ -290,8 +309,21 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
             if (own != null) {
                 return lendFirst(own, owner);
             }
+            if (hikariStartAsked.compareAndSet(false, true)) {
+                threads.runOnce("start", this::startHikariQuietly);
+            }
+            PhysicalConnection grown = growth.lend();
+            if (grown != null) {
+                return lendGrowth(grown, owner);
+            }
         }
         HikariPool pool = hikari();
+        if (growth != null && pool.getIdleConnections() == 0) {
+            PhysicalConnection grown = growth.lend();
+            if (grown != null) {
+                return lendGrowth(grown, owner);
+            }
+        }
         try {
             return wrap(pool.getConnection(), owner);
         } catch (ClosedUnderThePool e) {
@@ -306,6 +338,76 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         } catch (RuntimeException | Error e) {
             first.giveBack(true);
             throw e;
+        }
+    }
+
+    /** The application's connection for a lease of a growth connection, which its end gives back. */
+    private Connection lendGrowth(PhysicalConnection grown, ConnectionEvictor owner) {
+        try {
+            return new ConnectionWrapper(null, grown, new GrowthLease(grown, owner));
+        } catch (RuntimeException | Error e) {
+            growth.giveBack(grown, true);
+            throw e;
+        }
+    }
+
+    /**
+     * A lease of a growth connection: its end gives the connection back (closing it if evicted), tells the owner, and
+     * asks HikariCP to adopt it.
+     */
+    private final class GrowthLease implements ConnectionEvictor {
+        private final PhysicalConnection grown;
+        private final ConnectionEvictor owner;
+        private volatile boolean evicted;
+
+        GrowthLease(PhysicalConnection grown, ConnectionEvictor owner) {
+            this.grown = grown;
+            this.owner = owner;
+        }
+
+        @Override
+        public void evict(Connection leased) {
+            evicted = true;
+        }
+
+        @Override
+        public void returned() {
+            boolean idle = growth.giveBack(grown, evicted);
+            owner.returned();
+            HikariPool pool = hikari;
+            if (idle && pool != null) {
+                pool.addBagItem(growth.idleCount()); // HikariCP's adder takes it through the factory (adopt)
+            }
+        }
+    }
+
+    /** HikariCP's size follows the first connection and the growth connections: together they stay within the maximum. */
+    private final class Sizing implements GrowthConnections.Sizing {
+
+        @Override
+        public int othersOpen() {
+            HikariPool pool = hikari;
+            return (first.isOpen() ? 1 : 0) + (pool == null ? 0 : pool.getTotalConnections());
+        }
+
+        @Override
+        public boolean firstOpen() {
+            return first.isOpen();
+        }
+
+        @Override
+        public void resized(int open, int idle) {
+            HikariConfig settings = hikariSettings;
+            if (settings == null) {
+                return; // HikariCP starts with these counts applied (see hikari())
+            }
+            boolean firstOpen = first.isOpen();
+            int maximum = config.settings().pool().maximumPoolSize() - (firstOpen ? 1 : 0) - open;
+            // HikariCP reads its size from its configuration at each decision; a minimum idle above what it holds
+            // idle makes its adder take the growth connections waiting idle (one per 30 ms)
+            settings.setMaximumPoolSize(Math.max(1, maximum));
+            int minimumIdle = (firstOpen ? 0 : config.settings().pool().minimumIdle()) + idle;
+            settings.setMinimumIdle(Math.min(Math.max(1, maximum), minimumIdle));
         }
     }
 
@@ -553,6 +655,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         }
         if (first != null) {
             first.close();
+            growth.close();
         }
         threads.awaitEnded();
         if (keepAlive != null) {
@@ -635,33 +738,33 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         }
     }
 
-    /** The pool's figures as HikariCP reports them, the first connection counted while it is open. */
+    /** The pool's figures as HikariCP reports them, the connections the pool lends itself counted with HikariCP's. */
     private final class Figures implements HikariPoolMXBean {
 
-        private int firstActive() {
-            return first != null && first.isLent() ? 1 : 0;
+        private int ownActive() {
+            return first != null ? (first.isLent() ? 1 : 0) + growth.lentCount() : 0;
         }
 
-        private int firstIdle() {
-            return first != null && first.isOpen() && !first.isLent() ? 1 : 0;
+        private int ownIdle() {
+            return first != null ? (first.isOpen() && !first.isLent() ? 1 : 0) + growth.idleCount() : 0;
         }
 
         @Override
         public int getActiveConnections() {
             HikariPool pool = hikari;
-            return firstActive() + (pool == null ? 0 : pool.getActiveConnections());
+            return ownActive() + (pool == null ? 0 : pool.getActiveConnections());
         }
 
         @Override
         public int getIdleConnections() {
             HikariPool pool = hikari;
-            return firstIdle() + (pool == null ? 0 : pool.getIdleConnections());
+            return ownIdle() + (pool == null ? 0 : pool.getIdleConnections());
         }
 
         @Override
         public int getTotalConnections() {
             HikariPool pool = hikari;
-            return firstActive() + firstIdle() + (pool == null ? 0 : pool.getTotalConnections());
+            return ownActive() + ownIdle() + (pool == null ? 0 : pool.getTotalConnections());
         }
 
         @Override

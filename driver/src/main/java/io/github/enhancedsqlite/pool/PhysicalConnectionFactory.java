@@ -25,6 +25,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.sqlite.JDBC;
@@ -59,6 +60,8 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
     private final TransactionShapes shapes = new TransactionShapes();
     /** The pool's first connection, opened before HikariCP starts; HikariCP's first request takes it. */
     private final AtomicReference<PhysicalConnection> openedFirst = new AtomicReference<>();
+    /** See {@link #adoptFrom}; nothing to adopt unless set. */
+    private volatile Supplier<PhysicalConnection> adoptable = () -> null;
     /** Physical connections open now: the last one to close tidies up after a replaced file. */
     private final AtomicInteger openConnections = new AtomicInteger();
 
@@ -121,10 +124,23 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
         return config.location().poolKey() != null ? config.location().poolKey() : config.location().sqliteUrl();
     }
 
+    /**
+     * Where HikariCP's next connection comes from before one is opened for it: the connections a lazily started pool
+     * lent while HikariCP grew ({@link GrowthConnections#adopt}).
+     */
+    void adoptFrom(Supplier<PhysicalConnection> adoptable) {
+        this.adoptable = adoptable;
+    }
+
+    /** HikariCP's connections: the one opened first, else one lent while it grew, else a new one. */
     @Override
     public Connection getConnection() throws SQLException {
         PhysicalConnection first = openedFirst.getAndSet(null);
-        return first != null ? first : open();
+        if (first != null) {
+            return first;
+        }
+        PhysicalConnection adopted = adoptable.get();
+        return adopted != null ? adopted : open();
     }
 
     /**

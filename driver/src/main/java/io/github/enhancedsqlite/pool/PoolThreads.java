@@ -50,6 +50,11 @@ final class PoolThreads implements ThreadFactory {
                 task -> track(task, name + ":" + role));
     }
 
+    /** Runs a task once on a thread of this pool named {@code <pool>:<role>}, which closing the pool waits for. */
+    void runOnce(String role, Runnable task) {
+        track(task, name + ":" + role).start();
+    }
+
     /** The scheduler for HikariCP's housekeeper (HikariCP does not stop a scheduler it was given: we do). */
     synchronized ScheduledExecutorService housekeeper() {
         if (housekeeper == null) {

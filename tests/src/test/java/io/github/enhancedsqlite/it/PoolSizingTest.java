@@ -1,6 +1,7 @@
 package io.github.enhancedsqlite.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.enhancedsqlite.DatabaseMXBean;
 import io.github.enhancedsqlite.EnhancedSqlite;
@@ -9,9 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -86,6 +92,81 @@ class PoolSizingTest {
                 assertThat(got.isValid(1)).isTrue();
                 assertThat(figures.getTotalConnections()).isEqualTo(2);
             }
+        }
+    }
+
+    /**
+     * HikariCP opens one connection at a time and sleeps 30 ms after each: fifteen borrowers arriving at once on a pool
+     * that holds one connection waited 30, 60, … 420 ms, and those past the fourth or so timed out at 250 ms. The pool
+     * now lets such borrowers open their own connections, so every one of them is served within its timeout.
+     */
+    @Test
+    void aBurstOfBorrowersIsServedAtOnceNotAtHikariCpsPaceOfOneConnectionPer30Ms() throws Exception {
+        Path file = dir.resolve("burst.db");
+        String url = PREFIX + file + "?maximumPoolSize=16&connectionTimeout=250";
+        int borrowers = 15;
+        try (Connection first = DriverManager.getConnection(url)) {
+            DatabaseMXBean figures = first.unwrap(DatabaseMXBean.class);
+            CountDownLatch settled = new CountDownLatch(borrowers); // each borrower holds a connection, or failed
+            CountDownLatch release = new CountDownLatch(1);
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            ExecutorService threads = Executors.newFixedThreadPool(borrowers);
+            try {
+                for (int i = 0; i < borrowers; i++) {
+                    threads.submit(() -> {
+                        try (Connection held = DriverManager.getConnection(url)) {
+                            held.createStatement().execute("SELECT 1");
+                            settled.countDown();
+                            release.await(30, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            failures.add(e);
+                            settled.countDown();
+                        }
+                        return null;
+                    });
+                }
+                assertThat(settled.await(30, TimeUnit.SECONDS)).as("every borrower settled").isTrue();
+                assertThat(failures).as("no borrower timed out waiting for HikariCP to grow").isEmpty();
+                assertThat(figures.getActiveConnections()).isEqualTo(borrowers + 1);
+                assertThat(figures.getTotalConnections()).as("within maximumPoolSize").isEqualTo(borrowers + 1);
+            } finally {
+                release.countDown();
+                threads.shutdown();
+                assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            }
+            Figures.await("the burst's connections given back", () -> figures.getActiveConnections() == 1);
+            try (Connection again = DriverManager.getConnection(url)) {
+                assertThat(again.isValid(1)).isTrue();
+            }
+        }
+    }
+
+    /** Connections a burst opened and still holds at shutdown close with the pool: the file is left whole and alone. */
+    @Test
+    void connectionsOfABurstStillHeldAtShutdownCloseWithThePool() throws Exception {
+        Path file = dir.resolve("held.db");
+        String url = PREFIX + file + "?maximumPoolSize=4";
+        List<Connection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                held.add(DriverManager.getConnection(url));
+            }
+            Db.execute(held.get(0), "CREATE TABLE t(x)", "INSERT INTO t VALUES (1)");
+
+            EnhancedSqlite.shutdown();
+
+            for (Connection connection : held) {
+                assertThatThrownBy(() -> Db.execute(connection, "INSERT INTO t VALUES (2)"))
+                        .isInstanceOf(SQLException.class);
+            }
+        } finally {
+            for (Connection connection : held) {
+                connection.close();
+            }
+        }
+        assertThat(Db.sidecars(file)).as("no connection left open on the file").isEmpty();
+        try (Connection plain = Db.plain(file)) {
+            assertThat(Db.queryLong(plain, "SELECT count(*) FROM t")).isEqualTo(1);
         }
     }
 
