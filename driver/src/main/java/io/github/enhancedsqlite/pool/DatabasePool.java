@@ -208,6 +208,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
                 HikariPool pool = startHikari(first.isOpen() ? maximum - 1 : maximum, 0);
                 growth.resize(); // the connections borrowers opened meanwhile, before anyone borrows from it
                 hikari = pool;
+                growth.resize(); // and the idle ones offered to it
                 first.retire();
                 if (!first.isOpen()) {
                     firstClosed(); // it may have closed before HikariCP was there to grow
@@ -372,12 +373,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
         @Override
         public void returned() {
-            boolean idle = growth.giveBack(grown, evicted);
+            growth.giveBack(grown, evicted);
             owner.returned();
-            HikariPool pool = hikari;
-            if (idle && pool != null) {
-                pool.addBagItem(growth.idleCount()); // HikariCP's adder takes it through the factory (adopt)
-            }
         }
     }
 
@@ -402,12 +399,18 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
                 return; // HikariCP starts with these counts applied (see hikari())
             }
             boolean firstOpen = first.isOpen();
-            int maximum = config.settings().pool().maximumPoolSize() - (firstOpen ? 1 : 0) - open;
-            // HikariCP reads its size from its configuration at each decision; a minimum idle above what it holds
-            // idle makes its adder take the growth connections waiting idle (one per 30 ms)
-            settings.setMaximumPoolSize(Math.max(1, maximum));
-            int minimumIdle = (firstOpen ? 0 : config.settings().pool().minimumIdle()) + idle;
-            settings.setMinimumIdle(Math.min(Math.max(1, maximum), minimumIdle));
+            // HikariCP reads its size from its configuration at each decision
+            int maximum = Math.max(1, config.settings().pool().maximumPoolSize() - (firstOpen ? 1 : 0) - open);
+            settings.setMaximumPoolSize(maximum);
+            HikariPool pool = hikari;
+            if (idle > 0 && pool != null) {
+                // a minimum idle of its whole size makes HikariCP's adder take the idle growth connections through
+                // the factory (adopt), one per 30 ms, until none is left; asked once per connection waiting
+                settings.setMinimumIdle(maximum);
+                pool.addBagItem(idle);
+            } else {
+                settings.setMinimumIdle(Math.min(maximum, firstOpen ? 0 : config.settings().pool().minimumIdle()));
+            }
         }
     }
 

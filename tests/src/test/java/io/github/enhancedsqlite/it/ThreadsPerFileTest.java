@@ -97,13 +97,20 @@ class ThreadsPerFileTest {
                 .filter(thread -> thread.getName().equals(name)).toList();
     }
 
+    /** HikariCP starts on a pool thread of its own, the second borrower meanwhile served by a connection it opens. */
     @Test
     void aSecondConnectionAtOnceStartsHikariCpWithItsHousekeeper() throws Exception {
         Path file = dir.resolve("two.db");
         String url = "jdbc:enhanced-sqlite:" + file + QUERY;
         try (Connection first = DriverManager.getConnection(url);
              Connection second = DriverManager.getConnection(url)) {
-            assertThat(driverThreads()).contains("enhanced-sqlite two.db:housekeeper", "enhanced-sqlite-timer");
+            Figures.await("HikariCP's housekeeper started",
+                    () -> driverThreads().contains("enhanced-sqlite two.db:housekeeper"));
+            assertThat(driverThreads()).contains("enhanced-sqlite-timer");
         }
+
+        EnhancedSqlite.shutdown();
+
+        assertThat(driverThreads()).as("the thread that started HikariCP ended too").isEmpty();
     }
 }
