@@ -13,11 +13,20 @@ public final class Replay {
 
     public static final int MAX_ATTEMPTS = 10;
 
-    private static final Retry RETRY = Retry.of("enhanced-sqlite transactions", RetryConfig.custom()
-            .maxAttempts(MAX_ATTEMPTS)
-            .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(10, 2.0, 0.5, 2_000))
-            .retryOnException(Replay::isRolledBackForRetry)
-            .build());
+    /**
+     * Built when first needed, after a 40001: building it loads resilience4j's retry, some thirty classes and their
+     * lambdas, which cost a fresh JVM's first transaction about as much again as the transaction itself.
+     */
+    private static final class Replaying {
+        static final Retry RETRY = Retry.of("enhanced-sqlite transactions", RetryConfig.custom()
+                .maxAttempts(MAX_ATTEMPTS)
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(10, 2.0, 0.5, 2_000))
+                .retryOnException(Replay::isRolledBackForRetry)
+                .build());
+
+        private Replaying() {
+        }
+    }
 
     private Replay() {
     }
@@ -39,7 +48,7 @@ public final class Replay {
     }
 
     private static <T> T runAgain(SqlAction<T> unit, SQLException first) throws SQLException {
-        Retry.Context<T> context = RETRY.context();
+        Retry.Context<T> context = Replaying.RETRY.context();
         SQLException last = first;
         while (true) {
             try {

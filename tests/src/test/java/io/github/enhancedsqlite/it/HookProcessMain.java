@@ -1,16 +1,21 @@
 package io.github.enhancedsqlite.it;
 
+import io.github.enhancedsqlite.EnhancedSqlite;
+import io.github.enhancedsqlite.EnhancedSqliteDataSource;
+import io.github.enhancedsqlite.it.metrics.Figures;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
  * A hook process, run by {@link StartupClassesTest} with class loading logged: open the store, upsert one JSON value
  * into a column that compresses, read it back, exit. With {@code second}, a second connection is held beside the
- * first for one read.
+ * first for one read; with {@code in-transaction}, the value is read once more in a unit of work of
+ * {@link EnhancedSqlite#inTransaction}.
  */
 public final class HookProcessMain {
 
@@ -37,7 +42,14 @@ public final class HookProcessMain {
                 try (Connection second = DriverManager.getConnection(url)) {
                     System.out.println("second-read=" + value.equals(read(second)));
                 }
+                // HikariCP starts on a pool thread of its own: seen started before the exit closes the pool
+                Figures.await("HikariCP's housekeeper started", () -> Thread.getAllStackTraces().keySet().stream()
+                        .anyMatch(thread -> thread.getName().endsWith(":housekeeper")));
             }
+        }
+        if (args.length > 1 && args[1].equals("in-transaction")) {
+            String again = EnhancedSqlite.inTransaction(new EnhancedSqliteDataSource(url), tx -> read(tx));
+            System.out.println("in-transaction=" + value.equals(again));
         }
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + Path.of(args[0]));
              Statement statement = connection.createStatement();
@@ -47,7 +59,7 @@ public final class HookProcessMain {
         }
     }
 
-    private static String read(Connection connection) throws Exception {
+    private static String read(Connection connection) throws SQLException {
         try (PreparedStatement read = connection.prepareStatement(
                 "SELECT value FROM memory_entries WHERE key = ? AND namespace = ?")) {
             read.setString(1, "last-hook");
