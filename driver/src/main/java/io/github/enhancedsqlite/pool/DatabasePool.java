@@ -399,8 +399,10 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
                 return; // HikariCP starts with these counts applied (see hikari())
             }
             boolean firstOpen = first.isOpen();
-            // HikariCP reads its size from its configuration at each decision
-            int maximum = Math.max(1, config.settings().pool().maximumPoolSize() - (firstOpen ? 1 : 0) - open);
+            // HikariCP reads its size from its configuration at each decision. The idle growth connections are within
+            // its size: it takes them (adopt) before it opens any, so a borrower waiting in HikariCP while one waits
+            // idle gets it; a size without them left that borrower waiting for a slot nobody would free.
+            int maximum = Math.max(1, config.settings().pool().maximumPoolSize() - (firstOpen ? 1 : 0) - (open - idle));
             settings.setMaximumPoolSize(maximum);
             HikariPool pool = hikari;
             if (idle > 0 && pool != null) {

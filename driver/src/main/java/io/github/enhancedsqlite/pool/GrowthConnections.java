@@ -15,10 +15,11 @@ import java.util.function.IntSupplier;
  * adopts it as its next connection (the pool's factory hands it over, see {@link #adopt}), so the burst leaves
  * HikariCP's pool as large as the burst needed and these connections leave no trace.
  *
- * <p>They count against {@code maximumPoolSize}: HikariCP's own maximum is lowered by the ones open, and one is opened
- * only while the file's connections (the first, these, HikariCP's) are below the maximum, HikariCP keeping at least
- * one slot. HikariCP's adder may be opening a connection at that moment, so for that instant the file can hold one
- * connection more than the maximum.
+ * <p>They count against {@code maximumPoolSize}: HikariCP's own maximum is lowered by the ones lent (the idle ones are
+ * HikariCP's to take: it opens a connection only when none waits idle here), and one is opened only while the file's
+ * connections (the first, these, HikariCP's) are below the maximum, HikariCP keeping at least one slot. HikariCP's
+ * adder may be opening a connection at that moment, so for that instant the file can hold one connection more than
+ * the maximum.
  */
 final class GrowthConnections {
 

@@ -141,6 +141,43 @@ class PoolSizingTest {
         }
     }
 
+    /**
+     * BenchBase's eight workers each borrow a connection at start and hold it: one of them waited in HikariCP for its
+     * 30 s timeout while a connection a borrower had opened itself sat idle, its slot kept out of HikariCP's size. A
+     * borrower waiting in HikariCP gets such a connection as soon as it is given back.
+     */
+    @Test
+    void aBorrowerWaitingInHikariCpGetsAConnectionABurstGaveBack() throws Exception {
+        Path file = dir.resolve("handover.db");
+        String url = PREFIX + file + "?maximumPoolSize=4";
+        List<Connection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) { // the first, two opened by their borrowers, one of HikariCP's
+                held.add(DriverManager.getConnection(url));
+            }
+            DatabaseMXBean figures = held.get(0).unwrap(DatabaseMXBean.class);
+            CompletableFuture<Connection> fifth = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return DriverManager.getConnection(url);
+                } catch (SQLException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            Figures.await("the fifth borrower waits", () -> figures.getThreadsAwaitingConnection() == 1);
+
+            held.remove(1).close(); // one its borrower opened
+
+            try (Connection got = fifth.get(20, TimeUnit.SECONDS)) { // the pool's own timeout is 30 s
+                assertThat(got.isValid(1)).isTrue();
+                assertThat(figures.getTotalConnections()).as("within maximumPoolSize").isEqualTo(4);
+            }
+        } finally {
+            for (Connection connection : held) {
+                connection.close();
+            }
+        }
+    }
+
     /** Connections a burst opened and still holds at shutdown close with the pool: the file is left whole and alone. */
     @Test
     void connectionsOfABurstStillHeldAtShutdownCloseWithThePool() throws Exception {
