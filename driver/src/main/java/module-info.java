@@ -2,7 +2,7 @@
  * The enhanced SQLite JDBC driver. The application sees two packages: {@code io.github.enhancedsqlite} (the
  * driver, the data source, the static helpers, the exceptions and the JMX view of a database) and
  * {@code io.github.enhancedsqlite.micrometer} (where meters go, for applications that have Micrometer). Everything
- * else (config, pool, jdbc, tx, compress, metrics, maintenance) is internal and may change in any release.
+ * else (config, pool, jdbc, tx, compress, metrics, maintenance, natives, …) is internal and may change in any release.
  */
 // resilience4j and Micrometer ship no module descriptor; their Automatic-Module-Name is stable.
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})

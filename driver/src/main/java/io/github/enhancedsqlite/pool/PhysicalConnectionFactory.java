@@ -158,6 +158,7 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
             // opening would create an empty file at the path, beside the old file's -wal and -shm
             throw file.replacedError();
         }
+        SqliteLibrary.load(); // before sqlite-jdbc's first connection would load it its own way
         SQLiteConnection connection;
         try {
             connection = JDBC.createConnection(config.location().sqliteUrl(), config.settings().sqlitePropertiesCopy());

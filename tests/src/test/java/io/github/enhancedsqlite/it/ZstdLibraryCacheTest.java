@@ -52,7 +52,8 @@ class ZstdLibraryCacheTest {
         BasicFileAttributes after = Files.readAttributes(second, BasicFileAttributes.class);
         assertThat(after.fileKey()).as("the same file, not a new copy").isEqualTo(made.fileKey());
         assertThat(after.lastModifiedTime()).isEqualTo(made.lastModifiedTime());
-        assertThat(filesIn(cache)).containsExactly(first);
+        assertThat(filesIn(cache)).filteredOn(file -> file.getFileName().toString().startsWith("libzstd"))
+                .containsExactly(first);
     }
 
     @Test
@@ -83,7 +84,7 @@ class ZstdLibraryCacheTest {
 
     private ChildJvm.Result hook() throws Exception {
         ChildJvm.Result child = ChildJvm.run(Map.of("XDG_CACHE_HOME", cacheHome.toString()),
-                List.of("-Djava.io.tmpdir=" + temporary), ChildJvm.testClassPath(), ZstdLibraryMain.class.getName(),
+                List.of("-Djava.io.tmpdir=" + temporary), ChildJvm.testClassPath(), NativeLibrariesMain.class.getName(),
                 dir.resolve("hook.db").toString());
         assertThat(child.exitCode()).as(child.output()).isZero();
         assertThat(child.output()).contains("read-back=true", "stored-as=blob");
