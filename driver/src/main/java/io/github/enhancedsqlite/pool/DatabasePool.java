@@ -334,35 +334,40 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     /** The application's connection for a lease of the first connection, which its end gives back. */
     private Connection lendFirst(PhysicalConnection own, ConnectionEvictor owner) {
-        try {
-            return new ConnectionWrapper(null, own, new FirstLease(owner));
-        } catch (RuntimeException | Error e) {
-            first.giveBack(true);
-            throw e;
-        }
+        return lendOwn(own, first::giveBack, owner);
     }
 
     /** The application's connection for a lease of a growth connection, which its end gives back. */
     private Connection lendGrowth(PhysicalConnection grown, ConnectionEvictor owner) {
+        return lendOwn(grown, evicted -> growth.giveBack(grown, evicted), owner);
+    }
+
+    private static Connection lendOwn(PhysicalConnection own, GiveBack giveBack, ConnectionEvictor owner) {
         try {
-            return new ConnectionWrapper(null, grown, new GrowthLease(grown, owner));
+            return new ConnectionWrapper(null, own, new OwnLease(giveBack, owner));
         } catch (RuntimeException | Error e) {
-            growth.giveBack(grown, true);
+            giveBack.to(true);
             throw e;
         }
     }
 
+    /** How a connection the pool lends itself goes back: closed when the lease was evicted. */
+    @FunctionalInterface
+    private interface GiveBack {
+        void to(boolean evicted);
+    }
+
     /**
-     * A lease of a growth connection: its end gives the connection back (closing it if evicted), tells the owner, and
-     * asks HikariCP to adopt it.
+     * A lease of a connection the pool lends itself (the first, a growth connection): its end gives the connection
+     * back (closing it if evicted), then tells the owner.
      */
-    private final class GrowthLease implements ConnectionEvictor {
-        private final PhysicalConnection grown;
+    private static final class OwnLease implements ConnectionEvictor {
+        private final GiveBack giveBack;
         private final ConnectionEvictor owner;
         private volatile boolean evicted;
 
-        GrowthLease(PhysicalConnection grown, ConnectionEvictor owner) {
-            this.grown = grown;
+        OwnLease(GiveBack giveBack, ConnectionEvictor owner) {
+            this.giveBack = giveBack;
             this.owner = owner;
         }
 
@@ -373,7 +378,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
         @Override
         public void returned() {
-            growth.giveBack(grown, evicted);
+            giveBack.to(evicted);
             owner.returned();
         }
     }
@@ -413,27 +418,6 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
             } else {
                 settings.setMinimumIdle(Math.min(maximum, firstOpen ? 0 : config.settings().pool().minimumIdle()));
             }
-        }
-    }
-
-    /** A lease of the first connection: its end gives the connection back (closing it if evicted), then tells the owner. */
-    private final class FirstLease implements ConnectionEvictor {
-        private final ConnectionEvictor owner;
-        private volatile boolean evicted;
-
-        FirstLease(ConnectionEvictor owner) {
-            this.owner = owner;
-        }
-
-        @Override
-        public void evict(Connection leased) {
-            evicted = true;
-        }
-
-        @Override
-        public void returned() {
-            first.giveBack(evicted);
-            owner.returned();
         }
     }
 
@@ -580,7 +564,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     @Override
     public void evict(Connection leased) {
         HikariPool pool = hikari;
-        if (pool != null) { // a lease of the first connection is evicted by its FirstLease
+        if (pool != null) { // a lease of a connection the pool lends itself is evicted by its OwnLease
             pool.evictConnection(leased);
         }
     }

@@ -7,10 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,15 +25,15 @@ class SqliteLibraryCacheTest {
 
     @TempDir
     Path dir;
-    private Path cacheHome;
-    private Path temporary;
+    private CachedLibraryRuns runs;
     private Path cache;
+    private Path temporary;
 
     @BeforeEach
     void directories() throws Exception {
-        cacheHome = Files.createDirectory(dir.resolve("cache-home"));
-        temporary = Files.createDirectory(dir.resolve("tmp"));
-        cache = cacheHome.resolve("enhanced-sqlite-jdbc");
+        runs = new CachedLibraryRuns(dir);
+        cache = runs.cache();
+        temporary = runs.temporary();
     }
 
     @Test
@@ -55,7 +52,7 @@ class SqliteLibraryCacheTest {
                 .as("the same file, not a new copy").isEqualTo(made.fileKey());
         assertThat(secondStart.output()).as("sqlite-jdbc's platform detection (it runs uname) was not needed")
                 .doesNotContain("[class,load] org.sqlite.util.OSInfo ");
-        assertThat(filesIn(temporary)).as("no copy in the temporary directory")
+        assertThat(CachedLibraryRuns.filesIn(temporary)).as("no copy in the temporary directory")
                 .filteredOn(file -> file.getFileName().toString().contains("libsqlitejdbc")).isEmpty();
     }
 
@@ -85,25 +82,15 @@ class SqliteLibraryCacheTest {
         ChildJvm.Result child = hook("-Dorg.sqlite.lib.path=" + own, "-Dorg.sqlite.lib.name=libsqlitejdbc-own.so");
 
         assertThat(loadedFrom(child)).isEqualTo(library);
-        assertThat(filesIn(cache)).filteredOn(file -> file.getFileName().toString().contains("sqlite")).isEmpty();
+        assertThat(CachedLibraryRuns.filesIn(cache)).filteredOn(file -> file.getFileName().toString().contains("sqlite")).isEmpty();
     }
 
     private ChildJvm.Result hook(String... options) throws Exception {
-        List<String> jvmOptions = new ArrayList<>(List.of("-Djava.io.tmpdir=" + temporary));
-        jvmOptions.addAll(List.of(options));
-        ChildJvm.Result child = ChildJvm.run(Map.of("XDG_CACHE_HOME", cacheHome.toString()), jvmOptions,
-                ChildJvm.testClassPath(), NativeLibrariesMain.class.getName(), dir.resolve("hook.db").toString());
-        assertThat(child.exitCode()).as(child.output()).isZero();
-        assertThat(child.output()).contains("read-back=true", "stored-as=blob");
-        return child;
+        return runs.hook(options);
     }
 
-    /** The one file the child mapped SQLite's library from. */
     private static Path loadedFrom(ChildJvm.Result child) {
-        List<String> files = child.output().lines().filter(line -> line.startsWith("sqlite-library="))
-                .map(line -> line.substring("sqlite-library=".length())).toList();
-        assertThat(files).as(child.output()).hasSize(1);
-        return Path.of(files.get(0));
+        return CachedLibraryRuns.loadedFrom(child, "sqlite-library=");
     }
 
     private static byte[] libraryInJar() throws Exception {
@@ -111,12 +98,6 @@ class SqliteLibraryCacheTest {
         try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(resource)) {
             assertThat(in).as(resource).isNotNull();
             return in.readAllBytes();
-        }
-    }
-
-    private static List<Path> filesIn(Path directory) throws Exception {
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.toList();
         }
     }
 }

@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,15 +24,15 @@ class ZstdLibraryCacheTest {
 
     @TempDir
     Path dir;
-    private Path cacheHome;
-    private Path temporary;
+    private CachedLibraryRuns runs;
     private Path cache;
+    private Path temporary;
 
     @BeforeEach
     void directories() throws Exception {
-        cacheHome = Files.createDirectory(dir.resolve("cache-home"));
-        temporary = Files.createDirectory(dir.resolve("tmp"));
-        cache = cacheHome.resolve("enhanced-sqlite-jdbc");
+        runs = new CachedLibraryRuns(dir);
+        cache = runs.cache();
+        temporary = runs.temporary();
     }
 
     @Test
@@ -52,7 +50,7 @@ class ZstdLibraryCacheTest {
         BasicFileAttributes after = Files.readAttributes(second, BasicFileAttributes.class);
         assertThat(after.fileKey()).as("the same file, not a new copy").isEqualTo(made.fileKey());
         assertThat(after.lastModifiedTime()).isEqualTo(made.lastModifiedTime());
-        assertThat(filesIn(cache)).filteredOn(file -> file.getFileName().toString().startsWith("libzstd"))
+        assertThat(CachedLibraryRuns.filesIn(cache)).filteredOn(file -> file.getFileName().toString().startsWith("libzstd"))
                 .containsExactly(first);
     }
 
@@ -79,24 +77,15 @@ class ZstdLibraryCacheTest {
         Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx")); // whatever the umask
 
         assertThat(loadedFrom(hook())).startsWithRaw(temporary);
-        assertThat(filesIn(cache)).isEmpty();
+        assertThat(CachedLibraryRuns.filesIn(cache)).isEmpty();
     }
 
     private ChildJvm.Result hook() throws Exception {
-        ChildJvm.Result child = ChildJvm.run(Map.of("XDG_CACHE_HOME", cacheHome.toString()),
-                List.of("-Djava.io.tmpdir=" + temporary), ChildJvm.testClassPath(), NativeLibrariesMain.class.getName(),
-                dir.resolve("hook.db").toString());
-        assertThat(child.exitCode()).as(child.output()).isZero();
-        assertThat(child.output()).contains("read-back=true", "stored-as=blob");
-        return child;
+        return runs.hook();
     }
 
-    /** The one file the child mapped zstd's library from. */
     private static Path loadedFrom(ChildJvm.Result child) {
-        List<String> files = child.output().lines().filter(line -> line.startsWith("zstd-library="))
-                .map(line -> line.substring("zstd-library=".length())).toList();
-        assertThat(files).as(child.output()).hasSize(1);
-        return Path.of(files.get(0));
+        return CachedLibraryRuns.loadedFrom(child, "zstd-library=");
     }
 
     private static byte[] libraryInJar() throws Exception {
@@ -104,12 +93,6 @@ class ZstdLibraryCacheTest {
         try (InputStream in = Native.class.getResourceAsStream(resource)) {
             assertThat(in).as(resource).isNotNull();
             return in.readAllBytes();
-        }
-    }
-
-    private static List<Path> filesIn(Path directory) throws Exception {
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.toList();
         }
     }
 }
