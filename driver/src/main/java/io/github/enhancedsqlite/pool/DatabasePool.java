@@ -114,8 +114,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
                 throw e;
             }
             this.first = new FirstConnection(opened, this::firstClosed);
-            this.growth = new GrowthConnections(config.settings().pool().maximumPoolSize(), factory, new Sizing());
-            factory.adoptFrom(growth::adopt);
+            this.growth = new GrowthConnections(config.settings().pool().maximumPoolSize(), 1, factory, new Sizing());
+            factory.useSlots(growth);
         } else {
             this.first = null;
             this.growth = null;
@@ -383,14 +383,11 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         }
     }
 
-    /** HikariCP's size follows the first connection and the growth connections: together they stay within the maximum. */
+    /**
+     * HikariCP's size follows the first connection and the growth connections, so that it tries to grow only when a
+     * slot can be free (the slots themselves keep the bound, see GrowthConnections).
+     */
     private final class Sizing implements GrowthConnections.Sizing {
-
-        @Override
-        public int othersOpen() {
-            HikariPool pool = hikari;
-            return (first.isOpen() ? 1 : 0) + (pool == null ? 0 : pool.getTotalConnections());
-        }
 
         @Override
         public boolean firstOpen() {
@@ -405,14 +402,14 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
             }
             boolean firstOpen = first.isOpen();
             // HikariCP reads its size from its configuration at each decision. The idle growth connections are within
-            // its size: it takes them (adopt) before it opens any, so a borrower waiting in HikariCP while one waits
-            // idle gets it; a size without them left that borrower waiting for a slot nobody would free.
+            // its size: it takes them (forHikari) before it opens any, so a borrower waiting in HikariCP while one
+            // waits idle gets it; a size without them left that borrower waiting for a slot nobody would free.
             int maximum = Math.max(1, config.settings().pool().maximumPoolSize() - (firstOpen ? 1 : 0) - (open - idle));
             settings.setMaximumPoolSize(maximum);
             HikariPool pool = hikari;
             if (idle > 0 && pool != null) {
                 // a minimum idle of its whole size makes HikariCP's adder take the idle growth connections through
-                // the factory (adopt), one per 30 ms, until none is left; asked once per connection waiting
+                // the factory (forHikari), one per 30 ms, until none is left; asked once per connection waiting
                 settings.setMinimumIdle(maximum);
                 pool.addBagItem(idle);
             } else {
@@ -639,12 +636,14 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
             hikariEnded = true;
             pool = hikari;
         }
+        if (growth != null) {
+            growth.close(); // first: HikariCP's adder may be waiting for a slot, and its shutdown waits for the adder
+        }
         if (pool != null) {
             shutDown(pool);
         }
         if (first != null) {
             first.close();
-            growth.close();
         }
         threads.awaitEnded();
         if (keepAlive != null) {
@@ -753,7 +752,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         @Override
         public int getTotalConnections() {
             HikariPool pool = hikari;
-            return ownActive() + ownIdle() + (pool == null ? 0 : pool.getTotalConnections());
+            // a lazily started pool counts its connections' slots: every kind, each once, even while one changes hands
+            return first != null ? growth.slotsHeld() : pool == null ? 0 : pool.getTotalConnections();
         }
 
         @Override

@@ -5,30 +5,26 @@ import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.function.IntSupplier;
 
 /**
- * Connections a lazily started pool lends itself while HikariCP grows. HikariCP opens one connection at a time and
- * sleeps 30 ms after each, so a burst of borrowers on a pool that holds one connection waited 30, 60, 90 ms for
- * connections that take about a millisecond to open. A borrower that finds HikariCP without an idle connection opens
- * one here instead, on its own thread; given back, the connection waits idle for the next such borrower, and HikariCP
- * adopts it as its next connection (the pool's factory hands it over, see {@link #adopt}), so the burst leaves
- * HikariCP's pool as large as the burst needed and these connections leave no trace.
+ * Connections a lazily started pool lends itself while HikariCP grows, and the count that keeps the file within
+ * {@code maximumPoolSize}. HikariCP opens one connection at a time and sleeps 30 ms after each, so a burst of borrowers
+ * on a pool that holds one connection waited 30, 60, 90 ms for connections that take about a millisecond to open. A
+ * borrower that finds HikariCP without an idle connection opens one here instead, on its own thread; given back, the
+ * connection waits idle for the next such borrower, and HikariCP adopts it as its next connection (the pool's factory
+ * hands it over, see {@link #forHikari}), so the burst leaves HikariCP's pool as large as the burst needed and these
+ * connections leave no trace.
  *
- * <p>They count against {@code maximumPoolSize}: HikariCP's own maximum is lowered by the ones lent (the idle ones are
- * HikariCP's to take: it opens a connection only when none waits idle here), and one is opened only while the file's
- * connections (the first, these, HikariCP's) are below the maximum, HikariCP keeping at least one slot. HikariCP's
- * adder may be opening a connection at that moment, so for that instant the file can hold one connection more than
- * the maximum.
+ * <p>Every physical connection of the file — the first, these, HikariCP's — holds one of {@code maximumPoolSize} slots
+ * from before it opens until it has closed: these take one only while one is free (and leave HikariCP at least one),
+ * HikariCP's adder waits for one (or for a connection here to adopt) in the factory. HikariCP's own size only tells it
+ * when to try; the slots make the bound exact.
  */
-final class GrowthConnections {
+final class GrowthConnections implements PhysicalConnectionFactory.Slots {
 
-    /** What the pool's sizes depend on, and what it does when they change. */
+    /** What HikariCP's size follows, and what the pool does when it changes. */
     interface Sizing {
-        /** Connections of the file outside this set: the first connection while open, and HikariCP's. */
-        int othersOpen();
-
-        /** Whether the first connection still holds a slot. */
+        /** Whether the first connection is still open. */
         boolean firstOpen();
 
         /** The set's counts changed: HikariCP's maximum and minimum idle follow them (called under this set's lock). */
@@ -42,20 +38,24 @@ final class GrowthConnections {
     private final ArrayDeque<PhysicalConnection> idle = new ArrayDeque<>();
     /** Guarded by this. */
     private final Set<PhysicalConnection> lent = new HashSet<>();
-    /** Guarded by this: reserved while being opened, lent, or idle. */
+    /** Guarded by this: the set's connections, reserved while being opened, lent, or idle. */
     private int open;
+    /** Guarded by this: slots held by the file's connections, reserved or open, of every kind. */
+    private int slots;
     /** Guarded by this. */
     private boolean closed;
 
-    GrowthConnections(int maximumPoolSize, PhysicalConnectionFactory factory, Sizing sizing) {
+    /** @param slotsHeld slots the pool's connections hold already (its first connection's) */
+    GrowthConnections(int maximumPoolSize, int slotsHeld, PhysicalConnectionFactory factory, Sizing sizing) {
         this.maximumPoolSize = maximumPoolSize;
+        this.slots = slotsHeld;
         this.factory = factory;
         this.sizing = sizing;
     }
 
     /**
-     * A connection lent now: an idle one of this set, else one opened on this thread if the file has room; null when
-     * it has none (the borrower waits for HikariCP).
+     * A connection lent now: an idle one of this set, else one opened on this thread if a slot is free; null when none
+     * is (the borrower waits for HikariCP).
      */
     PhysicalConnection lend() throws SQLException {
         PhysicalConnection reused;
@@ -94,57 +94,91 @@ final class GrowthConnections {
         return taken;
     }
 
-    /** Room for one more: the file below its maximum, and HikariCP left one slot. */
+    /** A free slot for one more, HikariCP left at least one of its own. */
     private synchronized boolean reserve() {
         int hikariFloor = 1 + (sizing.firstOpen() ? 1 : 0);
-        if (closed || open + hikariFloor >= maximumPoolSize
-                || open + sizing.othersOpen() >= maximumPoolSize) {
+        if (closed || open + hikariFloor >= maximumPoolSize || slots >= maximumPoolSize) {
             return false;
         }
+        slots++;
         open++;
         sizing.resized(open, idle.size());
         return true;
     }
 
+    /** A reserved connection did not open. */
     private synchronized void release() {
         open--;
+        slots--;
         sizing.resized(open, idle.size());
+        notifyAll();
     }
 
     /**
      * Back from its lease: idle for the next borrower or HikariCP, or closed when the lease was evicted, the pool is
      * closing, or something closed it.
-     *
-     * @return whether it waits idle now (HikariCP may be asked to adopt it)
      */
-    boolean giveBack(PhysicalConnection connection, boolean evicted) {
+    void giveBack(PhysicalConnection connection, boolean evicted) {
         synchronized (this) {
             if (!lent.remove(connection)) {
-                return false; // closed with the pool while lent
+                return; // closed with the pool while lent
             }
             if (!closed && !evicted && !closedBehindThePool(connection)) {
                 idle.addLast(connection);
                 sizing.resized(open, idle.size());
-                return true;
+                notifyAll(); // HikariCP's adder may be waiting in forHikari
+                return;
             }
         }
         discard(connection);
-        return false;
     }
 
     /**
      * For HikariCP's adder, through the pool's factory: an idle connection of this set, which becomes HikariCP's (its
-     * slot moves to HikariCP's maximum); null when none is idle, and HikariCP opens one.
+     * slot with it); else null once a slot is reserved for the connection the factory then opens. Waits while every
+     * slot is held and nothing is idle here: HikariCP decided to grow on a size it read before a borrower took the
+     * slot. When the pool closes it waits no more.
      */
-    PhysicalConnection adopt() {
-        synchronized (this) {
-            PhysicalConnection adopted = idle.pollFirst();
-            if (adopted != null) {
-                open--;
-                sizing.resized(open, idle.size());
+    @Override
+    public synchronized PhysicalConnection forHikari() {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                PhysicalConnection adopted = idle.pollFirst();
+                if (adopted != null) {
+                    open--;
+                    sizing.resized(open, idle.size());
+                    return adopted;
+                }
+                if (closed || slots < maximumPoolSize) {
+                    slots++;
+                    return null;
+                }
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true; // HikariCP shutting down: the pool closes too and wakes this
+                }
             }
-            return adopted;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
+    }
+
+    /** The connection {@link #forHikari} reserved a slot for did not open. */
+    @Override
+    public synchronized void unused() {
+        slots--;
+        notifyAll();
+    }
+
+    /** A connection of the file closed, whoever held it: its slot is free. */
+    @Override
+    public synchronized void closed() {
+        slots--;
+        notifyAll();
     }
 
     synchronized int lentCount() {
@@ -155,8 +189,9 @@ final class GrowthConnections {
         return idle.size();
     }
 
-    synchronized int openCount() {
-        return open;
+    /** The file's connections, reserved or open, of every kind: the pool's total. */
+    synchronized int slotsHeld() {
+        return slots;
     }
 
     /** Applies the current counts again: the first connection closed, or HikariCP just started. */
@@ -164,11 +199,15 @@ final class GrowthConnections {
         sizing.resized(open, idle.size());
     }
 
-    /** Closes every connection of the set, lent ones too: the pool is closing, as HikariCP aborts what is still lent. */
+    /**
+     * Closes every connection of the set, lent ones too (the pool is closing, as HikariCP aborts what is still lent),
+     * and lets HikariCP's adder go on without waiting for a slot.
+     */
     void close() {
         PhysicalConnection[] all;
         synchronized (this) {
             closed = true;
+            notifyAll();
             all = new PhysicalConnection[idle.size() + lent.size()];
             int i = 0;
             for (PhysicalConnection connection : idle) {
@@ -186,7 +225,7 @@ final class GrowthConnections {
         }
     }
 
-    /** Closes a connection that leaves the set, and frees its slot. */
+    /** Closes a connection that leaves the set (its slot is freed by {@link #closed} when it has closed). */
     private void discard(PhysicalConnection connection) {
         synchronized (this) {
             lent.remove(connection);

@@ -25,7 +25,6 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.sqlite.JDBC;
@@ -60,8 +59,8 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
     private final TransactionShapes shapes = new TransactionShapes();
     /** The pool's first connection, opened before HikariCP starts; HikariCP's first request takes it. */
     private final AtomicReference<PhysicalConnection> openedFirst = new AtomicReference<>();
-    /** See {@link #adoptFrom}; nothing to adopt unless set. */
-    private volatile Supplier<PhysicalConnection> adoptable = () -> null;
+    /** See {@link #useSlots}; null for a pool that starts HikariCP at once. */
+    private volatile Slots slots;
     /** Physical connections open now: the last one to close tidies up after a replaced file. */
     private final AtomicInteger openConnections = new AtomicInteger();
 
@@ -125,11 +124,23 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
     }
 
     /**
-     * Where HikariCP's next connection comes from before one is opened for it: the connections a lazily started pool
-     * lent while HikariCP grew ({@link GrowthConnections#adopt}).
+     * The slots of a lazily started pool ({@link GrowthConnections}): every connection of the file holds one from
+     * before it opens until it has closed, so the file never holds more than {@code maximumPoolSize}.
      */
-    void adoptFrom(Supplier<PhysicalConnection> adoptable) {
-        this.adoptable = adoptable;
+    interface Slots {
+        /** For HikariCP's next connection: one to adopt, or null once a slot is reserved for a new one (may wait). */
+        PhysicalConnection forHikari();
+
+        /** The slot {@link #forHikari} reserved was not used: the open failed. */
+        void unused();
+
+        /** A connection of the file has closed. */
+        void closed();
+    }
+
+    /** HikariCP's connections (and the final checkpoint's) take their slot through these from now on. */
+    void useSlots(Slots slots) {
+        this.slots = slots;
     }
 
     /** HikariCP's connections: the one opened first, else one lent while it grew, else a new one. */
@@ -139,8 +150,20 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
         if (first != null) {
             return first;
         }
-        PhysicalConnection adopted = adoptable.get();
-        return adopted != null ? adopted : open();
+        Slots taken = slots;
+        if (taken == null) {
+            return open();
+        }
+        PhysicalConnection adopted = taken.forHikari();
+        if (adopted != null) {
+            return adopted;
+        }
+        try {
+            return open();
+        } catch (SQLException | RuntimeException | Error e) {
+            taken.unused();
+            throw e;
+        }
     }
 
     /**
@@ -211,6 +234,10 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
             }
             if (openConnections.decrementAndGet() == 0 && file != null && file.isMarkedReplaced()) {
                 file.tidyAfterReplacement(connection);
+            }
+            Slots taken = slots;
+            if (taken != null) {
+                taken.closed();
             }
         };
     }

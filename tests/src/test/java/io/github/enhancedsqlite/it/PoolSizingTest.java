@@ -178,6 +178,63 @@ class PoolSizingTest {
         }
     }
 
+    /**
+     * Many borrowers that each hold their connection for a moment, on a pool far smaller than their number: every one is
+     * served (the first connection, growth connections opened and adopted, HikariCP's, all in play), the file never
+     * holds more than the maximum (it once held 7–9 of 6: an idle growth connection beside a HikariCP grown to a size
+     * that counted it as HikariCP's), every write counts, and shutdown leaves the file alone.
+     */
+    @Test
+    void manyBorrowersOnASmallPoolAreAllServedWithinItsSize() throws Exception {
+        Path file = dir.resolve("crowd.db");
+        String url = PREFIX + file + "?maximumPoolSize=6";
+        int threads = 16;
+        int rounds = 200;
+        try (Connection setup = DriverManager.getConnection(url)) {
+            Db.execute(setup, "CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER)", "INSERT INTO t VALUES (1, 0)");
+        }
+        DatabaseMXBean figures;
+        try (Connection any = DriverManager.getConnection(url)) {
+            figures = any.unwrap(DatabaseMXBean.class);
+        }
+        java.util.concurrent.atomic.AtomicInteger mostOpen = new java.util.concurrent.atomic.AtomicInteger();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int t = 0; t < threads; t++) {
+                pool.submit(() -> {
+                    try {
+                        start.await();
+                        for (int i = 0; i < rounds; i++) {
+                            try (Connection connection = DriverManager.getConnection(url)) {
+                                Db.execute(connection, "UPDATE t SET n = n + 1 WHERE id = 1");
+                                mostOpen.accumulateAndGet(figures.getTotalConnections(), Math::max);
+                                Db.queryLong(connection, "SELECT count(*) FROM t, t AS u, t AS v");
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                    return null;
+                });
+            }
+            start.countDown();
+        } finally {
+            pool.shutdown();
+            assertThat(pool.awaitTermination(120, TimeUnit.SECONDS)).as("every borrower finished").isTrue();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(mostOpen.get()).as("connections of the file at most").isLessThanOrEqualTo(6);
+        try (Connection check = DriverManager.getConnection(url)) {
+            assertThat(Db.queryLong(check, "SELECT n FROM t")).isEqualTo((long) threads * rounds);
+        }
+
+        EnhancedSqlite.shutdown();
+
+        assertThat(Db.sidecars(file)).as("no connection left open on the file").isEmpty();
+    }
+
     /** Connections a burst opened and still holds at shutdown close with the pool: the file is left whole and alone. */
     @Test
     void connectionsOfABurstStillHeldAtShutdownCloseWithThePool() throws Exception {

@@ -192,7 +192,10 @@ class DictionaryTrainingTest {
 
         Set<Integer> stored = new HashSet<>(storedDictionaryIds(file));
         assertThat(stored).as("dictionaries trained").isNotEmpty();
-        assertThat(dictionaryIdsInUse(file)).as("dictionaries the values name").isSubsetOf(stored);
+        // id 0 names no dictionary: a value bound while the dictionary was adopted and committed after the move
+        // passed its row keeps the form it was bound in (DESIGN.md), which this test's timing does not rule out
+        assertThat(dictionaryIdsInUse(file)).as("dictionaries the values name").filteredOn(id -> id != 0)
+                .isSubsetOf(stored);
         try (Connection connection = CompressDb.open(file, SMALL)) {
             Map<String, String> read = new LinkedHashMap<>();
             try (Statement statement = connection.createStatement();
