@@ -121,8 +121,27 @@ public final class LibraryCache {
         }
     }
 
-    /** The cache directory, created owner-only if missing; null unless it is this user's alone. */
+    /** The cache directory, judged once per JVM (both libraries and the note ask for it at start-up). */
     private static Path directory() throws IOException {
+        return Judged.DIRECTORY;
+    }
+
+    /** The JVM runs a class's initialiser once: the directory is looked at once. */
+    private static final class Judged {
+        static final Path DIRECTORY = judge();
+
+        private static Path judge() {
+            try {
+                return usableDirectory();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("No usable cache directory for the native libraries; they load without it", e);
+                return null;
+            }
+        }
+    }
+
+    /** The cache directory, created owner-only if missing; null unless it is this user's alone. */
+    private static Path usableDirectory() throws IOException {
         String home = System.getProperty("user.home");
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base;
