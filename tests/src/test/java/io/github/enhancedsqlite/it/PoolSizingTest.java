@@ -235,6 +235,42 @@ class PoolSizingTest {
         assertThat(Db.sidecars(file)).as("no connection left open on the file").isEmpty();
     }
 
+    /**
+     * Shutdown with every slot held (the first connection, a growth connection, HikariCP's) and a borrower waiting in
+     * HikariCP ends every thread of the pool (HikariCP's start thread and adder included); the waiting borrower fails as
+     * HikariCP's waiters do, at its connection timeout.
+     */
+    @Test
+    void shutdownWithEverySlotHeldAndABorrowerWaitingEndsEveryThread() throws Exception {
+        Path file = dir.resolve("full.db");
+        String url = PREFIX + file + "?maximumPoolSize=3&connectionTimeout=3000";
+        List<Connection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) { // the first, one its borrower opened, one of HikariCP's
+                held.add(DriverManager.getConnection(url));
+            }
+            DatabaseMXBean figures = held.get(0).unwrap(DatabaseMXBean.class);
+            CompletableFuture<Connection> waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return DriverManager.getConnection(url);
+                } catch (SQLException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            Figures.await("the fourth borrower waits", () -> figures.getThreadsAwaitingConnection() == 1);
+
+            EnhancedSqlite.shutdown();
+
+            assertThat(Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                    .filter(name -> name.startsWith("enhanced-sqlite full.db"))).as("the pool's threads").isEmpty();
+            assertThatThrownBy(() -> waiting.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(SQLException.class);
+        } finally {
+            for (Connection connection : held) {
+                connection.close();
+            }
+        }
+    }
+
     /** Connections a burst opened and still holds at shutdown close with the pool: the file is left whole and alone. */
     @Test
     void connectionsOfABurstStillHeldAtShutdownCloseWithThePool() throws Exception {
