@@ -59,9 +59,7 @@ class PoolSizingTest {
             assertThat(figures.getTotalConnections()).isEqualTo(4);
             assertThat(figures.getActiveConnections()).isEqualTo(4);
         } finally {
-            for (Connection connection : held) {
-                connection.close();
-            }
+            closeAll(held);
         }
     }
 
@@ -77,13 +75,7 @@ class PoolSizingTest {
         Connection first = DriverManager.getConnection(url);
         DatabaseMXBean figures = first.unwrap(DatabaseMXBean.class);
         try (Connection second = DriverManager.getConnection(url)) {
-            CompletableFuture<Connection> third = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return DriverManager.getConnection(url);
-                } catch (java.sql.SQLException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
+            CompletableFuture<Connection> third = borrowLater(url);
             Figures.await("the third borrower waits", () -> figures.getThreadsAwaitingConnection() == 1);
 
             first.close();
@@ -156,13 +148,7 @@ class PoolSizingTest {
                 held.add(DriverManager.getConnection(url));
             }
             DatabaseMXBean figures = held.get(0).unwrap(DatabaseMXBean.class);
-            CompletableFuture<Connection> fifth = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return DriverManager.getConnection(url);
-                } catch (SQLException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
+            CompletableFuture<Connection> fifth = borrowLater(url);
             Figures.await("the fifth borrower waits", () -> figures.getThreadsAwaitingConnection() == 1);
 
             held.remove(1).close(); // one its borrower opened
@@ -172,9 +158,7 @@ class PoolSizingTest {
                 assertThat(figures.getTotalConnections()).as("within maximumPoolSize").isEqualTo(4);
             }
         } finally {
-            for (Connection connection : held) {
-                connection.close();
-            }
+            closeAll(held);
         }
     }
 
@@ -250,13 +234,7 @@ class PoolSizingTest {
                 held.add(DriverManager.getConnection(url));
             }
             DatabaseMXBean figures = held.get(0).unwrap(DatabaseMXBean.class);
-            CompletableFuture<Connection> waiting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return DriverManager.getConnection(url);
-                } catch (SQLException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
+            CompletableFuture<Connection> waiting = borrowLater(url);
             Figures.await("the fourth borrower waits", () -> figures.getThreadsAwaitingConnection() == 1);
 
             EnhancedSqlite.shutdown();
@@ -265,9 +243,7 @@ class PoolSizingTest {
                     .filter(name -> name.startsWith("enhanced-sqlite full.db"))).as("the pool's threads").isEmpty();
             assertThatThrownBy(() -> waiting.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(SQLException.class);
         } finally {
-            for (Connection connection : held) {
-                connection.close();
-            }
+            closeAll(held);
         }
     }
 
@@ -290,9 +266,7 @@ class PoolSizingTest {
                         .isInstanceOf(SQLException.class);
             }
         } finally {
-            for (Connection connection : held) {
-                connection.close();
-            }
+            closeAll(held);
         }
         assertThat(Db.sidecars(file)).as("no connection left open on the file").isEmpty();
         try (Connection plain = Db.plain(file)) {
@@ -318,5 +292,22 @@ class PoolSizingTest {
             assertThat(left.toList()).as("no pool recreated a file after the deletion").isEmpty();
         }
         Files.delete(folder);
+    }
+
+    /** A borrower on another thread, which may wait for the pool. */
+    private static CompletableFuture<Connection> borrowLater(String url) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return DriverManager.getConnection(url);
+            } catch (SQLException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+    }
+
+    private static void closeAll(List<Connection> held) throws SQLException {
+        for (Connection connection : held) {
+            connection.close();
+        }
     }
 }
