@@ -82,7 +82,7 @@ public final class StatementPipeline {
         boolean wholeBatch = batch && transaction.takesWholeBatch(effects);
         boolean tookTurn = !wholeBatch && transaction.before(call, effects);
         // timed from here: a wait for the writer turn is not the statement's slowness (writerWaits shows it)
-        long started = slowStatements != null ? System.nanoTime() : 0L;
+        long started = slowStatements != null ? slowStatements.now() : 0L;
         QueryDeadline deadline = null;
         boolean succeeded = false;
         boolean rows = false;

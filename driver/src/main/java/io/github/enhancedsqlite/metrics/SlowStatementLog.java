@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Logs at WARN a statement that ran longer than {@code slowStatementThreshold}, naming its SQL and time. Bound values
  * can hold anything an application stores (personal data, secrets), so they appear only with
- * {@code logParameters=true}. Statements are timed only while the log is on; checking costs two nanoTime reads.
+ * {@code logParameters=true}. Statements are timed only while the log is on, on {@link StatementClock}.
  */
 public final class SlowStatementLog {
 
@@ -31,6 +31,11 @@ public final class SlowStatementLog {
 
     public boolean enabled() {
         return thresholdNanos > 0;
+    }
+
+    /** From how many milliseconds a statement is slow; 0 when the log is off. */
+    public long thresholdMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(thresholdNanos);
     }
 
     public boolean logsParameters() {

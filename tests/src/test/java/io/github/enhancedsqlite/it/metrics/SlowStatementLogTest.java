@@ -17,6 +17,8 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +47,13 @@ class SlowStatementLogTest {
     private Connection open(String query) throws SQLException {
         Connection connection = DriverManager.getConnection(
                 "jdbc:enhanced-sqlite:" + dir.resolve("slow.db") + "?maximumPoolSize=1&" + query);
-        Function.create(connection.unwrap(SQLiteConnection.class), "pause_ms", new Function() {
+        Function.create(connection.unwrap(SQLiteConnection.class), "pause_ms", pause());
+        return connection;
+    }
+
+    /** pause_ms(n): returns n once n milliseconds have passed. */
+    private static Function pause() {
+        return new Function() {
             @Override
             protected void xFunc() throws SQLException {
                 long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(value_int(0));
@@ -54,8 +62,7 @@ class SlowStatementLogTest {
                 }
                 result(value_int(0));
             }
-        });
-        return connection;
+        };
     }
 
     private static void runSlowPrepared(Connection connection) throws SQLException {
@@ -81,6 +88,42 @@ class SlowStatementLogTest {
                     .contains("SELECT pause_ms(5) AS plain_statement")
                     .doesNotContain(SECRET);
             assertThat(connection.unwrap(DatabaseMXBean.class).getSlowStatements()).isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    /** The milliseconds the log line gives for the statement {@code sql}. */
+    private static double loggedMillis(String logText, String sql) {
+        Matcher line = Pattern.compile("Slow statement on [^\\n]*: ([0-9.]+) ms \\(slowStatementThreshold=[0-9]+ ms\\): "
+                + Pattern.quote(sql)).matcher(logText);
+        assertThat(line.find()).as("a slow-statement line for " + sql + " in:%n%s", logText).isTrue();
+        return Double.parseDouble(line.group(1));
+    }
+
+    @Test
+    void aThresholdOfManyClockSamplesIsTimedOnTheDriversSampledClock() throws Exception {
+        try (Connection connection = open("slowStatementThreshold=100"); LogCapture log = new LogCapture();
+             Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pause_ms(250) AS sampled");
+
+            // the timer samples every 10 ms: the statement is timed to within a sample or two
+            assertThat(loggedMillis(log.text(), "SELECT pause_ms(250) AS sampled")).isBetween(230.0, 10_000.0);
+        }
+    }
+
+    @Test
+    void onceTheDriversTimerStoppedStatementsAreTimedOnTheClockItself() throws Exception {
+        try (Connection pooled = open("slowStatementThreshold=100"); Statement statement = pooled.createStatement()) {
+            statement.execute("SELECT 1"); // the timer ran and sampled
+        }
+        EnhancedSqlite.shutdown(); // no pool left: the timer stops, and with it the samples
+
+        try (Connection memory = DriverManager.getConnection("jdbc:enhanced-sqlite::memory:?slowStatementThreshold=100");
+             LogCapture log = new LogCapture(); Statement statement = memory.createStatement()) {
+            Function.create(memory.unwrap(SQLiteConnection.class), "pause_ms", pause());
+            statement.execute("SELECT pause_ms(250) AS unsampled");
+
+            // a statement timed against the last sample, which no longer moves, would take no time and go unlogged
+            assertThat(loggedMillis(log.text(), "SELECT pause_ms(250) AS unsampled")).isBetween(240.0, 10_000.0);
         }
     }
 
