@@ -476,6 +476,16 @@ public final class Compression {
         return catalog.contains(column);
     }
 
+    /** Whether every one of the columns is known to hold compressed values: recording them writes nothing. */
+    public boolean recordedAll(Set<ColumnRef> columns) {
+        for (ColumnRef column : columns) {
+            if (!catalog.contains(column)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Where dictionary training goes: the pool's background thread, which then calls {@link #trainDictionaries}.
      * A database without one (a private in-memory database) trains none.

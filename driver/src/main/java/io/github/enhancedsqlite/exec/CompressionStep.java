@@ -42,11 +42,17 @@ final class CompressionStep {
      */
     void record(Set<ColumnRef> columns, boolean inTransaction) throws SQLException {
         if (columns != null && !columns.isEmpty()) {
-            ownWrites.begin();
-            try {
+            if (compression.recordedAll(columns)) {
+                // nothing to write: their record committed before. The change counts are left alone, which costs
+                // four calls into SQLite per compressed write
                 compression.beforeCompressedWrite(sqlite, columns, inTransaction);
-            } finally {
-                ownWrites.end();
+            } else {
+                ownWrites.begin();
+                try {
+                    compression.beforeCompressedWrite(sqlite, columns, inTransaction);
+                } finally {
+                    ownWrites.end();
+                }
             }
             if (inTransaction) {
                 recordedInTransaction.addAll(columns);
