@@ -42,15 +42,16 @@ final class CompressionStep {
      */
     void record(Set<ColumnRef> columns, boolean inTransaction) throws SQLException {
         if (columns != null && !columns.isEmpty()) {
-            if (compression.recordedAll(columns)) {
-                // nothing to write: their record committed before. The change counts are left alone, which costs
-                // four calls into SQLite per compressed write
-                compression.beforeCompressedWrite(sqlite, columns, inTransaction);
-            } else {
+            // their record committed before: nothing is written, so the change counts are left alone (keeping them
+            // costs four calls into SQLite per compressed write)
+            boolean writes = !compression.recordedAll(columns);
+            if (writes) {
                 ownWrites.begin();
-                try {
-                    compression.beforeCompressedWrite(sqlite, columns, inTransaction);
-                } finally {
+            }
+            try {
+                compression.beforeCompressedWrite(sqlite, columns, inTransaction);
+            } finally {
+                if (writes) {
                     ownWrites.end();
                 }
             }
