@@ -48,6 +48,13 @@ public final class PoolRegistry {
      * (SQLite recovers it at the next open), an exit that hangs on a slow disk is not.
      */
     private static final long EXIT_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Pools an opener leaves closing on the {@link PoolCloser}'s thread; beyond it the opener closes the pool it
+     * retires itself. Each pool still closing holds its file, -wal and -shm open: a closer slower than the opener (a
+     * slow fsync, a checkpoint waiting out another process's reader) would otherwise let them pile up without bound
+     * in a JVM that touches hundreds of files under a low {@code ulimit -n}.
+     */
+    private static final int MAX_CLOSING_IN_BACKGROUND = 1;
 
     private final Map<String, ConnectionSource> byDatabase = new ConcurrentHashMap<>();
     private final Map<String, ConnectionSource> byUrl = new ConcurrentHashMap<>();
@@ -267,9 +274,28 @@ public final class PoolRegistry {
         for (int i = idle.size() - maxIdle; i < idle.size(); i++) {
             idle.get(i).trimWhileIdle(); // kept open: only what it holds for writers goes
         }
-        if (!retired.isEmpty()) {
-            closeInBackground(retired);
+        List<DatabasePool> inBackground = new ArrayList<>();
+        for (DatabasePool pool : retired) {
+            if (closing.size() + inBackground.size() < MAX_CLOSING_IN_BACKGROUND) {
+                inBackground.add(pool);
+            } else {
+                closeNow(pool);
+            }
         }
+        if (!inBackground.isEmpty()) {
+            closeInBackground(inBackground);
+        }
+    }
+
+    /**
+     * Called with {@link #opening} held, for a retired pool the closer's thread has no room for: closed on the
+     * opener's thread, so the files held by pools still closing stay bounded. Closing takes no lock of the registry.
+     */
+    private void closeNow(DatabasePool pool) {
+        String key = pool.config().location().poolKey();
+        byDatabase.remove(key, pool);
+        byUrl.values().removeIf(cached -> cached == pool);
+        pool.close();
     }
 
     /** Closes one source and forgets it; later URLs naming its database open a new one. */

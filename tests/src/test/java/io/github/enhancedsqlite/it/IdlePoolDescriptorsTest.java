@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 14 point 1 beside issue 17 point 5: the pools a JVM keeps open while idle (up to {@code maxIdlePools}) hold
  * their database's descriptors and no more. Each pool that wrote has a descriptor of its writers' queue file while it
- * writes; once idle, it gives that one back when another pool opens, and opens it again at its next write.
+ * writes; once idle, it gives that one back when another pool opens, and opens it again at its next write. And the
+ * pools retired beyond {@code maxIdlePools} that are still closing stay few when closing is slower than opening.
  */
 class IdlePoolDescriptorsTest {
 
@@ -49,11 +50,50 @@ class IdlePoolDescriptorsTest {
         }
     }
 
+    @Test
+    void poolsStillClosingStayFewWhenTheCloserIsHeldUp() throws Exception {
+        EnhancedSqlite.shutdown(); // only this test's pools
+        Path held = dir.resolve("held.db");
+        // its final checkpoint waits for the writer lock another connection holds: the closer's thread is held up
+        write(held, 0, "maxIdlePools=2&busy_timeout=600000");
+        try (Connection other = Db.plain(held); Statement lock = other.createStatement()) {
+            lock.execute("BEGIN IMMEDIATE");
+            for (int i = 0; i < 20; i++) {
+                write(dir.resolve("file-" + i + ".db"), i, "maxIdlePools=2");
+            }
+            // the held pool and the other connection (3 each), the 2 idle pools kept and the last one (3 each);
+            // before, every pool retired after the held one waited behind it with its three files open
+            assertThat(databaseDescriptors()).as("descriptors of the files under %s", dir)
+                    .isLessThanOrEqualTo(2 * 3 + (2 + 1) * 3);
+            lock.execute("ROLLBACK");
+        }
+        try (Connection connection = Db.open(dir.resolve("file-0.db"), "maxIdlePools=2")) {
+            assertThat(Db.queryLong(connection, "SELECT count(*) FROM memory_entries")).isEqualTo(1);
+        }
+    }
+
     private static void write(Path file, int key) throws SQLException {
-        try (Connection connection = DriverManager.getConnection("jdbc:enhanced-sqlite:" + file);
+        write(file, key, "");
+    }
+
+    private static void write(Path file, int key, String query) throws SQLException {
+        try (Connection connection = query.isEmpty() ? Db.open(file) : Db.open(file, query);
              Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS memory_entries(key INTEGER PRIMARY KEY, value TEXT)");
             statement.execute("INSERT INTO memory_entries VALUES (" + key + ", 'v')");
+        }
+    }
+
+    /** This JVM's open descriptors of files under the test's directory. */
+    private long databaseDescriptors() throws IOException {
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            return descriptors.filter(descriptor -> {
+                try {
+                    return Files.readSymbolicLink(descriptor).startsWith(dir.toRealPath());
+                } catch (IOException e) {
+                    return false; // closed while listed (the listing's own descriptor)
+                }
+            }).count();
         }
     }
 

@@ -32,9 +32,9 @@ class ManyFilesTest {
                 ChildJvm.testClassPath(), dir.toString()), null, 2);
         assertThat(child.exitCode()).as(child.output()).isZero();
         // each open pool holds its idle connection's file, -wal and -shm: the maxIdlePools (8) kept when the last
-        // file opened, and the last file's own
+        // file opened, the last file's own, and the one pool the last open may have left closing in the background
         assertThat(figure(child, "database-fds=")).as("database descriptors open after %d files", FILES)
-                .isLessThanOrEqualTo((8 + 1) * 3);
+                .isLessThanOrEqualTo((8 + 1 + 1) * 3);
         assertThat(figure(child, "fds=")).as("all descriptors open after %d files", FILES)
                 .isLessThan(LOW_DESCRIPTOR_LIMIT / 2);
         try (var files = Files.list(dir)) {
