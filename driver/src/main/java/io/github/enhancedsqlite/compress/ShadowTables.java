@@ -389,10 +389,11 @@ public final class ShadowTables {
      * connection when it was prepared ({@link Compression#rewrite}) — {@code t} for {@code main.t}, which needs the
      * bare name to reach the table or its copy; as written, which needs the connection to write (its columns are made
      * plain in place); or through private copies, which needs it not to. Where the connection changed since (it was
-     * set read-only or back, or it made a temporary object of that name), the statement is refused, naming the
-     * remedy, rather than answered from another table. Through private copies, the statement as written must be one
-     * SQLite accepts (its error is the statement's), and a bare {@code t.column} must not name a {@code main.t}
-     * written without an alias, which the copy's private name no longer answers to.
+     * set read-only or back, or it made a temporary object of that name), {@link ConnectionChangedSincePrepared}
+     * says so, rather than the statement being answered from another table: the pipeline prepares it again. Through
+     * private copies, the statement as written must be one SQLite accepts (its error is the statement's), and a bare
+     * {@code t.column} must not name a {@code main.t} written without an alias, which the copy's private name no
+     * longer answers to.
      */
     public void checkMainReferences(String original, String run, Set<ColumnRef> columns, boolean cannotWrite)
             throws SQLException {
@@ -445,9 +446,7 @@ public final class ShadowTables {
     }
 
     private static SQLException changedSincePrepared(String sql, String how) {
-        return new SQLException("This statement names a table qualified with main, and reads it with its compressed"
-                + " values decoded in a way chosen for this connection as it was when the statement was prepared, which"
-                + " " + how + ": prepare the statement again to run it: " + sql, "0A000");
+        return new ConnectionChangedSincePrepared(sql, how);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.exec;
 
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.Compression;
+import io.github.enhancedsqlite.compress.ConnectionChangedSincePrepared;
 import io.github.enhancedsqlite.compress.RewrittenSql;
 import io.github.enhancedsqlite.compress.ShadowTables;
 import java.sql.Connection;
@@ -117,7 +118,15 @@ final class PlainStorageStep {
         }
         String sql = call.sqlRun();
         String original = call.sqlForLog();
-        shadows.checkMainReferences(original, sql, madePlain, cannotWrite);
+        try {
+            shadows.checkMainReferences(original, sql, madePlain, cannotWrite);
+        } catch (ConnectionChangedSincePrepared changed) {
+            if (!call.prepareAgain()) {
+                throw changed;
+            }
+            sql = call.sqlRun();
+            shadows.checkMainReferences(original, sql, madePlain, cannotWrite);
+        }
         if (!cannotWrite) {
             Set<ColumnRef> changed;
             ownWrites.begin();

@@ -34,6 +34,14 @@ public interface StatementCall extends InterruptRepair {
      */
     void closeResult() throws java.sql.SQLException;
 
+    /**
+     * The connection changed since the statement was prepared in a way that changes the text it must run
+     * ({@link io.github.enhancedsqlite.compress.ConnectionChangedSincePrepared}): prepares it again as the connection
+     * is now, with the values bound so far; false when it cannot be (a plain statement's batch) or the text is the
+     * same.
+     */
+    boolean prepareAgain() throws java.sql.SQLException;
+
     /** Whether the rows of its last execution may still be read (a query, or RETURNING). */
     boolean readingRows() throws java.sql.SQLException;
 }

@@ -227,6 +227,38 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
         return at < 0 ? null : text.substring(at + PARAMETERS.length());
     }
 
+    /**
+     * Prepares the statement again for the connection as it is now, carrying over the values bound so far, the batch
+     * added so far and the row limit, and finalizes the old one (whose result set goes with it, as running again
+     * would close it).
+     */
+    @Override
+    public boolean prepareAgain() throws SQLException {
+        RewrittenSql now = connection.rewrite(lastSql);
+        if (now.sql().equals(lastRewritten.sql())) {
+            return false;
+        }
+        PreparedStatement fresh = connection.rawPrepare(now.sql());
+        try {
+            if (!SqliteStatements.carryBindings(prepared, fresh)) {
+                fresh.close();
+                return false;
+            }
+            fresh.setMaxRows(prepared.getMaxRows());
+            fresh.setFetchSize(prepared.getFetchSize());
+        } catch (SQLException | RuntimeException e) {
+            fresh.close();
+            throw e;
+        }
+        PreparedStatement old = prepared;
+        prepared = fresh;
+        delegate = fresh;
+        lastRewritten = now;
+        reusable = false;
+        old.close();
+        return true;
+    }
+
     /** Re-prepares the statement's SQL and finalizes the old one; parameters must be bound again. */
     @Override
     void renew() throws SQLException {

@@ -19,14 +19,17 @@ final class SqliteStatements {
     private static final VarHandle BATCH;
     private static final VarHandle BATCH_POS;
     private static final VarHandle PARAM_COUNT;
+    private static final VarHandle BATCH_QUERY_COUNT;
 
     static {
         try {
             MethodHandles.Lookup core = MethodHandles.privateLookupIn(CoreStatement.class, MethodHandles.lookup());
             BATCH = core.findVarHandle(CoreStatement.class, "batch", Object[].class);
             BATCH_POS = core.findVarHandle(CoreStatement.class, "batchPos", int.class);
-            PARAM_COUNT = MethodHandles.privateLookupIn(CorePreparedStatement.class, MethodHandles.lookup())
-                    .findVarHandle(CorePreparedStatement.class, "paramCount", int.class);
+            MethodHandles.Lookup prepared = MethodHandles.privateLookupIn(CorePreparedStatement.class,
+                    MethodHandles.lookup());
+            PARAM_COUNT = prepared.findVarHandle(CorePreparedStatement.class, "paramCount", int.class);
+            BATCH_QUERY_COUNT = prepared.findVarHandle(CorePreparedStatement.class, "batchQueryCount", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -50,6 +53,22 @@ final class SqliteStatements {
         }
         int from = (int) BATCH_POS.get(statement);
         return Arrays.copyOfRange(batch, from, from + count);
+    }
+
+    /**
+     * Gives a freshly prepared sqlite-jdbc statement the values bound to another, and the batch added to it so far,
+     * as sqlite-jdbc holds them; false, changing nothing, when the two do not take the same number of parameters.
+     */
+    static boolean carryBindings(PreparedStatement from, PreparedStatement to) {
+        if (!(from instanceof CorePreparedStatement) || !(to instanceof CorePreparedStatement)
+                || (int) PARAM_COUNT.get(from) != (int) PARAM_COUNT.get(to)) {
+            return false;
+        }
+        Object[] batch = (Object[]) BATCH.get(from);
+        BATCH.set(to, batch == null ? null : batch.clone());
+        BATCH_POS.set(to, (int) BATCH_POS.get(from));
+        BATCH_QUERY_COUNT.set(to, (int) BATCH_QUERY_COUNT.get(from));
+        return true;
     }
 
     /**

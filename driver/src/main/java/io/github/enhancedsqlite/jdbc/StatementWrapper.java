@@ -137,6 +137,15 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
         connection.afterInterrupt();
     }
 
+    /**
+     * A statement's SQL is rewritten as it runs, for the connection as it is then; only a batch added before the
+     * connection changed cannot be: its statements are refused as they were rewritten.
+     */
+    @Override
+    public boolean prepareAgain() throws SQLException {
+        return false;
+    }
+
     /** Swaps in a freshly created sqlite-jdbc statement and finalizes the old one (see ConnectionWrapper). */
     void renew() throws SQLException {
         Statement old = delegate;

@@ -27,6 +27,8 @@ class CompressedTableRefusalsTest {
 
     private static final String OFF = SqliteGrammarTest.OFF;
     private static final String AUTO = SqliteGrammarTest.AUTO;
+    /** A temporary table of the connection's own named like the compressed table: the bare name reads it. */
+    private static final String OWN_DOCS = "CREATE TEMP TABLE docs (id INTEGER PRIMARY KEY, key TEXT, body TEXT)";
 
     @TempDir
     Path dir;
@@ -434,6 +436,92 @@ class CompressedTableRefusalsTest {
             EnhancedSqlite.shutdown();
             outcomes.add(results);
         }
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
+    /**
+     * A prepared statement the rewriter cannot read that names {@code main.docs} runs as the connection is when it
+     * runs, not as it was when it was prepared: set read-only or back in between, or given a temporary table named
+     * {@code docs} of its own, it is prepared again with the values bound so far (once refused, 0A000, "prepare the
+     * statement again"). Run twice, and once more after the change is undone.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"set read-only", "set writable", "temporary table made", "set read-only in a transaction"})
+    void aStatementPreparedBeforeTheConnectionChangedRunsAsTheConnectionIsNow(String change) throws Exception {
+        String sql = "SELECT main.docs.id, r.key, main.docs.body FROM main.docs JOIN drafts r USING (body)"
+                + " WHERE main.docs.id > ? ORDER BY 1, 2";
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = filled(settings);
+            List<Object> results = new ArrayList<>();
+            try (Connection connection = CompressDb.open(file, settings)) {
+                if (!change.equals("temporary table made")) { // the text chosen for main.docs depends on both
+                    CompressDb.execute(connection, OWN_DOCS);
+                }
+                connection.setReadOnly(change.equals("set writable"));
+                try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                    statement.setInt(1, 1);
+                    switch (change) {
+                        case "set writable" -> connection.setReadOnly(false);
+                        case "temporary table made" -> CompressDb.execute(connection, OWN_DOCS);
+                        default -> {
+                            connection.setReadOnly(true);
+                            connection.setAutoCommit(!change.endsWith("transaction"));
+                        }
+                    }
+                    for (int run = 0; run < 2; run++) {
+                        try (ResultSet rows = statement.executeQuery()) {
+                            results.add(CompressDb.rows(rows));
+                        }
+                        statement.setInt(1, 2);
+                    }
+                    if (!connection.getAutoCommit()) {
+                        connection.commit();
+                        connection.setAutoCommit(true);
+                    }
+                    connection.setReadOnly(!connection.isReadOnly());
+                    try (ResultSet rows = statement.executeQuery()) {
+                        results.add(CompressDb.rows(rows));
+                    }
+                }
+            }
+            EnhancedSqlite.shutdown();
+            outcomes.add(results);
+        }
+        assertThat(((List<?>) outcomes.get(0)).get(0)).asList().isNotEmpty();
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
+    /**
+     * A batch added to such a statement before the connection changed runs whole after it is prepared again: every
+     * set of values added, in order.
+     */
+    @org.junit.jupiter.api.Test
+    void aBatchAddedBeforeTheConnectionChangedRunsWhole() throws Exception {
+        String sql = "UPDATE main.docs SET n = n + ? WHERE id IN (SELECT d.id FROM main.docs d JOIN drafts USING (body))"
+                + " AND id > ?";
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = filled(settings);
+            List<Object> results = new ArrayList<>();
+            try (Connection connection = CompressDb.open(file, settings)) {
+                CompressDb.execute(connection, OWN_DOCS);
+                connection.setReadOnly(true);
+                try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                    for (int i = 1; i <= 3; i++) {
+                        statement.setInt(1, 10 * i);
+                        statement.setInt(2, i);
+                        statement.addBatch();
+                    }
+                    connection.setReadOnly(false);
+                    results.add(java.util.Arrays.toString(statement.executeBatch()));
+                }
+                results.add(CompressDb.rows(connection, "SELECT id, n, body FROM main.docs ORDER BY id"));
+            }
+            EnhancedSqlite.shutdown();
+            outcomes.add(results);
+        }
+        assertThat(outcomes.get(0).toString()).contains("[").doesNotContain("[0, 0, 0]");
         assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
     }
 
