@@ -27,10 +27,14 @@ import java.util.Set;
  * {@code temp} before {@code main}, and the temp schema is writable even on a read-only connection or file. The
  * statement's compiled form is prepared again by SQLite once the temp schema changed. Where the connection has a
  * TEMP object of its own named like a table the statement writes {@code main.t}, that reference reads a copy under a
- * private name instead ({@link MainReferences}). The copies are dropped after it, or, while rows are still read on
- * the connection, kept for the statements run meanwhile, which read them too. One instance per physical connection.
+ * private name instead ({@link MainReferences}), as does, while copies exist, a TEMP view whose text names
+ * {@code main.t}. The copies are dropped after it, or, while rows are still read on the connection, kept for the
+ * statements run meanwhile, which read them too. One instance per physical connection.
  */
 public final class ShadowTables {
+
+    /** How SQLite begins the text it keeps for a view. */
+    private static final String CREATE_VIEW = "CREATE VIEW ";
 
     private final Compression compression;
     private final Connection sqlite;
@@ -38,6 +42,11 @@ public final class ShadowTables {
     private final Map<String, String> shadowed = new LinkedHashMap<>();
     /** Copies made empty for a statement to be compiled ({@link #beforePrepare}), filled when it runs. */
     private final Set<String> empty = new HashSet<>();
+    /**
+     * TEMP views whose text names {@code main.t} of a copied table, made to read its private copy while the copies
+     * exist: name to the text SQLite kept for them, which they get back when the copies go.
+     */
+    private final Map<String, String> swappedViews = new LinkedHashMap<>();
     /** The decoded BLOBs in the copies that begin like an envelope: reads of the copies return them as they are. */
     private final CopiedLookalikes lookalikes;
 
@@ -87,6 +96,14 @@ public final class ShadowTables {
             byTable.computeIfAbsent(column.table(), table -> new LinkedHashSet<>()).add(column);
         }
         Set<String> privately = readPrivately(original, sql, byTable.keySet());
+        Map<String, String> views = viewsNamingMain(byTable.keySet());
+        for (String view : views.values()) {
+            for (MainReferences.Reference reference : MainReferences.in(view, byTable.keySet())) {
+                if (reference.use() != MainReferences.Use.TARGET) {
+                    privately.add(reference.table().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
         List<String> otherSchemas = EnvelopesElsewhere.otherSchemas(sqlite);
         for (Map.Entry<String, Set<ColumnRef>> table : byTable.entrySet()) {
             TableInfo info = compression.tableInfo(sqlite, table.getKey());
@@ -114,11 +131,17 @@ public final class ShadowTables {
                     }
                 }
             }
+            for (Map.Entry<String, String> view : views.entrySet()) {
+                String text = view.getValue();
+                define(view.getKey(), MainReferences.throughPrivateCopies(text, byTable.keySet()));
+                swappedViews.put(view.getKey(), text);
+            }
             run("RELEASE esq_shadow");
         } catch (SQLException e) {
             shadowed.clear();
             empty.clear();
             lookalikes.clear();
+            swappedViews.keySet().removeAll(views.keySet()); // their swap is rolled back with the copies
             try {
                 run("ROLLBACK TO esq_shadow");
                 run("RELEASE esq_shadow");
@@ -145,6 +168,67 @@ public final class ShadowTables {
             }
         }
         return privately;
+    }
+
+    /**
+     * The TEMP views, not made to read copies yet, whose text names {@code main.t} for a table of {@code tables}:
+     * such a reference would read the stored compressed values beside the copies, so while they exist the view reads
+     * the table's copy under a private name instead. Name to the text SQLite keeps for the view.
+     */
+    private Map<String, String> viewsNamingMain(Set<String> tables) throws SQLException {
+        Map<String, String> views = new LinkedHashMap<>();
+        try (Statement statement = sqlite.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT name, sql FROM temp.sqlite_schema WHERE type = 'view'"
+                     + " ORDER BY rowid")) {
+            while (rows.next()) {
+                String name = rows.getString(1);
+                String text = rows.getString(2);
+                if (text != null && text.regionMatches(true, 0, CREATE_VIEW, 0, CREATE_VIEW.length())
+                        && !swappedViews.containsKey(name) && readsMain(text, tables)) {
+                    views.put(name, text);
+                }
+            }
+        }
+        return views;
+    }
+
+    private static boolean readsMain(String text, Set<String> tables) {
+        for (MainReferences.Reference reference : MainReferences.in(text, tables)) {
+            if (reference.use() != MainReferences.Use.TARGET) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Defines the TEMP view {@code name} anew from {@code text}, as SQLite keeps a TEMP view's text: {@code CREATE VIEW
+     * name …} (TEMP left out), so the view given its own text back reads the same text as before.
+     */
+    private void define(String name, String text) throws SQLException {
+        run("DROP VIEW IF EXISTS temp." + quote(name));
+        run("CREATE TEMP VIEW " + text.substring(CREATE_VIEW.length()));
+    }
+
+    /** The views made to read copies get their own text back, unless the application dropped or replaced them. */
+    private void restoreViews() throws SQLException {
+        for (var iterator = swappedViews.entrySet().iterator(); iterator.hasNext(); ) {
+            Map.Entry<String, String> view = iterator.next();
+            String now = null;
+            try (PreparedStatement select = sqlite.prepareStatement(
+                    "SELECT sql FROM temp.sqlite_schema WHERE type = 'view' AND name = ?")) {
+                select.setString(1, view.getKey());
+                try (ResultSet row = select.executeQuery()) {
+                    if (row.next()) {
+                        now = row.getString(1);
+                    }
+                }
+            }
+            if (now != null && !now.equals(view.getValue())) {
+                define(view.getKey(), view.getValue());
+            }
+            iterator.remove();
+        }
     }
 
     /**
@@ -205,6 +289,7 @@ public final class ShadowTables {
                 iterator.remove();
             }
             lookalikes.clear();
+            restoreViews();
             return true;
         } finally {
             try {
@@ -408,14 +493,9 @@ public final class ShadowTables {
         }
         String created = PlainStorage.createdKind(original);
         if (created != null && !created.equals("table")) {
-            if (cannotWrite && reads && created.equals("view") && PlainStorage.isTemporary(original)) {
-                // read later through copies of the tables' own names, which main.t does not reach
-                throw new SQLException("On this read-only connection a temporary view over compressed columns is read"
-                        + " through decoded copies named like its tables, and main." + references.get(0).table()
-                        + " in its text would read the stored compressed values instead: write the table's name"
-                        + " without main. to create it: " + original, "0A000");
-            }
-            return; // an index, trigger or view reads nothing as it is created
+            // an index, trigger or view reads nothing as it is created; a TEMP view naming main.t is read later
+            // through the table's copy under a private name (cover)
+            return;
         }
         if (run.equals(original)) {
             if (cannotWrite && reads) {
