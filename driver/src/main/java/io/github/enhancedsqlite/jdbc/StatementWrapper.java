@@ -8,7 +8,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -33,6 +35,8 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
     private Set<ColumnRef> batchMadePlain;
     /** While a batch runs, what it returns to plain storage; null otherwise. */
     private Set<ColumnRef> runningBatchMadePlain;
+    /** The application's SQL of the statements added to the batch, in order. */
+    private final List<String> batchSql = new ArrayList<>();
 
     StatementWrapper(Statement delegate, ConnectionWrapper connection) {
         super(delegate);
@@ -268,6 +272,7 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
         int effects = connection.inspect(sql);
         RewrittenSql rewritten = connection.rewrite(sql);
         delegate.addBatch(rewritten.sql());
+        batchSql.add(sql);
         lastSql = sql;
         batchEffects |= effects;
         if (!rewritten.copiedInto().isEmpty()) {
@@ -287,6 +292,7 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
     @Override
     public void clearBatch() throws SQLException {
         delegate.clearBatch();
+        batchSql.clear();
         batchEffects = 0;
         batchCopiedInto = null;
         batchMadePlain = null;
@@ -298,6 +304,10 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
         Set<ColumnRef> copiedInto = batchCopiedInto;
         batchEffects = 0;
         batchCopiedInto = null;
+        if (batchMadePlain != null) {
+            rewriteBatchForNow();
+        }
+        batchSql.clear();
         runningBatchMadePlain = batchMadePlain == null ? Set.of() : batchMadePlain;
         batchMadePlain = null;
         try {
@@ -314,6 +324,10 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
         Set<ColumnRef> copiedInto = batchCopiedInto;
         batchEffects = 0;
         batchCopiedInto = null;
+        if (batchMadePlain != null) {
+            rewriteBatchForNow();
+        }
+        batchSql.clear();
         runningBatchMadePlain = batchMadePlain == null ? Set.of() : batchMadePlain;
         batchMadePlain = null;
         try {
@@ -321,6 +335,19 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
                     copiedInto, true);
         } finally {
             runningBatchMadePlain = null;
+        }
+    }
+
+    /**
+     * A batch holding statements the rewriter could not read was rewritten statement by statement as they were added,
+     * for the connection as it was then; it is rewritten again for the connection as it is now (set read-only or back,
+     * or given a temporary object named like a table since), so that none runs a text chosen for another state.
+     */
+    private void rewriteBatchForNow() throws SQLException {
+        delegate.clearBatch();
+        for (String sql : batchSql) {
+            lastRewritten = connection.rewrite(sql);
+            delegate.addBatch(lastRewritten.sql());
         }
     }
 

@@ -496,8 +496,9 @@ class CompressedTableRefusalsTest {
      * A batch added to such a statement before the connection changed runs whole after it is prepared again: every
      * set of values added, in order.
      */
-    @org.junit.jupiter.api.Test
-    void aBatchAddedBeforeTheConnectionChangedRunsWhole() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"PreparedStatement", "Statement"})
+    void aBatchAddedBeforeTheConnectionChangedRunsWhole(String kind) throws Exception {
         String sql = "UPDATE main.docs SET n = n + ? WHERE id IN (SELECT d.id FROM main.docs d JOIN drafts USING (body))"
                 + " AND id > ?";
         List<Object> outcomes = new ArrayList<>();
@@ -507,14 +508,25 @@ class CompressedTableRefusalsTest {
             try (Connection connection = CompressDb.open(file, settings)) {
                 CompressDb.execute(connection, OWN_DOCS);
                 connection.setReadOnly(true);
-                try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                    for (int i = 1; i <= 3; i++) {
-                        statement.setInt(1, 10 * i);
-                        statement.setInt(2, i);
-                        statement.addBatch();
+                if (kind.equals("Statement")) {
+                    try (java.sql.Statement statement = connection.createStatement()) {
+                        for (int i = 1; i <= 3; i++) {
+                            statement.addBatch(sql.replaceFirst("\\?", Integer.toString(10 * i))
+                                    .replaceFirst("\\?", Integer.toString(i)));
+                        }
+                        connection.setReadOnly(false);
+                        results.add(java.util.Arrays.toString(statement.executeBatch()));
                     }
-                    connection.setReadOnly(false);
-                    results.add(java.util.Arrays.toString(statement.executeBatch()));
+                } else {
+                    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                        for (int i = 1; i <= 3; i++) {
+                            statement.setInt(1, 10 * i);
+                            statement.setInt(2, i);
+                            statement.addBatch();
+                        }
+                        connection.setReadOnly(false);
+                        results.add(java.util.Arrays.toString(statement.executeBatch()));
+                    }
                 }
                 results.add(CompressDb.rows(connection, "SELECT id, n, body FROM main.docs ORDER BY id"));
             }
