@@ -260,7 +260,7 @@ public final class Compression {
      * on a connection that cannot write its decoded copy of the same name. Where this connection's temp schema has
      * an object named {@code t} of its own, the bare name would read that object instead: the statement then runs as
      * written where the connection can write (its columns are made plain in place), and where it cannot, reads a copy
-     * under a private name ({@link MainReferences#throughPrivateCopies}). Both depend on this connection, so they
+     * under a private name ({@link ShadowTables#privateText}). Both depend on this connection, so they
      * are decided here, after the shared analysis; {@link ShadowTables#checkMainReferences} checks that the
      * connection is still so when the statement runs.
      */
@@ -279,7 +279,7 @@ public final class Compression {
         if (!ShadowTables.temporaryNamesAmong(sqlite, MainReferences.in(sql, tables))) {
             return rewritten;
         }
-        return rewritten.running(cannotWrite ? MainReferences.throughPrivateCopies(sql, tables) : sql);
+        return rewritten.running(cannotWrite ? ShadowTables.privateText(sqlite, sql, tables) : sql);
     }
 
 

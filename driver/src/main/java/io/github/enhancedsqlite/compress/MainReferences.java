@@ -5,10 +5,13 @@ import static io.github.enhancedsqlite.compress.SqlNames.quote;
 import io.github.enhancedsqlite.sql.SqlLexer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -163,6 +166,14 @@ final class MainReferences {
      * {@code main.t}: SQLite refuses it on this connection as on the table.
      */
     static String throughPrivateCopies(String sql, Set<String> tables) {
+        return throughPrivateCopies(sql, tables, Map.of());
+    }
+
+    /**
+     * As {@link #throughPrivateCopies(String, Set)}, with each bare qualifier {@code t.} of {@code qualifiers} (its
+     * position to its table), one that names {@code main.t}, written as the copy's name.
+     */
+    static String throughPrivateCopies(String sql, Set<String> tables, Map<Integer, String> qualifiers) {
         List<Reference> references = in(sql, tables);
         List<Token> tokens = tokens(sql);
         List<int[]> cuts = new ArrayList<>();
@@ -193,7 +204,58 @@ final class MainReferences {
                 inserted.add(quote(copyName(index.name(sql))));
             }
         }
+        for (Map.Entry<Integer, String> qualifier : qualifiers.entrySet()) {
+            Token token = tokens.get(indexAfter(tokens, qualifier.getKey()));
+            cuts.add(new int[] {token.start, token.end});
+            inserted.add(quote(copyName(qualifier.getValue())));
+        }
+        if (!qualifiers.isEmpty()) { // in text order, as edited() takes them
+            Integer[] order = new Integer[cuts.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, Comparator.comparingInt(i -> cuts.get(i)[0]));
+            List<int[]> sortedCuts = new ArrayList<>();
+            List<String> sortedInserted = new ArrayList<>();
+            for (int i : order) {
+                sortedCuts.add(cuts.get(i));
+                sortedInserted.add(inserted.get(i));
+            }
+            return edited(sql, sortedCuts, sortedInserted);
+        }
         return edited(sql, cuts, inserted);
+    }
+
+    /**
+     * Whether {@code run}, the text run for {@code original}, reads tables of {@code tables} through copies under
+     * private names ({@link #throughPrivateCopies}): it names a copy the application's text does not.
+     */
+    static boolean readsThroughPrivateCopies(String original, String run, Set<String> tables) {
+        if (run.equals(original)) {
+            return false;
+        }
+        String runText = run.toLowerCase(Locale.ROOT);
+        String originalText = original.toLowerCase(Locale.ROOT);
+        for (String table : tables) {
+            String copy = copyName(table).toLowerCase(Locale.ROOT);
+            if (runText.contains(copy) && !originalText.contains(copy)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the bare qualifier at {@code at} qualifies {@code *} ({@code t.*}). */
+    static boolean qualifiesStar(String sql, int at) {
+        List<Token> tokens = tokens(sql);
+        int i = indexAfter(tokens, at);
+        return i + 2 < tokens.size() && tokens.get(i + 1).is(sql, ".") && tokens.get(i + 2).is(sql, "*");
+    }
+
+    /** Where the {@code *} a bare qualifier at {@code at} qualifies ends. */
+    static int starEnd(String sql, int at) {
+        List<Token> tokens = tokens(sql);
+        return tokens.get(indexAfter(tokens, at) + 2).end;
     }
 
     /**

@@ -65,17 +65,18 @@ final class Schema {
      * prepare, a step and a finalize through sqlite-jdbc, mostly interpreted there. Rows of the parts come in any
      * order relative to each other; the columns in their table's order.
      */
-    private static final String READ_TABLE = "SELECT " + TABLE_SQL + ", sql, NULL, NULL, NULL FROM sqlite_schema"
+    private static final String READ_TABLE = "SELECT " + TABLE_SQL + ", sql, NULL, NULL, NULL FROM main.sqlite_schema"
             + " WHERE type = 'table' AND name = ?1 COLLATE NOCASE"
-            + " UNION ALL SELECT " + COLUMN + ", name, type, pk, hidden FROM pragma_table_xinfo(?1)"
-            + " UNION ALL SELECT " + INDEXED_COLUMN + ", c.name, NULL, NULL, NULL FROM pragma_index_list(?1) AS i,"
-            + " pragma_index_xinfo(i.name) AS c WHERE c.key = 1"
-            + " UNION ALL SELECT " + INDEX_SQL + ", sql, NULL, NULL, NULL FROM sqlite_schema"
+            + " UNION ALL SELECT " + COLUMN + ", name, type, pk, hidden FROM pragma_table_xinfo(?1, 'main')"
+            + " UNION ALL SELECT " + INDEXED_COLUMN + ", c.name, NULL, NULL, NULL FROM pragma_index_list(?1, 'main')"
+            + " AS i, pragma_index_xinfo(i.name, 'main') AS c WHERE c.key = 1"
+            + " UNION ALL SELECT " + INDEX_SQL + ", sql, NULL, NULL, NULL FROM main.sqlite_schema"
             + " WHERE type = 'index' AND tbl_name = ?1 COLLATE NOCASE AND sql IS NOT NULL"
-            + " UNION ALL SELECT " + FOREIGN_KEY + ", \"from\", NULL, NULL, NULL FROM pragma_foreign_key_list(?1)";
+            + " UNION ALL SELECT " + FOREIGN_KEY + ", \"from\", NULL, NULL, NULL"
+            + " FROM pragma_foreign_key_list(?1, 'main')";
     /** With the SQL of every view and trigger, when the snapshot has not read them yet. */
     private static final String READ_TABLE_AND_MENTIONS = READ_TABLE + " UNION ALL SELECT " + VIEW_OR_TRIGGER_SQL
-            + ", sql, NULL, NULL, NULL FROM sqlite_schema WHERE type IN ('view', 'trigger') AND sql IS NOT NULL";
+            + ", sql, NULL, NULL, NULL FROM main.sqlite_schema WHERE type IN ('view', 'trigger') AND sql IS NOT NULL";
 
     /** One column of the table as pragma_table_xinfo reports it. */
     private record ColumnRow(String name, String type, int pk, int hidden) {

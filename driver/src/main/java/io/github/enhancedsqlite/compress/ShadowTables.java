@@ -160,7 +160,7 @@ public final class ShadowTables {
      */
     private static Set<String> readPrivately(String original, String sql, Set<String> tables) {
         Set<String> privately = new HashSet<>();
-        if (!sql.equals(original) && sql.equals(MainReferences.throughPrivateCopies(original, tables))) {
+        if (MainReferences.readsThroughPrivateCopies(original, sql, tables)) {
             for (MainReferences.Reference reference : MainReferences.in(original, tables)) {
                 if (reference.use() != MainReferences.Use.TARGET) {
                     privately.add(reference.table().toLowerCase(Locale.ROOT));
@@ -476,9 +476,9 @@ public final class ShadowTables {
      * plain in place); or through private copies, which needs it not to. Where the connection changed since (it was
      * set read-only or back, or it made a temporary object of that name), {@link ConnectionChangedSincePrepared}
      * says so, rather than the statement being answered from another table: the pipeline prepares it again. Through
-     * private copies, the statement as written must be one SQLite accepts (its error is the statement's), and a bare
-     * {@code t.column} must not name a {@code main.t} written without an alias, which the copy's private name no
-     * longer answers to.
+     * private copies, the statement as written must be one SQLite accepts (its error is the statement's); a bare
+     * {@code t.column} naming a {@code main.t} written without an alias names the copy in that text
+     * ({@link #privateText}).
      */
     public void checkMainReferences(String original, String run, Set<ColumnRef> columns, boolean cannotWrite)
             throws SQLException {
@@ -503,17 +503,11 @@ public final class ShadowTables {
             }
             return;
         }
-        if (reads && run.equals(MainReferences.throughPrivateCopies(original, tables))) {
+        if (reads && MainReferences.readsThroughPrivateCopies(original, run, tables)) {
             if (!cannotWrite) {
                 throw changedSincePrepared(original, "could not write then, and can now");
             }
-            List<String> plan = program(original); // SQLite's own error, if it refuses the statement as written
-            for (MainReferences.Reference reference : references) {
-                if (reference.use() == MainReferences.Use.TABLE && !reference.aliased()
-                        && !MainReferences.aliasesAsTable(original, reference.table())) {
-                    refuseBareQualifierOf(original, reference.table(), plan);
-                }
-            }
+            program(sqlite, original); // SQLite's own error, if it refuses the statement as written
             return;
         }
         for (MainReferences.Reference reference : references) {
@@ -530,33 +524,69 @@ public final class ShadowTables {
     }
 
     /**
-     * Through private copies {@code main.t} written without an alias reads a table named otherwise, since the
-     * statement names something else {@code t} too: a bare {@code t.column} naming it would read that other object.
-     * Whether it does is SQLite's own answer: {@code main.t.column} in its place compiles to the same program.
+     * The text a connection that cannot write runs for {@code original} when its temp schema has objects of its own
+     * named like tables it qualifies with {@code main} ({@link MainReferences#throughPrivateCopies}). A
+     * {@code main.t} written without an alias beside another {@code t} is read under the copy's private name, which a
+     * bare {@code t.column} naming it would no longer reach: each bare qualifier {@code t.} that SQLite binds to that
+     * {@code main.t} is written as the copy's name. Whether it does is SQLite's own answer: {@code main.t.column} in
+     * its place compiles to the same program ({@code t.*}: {@code t.c} and {@code main.t.c} for a column {@code c} of
+     * the table do).
      */
-    private void refuseBareQualifierOf(String original, String table, List<String> plan) throws SQLException {
-        for (int at : MainReferences.bareQualifiers(original, table)) {
-            String variant = original.substring(0, at) + "main." + original.substring(at);
-            boolean star = SqlLexer.skipSpaceAndComments(original, original.indexOf('.', at) + 1) < original.length()
-                    && original.charAt(SqlLexer.skipSpaceAndComments(original, original.indexOf('.', at) + 1)) == '*';
-            boolean same;
-            try {
-                same = star || program(variant).equals(plan);
-            } catch (SQLException e) {
-                same = false;
+    static String privateText(Connection sqlite, String original, Set<String> tables) throws SQLException {
+        Map<Integer, String> qualifiers = new HashMap<>();
+        List<String> plan;
+        try {
+            plan = program(sqlite, original);
+        } catch (SQLException e) {
+            return MainReferences.throughPrivateCopies(original, tables); // it fails with SQLite's own error
+        }
+        for (MainReferences.Reference reference : MainReferences.in(original, tables)) {
+            String table = reference.table();
+            if (reference.use() != MainReferences.Use.TABLE || reference.aliased()
+                    || MainReferences.aliasesAsTable(original, table)) {
+                continue;
             }
-            if (same) {
-                throw new SQLException("This statement names main." + table + " without an alias and " + table
-                        + " otherwise too, and reads main." + table + " with its compressed values decoded under"
-                        + " another name on this read-only connection; " + table + "." + " in it names main." + table
-                        + ": give main." + table + " an alias, or write main." + table + ".column, to run it: "
-                        + original, "0A000");
+            for (int at : MainReferences.bareQualifiers(original, table)) {
+                if (!qualifiers.containsKey(at) && namesMain(sqlite, original, at, table, plan)) {
+                    qualifiers.put(at, table);
+                }
+            }
+        }
+        return MainReferences.throughPrivateCopies(original, tables, qualifiers);
+    }
+
+    /** Whether the bare qualifier {@code table.} at {@code at} names {@code main.table} (see {@link #privateText}). */
+    private static boolean namesMain(Connection sqlite, String sql, int at, String table, List<String> plan) {
+        try {
+            if (!MainReferences.qualifiesStar(sql, at)) {
+                return program(sqlite, sql.substring(0, at) + "main." + sql.substring(at)).equals(plan);
+            }
+            String column = firstColumn(sqlite, table);
+            if (column == null) {
+                return false;
+            }
+            String before = sql.substring(0, at);
+            String after = sql.substring(MainReferences.starEnd(sql, at));
+            String qualifier = sql.substring(at, sql.indexOf('.', at));
+            return program(sqlite, before + qualifier + "." + column + after)
+                    .equals(program(sqlite, before + "main." + qualifier + "." + column + after));
+        } catch (SQLException e) {
+            return false; // the variant names nothing there: the qualifier names another object
+        }
+    }
+
+    private static String firstColumn(Connection sqlite, String table) throws SQLException {
+        try (PreparedStatement select = sqlite.prepareStatement(
+                "SELECT name FROM pragma_table_info(?, 'main') ORDER BY cid LIMIT 1")) {
+            select.setString(1, table);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? quote(row.getString(1)) : null;
             }
         }
     }
 
     /** SQLite's program for the statement, one line per instruction. */
-    private List<String> program(String sql) throws SQLException {
+    private static List<String> program(Connection sqlite, String sql) throws SQLException {
         List<String> lines = new ArrayList<>();
         try (Statement statement = sqlite.createStatement();
              ResultSet program = statement.executeQuery("EXPLAIN " + sql)) {
