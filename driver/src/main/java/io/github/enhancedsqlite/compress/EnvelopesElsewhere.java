@@ -15,8 +15,9 @@ import java.util.Set;
 /**
  * The rewriter reads {@code temp.t} and an attached database's {@code aux.t} as {@code t}, so values written into them
  * are stored compressed as {@code t}'s are. Where the connection can write, the escape hatch makes those columns plain
- * with {@code t}'s ({@link PlainStorage}); where it cannot, {@link ShadowTables} decodes copies of main's tables only,
- * and a statement that also reads such a table (a USING join of the two, say) would compare decoded values with
+ * with {@code t}'s ({@link PlainStorage}); where it cannot, {@link ShadowTables} decodes copies of main's tables and
+ * the connection's own {@code temp.t} in place (its temp schema is writable there), but not an attached {@code aux.t}:
+ * a statement that also reads such a table (a USING join of the two, say) would compare decoded values with
  * envelopes and answer otherwise than without compression. Such a statement is refused, naming the table and the
  * remedy, rather than answered wrongly.
  */
@@ -25,17 +26,12 @@ final class EnvelopesElsewhere {
     private EnvelopesElsewhere() {
     }
 
-    /**
-     * @param schemas      {@link #otherSchemas}, read once for the statement
-     * @param ownTempTable whether the connection's temp schema has a table of that name of its own (not a copy),
-     *                     which a bare name then reads
-     */
-    static void refuse(Connection sqlite, List<String> schemas, String sql, TableInfo table, Set<ColumnRef> columns,
-                       boolean ownTempTable) throws SQLException {
+    /** @param schemas {@link #otherSchemas}, read once for the statement */
+    static void refuse(Connection sqlite, List<String> schemas, String sql, TableInfo table, Set<ColumnRef> columns)
+            throws SQLException {
         for (String schema : schemas) {
-            boolean temp = schema.equalsIgnoreCase("temp");
-            if (temp && !ownTempTable || !named(sql, schema, table.name(), temp)) {
-                continue;
+            if (schema.equalsIgnoreCase("temp") || !named(sql, schema, table.name(), false)) {
+                continue; // the connection's own temp.t is decoded in place (ShadowTables.cover)
             }
             if (holdsEnvelope(sqlite, schema, table.name(), columns)) {
                 throw new SQLFeatureNotSupportedException("On a connection that cannot write, this statement reads "
@@ -77,7 +73,8 @@ final class EnvelopesElsewhere {
         return false;
     }
 
-    private static boolean holdsEnvelope(Connection sqlite, String schema, String table, Set<ColumnRef> columns) {
+    /** Whether {@code schema.table} holds an envelope in one of the columns (false where it has no such column). */
+    static boolean holdsEnvelope(Connection sqlite, String schema, String table, Set<ColumnRef> columns) {
         StringBuilder where = new StringBuilder();
         for (ColumnRef column : columns) {
             where.append(where.length() == 0 ? "" : " OR ").append(StoredFormat.isEnvelope(quote(column.column())));

@@ -169,11 +169,15 @@ final class PlainStorage {
             for (String schema : otherSchemasWith(statement, table.name(), column.column())) {
                 // the rewriter reads temp.t and aux.t as t, so values written there were compressed too: a statement
                 // comparing them with t's values made plain (USING, NATURAL) must find them plain as well
-                statement.executeUpdate("UPDATE " + quote(schema) + "." + quote(table.name())
-                        + decompressing(column, false));
+                decompressIn(statement, schema, table.name(), column);
             }
             return changed;
         }
+    }
+
+    /** Rewrites every envelope of the column in {@code schema}'s table of that name to the value it holds. */
+    static void decompressIn(Statement statement, String schema, String table, ColumnRef column) throws SQLException {
+        statement.executeUpdate("UPDATE " + quote(schema) + "." + quote(table) + decompressing(column, false));
     }
 
     /** The SET and WHERE of an UPDATE that decodes the column's envelopes (naming the rowid in errors when asked). */

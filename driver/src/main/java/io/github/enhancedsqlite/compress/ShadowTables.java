@@ -108,8 +108,7 @@ public final class ShadowTables {
         for (Map.Entry<String, Set<ColumnRef>> table : byTable.entrySet()) {
             TableInfo info = compression.tableInfo(sqlite, table.getKey());
             if (info.exists()) {
-                EnvelopesElsewhere.refuse(sqlite, otherSchemas, original, info, table.getValue(), inTemp(info.name())
-                        && !shadowed.containsKey(info.name().toLowerCase(Locale.ROOT)));
+                EnvelopesElsewhere.refuse(sqlite, otherSchemas, original, info, table.getValue());
             }
         }
         boolean queryOnly = queryOnly();
@@ -120,6 +119,8 @@ public final class ShadowTables {
                 if (info.exists() && !inTemp(info.name())) {
                     copy(info, table.getValue(), info.name(), false, true);
                     shadowed.put(info.name().toLowerCase(Locale.ROOT), info.name());
+                } else if (info.exists() && !shadowed.containsKey(info.name().toLowerCase(Locale.ROOT))) {
+                    decodeOwnTemporary(info.name(), table.getValue());
                 }
                 String copyName = MainReferences.copyName(info.name());
                 if (info.exists() && privately.contains(info.name().toLowerCase(Locale.ROOT))) {
@@ -168,6 +169,25 @@ public final class ShadowTables {
             }
         }
         return privately;
+    }
+
+    /**
+     * The connection's own {@code temp.t} (not a copy) holds values stored compressed as {@code t}'s are (the
+     * rewriter reads {@code temp.t} as {@code t}); the statement may compare them with the copy's decoded values
+     * (USING, NATURAL), so they are decoded in place, as a connection that can write decodes them with {@code t}'s
+     * ({@link PlainStorage}): its temp schema is its own and writable here too. Values written later are compressed
+     * again and decoded again by the next such statement.
+     */
+    private void decodeOwnTemporary(String table, Set<ColumnRef> columns) throws SQLException {
+        try (Statement statement = sqlite.createStatement()) {
+            for (ColumnRef column : columns) {
+                // only where an envelope is: an UPDATE that changes nothing still sets SQLite's count of the last
+                // statement, which the application reads as this one's
+                if (EnvelopesElsewhere.holdsEnvelope(sqlite, "temp", table, Set.of(column))) {
+                    PlainStorage.decompressIn(statement, "temp", table, column);
+                }
+            }
+        }
     }
 
     /**

@@ -298,25 +298,58 @@ class PlainColumnsResidualsTest {
     }
 
     /**
-     * Where the connection cannot write, the escape hatch reads {@code docs} through a decoded copy and cannot decode
-     * {@code temp.docs} or {@code aux.docs} beside it: a USING join of the two is refused, naming the remedy, rather
-     * than answered with no rows (as it was); the same join with ON answers as with compress=off.
+     * Where the connection cannot write, the escape hatch reads {@code docs} through a decoded copy; the connection's
+     * own {@code temp.docs} beside it is decoded in place (the temp schema is the connection's own and writable even
+     * there): a USING or NATURAL join of the two answers as with compress=off (it was refused, 0A000).
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"temp", "aux"})
-    void onAConnectionThatCannotWriteSuchAJoinIsRefusedRatherThanAnsweredWrongly(String schema) throws Exception {
-        Path file = dir.resolve(schema + "-read-only.db");
+    @ValueSource(strings = {"setReadOnly", "setReadOnly in a transaction"})
+    void onAConnectionThatCannotWriteAJoinWithItsOwnTemporaryTableAnswersAsCompressOff(String readOnly)
+            throws Exception {
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = dir.resolve("temp-read-only" + (settings.isEmpty() ? "-auto" : "-off") + ".db");
+            List<Object> results = new ArrayList<>();
+            try (Connection connection = CompressDb.open(file, settings)) {
+                writeDocsBesideSameNamedTable(connection, file, "temp");
+                connection.setReadOnly(true);
+                connection.setAutoCommit(!readOnly.endsWith("transaction"));
+                results.add(outcome(connection, "SELECT count(*) FROM main.docs JOIN temp.docs USING (body)"));
+                results.add(outcome(connection, "SELECT count(*) FROM main.docs NATURAL JOIN temp.docs"));
+                results.add(outcome(connection, "SELECT m.id, t.id FROM main.docs m JOIN temp.docs t USING (body)"
+                        + " ORDER BY 1"));
+                results.add(outcome(connection, "SELECT id, length(body), typeof(body) FROM docs ORDER BY id"));
+                results.add(outcome(connection, "SELECT count(*) FROM main.docs m JOIN temp.docs t ON m.body = t.body"));
+                if (!connection.getAutoCommit()) {
+                    connection.commit();
+                }
+            }
+            EnhancedSqlite.shutdown();
+            outcomes.add(results);
+        }
+        assertThat(outcomes.get(0).toString()).contains("5").doesNotContain("error");
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
+    /**
+     * An attached {@code aux.docs} beside the decoded copy cannot be decoded on a connection that cannot write: a USING
+     * join of the two is refused, naming the remedy, rather than answered with no rows (as it was); the same join with
+     * ON answers as with compress=off.
+     */
+    @Test
+    void onAConnectionThatCannotWriteAJoinWithAnAttachedTableIsRefusedRatherThanAnsweredWrongly() throws Exception {
+        Path file = dir.resolve("aux-read-only.db");
         try (Connection connection = CompressDb.open(file, AUTO)) {
-            writeDocsBesideSameNamedTable(connection, file, schema);
+            writeDocsBesideSameNamedTable(connection, file, "aux");
             connection.setReadOnly(true);
-            assertThatThrownBy(() -> CompressDb.queryLong(connection, "SELECT count(*) FROM main.docs JOIN " + schema
-                    + ".docs USING (body)"))
+            assertThatThrownBy(() -> CompressDb.queryLong(connection, "SELECT count(*) FROM main.docs JOIN aux.docs"
+                    + " USING (body)"))
                     .isInstanceOf(SQLException.class)
-                    .hasMessageContaining("also " + schema + ".docs")
+                    .hasMessageContaining("also aux.docs")
                     .hasMessageContaining("write the join with ON")
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
-            assertThat(CompressDb.queryLong(connection, "SELECT count(*) FROM main.docs m JOIN " + schema
-                    + ".docs t ON m.body = t.body")).isEqualTo(5);
+            assertThat(CompressDb.queryLong(connection, "SELECT count(*) FROM main.docs m JOIN aux.docs t"
+                    + " ON m.body = t.body")).isEqualTo(5);
         }
     }
 
