@@ -266,7 +266,7 @@ public final class Compression {
      */
     private static RewrittenSql forConnection(String sql, RewrittenSql rewritten, Connection sqlite,
                                               boolean cannotWrite) throws SQLException {
-        if (rewritten.madePlain().isEmpty() || rewritten.sql().equals(sql)) {
+        if (rewritten.madePlain().isEmpty()) {
             return rewritten;
         }
         Set<String> tables = new HashSet<>();
@@ -276,10 +276,27 @@ public final class Compression {
         if (!rewritten.sql().equals(MainReferences.stripped(sql, tables))) {
             return rewritten; // not the escape hatch's main.t written t
         }
+        String text = cannotWrite ? throughAttachedCopies(sql, sqlite, tables) : sql;
         if (!ShadowTables.temporaryNamesAmong(sqlite, MainReferences.in(sql, tables))) {
-            return rewritten;
+            return text.equals(sql) ? rewritten : rewritten.running(MainReferences.stripped(text, tables));
         }
-        return rewritten.running(cannotWrite ? ShadowTables.privateText(sqlite, sql, tables) : sql);
+        return rewritten.running(cannotWrite ? ShadowTables.privateText(sqlite, text, tables) : sql);
+    }
+
+    /**
+     * On a connection that cannot write, an attached database's {@code aux.t} read beside {@code t}'s decoded copy
+     * holds values stored compressed as {@code t}'s are, and cannot be made plain there: the statement reads a decoded
+     * copy of it instead ({@link MainReferences#throughAttachedCopies}).
+     */
+    private static String throughAttachedCopies(String sql, Connection sqlite, Set<String> tables)
+            throws SQLException {
+        String text = sql;
+        for (String schema : EnvelopesElsewhere.otherSchemas(sqlite)) {
+            if (!schema.equalsIgnoreCase("temp") && !MainReferences.in(text, tables, schema).isEmpty()) {
+                text = MainReferences.throughAttachedCopies(text, schema, tables);
+            }
+        }
+        return text;
     }
 
 

@@ -26,12 +26,17 @@ final class EnvelopesElsewhere {
     private EnvelopesElsewhere() {
     }
 
-    /** @param schemas {@link #otherSchemas}, read once for the statement */
-    static void refuse(Connection sqlite, List<String> schemas, String sql, TableInfo table, Set<ColumnRef> columns)
-            throws SQLException {
+    /**
+     * @param schemas    {@link #otherSchemas}, read once for the statement
+     * @param readCopied the attached tables the statement reads through decoded copies (schema to lower-case names)
+     */
+    static void refuse(Connection sqlite, List<String> schemas, String sql, TableInfo table, Set<ColumnRef> columns,
+                       java.util.Map<String, Set<String>> readCopied) throws SQLException {
         for (String schema : schemas) {
-            if (schema.equalsIgnoreCase("temp") || !named(sql, schema, table.name(), false)) {
-                continue; // the connection's own temp.t is decoded in place (ShadowTables.cover)
+            Set<String> copied = readCopied.getOrDefault(schema, Set.of());
+            if (schema.equalsIgnoreCase("temp") || copied.contains(table.name().toLowerCase(java.util.Locale.ROOT))
+                    || !named(sql, schema, table.name(), false)) {
+                continue; // the connection's own temp.t is decoded in place (ShadowTables.cover), aux.t copied
             }
             if (holdsEnvelope(sqlite, schema, table.name(), columns)) {
                 throw new SQLFeatureNotSupportedException("On a connection that cannot write, this statement reads "

@@ -51,6 +51,8 @@ final class MainReferences {
     /** Words after which a comma no longer separates FROM items, at the same depth of parentheses. */
     private static final Set<String> ENDS_FROM = Set.of("where", "group", "having", "window", "order", "limit",
             "union", "except", "intersect", "returning", "set", "do", "select", "values", "with");
+    /** How the names of the decoded copies of attached databases' tables begin ({@link #attachedCopyName}). */
+    private static final String ATTACHED_COPY_PREFIX = StoredFormat.OWN_TABLE_PREFIX + "in_";
     private static final Set<String> CONFLICT_WORDS = Set.of("rollback", "abort", "replace", "fail", "ignore");
 
     private MainReferences() {
@@ -58,6 +60,11 @@ final class MainReferences {
 
     /** The references to {@code tables} (any case) qualified with {@code main}, in the order written. */
     static List<Reference> in(String sql, Set<String> named) {
+        return in(sql, named, "main");
+    }
+
+    /** The references to {@code tables} (any case) qualified with {@code schema}, in the order written. */
+    static List<Reference> in(String sql, Set<String> named, String schema) {
         Set<String> tables = new HashSet<>();
         for (String table : named) {
             tables.add(table.toLowerCase(Locale.ROOT));
@@ -85,7 +92,7 @@ final class MainReferences {
                     inFrom = false;
                 }
             }
-            if (!token.names(sql, "main") || i + 2 >= tokens.size() || !tokens.get(i + 1).is(sql, ".")
+            if (!token.names(sql, schema) || i + 2 >= tokens.size() || !tokens.get(i + 1).is(sql, ".")
                     || !tokens.get(i + 2).isName()
                     || !tables.contains(tokens.get(i + 2).name(sql).toLowerCase(Locale.ROOT))
                     || (i > 0 && tokens.get(i - 1).is(sql, "."))) {
@@ -224,6 +231,61 @@ final class MainReferences {
             return edited(sql, sortedCuts, sortedInserted);
         }
         return edited(sql, cuts, inserted);
+    }
+
+    /**
+     * The text a connection that cannot write runs where the statement names an attached database's
+     * {@code schema.t}, whose values were stored compressed as {@code t}'s are (the rewriter reads it as {@code t}):
+     * each reference reads a decoded copy in temp under a private name ({@link #attachedCopyName}) — the attached
+     * database cannot be written there. A FROM item without an alias is given the table's name as its alias where the
+     * statement names {@code t} no other way (so {@code t.column} finds it, and {@code schema.t.column} is written
+     * {@code t.column}); otherwise {@code schema.t.column} names the copy itself. An index named by INDEXED BY is the
+     * copy's; a write's target stays {@code schema.t}, and fails as SQLite fails it there.
+     */
+    static String throughAttachedCopies(String sql, String schema, Set<String> tables) {
+        List<Reference> references = in(sql, tables, schema);
+        List<Token> tokens = tokens(sql);
+        List<int[]> cuts = new ArrayList<>();
+        List<String> inserted = new ArrayList<>();
+        for (Reference reference : references) {
+            if (reference.use() == Use.TARGET) {
+                continue;
+            }
+            boolean aliasedAsTable = !namedOtherwise(sql, reference.table(), schema);
+            String copy = quote(attachedCopyName(schema, reference.table()));
+            if (reference.use() == Use.COLUMN) {
+                cuts.add(new int[] {reference.start(), aliasedAsTable ? reference.dotEnd() : reference.end()});
+                inserted.add(aliasedAsTable ? "" : copy);
+                continue;
+            }
+            int next = indexAfter(tokens, reference.end());
+            boolean in = isIn(sql, tokens, reference.start());
+            cuts.add(new int[] {reference.start(), reference.end()});
+            inserted.add(copy + (!reference.aliased() && aliasedAsTable && !in
+                    ? " AS " + sql.substring(reference.dotEnd(), reference.end()) : ""));
+            if (reference.aliased() && next < tokens.size()) {
+                next += tokens.get(next).isWord(sql, "as") ? 2 : 1; // past the alias
+            }
+            if (next + 2 < tokens.size() && tokens.get(next).isWord(sql, "indexed")
+                    && tokens.get(next + 1).isWord(sql, "by")) {
+                Token index = tokens.get(next + 2);
+                cuts.add(new int[] {index.start, index.end});
+                inserted.add(quote(attachedCopyName(schema, index.name(sql))));
+            }
+        }
+        return edited(sql, cuts, inserted);
+    }
+
+    /** Whether {@code run}, the text run for {@code original}, reads attached tables through decoded copies. */
+    static boolean readsAttachedCopies(String original, String run) {
+        String prefix = ATTACHED_COPY_PREFIX.toLowerCase(Locale.ROOT);
+        return !run.equals(original) && run.toLowerCase(Locale.ROOT).contains(prefix)
+                && !original.toLowerCase(Locale.ROOT).contains(prefix);
+    }
+
+    /** The name of the decoded copy that an attached database's {@code schema.table} is read through. */
+    static String attachedCopyName(String schema, String table) {
+        return ATTACHED_COPY_PREFIX + schema + "_" + table;
     }
 
     /**
@@ -395,6 +457,14 @@ final class MainReferences {
      * {@code table.}: as a bare name (a table, a view, a common table, an alias, a column), or {@code temp.table}.
      */
     static boolean namedOtherwise(String sql, String table) {
+        return namedOtherwise(sql, table, "main");
+    }
+
+    /**
+     * Whether the statement names {@code table} other than as {@code schema.table} or as the qualifier
+     * {@code table.}: as a bare name, or qualified with {@code temp} or {@code main} (whichever is not {@code schema}).
+     */
+    static boolean namedOtherwise(String sql, String table, String schema) {
         List<Token> tokens = tokens(sql);
         for (int i = 0; i < tokens.size(); i++) {
             Token token = tokens.get(i);
@@ -403,9 +473,12 @@ final class MainReferences {
             }
             boolean afterDot = i > 0 && tokens.get(i - 1).is(sql, ".");
             boolean beforeDot = i + 1 < tokens.size() && tokens.get(i + 1).is(sql, ".");
-            boolean afterMain = afterDot && i > 1 && tokens.get(i - 2).names(sql, "main")
+            boolean afterSchema = afterDot && i > 1 && tokens.get(i - 2).names(sql, schema)
                     && (i < 3 || !tokens.get(i - 3).is(sql, "."));
-            if ((!afterDot && !beforeDot) || (afterDot && !afterMain && i > 1 && tokens.get(i - 2).names(sql, "temp"))) {
+            boolean afterOtherSchema = afterDot && !afterSchema && i > 1
+                    && (tokens.get(i - 2).names(sql, "temp")
+                            || !schema.equalsIgnoreCase("main") && tokens.get(i - 2).names(sql, "main"));
+            if ((!afterDot && !beforeDot) || afterOtherSchema) {
                 return true;
             }
         }

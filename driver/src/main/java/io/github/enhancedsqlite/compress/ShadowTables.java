@@ -33,6 +33,7 @@ import java.util.Set;
  */
 public final class ShadowTables {
 
+    private static final String MAIN = "main";
     /** How SQLite begins the text it keeps for a view. */
     private static final String CREATE_VIEW = "CREATE VIEW ";
 
@@ -80,7 +81,8 @@ public final class ShadowTables {
      * them whatever it writes, since they exist only while it runs (a write of the table fails as SQLite fails it).
      */
     public boolean readsPrivately(String original, String sql, Set<ColumnRef> columns) {
-        return !readPrivately(original, sql, tablesOf(columns)).isEmpty();
+        return !readPrivately(original, sql, tablesOf(columns)).isEmpty()
+                || MainReferences.readsAttachedCopies(original, sql);
     }
 
     /**
@@ -105,15 +107,17 @@ public final class ShadowTables {
             }
         }
         List<String> otherSchemas = EnvelopesElsewhere.otherSchemas(sqlite);
+        Map<String, Set<String>> attached = attachedRead(original, sql, byTable.keySet());
         for (Map.Entry<String, Set<ColumnRef>> table : byTable.entrySet()) {
             TableInfo info = compression.tableInfo(sqlite, table.getKey());
             if (info.exists()) {
-                EnvelopesElsewhere.refuse(sqlite, otherSchemas, original, info, table.getValue());
+                EnvelopesElsewhere.refuse(sqlite, otherSchemas, original, info, table.getValue(), attached);
             }
         }
         boolean queryOnly = queryOnly();
         run("SAVEPOINT esq_shadow");
         try {
+            copyAttached(attached, byTable, true);
             for (Map.Entry<String, Set<ColumnRef>> table : byTable.entrySet()) {
                 TableInfo info = compression.tableInfo(sqlite, table.getKey());
                 if (info.exists() && !inTemp(info.name())) {
@@ -169,6 +173,74 @@ public final class ShadowTables {
             }
         }
         return privately;
+    }
+
+    /**
+     * The attached databases' tables of {@code tables} that {@code sql}, the text run for {@code original}, reads
+     * through decoded copies ({@link MainReferences#throughAttachedCopies}): schema to the tables' lower-case names.
+     */
+    private Map<String, Set<String>> attachedRead(String original, String sql, Set<String> tables)
+            throws SQLException {
+        Map<String, Set<String>> attached = new LinkedHashMap<>();
+        if (sql.equals(original)) {
+            return attached;
+        }
+        String run = sql.toLowerCase(Locale.ROOT);
+        for (String schema : EnvelopesElsewhere.otherSchemas(sqlite)) {
+            if (schema.equalsIgnoreCase("temp")) {
+                continue;
+            }
+            for (MainReferences.Reference reference : MainReferences.in(original, tables, schema)) {
+                String copy = MainReferences.attachedCopyName(schema, reference.table()).toLowerCase(Locale.ROOT);
+                if (reference.use() != MainReferences.Use.TARGET && run.contains(copy)) {
+                    attached.computeIfAbsent(schema, s -> new LinkedHashSet<>())
+                            .add(reference.table().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return attached;
+    }
+
+    /** Whether {@code original} reads a table of {@code tables} qualified with an attached database's name. */
+    private boolean readsAttached(String original, Set<String> tables) throws SQLException {
+        for (String schema : EnvelopesElsewhere.otherSchemas(sqlite)) {
+            if (!schema.equalsIgnoreCase("temp")) {
+                for (MainReferences.Reference reference : MainReferences.in(original, tables, schema)) {
+                    if (reference.use() != MainReferences.Use.TARGET) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Makes the decoded copies of the attached tables a statement reads ({@link #attachedRead}): filled, their
+     * {@code columns} decoded, or (before the statement is compiled) empty.
+     */
+    private void copyAttached(Map<String, Set<String>> attached, Map<String, Set<ColumnRef>> columns, boolean filled)
+            throws SQLException {
+        for (Map.Entry<String, Set<String>> schema : attached.entrySet()) {
+            for (String table : schema.getValue()) {
+                TableInfo info = compression.tableInfo(sqlite, table);
+                String copyName = MainReferences.attachedCopyName(schema.getKey(), info.name());
+                Set<ColumnRef> decoded = Set.of();
+                for (Map.Entry<String, Set<ColumnRef>> byTable : columns.entrySet()) {
+                    if (byTable.getKey().equalsIgnoreCase(table)) {
+                        decoded = byTable.getValue();
+                    }
+                }
+                String key = copyName.toLowerCase(Locale.ROOT);
+                if (!shadowed.containsKey(key)) {
+                    copy(schema.getKey(), info, decoded, copyName,
+                            index -> MainReferences.attachedCopyName(schema.getKey(), index), filled);
+                    shadowed.put(key, copyName);
+                } else if (filled && empty.remove(key)) {
+                    fill(schema.getKey(), info, decoded, copyName); // made for compiling, still there
+                }
+            }
+        }
     }
 
     /**
@@ -259,12 +331,14 @@ public final class ShadowTables {
     public void beforePrepare(String original, String sql, Set<ColumnRef> columns) throws SQLException {
         Set<String> tables = tablesOf(columns);
         Set<String> privately = readPrivately(original, sql, tables);
-        if (privately.isEmpty()) {
+        Map<String, Set<String>> attached = attachedRead(original, sql, tables);
+        if (privately.isEmpty() && attached.isEmpty()) {
             return;
         }
         checkMainReferences(original, sql, columns, true); // its refusal rather than SQLite's error on the text
         boolean queryOnly = queryOnly();
         try {
+            copyAttached(attached, Map.of(), false);
             for (String name : tables) {
                 TableInfo info = compression.tableInfo(sqlite, name);
                 String copyName = MainReferences.copyName(info.name());
@@ -503,6 +577,13 @@ public final class ShadowTables {
     public void checkMainReferences(String original, String run, Set<ColumnRef> columns, boolean cannotWrite)
             throws SQLException {
         Set<String> tables = tablesOf(columns);
+        boolean readsAttachedCopies = !attachedRead(original, run, tables).isEmpty();
+        if (readsAttachedCopies && !cannotWrite) {
+            throw changedSincePrepared(original, "could not write then, and can now");
+        }
+        if (!readsAttachedCopies && cannotWrite && readsAttached(original, tables)) {
+            throw changedSincePrepared(original, "could write then, and cannot now");
+        }
         List<MainReferences.Reference> references = MainReferences.in(original, tables);
         if (references.isEmpty()) {
             return;
@@ -638,24 +719,33 @@ public final class ShadowTables {
      */
     private void copy(TableInfo table, Set<ColumnRef> compressed, String copyName, boolean privateNames,
                       boolean filled) throws SQLException {
-        String ddl = createTable(table);
+        copy(MAIN, table, compressed, copyName, privateNames ? MainReferences::copyName : null, filled);
+    }
+
+    /**
+     * As {@link #copy(TableInfo, Set, String, boolean, boolean)}, from {@code schema}'s table of that name, its
+     * indexes named by {@code indexNames} (null: their own names).
+     */
+    private void copy(String schema, TableInfo table, Set<ColumnRef> compressed, String copyName,
+                      java.util.function.UnaryOperator<String> indexNames, boolean filled) throws SQLException {
+        String ddl = createTable(schema, table);
         if (ddl == null) {
             return;
         }
         run(TableText.asTemporary(ddl, quote(copyName)));
         if (filled) {
-            fill(table, compressed, copyName);
+            fill(schema, table, compressed, copyName);
         } else {
             empty.add(copyName.toLowerCase(Locale.ROOT));
         }
-        for (String index : indexes(table)) {
-            run(privateNames ? TableText.indexOnCopy(index, MainReferences::copyName) : TableText.indexInTemp(index));
+        for (String index : indexes(schema, table)) {
+            run(indexNames != null ? TableText.indexOnCopy(index, indexNames) : TableText.indexInTemp(index));
         }
     }
 
-    /** The table's CREATE TABLE text as SQLite keeps it, or null when it has none. */
-    private String createTable(TableInfo table) throws SQLException {
-        try (PreparedStatement select = sqlite.prepareStatement("SELECT sql FROM main.sqlite_schema"
+    /** The table's CREATE TABLE text as SQLite keeps it in {@code schema}, or null when it has none. */
+    private String createTable(String schema, TableInfo table) throws SQLException {
+        try (PreparedStatement select = sqlite.prepareStatement("SELECT sql FROM " + quote(schema) + ".sqlite_schema"
                 + " WHERE name = ? COLLATE NOCASE AND type = 'table' AND sql IS NOT NULL")) {
             select.setString(1, table.name());
             try (ResultSet row = select.executeQuery()) {
@@ -665,9 +755,9 @@ public final class ShadowTables {
     }
 
     /** The CREATE INDEX texts of the table's indexes (those SQLite makes for constraints have none). */
-    private List<String> indexes(TableInfo table) throws SQLException {
+    private List<String> indexes(String schema, TableInfo table) throws SQLException {
         List<String> indexes = new ArrayList<>();
-        try (PreparedStatement select = sqlite.prepareStatement("SELECT sql FROM main.sqlite_schema"
+        try (PreparedStatement select = sqlite.prepareStatement("SELECT sql FROM " + quote(schema) + ".sqlite_schema"
                 + " WHERE tbl_name = ? COLLATE NOCASE AND type = 'index' AND sql IS NOT NULL ORDER BY rowid")) {
             select.setString(1, table.name());
             try (ResultSet rows = select.executeQuery()) {
@@ -681,10 +771,22 @@ public final class ShadowTables {
 
     /** Fills the copy with the table's rows, the values of {@code compressed} decoded. */
     private void fill(TableInfo table, Set<ColumnRef> compressed, String copyName) throws SQLException {
+        fill(MAIN, table, compressed, copyName);
+    }
+
+    /**
+     * Fills the copy with the rows of {@code schema}'s table of that name, the values of {@code compressed} decoded;
+     * the decoded BLOBs of main's tables that begin like an envelope are recorded ({@link CopiedLookalikes}).
+     */
+    private void fill(String schema, TableInfo table, Set<ColumnRef> compressed, String copyName)
+            throws SQLException {
+        boolean main = schema.equals(MAIN);
+        boolean rowid = main ? table.hasRowid() : hasRowid(schema, table.name());
         List<String> stored = new ArrayList<>();
         try (PreparedStatement columns = sqlite.prepareStatement(
-                "SELECT name FROM pragma_table_xinfo(?, 'main') WHERE hidden = 0 ORDER BY cid")) {
+                "SELECT name FROM pragma_table_xinfo(?, ?) WHERE hidden = 0 ORDER BY cid")) {
             columns.setString(1, table.name());
+            columns.setString(2, schema);
             try (ResultSet names = columns.executeQuery()) {
                 while (names.next()) {
                     stored.add(names.getString(1));
@@ -695,8 +797,8 @@ public final class ShadowTables {
         for (ColumnRef column : compressed) {
             decoded.add(column.column().toLowerCase(Locale.ROOT));
         }
-        StringBuilder into = new StringBuilder(table.hasRowid() ? "rowid" : "");
-        StringBuilder values = new StringBuilder(table.hasRowid() ? "rowid" : "");
+        StringBuilder into = new StringBuilder(rowid ? "rowid" : "");
+        StringBuilder values = new StringBuilder(rowid ? "rowid" : "");
         for (String column : stored) {
             String name = quote(column);
             into.append(into.length() == 0 ? "" : ", ").append(name);
@@ -704,14 +806,17 @@ public final class ShadowTables {
             if (decoded.contains(column.toLowerCase(Locale.ROOT))) {
                 values.append("CASE WHEN typeof(").append(name).append(") = 'blob' THEN ").append(SqlRewriter.DECOMPRESS)
                         .append('(').append(name).append(", '").append((table.name() + "." + column).replace("'", "''"))
-                        .append('\'').append(table.hasRowid() ? ", rowid" : "").append(") ELSE ").append(name)
+                        .append('\'').append(rowid ? ", rowid" : "").append(") ELSE ").append(name)
                         .append(" END");
             } else {
                 values.append(name);
             }
         }
-        run("INSERT INTO temp." + quote(copyName) + " (" + into + ") SELECT " + values + " FROM main."
-                + quote(table.name()));
+        run("INSERT INTO temp." + quote(copyName) + " (" + into + ") SELECT " + values + " FROM " + quote(schema)
+                + "." + quote(table.name()));
+        if (!main) {
+            return; // read only by the statement as written, never by a rewritten read
+        }
         List<String> copiedDecoded = new ArrayList<>();
         StringBuilder lookalike = new StringBuilder();
         for (String column : stored) {
@@ -738,6 +843,18 @@ public final class ShadowTables {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /** Whether {@code schema}'s table of that name has a rowid (is not WITHOUT ROWID). */
+    private boolean hasRowid(String schema, String table) throws SQLException {
+        try (PreparedStatement select = sqlite.prepareStatement(
+                "SELECT wr FROM pragma_table_list WHERE schema = ? AND name = ? COLLATE NOCASE")) {
+            select.setString(1, schema);
+            select.setString(2, table);
+            try (ResultSet row = select.executeQuery()) {
+                return !row.next() || row.getInt(1) == 0;
             }
         }
     }
