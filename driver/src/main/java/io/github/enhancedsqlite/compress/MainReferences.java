@@ -240,16 +240,22 @@ final class MainReferences {
      * database cannot be written there. A FROM item without an alias is given the table's name as its alias where the
      * statement names {@code t} no other way (so {@code t.column} finds it, and {@code schema.t.column} is written
      * {@code t.column}); otherwise {@code schema.t.column} names the copy itself. An index named by INDEXED BY is the
-     * copy's; a write's target stays {@code schema.t}, and fails as SQLite fails it there.
+     * copy's. A table the statement writes is left as written, every reference to it: its columns name the target.
      */
     static String throughAttachedCopies(String sql, String schema, Set<String> tables) {
         List<Reference> references = in(sql, tables, schema);
+        Set<String> written = new HashSet<>();
+        for (Reference reference : references) {
+            if (reference.use() == Use.TARGET) {
+                written.add(reference.table().toLowerCase(Locale.ROOT));
+            }
+        }
         List<Token> tokens = tokens(sql);
         List<int[]> cuts = new ArrayList<>();
         List<String> inserted = new ArrayList<>();
         for (Reference reference : references) {
-            if (reference.use() == Use.TARGET) {
-                continue;
+            if (written.contains(reference.table().toLowerCase(Locale.ROOT))) {
+                continue; // the table it writes: its columns name the target, not a copy
             }
             boolean aliasedAsTable = !namedOtherwise(sql, reference.table(), schema);
             String copy = quote(attachedCopyName(schema, reference.table()));

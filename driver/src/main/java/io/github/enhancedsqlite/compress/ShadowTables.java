@@ -201,14 +201,25 @@ public final class ShadowTables {
         return attached;
     }
 
-    /** Whether {@code original} reads a table of {@code tables} qualified with an attached database's name. */
+    /**
+     * Whether {@code original} reads a table of {@code tables} qualified with an attached database's name, one it
+     * does not write ({@link MainReferences#throughAttachedCopies} leaves a written one as it is).
+     */
     private boolean readsAttached(String original, Set<String> tables) throws SQLException {
         for (String schema : EnvelopesElsewhere.otherSchemas(sqlite)) {
-            if (!schema.equalsIgnoreCase("temp")) {
-                for (MainReferences.Reference reference : MainReferences.in(original, tables, schema)) {
-                    if (reference.use() != MainReferences.Use.TARGET) {
-                        return true;
-                    }
+            if (schema.equalsIgnoreCase("temp")) {
+                continue;
+            }
+            List<MainReferences.Reference> references = MainReferences.in(original, tables, schema);
+            Set<String> written = new HashSet<>();
+            for (MainReferences.Reference reference : references) {
+                if (reference.use() == MainReferences.Use.TARGET) {
+                    written.add(reference.table().toLowerCase(Locale.ROOT));
+                }
+            }
+            for (MainReferences.Reference reference : references) {
+                if (!written.contains(reference.table().toLowerCase(Locale.ROOT))) {
+                    return true;
                 }
             }
         }

@@ -377,10 +377,59 @@ class PlainColumnsResidualsTest {
         assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
     }
 
-    /** {@code docs} and {@code temp.docs} or an attached {@code aux.docs}, five equal long values in each. */
+    /**
+     * Beside a {@code mode=ro} main database, a statement the rewriter cannot read that writes a writable attached
+     * {@code aux.docs} (holding no envelopes) and names its columns runs as written: the table it writes is not read
+     * through a copy ({@code aux.docs.body} there names the target).
+     */
+    @Test
+    void aWriteIntoAWritableAttachedTableBesideAReadOnlyMainRunsAsWritten() throws Exception {
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = dir.resolve("ro-main" + (settings.isEmpty() ? "-auto" : "-off") + ".db");
+            Path aux = dir.resolve("rw-aux" + (settings.isEmpty() ? "-auto" : "-off") + ".db");
+            try (Connection connection = CompressDb.open(file, settings)) {
+                writeDocsBesideSameNamedTable(connection, file, "main-only");
+                CompressDb.execute(connection, "CREATE TABLE drafts(id INTEGER PRIMARY KEY, body TEXT)",
+                        "INSERT INTO drafts SELECT id, body FROM main.docs WHERE id < 3");
+            }
+            EnhancedSqlite.shutdown();
+            try (Connection plain = CompressDb.plain(aux)) { // stored plain: no envelope in aux.docs
+                CompressDb.execute(plain, "CREATE TABLE docs(id INTEGER PRIMARY KEY, body TEXT, n INTEGER)");
+                for (int i = 0; i < 5; i++) {
+                    CompressDb.update(plain, "INSERT INTO docs(id, body) VALUES (?, ?)", i,
+                            "a long enough value to be stored compressed ".repeat(30) + i);
+                }
+            }
+            List<Object> results = new ArrayList<>();
+            try (Connection connection = java.sql.DriverManager.getConnection(CompressDb.PREFIX + "file:"
+                    + file.toAbsolutePath() + "?mode=ro" + (settings.isEmpty() ? "" : "&" + settings))) {
+                CompressDb.execute(connection, "ATTACH '" + aux + "' AS aux");
+                results.add(outcome(connection, "UPDATE aux.docs SET n = 1 WHERE aux.docs.body IN"
+                        + " (SELECT body FROM main.docs JOIN drafts USING (body))"));
+                results.add(outcome(connection, "SELECT id, n FROM aux.docs ORDER BY id"));
+            }
+            EnhancedSqlite.shutdown();
+            outcomes.add(results);
+        }
+        assertThat(outcomes.get(0).toString()).contains("updated 3").doesNotContain("error");
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
+    /**
+     * {@code docs} and {@code temp.docs} or an attached {@code aux.docs}, five equal long values in each
+     * ({@code main-only}: {@code docs} alone).
+     */
     private static void writeDocsBesideSameNamedTable(Connection connection, Path file, String schema)
             throws SQLException {
         CompressDb.execute(connection, "CREATE TABLE docs(id INTEGER PRIMARY KEY, body TEXT)");
+        if (schema.equals("main-only")) {
+            for (int i = 0; i < 5; i++) {
+                CompressDb.update(connection, "INSERT INTO main.docs(id, body) VALUES (?, ?)", i,
+                        "a long enough value to be stored compressed ".repeat(30) + i);
+            }
+            return;
+        }
         if (schema.equals("temp")) {
             CompressDb.execute(connection, "CREATE TEMP TABLE docs(id INTEGER PRIMARY KEY, body TEXT)");
         } else {
