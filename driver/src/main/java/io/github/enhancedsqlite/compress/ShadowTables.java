@@ -108,16 +108,28 @@ public final class ShadowTables {
         }
         List<String> otherSchemas = EnvelopesElsewhere.otherSchemas(sqlite);
         Map<String, Set<String>> attached = attachedRead(original, sql, byTable.keySet());
+        // an attached table the statement writes is left as written (MainReferences.throughAttachedCopies): decoded
+        // in place below where the connection may write it, else the statement fails as SQLite fails it there
+        Map<String, Set<String>> written = attachedWritten(original, byTable.keySet());
+        Map<String, Set<String>> notRefused = new HashMap<>(attached);
+        written.forEach((schema, tables) -> notRefused.merge(schema, tables, (a, b) -> {
+            Set<String> both = new HashSet<>(a);
+            both.addAll(b);
+            return both;
+        }));
         for (Map.Entry<String, Set<ColumnRef>> table : byTable.entrySet()) {
             TableInfo info = compression.tableInfo(sqlite, table.getKey());
             if (info.exists()) {
-                EnvelopesElsewhere.refuse(sqlite, otherSchemas, original, info, table.getValue(), attached);
+                EnvelopesElsewhere.refuse(sqlite, otherSchemas, original, info, table.getValue(), notRefused);
             }
         }
         boolean queryOnly = queryOnly();
         run("SAVEPOINT esq_shadow");
         try {
             copyAttached(attached, byTable, true);
+            if (!queryOnly) {
+                decodeWrittenAttached(written, byTable);
+            }
             for (Map.Entry<String, Set<ColumnRef>> table : byTable.entrySet()) {
                 TableInfo info = compression.tableInfo(sqlite, table.getKey());
                 if (info.exists() && !inTemp(info.name())) {
@@ -199,6 +211,47 @@ public final class ShadowTables {
             }
         }
         return attached;
+    }
+
+    /** The attached databases' tables of {@code tables} that {@code original} writes: schema to lower-case names. */
+    private Map<String, Set<String>> attachedWritten(String original, Set<String> tables) throws SQLException {
+        Map<String, Set<String>> written = new LinkedHashMap<>();
+        for (String schema : EnvelopesElsewhere.otherSchemas(sqlite)) {
+            if (schema.equalsIgnoreCase("temp")) {
+                continue;
+            }
+            for (MainReferences.Reference reference : MainReferences.in(original, tables, schema)) {
+                if (reference.use() == MainReferences.Use.TARGET) {
+                    written.computeIfAbsent(schema, s -> new LinkedHashSet<>())
+                            .add(reference.table().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return written;
+    }
+
+    /**
+     * The attached tables a statement writes hold values stored compressed as their main table's are, which it may
+     * read as it writes (its WHERE, a USING join beside the copies): decoded in place, as a connection that can
+     * write decodes them ({@link PlainStorage}) — the statement writes that database anyway. Only where an envelope
+     * is: an UPDATE that changes nothing still sets SQLite's count of the last statement.
+     */
+    private void decodeWrittenAttached(Map<String, Set<String>> written, Map<String, Set<ColumnRef>> columns)
+            throws SQLException {
+        try (Statement statement = sqlite.createStatement()) {
+            for (Map.Entry<String, Set<String>> schema : written.entrySet()) {
+                for (Map.Entry<String, Set<ColumnRef>> table : columns.entrySet()) {
+                    if (!schema.getValue().contains(table.getKey().toLowerCase(Locale.ROOT))) {
+                        continue;
+                    }
+                    for (ColumnRef column : table.getValue()) {
+                        if (EnvelopesElsewhere.holdsEnvelope(sqlite, schema.getKey(), table.getKey(), Set.of(column))) {
+                            PlainStorage.decompressIn(statement, schema.getKey(), table.getKey(), column);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /**
