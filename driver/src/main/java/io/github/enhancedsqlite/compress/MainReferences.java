@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Where a statement names a table in the schema {@code main} — {@code main.t} as a table (a FROM item, an
@@ -189,27 +190,8 @@ final class MainReferences {
             if (reference.use() == Use.TARGET) {
                 continue;
             }
-            boolean aliasedAsTable = aliasesAsTable(sql, reference.table());
-            String copy = quote(copyName(reference.table()));
-            if (reference.use() == Use.COLUMN) {
-                cuts.add(new int[] {reference.start(), aliasedAsTable ? reference.dotEnd() : reference.end()});
-                inserted.add(aliasedAsTable ? "" : copy);
-                continue;
-            }
-            int next = indexAfter(tokens, reference.end());
-            boolean in = isIn(sql, tokens, reference.start());
-            cuts.add(new int[] {reference.start(), reference.end()});
-            inserted.add(copy + (!reference.aliased() && aliasedAsTable && !in
-                    ? " AS " + sql.substring(reference.dotEnd(), reference.end()) : ""));
-            if (reference.aliased() && next < tokens.size()) {
-                next += tokens.get(next).isWord(sql, "as") ? 2 : 1; // past the alias
-            }
-            if (next + 2 < tokens.size() && tokens.get(next).isWord(sql, "indexed")
-                    && tokens.get(next + 1).isWord(sql, "by")) {
-                Token index = tokens.get(next + 2);
-                cuts.add(new int[] {index.start, index.end});
-                inserted.add(quote(copyName(index.name(sql))));
-            }
+            readThroughCopy(sql, tokens, reference, aliasesAsTable(sql, reference.table()), MainReferences::copyName,
+                    cuts, inserted);
         }
         for (Map.Entry<Integer, String> qualifier : qualifiers.entrySet()) {
             Token token = tokens.get(indexAfter(tokens, qualifier.getKey()));
@@ -257,29 +239,39 @@ final class MainReferences {
             if (written.contains(reference.table().toLowerCase(Locale.ROOT))) {
                 continue; // the table it writes: its columns name the target, not a copy
             }
-            boolean aliasedAsTable = !namedOtherwise(sql, reference.table(), schema);
-            String copy = quote(attachedCopyName(schema, reference.table()));
-            if (reference.use() == Use.COLUMN) {
-                cuts.add(new int[] {reference.start(), aliasedAsTable ? reference.dotEnd() : reference.end()});
-                inserted.add(aliasedAsTable ? "" : copy);
-                continue;
-            }
-            int next = indexAfter(tokens, reference.end());
-            boolean in = isIn(sql, tokens, reference.start());
-            cuts.add(new int[] {reference.start(), reference.end()});
-            inserted.add(copy + (!reference.aliased() && aliasedAsTable && !in
-                    ? " AS " + sql.substring(reference.dotEnd(), reference.end()) : ""));
-            if (reference.aliased() && next < tokens.size()) {
-                next += tokens.get(next).isWord(sql, "as") ? 2 : 1; // past the alias
-            }
-            if (next + 2 < tokens.size() && tokens.get(next).isWord(sql, "indexed")
-                    && tokens.get(next + 1).isWord(sql, "by")) {
-                Token index = tokens.get(next + 2);
-                cuts.add(new int[] {index.start, index.end});
-                inserted.add(quote(attachedCopyName(schema, index.name(sql))));
-            }
+            readThroughCopy(sql, tokens, reference, !namedOtherwise(sql, reference.table(), schema),
+                    name -> attachedCopyName(schema, name), cuts, inserted);
         }
         return edited(sql, cuts, inserted);
+    }
+
+    /**
+     * The cuts that make {@code reference} read the copy {@code copyNames} names for its table: a FROM item or IN
+     * operand becomes the copy (given the table's name as its alias when {@code aliasedAsTable} and it has none, its
+     * INDEXED BY index the copy's), a {@code schema.t.column} becomes {@code t.column} or the copy's column.
+     */
+    private static void readThroughCopy(String sql, List<Token> tokens, Reference reference, boolean aliasedAsTable,
+                                        UnaryOperator<String> copyNames, List<int[]> cuts, List<String> inserted) {
+        String copy = quote(copyNames.apply(reference.table()));
+        if (reference.use() == Use.COLUMN) {
+            cuts.add(new int[] {reference.start(), aliasedAsTable ? reference.dotEnd() : reference.end()});
+            inserted.add(aliasedAsTable ? "" : copy);
+            return;
+        }
+        int next = indexAfter(tokens, reference.end());
+        boolean in = isIn(sql, tokens, reference.start());
+        cuts.add(new int[] {reference.start(), reference.end()});
+        inserted.add(copy + (!reference.aliased() && aliasedAsTable && !in
+                ? " AS " + sql.substring(reference.dotEnd(), reference.end()) : ""));
+        if (reference.aliased() && next < tokens.size()) {
+            next += tokens.get(next).isWord(sql, "as") ? 2 : 1; // past the alias
+        }
+        if (next + 2 < tokens.size() && tokens.get(next).isWord(sql, "indexed")
+                && tokens.get(next + 1).isWord(sql, "by")) {
+            Token index = tokens.get(next + 2);
+            cuts.add(new int[] {index.start, index.end});
+            inserted.add(quote(copyNames.apply(index.name(sql))));
+        }
     }
 
     /** Whether {@code run}, the text run for {@code original}, reads attached tables through decoded copies. */
