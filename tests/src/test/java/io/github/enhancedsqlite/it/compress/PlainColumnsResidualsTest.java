@@ -306,9 +306,7 @@ class PlainColumnsResidualsTest {
     @ValueSource(strings = {"setReadOnly", "setReadOnly in a transaction"})
     void onAConnectionThatCannotWriteAJoinWithItsOwnTemporaryTableAnswersAsCompressOff(String readOnly)
             throws Exception {
-        List<Object> outcomes = new ArrayList<>();
-        for (String settings : new String[] {OFF, AUTO}) {
-            Path file = dir.resolve("temp-read-only" + (settings.isEmpty() ? "-auto" : "-off") + ".db");
+        List<Object> outcomes = offThenAuto("temp-read-only", (settings, file) -> {
             List<Object> results = new ArrayList<>();
             try (Connection connection = CompressDb.open(file, settings)) {
                 writeDocsBesideSameNamedTable(connection, file, "temp");
@@ -324,9 +322,8 @@ class PlainColumnsResidualsTest {
                     connection.commit();
                 }
             }
-            EnhancedSqlite.shutdown();
-            outcomes.add(results);
-        }
+            return results;
+        });
         assertThat(outcomes.get(0).toString()).contains("5").doesNotContain("error");
         assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
     }
@@ -347,9 +344,7 @@ class PlainColumnsResidualsTest {
             "SELECT aux.docs.id, length(aux.docs.body) FROM main.docs JOIN aux.docs USING (body) ORDER BY 1",
             "SELECT docs.id FROM aux.docs INDEXED BY aux_body JOIN drafts USING (body) ORDER BY 1",
             "SELECT count(*) FROM main.docs m JOIN aux.docs t ON m.body = t.body"};
-        List<Object> outcomes = new ArrayList<>();
-        for (String settings : new String[] {OFF, AUTO}) {
-            Path file = dir.resolve("aux-read-only" + (settings.isEmpty() ? "-auto" : "-off") + ".db");
+        List<Object> outcomes = offThenAuto("aux-read-only", (settings, file) -> {
             List<Object> results = new ArrayList<>();
             try (Connection connection = CompressDb.open(file, settings)) {
                 writeDocsBesideSameNamedTable(connection, file, "aux");
@@ -370,9 +365,8 @@ class PlainColumnsResidualsTest {
                     connection.commit();
                 }
             }
-            EnhancedSqlite.shutdown();
-            outcomes.add(results);
-        }
+            return results;
+        });
         assertThat(outcomes.get(0).toString()).contains("5").doesNotContain("error");
         assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
     }
@@ -386,10 +380,8 @@ class PlainColumnsResidualsTest {
     @ParameterizedTest(name = "aux.docs written {0}")
     @ValueSource(strings = {"plain", "through the driver"})
     void aWriteIntoAWritableAttachedTableBesideAReadOnlyMainRunsAsWritten(String written) throws Exception {
-        List<Object> outcomes = new ArrayList<>();
-        for (String settings : new String[] {OFF, AUTO}) {
-            Path file = dir.resolve("ro-main" + (settings.isEmpty() ? "-auto" : "-off") + ".db");
-            Path aux = dir.resolve("rw-aux" + (settings.isEmpty() ? "-auto" : "-off") + ".db");
+        List<Object> outcomes = offThenAuto("ro-main", (settings, file) -> {
+            Path aux = file.resolveSibling("rw-aux-" + file.getFileName());
             try (Connection connection = CompressDb.open(file, settings)) {
                 writeDocsBesideSameNamedTable(connection, file, "main-only");
                 CompressDb.execute(connection, "CREATE TABLE drafts(id INTEGER PRIMARY KEY, body TEXT)",
@@ -412,11 +404,25 @@ class PlainColumnsResidualsTest {
                         + " (SELECT body FROM main.docs JOIN drafts USING (body))"));
                 results.add(outcome(connection, "SELECT id, n, length(body) FROM aux.docs ORDER BY id"));
             }
-            EnhancedSqlite.shutdown();
-            outcomes.add(results);
-        }
+            return results;
+        });
         assertThat(outcomes.get(0).toString()).contains("updated 3").doesNotContain("error");
         assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    }
+
+    /** One side of a differential test: what it gives on a file of its own with these settings. */
+    private interface Side {
+        List<Object> run(String settings, Path file) throws Exception;
+    }
+
+    /** The outcomes of {@code side} with compress=off, then with compression, each on a new file, pools closed after. */
+    private List<Object> offThenAuto(String name, Side side) throws Exception {
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            outcomes.add(side.run(settings, dir.resolve(name + (settings.isEmpty() ? "-auto" : "-off") + ".db")));
+            EnhancedSqlite.shutdown();
+        }
+        return outcomes;
     }
 
     /**
