@@ -107,10 +107,10 @@ public final class ShadowTables {
             }
         }
         List<String> otherSchemas = EnvelopesElsewhere.otherSchemas(sqlite);
-        Map<String, Set<String>> attached = attachedRead(original, sql, byTable.keySet());
+        Map<String, Set<String>> attached = attachedRead(original, sql, byTable.keySet(), otherSchemas);
         // an attached table the statement writes is left as written (MainReferences.throughAttachedCopies): decoded
         // in place below where the connection may write it, else the statement fails as SQLite fails it there
-        Map<String, Set<String>> written = attachedWritten(original, byTable.keySet());
+        Map<String, Set<String>> written = attachedWritten(original, byTable.keySet(), otherSchemas);
         Map<String, Set<String>> notRefused = new HashMap<>(attached);
         written.forEach((schema, tables) -> notRefused.merge(schema, tables, (a, b) -> {
             Set<String> both = new HashSet<>(a);
@@ -193,12 +193,19 @@ public final class ShadowTables {
      */
     private Map<String, Set<String>> attachedRead(String original, String sql, Set<String> tables)
             throws SQLException {
+        return MainReferences.readsAttachedCopies(original, sql)
+                ? attachedRead(original, sql, tables, EnvelopesElsewhere.otherSchemas(sqlite)) : Map.of();
+    }
+
+    /** As {@link #attachedRead(String, String, Set)}, with the connection's schemas besides main read already. */
+    private static Map<String, Set<String>> attachedRead(String original, String sql, Set<String> tables,
+                                                         List<String> schemas) {
         Map<String, Set<String>> attached = new LinkedHashMap<>();
         if (sql.equals(original)) {
             return attached;
         }
         String run = sql.toLowerCase(Locale.ROOT);
-        for (String schema : EnvelopesElsewhere.otherSchemas(sqlite)) {
+        for (String schema : schemas) {
             if (schema.equalsIgnoreCase("temp")) {
                 continue;
             }
@@ -214,9 +221,10 @@ public final class ShadowTables {
     }
 
     /** The attached databases' tables of {@code tables} that {@code original} writes: schema to lower-case names. */
-    private Map<String, Set<String>> attachedWritten(String original, Set<String> tables) throws SQLException {
+    private static Map<String, Set<String>> attachedWritten(String original, Set<String> tables,
+                                                           List<String> schemas) {
         Map<String, Set<String>> written = new LinkedHashMap<>();
-        for (String schema : EnvelopesElsewhere.otherSchemas(sqlite)) {
+        for (String schema : schemas) {
             if (schema.equalsIgnoreCase("temp")) {
                 continue;
             }
@@ -641,7 +649,7 @@ public final class ShadowTables {
     public void checkMainReferences(String original, String run, Set<ColumnRef> columns, boolean cannotWrite)
             throws SQLException {
         Set<String> tables = tablesOf(columns);
-        boolean readsAttachedCopies = !attachedRead(original, run, tables).isEmpty();
+        boolean readsAttachedCopies = MainReferences.readsAttachedCopies(original, run);
         if (readsAttachedCopies && !cannotWrite) {
             throw changedSincePrepared(original, "could not write then, and can now");
         }
