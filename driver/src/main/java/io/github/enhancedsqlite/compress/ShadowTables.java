@@ -100,11 +100,7 @@ public final class ShadowTables {
         Set<String> privately = readPrivately(original, sql, byTable.keySet());
         Map<String, String> views = viewsNamingMain(byTable.keySet());
         for (String view : views.values()) {
-            for (MainReferences.Reference reference : MainReferences.in(view, byTable.keySet())) {
-                if (reference.use() != MainReferences.Use.TARGET) {
-                    privately.add(reference.table().toLowerCase(Locale.ROOT));
-                }
-            }
+            privately.addAll(readFromMain(view, byTable.keySet()));
         }
         List<String> otherSchemas = EnvelopesElsewhere.otherSchemas(sqlite);
         Map<String, Set<String>> attached = attachedRead(original, sql, byTable.keySet(), otherSchemas);
@@ -136,7 +132,10 @@ public final class ShadowTables {
                     copy(info, table.getValue(), info.name(), false, true);
                     shadowed.put(info.name().toLowerCase(Locale.ROOT), info.name());
                 } else if (info.exists() && !shadowed.containsKey(info.name().toLowerCase(Locale.ROOT))) {
-                    decodeOwnTemporary(info.name(), table.getValue());
+                    // the connection's own temp.t holds values stored compressed as t's are (the rewriter reads it as
+                    // t), which the statement may compare with the copy's (USING): decoded in place, as a connection
+                    // that can write decodes them with t's; its temp schema is its own and writable here too
+                    decodeInPlace("temp", info.name(), table.getValue());
                 }
                 String copyName = MainReferences.copyName(info.name());
                 if (info.exists() && privately.contains(info.name().toLowerCase(Locale.ROOT))) {
@@ -176,15 +175,19 @@ public final class ShadowTables {
      * names ({@link MainReferences#throughPrivateCopies}); empty when it reads none so.
      */
     private static Set<String> readPrivately(String original, String sql, Set<String> tables) {
-        Set<String> privately = new HashSet<>();
-        if (MainReferences.readsThroughPrivateCopies(original, sql, tables)) {
-            for (MainReferences.Reference reference : MainReferences.in(original, tables)) {
-                if (reference.use() != MainReferences.Use.TARGET) {
-                    privately.add(reference.table().toLowerCase(Locale.ROOT));
-                }
+        return MainReferences.readsThroughPrivateCopies(original, sql, tables) ? readFromMain(original, tables)
+                : new HashSet<>();
+    }
+
+    /** The tables of {@code tables} (lower case) that {@code sql} reads as {@code main.t}. */
+    private static Set<String> readFromMain(String sql, Set<String> tables) {
+        Set<String> read = new HashSet<>();
+        for (MainReferences.Reference reference : MainReferences.in(sql, tables)) {
+            if (reference.use() != MainReferences.Use.TARGET) {
+                read.add(reference.table().toLowerCase(Locale.ROOT));
             }
         }
-        return privately;
+        return read;
     }
 
     /**
@@ -246,17 +249,25 @@ public final class ShadowTables {
      */
     private void decodeWrittenAttached(Map<String, Set<String>> written, Map<String, Set<ColumnRef>> columns)
             throws SQLException {
+        for (Map.Entry<String, Set<String>> schema : written.entrySet()) {
+            for (Map.Entry<String, Set<ColumnRef>> table : columns.entrySet()) {
+                if (schema.getValue().contains(table.getKey().toLowerCase(Locale.ROOT))) {
+                    decodeInPlace(schema.getKey(), table.getKey(), table.getValue());
+                }
+            }
+        }
+    }
+
+    /**
+     * Decodes in place the envelopes of {@code schema}'s table of that name, column by column, only where one is: an
+     * UPDATE that changes nothing still sets SQLite's count of the last statement, which the application reads as
+     * its statement's.
+     */
+    private void decodeInPlace(String schema, String table, Set<ColumnRef> columns) throws SQLException {
         try (Statement statement = sqlite.createStatement()) {
-            for (Map.Entry<String, Set<String>> schema : written.entrySet()) {
-                for (Map.Entry<String, Set<ColumnRef>> table : columns.entrySet()) {
-                    if (!schema.getValue().contains(table.getKey().toLowerCase(Locale.ROOT))) {
-                        continue;
-                    }
-                    for (ColumnRef column : table.getValue()) {
-                        if (EnvelopesElsewhere.holdsEnvelope(sqlite, schema.getKey(), table.getKey(), Set.of(column))) {
-                            PlainStorage.decompressIn(statement, schema.getKey(), table.getKey(), column);
-                        }
-                    }
+            for (ColumnRef column : columns) {
+                if (EnvelopesElsewhere.holdsEnvelope(sqlite, schema, table, Set.of(column))) {
+                    PlainStorage.decompressIn(statement, schema, table, column);
                 }
             }
         }
@@ -267,20 +278,14 @@ public final class ShadowTables {
      * does not write ({@link MainReferences#throughAttachedCopies} leaves a written one as it is).
      */
     private boolean readsAttached(String original, Set<String> tables) throws SQLException {
-        for (String schema : EnvelopesElsewhere.otherSchemas(sqlite)) {
-            if (schema.equalsIgnoreCase("temp")) {
-                continue;
-            }
-            List<MainReferences.Reference> references = MainReferences.in(original, tables, schema);
-            Set<String> written = new HashSet<>();
-            for (MainReferences.Reference reference : references) {
-                if (reference.use() == MainReferences.Use.TARGET) {
-                    written.add(reference.table().toLowerCase(Locale.ROOT));
-                }
-            }
-            for (MainReferences.Reference reference : references) {
-                if (!written.contains(reference.table().toLowerCase(Locale.ROOT))) {
-                    return true;
+        List<String> schemas = EnvelopesElsewhere.otherSchemas(sqlite);
+        Map<String, Set<String>> written = attachedWritten(original, tables, schemas);
+        for (String schema : schemas) {
+            if (!schema.equalsIgnoreCase("temp")) {
+                for (MainReferences.Reference reference : MainReferences.in(original, tables, schema)) {
+                    if (!written.getOrDefault(schema, Set.of()).contains(reference.table().toLowerCase(Locale.ROOT))) {
+                        return true;
+                    }
                 }
             }
         }
@@ -316,25 +321,6 @@ public final class ShadowTables {
     }
 
     /**
-     * The connection's own {@code temp.t} (not a copy) holds values stored compressed as {@code t}'s are (the
-     * rewriter reads {@code temp.t} as {@code t}); the statement may compare them with the copy's decoded values
-     * (USING, NATURAL), so they are decoded in place, as a connection that can write decodes them with {@code t}'s
-     * ({@link PlainStorage}): its temp schema is its own and writable here too. Values written later are compressed
-     * again and decoded again by the next such statement.
-     */
-    private void decodeOwnTemporary(String table, Set<ColumnRef> columns) throws SQLException {
-        try (Statement statement = sqlite.createStatement()) {
-            for (ColumnRef column : columns) {
-                // only where an envelope is: an UPDATE that changes nothing still sets SQLite's count of the last
-                // statement, which the application reads as this one's
-                if (EnvelopesElsewhere.holdsEnvelope(sqlite, "temp", table, Set.of(column))) {
-                    PlainStorage.decompressIn(statement, "temp", table, column);
-                }
-            }
-        }
-    }
-
-    /**
      * The TEMP views, not made to read copies yet, whose text names {@code main.t} for a table of {@code tables}:
      * such a reference would read the stored compressed values beside the copies, so while they exist the view reads
      * the table's copy under a private name instead. Name to the text SQLite keeps for the view.
@@ -348,21 +334,12 @@ public final class ShadowTables {
                 String name = rows.getString(1);
                 String text = rows.getString(2);
                 if (text != null && text.regionMatches(true, 0, CREATE_VIEW, 0, CREATE_VIEW.length())
-                        && !swappedViews.containsKey(name) && readsMain(text, tables)) {
+                        && !swappedViews.containsKey(name) && !readFromMain(text, tables).isEmpty()) {
                     views.put(name, text);
                 }
             }
         }
         return views;
-    }
-
-    private static boolean readsMain(String text, Set<String> tables) {
-        for (MainReferences.Reference reference : MainReferences.in(text, tables)) {
-            if (reference.use() != MainReferences.Use.TARGET) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

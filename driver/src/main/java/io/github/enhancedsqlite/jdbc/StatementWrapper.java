@@ -142,8 +142,8 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
     }
 
     /**
-     * A statement's SQL is rewritten as it runs, for the connection as it is then; only a batch added before the
-     * connection changed cannot be: its statements are refused as they were rewritten.
+     * A statement's SQL is rewritten as it runs, for the connection as it is then, and a batch holding statements the
+     * rewriter cannot read is rewritten again when it runs ({@link #rewriteBatchForNow}): nothing to prepare again.
      */
     @Override
     public boolean prepareAgain() throws SQLException {
@@ -304,10 +304,7 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
         Set<ColumnRef> copiedInto = batchCopiedInto;
         batchEffects = 0;
         batchCopiedInto = null;
-        if (batchMadePlain != null) {
-            rewriteBatchForNow();
-        }
-        batchSql.clear();
+        rewriteBatchForNow();
         runningBatchMadePlain = batchMadePlain == null ? Set.of() : batchMadePlain;
         batchMadePlain = null;
         try {
@@ -324,10 +321,7 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
         Set<ColumnRef> copiedInto = batchCopiedInto;
         batchEffects = 0;
         batchCopiedInto = null;
-        if (batchMadePlain != null) {
-            rewriteBatchForNow();
-        }
-        batchSql.clear();
+        rewriteBatchForNow();
         runningBatchMadePlain = batchMadePlain == null ? Set.of() : batchMadePlain;
         batchMadePlain = null;
         try {
@@ -339,16 +333,20 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
     }
 
     /**
-     * A batch holding statements the rewriter could not read was rewritten statement by statement as they were added,
-     * for the connection as it was then; it is rewritten again for the connection as it is now (set read-only or back,
-     * or given a temporary object named like a table since), so that none runs a text chosen for another state.
+     * Before a batch runs. A batch holding statements the rewriter could not read was rewritten statement by statement
+     * as they were added, for the connection as it was then; it is rewritten again for the connection as it is now
+     * (set read-only or back, or given a temporary object named like a table since), so that none runs a text chosen
+     * for another state.
      */
     private void rewriteBatchForNow() throws SQLException {
-        delegate.clearBatch();
-        for (String sql : batchSql) {
-            lastRewritten = connection.rewrite(sql);
-            delegate.addBatch(lastRewritten.sql());
+        if (batchMadePlain != null) {
+            delegate.clearBatch();
+            for (String sql : batchSql) {
+                lastRewritten = connection.rewrite(sql);
+                delegate.addBatch(lastRewritten.sql());
+            }
         }
+        batchSql.clear();
     }
 
     /**

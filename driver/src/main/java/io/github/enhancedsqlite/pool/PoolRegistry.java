@@ -185,10 +185,8 @@ public final class PoolRegistry {
      */
     private void closeInBackground(List<DatabasePool> retired) {
         for (DatabasePool pool : retired) {
-            String key = pool.config().location().poolKey();
-            byDatabase.remove(key, pool);
-            byUrl.values().removeIf(cached -> cached == pool);
-            closing.put(key, pool);
+            forget(pool);
+            closing.put(pool.config().location().poolKey(), pool);
         }
         PoolCloser.execute(() -> {
             try {
@@ -292,10 +290,14 @@ public final class PoolRegistry {
      * opener's thread, so the files held by pools still closing stay bounded. Closing takes no lock of the registry.
      */
     private void closeNow(DatabasePool pool) {
-        String key = pool.config().location().poolKey();
-        byDatabase.remove(key, pool);
-        byUrl.values().removeIf(cached -> cached == pool);
+        forget(pool);
         pool.close();
+    }
+
+    /** A retired pool is no longer served for its database or for any URL. */
+    private void forget(DatabasePool pool) {
+        byDatabase.remove(pool.config().location().poolKey(), pool);
+        byUrl.values().removeIf(cached -> cached == pool);
     }
 
     /** Closes one source and forgets it; later URLs naming its database open a new one. */
