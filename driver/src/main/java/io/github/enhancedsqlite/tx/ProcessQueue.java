@@ -14,15 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
-import java.util.HexFormat;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -395,10 +393,26 @@ final class ProcessQueue {
 
     /** Where the writers of the database file queue: one file per database identity under the temporary directory. */
     static Path lockFileOf(Path database) throws IOException {
-        BasicFileAttributes attributes = Files.readAttributes(database, BasicFileAttributes.class);
-        Object key = attributes.fileKey(); // (dev=…,ino=…) on Unix: the same file under every path and link
-        String identity = key != null ? key.toString() : database.toRealPath().toString();
-        return Path.of(System.getProperty("java.io.tmpdir"), "enhanced-sqlite-writers-" + hash(identity) + ".lock");
+        return Path.of(System.getProperty("java.io.tmpdir"), "enhanced-sqlite-writers-" + identity(database) + ".lock");
+    }
+
+    /**
+     * The database file's identity as a file name: its device and inode, the same in every process of the machine
+     * under every path and link that names the file. Written out as they are rather than hashed: a digest loaded the
+     * JDK's security providers, about 20 ms of the first write of a short-lived process. Where the file system has
+     * no such numbers (the {@code unix} attribute view is missing), the real path's two checksums stand in; two
+     * databases that met under one name would only share a queue, never SQLite's locks.
+     */
+    static String identity(Path database) throws IOException {
+        try {
+            Map<String, Object> numbers = Files.readAttributes(database, "unix:dev,ino");
+            return Long.toHexString((Long) numbers.get("dev")) + "-" + Long.toHexString((Long) numbers.get("ino"));
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            String path = database.toRealPath().toString();
+            CRC32C checksum = new CRC32C();
+            checksum.update(path.getBytes(StandardCharsets.UTF_8));
+            return "path-" + Long.toHexString(checksum.getValue()) + "-" + Integer.toHexString(path.hashCode());
+        }
     }
 
     /** Processes of other users writing the same database must be able to open the same lock file. */
@@ -407,35 +421,6 @@ final class ProcessQueue {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
         } catch (UnsupportedOperationException | IOException e) {
             // not a POSIX file system, or another user's file already shared by its creator
-        }
-    }
-
-    private static String hash(String identity) {
-        byte[] digest = Sha256.copy().digest(identity.getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(digest, 0, 12);
-    }
-
-    /**
-     * One SHA-256 digest looked up once and copied per use: the provider lookup of {@code MessageDigest.getInstance}
-     * was most of what naming a queue file cost, paid by every file a process writes.
-     */
-    private static final class Sha256 {
-        private static final MessageDigest PROTOTYPE = lookUp();
-
-        static MessageDigest copy() {
-            try {
-                return (MessageDigest) PROTOTYPE.clone();
-            } catch (CloneNotSupportedException e) {
-                return lookUp(); // a provider whose digest cannot be copied: looked up per use, as before
-            }
-        }
-
-        private static MessageDigest lookUp() {
-            try {
-                return MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every Java runtime has SHA-256", e);
-            }
         }
     }
 }
