@@ -242,7 +242,7 @@ public final class Compression {
         } else {
             // tagged with the generation read before the analysis: if DDL runs meanwhile, the rewrite may mix
             // the old schema with the new one, and the tag keeps it from being served again
-            rewritten = analyse(sql, sqlite);
+            rewritten = analyse(SchemaListings.withoutOwnTables(sql), sqlite);
             if (rewrites.size() >= MAX_CACHED_REWRITES) {
                 rewrites.clear();
             }
