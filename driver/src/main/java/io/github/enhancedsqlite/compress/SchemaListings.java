@@ -2,11 +2,13 @@ package io.github.enhancedsqlite.compress;
 
 import io.github.enhancedsqlite.sql.SqlLexer;
 import io.github.enhancedsqlite.sql.SqlLexer.Kind;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Reads of SQLite's own listings of a schema — {@code sqlite_master} (also spelt {@code sqlite_schema}, and their
- * temp twins), {@code pragma_table_list} and {@code PRAGMA table_list} — without the driver's own tables, so a
+ * temp twins), {@code pragma_table_list} and {@code PRAGMA table_list}, and the statistics ANALYZE keeps in
+ * {@code sqlite_stat1} and {@code sqlite_stat4} — without the driver's own tables, so a
  * statement that lists tables answers as with compress=off: a test suite that drops every table it finds, or a tool
  * that compares the schema with its model, never meets {@code _enhanced_sqlite_columns}. Each read of a listing in a
  * FROM clause becomes a subquery of the same name that leaves those rows out; its columns are the listing's, so
@@ -19,20 +21,17 @@ import java.util.Set;
  */
 final class SchemaListings {
 
-    private static final Set<String> LISTINGS = Set.of("sqlite_master", "sqlite_schema", "sqlite_temp_master",
-            "sqlite_temp_schema", "pragma_table_list");
+    /** Each listing, by the column that names the table a row is about. */
+    private static final Map<String, String> LISTINGS = Map.of("sqlite_master", "tbl_name", "sqlite_schema",
+            "tbl_name", "sqlite_temp_master", "tbl_name", "sqlite_temp_schema", "tbl_name", "pragma_table_list", "name",
+            "sqlite_stat1", "tbl", "sqlite_stat4", "tbl");
     private static final Set<String> ROWID_NAMES = Set.of("rowid", "oid", "_rowid_");
     /** Words after a table in a FROM clause that begin the next part of the statement rather than name an alias. */
     private static final Set<String> NOT_AN_ALIAS = Set.of("where", "join", "on", "using", "left", "right", "inner",
             "cross", "natural", "full", "outer", "group", "order", "limit", "union", "except", "intersect", "window",
             "having", "returning", "set", "values", "from", "select", "indexed", "not", "and", "or", "then", "else",
             "end", "when", "as", "offset", "collate", "do", "default");
-    /**
-     * The conditions that leave the driver's tables out of a listing's rows: by {@code tbl_name} in the schema table,
-     * so their indexes go too, and by {@code name} in the table list, which has no such column.
-     */
-    private static final String WITHOUT_OWN_OBJECTS = " WHERE NOT (" + StoredFormat.ownTable("tbl_name") + ")";
-    private static final String WITHOUT_OWN_TABLES = " WHERE NOT (" + StoredFormat.ownTable("name") + ")";
+
 
     private SchemaListings() {
     }
@@ -47,7 +46,7 @@ final class SchemaListings {
             return sql;
         }
         if (lexer.isWord("PRAGMA")) {
-            return isPragmaTableList(lexer) ? "SELECT * FROM pragma_table_list" + WITHOUT_OWN_TABLES : sql;
+            return isPragmaTableList(lexer) ? "SELECT * FROM pragma_table_list" + withoutOwn("name") : sql;
         }
         StringBuilder edited = null;
         int copiedUpTo = 0;
@@ -62,7 +61,9 @@ final class SchemaListings {
                 return sql; // a subquery has no rowid
             }
             Token current = new Token(kind, lexer.start(), lexer.end(), lexer.text());
-            if ((kind == Kind.WORD || kind == Kind.NAME) && isListing(lexer)) {
+            String tableColumn = kind == Kind.WORD || kind == Kind.NAME ? LISTINGS.get(lexer.name().toLowerCase(
+                    java.util.Locale.ROOT)) : null;
+            if (tableColumn != null) {
                 boolean qualified = before.is(".") && (beforeThat.kind == Kind.WORD || beforeThat.kind == Kind.NAME);
                 Token opener = qualified ? third : before;
                 Token openerBefore = qualified ? Token.NONE : beforeThat;
@@ -76,9 +77,8 @@ final class SchemaListings {
                     if (edited == null) {
                         edited = new StringBuilder(sql.length() + 96);
                     }
-                    String without = lexer.names("pragma_table_list") ? WITHOUT_OWN_TABLES : WITHOUT_OWN_OBJECTS;
                     edited.append(sql, copiedUpTo, start).append("(SELECT * FROM ").append(sql, start, current.end)
-                            .append(without).append(')');
+                            .append(withoutOwn(tableColumn)).append(')');
                     if (!namesAlias(ahead, next)) {
                         edited.append(" AS ").append(current.text);
                     }
@@ -107,13 +107,12 @@ final class SchemaListings {
         return false;
     }
 
-    private static boolean isListing(SqlLexer lexer) {
-        for (String listing : LISTINGS) {
-            if (lexer.names(listing)) {
-                return true;
-            }
-        }
-        return false;
+    /**
+     * The condition that leaves the driver's tables out of a listing's rows, by the column naming a row's table: in
+     * the schema table {@code tbl_name}, so their indexes go too.
+     */
+    private static String withoutOwn(String tableColumn) {
+        return " WHERE NOT (" + StoredFormat.ownTable(tableColumn) + ")";
     }
 
     /** {@code PRAGMA table_list} with no schema and no argument, the lexer past PRAGMA. */
