@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * Reads of SQLite's own listings of a schema — {@code sqlite_master} (also spelt {@code sqlite_schema}, and their
- * temp twins), {@code pragma_table_list} and {@code PRAGMA table_list}, and the statistics ANALYZE keeps in
- * {@code sqlite_stat1} and {@code sqlite_stat4} — without the driver's own tables, so a
+ * temp twins), {@code pragma_table_list} and {@code PRAGMA table_list}, the statistics ANALYZE keeps in
+ * {@code sqlite_stat1} and {@code sqlite_stat4}, and {@code sqlite_sequence} — without the driver's own tables, so a
  * statement that lists tables answers as with compress=off: a test suite that drops every table it finds, or a tool
  * that compares the schema with its model, never meets {@code _enhanced_sqlite_columns}. Each read of a listing in a
  * FROM clause becomes a subquery of the same name that leaves those rows out; its columns are the listing's, so
@@ -24,7 +24,7 @@ final class SchemaListings {
     /** Each listing, by the column that names the table a row is about. */
     private static final Map<String, String> LISTINGS = Map.of("sqlite_master", "tbl_name", "sqlite_schema",
             "tbl_name", "sqlite_temp_master", "tbl_name", "sqlite_temp_schema", "tbl_name", "pragma_table_list", "name",
-            "sqlite_stat1", "tbl", "sqlite_stat4", "tbl");
+            "sqlite_stat1", "tbl", "sqlite_stat4", "tbl", "sqlite_sequence", "name");
     private static final Set<String> ROWID_NAMES = Set.of("rowid", "oid", "_rowid_");
     /** Words after a table in a FROM clause that begin the next part of the statement rather than name an alias. */
     private static final Set<String> NOT_AN_ALIAS = Set.of("where", "join", "on", "using", "left", "right", "inner",
