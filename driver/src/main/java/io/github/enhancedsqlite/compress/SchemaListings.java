@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.compress;
 
 import io.github.enhancedsqlite.sql.SqlLexer;
 import io.github.enhancedsqlite.sql.SqlLexer.Kind;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -32,7 +33,6 @@ final class SchemaListings {
             "having", "returning", "set", "values", "from", "select", "indexed", "not", "and", "or", "then", "else",
             "end", "when", "as", "offset", "collate", "do", "default");
 
-
     private SchemaListings() {
     }
 
@@ -57,12 +57,12 @@ final class SchemaListings {
         Token third = Token.NONE;
         for (Kind kind = lexer.kind(); kind != Kind.END; kind = lexer.next()) {
             if ((kind == Kind.WORD || kind == Kind.NAME)
-                    && ROWID_NAMES.contains(lexer.name().toLowerCase(java.util.Locale.ROOT))) {
+                    && ROWID_NAMES.contains(lexer.name().toLowerCase(Locale.ROOT))) {
                 return sql; // a subquery has no rowid
             }
             Token current = new Token(kind, lexer.start(), lexer.end(), lexer.text());
-            String tableColumn = kind == Kind.WORD || kind == Kind.NAME ? LISTINGS.get(lexer.name().toLowerCase(
-                    java.util.Locale.ROOT)) : null;
+            String tableColumn = kind == Kind.WORD || kind == Kind.NAME
+                    ? LISTINGS.get(lexer.name().toLowerCase(Locale.ROOT)) : null;
             if (tableColumn != null) {
                 boolean qualified = before.is(".") && (beforeThat.kind == Kind.WORD || beforeThat.kind == Kind.NAME);
                 Token opener = qualified ? third : before;
@@ -150,7 +150,7 @@ final class SchemaListings {
         if (next != Kind.WORD) {
             return false;
         }
-        return ahead.isWord("AS") || !NOT_AN_ALIAS.contains(ahead.text().toLowerCase(java.util.Locale.ROOT));
+        return ahead.isWord("AS") || !NOT_AN_ALIAS.contains(ahead.text().toLowerCase(Locale.ROOT));
     }
 
     /** A token already passed: enough of it to decide what follows it. */

@@ -403,7 +403,7 @@ final class ProcessQueue {
      * no such numbers (the {@code unix} attribute view is missing), the real path's two checksums stand in; two
      * databases that met under one name would only share a queue, never SQLite's locks.
      */
-    static String identity(Path database) throws IOException {
+    private static String identity(Path database) throws IOException {
         try {
             Map<String, Object> numbers = Files.readAttributes(database, "unix:dev,ino");
             return Long.toHexString((Long) numbers.get("dev")) + "-" + Long.toHexString((Long) numbers.get("ino"));
