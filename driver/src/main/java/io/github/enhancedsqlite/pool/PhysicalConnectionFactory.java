@@ -17,7 +17,9 @@ import io.github.enhancedsqlite.tx.TransactionSettings;
 import io.github.enhancedsqlite.tx.TransactionShapes;
 import io.github.enhancedsqlite.tx.WriterGate;
 import io.github.enhancedsqlite.jdbc.PhysicalConnection;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -82,7 +84,8 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
                 metrics);
         Path databaseFile = config.location().kind() == DatabaseLocation.Kind.FILE
                 && settings.transactions().processQueue() ? Path.of(config.location().poolKey()) : null;
-        this.sharedGate = config.location().isPooled() ? writerGate(name, databaseFile, settings, metrics) : null;
+        this.sharedGate = config.location().isPooled()
+                ? writerGate(name, databaseFile, databaseFile != null && isNew(databaseFile), settings, metrics) : null;
         this.sharedCompression = config.location().isPooled() ? compression(settings, metrics) : null;
         this.sharedPlan = sharedCompression != null ? PipelinePlan.of(sharedCompression, slowStatementLog) : null;
         this.file = config.location().kind() == DatabaseLocation.Kind.FILE
@@ -108,9 +111,22 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
         return sharedGate;
     }
 
-    private static WriterGate writerGate(String name, Path file, Settings settings, DatabaseMetrics metrics) {
-        return new WriterGate(name, file, TimeUnit.MILLISECONDS.toNanos(settings.transactions().writerFairnessWindowMillis()),
-                metrics);
+    private static WriterGate writerGate(String name, Path file, boolean createdHere, Settings settings,
+                                         DatabaseMetrics metrics) {
+        return new WriterGate(name, file, createdHere,
+                TimeUnit.MILLISECONDS.toNanos(settings.transactions().writerFairnessWindowMillis()), metrics);
+    }
+
+    /**
+     * Whether the pool is about to create the database file (none yet, or an empty one): any other process that writes
+     * it comes later and creates the writers' queue file, so this pool's writers need not (see {@code ProcessQueue}).
+     */
+    private static boolean isNew(Path file) {
+        try {
+            return !Files.exists(file) || Files.size(file) == 0;
+        } catch (IOException e) {
+            return false; // unknown: queue from the first write, as for any existing file
+        }
     }
 
     private static Compression compression(Settings settings, DatabaseMetrics metrics) {
@@ -202,7 +218,7 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
                 file.opened();
             }
             WriterGate gate = sharedGate != null ? sharedGate
-                    : writerGate(transactionSettings.database(), null, config.settings(), metrics);
+                    : writerGate(transactionSettings.database(), null, false, config.settings(), metrics);
             Compression compression = sharedCompression != null ? sharedCompression
                     : compression(config.settings(), metrics);
             Codec codec = compression.attach(connection, PragmaApplier.pageCacheBytes(config));

@@ -45,6 +45,13 @@ import org.slf4j.LoggerFactory;
  * the JVM has held it for {@link #HOLD_NANOS}; the JVM's next writer then queues for it again, behind any writer of
  * another process already waiting.
  *
+ * <p>A pool that created its database file joins only once another process queues on it
+ * ({@code joinWhenOthersQueue}): the file is new, so any other process that writes it opened it after us, found it
+ * existing and created the queue file, which this process's next writer finds (one {@code stat} per turn taken while
+ * it has not joined). A test suite's or a script's new files then cost no queue file: creating and removing one took
+ * a tenth of the time of a file used briefly. Until then a writer of the other process that meets this one's lock
+ * waits it out through SQLite's busy handling, as a process that cannot join does.
+ *
  * <p>SQLite's locks stay the source of truth: the queue only orders who tries next. A process that cannot join it (no
  * writable temporary directory, another copy of the driver in this JVM holding the same lock file) writes without
  * it and waits out others through the busy retry, as before. A process that dies holding the turn loses its locks
@@ -71,6 +78,8 @@ final class ProcessQueue {
 
     private final Path database;
     private final String name;
+    /** Joins only once the queue file exists: the pool created the database file (see the class comment). */
+    private final boolean joinWhenOthersQueue;
     /** How long this JVM's writers pass the turn among themselves before letting another process's writer in. */
     private final long holdNanos;
     private final DatabaseMetrics metrics;
@@ -94,9 +103,11 @@ final class ProcessQueue {
     /** The holder of this JVM's turn is parked in the kernel behind another process's writer. */
     private volatile boolean waiting;
 
-    ProcessQueue(Path database, String name, long holdNanos, DatabaseMetrics metrics) {
+    /** @param joinWhenOthersQueue join only once another process created the queue file (this one created the database) */
+    ProcessQueue(Path database, String name, long holdNanos, DatabaseMetrics metrics, boolean joinWhenOthersQueue) {
         this.database = database;
         this.name = name;
+        this.joinWhenOthersQueue = joinWhenOthersQueue;
         this.holdNanos = holdNanos;
         this.metrics = metrics;
     }
@@ -108,7 +119,8 @@ final class ProcessQueue {
 
     /**
      * For the holder of the JVM's writer turn: waits in the kernel until this process may try SQLite's write lock.
-     * Returns at once when the process holds the turn already (a writer of this JVM before it took it) or cannot queue.
+     * Returns at once when the process holds the turn already (a writer of this JVM before it took it), cannot queue,
+     * or has not joined a queue no other process has created yet.
      */
     void enter() throws SQLException {
         if (held) { // read after this writer's arrive(): a departing writer that saw no writer has not given it back
@@ -116,7 +128,7 @@ final class ProcessQueue {
         }
         locks.lock();
         try {
-            if (!held && !unavailable) {
+            if (!held && !unavailable && (channel != null || !joinWhenOthersQueue || anotherProcessQueues())) {
                 take();
             }
         } finally {
@@ -312,6 +324,21 @@ final class ProcessQueue {
             turn = null; // no file yet (or no longer): nothing to queue for; the next turn looks again
         } catch (IOException e) {
             giveUp(e);
+        }
+    }
+
+    /**
+     * Whether the queue file exists, for a process that has not joined: another process created it to queue on.
+     * Under {@link #locks}. A file that cannot be named is left to {@link #take} to report.
+     */
+    private boolean anotherProcessQueues() {
+        try {
+            if (lockFile == null) {
+                lockFile = lockFileOf(database);
+            }
+            return Files.exists(lockFile);
+        } catch (IOException e) {
+            return true;
         }
     }
 

@@ -55,18 +55,23 @@ public final class WriterGate {
     private volatile int releasesPerAction = Integer.MAX_VALUE;
 
     public WriterGate(String database, long windowNanos, DatabaseMetrics metrics) {
-        this(database, null, windowNanos, metrics);
+        this(database, null, false, windowNanos, metrics);
     }
 
-    /** @param file the database file, whose writers in other processes queue with this JVM's; null: none */
-    public WriterGate(String database, Path file, long windowNanos, DatabaseMetrics metrics) {
-        this(database, file, windowNanos, ProcessQueue.HOLD_NANOS, metrics);
+    /**
+     * @param file        the database file, whose writers in other processes queue with this JVM's; null: none
+     * @param createdHere the pool created the file: its writers join the other processes' queue only once another
+     *                    process has created it (see {@link ProcessQueue})
+     */
+    public WriterGate(String database, Path file, boolean createdHere, long windowNanos, DatabaseMetrics metrics) {
+        this(database, file, createdHere, windowNanos, ProcessQueue.HOLD_NANOS, metrics);
     }
 
     /** @param holdNanos how long this JVM's writers keep the process's turn among themselves (see {@link ProcessQueue}) */
-    WriterGate(String database, Path file, long windowNanos, long holdNanos, DatabaseMetrics metrics) {
+    WriterGate(String database, Path file, boolean createdHere, long windowNanos, long holdNanos,
+               DatabaseMetrics metrics) {
         this.database = database;
-        this.processes = file == null ? null : new ProcessQueue(file, database, holdNanos, metrics);
+        this.processes = file == null ? null : new ProcessQueue(file, database, holdNanos, metrics, createdHere);
         this.windowNanos = windowNanos;
         this.metrics = metrics;
     }

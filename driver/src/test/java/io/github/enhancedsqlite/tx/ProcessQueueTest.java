@@ -142,7 +142,7 @@ class ProcessQueueTest {
     private WriterGate gateOnNewFile(String name) throws IOException {
         Path database = Files.createFile(dir.resolve(name));
         lockFile = ProcessQueue.lockFileOf(database);
-        return new WriterGate("queue-test", database, 0, Long.MAX_VALUE, new DatabaseMetrics("queue-test"));
+        return new WriterGate("queue-test", database, false, 0, Long.MAX_VALUE, new DatabaseMetrics("queue-test"));
     }
 
     /** Whether this process holds a POSIX write lock on byte 1 (the turn) of the queue file, as the kernel says. */

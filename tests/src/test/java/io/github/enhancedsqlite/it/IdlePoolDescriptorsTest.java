@@ -36,6 +36,13 @@ class IdlePoolDescriptorsTest {
     @Test
     void idlePoolsKeptOpenHoldNoWriterQueueDescriptor() throws Exception {
         EnhancedSqlite.shutdown(); // only this test's pools
+        for (int i = 0; i < 6; i++) {
+            // files that exist before their pools open: on a file it creates, a pool joins no queue until another
+            // process does (WriterQueueTest)
+            try (Connection plain = Db.plain(dir.resolve("file-" + i + ".db")); Statement statement = plain.createStatement()) {
+                statement.execute("CREATE TABLE memory_entries(key INTEGER PRIMARY KEY, value TEXT)");
+            }
+        }
         for (int i = 0; i < 6; i++) { // fewer than maxIdlePools: every pool stays open
             write(dir.resolve("file-" + i + ".db"), i);
         }

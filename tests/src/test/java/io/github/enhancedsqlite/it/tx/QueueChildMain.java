@@ -103,7 +103,7 @@ public final class QueueChildMain {
     }
 
     /** Looks at the writer thread's stack until it waits somewhere telling (a hang guard bounds it). */
-    private static String whereItWaits(Thread writer, CompletableFuture<Integer> write) {
+    static String whereItWaits(Thread writer, CompletableFuture<Integer> write) {
         long giveUp = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < giveUp && !write.isDone()) {
             String stack = Arrays.toString(writer.getStackTrace());

@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.it.tx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.enhancedsqlite.it.metrics.Figures;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,9 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * backing off after SQLITE_BUSY), must write once the first commits, and must never have retried. The queue's lock
  * file lives in the temporary directory, never beside the database; a process that cannot create it (no temporary
  * directory there, or a directory in its place), or is told not to ({@code processQueue=false}), still writes
- * correctly, by retrying against SQLite's lock as before.
+ * correctly, by retrying against SQLite's lock as before. A pool on a file it created joins only once another process
+ * queues on the file.
  */
 class WriterQueueTest extends TxDatabaseTest {
 
@@ -156,6 +161,52 @@ class WriterQueueTest extends TxDatabaseTest {
         }
         assertThat(TxDb.committed(file, "SELECT n FROM counter")).isEqualTo(4);
         assertThat(queueFiles()).as("every process gone: no queue file left").isEmpty();
+    }
+
+    /**
+     * A pool that created its database file writes without a queue file: any other process writing the file opens it
+     * later, finds it existing and creates the queue file, which this pool's next writer finds. That writer must then
+     * wait in the kernel behind the other process's writer and write without retrying once it commits.
+     */
+    @Test
+    void aPoolOnAFileItCreatedJoinsTheQueueOnceAnotherProcessQueuesOnIt() throws Exception {
+        file = dir.resolve("created.db");
+        String url = "jdbc:enhanced-sqlite:" + file;
+        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE counter(n INTEGER NOT NULL)");
+            statement.execute("INSERT INTO counter VALUES (0)");
+            statement.executeUpdate("UPDATE counter SET n = n + 1");
+        }
+        Path sharedTmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Map<String, Object> identity = Files.readAttributes(file, "unix:dev,ino");
+        Path queueFile = sharedTmp.resolve("enhanced-sqlite-writers-" + Long.toHexString((Long) identity.get("dev"))
+                + "-" + Long.toHexString((Long) identity.get("ino")) + ".lock");
+        assertThat(queueFile).as("the queue file of a file this JVM's pool created, after its writes").doesNotExist();
+
+        Child holder = Child.start(url, file, "hold", sharedTmp);
+        try {
+            assertThat(holder.readLine()).isEqualTo("holding");
+            assertThat(queueFile).as("created by the other process, which found the file existing").exists();
+            CompletableFuture<Integer> write = new CompletableFuture<>();
+            Thread writer = new Thread(() -> {
+                try (Connection connection = DriverManager.getConnection(url);
+                     Statement statement = connection.createStatement()) {
+                    write.complete(statement.executeUpdate("UPDATE counter SET n = n + 1"));
+                } catch (Exception e) {
+                    write.completeExceptionally(e);
+                }
+            }, "created-pool-writer");
+            writer.start();
+            assertThat(QueueChildMain.whereItWaits(writer, write)).as("where this pool's writer waits")
+                    .isEqualTo("queued-in-kernel");
+            holder.tell("commit");
+            assertThat(holder.readLine()).isEqualTo("committed");
+            assertThat(write.get()).isEqualTo(1);
+            assertThat(Figures.of(file).getBusyRetries()).isZero();
+        } finally {
+            holder.close();
+        }
+        assertThat(TxDb.committed(file, "SELECT n FROM counter")).isEqualTo(3);
     }
 
     private List<Path> queueFiles() throws IOException {
