@@ -90,7 +90,7 @@ final class PragmaApplier {
             }
             if (!toSet.isEmpty()) {
                 Map<Pragma, String> script = toSet;
-                if (file.pageCount == 0 && presetAutoVacuum(statement, toSet)) {
+                if (file.pageCount == 0 && presetAutoVacuum(statement, toSet, file.journalMode)) {
                     script = new LinkedHashMap<>(toSet);
                     script.remove(Pragma.AUTO_VACUUM); // the switch to WAL writes it into the new file
                 }
@@ -133,26 +133,36 @@ final class PragmaApplier {
      * transaction's four fsyncs and a journal file before the switch's own; a process that creates a database per
      * test or per event paid it on every file. SQLite keeps auto_vacuum on the connection's B-tree when the
      * pragma's write is rolled back (nothing reaches the file, and no fsync runs); the switch then creates the file
-     * as an auto_vacuum one. Read back before it is relied on: false, and the pragma runs as written, when this
-     * SQLite does not keep it.
+     * as an auto_vacuum one. The rolled-back transaction keeps its rollback journal in memory: it never writes the
+     * file, and a journal file created and removed for it cost a new inode per database (on ext4 a search past every
+     * inode freed lately). The journal mode is back to what it was ({@code journalMode}, a rollback mode on a file with
+     * no page) before anything writes the file, so the switch to WAL writes the first page under a journal on disk, as
+     * without this. Read back before it is relied on: false, and the
+     * pragma runs as written, when this SQLite does not keep it.
      */
-    private static boolean presetAutoVacuum(Statement statement, Map<Pragma, String> toSet) throws SQLException {
+    private static boolean presetAutoVacuum(Statement statement, Map<Pragma, String> toSet, String journalMode)
+            throws SQLException {
         String vacuum = toSet.get(Pragma.AUTO_VACUUM);
         String journal = toSet.get(Pragma.JOURNAL_MODE);
         if (vacuum == null || vacuum.equals("NONE") || journal == null || !Pragma.JOURNAL_MODE.took("wal", journal)) {
             return false;
         }
         String pageSize = toSet.get(Pragma.PAGE_SIZE);
+        String restored = journalMode != null ? journalMode : "delete"; // a word SQLite reported, never caller text
         try {
             // values are canonical (ValueRule), never caller text; the page size first: the rolled-back transaction
             // fixes it for the connection as well
             statement.executeUpdate((pageSize == null ? "" : "PRAGMA page_size = " + pageSize + "; ")
-                    + "BEGIN; PRAGMA auto_vacuum = " + vacuum + "; ROLLBACK");
+                    + "PRAGMA journal_mode = MEMORY; BEGIN; PRAGMA auto_vacuum = " + vacuum + "; ROLLBACK;"
+                    + " PRAGMA journal_mode = " + restored);
         } catch (SQLException e) {
             try {
                 statement.execute("ROLLBACK");
             } catch (SQLException noTransaction) {
                 e.addSuppressed(noTransaction);
+            }
+            if (!restored.equalsIgnoreCase(read(statement, Pragma.JOURNAL_MODE))) {
+                statement.execute("PRAGMA journal_mode = " + restored); // never write the file without its journal
             }
             return false; // the pragma runs in the script, where its failure is explained
         }

@@ -7,11 +7,16 @@ import io.github.enhancedsqlite.EnhancedSqlite;
 import io.github.enhancedsqlite.it.metrics.Figures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +66,42 @@ class AutoVacuumTest {
             assertThat(header[18]).as("WAL").isEqualTo((byte) 2);
             assertThat(bigEndian(header, 52)).as("auto_vacuum on").isNotZero();
             assertThat(bigEndian(header, 64)).as("incremental").isEqualTo(vacuum.isEmpty() ? 1 : 0);
+        }
+    }
+
+    /**
+     * Issue 14: opening a new file creates one rollback journal on disk, the switch to WAL's, as plain sqlite-jdbc
+     * does. The rolled-back transaction that gives the connection auto_vacuum keeps its journal in memory: a journal
+     * file created and removed for it cost an inode on every file a test suite creates. Seen through inotify, whose
+     * events arrive in order: the marker created after the open is the last one to wait for.
+     */
+    @Test
+    void aNewDatabaseCreatesOneJournalFileAsPlainSqliteJdbcDoes() throws Exception {
+        Path file = dir.resolve("watched.db");
+        Path marker = dir.resolve("marker");
+        try (WatchService watcher = dir.getFileSystem().newWatchService()) {
+            dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+            DriverManager.getConnection("jdbc:enhanced-sqlite:" + file).close();
+            Files.createFile(marker);
+            int journals = 0;
+            boolean markerSeen = false;
+            while (!markerSeen) {
+                WatchKey key = watcher.poll(30, TimeUnit.SECONDS); // a hang guard, not a statement about speed
+                assertThat(key).as("inotify's events for " + dir).isNotNull();
+                for (WatchEvent<?> event : key.pollEvents()) {
+                    assertThat(event.kind()).as("no event lost").isNotEqualTo(StandardWatchEventKinds.OVERFLOW);
+                    Path name = (Path) event.context();
+                    if (name.toString().equals("watched.db-journal")) {
+                        journals += event.count();
+                    }
+                    markerSeen |= name.equals(marker.getFileName());
+                }
+                key.reset();
+            }
+            assertThat(journals).as("rollback journal files created for the new database").isEqualTo(1);
+        }
+        try (Connection connection = DriverManager.getConnection("jdbc:enhanced-sqlite:" + file)) {
+            assertThat(number(connection, "PRAGMA auto_vacuum")).isEqualTo(2);
         }
     }
 
