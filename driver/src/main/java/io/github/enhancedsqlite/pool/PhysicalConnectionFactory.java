@@ -20,7 +20,9 @@ import io.github.enhancedsqlite.jdbc.PhysicalConnection;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -123,7 +125,9 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
      */
     private static boolean isNew(Path file) {
         try {
-            return !Files.exists(file) || Files.size(file) == 0;
+            return Files.readAttributes(file, BasicFileAttributes.class).size() == 0;
+        } catch (NoSuchFileException e) {
+            return true;
         } catch (IOException e) {
             return false; // unknown: queue from the first write, as for any existing file
         }

@@ -137,8 +137,8 @@ final class PragmaApplier {
      * file, and a journal file created and removed for it cost a new inode per database (on ext4 a search past every
      * inode freed lately). The journal mode is back to what it was ({@code journalMode}, a rollback mode on a file with
      * no page) before anything writes the file, so the switch to WAL writes the first page under a journal on disk, as
-     * without this. Read back before it is relied on: false, and the
-     * pragma runs as written, when this SQLite does not keep it.
+     * without this. Read back before it is relied on: false, and the pragma runs as written, when this SQLite does
+     * not keep it.
      */
     private static boolean presetAutoVacuum(Statement statement, Map<Pragma, String> toSet, String journalMode)
             throws SQLException {

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * ({@code joinWhenOthersQueue}): the file is new, so any other process that writes it opened it after us, found it
  * existing and created the queue file, which this process's next writer finds (one {@code stat} per turn taken while
  * it has not joined). A test suite's or a script's new files then cost no queue file: creating and removing one took
- * a tenth of the time of a file used briefly. Until then a writer of the other process that meets this one's lock
+ * about 0.4 ms of the 4-6 ms of a file used briefly. Until then a writer of the other process that meets this one's lock
  * waits it out through SQLite's busy handling, as a process that cannot join does.
  *
  * <p>SQLite's locks stay the source of truth: the queue only orders who tries next. A process that cannot join it (no
