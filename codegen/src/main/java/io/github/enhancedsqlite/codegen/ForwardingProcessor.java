@@ -194,11 +194,16 @@ public final class ForwardingProcessor extends AbstractProcessor {
         return methods;
     }
 
-    /** Signatures of the methods the marked class and its superclasses already implement. */
+    /**
+     * Signatures of the methods the marked class and its superclasses of the same package already implement. A
+     * superclass from elsewhere (sqlite-jdbc's {@code SQLiteConnection}, which the application's connection extends so
+     * that sqlite-jdbc's own helpers accept it) is not ours: what it implements is forwarded all the same.
+     */
     private Set<String> implementedIn(TypeElement base) {
         Set<String> implemented = new HashSet<>();
+        PackageElement ours = processingEnv.getElementUtils().getPackageOf(base);
         for (TypeElement type = base; type != null; type = superclassOf(type)) {
-            if (type.getQualifiedName().contentEquals("java.lang.Object")) {
+            if (!processingEnv.getElementUtils().getPackageOf(type).equals(ours)) {
                 break;
             }
             for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {

@@ -18,6 +18,15 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import org.sqlite.SQLiteCommitListener;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteConnectionConfig;
+import org.sqlite.SQLiteLimits;
+import org.sqlite.SQLiteUpdateListener;
+import org.sqlite.core.CoreDatabaseMetaData;
+import org.sqlite.core.DB;
+import org.sqlite.core.NativeDB;
 
 /**
  * The connection an application holds for one lease. Calls go straight to the sqlite-jdbc connection; the pool
@@ -51,7 +60,7 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
     private boolean sqliteHandedOut;
 
     public ConnectionWrapper(Connection lease, PhysicalConnection physical, ConnectionEvictor evictor) {
-        super(physical.sqlite());
+        super(physical.sqlite(), DETACHED);
         this.lease = lease;
         this.physical = physical;
         this.pipeline = physical.pipeline();
@@ -417,7 +426,8 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
         }
     }
 
-    private void checkOpen() throws SQLException {
+    @Override
+    protected void checkOpen() throws SQLException {
         if (closed) {
             throw new SQLException(aborted ? "Connection was aborted (Connection.abort)" : "Connection is closed",
                     "08003");
@@ -457,6 +467,158 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
      */
     void sqliteHandedOut() {
         sqliteHandedOut = true;
+    }
+
+    // sqlite-jdbc's own methods. This connection is a SQLiteConnection so that code written for sqlite-jdbc — a cast,
+    // Function.create, Collation.create, BusyHandler.setHandler, ProgressHandler.setHandler — runs unchanged; each
+    // acts on the physical connection of this lease and on no other: a closed lease refuses them, and those that
+    // change what no reset can see (functions, handlers, listeners, limits, the database itself) mark the lease to be
+    // evicted when it closes, as unwrap does.
+
+    @Override
+    public DB getDatabase() {
+        return own(true).getDatabase(); // leads to everything: functions, collations, handlers
+    }
+
+    @Override
+    public String getUrl() {
+        return own(false).getUrl();
+    }
+
+    @Override
+    public int getBusyTimeout() {
+        return own(false).getBusyTimeout();
+    }
+
+    @Override
+    public void setBusyTimeout(int timeoutMillis) throws SQLException {
+        openOwn(true).setBusyTimeout(timeoutMillis);
+    }
+
+    @Override
+    public void setLimit(SQLiteLimits limit, int value) throws SQLException {
+        openOwn(true).setLimit(limit, value);
+    }
+
+    @Override
+    public void getLimit(SQLiteLimits limit) throws SQLException {
+        openOwn(false).getLimit(limit);
+    }
+
+    @Override
+    public String libversion() throws SQLException {
+        return openOwn(false).libversion();
+    }
+
+    @Override
+    public void addUpdateListener(SQLiteUpdateListener listener) {
+        own(true).addUpdateListener(listener);
+    }
+
+    @Override
+    public void removeUpdateListener(SQLiteUpdateListener listener) {
+        own(true).removeUpdateListener(listener);
+    }
+
+    @Override
+    public void addCommitListener(SQLiteCommitListener listener) {
+        own(true).addCommitListener(listener);
+    }
+
+    @Override
+    public void removeCommitListener(SQLiteCommitListener listener) {
+        own(true).removeCommitListener(listener);
+    }
+
+    @Override
+    public byte[] serialize(String schema) throws SQLException {
+        return openOwn(false).serialize(schema);
+    }
+
+    @Override
+    public void deserialize(String schema, byte[] buff) throws SQLException {
+        openOwn(true).deserialize(schema, buff);
+    }
+
+    @Override
+    public SQLiteConnectionConfig getConnectionConfig() {
+        return own(true).getConnectionConfig(); // mutable: its date settings change how the connection reads values
+    }
+
+    @Override
+    public CoreDatabaseMetaData getSQLiteDatabaseMetaData() throws SQLException {
+        return openOwn(true).getSQLiteDatabaseMetaData();
+    }
+
+    @Override
+    public SQLiteConfig.TransactionMode getCurrentTransactionMode() {
+        return own(false).getCurrentTransactionMode();
+    }
+
+    @Override
+    public void setCurrentTransactionMode(SQLiteConfig.TransactionMode mode) {
+        own(true).setCurrentTransactionMode(mode);
+    }
+
+    @Override
+    public boolean isFirstStatementExecuted() {
+        return own(false).isFirstStatementExecuted();
+    }
+
+    @Override
+    public void setFirstStatementExecuted(boolean executed) {
+        own(true).setFirstStatementExecuted(executed);
+    }
+
+    /**
+     * What the {@link SQLiteConnection} part of every wrapper is built on: a database object never opened and never
+     * used — each method of that part is forwarded or overridden above to act on the lease's physical connection — so
+     * a lease copies none of sqlite-jdbc's per-connection settings (its constructor would, on every getConnection), and
+     * nothing of that part leads to a physical connection once the lease is closed.
+     */
+    private static final DB DETACHED = Detached.database();
+
+    /** The never-opened database of {@link #DETACHED}, with one set of connection settings for every wrapper. */
+    private static final class Detached extends SQLiteConfig {
+        private final SQLiteConnectionConfig shared = super.newConnectionConfig();
+
+        @Override
+        public SQLiteConnectionConfig newConnectionConfig() {
+            return shared;
+        }
+
+        static DB database() {
+            try {
+                return new NativeDB(null, null, new Detached());
+            } catch (SQLException e) {
+                throw new IllegalStateException("sqlite-jdbc refused a database object that opens nothing", e);
+            }
+        }
+    }
+
+    /**
+     * The sqlite-jdbc connection of this lease, for one of its own methods that declares no SQLException; {@code
+     * evict}: what the call may change survives any reset, so the lease is not lent again.
+     */
+    private SQLiteConnection own(boolean evict) {
+        if (closed) {
+            throw new IllegalStateException(aborted ? "Connection was aborted (Connection.abort)"
+                    : "Connection is closed");
+        }
+        return handOut(evict);
+    }
+
+    /** As {@link #own}, for a method that declares SQLException: a closed lease fails as every JDBC call does. */
+    private SQLiteConnection openOwn(boolean evict) throws SQLException {
+        checkOpen();
+        return handOut(evict);
+    }
+
+    private SQLiteConnection handOut(boolean evict) {
+        if (evict) {
+            sqliteHandedOut();
+        }
+        return (SQLiteConnection) physical.sqlite();
     }
 
     @Override

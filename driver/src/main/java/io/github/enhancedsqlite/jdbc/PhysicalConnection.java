@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.sqlite.SQLiteConnection;
+import org.sqlite.core.DB;
 
 /**
  * One sqlite-jdbc connection as the pool keeps it, with the state that lives as long as it does: its
@@ -29,12 +30,19 @@ public final class PhysicalConnection extends ForwardingConnection {
 
     public PhysicalConnection(Connection sqlite, int statementCacheSize, StatementPipeline pipeline,
                               DatabaseMetrics metrics, Runnable beforeClose) {
-        super(sqlite);
+        super(sqlite, databaseOf(sqlite));
         this.beforeClose = beforeClose;
         this.metrics = metrics;
         this.statementCache = new StatementCache(statementCacheSize);
         this.pipeline = pipeline;
         this.cachedGeneration = pipeline.schemaGeneration();
+    }
+
+    private static DB databaseOf(Connection sqlite) {
+        if (sqlite instanceof SQLiteConnection own) {
+            return own.getDatabase();
+        }
+        throw new IllegalArgumentException("not a sqlite-jdbc connection: " + sqlite);
     }
 
     /** The statement cache, emptied first if the schema changed since its statements were rewritten. */
