@@ -12,24 +12,23 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.Collation;
 import org.sqlite.Function;
-import org.sqlite.ProgressHandler;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteUpdateListener;
 
 /**
  * Code written for sqlite-jdbc hands the connection it got from DriverManager to sqlite-jdbc's own helpers
- * ({@code Function.create}, {@code Collation.create}, {@code ProgressHandler.setHandler}, …) or casts it to
+ * ({@code Function.create}, {@code Collation.create}, {@code ProgressHandler.setHandler}, …; each checks
+ * {@code instanceof SQLiteConnection} and calls {@code getDatabase()}, as the two tested here do) or casts it to
  * {@link SQLiteConnection}; sqlite-jdbc's own test suite does so in 49 tests. The application's connection is such a
- * connection, on the lease's physical database: what is registered works on the lease, is gone for the next borrower
- * (the pool has one connection, so the next borrower gets the very connection unless it was evicted), and a closed
- * lease leads to nothing.
+ * connection, acting on the lease's physical connection: what is registered works on the lease, is gone for the next
+ * borrower (the pool has one connection, so the next borrower gets the very connection unless it was evicted), and a
+ * closed lease leads to nothing.
  */
 class SqliteJdbcHelpersTest {
 
@@ -100,27 +99,6 @@ class SqliteJdbcHelpersTest {
             assertThatThrownBy(() -> values(next, "SELECT v FROM t ORDER BY v COLLATE reversed"))
                     .isInstanceOf(SQLException.class).hasMessageContaining("no such collation");
         }
-    }
-
-    @Test
-    void aProgressHandlerSetOnTheConnectionIsCalledAndIsGoneForTheNextBorrower() throws SQLException {
-        AtomicInteger calls = new AtomicInteger();
-        try (Connection connection = borrow()) {
-            ProgressHandler.setHandler(connection, 1, new ProgressHandler() {
-                @Override
-                protected int progress() {
-                    calls.incrementAndGet();
-                    return 0;
-                }
-            });
-            Db.queryLong(connection, "SELECT count(*) FROM t");
-            assertThat(calls.get()).as("the handler works on its own lease").isPositive();
-        }
-        calls.set(0);
-        try (Connection next = borrow()) {
-            assertThat(Db.queryLong(next, "SELECT count(*) FROM t")).isEqualTo(3);
-        }
-        assertThat(calls).as("calls to the previous lease's progress handler").hasValue(0);
     }
 
     @Test
