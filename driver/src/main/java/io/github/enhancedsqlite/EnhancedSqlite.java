@@ -3,6 +3,7 @@ package io.github.enhancedsqlite;
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import io.github.enhancedsqlite.pool.PoolRegistry;
 import io.github.enhancedsqlite.tx.Replay;
+import io.github.enhancedsqlite.tx.SqlAction;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -30,13 +31,7 @@ public final class EnhancedSqlite {
      * is thrown as is.
      */
     public static <T> T inTransaction(DataSource dataSource, TransactionWork<T> work) throws SQLException {
-        int[] runs = {0};
-        return Replay.run(() -> {
-            try (Connection connection = dataSource.getConnection()) {
-                countReplay(connection, runs);
-                return once(connection, work);
-            }
-        });
+        return Replay.run(new Unit<>(dataSource, null, work));
     }
 
     /**
@@ -44,17 +39,43 @@ public final class EnhancedSqlite {
      * mode is restored afterwards.
      */
     public static <T> T inTransaction(Connection connection, TransactionWork<T> work) throws SQLException {
-        int[] runs = {0};
-        return Replay.run(() -> {
-            countReplay(connection, runs);
-            return once(connection, work);
-        });
+        return Replay.run(new Unit<>(null, connection, work));
     }
 
-    /** Every run after the first is a replay, counted in the database's figures when the connection is ours. */
-    private static void countReplay(Connection connection, int[] runs) throws SQLException {
-        if (runs[0]++ > 0 && connection.isWrapperFor(DatabaseMetrics.class)) {
-            connection.unwrap(DatabaseMetrics.class).transactionReplayed();
+    /**
+     * One unit of work as {@link Replay} runs it, and runs again: on a fresh connection from the data source, or on
+     * the caller's. A named class rather than a lambda: a hook process's first transaction would spin one
+     * (docs/ARCHITECTURE.md, "Start-up cost").
+     */
+    private static final class Unit<T> implements SqlAction<T> {
+        private final DataSource dataSource;
+        private final Connection held;
+        private final TransactionWork<T> work;
+        private int runs;
+
+        Unit(DataSource dataSource, Connection held, TransactionWork<T> work) {
+            this.dataSource = dataSource;
+            this.held = held;
+            this.work = work;
+        }
+
+        @Override
+        public T run() throws SQLException {
+            if (held != null) {
+                countReplay(held);
+                return once(held, work);
+            }
+            try (Connection connection = dataSource.getConnection()) {
+                countReplay(connection);
+                return once(connection, work);
+            }
+        }
+
+        /** Every run after the first is a replay, counted in the database's figures when the connection is ours. */
+        private void countReplay(Connection connection) throws SQLException {
+            if (runs++ > 0 && connection.isWrapperFor(DatabaseMetrics.class)) {
+                connection.unwrap(DatabaseMetrics.class).transactionReplayed();
+            }
         }
     }
 

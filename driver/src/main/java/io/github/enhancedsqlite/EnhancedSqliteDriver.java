@@ -30,7 +30,7 @@ public final class EnhancedSqliteDriver implements Driver {
 
     static {
         try {
-            DriverManager.registerDriver(INSTANCE, PoolRegistry.instance()::closeAll);
+            DriverManager.registerDriver(INSTANCE, PoolRegistry.instance()); // deregistering closes the pools
         } catch (SQLException e) {
             throw new ExceptionInInitializerError(e);
         }

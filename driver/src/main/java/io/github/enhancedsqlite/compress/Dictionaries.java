@@ -103,7 +103,13 @@ public final class Dictionaries implements AutoCloseable {
     }
 
     private ColumnState state(ColumnRef column) {
-        return columns.computeIfAbsent(column, c -> new ColumnState(samplesToTrain));
+        ColumnState state = columns.get(column);
+        if (state == null) { // not computeIfAbsent with a lambda: docs/ARCHITECTURE.md, "Start-up cost"
+            ColumnState made = new ColumnState(samplesToTrain);
+            state = columns.putIfAbsent(column, made);
+            return state != null ? state : made;
+        }
+        return state;
     }
 
     /**

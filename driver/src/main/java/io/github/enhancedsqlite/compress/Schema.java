@@ -41,13 +41,22 @@ final class Schema {
         }
         TableInfo loaded = load(connection, name, snapshot);
         // kept only while the snapshot it was read under is current: read before DDL, it must not survive it
-        current.updateAndGet(now -> now.generation() == snapshot.generation() ? now.withTable(key, loaded) : now);
+        for (SchemaSnapshot now = current.get(); now.generation() == snapshot.generation(); now = current.get()) {
+            if (current.compareAndSet(now, now.withTable(key, loaded))) {
+                break;
+            }
+        }
         return loaded;
     }
 
     /** DDL ran: what was known is replaced, as a whole, by a snapshot of the next generation. */
     void invalidate() {
-        current.updateAndGet(SchemaSnapshot::next);
+        // a loop rather than updateAndGet with a method reference: this runs on a short-lived process's first
+        // statements, where each lambda costs more than the class it is (docs/ARCHITECTURE.md, "Start-up cost")
+        SchemaSnapshot now;
+        do {
+            now = current.get();
+        } while (!current.compareAndSet(now, now.next()));
     }
 
     /** What {@link #READ_TABLE} returns a row of, in its first column. */
@@ -114,8 +123,12 @@ final class Schema {
         if (mentions == null) {
             mentions = mentionsRead;
             Set<String> read = mentionsRead;
-            current.updateAndGet(now -> now.generation() == snapshot.generation()
-                    && now.mentionedByViewsOrTriggers() == null ? now.withMentions(read) : now);
+            for (SchemaSnapshot now = current.get(); now.generation() == snapshot.generation()
+                    && now.mentionedByViewsOrTriggers() == null; now = current.get()) {
+                if (current.compareAndSet(now, now.withMentions(read))) {
+                    break;
+                }
+            }
         }
         if (tableSql == null) {
             return TableInfo.MISSING;

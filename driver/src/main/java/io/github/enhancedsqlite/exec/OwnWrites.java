@@ -73,13 +73,16 @@ final class OwnWrites {
 
     /** Makes {@code changes()} what it was at {@link #begin}: a DELETE of exactly that many scratch rows. */
     private void restoreChanges() throws SQLException {
-        withQueryOnlyLifted(statement -> {
-            statement.execute("CREATE TABLE IF NOT EXISTS " + SCRATCH + " (n INTEGER)");
-            statement.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
-                    + changesBefore + ") INSERT INTO " + SCRATCH + " SELECT i FROM n WHERE i <= " + changesBefore);
-            statement.execute("DELETE FROM " + SCRATCH + " WHERE n > 0");
-            dropScratch(statement);
-        });
+        withQueryOnlyLifted(true);
+    }
+
+    /** {@link #restoreChanges}'s statements, then the scratch table dropped. */
+    private void restoreThrough(Statement statement) throws SQLException {
+        statement.execute("CREATE TABLE IF NOT EXISTS " + SCRATCH + " (n INTEGER)");
+        statement.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
+                + changesBefore + ") INSERT INTO " + SCRATCH + " SELECT i FROM n WHERE i <= " + changesBefore);
+        statement.execute("DELETE FROM " + SCRATCH + " WHERE n > 0");
+        dropScratch(statement);
     }
 
     /**
@@ -104,14 +107,18 @@ final class OwnWrites {
             return;
         }
         try {
-            withQueryOnlyLifted(this::dropScratch);
+            withQueryOnlyLifted(false);
         } catch (SQLException e) {
             // still being read: tried again before the next statement
         }
     }
 
-    /** {@code PRAGMA query_only} keeps the temp schema from being written too: lifted for the driver's work. */
-    private void withQueryOnlyLifted(ScratchWork work) throws SQLException {
+    /**
+     * {@code PRAGMA query_only} keeps the temp schema from being written too: lifted for the driver's work, which is
+     * the restore of the count or only the drop of a scratch table left (a flag, not a lambda: this runs in a
+     * process's first transactions, docs/ARCHITECTURE.md, "Start-up cost").
+     */
+    private void withQueryOnlyLifted(boolean restore) throws SQLException {
         try (Statement statement = sqlite.createStatement();
              ResultSet queryOnly = statement.executeQuery("PRAGMA query_only")) {
             boolean restrained = queryOnly.next() && queryOnly.getInt(1) != 0;
@@ -120,17 +127,17 @@ final class OwnWrites {
                 statement.execute("PRAGMA query_only = 0");
             }
             try {
-                work.run(statement);
+                if (restore) {
+                    restoreThrough(statement);
+                } else {
+                    dropScratch(statement);
+                }
             } finally {
                 if (restrained) {
                     statement.execute("PRAGMA query_only = 1");
                 }
             }
         }
-    }
-
-    private interface ScratchWork {
-        void run(Statement statement) throws SQLException;
     }
 
     private synchronized long totalChanges() throws SQLException {

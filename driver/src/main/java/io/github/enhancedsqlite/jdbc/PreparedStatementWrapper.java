@@ -2,7 +2,6 @@ package io.github.enhancedsqlite.jdbc;
 
 import io.github.enhancedsqlite.compress.ColumnRef;
 import io.github.enhancedsqlite.compress.RewrittenSql;
-import io.github.enhancedsqlite.tx.SqlAction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -31,8 +30,8 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
     /** execute() may leave rows pending that only a fetched result set can reset. */
     private boolean executedWithoutResult;
 
-    /** What executeQuery runs; null until its first execution. */
-    private SqlAction<ResultSet> query;
+    /** What each kind of execution runs ({@link Execution}), made at its first use: a point read runs it many times. */
+    private final Execution[] executions = new Execution[Execution.KINDS];
 
     /** Columns this statement's bound values were compressed into, recorded in the database before it runs. */
     private Set<ColumnRef> compressedInto;
@@ -51,39 +50,69 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        SqlAction<ResultSet> query = this.query;
-        if (query == null) { // made once per statement, not per execution: a point read runs it many times
-            query = () -> wrap(prepared.executeQuery(), lastRewritten);
-            this.query = query;
-        }
-        return connection.execute(this, effects, queryTimeoutSeconds, query, compressedInto, false);
+        return (ResultSet) connection.execute(this, effects, queryTimeoutSeconds, execution(Execution.QUERY),
+                compressedInto, false);
     }
 
     @Override
     public boolean execute() throws SQLException {
         executedWithoutResult = true;
-        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.execute(), compressedInto, false);
+        return (Boolean) connection.execute(this, effects, queryTimeoutSeconds, execution(Execution.EXECUTE),
+                compressedInto, false);
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.executeUpdate(), compressedInto, false);
+        return (Integer) connection.execute(this, effects, queryTimeoutSeconds, execution(Execution.UPDATE),
+                compressedInto, false);
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.executeLargeUpdate(), compressedInto, false);
+        return (Long) connection.execute(this, effects, queryTimeoutSeconds, execution(Execution.LARGE_UPDATE),
+                compressedInto, false);
     }
 
     @Override
     public int[] executeBatch() throws SQLException {
-        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.executeBatch(), compressedInto, true);
+        return (int[]) connection.execute(this, effects, queryTimeoutSeconds, execution(Execution.BATCH),
+                compressedInto, true);
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        return connection.execute(this, effects, queryTimeoutSeconds, () -> prepared.executeLargeBatch(),
+        return (long[]) connection.execute(this, effects, queryTimeoutSeconds, execution(Execution.LARGE_BATCH),
                 compressedInto, true);
+    }
+
+    private Execution execution(int what) {
+        Execution execution = executions[what];
+        if (execution == null) {
+            execution = Execution.prepared(this, what);
+            executions[what] = execution;
+        }
+        return execution;
+    }
+
+    /** Runs sqlite-jdbc's statement as it is now (prepared again, it is another object). */
+    @Override
+    Object runPrepared(int what) throws SQLException {
+        switch (what) {
+            case Execution.EXECUTE:
+                return prepared.execute();
+            case Execution.UPDATE:
+                return prepared.executeUpdate();
+            case Execution.LARGE_UPDATE:
+                return prepared.executeLargeUpdate();
+            case Execution.QUERY:
+                return wrap(prepared.executeQuery(), lastRewritten);
+            case Execution.BATCH:
+                return prepared.executeBatch();
+            case Execution.LARGE_BATCH:
+                return prepared.executeLargeBatch();
+            default:
+                throw new IllegalStateException("no execution of kind " + what);
+        }
     }
 
     // Values bound straight into a column that takes compressed values are stored as envelopes.

@@ -11,6 +11,7 @@ import org.sqlite.core.CorePreparedStatement;
 import org.sqlite.core.CoreResultSet;
 import org.sqlite.core.CoreStatement;
 import org.sqlite.core.DB;
+import org.sqlite.core.SafeStmtPtr;
 
 /** What sqlite-jdbc's statements need that JDBC has no call for. */
 final class SqliteStatements {
@@ -79,7 +80,7 @@ final class SqliteStatements {
         if (statement instanceof CoreStatement) {
             CoreStatement core = (CoreStatement) statement;
             if (core.pointer != null && !core.pointer.isClosed()) {
-                core.pointer.safeRunInt(DB::reset);
+                core.pointer.safeRunInt(Reset.INSTANCE);
             }
         }
     }
@@ -97,6 +98,19 @@ final class SqliteStatements {
                     && core.pointer != null && !core.pointer.isClosed()) {
                 ((CoreResultSet) meta).colsMeta = core.pointer.safeRun(DB::column_names);
             }
+        }
+    }
+
+    /**
+     * sqlite3_reset through sqlite-jdbc's guarded pointer: a named class, not a method reference
+     * (docs/ARCHITECTURE.md, "Start-up cost").
+     */
+    private static final class Reset implements SafeStmtPtr.SafePtrIntFunction<SQLException> {
+        static final Reset INSTANCE = new Reset();
+
+        @Override
+        public int run(DB db, long pointer) throws SQLException {
+            return db.reset(pointer);
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -68,6 +69,8 @@ public final class Maintenance implements AutoCloseable {
     private static final int FREE_SHARE_DIVISOR = 10;
 
     private final String database;
+    /** The first run's task and the maintenance thread's factory. */
+    private final Start start;
     /** The database's writer turn, held while the WAL starts over; null when nothing bounds the WAL. */
     private final WriterGate writers;
     /** WAL frames from which a checkpoint starts the WAL over; 0: never (see {@link MaintenanceSettings}). */
@@ -100,12 +103,8 @@ public final class Maintenance implements AutoCloseable {
         this.borrowIfFree = borrowIfFree;
         this.metrics = metrics;
         this.checkpoints = checkpoints;
-        this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread created = new Thread(runnable, "enhanced-sqlite-maintenance " + database);
-            created.setDaemon(true);
-            thread = created;
-            return created;
-        });
+        this.start = new Start(this, settings.intervalMillis());
+        this.scheduler = new ScheduledThreadPoolExecutor(1, start);
         scheduler.setRemoveOnCancelPolicy(true);
     }
 
@@ -123,7 +122,7 @@ public final class Maintenance implements AutoCloseable {
         long interval = settings.intervalMillis();
         // the thread starts with the first run, one interval from now, not with the pool: a test suite's pool per file
         // closes before that, and a thread per file cost it more than the file's own statements
-        maintenance.firstRun = timer.schedule(() -> maintenance.runEvery(interval), interval, TimeUnit.MILLISECONDS);
+        maintenance.firstRun = timer.schedule(maintenance.start, interval, TimeUnit.MILLISECONDS);
         return maintenance;
     }
 
@@ -334,6 +333,34 @@ public final class Maintenance implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The first run's task on the driver's timer, and the factory of the thread the runs then go on: one small class
+     * rather than lambdas (docs/ARCHITECTURE.md, "Start-up cost").
+     */
+    private static final class Start implements Runnable, ThreadFactory {
+        private final Maintenance maintenance;
+        private final long intervalMillis;
+
+        Start(Maintenance maintenance, long intervalMillis) {
+            this.maintenance = maintenance;
+            this.intervalMillis = intervalMillis;
+        }
+
+        /** One interval after the start: the runs begin on the database's own thread. */
+        @Override
+        public void run() {
+            maintenance.runEvery(intervalMillis);
+        }
+
+        @Override
+        public Thread newThread(Runnable runnable) {
+            Thread created = new Thread(runnable, "enhanced-sqlite-maintenance " + maintenance.database);
+            created.setDaemon(true);
+            maintenance.thread = created;
+            return created;
         }
     }
 }

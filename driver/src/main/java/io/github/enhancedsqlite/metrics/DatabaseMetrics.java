@@ -5,6 +5,7 @@ import io.github.enhancedsqlite.DatabaseMXBean;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongBinaryOperator;
 
 /**
  * The figures of one database, counted where things happen: the writer gate, busy retry, transactions,
@@ -17,7 +18,7 @@ public final class DatabaseMetrics implements DatabaseMXBean {
     private final String database;
     private final LongAdder writerWaits = new LongAdder();
     private final LongAdder writerWaitNanos = new LongAdder();
-    private final LongAccumulator writerWaitNanosMax = new LongAccumulator(Math::max, 0);
+    private final LongAccumulator writerWaitNanosMax = new LongAccumulator(Max.INSTANCE, 0);
     private final LongAdder processWriterWaits = new LongAdder();
     private final LongAdder busyRetries = new LongAdder();
     private final LongAdder busyRollbacks = new LongAdder();
@@ -218,5 +219,15 @@ public final class DatabaseMetrics implements DatabaseMXBean {
     @Override
     public String toString() {
         return "metrics of " + database;
+    }
+
+    /** The larger of two: a named class, not {@code Math::max} (docs/ARCHITECTURE.md, "Start-up cost"). */
+    private static final class Max implements LongBinaryOperator {
+        static final Max INSTANCE = new Max();
+
+        @Override
+        public long applyAsLong(long left, long right) {
+            return Math.max(left, right);
+        }
     }
 }

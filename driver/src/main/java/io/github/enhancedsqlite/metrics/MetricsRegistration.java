@@ -61,7 +61,7 @@ public final class MetricsRegistration implements AutoCloseable {
         MetricsRegistration registration = new MetricsRegistration(metrics);
         registration.bindMeters();
         synchronized (registration) {
-            registration.pending = scheduler.schedule(registration::registerLate, MBEAN_DELAY_MILLIS,
+            registration.pending = scheduler.schedule(new LateRegistration(registration), MBEAN_DELAY_MILLIS,
                     TimeUnit.MILLISECONDS);
         }
         return registration;
@@ -147,6 +147,23 @@ public final class MetricsRegistration implements AutoCloseable {
             return true;
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
+        }
+    }
+
+    /**
+     * The registration a moment later, on the driver's timer: a named class, not a method reference
+     * (docs/ARCHITECTURE.md, "Start-up cost").
+     */
+    private static final class LateRegistration implements Runnable {
+        private final MetricsRegistration registration;
+
+        LateRegistration(MetricsRegistration registration) {
+            this.registration = registration;
+        }
+
+        @Override
+        public void run() {
+            registration.registerLate();
         }
     }
 }

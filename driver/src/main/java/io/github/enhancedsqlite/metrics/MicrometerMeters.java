@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * The databases' figures as Micrometer meters, tagged {@code db=<path>}: gauges for the pool, function counters and
@@ -42,7 +43,9 @@ public final class MicrometerMeters {
         MeterRegistry previous = registry();
         chosen = registry;
         for (Map.Entry<DatabaseMetrics, List<Meter>> entry : BOUND.entrySet()) {
-            entry.getValue().forEach(previous::remove);
+            for (Meter meter : entry.getValue()) {
+                previous.remove(meter);
+            }
             entry.setValue(register(entry.getKey(), registry()));
         }
     }
@@ -60,7 +63,9 @@ public final class MicrometerMeters {
         List<Meter> meters = BOUND.remove(metrics);
         if (meters != null) {
             MeterRegistry registry = registry();
-            meters.forEach(registry::remove);
+            for (Meter meter : meters) {
+                registry.remove(meter);
+            }
         }
     }
 
@@ -69,49 +74,49 @@ public final class MicrometerMeters {
         String db = metrics.getDatabase();
         List<Meter> meters = new ArrayList<>();
         meters.add(gauge(registry, db, metrics, "enhancedsqlite.connections.active", "pooled connections lent out",
-                DatabaseMetrics::getActiveConnections));
+                Figure.ACTIVE_CONNECTIONS));
         meters.add(gauge(registry, db, metrics, "enhancedsqlite.connections.idle", "pooled connections idle",
-                DatabaseMetrics::getIdleConnections));
+                Figure.IDLE_CONNECTIONS));
         meters.add(gauge(registry, db, metrics, "enhancedsqlite.connections.total", "pooled connections open",
-                DatabaseMetrics::getTotalConnections));
+                Figure.TOTAL_CONNECTIONS));
         meters.add(gauge(registry, db, metrics, "enhancedsqlite.connections.pending",
-                "threads waiting for a pooled connection", DatabaseMetrics::getThreadsAwaitingConnection));
-        meters.add(FunctionTimer.builder("enhancedsqlite.writer.waits", metrics, DatabaseMetrics::getWriterWaits,
-                        DatabaseMetrics::writerWaitNanosTotal, TimeUnit.NANOSECONDS)
+                "threads waiting for a pooled connection", Figure.THREADS_AWAITING_CONNECTION));
+        meters.add(FunctionTimer.builder("enhancedsqlite.writer.waits", metrics, Figure.WRITER_WAITS,
+                        Figure.WRITER_WAIT_NANOS_TOTAL, TimeUnit.NANOSECONDS)
                 .description("writers that waited for the writer turn, and how long").tag(TAG, db).register(registry));
         meters.add(TimeGauge.builder("enhancedsqlite.writer.wait.max", metrics, TimeUnit.NANOSECONDS,
-                        DatabaseMetrics::writerWaitNanosMax)
+                        Figure.WRITER_WAIT_NANOS_MAX)
                 .description("longest wait for the writer turn").tag(TAG, db).register(registry));
         meters.add(counter(registry, db, metrics, "enhancedsqlite.writer.process.waits", null,
                 "writer turns that waited in the kernel for a writer of another process",
-                DatabaseMetrics::getProcessWriterWaits));
+                Figure.PROCESS_WRITER_WAITS));
         meters.add(counter(registry, db, metrics, "enhancedsqlite.busy.retries", null,
                 "statements, BEGINs and COMMITs run again because the database was busy",
-                DatabaseMetrics::getBusyRetries));
+                Figure.BUSY_RETRIES));
         meters.add(counter(registry, db, metrics, "enhancedsqlite.busy.rollbacks", null,
-                "transactions rolled back with SQLState 40001", DatabaseMetrics::getBusyRollbacks));
+                "transactions rolled back with SQLState 40001", Figure.BUSY_ROLLBACKS));
         meters.add(counter(registry, db, metrics, "enhancedsqlite.transaction.replays", null,
-                "units of work inTransaction ran again", DatabaseMetrics::getTransactionReplays));
+                "units of work inTransaction ran again", Figure.TRANSACTION_REPLAYS));
         meters.add(counter(registry, db, metrics, "enhancedsqlite.compression.values", null,
-                "values stored compressed", DatabaseMetrics::getCompressedValues));
+                "values stored compressed", Figure.COMPRESSED_VALUES));
         meters.add(counter(registry, db, metrics, "enhancedsqlite.compression.bytes.in", "bytes",
-                "bytes of values before compression", DatabaseMetrics::getCompressionBytesIn));
+                "bytes of values before compression", Figure.COMPRESSION_BYTES_IN));
         meters.add(counter(registry, db, metrics, "enhancedsqlite.compression.bytes.out", "bytes",
-                "bytes of compressed values as stored", DatabaseMetrics::getCompressionBytesOut));
+                "bytes of compressed values as stored", Figure.COMPRESSION_BYTES_OUT));
         meters.add(gauge(registry, db, metrics, "enhancedsqlite.compression.ratio", "bytes in / bytes out",
-                DatabaseMetrics::getCompressionRatio));
+                Figure.COMPRESSION_RATIO));
         meters.add(counter(registry, db, metrics, "enhancedsqlite.statements.rewritten", null,
-                "statements rewritten to read compressed columns", DatabaseMetrics::getRewrittenStatements));
+                "statements rewritten to read compressed columns", Figure.REWRITTEN_STATEMENTS));
         meters.add(counter(registry, db, metrics, "enhancedsqlite.dictionary.trainings", null,
-                "zstd dictionaries trained in the background", DatabaseMetrics::getDictionaryTrainings));
+                "zstd dictionaries trained in the background", Figure.DICTIONARY_TRAININGS));
         meters.add(counter(registry, db, metrics, "enhancedsqlite.statements.slow", null,
-                "statements slower than slowStatementThreshold", DatabaseMetrics::getSlowStatements));
+                "statements slower than slowStatementThreshold", Figure.SLOW_STATEMENTS));
         meters.add(counter(registry, db, metrics, "enhancedsqlite.checkpoints", null,
-                "passive WAL checkpoints run by maintenance", DatabaseMetrics::getCheckpoints));
+                "passive WAL checkpoints run by maintenance", Figure.CHECKPOINTS));
         meters.add(counter(registry, db, metrics, "enhancedsqlite.checkpoint.pages", "pages",
-                "WAL pages copied back by those checkpoints", DatabaseMetrics::getCheckpointedPages));
+                "WAL pages copied back by those checkpoints", Figure.CHECKPOINTED_PAGES));
         meters.add(counter(registry, db, metrics, "enhancedsqlite.optimize.runs", null,
-                "PRAGMA optimize runs by maintenance", DatabaseMetrics::getOptimizeRuns));
+                "PRAGMA optimize runs by maintenance", Figure.OPTIMIZE_RUNS));
         return meters;
     }
 
@@ -124,5 +129,96 @@ public final class MicrometerMeters {
                                  String baseUnit, String description, ToDoubleFunction<DatabaseMetrics> count) {
         return FunctionCounter.builder(name, metrics, count).baseUnit(baseUnit).description(description)
                 .tag(TAG, db).register(registry);
+    }
+
+    /**
+     * One figure of a database, as a meter reads it. One small class for every figure rather than a method reference
+     * each: the meters are bound as a pool opens, in a process that may live a second (docs/ARCHITECTURE.md,
+     * "Start-up cost").
+     */
+    private static final class Figure implements ToDoubleFunction<DatabaseMetrics>, ToLongFunction<DatabaseMetrics> {
+        static final Figure ACTIVE_CONNECTIONS = new Figure(0);
+        static final Figure IDLE_CONNECTIONS = new Figure(1);
+        static final Figure TOTAL_CONNECTIONS = new Figure(2);
+        static final Figure THREADS_AWAITING_CONNECTION = new Figure(3);
+        static final Figure WRITER_WAITS = new Figure(4);
+        static final Figure WRITER_WAIT_NANOS_TOTAL = new Figure(5);
+        static final Figure WRITER_WAIT_NANOS_MAX = new Figure(6);
+        static final Figure PROCESS_WRITER_WAITS = new Figure(7);
+        static final Figure BUSY_RETRIES = new Figure(8);
+        static final Figure BUSY_ROLLBACKS = new Figure(9);
+        static final Figure TRANSACTION_REPLAYS = new Figure(10);
+        static final Figure COMPRESSED_VALUES = new Figure(11);
+        static final Figure COMPRESSION_BYTES_IN = new Figure(12);
+        static final Figure COMPRESSION_BYTES_OUT = new Figure(13);
+        static final Figure COMPRESSION_RATIO = new Figure(14);
+        static final Figure REWRITTEN_STATEMENTS = new Figure(15);
+        static final Figure DICTIONARY_TRAININGS = new Figure(16);
+        static final Figure SLOW_STATEMENTS = new Figure(17);
+        static final Figure CHECKPOINTS = new Figure(18);
+        static final Figure CHECKPOINTED_PAGES = new Figure(19);
+        static final Figure OPTIMIZE_RUNS = new Figure(20);
+
+        private final int which;
+
+        private Figure(int which) {
+            this.which = which;
+        }
+
+        @Override
+        public double applyAsDouble(DatabaseMetrics metrics) {
+            switch (which) {
+                case 0:
+                    return metrics.getActiveConnections();
+                case 1:
+                    return metrics.getIdleConnections();
+                case 2:
+                    return metrics.getTotalConnections();
+                case 3:
+                    return metrics.getThreadsAwaitingConnection();
+                case 4:
+                    return metrics.getWriterWaits();
+                case 5:
+                    return metrics.writerWaitNanosTotal();
+                case 6:
+                    return metrics.writerWaitNanosMax();
+                case 7:
+                    return metrics.getProcessWriterWaits();
+                case 8:
+                    return metrics.getBusyRetries();
+                case 9:
+                    return metrics.getBusyRollbacks();
+                case 10:
+                    return metrics.getTransactionReplays();
+                case 11:
+                    return metrics.getCompressedValues();
+                case 12:
+                    return metrics.getCompressionBytesIn();
+                case 13:
+                    return metrics.getCompressionBytesOut();
+                case 14:
+                    return metrics.getCompressionRatio();
+                case 15:
+                    return metrics.getRewrittenStatements();
+                case 16:
+                    return metrics.getDictionaryTrainings();
+                case 17:
+                    return metrics.getSlowStatements();
+                case 18:
+                    return metrics.getCheckpoints();
+                case 19:
+                    return metrics.getCheckpointedPages();
+                case 20:
+                    return metrics.getOptimizeRuns();
+                default:
+                    throw new IllegalStateException("no figure " + which);
+            }
+        }
+
+        /** For the writer waits' count (a FunctionTimer reads it as a long). */
+        @Override
+        public long applyAsLong(DatabaseMetrics metrics) {
+            return (long) applyAsDouble(metrics);
+        }
     }
 }

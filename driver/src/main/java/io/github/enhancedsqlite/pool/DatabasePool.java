@@ -11,6 +11,7 @@ import io.github.enhancedsqlite.jdbc.ConnectionWrapper;
 import io.github.enhancedsqlite.jdbc.PhysicalConnection;
 import io.github.enhancedsqlite.maintenance.Maintenance;
 import io.github.enhancedsqlite.metrics.MetricsRegistration;
+import io.github.enhancedsqlite.tx.SqlAction;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -87,7 +88,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     /** The idle check asked the registry to close this pool, and the registry has not answered yet. */
     private final AtomicBoolean idleCloseAsked = new AtomicBoolean();
     /** What background leases (maintenance) report to: it evicts, and counts nothing. */
-    private final ConnectionEvictor background = this::evict;
+    private final BackgroundLeases background = new BackgroundLeases(this, true);
     /** The first connection's figures and HikariCP's, once started. */
     private final Figures figures = new Figures();
 
@@ -113,7 +114,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
                 factory.close();
                 throw e;
             }
-            this.first = new FirstConnection(opened, this::firstClosed);
+            this.first = new FirstConnection(opened, new Callback(this, Callback.FIRST_CLOSED));
             this.growth = new GrowthConnections(config.settings().pool().maximumPoolSize(), 1, factory, new Sizing());
             factory.useSlots(growth);
         } else {
@@ -137,24 +138,25 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         long interval = config.settings().maintenance().intervalMillis();
         this.maintenance = interval > 0 && config.location().kind() == DatabaseLocation.Kind.FILE && !readOnly
                 ? Maintenance.start(config.location().poolKey(), config.settings().maintenance(), factory.writerGate(),
-                        this::connectIfFree, factory.metrics(), config.settings().replication().driverCheckpoints(),
+                        new BackgroundLeases(this, false), factory.metrics(),
+                        config.settings().replication().driverCheckpoints(),
                         DriverTimer.get())
                 : null;
         Compression compression = factory.compression();
         this.dictionaryWork = !readOnly && compression != null && compression.mode() != Compression.Mode.OFF
-                ? new DictionaryWork(config.location().poolKey(), compression, this::leaseIfFree,
+                ? new DictionaryWork(config.location().poolKey(), compression, background,
                         threads.single("dictionaries"))
                 : null;
         int checkpointEvery = config.settings().maintenance().checkpointEveryWriterTurns();
         if (maintenance != null && checkpointEvery > 0) {
-            factory.writerGate().everyFewWrites(checkpointEvery, maintenance::checkpointSoon);
+            factory.writerGate().everyFewWrites(checkpointEvery, new Callback(this, Callback.CHECKPOINT_SOON));
         }
         long idleTimeout = config.settings().pool().idleTimeoutMillis();
         // a shared in-memory database lives only as long as its pool: it never closes for idleness
         if (idleTimeout > 0 && config.location().kind() == DatabaseLocation.Kind.FILE) {
             long period = Math.max(IDLE_CHECK_MIN_MILLIS, Math.min(IDLE_CHECK_MAX_MILLIS, idleTimeout / 4));
-            this.idleCheck = DriverTimer.get().scheduleWithFixedDelay(this::closeIfIdle, period, period,
-                    TimeUnit.MILLISECONDS);
+            this.idleCheck = DriverTimer.get().scheduleWithFixedDelay(new Callback(this, Callback.IDLE_CHECK), period,
+                    period, TimeUnit.MILLISECONDS);
         } else {
             this.idleCheck = null;
         }
@@ -311,7 +313,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
                 return lendFirst(own, owner);
             }
             if (hikariStartAsked.compareAndSet(false, true)) {
-                threads.runOnce("start", this::startHikariQuietly);
+                threads.runOnce("start", new Callback(this, Callback.START_HIKARI));
             }
             PhysicalConnection grown = growth.lend();
             if (grown != null) {
@@ -334,27 +336,21 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     /** The application's connection for a lease of the first connection, which its end gives back. */
     private Connection lendFirst(PhysicalConnection own, ConnectionEvictor owner) {
-        return lendOwn(own, first::giveBack, owner);
+        return lendOwn(own, new OwnLease(first, null, null, owner));
     }
 
     /** The application's connection for a lease of a growth connection, which its end gives back. */
     private Connection lendGrowth(PhysicalConnection grown, ConnectionEvictor owner) {
-        return lendOwn(grown, evicted -> growth.giveBack(grown, evicted), owner);
+        return lendOwn(grown, new OwnLease(null, growth, grown, owner));
     }
 
-    private static Connection lendOwn(PhysicalConnection own, GiveBack giveBack, ConnectionEvictor owner) {
+    private static Connection lendOwn(PhysicalConnection own, OwnLease lease) {
         try {
-            return new ConnectionWrapper(null, own, new OwnLease(giveBack, owner));
+            return new ConnectionWrapper(null, own, lease);
         } catch (RuntimeException | Error e) {
-            giveBack.to(true);
+            lease.giveBack(true);
             throw e;
         }
-    }
-
-    /** How a connection the pool lends itself goes back: closed when the lease was evicted. */
-    @FunctionalInterface
-    private interface GiveBack {
-        void to(boolean evicted);
     }
 
     /**
@@ -362,13 +358,28 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
      * back (closing it if evicted), then tells the owner.
      */
     private static final class OwnLease implements ConnectionEvictor {
-        private final GiveBack giveBack;
+        /** The first connection, when it is the one lent; else null. */
+        private final FirstConnection first;
+        /** The growth connections and the one lent, when it is a growth connection; else null. */
+        private final GrowthConnections growth;
+        private final PhysicalConnection grown;
         private final ConnectionEvictor owner;
         private volatile boolean evicted;
 
-        OwnLease(GiveBack giveBack, ConnectionEvictor owner) {
-            this.giveBack = giveBack;
+        OwnLease(FirstConnection first, GrowthConnections growth, PhysicalConnection grown, ConnectionEvictor owner) {
+            this.first = first;
+            this.growth = growth;
+            this.grown = grown;
             this.owner = owner;
+        }
+
+        /** Gives the connection back to where it came from: closed when the lease was evicted. */
+        void giveBack(boolean evict) {
+            if (first != null) {
+                first.giveBack(evict);
+            } else {
+                growth.giveBack(grown, evict);
+            }
         }
 
         @Override
@@ -378,8 +389,65 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
         @Override
         public void returned() {
-            giveBack.to(evicted);
+            giveBack(evicted);
             owner.returned();
+        }
+    }
+
+    /**
+     * Leases for the pool's own background work (maintenance, dictionary training): taken only when one is free, and
+     * reported to the pool without being counted as the application's (they only evict). A named class rather than
+     * method references (docs/ARCHITECTURE.md, "Start-up cost").
+     */
+    private static final class BackgroundLeases implements SqlAction<Connection>, ConnectionEvictor {
+        private final DatabasePool pool;
+        /** Also while the pool closes (dictionary training asked for before close finishes); else not then. */
+        private final boolean whileClosing;
+
+        BackgroundLeases(DatabasePool pool, boolean whileClosing) {
+            this.pool = pool;
+            this.whileClosing = whileClosing;
+        }
+
+        /** A connection for background work, or null when taking one could make the application wait. */
+        @Override
+        public Connection run() throws SQLException {
+            return whileClosing ? pool.leaseIfFree() : pool.connectIfFree();
+        }
+
+        @Override
+        public void evict(Connection leased) {
+            pool.evict(leased);
+        }
+    }
+
+    /**
+     * The pool's callbacks for its first connection's close, its idle check on the timer, its writers' checkpoint
+     * cadence and HikariCP's start: one small class rather than four lambdas (docs/ARCHITECTURE.md, "Start-up cost").
+     */
+    private static final class Callback implements Runnable {
+        static final int FIRST_CLOSED = 0;
+        static final int IDLE_CHECK = 1;
+        static final int CHECKPOINT_SOON = 2;
+        static final int START_HIKARI = 3;
+
+        private final DatabasePool pool;
+        private final int what;
+
+        Callback(DatabasePool pool, int what) {
+            this.pool = pool;
+            this.what = what;
+        }
+
+        @Override
+        public void run() {
+            switch (what) {
+                case FIRST_CLOSED -> pool.firstClosed();
+                case IDLE_CHECK -> pool.closeIfIdle();
+                case CHECKPOINT_SOON -> pool.maintenance.checkpointSoon();
+                case START_HIKARI -> pool.startHikariQuietly();
+                default -> throw new IllegalStateException("no callback " + what);
+            }
         }
     }
 

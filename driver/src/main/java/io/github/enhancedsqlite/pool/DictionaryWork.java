@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * dictionary is trained from what is committed, whichever way it was written. It borrows a pooled connection only
  * when one is free; otherwise the next commit asks again.
  */
-final class DictionaryWork {
+final class DictionaryWork implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DictionaryWork.class);
     /** How long closing waits for training that was asked for to finish. */
@@ -37,7 +37,7 @@ final class DictionaryWork {
         this.compression = compression;
         this.borrowIfFree = borrowIfFree;
         this.executor = executor;
-        compression.onDictionaryWanted(this::soon);
+        compression.onDictionaryWanted(new Wanted(this));
     }
 
     /** Queues a run unless one is queued already; called on the committing thread, so it only hands over. */
@@ -46,13 +46,15 @@ final class DictionaryWork {
             return;
         }
         try {
-            executor.execute(this::run);
+            executor.execute(this);
         } catch (RejectedExecutionException e) {
             queued.set(false); // closing
         }
     }
 
-    private void run() {
+    /** A run on the pool's dictionaries thread. */
+    @Override
+    public void run() {
         queued.set(false);
         try (Connection lease = borrowIfFree.run()) {
             if (lease == null) {
@@ -90,6 +92,23 @@ final class DictionaryWork {
         } catch (InterruptedException e) {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Compression's call when a column wants a dictionary: a named class, not a lambda (docs/ARCHITECTURE.md,
+     * "Start-up cost").
+     */
+    private static final class Wanted implements Runnable {
+        private final DictionaryWork work;
+
+        Wanted(DictionaryWork work) {
+            this.work = work;
+        }
+
+        @Override
+        public void run() {
+            work.soon();
         }
     }
 }

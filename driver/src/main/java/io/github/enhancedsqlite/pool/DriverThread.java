@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * handed to it, and stopped, its thread awaited, when the registry has no pool left, so after
  * {@code EnhancedSqlite.shutdown()} no thread of the driver remains ({@link DriverTimer}, {@link PoolCloser}).
  */
-final class DriverThread<E extends ThreadPoolExecutor> {
+final class DriverThread<E extends ThreadPoolExecutor> implements ThreadFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(DriverThread.class);
     private static final long STOP_WAIT_MILLIS = 10_000;
@@ -34,16 +34,20 @@ final class DriverThread<E extends ThreadPoolExecutor> {
     /** The executor, started if it is not running. */
     synchronized E get() {
         if (executor == null) {
-            executor = executorOf.apply(task -> {
-                Thread made = new Thread(task, name);
-                made.setDaemon(true);
-                synchronized (this) {
-                    thread = made;
-                }
-                return made;
-            });
+            executor = executorOf.apply(this);
         }
         return executor;
+    }
+
+    /** The executor's thread: a daemon with the given name, remembered to be awaited at stop. */
+    @Override
+    public Thread newThread(Runnable task) {
+        Thread made = new Thread(task, name);
+        made.setDaemon(true);
+        synchronized (this) {
+            thread = made;
+        }
+        return made;
     }
 
     /** Stops the executor and waits for its thread to end (unless called on that thread). */

@@ -3,7 +3,9 @@ package io.github.enhancedsqlite.pool;
 import io.github.enhancedsqlite.metrics.StatementClock;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * One daemon thread for the timed work of every pool of the JVM: each pool's idle check, its MXBean's late
@@ -20,14 +22,7 @@ final class DriverTimer {
     static final String THREAD_NAME = "enhanced-sqlite-timer";
 
     private static final DriverThread<ScheduledThreadPoolExecutor> TIMER = new DriverThread<>(THREAD_NAME,
-            factory -> {
-                ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, factory);
-                timer.setRemoveOnCancelPolicy(true); // a closed pool's tasks go at once, not when they were due
-                StatementClock.startSampling();
-                timer.scheduleAtFixedRate(StatementClock::tick, StatementClock.tickNanos(), StatementClock.tickNanos(),
-                        TimeUnit.NANOSECONDS);
-                return timer;
-            }, true);
+            new Start(), true);
 
     private DriverTimer() {
     }
@@ -35,6 +30,29 @@ final class DriverTimer {
     /** The timer, started if it is not running. */
     static ScheduledExecutorService get() {
         return TIMER.get();
+    }
+
+    /**
+     * Starts the timer, and is its task that samples the clock: a named class rather than lambdas
+     * (docs/ARCHITECTURE.md, "Start-up cost").
+     */
+    private static final class Start implements Function<ThreadFactory, ScheduledThreadPoolExecutor>, Runnable {
+
+        @Override
+        public ScheduledThreadPoolExecutor apply(ThreadFactory factory) {
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, factory);
+            timer.setRemoveOnCancelPolicy(true); // a closed pool's tasks go at once, not when they were due
+            StatementClock.startSampling();
+            timer.scheduleAtFixedRate(this, StatementClock.tickNanos(), StatementClock.tickNanos(),
+                    TimeUnit.NANOSECONDS);
+            return timer;
+        }
+
+        /** The clock's sample. */
+        @Override
+        public void run() {
+            StatementClock.tick();
+        }
     }
 
     /** Stops the timer and waits for its thread to end; called by the registry once no pool is open. */

@@ -29,7 +29,9 @@ final class ParallelClose {
      */
     static boolean close(Collection<? extends ConnectionSource> sources, long deadlineNanos) {
         if (sources.size() <= 1) {
-            sources.forEach(ParallelClose::closeOne);
+            for (ConnectionSource source : sources) {
+                closeOne(source);
+            }
             return true;
         }
         Queue<ConnectionSource> queue = new ConcurrentLinkedQueue<>(sources);

@@ -10,6 +10,7 @@ import io.github.enhancedsqlite.config.Settings;
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import io.github.enhancedsqlite.metrics.SlowStatementLog;
 import io.github.enhancedsqlite.tx.BusyRetry;
+import io.github.enhancedsqlite.tx.StoredOriginals;
 import io.github.enhancedsqlite.tx.TransactionControl;
 import io.github.enhancedsqlite.tx.TransactionDeadlines;
 import io.github.enhancedsqlite.tx.TransactionTimer;
@@ -228,7 +229,7 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
             Codec codec = compression.attach(connection, PragmaApplier.pageCacheBytes(config));
             PipelinePlan plan = sharedPlan != null ? sharedPlan : PipelinePlan.of(compression, slowStatementLog);
             TransactionControl transactions = new TransactionControl(connection, gate, retry, transactionSettings,
-                    metrics, deadlines, shapes, codec::originalOrStored);
+                    metrics, deadlines, shapes, new Originals(codec));
             return new PhysicalConnection(connection, config.settings().pool().statementCacheSize(),
                     plan.forConnection(connection, transactions, codec, readOnlyReason != null), metrics,
                     counted(connection, sharedCompression != null ? null : compression));
@@ -248,18 +249,58 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
      */
     private Runnable counted(SQLiteConnection connection, Compression ownCompression) {
         openConnections.incrementAndGet();
-        return () -> {
-            if (ownCompression != null) {
-                ownCompression.close();
-            }
-            if (openConnections.decrementAndGet() == 0 && file != null && file.isMarkedReplaced()) {
-                file.tidyAfterReplacement(connection);
-            }
-            Slots taken = slots;
-            if (taken != null) {
-                taken.closed();
-            }
-        };
+        return new ConnectionClosed(this, connection, ownCompression);
+    }
+
+    private void closed(SQLiteConnection connection, Compression ownCompression) {
+        if (ownCompression != null) {
+            ownCompression.close();
+        }
+        if (openConnections.decrementAndGet() == 0 && file != null && file.isMarkedReplaced()) {
+            file.tidyAfterReplacement(connection);
+        }
+        Slots taken = slots;
+        if (taken != null) {
+            taken.closed();
+        }
+    }
+
+    /**
+     * A connection's close hook ({@link #counted}): a named class, not a lambda (docs/ARCHITECTURE.md, "Start-up
+     * cost").
+     */
+    private static final class ConnectionClosed implements Runnable {
+        private final PhysicalConnectionFactory factory;
+        private final SQLiteConnection connection;
+        private final Compression ownCompression;
+
+        ConnectionClosed(PhysicalConnectionFactory factory, SQLiteConnection connection, Compression ownCompression) {
+            this.factory = factory;
+            this.connection = connection;
+            this.ownCompression = ownCompression;
+        }
+
+        @Override
+        public void run() {
+            factory.closed(connection, ownCompression);
+        }
+    }
+
+    /**
+     * A reader's check compares envelopes by their originals, through the connection's codec: named, not a method
+     * reference (docs/ARCHITECTURE.md, "Start-up cost").
+     */
+    private static final class Originals implements StoredOriginals {
+        private final Codec codec;
+
+        Originals(Codec codec) {
+            this.codec = codec;
+        }
+
+        @Override
+        public Object original(byte[] stored) {
+            return codec.originalOrStored(stored);
+        }
     }
 
     /**

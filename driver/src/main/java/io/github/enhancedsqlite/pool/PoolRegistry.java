@@ -6,6 +6,7 @@ import io.github.enhancedsqlite.config.DatabaseConfig;
 import io.github.enhancedsqlite.config.DatabaseLocation;
 import io.github.enhancedsqlite.logging.QuietLogging;
 import java.sql.Connection;
+import java.sql.DriverAction;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * the pool's check that the path still names its file ({@link PoolFile}). Pools of files close when idle (see
  * {@link DatabasePool}): for {@code poolIdleTimeout}, and beyond {@code maxIdlePools} when another pool opens.
  */
-public final class PoolRegistry {
+public final class PoolRegistry implements DriverAction {
 
     /** Before anything logs: an application without an SLF4J provider must not get SLF4J's notice on stderr. */
     private static final boolean LOGGING_BOUND = QuietLogging.bind();
@@ -259,7 +260,9 @@ public final class PoolRegistry {
             }
         }
         if (idle.size() <= maxIdle) {
-            idle.forEach(DatabasePool::trimWhileIdle);
+            for (DatabasePool pool : idle) {
+                pool.trimWhileIdle();
+            }
             return;
         }
         idle.sort(Comparator.comparingLong(DatabasePool::lastUsedNanos));
@@ -323,6 +326,12 @@ public final class PoolRegistry {
         removeExitHookIfIdle();
     }
 
+    /** DriverManager deregistered the driver: {@link #closeAll}. */
+    @Override
+    public void deregister() {
+        closeAll();
+    }
+
     /**
      * The JVM exit. Statements and transactions running now get a moment to end as written (close() would cut
      * them off and abort their connections): the pools keep lending, for shutdown hooks of the application too,
@@ -369,7 +378,7 @@ public final class PoolRegistry {
      */
     private boolean installExitHook() {
         if (exitHook == null) {
-            Thread hook = new Thread(this::closeAllAtExit, "enhanced-sqlite-shutdown");
+            Thread hook = new Thread(new ExitHook(this), "enhanced-sqlite-shutdown");
             try {
                 Runtime.getRuntime().addShutdownHook(hook);
             } catch (IllegalStateException exitRunning) {
@@ -397,6 +406,20 @@ public final class PoolRegistry {
                 return; // the JVM is exiting: the hook runs (or is running) and must stay registered
             }
             exitHook = null;
+        }
+    }
+
+    /** The exit hook's task: a named class rather than a method reference (docs/ARCHITECTURE.md, "Start-up cost"). */
+    private static final class ExitHook implements Runnable {
+        private final PoolRegistry registry;
+
+        ExitHook(PoolRegistry registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        public void run() {
+            registry.closeAllAtExit();
         }
     }
 }

@@ -47,7 +47,7 @@ final class PoolThreads implements ThreadFactory {
     /** A single thread of this pool for one kind of background work, named {@code <pool>:<role>}. */
     ExecutorService single(String role) {
         return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                task -> track(task, name + ":" + role));
+                new Named(this, name + ":" + role));
     }
 
     /** Runs a task once on a thread of this pool named {@code <pool>:<role>}, which closing the pool waits for. */
@@ -58,14 +58,14 @@ final class PoolThreads implements ThreadFactory {
     /** The scheduler for HikariCP's housekeeper (HikariCP does not stop a scheduler it was given: we do). */
     synchronized ScheduledExecutorService housekeeper() {
         if (housekeeper == null) {
-            housekeeper = new ScheduledThreadPoolExecutor(1, task -> track(task, name + ":housekeeper"));
+            housekeeper = new ScheduledThreadPoolExecutor(1, new Named(this, name + ":housekeeper"));
             housekeeper.setRemoveOnCancelPolicy(true);
         }
         return housekeeper;
     }
 
     private Thread track(Runnable task, String threadName) {
-        made.removeIf(thread -> thread.getState() == Thread.State.TERMINATED);
+        forgetEnded();
         Thread thread = new Thread(task, threadName);
         thread.setDaemon(true);
         made.add(thread);
@@ -97,6 +97,33 @@ final class PoolThreads implements ThreadFactory {
                 LOG.warn("Pool thread {} did not end within {} ms of its pool closing", thread.getName(), STOP_WAIT_MILLIS);
             }
         }
-        made.removeIf(thread -> thread.getState() == Thread.State.TERMINATED);
+        forgetEnded();
+    }
+
+    private void forgetEnded() {
+        for (Thread thread : made) {
+            if (thread.getState() == Thread.State.TERMINATED) {
+                made.remove(thread); // a concurrent set: removing while iterating is allowed
+            }
+        }
+    }
+
+    /**
+     * Makes this pool's threads of one role. A named class rather than a lambda, as the driver's other start-up
+     * callbacks (docs/ARCHITECTURE.md, "Start-up cost").
+     */
+    private static final class Named implements ThreadFactory {
+        private final PoolThreads threads;
+        private final String threadName;
+
+        Named(PoolThreads threads, String threadName) {
+            this.threads = threads;
+            this.threadName = threadName;
+        }
+
+        @Override
+        public Thread newThread(Runnable task) {
+            return threads.track(task, threadName);
+        }
     }
 }

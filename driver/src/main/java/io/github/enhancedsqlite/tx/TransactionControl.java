@@ -417,7 +417,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                 return "beginning to write failed (" + e.getMessage() + ")";
             }
             try {
-                retrying(() -> run("BEGIN IMMEDIATE"));
+                retrying(new FixedSql(this, "BEGIN IMMEDIATE"));
             } catch (SQLException stillBusy) {
                 return "beginning to write failed (" + stillBusy.getMessage() + ")";
             }
@@ -437,7 +437,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
      */
     private void beginReader(String sql) throws SQLException {
         turnsAtBegin = gate.turnsEnded(); // before BEGIN: the snapshot comes later, so this errs towards checking
-        retrying(() -> run("BEGIN DEFERRED"));
+        retrying(new FixedSql(this, "BEGIN DEFERRED"));
         started();
         reader = !readOnly;
         firstSql = sql;
@@ -553,7 +553,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
             T result = batch.run();
             lock.lock();
             try {
-                retrying(() -> run("COMMIT"));
+                retrying(new FixedSql(this, "COMMIT"));
                 ended();
             } finally {
                 lock.unlock();
@@ -660,7 +660,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
             return;
         }
         try {
-            retrying(() -> run("COMMIT"));
+            retrying(new FixedSql(this, "COMMIT"));
         } catch (SQLException e) {
             if (SqliteErrors.isBusyOrLocked(e)) {
                 abort("COMMIT on " + gateName() + " stayed busy and the transaction was rolled back ("
@@ -826,7 +826,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         String begin = settings.readersFirst() || surelyWrites && configured.endsWith("DEFERRED") ? "BEGIN IMMEDIATE"
                 : configured;
         try {
-            retrying(() -> run(begin));
+            retrying(new FixedSql(this, begin));
         } catch (SQLException e) {
             if (writer) {
                 gate.release(this);
@@ -1043,5 +1043,25 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
             statement.execute(sql);
         }
         return null;
+    }
+
+    /**
+     * One of the fixed statements ({@link #run(String)}) as {@link #retrying} runs it: a named class rather than a
+     * lambda per call site, each of which a transaction's first BEGIN or COMMIT would spin in a short-lived process
+     * (docs/ARCHITECTURE.md, "Start-up cost").
+     */
+    private static final class FixedSql implements SqlAction<Void> {
+        private final TransactionControl control;
+        private final String sql;
+
+        FixedSql(TransactionControl control, String sql) {
+            this.control = control;
+            this.sql = sql;
+        }
+
+        @Override
+        public Void run() throws SQLException {
+            return control.run(sql);
+        }
     }
 }

@@ -23,6 +23,7 @@ public final class TransactionDeadlines implements AutoCloseable {
     /** When the next sweep is scheduled to run; {@link Long#MAX_VALUE} when none is. */
     private final AtomicLong nextSweep = new AtomicLong(Long.MAX_VALUE);
     private final TransactionTimer timer;
+    private final Runnable sweep = new Sweep(this);
 
     public TransactionDeadlines(TransactionTimer timer) {
         this.timer = timer;
@@ -48,7 +49,7 @@ public final class TransactionDeadlines implements AutoCloseable {
         for (long scheduled; (scheduled = nextSweep.get()) > deadlineNanos; ) {
             if (nextSweep.compareAndSet(scheduled, deadlineNanos)) {
                 long delay = Math.max(0, deadlineNanos - System.nanoTime());
-                timer.schedule(this::sweep, TimeUnit.NANOSECONDS.toMillis(delay) + 1);
+                timer.schedule(sweep, TimeUnit.NANOSECONDS.toMillis(delay) + 1);
                 return;
             }
         }
@@ -86,5 +87,19 @@ public final class TransactionDeadlines implements AutoCloseable {
         open.clear();
         timer.close();
         nextSweep.set(Long.MAX_VALUE);
+    }
+
+    /** The sweep as the timer runs it: a named class, not a method reference (docs/ARCHITECTURE.md, "Start-up cost"). */
+    private static final class Sweep implements Runnable {
+        private final TransactionDeadlines deadlines;
+
+        Sweep(TransactionDeadlines deadlines) {
+            this.deadlines = deadlines;
+        }
+
+        @Override
+        public void run() {
+            deadlines.sweep();
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.github.enhancedsqlite.tx;
 
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * once, so a cancelled query timeout costs no memory. After {@link #close()}, scheduling starts a new thread: a
  * connection held across its pool's close still has its deadlines, and that thread too ends when idle.
  */
-public final class TransactionTimer implements AutoCloseable {
+public final class TransactionTimer implements AutoCloseable, ThreadFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionTimer.class);
     private static final long IDLE_SECONDS = 10;
@@ -40,12 +41,7 @@ public final class TransactionTimer implements AutoCloseable {
     private ScheduledThreadPoolExecutor executor() {
         synchronized (lock) {
             if (executor == null) {
-                ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
-                    Thread created = new Thread(task, threadName);
-                    created.setDaemon(true);
-                    thread = created;
-                    return created;
-                });
+                ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, this);
                 timer.setRemoveOnCancelPolicy(true);
                 timer.setKeepAliveTime(IDLE_SECONDS, TimeUnit.SECONDS);
                 timer.allowCoreThreadTimeOut(true);
@@ -53,6 +49,15 @@ public final class TransactionTimer implements AutoCloseable {
             }
             return executor;
         }
+    }
+
+    /** The timer's thread, a daemon; the factory is this object itself, not a lambda (docs/ARCHITECTURE.md, "Start-up cost"). */
+    @Override
+    public Thread newThread(Runnable task) {
+        Thread created = new Thread(task, threadName);
+        created.setDaemon(true);
+        thread = created;
+        return created;
     }
 
     /** Cancels every pending deadline and waits for the thread to end. */

@@ -39,6 +39,20 @@ class StartupClassesTest {
         }
     }
 
+    /**
+     * No lambda or method reference of the driver is reached from start to exit: each would spin a class and link a
+     * call site in the cold process, about twice what a small class costs (docs/ARCHITECTURE.md, "Start-up cost").
+     */
+    @Test
+    void aHookProcessSpinsNoLambdaOfTheDriver() throws Exception {
+        ChildJvm.Result child = hook("lambdas.db", "in-transaction");
+
+        assertThat(child.output()).contains("read-back=true", "in-transaction=true");
+        assertThat(loaded(child, "io.github.enhancedsqlite.").stream()
+                .filter(line -> line.contains("$$Lambda") && !line.contains("io.github.enhancedsqlite.it."))
+                .toList()).as("lambda classes of the driver").isEmpty();
+    }
+
     @Test
     void aSecondConnectionAtOnceStartsHikari() throws Exception {
         ChildJvm.Result child = hook("two.db", "second");

@@ -116,8 +116,9 @@ class LitestreamReplicationTest {
         // the restore equals the source: stored bytes (checksum), and what the application reads through the driver,
         // the copy opened read-only
         List<String> source = Replication.storedRows(database);
-        assertThat(Replication.sha256(Replication.storedRows(latest))).isEqualTo(Replication.sha256(source));
+        // rows first: a difference is then shown row by row (seen once in a full run, not reproduced since)
         assertThat(Replication.storedRows(latest)).isEqualTo(source);
+        assertThat(Replication.sha256(Replication.storedRows(latest))).isEqualTo(Replication.sha256(source));
         String readOnlyCopy = "jdbc:enhanced-sqlite:file:" + latest + "?mode=ro";
         assertThat(Replication.entries(readOnlyCopy))
                 .isEqualTo(Replication.entries("jdbc:enhanced-sqlite:" + database + "?" + QUERY));
