@@ -87,6 +87,48 @@ class SqliteJdbcParityTest extends TxDatabaseTest {
         assertThat(TxDb.committed(file, "SELECT count(*) FROM t")).isEqualTo(2L * perThread);
     }
 
+    /**
+     * Point 2, the statements' side (sqlite-jdbc's UDFTest#multipleThreads: a thousand threads each creating,
+     * running and closing a statement on one connection). The lease's list of open statements was an unguarded
+     * array list: entries got lost or nulled, closing the connection then failed with a NullPointerException, or
+     * left statements open.
+     */
+    @Test
+    void statementsMadeAndClosedByManyThreadsOnOneConnectionAreAllClosedWithIt() throws Exception {
+        String url = url("");
+        int threads = 8;
+        int perThread = 3000;
+        java.util.List<Statement> kept = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Connection connection = DriverManager.getConnection(url);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            java.util.List<TxDb.Async<Integer>> workers = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                workers.add(TxDb.async("statements-" + t, () -> {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        Statement statement = connection.createStatement();
+                        if (i % 10 == 0) {
+                            kept.add(statement); // left open: closing the connection must close it
+                        } else {
+                            statement.close();
+                        }
+                    }
+                    return perThread;
+                }));
+            }
+            start.countDown();
+            for (TxDb.Async<Integer> worker : workers) {
+                assertThat(worker.join()).isEqualTo(perThread);
+            }
+        } finally {
+            connection.close();
+        }
+        assertThat(kept).hasSize(threads * perThread / 10);
+        assertThat(kept).as("statements left open are closed with their connection").allSatisfy(
+                statement -> assertThat(statement.isClosed()).isTrue());
+    }
+
     private static int insertMany(Connection connection, CountDownLatch start, String value, int count)
             throws Exception {
         start.await();
