@@ -20,9 +20,16 @@ public final class SqliteErrors {
     private SqliteErrors() {
     }
 
-    /** The primary result code of the first SQLite error in the cause chain, or -1. */
+    /**
+     * The primary result code of the first SQLite error in the cause chain, or -1. The driver's own refusal of a
+     * write that would wait for itself says SQLITE_BUSY to sqlite-jdbc's callers but comes from no SQLite call: it
+     * is no error of SQLite's (never retried, ends no transaction).
+     */
     static int primaryCode(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof WriteWouldWaitForItself) {
+                return -1;
+            }
             if (t instanceof SQLException && ((SQLException) t).getErrorCode() > 0) {
                 return ((SQLException) t).getErrorCode() & 0xFF;
             }

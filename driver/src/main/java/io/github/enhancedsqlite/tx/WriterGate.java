@@ -137,10 +137,7 @@ public final class WriterGate {
     private void acquireInJvm(Object owner, long timeoutMillis) throws SQLException {
         Thread current = Thread.currentThread();
         if (holderThread == current && holder.get() != owner) {
-            throw new SQLException("This thread already holds the write transaction of " + database
-                    + " on another connection, so this connection's write would wait for it forever. Commit or"
-                    + " roll back the first transaction before writing through a second connection (for example"
-                    + " two EntityManagers or DataSource connections open in one thread).", "25001");
+            throw new WriteWouldWaitForItself(database);
         }
         long started = System.nanoTime();
         if (!anyoneDue(started) && holder.compareAndSet(null, owner)) {
