@@ -29,7 +29,12 @@ final class PlainStorageStep {
     private final OwnWrites ownWrites;
     /** Columns made plain inside the open transaction; known as plain once it commits. */
     private final PendingColumns madePlainInTransaction;
-    private final ShadowTables shadows;
+    private final StoredValues values;
+    /**
+     * The escape hatch's copies ({@link #shadows()}); null until a statement needs them. Made on demand: most
+     * connections never do, and a process that lives a second need not load the class.
+     */
+    private ShadowTables shadows;
     /** Columns a statement wrote whose RETURNING rows were still being read; null when none. */
     private Set<ColumnRef> escapeAfterRows;
     private StatementCall escapeAfterRowsOf;
@@ -43,7 +48,21 @@ final class PlainStorageStep {
         this.sqlite = sqlite;
         this.ownWrites = ownWrites;
         this.madePlainInTransaction = new PendingColumns(compression, sqlite);
-        this.shadows = compression.shadowTables(sqlite, values.codec());
+        this.values = values;
+    }
+
+    private ShadowTables shadows() {
+        ShadowTables made = shadows;
+        if (made == null) {
+            made = compression.shadowTables(sqlite, values.codec());
+            shadows = made;
+        }
+        return made;
+    }
+
+    /** Whether copies exist now. */
+    private boolean anyCopies() {
+        return shadows != null && shadows.any();
     }
 
     /**
@@ -55,7 +74,7 @@ final class PlainStorageStep {
     void beforeAny(StatementCall call, int effects) throws SQLException {
         escapeAfterRows(call);
         ownWrites.dropLeftScratch();
-        if (!shadows.any()) {
+        if (!anyCopies()) {
             readingCopies.clear();
             return;
         }
@@ -98,7 +117,7 @@ final class PlainStorageStep {
         if (!rewritten.madePlain().isEmpty() && !rewritten.sql().equals(sql)) {
             ownWrites.begin();
             try {
-                shadows.beforePrepare(sql, rewritten.sql(), rewritten.madePlain());
+                shadows().beforePrepare(sql, rewritten.sql(), rewritten.madePlain());
             } finally {
                 ownWrites.end();
             }
@@ -118,6 +137,7 @@ final class PlainStorageStep {
         }
         String sql = call.sqlRun();
         String original = call.sqlForLog();
+        ShadowTables shadows = shadows();
         try {
             shadows.checkMainReferences(original, sql, madePlain, cannotWrite);
         } catch (ConnectionChangedSincePrepared changed) {
@@ -225,7 +245,7 @@ final class PlainStorageStep {
     void after(StatementCall call, boolean inTransaction, boolean rows) {
         madePlainNow = null;
         madePlainInTransaction.afterStatement(inTransaction);
-        if (shadows.any()) {
+        if (anyCopies()) {
             readingCopies.removeIf(reader -> reader != call && !readingRows(reader));
             if (rows ? !readingCopies.isEmpty() : readingCopies.stream().anyMatch(reader -> reader != call)) {
                 return; // kept until the next statement finds them read no more
@@ -252,7 +272,7 @@ final class PlainStorageStep {
     boolean endLease() {
         try {
             escapeAfterRows(null); // the lease's statements were closed
-            return shadows.drop();
+            return shadows == null || shadows.drop();
         } catch (SQLException e) {
             return false;
         }
