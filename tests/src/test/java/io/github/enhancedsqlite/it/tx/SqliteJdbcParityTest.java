@@ -129,6 +129,30 @@ class SqliteJdbcParityTest extends TxDatabaseTest {
                 statement -> assertThat(statement.isClosed()).isTrue());
     }
 
+    /**
+     * The execute overloads that take column indexes or names are refused by sqlite-jdbc whatever the array, null
+     * too; they reach it as the overload the application called (a null array once ran the SQL instead).
+     */
+    @Test
+    void theColumnKeyOverloadsAreRefusedAsBySqliteJdbcEvenWithANullArray() throws Exception {
+        String url = url("");
+        try (Connection connection = DriverManager.getConnection(url);
+             Statement statement = connection.createStatement()) {
+            String insert = "INSERT INTO t(v) VALUES ('x')";
+            assertThatThrownBy(() -> statement.execute(insert, (int[]) null)).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> statement.execute(insert, (String[]) null)).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> statement.executeUpdate(insert, (int[]) null)).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> statement.executeUpdate(insert, (String[]) null))
+                    .isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> statement.executeLargeUpdate(insert, (int[]) null))
+                    .isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> statement.executeLargeUpdate(insert, (String[]) null))
+                    .isInstanceOf(SQLException.class);
+            assertThat(statement.executeUpdate(insert, Statement.RETURN_GENERATED_KEYS)).isEqualTo(1);
+        }
+        assertThat(TxDb.committed(file, "SELECT count(*) FROM t")).as("only the supported overload wrote").isEqualTo(1);
+    }
+
     private static int insertMany(Connection connection, CountDownLatch start, String value, int count)
             throws Exception {
         start.await();
