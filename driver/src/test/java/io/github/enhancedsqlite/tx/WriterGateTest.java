@@ -129,4 +129,46 @@ class WriterGateTest {
 
         assertThat(gate.wakesHeadOnRelease()).isTrue();
     }
+
+    @Test
+    @Timeout(value = 1, unit = TimeUnit.MINUTES)
+    void aWriterThatFindsTheTurnTakenLooksForItInsteadOfQueueingAndTakesItWhenGivenBack() throws Exception {
+        // a look that cannot run out, so the test decides when the turn comes back, not the clock
+        WriterGate gate = new WriterGate("gate-test", TimeUnit.SECONDS.toNanos(60), TimeUnit.MINUTES.toNanos(5),
+                new DatabaseMetrics("gate-test"));
+        Object holder = new Object();
+        Object writer = new Object();
+        gate.acquire(holder, 1_000);
+        AtomicInteger took = new AtomicInteger();
+        Thread looking = new Thread(() -> {
+            try {
+                gate.acquire(writer, 60_000);
+                took.incrementAndGet();
+                gate.release(writer);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "gate-looking");
+        looking.start();
+        while (!isLooking(looking) && !gate.anyoneQueued()) {
+            Thread.onSpinWait(); // until the writer shows where it waits
+        }
+        assertThat(gate.anyoneQueued()).as("the writer looks for the turn rather than parking in the queue").isFalse();
+        assertThat(isLooking(looking)).isTrue();
+
+        gate.release(holder);
+        looking.join();
+
+        assertThat(took).hasValue(1);
+        assertThat(gate.anyoneQueued()).isFalse();
+    }
+
+    private static boolean isLooking(Thread thread) {
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getMethodName().equals("lookedForFreeTurn")) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
