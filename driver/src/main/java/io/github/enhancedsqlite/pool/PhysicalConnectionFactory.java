@@ -10,6 +10,7 @@ import io.github.enhancedsqlite.config.Settings;
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import io.github.enhancedsqlite.metrics.SlowStatementLog;
 import io.github.enhancedsqlite.tx.BusyRetry;
+import io.github.enhancedsqlite.tx.SqlAction;
 import io.github.enhancedsqlite.tx.StoredOriginals;
 import io.github.enhancedsqlite.tx.TransactionControl;
 import io.github.enhancedsqlite.tx.TransactionDeadlines;
@@ -215,7 +216,7 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
         String readOnlyReason = ReadOnlyDatabase.reason(config);
         try {
             try {
-                PragmaApplier.apply(connection, config, readOnlyReason);
+                retry.call(new ProfileApplication(connection, config, readOnlyReason));
             } catch (SQLException e) {
                 throw OpenFailure.explain(e, config);
             }
@@ -269,6 +270,31 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
      * A connection's close hook ({@link #counted}): a named class, not a lambda (docs/ARCHITECTURE.md, "Start-up
      * cost").
      */
+    /**
+     * Applies the profile to a new connection, run again while the database is busy: switching an existing
+     * rollback-journal file to WAL needs every other writer of the file to finish, and SQLite refuses it at once
+     * rather than waiting (the switch first reads the file, and a connection that reads may not wait for the write
+     * lock). Another process, or another copy of the driver, opening or writing the file at that moment made the open
+     * fail; it now waits out that writer as a busy statement does. Everything it applies is idempotent.
+     */
+    private static final class ProfileApplication implements SqlAction<Void> {
+        private final SQLiteConnection connection;
+        private final DatabaseConfig config;
+        private final String readOnlyReason;
+
+        ProfileApplication(SQLiteConnection connection, DatabaseConfig config, String readOnlyReason) {
+            this.connection = connection;
+            this.config = config;
+            this.readOnlyReason = readOnlyReason;
+        }
+
+        @Override
+        public Void run() throws SQLException {
+            PragmaApplier.apply(connection, config, readOnlyReason);
+            return null;
+        }
+    }
+
     private static final class ConnectionClosed implements Runnable {
         private final PhysicalConnectionFactory factory;
         private final SQLiteConnection connection;

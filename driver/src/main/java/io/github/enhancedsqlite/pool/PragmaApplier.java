@@ -3,6 +3,7 @@ package io.github.enhancedsqlite.pool;
 import io.github.enhancedsqlite.compress.Compression;
 import io.github.enhancedsqlite.config.DatabaseConfig;
 import io.github.enhancedsqlite.config.Pragma;
+import io.github.enhancedsqlite.tx.SqliteErrors;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -185,7 +186,7 @@ final class PragmaApplier {
                     statement.execute("PRAGMA " + pragma.key() + " = " + entry.getValue());
                 } catch (SQLException e) {
                     throw new SQLException("PRAGMA " + pragma.key() + "=" + entry.getValue() + " failed on "
-                            + describe(config) + ": " + e.getMessage() + ". " + hint(pragma), e.getSQLState(),
+                            + describe(config) + ": " + e.getMessage() + ". " + hint(pragma, e), e.getSQLState(),
                             e.getErrorCode(), e);
                 }
             }
@@ -263,6 +264,14 @@ final class PragmaApplier {
 
     private static String describe(DatabaseConfig config) {
         return PhysicalConnectionFactory.databaseName(config);
+    }
+
+    private static String hint(Pragma pragma, SQLException failure) {
+        if (SqliteErrors.isBusyOrLocked(failure)) {
+            return "Another connection was writing the file" + (pragma == Pragma.JOURNAL_MODE
+                    ? ", and a switch of journal mode needs every other writer to finish first" : "") + ".";
+        }
+        return hint(pragma);
     }
 
     private static String hint(Pragma pragma) {

@@ -185,4 +185,57 @@ class ProfileTest {
             assertThat(Db.pragma(connection, "journal_mode")).isEqualTo("memory");
         }
     }
+
+    /**
+     * An existing rollback-journal database opened while another connection (another process, or another copy of the
+     * driver) is writing it: the switch to WAL needs that writer to finish, and SQLite refuses it at once rather than
+     * waiting (a connection that already reads may not wait for the write lock). Two processes opening such a file at
+     * once met it: one switched it, the other's open failed with SQLITE_BUSY. The open waits instead.
+     */
+    @Test
+    void anExistingRollbackJournalDatabaseOpensWhileAnotherConnectionIsWritingIt() throws Exception {
+        Path file = dir.resolve("rollback.db");
+        try (Connection writer = Db.plain(file)) {
+            Db.execute(writer, "CREATE TABLE t(x)");
+            assertThat(Db.pragma(writer, "journal_mode")).isEqualTo("delete");
+            Db.execute(writer, "BEGIN IMMEDIATE", "INSERT INTO t VALUES (1)");
+            List<Throwable> failure = new ArrayList<>();
+            long[] rows = {-1};
+            Thread opening = new Thread(() -> {
+                try (Connection connection = Db.open(file)) {
+                    rows[0] = Db.queryLong(connection, "SELECT count(*) FROM t");
+                } catch (SQLException | RuntimeException e) {
+                    failure.add(e);
+                }
+            }, "opening");
+            opening.start();
+            while (opening.isAlive() && !waitsOutTheLock(opening)) {
+                Thread.onSpinWait();
+            }
+            assertThat(failure).as("the open waits for the writer instead of failing").isEmpty();
+            assertThat(opening.isAlive()).isTrue();
+
+            Db.execute(writer, "COMMIT");
+            opening.join();
+
+            assertThat(failure).isEmpty();
+            assertThat(rows[0]).as("the writer's row, committed before the switch").isEqualTo(1);
+        }
+        try (Connection check = Db.plain(file)) {
+            assertThat(Db.pragma(check, "journal_mode")).isEqualTo("wal");
+        }
+    }
+
+    /** Whether the thread is waiting out a busy database between attempts (the driver's busy retry). */
+    private static boolean waitsOutTheLock(Thread thread) {
+        if (thread.getState() != Thread.State.TIMED_WAITING) {
+            return false;
+        }
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getClassName().endsWith(".BusyRetry")) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
