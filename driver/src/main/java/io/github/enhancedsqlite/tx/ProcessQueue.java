@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * existing and created the queue file, which this process's next writer finds (one {@code stat} per turn taken while
  * it has not joined). A test suite's or a script's new files then cost no queue file: creating and removing one took
  * about 0.4 ms of the 4-6 ms of a file used briefly. Until then a writer of the other process that meets this one's lock
- * waits it out through SQLite's busy handling, as a process that cannot join does.
+ * waits it out through SQLite's busy handling, as a process that cannot join does. The file found first may be the
+ * leftover of a killed process whose database had the same inode; it is removed unless in use ({@code removedLeftover}).
  *
  * <p>SQLite's locks stay the source of truth: the queue only orders who tries next. A process that cannot join it (no
  * writable temporary directory, another copy of the driver in this JVM holding the same lock file) writes without
@@ -100,6 +101,8 @@ final class ProcessQueue {
     private volatile long taken;
     /** Joining failed for a reason that will not go away: this process writes without the queue. */
     private boolean unavailable;
+    /** A pool that created its database has looked whether the queue file it first found is a leftover. */
+    private boolean lookedForLeftover;
     /** The holder of this JVM's turn is parked in the kernel behind another process's writer. */
     private volatile boolean waiting;
 
@@ -299,6 +302,10 @@ final class ProcessQueue {
                     // another process removed the file after this descriptor opened it: queue on the file at the path
                     turn = null;
                     closeChannel();
+                    if (markedRemoved(lockFile)) {
+                        // its remover died between marking and unlinking it: finish the removal, or this loops forever
+                        Files.deleteIfExists(lockFile);
+                    }
                 }
                 if (waited) {
                     metrics.waitedForAnotherProcess();
@@ -336,10 +343,51 @@ final class ProcessQueue {
             if (lockFile == null) {
                 lockFile = lockFileOf(database);
             }
-            return Files.exists(lockFile);
+            if (!Files.exists(lockFile)) {
+                return false;
+            }
+            if (!lookedForLeftover) {
+                lookedForLeftover = true;
+                return !removedLeftover();
+            }
+            return true;
         } catch (IOException e) {
             return true;
         }
+    }
+
+    /**
+     * Removes the queue file found at the first look of a pool that created its database, unless a process holds or
+     * waits for the turn on it. Such a file is mostly a leftover: a process killed while it queued leaves its file,
+     * and the file system hands the inode of its removed database to a later file, which gets the same name. Joining
+     * it would cost every write of this pool two system calls for a queue no one else uses. A process that did open
+     * the new database and queue on it is not harmed: its file is kept while in use, and otherwise its next writer
+     * finds the file marked removed and makes a new one, which this pool's next writer finds and joins. Under
+     * {@link #locks}; returns whether the file is gone.
+     */
+    private boolean removedLeftover() throws IOException {
+        FileChannel open;
+        try {
+            open = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            return true;
+        }
+        boolean removed = false;
+        try {
+            if (markedRemoved(open)) {
+                Files.deleteIfExists(lockFile); // its remover died before unlinking it
+                removed = true;
+            } else {
+                removed = removeIfUnused(open);
+            }
+        } finally {
+            if (removed) {
+                open.close(); // drops the locks taken to remove it
+            } else {
+                channel = open; // in use: queue on it through this descriptor
+            }
+        }
+        return removed;
     }
 
     /** Whether a process removing the file marked it so; under {@link #locks}, holding a lock on it. */
@@ -348,29 +396,45 @@ final class ProcessQueue {
         return open.read(mark, REMOVED_MARK) == 1 && mark.get(0) == REMOVED;
     }
 
+    /** Whether the file now at the path is marked removed; under {@link #locks}. */
+    private boolean markedRemoved(Path path) throws IOException {
+        try (FileChannel open = FileChannel.open(path, StandardOpenOption.READ)) {
+            return markedRemoved(open);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
     /**
      * Removes the file when no process holds or waits for the turn on it: with both locks held (so no process is
      * between them), it is marked removed, then unlinked; the locks go with the descriptor when the caller closes
-     * it. A process that opened it earlier and takes its locks later finds the mark. Under {@link #locks}.
+     * it. A process that opened it earlier and takes its locks later finds the mark. Under {@link #locks}; returns
+     * whether it removed the file, and otherwise holds no lock it took here.
      */
-    private void removeIfUnused(FileChannel open) {
+    private boolean removeIfUnused(FileChannel open) {
         try {
             FileLock entry = open.tryLock(ENTRY, 1, false);
             if (entry == null) {
-                return; // a writer of another process is queueing on it
+                return false; // a writer of another process is queueing on it
             }
             FileLock turnLock = turn != null && turn.isValid() ? turn : open.tryLock(TURN, 1, false);
             if (turnLock == null || markedRemoved(open)) {
-                return; // in use, or removed already by another process
+                entry.release(); // the descriptor may stay open to queue on the file
+                if (turnLock != null && turnLock != turn) {
+                    turnLock.release();
+                }
+                return false; // in use, or removed already by another process
             }
             mark.clear();
             mark.put(REMOVED).flip();
             open.write(mark, REMOVED_MARK);
             Files.deleteIfExists(lockFile);
+            return true;
         } catch (OverlappingFileLockException e) {
-            // another copy of the driver in this JVM holds a lock on it: in use
+            return false; // another copy of the driver in this JVM holds a lock on it: in use
         } catch (IOException e) {
             LOG.debug("Removing the writer queue file {} failed; it stays", lockFile, e);
+            return false;
         }
     }
 

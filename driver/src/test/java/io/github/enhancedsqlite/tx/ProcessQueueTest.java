@@ -139,6 +139,51 @@ class ProcessQueueTest {
      * The writer turn of a new file in the test's directory, handing over at once (no fairness window) and with no time
      * bound on the process's turn: the hand-overs must keep it however long the machine takes to run a thread.
      */
+    /**
+     * A process killed while it queued leaves its queue file behind, and the file system gives the inode of its
+     * removed database to a new file: a pool that creates that file finds a queue file no other process uses. It must
+     * not join it (every write would then pay the kernel's lock and unlock for nothing), and removes it.
+     */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aPoolOnAFileItCreatedRemovesAQueueFileLeftByAnEarlierFileOfTheSameIdentityAndWritesWithoutIt()
+            throws Exception {
+        Path database = Files.createFile(dir.resolve("reused-inode.db"));
+        lockFile = ProcessQueue.lockFileOf(database);
+        Files.createFile(lockFile);
+        WriterGate gate = new WriterGate("queue-test", database, true, 0, Long.MAX_VALUE,
+                new DatabaseMetrics("queue-test"));
+        Object writer = new Object();
+        for (int write = 0; write < 3; write++) {
+            gate.acquire(writer, 10_000);
+            gate.release(writer);
+        }
+        assertThat(gate.processQueue().turnsTaken()).as("turns taken on the queue file").isZero();
+        assertThat(lockFile).as("the queue file nobody used").doesNotExist();
+    }
+
+    /**
+     * A process killed between marking the queue file removed and unlinking it leaves a marked file at the path. The
+     * next process must not take it for a file removed under its open descriptor again and again: it removes it and
+     * queues on a new one.
+     */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aQueueFileLeftMarkedRemovedIsReplacedInsteadOfReopenedForever() throws Exception {
+        WriterGate gate = gateOnNewFile("marked.db");
+        byte[] marked = {0, 0, 1};
+        Files.write(lockFile, marked);
+        Object writer = new Object();
+        gate.acquire(writer, 10_000);
+        try {
+            assertThat(gate.processQueue().turnsTaken()).isEqualTo(1);
+            assertThat(kernelHoldsTurn()).as("the turn, held on the new queue file").isTrue();
+            assertThat(Files.readAllBytes(lockFile)).as("the new queue file").isEmpty();
+        } finally {
+            gate.release(writer);
+        }
+    }
+
     private WriterGate gateOnNewFile(String name) throws IOException {
         Path database = Files.createFile(dir.resolve(name));
         lockFile = ProcessQueue.lockFileOf(database);
