@@ -372,22 +372,14 @@ final class ProcessQueue {
         } catch (NoSuchFileException e) {
             return true;
         }
-        boolean removed = false;
-        try {
+        // closed whatever happens: that drops every lock taken here; a file in use is opened again to queue on
+        try (open) {
             if (markedRemoved(open)) {
                 Files.deleteIfExists(lockFile); // its remover died before unlinking it
-                removed = true;
-            } else {
-                removed = removeIfUnused(open);
+                return true;
             }
-        } finally {
-            if (removed) {
-                open.close(); // drops the locks taken to remove it
-            } else {
-                channel = open; // in use: queue on it through this descriptor
-            }
+            return removeIfUnused(open);
         }
-        return removed;
     }
 
     /** Whether a process removing the file marked it so; under {@link #locks}, holding a lock on it. */
@@ -409,7 +401,7 @@ final class ProcessQueue {
      * Removes the file when no process holds or waits for the turn on it: with both locks held (so no process is
      * between them), it is marked removed, then unlinked; the locks go with the descriptor when the caller closes
      * it. A process that opened it earlier and takes its locks later finds the mark. Under {@link #locks}; returns
-     * whether it removed the file, and otherwise holds no lock it took here.
+     * whether it removed the file. The caller closes the descriptor either way, which drops the locks taken here.
      */
     private boolean removeIfUnused(FileChannel open) {
         try {
@@ -419,10 +411,6 @@ final class ProcessQueue {
             }
             FileLock turnLock = turn != null && turn.isValid() ? turn : open.tryLock(TURN, 1, false);
             if (turnLock == null || markedRemoved(open)) {
-                entry.release(); // the descriptor may stay open to queue on the file
-                if (turnLock != null && turnLock != turn) {
-                    turnLock.release();
-                }
                 return false; // in use, or removed already by another process
             }
             mark.clear();
