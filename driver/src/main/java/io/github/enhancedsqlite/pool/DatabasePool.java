@@ -719,6 +719,9 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         } else if (finish && !finished && !file.replaced()) {
             finishFile();
         }
+        if (finish && config.settings().replication().driverCheckpoints() && file.walLeft() && !file.replaced()) {
+            closeAsTheLast();
+        }
         factory.close(); // its connections are all closed now: the timeout thread and the native dictionaries go
     }
 
@@ -761,6 +764,22 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         } catch (SQLException e) {
             LOG.warn("Closing {}: final optimize/checkpoint failed: {}", config.location().poolKey(), e.getMessage());
             return true; // the same failure on a connection of our own would help nobody
+        }
+    }
+
+    /**
+     * Every connection of the pool has closed, yet the -wal is still there. SQLite removes it (and the -shm) only on
+     * a close that finds no other connection to the file, and connections of a pool close on several threads (HikariCP
+     * closes its own on threads of its own, an aborted lease closes on the application's executor): when the last two
+     * close at once, each can find the other still open, and both leave the files (two sqlite-jdbc connections closed
+     * together did so 4 times in 300). A connection opened and closed now is the last, unless another process, or a
+     * connection this pool does not own, has the file open; then the files must stay, and do.
+     */
+    private void closeAsTheLast() {
+        try {
+            factory.getConnection().close();
+        } catch (SQLException e) {
+            LOG.debug("{}: reopening to remove the -wal left at close failed", config.location().poolKey(), e);
         }
     }
 

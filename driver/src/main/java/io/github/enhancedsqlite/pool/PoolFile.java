@@ -87,11 +87,15 @@ final class PoolFile {
         } catch (SQLException e) {
             LOG.debug("Tidying up after the replaced database file {} failed", path, e);
         }
-        Path wal = path.resolveSibling(path.getFileName() + "-wal");
-        if (Files.exists(wal)) {
+        if (walLeft()) {
             LOG.warn("The database file {} was deleted or replaced while open and another connection still uses it:"
                     + " its -wal and -shm stay at the old path", path);
         }
+    }
+
+    /** Whether the file's -wal exists. */
+    boolean walLeft() {
+        return Files.exists(path.resolveSibling(path.getFileName() + "-wal"));
     }
 
     private static void quietly(Statement statement, String sql) {
