@@ -63,6 +63,15 @@ public enum Pragma {
         return rule;
     }
 
+    /**
+     * Whether SQLite can leave the pragma as it was without an error, so that only reading it back tells: a file's
+     * journal mode (WAL on a read-only file), page size and auto_vacuum (fixed once the file has pages), an
+     * mmap_size above the build's cap. The others take every value their rule accepts, or fail with an error.
+     */
+    public boolean mayNotTake() {
+        return this == JOURNAL_MODE || this == PAGE_SIZE || this == AUTO_VACUUM || this == MMAP_SIZE;
+    }
+
     /** Whether the value SQLite reports after setting means the value we asked for. */
     public boolean took(String canonicalValue, String reported) {
         return rule.sameValue(canonicalValue, reported);

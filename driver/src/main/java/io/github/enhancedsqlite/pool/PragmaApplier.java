@@ -19,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a profile's pragmas to a new physical connection and reads each back. SQLite ignores a pragma it
- * cannot honour without an error (WAL on a read-only file, a new page size on a WAL database), so reading back
- * is the only way to know the profile is really in force; a pragma that did not take fails the connection.
+ * Applies a profile's pragmas to a new physical connection and reads back those SQLite can ignore without an error
+ * (WAL on a read-only file, a new page size on a WAL database: {@link Pragma#mayNotTake}), since reading back is the
+ * only way to know they are really in force; a pragma that did not take fails the connection. The others take every
+ * value their rule lets through, or fail the script.
  */
 final class PragmaApplier {
 
@@ -31,11 +32,10 @@ final class PragmaApplier {
     }
 
     /**
-     * Pragmas SQLite also offers as table-valued functions, so one SELECT reads them all back; the others
-     * ({@code mmap_size}, {@code wal_autocheckpoint}, and any pragma this list does not know) are read one by one.
+     * Pragmas read back that SQLite also offers as table-valued functions, so one SELECT reads them all; the others
+     * ({@code mmap_size}, which has none) are read one by one.
      */
-    private static final Set<Pragma> READABLE_IN_ONE_SELECT = EnumSet.of(Pragma.BUSY_TIMEOUT, Pragma.PAGE_SIZE,
-            Pragma.JOURNAL_MODE, Pragma.SYNCHRONOUS, Pragma.CACHE_SIZE, Pragma.TEMP_STORE, Pragma.JOURNAL_SIZE_LIMIT,
+    private static final Set<Pragma> READABLE_IN_ONE_SELECT = EnumSet.of(Pragma.PAGE_SIZE, Pragma.JOURNAL_MODE,
             Pragma.AUTO_VACUUM);
 
     /**
@@ -109,8 +109,8 @@ final class PragmaApplier {
     }
 
     /**
-     * The page cache in bytes each connection has once {@link #apply} succeeded, when the profile sets it: the
-     * read-back proved the value took, so nothing needs to ask the connection again. -1 when the profile leaves it
+     * The page cache in bytes each connection has once {@link #apply} succeeded, when the profile sets it: SQLite
+     * takes every cache_size, so nothing needs to ask the connection again. -1 when the profile leaves it
      * to SQLite (or gives it in pages without the page size).
      */
     static long pageCacheBytes(DatabaseConfig config) {
@@ -198,7 +198,11 @@ final class PragmaApplier {
         Map<Pragma, String> reported = new EnumMap<>(Pragma.class);
         StringBuilder select = new StringBuilder();
         List<Pragma> selected = new ArrayList<>();
-        for (Pragma pragma : wanted.keySet()) {
+        for (Map.Entry<Pragma, String> entry : wanted.entrySet()) {
+            Pragma pragma = entry.getKey();
+            if (!needsReadingBack(pragma, entry.getValue())) {
+                continue;
+            }
             if (READABLE_IN_ONE_SELECT.contains(pragma)) {
                 select.append(selected.isEmpty() ? "SELECT " : ", ").append("(SELECT * FROM pragma_")
                         .append(pragma.key()).append(')');
@@ -215,15 +219,35 @@ final class PragmaApplier {
                 }
             }
         }
-        for (Map.Entry<Pragma, String> entry : wanted.entrySet()) {
+        for (Map.Entry<Pragma, String> entry : reported.entrySet()) {
             Pragma pragma = entry.getKey();
-            String value = reported.get(pragma);
-            if (!pragma.took(entry.getValue(), value)) {
-                throw new SQLException("PRAGMA " + pragma.key() + "=" + entry.getValue() + " did not take on "
+            String value = entry.getValue();
+            if (!pragma.took(wanted.get(pragma), value)) {
+                throw new SQLException("PRAGMA " + pragma.key() + "=" + wanted.get(pragma) + " did not take on "
                         + describe(config) + ": SQLite reports " + (value == null ? "nothing" : value) + ". "
                         + hint(pragma), "HY000");
             }
+            if (pragma == Pragma.MMAP_SIZE) {
+                mmapSizeTaken = Math.max(mmapSizeTaken, Long.parseLong(wanted.get(pragma)));
+            }
         }
+    }
+
+    /**
+     * The largest mmap_size this JVM's SQLite has taken: the cap is the build's (or the process's), the same for every
+     * connection, so a size within it needs no reading back on the next one.
+     */
+    private static volatile long mmapSizeTaken = -1;
+
+    /**
+     * Whether SQLite may have ignored the pragma without an error: the others take every value their rule lets
+     * through, and reading them back would be a statement per new connection that can only repeat what was set.
+     */
+    private static boolean needsReadingBack(Pragma pragma, String value) {
+        if (pragma == Pragma.MMAP_SIZE) {
+            return Long.parseLong(value) > mmapSizeTaken; // canonical: ValueRule.integer
+        }
+        return pragma.mayNotTake();
     }
 
     private static String read(Statement statement, Pragma pragma) throws SQLException {

@@ -159,6 +159,26 @@ class ProfileTest {
     }
 
     /**
+     * mmap_size is read back only above the largest size this JVM's SQLite already took (its cap is the build's):
+     * after the profile's 8 GiB took on one file, a size above sqlite-jdbc's 1 TiB cap still fails on the next, and
+     * the cap itself is taken.
+     */
+    @Test
+    void anMmapSizeAboveTheCapFailsAfterASmallerOneTook() throws Exception {
+        try (Connection connection = Db.open(dir.resolve("profile.db"))) {
+            assertThat(Db.pragma(connection, "mmap_size")).isEqualTo("8589934592");
+        }
+
+        assertThatThrownBy(() -> Db.open(dir.resolve("above.db"), "mmap_size=1099511627777").close())
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("mmap_size=1099511627777 did not take")
+                .hasMessageContaining("caps mmap_size");
+        try (Connection connection = Db.open(dir.resolve("cap.db"), "mmap_size=1099511627776")) {
+            assertThat(Db.pragma(connection, "mmap_size")).isEqualTo("1099511627776");
+        }
+    }
+
+    /**
      * In-memory databases keep journal_mode=memory, and the empty path (a private temporary database) keeps what
      * sqlite-jdbc gives it: the profile's file-only pragmas are skipped there instead of failing the connection.
      */
