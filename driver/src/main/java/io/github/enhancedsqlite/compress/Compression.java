@@ -72,6 +72,19 @@ public final class Compression {
     }
 
     /** Whether the statement makes a table from a SELECT; the pattern runs only where it could match. */
+    /** The statements that read or write rows: only they are rewritten. */
+    private static final Set<String> ROW_STATEMENTS = Set.of("select", "with", "insert", "replace", "update",
+            "delete", "values");
+
+    /**
+     * Whether a CREATE statement reads columns' values, so that they must be plain first: an index, a view or a
+     * trigger (see {@link PlainStorage#readBy}), or a table created from a SELECT.
+     */
+    private static boolean readsColumns(String sql) {
+        String kind = PlainStorage.createdKind(sql);
+        return "index".equals(kind) || "view".equals(kind) || "trigger".equals(kind) || createsTableAs(sql);
+    }
+
     private static boolean createsTableAs(String sql) {
         return "table".equals(PlainStorage.createdKind(sql)) && PlainStorage.hasWord(sql, "AS")
                 && CreateTableAs.PATTERN.matcher(Schema.withoutComments(sql)).find();
@@ -337,14 +350,20 @@ public final class Compression {
 
     private RewrittenSql analyseTables(String sql, Connection sqlite, Set<String> mentioned,
                                       boolean simpleShapesFirst) throws SQLException {
+        String keyword = firstWord(sql);
+        boolean rows = ROW_STATEMENTS.contains(keyword);
+        if (!rows && !(keyword.equals("create") && readsColumns(sql))) {
+            // nothing below changes it (DDL of tables and indexes on expressions alike, PRAGMA, ...): the schema is
+            // not even read, which a process creating a file per test would pay before each CREATE TABLE
+            return RewrittenSql.unchanged(sql);
+        }
         Set<String> interesting = tablesOfInterest(sqlite);
         mentioned.retainAll(interesting);
         if (mentioned.isEmpty()) {
             return RewrittenSql.unchanged(sql);
         }
         BoundCatalogue catalogue = new BoundCatalogue(sqlite);
-        String keyword = firstWord(sql);
-        if (!Set.of("select", "with", "insert", "replace", "update", "delete", "values").contains(keyword)) {
+        if (!rows) {
             if (keyword.equals("create") && createsTableAs(sql)) {
                 // the new table takes its values, and its declared types, from the SELECT as written: only plain
                 // values give both as without compression
@@ -445,16 +464,11 @@ public final class Compression {
             tables.add(column.table()); // another process may compress into it: read it as if it might hold envelopes
         }
         if (mode != Mode.OFF) {
-            try (Statement statement = sqlite.createStatement();
-                 ResultSet names = statement.executeQuery(APPLICATION_TABLES)) {
-                while (names.next()) {
-                    String name = names.getString(1);
-                    TableInfo table = schema.table(sqlite, name);
-                    for (String column : table.columns()) {
-                        if (Compression.this.takesCompressed(new ColumnRef(name, column), table)) {
-                            tables.add(name.toLowerCase(Locale.ROOT));
-                            break;
-                        }
+            for (TableInfo table : schema.applicationTables(sqlite)) {
+                for (String column : table.columns()) {
+                    if (takesCompressed(new ColumnRef(table.name(), column), table)) {
+                        tables.add(table.name().toLowerCase(Locale.ROOT));
+                        break;
                     }
                 }
             }
@@ -462,11 +476,6 @@ public final class Compression {
         tablesOfInterest = new TablesOfInterest(generation, tables);
         return tables;
     }
-
-    /** The application's tables: not SQLite's, the driver's or Litestream's. Built once: read per new database. */
-    private static final String APPLICATION_TABLES = "SELECT name FROM sqlite_schema WHERE type = 'table'"
-            + " AND NOT " + StoredFormat.sqliteTable("name") + " AND NOT " + StoredFormat.ownTable("name")
-            + " AND NOT " + StoredFormat.litestreamTable("name");
 
     boolean takesCompressed(ColumnRef column, TableInfo table) {
         if (mode == Mode.OFF || !table.isCompressible(column.column()) || keptPlain.contains(column)) {

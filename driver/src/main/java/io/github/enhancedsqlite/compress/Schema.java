@@ -5,8 +5,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -92,34 +96,9 @@ final class Schema {
     }
 
     private TableInfo load(Connection connection, String name, SchemaSnapshot snapshot) throws SQLException {
-        String tableSql = null;
-        List<ColumnRow> columnRows = new ArrayList<>();
-        Set<String> indexed = new HashSet<>();
-        Set<String> foreignKeys = new HashSet<>();
         Set<String> mentions = snapshot.mentionedByViewsOrTriggers();
         Set<String> mentionsRead = mentions == null ? new HashSet<>() : null;
-        try (PreparedStatement read = connection.prepareStatement(mentions == null ? READ_TABLE_AND_MENTIONS
-                : READ_TABLE)) {
-            read.setString(1, name);
-            try (ResultSet row = read.executeQuery()) {
-                while (row.next()) {
-                    switch (row.getInt(1)) {
-                        case TABLE_SQL -> tableSql = withoutComments(row.getString(2));
-                        case COLUMN -> columnRows.add(new ColumnRow(row.getString(2), row.getString(3), row.getInt(4),
-                                row.getInt(5)));
-                        case INDEXED_COLUMN -> {
-                            if (row.getString(2) != null) {
-                                indexed.add(row.getString(2).toLowerCase(Locale.ROOT));
-                            }
-                        }
-                        case INDEX_SQL -> indexed.addAll(namesIn(row.getString(2)));
-                        case FOREIGN_KEY -> foreignKeys.add(row.getString(2).toLowerCase(Locale.ROOT));
-                        case VIEW_OR_TRIGGER_SQL -> mentionsRead.addAll(namesIn(row.getString(2)));
-                        default -> throw new IllegalStateException("unknown row kind " + row.getInt(1));
-                    }
-                }
-            }
-        }
+        TableInfo shape = readShape(connection, name, mentionsRead);
         if (mentions == null) {
             mentions = mentionsRead;
             Set<String> read = mentionsRead;
@@ -130,9 +109,139 @@ final class Schema {
                 }
             }
         }
-        if (tableSql == null) {
+        return mentionedBy(shape, mentions);
+    }
+
+    /**
+     * Every application table of the main database (not SQLite's, the driver's or Litestream's), as {@link #table}
+     * would give each, read with one statement over {@code sqlite_schema}: a process that creates a file per test
+     * reads the tables of every file it opens, and the pragma functions {@link #READ_TABLE} needs cost far more to
+     * prepare and run than the schema rows. A table whose SQL and indexes' SQL this JVM has read before (the same
+     * schema created in each file) takes its shape from {@link #SHAPES}; only the others are read in full. What is
+     * read becomes part of the current snapshot, as through {@link #table}.
+     */
+    List<TableInfo> applicationTables(Connection connection) throws SQLException {
+        SchemaSnapshot snapshot = current.get();
+        Set<String> mentions = snapshot.mentionedByViewsOrTriggers();
+        Set<String> mentionsRead = mentions == null ? new HashSet<>() : null;
+        Map<String, String[]> tables = new LinkedHashMap<>();
+        Map<String, List<String>> indexSql = new HashMap<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery(SCHEMA_ROWS)) {
+            while (row.next()) {
+                String type = row.getString(1);
+                String sql = row.getString(4);
+                if (type.equals("table")) {
+                    tables.put(row.getString(2).toLowerCase(Locale.ROOT), new String[] {row.getString(2), sql});
+                } else if (type.equals("index")) {
+                    String table = row.getString(3).toLowerCase(Locale.ROOT);
+                    List<String> ofTable = indexSql.get(table);
+                    if (ofTable == null) {
+                        ofTable = new ArrayList<>(2); // no lambda: docs/ARCHITECTURE.md, "Start-up cost"
+                        indexSql.put(table, ofTable);
+                    }
+                    ofTable.add(sql);
+                } else if (mentionsRead != null) {
+                    mentionsRead.addAll(namesIn(sql)); // a view or a trigger
+                }
+            }
+        }
+        if (mentions == null) {
+            mentions = mentionsRead;
+        }
+        List<TableInfo> found = new ArrayList<>(tables.size());
+        Map<String, TableInfo> learned = new HashMap<>();
+        for (Map.Entry<String, String[]> table : tables.entrySet()) {
+            TableInfo known = snapshot.tables().get(table.getKey());
+            if (known == null) {
+                String name = table.getValue()[0];
+                TableInfo shape = SHAPES.get(shapeKey(table.getValue()[1], indexSql.get(table.getKey())));
+                if (shape == null) {
+                    shape = readShape(connection, name, null);
+                } else if (!shape.name().equals(name)) {
+                    shape = new TableInfo(name, shape.columns(), shape.compressible(), shape.textAffinity(),
+                            shape.hasRowid());
+                }
+                known = mentionedBy(shape, mentions);
+                learned.put(table.getKey(), known);
+            }
+            found.add(known);
+        }
+        // kept only while the snapshot it was read under is current, as in table()
+        for (SchemaSnapshot now = current.get(); now.generation() == snapshot.generation(); now = current.get()) {
+            if (current.compareAndSet(now, now.withTables(learned, mentions))) {
+                break;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The rows {@link #applicationTables} reads: every view's and trigger's SQL, and the SQL of the application's
+     * tables and of their indexes (SQLite's automatic indexes have none: the table's SQL decides them).
+     */
+    private static final String SCHEMA_ROWS = "SELECT type, name, tbl_name, sql FROM main.sqlite_schema"
+            + " WHERE sql IS NOT NULL AND (type IN ('view', 'trigger') OR type IN ('table', 'index')"
+            + " AND NOT " + StoredFormat.sqliteTable("tbl_name") + " AND NOT " + StoredFormat.ownTable("tbl_name")
+            + " AND NOT " + StoredFormat.litestreamTable("tbl_name") + ")";
+
+    /**
+     * Tables as read from SQLite's catalog, before views and triggers are taken into account, by
+     * {@link #shapeKey}: what {@link #readShape} derives is a function of the table's SQL and its indexes' SQL
+     * alone (the pragma functions report what SQLite parsed from them), so a JVM that opens many files of one
+     * schema reads it in full once. Virtual tables are not kept: their columns are their module's to declare.
+     * Bounded like {@link #MENTIONS}.
+     */
+    private static final Map<String, TableInfo> SHAPES = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED_SHAPES = 256;
+
+    /** The table's SQL and its indexes' SQL, in an order that does not depend on the order they were read in. */
+    private static String shapeKey(String tableSql, List<String> indexSql) {
+        if (indexSql == null || indexSql.isEmpty()) {
+            return tableSql;
+        }
+        List<String> sorted = new ArrayList<>(indexSql);
+        Collections.sort(sorted);
+        return tableSql + '\u0000' + String.join("\u0000", sorted);
+    }
+
+    /** The table read in full; {@code mentionsRead}, when not null, also receives the names views and triggers use. */
+    private static TableInfo readShape(Connection connection, String name, Set<String> mentionsRead)
+            throws SQLException {
+        String storedSql = null;
+        List<ColumnRow> columnRows = new ArrayList<>();
+        Set<String> indexed = new HashSet<>();
+        List<String> indexSql = new ArrayList<>();
+        Set<String> foreignKeys = new HashSet<>();
+        try (PreparedStatement read = connection.prepareStatement(mentionsRead != null ? READ_TABLE_AND_MENTIONS
+                : READ_TABLE)) {
+            read.setString(1, name);
+            try (ResultSet row = read.executeQuery()) {
+                while (row.next()) {
+                    switch (row.getInt(1)) {
+                        case TABLE_SQL -> storedSql = row.getString(2);
+                        case COLUMN -> columnRows.add(new ColumnRow(row.getString(2), row.getString(3), row.getInt(4),
+                                row.getInt(5)));
+                        case INDEXED_COLUMN -> {
+                            if (row.getString(2) != null) {
+                                indexed.add(row.getString(2).toLowerCase(Locale.ROOT));
+                            }
+                        }
+                        case INDEX_SQL -> {
+                            indexSql.add(row.getString(2));
+                            indexed.addAll(namesIn(row.getString(2)));
+                        }
+                        case FOREIGN_KEY -> foreignKeys.add(row.getString(2).toLowerCase(Locale.ROOT));
+                        case VIEW_OR_TRIGGER_SQL -> mentionsRead.addAll(namesIn(row.getString(2)));
+                        default -> throw new IllegalStateException("unknown row kind " + row.getInt(1));
+                    }
+                }
+            }
+        }
+        if (storedSql == null) {
             return TableInfo.MISSING;
         }
+        String tableSql = withoutComments(storedSql);
         List<String> columns = new ArrayList<>();
         Set<String> candidates = new HashSet<>();
         Set<String> textColumns = new HashSet<>();
@@ -152,21 +261,35 @@ final class Schema {
                 candidates.add(column.toLowerCase(Locale.ROOT));
             }
         }
-        if (tableSql.stripLeading().regionMatches(true, 0, "CREATE VIRTUAL TABLE", 0, 20)) {
+        boolean virtual = tableSql.stripLeading().regionMatches(true, 0, "CREATE VIRTUAL TABLE", 0, 20);
+        if (virtual) {
             // a virtual table hands its values to its module (FTS indexes the words of the text, R*Tree numbers):
             // an envelope there would be indexed as bytes, and MATCH needs the bare column
             candidates.clear();
         }
         candidates.removeAll(indexed);
         candidates.removeAll(foreignKeys);
-        if (mentions.contains(name.toLowerCase(Locale.ROOT))) {
-            candidates.clear();
-        }
         String upper = tableSql.toUpperCase(Locale.ROOT);
         // the pattern only where it can match: compiling it is a cost of its own in a JVM that has just started
         boolean hasRowid = !(upper.contains("WITHOUT") && WithoutRowid.PATTERN.matcher(upper).find())
                 && !hasColumnNamedRowid(columns);
-        return new TableInfo(name, List.copyOf(columns), Set.copyOf(candidates), Set.copyOf(textColumns), hasRowid);
+        TableInfo shape = new TableInfo(name, List.copyOf(columns), Set.copyOf(candidates), Set.copyOf(textColumns),
+                hasRowid);
+        if (!virtual) {
+            if (SHAPES.size() >= MAX_CACHED_SHAPES) {
+                SHAPES.clear();
+            }
+            SHAPES.put(shapeKey(storedSql, indexSql), shape);
+        }
+        return shape;
+    }
+
+    /** The table as a view or trigger sees it: none of its columns may hold what they would read as bytes. */
+    private static TableInfo mentionedBy(TableInfo shape, Set<String> mentions) {
+        if (shape.compressible().isEmpty() || !mentions.contains(shape.name().toLowerCase(Locale.ROOT))) {
+            return shape;
+        }
+        return new TableInfo(shape.name(), shape.columns(), Set.of(), shape.textAffinity(), shape.hasRowid());
     }
 
     /** A loop, not a stream: read for every table of every file a process opens, mostly still interpreted. */

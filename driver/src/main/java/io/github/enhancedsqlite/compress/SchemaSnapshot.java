@@ -29,6 +29,14 @@ record SchemaSnapshot(long generation, Map<String, TableInfo> tables, Set<String
         return new SchemaSnapshot(generation, Map.copyOf(more), mentionedByViewsOrTriggers);
     }
 
+    /** With tables read together, and the names views and triggers mention if they were not known yet. */
+    SchemaSnapshot withTables(Map<String, TableInfo> read, Set<String> mentioned) {
+        Map<String, TableInfo> more = new HashMap<>(tables);
+        more.putAll(read);
+        return new SchemaSnapshot(generation, Map.copyOf(more),
+                mentionedByViewsOrTriggers != null ? mentionedByViewsOrTriggers : Set.copyOf(mentioned));
+    }
+
     SchemaSnapshot withMentions(Set<String> mentioned) {
         return new SchemaSnapshot(generation, tables, Set.copyOf(mentioned));
     }

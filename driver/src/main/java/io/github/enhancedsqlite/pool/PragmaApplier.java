@@ -90,13 +90,19 @@ final class PragmaApplier {
                 toSet.put(pragma, value);
             }
             if (!toSet.isEmpty()) {
-                Map<Pragma, String> script = toSet;
+                Map<Pragma, String> script = new LinkedHashMap<>(toSet);
+                Map<Pragma, String> reported = new EnumMap<>(Pragma.class);
                 if (file.pageCount == 0 && presetAutoVacuum(statement, toSet, file.journalMode)) {
-                    script = new LinkedHashMap<>(toSet);
                     script.remove(Pragma.AUTO_VACUUM); // the switch to WAL writes it into the new file
+                    reported.put(Pragma.AUTO_VACUUM, toSet.get(Pragma.AUTO_VACUUM)); // read back by the preset
                 }
+                String journalMode = script.remove(Pragma.JOURNAL_MODE);
                 setAll(statement, script, config);
-                checkAll(statement, toSet, config);
+                if (journalMode != null) {
+                    // last, and as a query: it answers with the mode it left the file in, which is the reading back
+                    reported.put(Pragma.JOURNAL_MODE, switchJournalMode(statement, journalMode, config));
+                }
+                checkAll(statement, toSet, reported, config);
             }
         }
         if (readOnlyReason != null && LOG.isDebugEnabled()) {
@@ -193,14 +199,33 @@ final class PragmaApplier {
         }
     }
 
-    private static void checkAll(Statement statement, Map<Pragma, String> wanted, DatabaseConfig config)
+    /**
+     * Sets the journal mode; what SQLite answers is the mode the file is in now. Run after the other pragmas: on a
+     * new file page_size and auto_vacuum must come before the switch to WAL creates it, and busy_timeout lets the
+     * switch wait for the lock it needs.
+     */
+    private static String switchJournalMode(Statement statement, String value, DatabaseConfig config)
             throws SQLException {
-        Map<Pragma, String> reported = new EnumMap<>(Pragma.class);
+        // value is canonical: a word from a fixed list (see ValueRule), never caller text
+        try (ResultSet result = statement.executeQuery("PRAGMA journal_mode = " + value)) {
+            return result.next() ? result.getString(1) : null;
+        } catch (SQLException e) {
+            throw new SQLException("PRAGMA journal_mode=" + value + " failed on " + describe(config) + ": "
+                    + e.getMessage() + ". " + hint(Pragma.JOURNAL_MODE, e), e.getSQLState(), e.getErrorCode(), e);
+        }
+    }
+
+    /**
+     * Reads back what SQLite may have left unchanged without an error, except what {@code reported} already holds,
+     * and fails naming the first pragma that did not take.
+     */
+    private static void checkAll(Statement statement, Map<Pragma, String> wanted, Map<Pragma, String> reported,
+                                 DatabaseConfig config) throws SQLException {
         StringBuilder select = new StringBuilder();
         List<Pragma> selected = new ArrayList<>();
         for (Map.Entry<Pragma, String> entry : wanted.entrySet()) {
             Pragma pragma = entry.getKey();
-            if (!needsReadingBack(pragma, entry.getValue())) {
+            if (reported.containsKey(pragma) || !needsReadingBack(pragma, entry.getValue())) {
                 continue;
             }
             if (READABLE_IN_ONE_SELECT.contains(pragma)) {

@@ -179,6 +179,18 @@ class ProfileTest {
     }
 
     /**
+     * The switch to WAL is read back by its own answer: a journal mode asked for in the URL that the database cannot
+     * take fails the connection with what SQLite reports.
+     */
+    @Test
+    void aJournalModeTheDatabaseCannotTakeIsAnError() {
+        assertThatThrownBy(() -> DriverManager.getConnection("jdbc:enhanced-sqlite::memory:?journal_mode=wal").close())
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("journal_mode=wal did not take")
+                .hasMessageContaining("SQLite reports memory");
+    }
+
+    /**
      * In-memory databases keep journal_mode=memory, and the empty path (a private temporary database) keeps what
      * sqlite-jdbc gives it: the profile's file-only pragmas are skipped there instead of failing the connection.
      */
