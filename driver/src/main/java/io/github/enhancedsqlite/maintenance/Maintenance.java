@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@code PRAGMA optimize} every {@value #OPTIMIZE_EVERY_RUNS}th run (hourly at the default 5 s interval;
  * counting runs rather than time ties it to the interval the user chose, and keeps it observable): it may
  * re-analyze tables and so write, so it runs in a transaction that takes its writer turn like any other writer.
- * Each connection already runs a bounded optimize when it opens, so the first comes that many runs after open.</li>
+ * Connections run none when they open (it made processes starting together wait on each other), so the first
+ * comes that many runs after open; the pool runs one more at close, on databases of 1 MiB or more.</li>
  * </ul>
  * It borrows a pooled connection only when one is free (it never makes the application wait for a connection)
  * and skips a run otherwise. When Litestream replicates the file it runs no checkpoint at all (Litestream owns

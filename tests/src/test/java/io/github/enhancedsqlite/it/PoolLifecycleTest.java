@@ -97,6 +97,38 @@ class PoolLifecycleTest {
         }
     }
 
+    /**
+     * The close runs PRAGMA optimize, which analyzes the tables the pool queried that have no statistics, only on a
+     * database of 1 MiB or more: a test's file of a few rows got sqlite_stat1 and sqlite_stat4 of its own.
+     */
+    @Test
+    void theCloseOptimizesOnlyADatabaseOfAMebibyteOrMore() throws Exception {
+        Path small = dir.resolve("small.db");
+        Path large = dir.resolve("large.db");
+        for (Path database : new Path[] {small, large}) {
+            try (Connection connection = Db.open(database, "compress=off")) {
+                Db.execute(connection, "CREATE TABLE t(id INTEGER PRIMARY KEY, k TEXT, v BLOB)",
+                        "CREATE INDEX t_k ON t(k)");
+                int rows = database == small ? 3 : 300;
+                Db.execute(connection, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
+                        + rows + ") INSERT INTO t(k, v) SELECT 'k' || i, randomblob(4000) FROM n");
+                assertThat(Db.queryLong(connection, "SELECT count(*) FROM t WHERE k = 'k2'")).isEqualTo(1);
+            }
+        }
+
+        EnhancedSqlite.shutdown();
+
+        try (Connection plain = Db.plain(small)) {
+            assertThat(Db.queryLong(plain, "PRAGMA page_count")).isLessThan(256);
+            assertThat(Db.tableExists(plain, "main", "sqlite_stat1")).as("no statistics for three rows").isFalse();
+        }
+        try (Connection plain = Db.plain(large)) {
+            assertThat(Db.queryLong(plain, "PRAGMA page_count")).isGreaterThanOrEqualTo(256);
+            assertThat(Db.queryStrings(plain, "SELECT idx FROM sqlite_stat1 WHERE tbl = 't'"))
+                    .as("optimize analyzed the queried table at close").contains("t_k");
+        }
+    }
+
     @Test
     void aConnectionAfterShutdownOpensANewPool() throws Exception {
         Path database = dir.resolve("again.db");
