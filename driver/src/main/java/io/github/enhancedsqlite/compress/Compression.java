@@ -71,7 +71,6 @@ public final class Compression {
                         + "(?:\"(?:[^\"]|\"\")*\"|\\[[^\\]]*]|`[^`]*`|[\\w.]+)+\\s+AS\\b");
     }
 
-    /** Whether the statement makes a table from a SELECT; the pattern runs only where it could match. */
     /** The statements that read or write rows: only they are rewritten. */
     private static final Set<String> ROW_STATEMENTS = Set.of("select", "with", "insert", "replace", "update",
             "delete", "values");
@@ -85,6 +84,7 @@ public final class Compression {
         return "index".equals(kind) || "view".equals(kind) || "trigger".equals(kind) || createsTableAs(sql);
     }
 
+    /** Whether the statement makes a table from a SELECT; the pattern runs only where it could match. */
     private static boolean createsTableAs(String sql) {
         return "table".equals(PlainStorage.createdKind(sql)) && PlainStorage.hasWord(sql, "AS")
                 && CreateTableAs.PATTERN.matcher(Schema.withoutComments(sql)).find();
