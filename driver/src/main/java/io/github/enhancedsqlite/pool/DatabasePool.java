@@ -9,12 +9,12 @@ import io.github.enhancedsqlite.config.DatabaseLocation;
 import io.github.enhancedsqlite.jdbc.ConnectionEvictor;
 import io.github.enhancedsqlite.jdbc.ConnectionWrapper;
 import io.github.enhancedsqlite.jdbc.PhysicalConnection;
+import io.github.enhancedsqlite.maintenance.IncrementalVacuum;
 import io.github.enhancedsqlite.maintenance.Maintenance;
 import io.github.enhancedsqlite.metrics.MetricsRegistration;
 import io.github.enhancedsqlite.tx.SqlAction;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.CountDownLatch;
@@ -790,7 +790,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
      */
     private void finish(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            if (config.settings().profile().optimizes() && pageCount(statement) >= OPTIMIZE_FROM_PAGES) {
+            if (config.settings().profile().optimizes()
+                    && IncrementalVacuum.pages(connection) >= OPTIMIZE_FROM_PAGES) {
                 statement.execute("PRAGMA optimize");
             }
             if (config.settings().replication().driverCheckpoints()) {
@@ -808,12 +809,6 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
      * SQLite's default page size.
      */
     static final int OPTIMIZE_FROM_PAGES = 256;
-
-    private static long pageCount(Statement statement) throws SQLException {
-        try (ResultSet count = statement.executeQuery("PRAGMA page_count")) {
-            return count.next() ? count.getLong(1) : 0;
-        }
-    }
 
     /**
      * Runs optimize and a truncating checkpoint on a connection of our own once the pool's are closed. When
