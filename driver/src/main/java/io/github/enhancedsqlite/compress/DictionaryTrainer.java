@@ -40,6 +40,18 @@ final class DictionaryTrainer {
     private static final int JUDGED_SAMPLES = 256;
     /** Rows rewritten per transaction, so writers wait for the turn no longer than a few milliseconds. */
     private static final int CHUNK_ROWS = 200;
+    /**
+     * How many times smaller a dictionary must store the values it is judged on (a fifth smaller) to be adopted.
+     * Below that the values are close to random (tokens, hashes, generated filler): a dictionary would save a few
+     * bytes per value and cost a compression at every write, a decoding at every read and trainings again and
+     * again. BenchBase's YCSB rows (random printable text) got dictionaries that saved 0.8% of their bytes and cost
+     * half the throughput.
+     */
+    static final double MIN_RATIO = 1.25;
+    /** Bytes of the judged values compressed as one run to see whether a dictionary could reach MIN_RATIO. */
+    private static final int PROBE_BYTES = 256 * 1024;
+    /** The least a value's own zstd frame adds: magic number, frame header, content size, block header. */
+    private static final int FRAME_BYTES = 9;
 
     private final Compression compression;
     private final Dictionaries dictionaries;
@@ -123,6 +135,14 @@ final class DictionaryTrainer {
                     column, samples.size());
             return false;
         }
+        double ratioWithCurrent = current == 0 ? 0 : raw / (double) Math.max(1, withCurrent);
+        if (!couldShrink(judged)) {
+            // asks again after twice as many values each time, like a judgment that keeps the current dictionary
+            dictionaries.judged(column, samples.size(), sampleBytes, ratioWithCurrent, false);
+            LOG.debug("No zstd dictionary trained for {}: its {} most recent values shrink less than {}x together",
+                    column, judged.size(), MIN_RATIO);
+            return false;
+        }
         byte[] candidate = train(samples, sampleBytes);
         compression.dictionaryTrained();
         if (candidate == null) {
@@ -130,9 +150,15 @@ final class DictionaryTrainer {
             return false;
         }
         long withCandidate = storedBytes(judged, candidate);
+        if (raw < withCandidate * MIN_RATIO) {
+            dictionaries.judged(column, samples.size(), sampleBytes, ratioWithCurrent, false);
+            LOG.debug("zstd dictionary candidate for {} not adopted: it stores its {} most recent values only {}x"
+                    + " smaller", column, judged.size(), raw / (double) Math.max(1, withCandidate));
+            return false;
+        }
         if (current != 0 && withCurrent - withCandidate <= candidate.length) {
             // not worth its own bytes: the column keeps its dictionary until it has grown or drifted more
-            dictionaries.judged(column, samples.size(), sampleBytes, raw / (double) Math.max(1, withCurrent), false);
+            dictionaries.judged(column, samples.size(), sampleBytes, ratioWithCurrent, false);
             LOG.debug("zstd dictionary {} of {} kept: a candidate from {} values saves less than its {} bytes", current,
                     column, samples.size(), candidate.length);
             return false;
@@ -164,6 +190,40 @@ final class DictionaryTrainer {
             return null;
         }
         return Arrays.copyOf(buffer, (int) trained);
+    }
+
+    /**
+     * Whether a dictionary could store these values {@link #MIN_RATIO} times smaller: compressed as one run, one
+     * after another, plus the envelope and frame each value stored alone carries, they shrink at least that much.
+     * What a dictionary gives a value is what the value shares with others, which the run finds too; so values
+     * that fail here would, but for chance, fail the judgment of a trained candidate, and a column of random text
+     * costs a millisecond here rather than a training of a second or more.
+     */
+    private boolean couldShrink(List<byte[]> values) {
+        int length = 0;
+        int count = 0;
+        for (byte[] value : values) {
+            length += Math.min(value.length, PROBE_BYTES - length);
+            count++;
+            if (length == PROBE_BYTES) {
+                break;
+            }
+        }
+        byte[] run = new byte[length];
+        int at = 0;
+        for (byte[] value : values) {
+            int part = Math.min(value.length, length - at);
+            System.arraycopy(value, 0, run, at, part);
+            at += part;
+            if (at == length) {
+                break;
+            }
+        }
+        ZstdLibrary.load();
+        try (ZstdCompressCtx compressor = judging(null, compression.levels().level())) {
+            long stored = compressor.compress(run).length + (long) count * (Envelope.HEADER_BYTES + FRAME_BYTES);
+            return run.length >= stored * MIN_RATIO;
+        }
     }
 
     /** What the values would take stored with a dictionary (each at most its own length, as stored plain). */

@@ -321,6 +321,77 @@ class DictionaryTrainingTest {
         assertThat(verify(file)).isZero();
     }
 
+    /**
+     * Values that share nearly nothing — random printable text, as BenchBase's YCSB rows hold — get no dictionary:
+     * one would store them only a few percent smaller (0.8% on BenchBase's rows) and cost every write and read its
+     * compression and decoding. They stay plain text, as with compress=off.
+     */
+    @Test
+    void randomTextGetsNoDictionary() throws Exception {
+        Random random = new Random(7);
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            values.add(randomText(random, "!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                    + "[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"));
+        }
+        assertNoDictionaryFor(dir.resolve("printable.db"), values);
+    }
+
+    /**
+     * Values that repeat whole — each one of 100 random 100-character words — shrink to half as one run, so a
+     * dictionary is trained; but one sized to them (1 KiB) holds only a few of the words, and stores the values
+     * about a tenth smaller: the candidate is not adopted.
+     */
+    @Test
+    void aDictionaryThatShrinksTheValuesTooLittleIsNotAdopted() throws Exception {
+        Random random = new Random(7);
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            words.add(randomText(random, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"));
+        }
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            values.add(words.get(random.nextInt(words.size())));
+        }
+        assertNoDictionaryFor(dir.resolve("words.db"), values);
+    }
+
+    private static String randomText(Random random, String alphabet) {
+        StringBuilder value = new StringBuilder();
+        for (int c = 0; c < 100; c++) {
+            value.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return value.toString();
+    }
+
+    private static void assertNoDictionaryFor(Path file, List<String> written) throws Exception {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String value : written) {
+            values.put("value" + values.size(), value);
+        }
+        try (Connection connection = CompressDb.open(file, "compressDictionarySamples=20")) {
+            CompressDb.execute(connection, CompressDb.MEMORY_SCHEMA);
+            for (Map.Entry<String, String> value : values.entrySet()) {
+                insert(connection, value.getKey(), value.getValue());
+            }
+        }
+        EnhancedSqlite.shutdown(); // finishes the training the writes asked for
+
+        try (Connection plain = CompressDb.plain(file)) {
+            assertThat(CompressDb.queryLong(plain, "SELECT count(*) FROM sqlite_schema WHERE name = ?",
+                    "_enhanced_sqlite_dictionaries") == 0 ? List.of() : storedDictionaryIds(file))
+                    .as("dictionaries stored").isEmpty();
+            assertThat(CompressDb.queryLong(plain, "SELECT count(*) FROM memory_entries WHERE typeof(value) = 'text'"))
+                    .as("values stored as the text they are").isEqualTo(values.size());
+        }
+        try (Connection connection = CompressDb.open(file)) {
+            for (Map.Entry<String, String> value : values.entrySet()) {
+                assertThat(CompressDb.queryString(connection, "SELECT value FROM memory_entries WHERE key = ?",
+                        value.getKey())).isEqualTo(value.getValue());
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /**
