@@ -103,16 +103,23 @@ final class Workspace implements AutoCloseable {
      * setting's effect in one run of the same code.
      */
     String enhancedUrl(Path database) {
-        String settings = System.getProperty("enhancedsqlite.bench.settings", "");
+        String settings = settings();
         return selfCheck ? rawUrl(database) : ENHANCED_PREFIX + database + (settings.isEmpty() ? "" : "?" + settings);
     }
 
     /**
      * The enhanced driver's URL with its default profile and compression named explicitly ({@code off} or
-     * {@code auto}: the default may change, a benchmark must not), or the raw URL in a self-check run.
+     * {@code auto}: the default may change, a benchmark must not), or the raw URL in a self-check run; the
+     * settings of {@code enhancedsqlite.bench.settings} follow (a compressLevel, say, compared in one run).
      */
     String enhancedUrl(Path database, String compress) {
-        return selfCheck ? rawUrl(database) : ENHANCED_PREFIX + database + "?compress=" + compress;
+        String settings = settings();
+        return selfCheck ? rawUrl(database)
+                : ENHANCED_PREFIX + database + "?compress=" + compress + (settings.isEmpty() ? "" : "&" + settings);
+    }
+
+    private static String settings() {
+        return System.getProperty("enhancedsqlite.bench.settings", "");
     }
 
     /**
