@@ -5,6 +5,7 @@ import static io.github.enhancedsqlite.compress.SqlNames.quote;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdException;
+import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -200,29 +201,20 @@ final class DictionaryTrainer {
      * costs a millisecond here rather than a training of a second or more.
      */
     private boolean couldShrink(List<byte[]> values) {
-        int length = 0;
+        ByteArrayOutputStream run = new ByteArrayOutputStream();
         int count = 0;
         for (byte[] value : values) {
-            length += Math.min(value.length, PROBE_BYTES - length);
+            run.write(value, 0, Math.min(value.length, PROBE_BYTES - run.size()));
             count++;
-            if (length == PROBE_BYTES) {
-                break;
-            }
-        }
-        byte[] run = new byte[length];
-        int at = 0;
-        for (byte[] value : values) {
-            int part = Math.min(value.length, length - at);
-            System.arraycopy(value, 0, run, at, part);
-            at += part;
-            if (at == length) {
+            if (run.size() == PROBE_BYTES) {
                 break;
             }
         }
         ZstdLibrary.load();
         try (ZstdCompressCtx compressor = judging(null, compression.levels().level())) {
-            long stored = compressor.compress(run).length + (long) count * (Envelope.HEADER_BYTES + FRAME_BYTES);
-            return run.length >= stored * MIN_RATIO;
+            long stored = compressor.compress(run.toByteArray()).length
+                    + (long) count * (Envelope.HEADER_BYTES + FRAME_BYTES);
+            return run.size() >= stored * MIN_RATIO;
         }
     }
 
