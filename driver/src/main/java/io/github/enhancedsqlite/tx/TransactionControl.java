@@ -72,8 +72,11 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     private boolean savepointInReader;
     /** The reader just took the turn and its first write is about to try SQLite's write lock (see runStatement). */
     private boolean firstWritePending;
-    /** The application SQL of the statement that began the open transaction, when that statement only read. */
-    private String firstSql;
+    /**
+     * What the open transaction is learned under in {@link TransactionShapes} (the application SQL of the statement
+     * that began it, perhaps with its code path), when that statement only read.
+     */
+    private String shapeKey;
     /** A statement that may write ran in the open transaction. */
     private boolean wrote;
     /** A statement that changed the schema ran in the open transaction. */
@@ -165,6 +168,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
             return false;
         }
         boolean turnTaken = false; // taken by this call and not yet handed to a transaction or a statement
+        String shape = null; // the key of the transaction this statement may begin, in TransactionShapes
         try {
             while (true) {
                 lock.lock();
@@ -186,10 +190,14 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                         if (readsBeforeWait == null && gate.taken()) {
                             endSnapshotBeforeWaiting();
                         }
-                    } else if (!autoCommit && !opensTransaction && !writes && !readOnly && settings.readersFirst()
-                            && !shapes.beginsAsWriter(sql)) {
-                        beginReader(sql);
-                        return false;
+                    } else if (!autoCommit && !opensTransaction && !writes && !readOnly && settings.readersFirst()) {
+                        if (shape == null) {
+                            shape = shapes.keyOf(sql); // once: a statement learned per path walks the stack for it
+                        }
+                        if (!shapes.beginsAsWriter(shape)) {
+                            beginReader(shape);
+                            return false;
+                        }
                     }
                     boolean needsTurn;
                     if (active) {
@@ -205,7 +213,9 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                         turnTaken = false; // from here the turn belongs to what begins now
                         if (!autoCommit) {
                             begin(false, needsTurn);
-                            firstSql = settings.readersFirst() && !writes && needsTurn ? sql : null; // a learned writer: does it still write?
+                            // a learned writer: does it still write?
+                            shapeKey = settings.readersFirst() && !writes && needsTurn
+                                    ? (shape != null ? shape : shapes.keyOf(sql)) : null;
                             wrote = writes;
                             return false;
                         }
@@ -374,8 +384,8 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
             reads.clear();
             return;
         }
-        if (firstSql != null) {
-            shapes.conflicted(firstSql);
+        if (shapeKey != null) {
+            shapes.conflicted(shapeKey);
         }
         abort("The transaction on " + gateName() + " read before it wrote, and another writer committed in between;"
                 + " its reads could not be confirmed because " + lost + ". It was rolled back: run the whole"
@@ -433,14 +443,14 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
      * Begins a read transaction: {@code BEGIN DEFERRED}, without the writer turn; the one place a reader begins.
      * Called with the lock held.
      *
-     * @param sql the application SQL of its first statement, which it is learned under; null when not learned
+     * @param key the key it is learned under ({@link TransactionShapes#keyOf}); null when not learned
      */
-    private void beginReader(String sql) throws SQLException {
+    private void beginReader(String key) throws SQLException {
         turnsAtBegin = gate.turnsEnded(); // before BEGIN: the snapshot comes later, so this errs towards checking
         retrying(new FixedSql(this, "BEGIN DEFERRED"));
         started();
         reader = !readOnly;
-        firstSql = sql;
+        shapeKey = key;
         wrote = false;
     }
 
@@ -850,13 +860,13 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     private void ended() {
         active = false;
         openedBySavepoint = null;
-        if (firstSql != null) {
+        if (shapeKey != null) {
             if (changedSchema) {
-                shapes.changedSchema(firstSql);
+                shapes.changedSchema(shapeKey);
             } else {
-                shapes.ended(firstSql, wrote);
+                shapes.ended(shapeKey, wrote);
             }
-            firstSql = null;
+            shapeKey = null;
         }
         reader = false;
         wrote = false;

@@ -14,6 +14,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * reader from its second transaction on. Later transactions move the share of writers by an eighth each. Updates race
  * without a lock: a lost sample only delays the learning by a transaction.
  *
+ * <p>One first statement may open transactions of different kinds: BenchBase's Wikipedia opens its page views and its
+ * page edits with the same read of the page, the views far more often. Learned by the statement alone, the views would
+ * talk the edits back into beginning as readers within a few transactions of every conflict, and the edits beside
+ * another writer would conflict again and again. So a statement one of whose transactions conflicted is learned from
+ * then on per path through the application: its key then names the code that ran it too ({@link CallSite}, the
+ * innermost {@link #FIRST_PATH_FRAMES} frames of the stack), and each path is a shape of its own, a new one beginning
+ * as a writer as a new statement does. A path that conflicts in turn began as a reader, learned from transactions
+ * that only read: the frames that tell the edits from the views lie deeper (beneath a framework's layers), so the
+ * statement's paths are learned again from twice as many frames, up to {@link #MAX_PATH_FRAMES}. Walking the stack
+ * costs microseconds (about 5 for 16 frames, 20 for 64), so only the transactions of such statements pay for it.
+ *
  * <p>A shape whose transaction changed the schema begins as a writer for good: migration tools (Flyway, Liquibase)
  * open each migration's transaction with the same read of their history or of {@code sqlite_schema} that their
  * read-only checks begin with, and a DDL transaction that began as a reader would have to have its reads of the
@@ -22,71 +33,111 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TransactionShapes {
 
-    /** Distinct first statements remembered; beyond it the memory starts over (SQL with literals in it varies). */
+    /** Distinct first statements (and their paths) remembered; beyond it the memory starts over (SQL with literals in it varies). */
     private static final int MAX_SHAPES = 4_096;
     /** Weight of the newest transaction in the running share of writers. */
     private static final float NEWEST_WEIGHT = 0.125f;
     /** At or above this share of writing transactions, the shape begins as a writer. */
     private static final float WRITER_SHARE = 0.5f;
+    /** Between a statement's SQL and its code path in a key learned per path (SQLite's SQL ends at a NUL). */
+    private static final char PATH = '\u0000';
+    /** Frames a statement's paths are first told apart by: the driver's own and a few of the application's. */
+    static final int FIRST_PATH_FRAMES = 16;
+    /** The most frames a statement's paths are told apart by. */
+    static final int MAX_PATH_FRAMES = 64;
 
     private final ConcurrentHashMap<String, Shape> shapes = new ConcurrentHashMap<>();
 
     public TransactionShapes() {
     }
 
-    /** Whether a transaction whose first statement is {@code firstSql} (and only reads) should begin as a writer. */
-    boolean beginsAsWriter(String firstSql) {
+    /**
+     * The key a transaction whose first statement is {@code firstSql} (and only reads) is learned under: the SQL
+     * itself, or, once transactions beginning with it conflicted, the SQL with the code running it now. Null for null.
+     */
+    String keyOf(String firstSql) {
         if (firstSql == null) {
-            return true; // nothing to learn it under (a savepoint set through JDBC): as before readers came first
+            return null;
         }
         Shape shape = shapes.get(firstSql);
+        int frames = shape == null ? 0 : shape.pathFrames;
+        if (frames == 0) {
+            return firstSql;
+        }
+        return firstSql + PATH + frames + ':' + Long.toHexString(CallSite.ofThisThread(frames));
+    }
+
+    /** Whether a transaction learned under {@code key} ({@link #keyOf}) should begin as a writer. */
+    boolean beginsAsWriter(String key) {
+        if (key == null) {
+            return true; // nothing to learn it under (a savepoint set through JDBC): as before readers came first
+        }
+        Shape shape = shapes.get(key);
         return shape == null || shape.changesSchema || shape.writerShare >= WRITER_SHARE;
     }
 
-    /** A transaction that began with {@code firstSql} ended; it ran a writing statement or not. */
-    void ended(String firstSql, boolean wrote) {
+    /** A transaction learned under {@code key} ended; it ran a writing statement or not. */
+    void ended(String key, boolean wrote) {
         float observed = wrote ? 1f : 0f;
-        Shape shape = shapes.get(firstSql);
+        Shape shape = shapes.get(key);
         if (shape == null) {
-            remember(firstSql, observed);
+            remember(key, observed);
         } else {
             shape.writerShare += (observed - shape.writerShare) * NEWEST_WEIGHT;
         }
     }
 
-    /** A reader that began with {@code firstSql} found, when it came to write, that what it read had changed. */
-    void conflicted(String firstSql) {
-        Shape shape = shapes.get(firstSql);
+    /**
+     * A reader learned under {@code key} found, when it came to write, that what it read had changed: its shape begins
+     * writers from now on, and its statement is learned per path from now on, from more frames if it already was.
+     */
+    void conflicted(String key) {
+        Shape shape = shapes.get(key);
         if (shape == null) {
-            remember(firstSql, 1f);
+            shape = remember(key, 1f);
         } else {
             shape.writerShare = 1f;
         }
+        int path = key.indexOf(PATH);
+        if (path < 0) {
+            if (shape.pathFrames == 0) {
+                shape.pathFrames = FIRST_PATH_FRAMES;
+            }
+            return;
+        }
+        // deeper only from the depth this key was taken at: transactions in flight under it conflict alike
+        Shape statement = shapes.get(key.substring(0, path));
+        int frames = Integer.parseInt(key, path + 1, key.indexOf(':', path), 10);
+        if (statement != null && statement.pathFrames == frames && frames < MAX_PATH_FRAMES) {
+            statement.pathFrames = 2 * frames;
+        }
     }
 
-    /** A transaction that began with {@code firstSql} changed the schema: such transactions begin as writers from now on. */
-    void changedSchema(String firstSql) {
-        Shape shape = shapes.get(firstSql);
+    /** A transaction learned under {@code key} changed the schema: such transactions begin as writers from now on. */
+    void changedSchema(String key) {
+        Shape shape = shapes.get(key);
         if (shape == null) {
-            shape = remember(firstSql, 1f);
+            shape = remember(key, 1f);
         }
         shape.changesSchema = true;
     }
 
-    private Shape remember(String firstSql, float writerShare) {
+    private Shape remember(String key, float writerShare) {
         if (shapes.size() >= MAX_SHAPES) {
             shapes.clear();
         }
         Shape fresh = new Shape(writerShare);
-        Shape existing = shapes.putIfAbsent(firstSql, fresh);
+        Shape existing = shapes.putIfAbsent(key, fresh);
         return existing != null ? existing : fresh;
     }
 
-    /** One first statement's running share of transactions that went on to write. */
+    /** One first statement's (or one path's) running share of transactions that went on to write. */
     private static final class Shape {
         volatile float writerShare;
         /** A transaction of this shape changed the schema: it begins as a writer whatever the share. */
         volatile boolean changesSchema;
+        /** How many frames of the code path this statement's transactions are learned by; 0: by the SQL alone. */
+        volatile int pathFrames;
 
         Shape(float writerShare) {
             this.writerShare = writerShare;

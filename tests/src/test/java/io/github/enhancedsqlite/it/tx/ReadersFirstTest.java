@@ -334,6 +334,55 @@ class ReadersFirstTest extends TxDatabaseTest {
     }
 
     /**
+     * One first statement, two paths through the application: one that only reads, run far more often, and one that
+     * reads the row and then writes it (BenchBase's Wikipedia opens its page views and its page edits with the same
+     * read of the page). Learned by the statement alone, the views talked the edits back into beginning as readers
+     * after every conflict, and an edit beside another writer conflicted again. Once one conflicted, the statement is
+     * learned per path: the edit begins as a writer from then on, the views stay readers.
+     */
+    @Test
+    void aFirstStatementOfAReadOnlyPathAndOfAReadThenWritePathIsLearnedPerPathOnceOneConflicted() throws Exception {
+        String url = url("");
+        try (Connection connection = DriverManager.getConnection(url); Connection other = DriverManager.getConnection(url)) {
+            learnReadOnly(connection);
+            for (int edit = 0; edit < 3; edit++) {
+                connection.setAutoCommit(false);
+                long n = readRow(connection, 1); // the edit's read: the same code every round
+                boolean beganAsReader = TxDb.writeLockIsFree(file);
+                if (edit == 0) {
+                    assertThat(beganAsReader).as("the first edit begins as a reader: the read is known to only read")
+                            .isTrue();
+                    TxDb.update(other, "UPDATE counter SET n = n + 10 WHERE id = 1");
+                    assertThat(catchSql(() -> TxDb.update(connection, "UPDATE counter SET n = " + (n + 1)
+                            + " WHERE id = 1")).getSQLState()).isEqualTo("40001");
+                    connection.rollback();
+                } else {
+                    assertThat(beganAsReader).as("edit %d begins as a writer", edit).isFalse();
+                    TxDb.update(connection, "UPDATE counter SET n = " + (n + 1) + " WHERE id = 1");
+                    connection.commit();
+                }
+                connection.setAutoCommit(true);
+                boolean viewBeganAsReader = false;
+                for (int view = 0; view < 8; view++) {
+                    viewBeganAsReader = viewBeginsAsReader(connection);
+                }
+                assertThat(viewBeganAsReader).as("the views begin as readers").isTrue();
+            }
+        }
+        assertThat(TxDb.committed(file, "SELECT n FROM counter WHERE id = 1")).isEqualTo(12);
+    }
+
+    /** A transaction that only reads the row; whether the write lock was free while it was open. */
+    private boolean viewBeginsAsReader(Connection connection) throws SQLException {
+        connection.setAutoCommit(false);
+        readRow(connection, 1);
+        boolean free = TxDb.writeLockIsFree(file);
+        connection.commit();
+        connection.setAutoCommit(true);
+        return free;
+    }
+
+    /**
      * The first write of a reader stores a compressed value, so the driver records the column before the statement
      * runs: that write too meets the stale snapshot after another process committed, and is settled by the check.
      */
