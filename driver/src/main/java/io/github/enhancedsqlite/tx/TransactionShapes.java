@@ -17,13 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>One first statement may open transactions of different kinds: BenchBase's Wikipedia opens its page views and its
  * page edits with the same read of the page, the views far more often. Learned by the statement alone, the views would
  * talk the edits back into beginning as readers within a few transactions of every conflict, and the edits beside
- * another writer would conflict again and again. So a statement one of whose transactions conflicted is learned from
- * then on per path through the application: its key then names the code that ran it too ({@link CallSite}, the
- * innermost {@link #FIRST_PATH_FRAMES} frames of the stack), and each path is a shape of its own, a new one beginning
- * as a writer as a new statement does. A path that conflicts in turn began as a reader, learned from transactions
- * that only read: the frames that tell the edits from the views lie deeper (beneath a framework's layers), so the
- * statement's paths are learned again from twice as many frames, up to {@link #MAX_PATH_FRAMES}. Walking the stack
- * costs microseconds (about 5 for 16 frames, 20 for 64), so only the transactions of such statements pay for it.
+ * another writer would conflict again and again. So a statement whose transactions conflict often (a running share
+ * of at least {@link #SPLIT_SHARE}) is learned from then on per path through the application: its key then names the
+ * code that ran it too ({@link CallSite}, the innermost {@link #FIRST_PATH_FRAMES} frames of the stack), and each path
+ * is a shape of its own, a new one beginning as a writer as a new statement does. A path that conflicts often in turn
+ * began as a reader, learned from transactions that only read: the frames that tell the edits from the views lie
+ * deeper (beneath a framework's layers), so the statement's paths are learned again from twice as many frames, up to
+ * {@link #MAX_PATH_FRAMES}. Walking the stack costs microseconds (about 5 for 16 frames, 20 for 64) on every
+ * transaction of such a statement; a rare conflict costs less (one transaction run again, and a few begun as
+ * writers), so it splits nothing.
  *
  * <p>A shape whose transaction changed the schema begins as a writer for good: migration tools (Flyway, Liquibase)
  * open each migration's transaction with the same read of their history or of {@code sqlite_schema} that their
@@ -41,6 +43,13 @@ public final class TransactionShapes {
     private static final float WRITER_SHARE = 0.5f;
     /** Between a statement's SQL and its code path in a key learned per path (SQLite's SQL ends at a NUL). */
     private static final char PATH = '\u0000';
+    /** Weight of the newest transaction in the running share of conflicts. */
+    private static final float CONFLICT_WEIGHT = 1f / 256;
+    /**
+     * At or above this share of conflicting transactions (one in 200), a statement is learned per path, or its paths
+     * from more frames: two conflicts within about 300 of its transactions reach it, one alone never does.
+     */
+    static final float SPLIT_SHARE = 0.005f;
     /** Frames a statement's paths are first told apart by: the driver's own and a few of the application's. */
     static final int FIRST_PATH_FRAMES = 16;
     /** The most frames a statement's paths are told apart by. */
@@ -84,12 +93,14 @@ public final class TransactionShapes {
             remember(key, observed);
         } else {
             shape.writerShare += (observed - shape.writerShare) * NEWEST_WEIGHT;
+            shape.conflictShare -= shape.conflictShare * CONFLICT_WEIGHT;
         }
     }
 
     /**
      * A reader learned under {@code key} found, when it came to write, that what it read had changed: its shape begins
-     * writers from now on, and its statement is learned per path from now on, from more frames if it already was.
+     * writers from now on, and when such conflicts come often its statement is learned per path from now on, from more
+     * frames if it already was.
      */
     void conflicted(String key) {
         Shape shape = shapes.get(key);
@@ -97,6 +108,10 @@ public final class TransactionShapes {
             shape = remember(key, 1f);
         } else {
             shape.writerShare = 1f;
+        }
+        shape.conflictShare += (1f - shape.conflictShare) * CONFLICT_WEIGHT;
+        if (shape.conflictShare < SPLIT_SHARE) {
+            return;
         }
         int path = key.indexOf(PATH);
         if (path < 0) {
@@ -136,6 +151,8 @@ public final class TransactionShapes {
         volatile float writerShare;
         /** A transaction of this shape changed the schema: it begins as a writer whatever the share. */
         volatile boolean changesSchema;
+        /** The running share of transactions learned under this key that conflicted at their first write. */
+        volatile float conflictShare;
         /** How many frames of the code path this statement's transactions are learned by; 0: by the SQL alone. */
         volatile int pathFrames;
 
