@@ -35,7 +35,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TransactionShapes {
 
-    /** Distinct first statements (and their paths) remembered; beyond it the memory starts over (SQL with literals in it varies). */
+    /**
+     * Distinct first statements (and their paths) remembered; beyond it the memory starts over (SQL with literals in
+     * it varies).
+     */
     private static final int MAX_SHAPES = 4_096;
     /** Weight of the newest transaction in the running share of writers. */
     private static final float NEWEST_WEIGHT = 0.125f;
@@ -62,7 +65,8 @@ public final class TransactionShapes {
 
     /**
      * The key a transaction whose first statement is {@code firstSql} (and only reads) is learned under: the SQL
-     * itself, or, once transactions beginning with it conflicted, the SQL with the code running it now. Null for null.
+     * itself, or, once transactions beginning with it conflict often, the SQL with the code running it now. Null for
+     * null.
      */
     String keyOf(String firstSql) {
         if (firstSql == null) {
