@@ -40,7 +40,8 @@ enum Setting {
                     + " JVM's writers queue)."),
     WRITER_FAIRNESS_WINDOW("writerFairnessWindow", ValueRule.integer(0, 60_000), "20",
             "Milliseconds a waiting writer may be overtaken by writers that find the turn free; after that the turn"
-                    + " goes in arrival order (0: always in arrival order, slower on small machines)."),
+                    + " goes in arrival order (0: always in arrival order, slower on small machines). While writers"
+                    + " of other processes take turns on the file, at most 2 ms (the process's turn)."),
     BUSY_RETRY_ATTEMPTS("busyRetryAttempts", ValueRule.integer(1, 1000), "20",
             "Attempts at an auto-commit statement, BEGIN or COMMIT while another process keeps the database busy."),
     BUSY_RETRY_BACKOFF("busyRetryBackoff", ValueRule.integer(1, 60_000), "5",

@@ -105,6 +105,8 @@ final class ProcessQueue {
     private boolean lookedForLeftover;
     /** The holder of this JVM's turn is parked in the kernel behind another process's writer. */
     private volatile boolean waiting;
+    /** The process's last take of the turn waited for a writer of another process (see {@link #sharedWithOthers}). */
+    private volatile boolean waitedLastTake;
 
     /** @param joinWhenOthersQueue join only once another process created the queue file (this one created the database) */
     ProcessQueue(Path database, String name, long holdNanos, DatabaseMetrics metrics, boolean joinWhenOthersQueue) {
@@ -216,6 +218,25 @@ final class ProcessQueue {
                 + lockFile + ")" : null;
     }
 
+    /**
+     * Whether writers of other processes take turns with this JVM's now: the process's last take of the turn waited
+     * for one. It is taken again at least every {@code holdNanos} while this JVM writes, so the answer follows the
+     * other processes within a few milliseconds of their starting or stopping.
+     */
+    boolean sharedWithOthers() {
+        return waitedLastTake;
+    }
+
+    /** For tests: as if the process's last take of the turn had waited (or not) for a writer of another process. */
+    void assumeSharedWithOthers(boolean shared) {
+        waitedLastTake = shared;
+    }
+
+    /** How long this JVM's writers keep the process's turn among themselves. */
+    long holdNanos() {
+        return holdNanos;
+    }
+
     /** How many times this process has taken the turn lock so far. */
     long turnsTaken() {
         return taken;
@@ -310,6 +331,7 @@ final class ProcessQueue {
                 if (waited) {
                     metrics.waitedForAnotherProcess();
                 }
+                waitedLastTake = waited;
             } finally {
                 waiting = false;
             }
