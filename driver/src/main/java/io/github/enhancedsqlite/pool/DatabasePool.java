@@ -27,8 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one pool of one database: its first connection lent by the pool itself ({@link FirstConnection}), HikariCP
- * started only when a second connection is wanted at once. Closing it leaves the file as a plain SQLite tool expects it:
+ * The one pool of one database: its first connection lent by the pool itself ({@link FirstConnection}), a burst of
+ * borrowers served by connections they open themselves ({@link GrowthConnections}), HikariCP started a moment after
+ * a second connection is first wanted at once. Closing it leaves the file as a plain SQLite tool expects it:
  * optimized, its WAL checkpointed into the main file, and no -wal or -shm file behind. A file's pool counts the
  * leases the application holds, so that the registry can close it once nothing was borrowed for
  * {@code poolIdleTimeout}, or to keep the number of idle pools within {@code maxIdlePools}: a JVM that touches
@@ -40,8 +41,9 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     private final DatabaseConfig config;
     private final PhysicalConnectionFactory factory;
-    /** Null until a second connection is wanted while the first is lent (at once, for a pool that is not lazy). */
     /**
+     * Null until HikariCP starts: {@link #HIKARI_START_DELAY_MILLIS} after a second connection was first wanted while
+     * the first was lent, or when a borrower finds no growth slot free (at once, for a pool that is not lazy).
      * HikariCP's pool itself rather than a HikariDataSource around it: the data source logs the pool's start and
      * shutdown at INFO, which an application with an SLF4J provider at its default level would print.
      */
@@ -53,10 +55,13 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     /** Connections lent while HikariCP grows; null exactly when {@link #first} is. */
     private final GrowthConnections growth;
     /**
-     * Set once a second connection was wanted while the first was lent: HikariCP starts on a thread of its own
-     * meanwhile (tens of milliseconds in a JVM that never ran it), and the borrowers get growth connections.
+     * Set once a second connection was wanted while the first was lent: the borrowers get growth connections, and
+     * HikariCP starts on a thread of its own {@link #HIKARI_START_DELAY_MILLIS} later (or at once, on the borrower's
+     * thread, when a borrower finds no growth slot free).
      */
     private final AtomicBoolean hikariStartAsked = new AtomicBoolean();
+    /** HikariCP's start on the driver's timer, once asked for; cancelled when the pool closes. */
+    private volatile ScheduledFuture<?> hikariStart;
     /** Guards starting HikariCP against closing the pool. */
     private final Object hikariLock = new Object();
     private boolean hikariEnded;
@@ -221,6 +226,30 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         }
     }
 
+    /**
+     * How long after a second connection was first wanted at once HikariCP starts: its idle timeout, since closing the
+     * connections a burst left idle for that long is the first thing it has to do for a grown pool (a borrower that
+     * finds no growth slot free starts it at once). Starting it costs tens of milliseconds of CPU in a JVM that never
+     * ran it (its classes, and a SecureRandom for its connection ids, which loads the JDK's security providers):
+     * started at once, it ran beside the very burst that asked for it. On 2 cores, with 4 fresh JVMs × 4 writers
+     * starting together on one file ({@code BenchRunner multi-process}), their first transactions took 50–90 ms and
+     * the runs' slowest 100–170 ms; with growth connections alone through the burst, 44–52 ms (raw sqlite-jdbc's, its
+     * pool filled before the start: 45–64 ms); started 1 s later, it still landed in a run that lasted 1.5 s (136 ms).
+     */
+    private static final long HIKARI_START_DELAY_MILLIS = DatabasePool.HIKARI_IDLE_TIMEOUT_MILLIS;
+
+    /**
+     * On the timer: starts HikariCP on a pool thread, unless it started (a borrower found no growth slot) or the pool
+     * closed meanwhile. Under the lock that closing takes, so a pool that closes either sees the thread or stops it.
+     */
+    private void startHikariSoon() {
+        synchronized (hikariLock) {
+            if (hikari == null && !hikariEnded) {
+                threads.runOnce("start", new Callback(this, Callback.START_HIKARI));
+            }
+        }
+    }
+
     /** On a pool thread: a failure here (the pool closed meanwhile) is met again by the next borrower that needs HikariCP. */
     private void startHikariQuietly() {
         try {
@@ -314,7 +343,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
                 return lendFirst(own, owner);
             }
             if (hikariStartAsked.compareAndSet(false, true)) {
-                threads.runOnce("start", new Callback(this, Callback.START_HIKARI));
+                hikariStart = DriverTimer.get().schedule(new Callback(this, Callback.START_HIKARI_SOON),
+                        HIKARI_START_DELAY_MILLIS, TimeUnit.MILLISECONDS);
             }
             PhysicalConnection grown = growth.lend();
             if (grown != null) {
@@ -431,6 +461,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         static final int IDLE_CHECK = 1;
         static final int CHECKPOINT_SOON = 2;
         static final int START_HIKARI = 3;
+        static final int START_HIKARI_SOON = 4;
 
         private final DatabasePool pool;
         private final int what;
@@ -447,6 +478,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
                 case IDLE_CHECK -> pool.closeIfIdle();
                 case CHECKPOINT_SOON -> pool.maintenance.checkpointSoon();
                 case START_HIKARI -> pool.startHikariQuietly();
+                case START_HIKARI_SOON -> pool.startHikariSoon();
                 default -> throw new IllegalStateException("no callback " + what);
             }
         }
@@ -681,6 +713,10 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     private void closeOnce() {
         if (idleCheck != null) {
             idleCheck.cancel(false);
+        }
+        ScheduledFuture<?> start = hikariStart;
+        if (start != null) {
+            start.cancel(false);
         }
         // unpublished first, so a pool reopened for the file at once finds its name free
         metrics.close();
