@@ -11,33 +11,45 @@ import java.sql.SQLException;
 import org.sqlite.SQLiteException;
 
 /**
- * Turns SQLite's bare "unable to open database file", "file is not a database" and "database disk image is
- * malformed" at open into a sentence naming the file and the likely cause, found by looking at the file system
- * the way SQLite met it. The SQLState and error code stay SQLite's, so callers that classify by them still can.
+ * Turns SQLite's bare "unable to open database file", "file is not a database", "database disk image is
+ * malformed" and "database or disk is full" at open into a sentence naming the file and the likely cause, found by
+ * looking at the file system the way SQLite met it. The SQLState and error code stay SQLite's, so callers that classify by them still can.
  */
 final class OpenFailure {
 
     private static final int SQLITE_CORRUPT = 11;
+    private static final int SQLITE_FULL = 13;
     private static final int SQLITE_CANTOPEN = 14;
     private static final int SQLITE_NOTADB = 26;
     /** Longest file name (one path element) Linux, macOS and Windows file systems take, in bytes. */
     private static final int MAX_NAME_BYTES = 255;
     /** PATH_MAX on Linux, terminating NUL included. */
     private static final int MAX_PATH_BYTES = 4095;
+    /** Space left below which a file system that answered "full" is taken to be full: a few of SQLite's pages. */
+    private static final long FULL_BELOW_BYTES = 1 << 20;
     private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
     private OpenFailure() {
     }
 
+    /** Whether {@code failure} is one of the errors about a file or its storage that {@link #explain} explains. */
+    static boolean explains(SQLException failure) {
+        int code = failure.getErrorCode() & 0xFF;
+        return code == SQLITE_CANTOPEN || code == SQLITE_NOTADB || code == SQLITE_CORRUPT || code == SQLITE_FULL;
+    }
+
     /** {@code failure} explained when it is one of the open errors about a database file; otherwise itself. */
     static SQLException explain(SQLException failure, DatabaseConfig config) {
-        if (config.location().kind() != DatabaseLocation.Kind.FILE) {
+        if (config.location().kind() != DatabaseLocation.Kind.FILE || !explains(failure)) {
             return failure;
         }
         int code = failure.getErrorCode() & 0xFF;
         Path file = Path.of(config.location().poolKey());
         String cause;
         switch (code) {
+            case SQLITE_FULL:
+                cause = full(file);
+                break;
             case SQLITE_CANTOPEN:
                 cause = cannotOpen(file);
                 break;
@@ -59,6 +71,27 @@ final class OpenFailure {
                 : new SQLException(message, failure.getSQLState(), failure.getErrorCode());
         explained.initCause(failure);
         return explained;
+    }
+
+    /**
+     * SQLite could not write the file's first pages, its {@code -wal} or its {@code -shm}. Said with the space the
+     * storage has left, since a disk quota or a {@code max_page_count} reports SQLITE_FULL where there is room.
+     */
+    private static String full(Path file) {
+        Path directory = file.toAbsolutePath().getParent();
+        long usable;
+        try {
+            usable = Files.getFileStore(directory).getUsableSpace();
+        } catch (IOException e) {
+            return "SQLite could not write it, its -wal or its -shm because the storage holding " + directory
+                    + " is full; free space there";
+        }
+        if (usable < FULL_BELOW_BYTES) {
+            return "the storage holding " + directory + " is full (" + usable + " bytes left), so SQLite could not"
+                    + " write the file, its -wal or its -shm; free space there";
+        }
+        return "SQLite found no room to write it, its -wal or its -shm, although the storage holding " + directory
+                + " has " + usable + " bytes left: a disk quota, or a max_page_count the URL sets";
     }
 
     private static String cannotOpen(Path file) {

@@ -192,7 +192,7 @@ final class PragmaApplier {
                     statement.execute("PRAGMA " + pragma.key() + " = " + entry.getValue());
                 } catch (SQLException e) {
                     throw new SQLException("PRAGMA " + pragma.key() + "=" + entry.getValue() + " failed on "
-                            + describe(config) + ": " + e.getMessage() + ". " + hint(pragma, e), e.getSQLState(),
+                            + describe(config) + ": " + e.getMessage() + hint(pragma, e), e.getSQLState(),
                             e.getErrorCode(), e);
                 }
             }
@@ -211,7 +211,7 @@ final class PragmaApplier {
             return result.next() ? result.getString(1) : null;
         } catch (SQLException e) {
             throw new SQLException("PRAGMA journal_mode=" + value + " failed on " + describe(config) + ": "
-                    + e.getMessage() + ". " + hint(Pragma.JOURNAL_MODE, e), e.getSQLState(), e.getErrorCode(), e);
+                    + e.getMessage() + hint(Pragma.JOURNAL_MODE, e), e.getSQLState(), e.getErrorCode(), e);
         }
     }
 
@@ -315,12 +315,19 @@ final class PragmaApplier {
         return PhysicalConnectionFactory.databaseName(config);
     }
 
+    /**
+     * What to do about a pragma that failed, as a sentence to append; empty when the failure is about the file or its
+     * storage rather than the pragma (a full disk, a damaged file), which {@link OpenFailure} then explains.
+     */
     private static String hint(Pragma pragma, SQLException failure) {
         if (SqliteErrors.isBusyOrLocked(failure)) {
-            return "Another connection was writing the file" + (pragma == Pragma.JOURNAL_MODE
+            return ". Another connection was writing the file" + (pragma == Pragma.JOURNAL_MODE
                     ? ", and a switch of journal mode needs every other writer to finish first" : "") + ".";
         }
-        return hint(pragma);
+        if (OpenFailure.explains(failure)) {
+            return "";
+        }
+        return ". " + hint(pragma);
     }
 
     private static String hint(Pragma pragma) {
