@@ -33,17 +33,6 @@ final class Catalog {
         return Set.copyOf(committed);
     }
 
-    void load(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet exists = statement.executeQuery(
-                     "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = '" + TABLE + "'")) {
-            if (!exists.next()) {
-                return;
-            }
-        }
-        loadExisting(connection);
-    }
-
     /** Loads the record from its table, known to exist. */
     void loadExisting(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
@@ -66,12 +55,8 @@ final class Catalog {
 
     /** Removes the record of a column in the caller's transaction (its values were made plain). */
     void remove(Connection connection, ColumnRef column) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet exists = statement.executeQuery(
-                     "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = '" + TABLE + "'")) {
-            if (!exists.next()) {
-                return;
-            }
+        if (!StoredFormat.tableExists(connection, TABLE)) {
+            return;
         }
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE
                 + " WHERE table_name = ? COLLATE NOCASE AND column_name = ? COLLATE NOCASE")) {
@@ -84,12 +69,8 @@ final class Catalog {
     /** Those of the columns the database's record names. */
     Set<ColumnRef> committedAmong(Connection connection, Set<ColumnRef> columns) throws SQLException {
         Set<ColumnRef> found = new HashSet<>();
-        try (Statement statement = connection.createStatement();
-             ResultSet exists = statement.executeQuery(
-                     "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = '" + TABLE + "'")) {
-            if (!exists.next()) {
-                return found;
-            }
+        if (!StoredFormat.tableExists(connection, TABLE)) {
+            return found;
         }
         try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM " + TABLE
                 + " WHERE table_name = ? COLLATE NOCASE AND column_name = ? COLLATE NOCASE")) {

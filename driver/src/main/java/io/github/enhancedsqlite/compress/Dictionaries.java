@@ -268,12 +268,8 @@ public final class Dictionaries implements AutoCloseable {
 
     /** Loads every stored dictionary, newest last, so each column continues with its newest one. */
     void load(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet exists = statement.executeQuery(
-                     "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = '" + TABLE + "'")) {
-            if (!exists.next()) {
-                return;
-            }
+        if (!StoredFormat.tableExists(connection, TABLE)) {
+            return;
         }
         loadExisting(connection);
     }

@@ -1,6 +1,10 @@
 package io.github.enhancedsqlite.compress;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 
@@ -53,6 +57,20 @@ public final class StoredFormat {
     /** Whether a table is one of the driver's own (SQLite compares table names without regard to ASCII case). */
     public static boolean isOwnTable(String name) {
         return name != null && name.toLowerCase(Locale.ROOT).startsWith(OWN_TABLE_PREFIX);
+    }
+
+    /**
+     * Whether the main database of {@code connection} has a table of this name (in any ASCII case, as SQLite
+     * resolves names): the driver's own tables exist only in files that ever held compressed values.
+     */
+    public static boolean tableExists(Connection connection, String table) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
+            select.setString(1, table);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next();
+            }
+        }
     }
 
     /** Whether a table is one of Litestream's (see {@link #LITESTREAM_TABLES}). */

@@ -43,7 +43,7 @@ final class CompressedColumns {
     /** The recorded columns, in table and column order; empty when the driver never compressed a value here. */
     static List<ColumnRef> recorded(Connection connection) throws SQLException {
         List<ColumnRef> columns = new ArrayList<>();
-        if (!tableExists(connection, CATALOG)) {
+        if (!StoredFormat.tableExists(connection, CATALOG)) {
             return columns;
         }
         try (Statement statement = connection.createStatement();
@@ -66,7 +66,7 @@ final class CompressedColumns {
     }
 
     static long countEnvelopes(Connection connection, ColumnRef column) throws SQLException {
-        if (!tableExists(connection, column.table())) {
+        if (!StoredFormat.tableExists(connection, column.table())) {
             return 0;
         }
         String name = DatabaseFile.quote(column.column());
@@ -87,7 +87,7 @@ final class CompressedColumns {
 
     private static void forEach(Connection connection, ColumnRef column, String condition, EnvelopeVisitor visitor)
             throws SQLException {
-        if (!tableExists(connection, column.table())) {
+        if (!StoredFormat.tableExists(connection, column.table())) {
             return;
         }
         String name = DatabaseFile.quote(column.column());
@@ -96,16 +96,6 @@ final class CompressedColumns {
              ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 visitor.visit(rows.getLong(1), rows.getBytes(2));
-            }
-        }
-    }
-
-    static boolean tableExists(Connection connection, String table) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
-            select.setString(1, table);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next();
             }
         }
     }

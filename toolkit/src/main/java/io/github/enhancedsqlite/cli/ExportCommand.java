@@ -121,7 +121,7 @@ final class ExportCommand implements Callable<Integer> {
             for (String table : own) {
                 statement.execute("DROP TABLE " + DatabaseFile.quote(table));
             }
-            if (CompressedColumns.tableExists(copy, "sqlite_sequence")) {
+            if (StoredFormat.tableExists(copy, "sqlite_sequence")) {
                 try (PreparedStatement forget = copy.prepareStatement("DELETE FROM sqlite_sequence WHERE name = ?")) {
                     for (String table : own) {
                         forget.setString(1, table);

@@ -99,7 +99,7 @@ final class MigrateCommand implements Callable<Integer> {
             }
             columns = chooseColumns(plain);
             before = snapshot(file, plain, columns);
-            resuming = Files.exists(backup) && (CompressedColumns.tableExists(plain, MARKER)
+            resuming = Files.exists(backup) && (StoredFormat.tableExists(plain, MARKER)
                     || !CompressedColumns.recorded(plain).isEmpty());
             if (Files.exists(backup) && !resuming && !dryRun) {
                 throw new ToolException(ExitCodes.REFUSED, "a backup " + backup + " exists, but " + file.path()
@@ -172,7 +172,7 @@ final class MigrateCommand implements Callable<Integer> {
                     throw new ParameterException(spec.commandLine(), "--columns takes table.column names; '" + name
                             + "' is not one");
                 }
-                if (!CompressedColumns.tableExists(plain, column.table())) {
+                if (!StoredFormat.tableExists(plain, column.table())) {
                     throw new ParameterException(spec.commandLine(), "--columns " + name + ": no table "
                             + column.table() + "; tables: " + String.join(", ", CompressedColumns.userTables(plain)));
                 }
