@@ -13,7 +13,8 @@ import org.sqlite.SQLiteException;
 /**
  * Turns SQLite's bare "unable to open database file", "file is not a database", "database disk image is
  * malformed" and "database or disk is full" at open into a sentence naming the file and the likely cause, found by
- * looking at the file system the way SQLite met it. The SQLState and error code stay SQLite's, so callers that classify by them still can.
+ * looking at the file system the way SQLite met it. The SQLState and error code stay SQLite's, so callers that
+ * classify by them still can.
  */
 final class OpenFailure {
 
@@ -25,7 +26,7 @@ final class OpenFailure {
     private static final int MAX_NAME_BYTES = 255;
     /** PATH_MAX on Linux, terminating NUL included. */
     private static final int MAX_PATH_BYTES = 4095;
-    /** Space left below which a file system that answered "full" is taken to be full: a few of SQLite's pages. */
+    /** Space left below which a file system that answered "full" is taken to be full (an open needs a few pages). */
     private static final long FULL_BELOW_BYTES = 1 << 20;
     private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
