@@ -28,7 +28,8 @@ public final class KillNineWriterMain {
         String url = Db.url(Path.of(args[0]));
         String name = args[1];
         int threads = Integer.parseInt(args[2]);
-        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+        try (Connection connection = DriverManager.getConnection(url);
+             Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS memory(key TEXT PRIMARY KEY, body TEXT NOT NULL)");
             statement.execute("CREATE TABLE IF NOT EXISTS counters(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)");
             statement.execute("INSERT OR IGNORE INTO counters VALUES (1, 0), (2, 0), (3, 0), (4, 0)");
@@ -46,8 +47,8 @@ public final class KillNineWriterMain {
             String key = prefix + i;
             try {
                 try (Connection connection = DriverManager.getConnection(url);
-                     PreparedStatement upsert = connection.prepareStatement("INSERT INTO memory(key, body) VALUES (?, ?)"
-                             + " ON CONFLICT(key) DO UPDATE SET body = excluded.body")) {
+                     PreparedStatement upsert = connection.prepareStatement(
+                             "INSERT INTO memory(key, body) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET body = excluded.body")) {
                     upsert.setString(1, key);
                     upsert.setString(2, "{\"note\":\"" + "remember ".repeat(1 + i % 40) + "\",\"i\":" + i + "}");
                     upsert.executeUpdate();
