@@ -115,13 +115,21 @@ final class DerivedTables {
             Expression expression = items.get(i).getExpression();
             String name = renamed != null && i < renamed.size() ? renamed.get(i)
                     : items.get(i).getAlias() != null ? items.get(i).getAlias().getUnquotedName() : null;
-            if (name != null && !(expression instanceof Column) && !(expression instanceof CastExpression)
-                    && !(expression instanceof AllColumns) && !(expression instanceof Parenthesis)
-                    && !(expression instanceof ExpressionList) && !(expression instanceof Select)) {
+            if (name != null && computed(expression)) {
                 names.add(unbracket(name.replace("\"", "")).toLowerCase(Locale.ROOT));
             }
         }
         return names;
+    }
+
+    /**
+     * Whether a result column is computed by an expression, which gives it no affinity: not a column, a CAST, a
+     * star, a parenthesised expression or a sub-query (those may carry one).
+     */
+    static boolean computed(Expression expression) {
+        return !(expression instanceof Column) && !(expression instanceof CastExpression)
+                && !(expression instanceof AllColumns) && !(expression instanceof Parenthesis)
+                && !(expression instanceof ExpressionList) && !(expression instanceof Select);
     }
 
     /** The simple SELECT inside any parentheses, or null for a compound one or VALUES: only its columns are named. */

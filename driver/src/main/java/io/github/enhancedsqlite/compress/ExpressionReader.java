@@ -38,9 +38,11 @@ import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.select.AllColumns;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SetOperationList;
 
 /** Wraps every column reference that may hold compressed values; sub-queries get a scope of their own. */
 final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
@@ -51,6 +53,8 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
     /** What TEXT affinity makes of a value p: a number becomes its text, anything else stays as it is. */
     private static final String TEXT_AFFINITY_OF_P = "CASE WHEN typeof(p) IN ('integer', 'real') THEN CAST(p AS TEXT)"
             + " ELSE p END";
+    /** The CTE through which a sub-query's computed results are read converted as TEXT affinity converts them. */
+    private static final String CONVERTED = "esq_converted";
     private static final Set<String> AGGREGATES = Set.of("count", "sum", "total", "avg", "group_concat", "string_agg",
             "json_group_array", "json_group_object", "jsonb_group_array", "jsonb_group_object", "median",
             "percentile", "percentile_cont", "percentile_disc");
@@ -179,10 +183,11 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
     public <S> Void visit(InExpression in, S context) {
         if (in.getRightExpression() instanceof Select) {
             applyTextAffinity(in.getRightExpression(), in.getLeftExpression());
+            convertComputedResults(in.getLeftExpression(), (Select) in.getRightExpression());
         }
         if (in.getRightExpression() instanceof Column) {
             in.getLeftExpression().accept(this, context);
-            inTable((Column) in.getRightExpression());
+            inTable(in.getLeftExpression(), (Column) in.getRightExpression());
             return null;
         }
         Expression list = in.getRightExpression();
@@ -201,10 +206,37 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
     }
 
     /**
-     * {@code x IN t}: SQLite compares with the only column of table {@code t}, which the parser sees as a
-     * column reference. A compressed one is read through a sub-select that decompresses it.
+     * {@code x IN (SELECT e ...)} where x is a compressed TEXT column and e (in a compound select: the last one's)
+     * is computed, with no affinity: SQLite converts the values e yields as x's TEXT affinity would. The sub-query is
+     * read through a CTE that converts them, so an aggregate e is still aggregated by its own SELECT.
      */
-    private void inTable(Column named) {
+    private void convertComputedResults(Expression left, Select right) {
+        Select select = right;
+        while (select instanceof ParenthesedSelect) { // x IN ((SELECT e)): a list of one, converted alike
+            select = ((ParenthesedSelect) select).getSelect();
+        }
+        Select last = select instanceof SetOperationList
+                ? ((SetOperationList) select).getSelects().get(((SetOperationList) select).getSelects().size() - 1)
+                : select;
+        while (last instanceof ParenthesedSelect) {
+            last = ((ParenthesedSelect) last).getSelect();
+        }
+        if (!(last instanceof PlainSelect) || ((PlainSelect) last).getSelectItems().size() != 1
+                || !DerivedTables.computed(((PlainSelect) last).getSelectItems().get(0).getExpression())
+                || select.getWithItemsList() != null || compressedTextOperand(left) == null) {
+            return;
+        }
+        int[] span = rewriter.span(select);
+        rewriter.edits.prefix(span[0], "WITH " + CONVERTED + "(p) AS (");
+        rewriter.edits.suffix(span[1], ") SELECT " + TEXT_AFFINITY_OF_P + " FROM " + CONVERTED);
+    }
+
+    /**
+     * {@code x IN t}: SQLite compares with the only column of table {@code t}, which the parser sees as a
+     * column reference. A compressed one is read through a sub-select that decompresses it, and x is converted as
+     * that column's TEXT affinity would convert it.
+     */
+    private void inTable(Expression left, Column named) {
         String bare = unbracket(named.getUnquotedColumnName());
         if (rewriter.derivedTables.isCommonTable(bare)) {
             return; // a CTE's columns are decompressed in its own SELECT
@@ -219,6 +251,9 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
                 rewriter.replace(named, "(SELECT "
                         + DecompressCall.of(quote(bare) + "." + quote(column), source, column)
                         + " FROM " + rewriter.sql.substring(span[0], span[1]) + " AS " + quote(bare) + ")");
+                if (source.table.hasTextAffinity(column) && takesTextAffinity(left)) {
+                    convertAsText(left, source.table.name() + "." + column);
+                }
             }
         } catch (SQLException e) {
             failure = failure == null ? e : failure;
@@ -247,24 +282,39 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
      * BLOB).
      */
     private void applyTextAffinity(Expression columnSide, Expression other) {
-        // a CASE has no affinity either, and gives a number or not only per row: converted like a function
-        boolean function = other instanceof Function || other instanceof CaseExpression;
-        // a sub-query's result computed by an expression has no affinity: TEXT affinity converts it, as a
-        // parameter's value is converted
-        boolean computed = other instanceof Column && scope.resolve((Column) other) == null
-                && scope.computedResult((Column) other);
-        if (!(isNumber(other) || other instanceof JdbcParameter || function || computed)) {
+        if (!takesTextAffinity(other)) {
             return;
-        }
-        if (other instanceof Function && ((Function) other).getName() != null
-                && TEXT_FUNCTIONS.contains(((Function) other).getName().toLowerCase(Locale.ROOT))) {
-            return; // TEXT or NULL already: TEXT affinity leaves it as it is
         }
         String compressed = compressedTextOperand(columnSide);
-        if (compressed == null) {
-            return;
+        if (compressed != null) {
+            convertAsText(other, compressed);
         }
-        if (function && containsAggregate(other)) {
+    }
+
+    /**
+     * Whether TEXT affinity converts what the operand yields in a comparison: it has no affinity of its own (a
+     * column, a CAST or a sub-query of a column has one, which SQLite weighs itself) and may yield a number.
+     */
+    private boolean takesTextAffinity(Expression other) {
+        if (other instanceof Function && ((Function) other).getName() != null
+                && TEXT_FUNCTIONS.contains(((Function) other).getName().toLowerCase(Locale.ROOT))) {
+            return false; // TEXT or NULL already: TEXT affinity leaves it as it is
+        }
+        // a CASE has no affinity either, and gives a number or not only per row: converted like a function; so is
+        // a sub-query's result computed by an expression, or a sub-query computing its only result
+        return isNumber(other) || other instanceof JdbcParameter || other instanceof Function
+                || other instanceof CaseExpression || computedSubQuery(other)
+                || (other instanceof Column && scope.resolve((Column) other) == null
+                        && scope.computedResult((Column) other));
+    }
+
+    /**
+     * Writes out the conversion the TEXT affinity of {@code compressed} (a compressed column) applies to
+     * {@code other}: a number literal or arithmetic becomes {@code CAST(n AS TEXT)}; anything else is evaluated once,
+     * in a sub-select that converts a number it yields.
+     */
+    private void convertAsText(Expression other, String compressed) {
+        if ((other instanceof Function || other instanceof CaseExpression) && containsAggregate(other)) {
             // evaluated in a sub-select, an aggregate would aggregate that sub-select's one row
             failure = failure != null ? failure : SqlRewriter.cannotRewrite("the aggregate " + other
                     + " is compared with compressed column " + compressed + "; SQLite would turn a number it"
@@ -272,7 +322,7 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
             return;
         }
         int[] span = rewriter.span(other);
-        if (other instanceof JdbcParameter || function || computed) {
+        if (!isNumber(other)) {
             // evaluated once, in a sub-select that may read the row (a function of the row is correlated)
             rewriter.edits.prefix(span[0], "(SELECT " + TEXT_AFFINITY_OF_P + " FROM (SELECT ");
             rewriter.edits.suffix(span[1], " AS p))");
@@ -280,6 +330,19 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
             rewriter.edits.prefix(span[0], "CAST(");
             rewriter.edits.suffix(span[1], " AS TEXT)");
         }
+    }
+
+    /**
+     * A sub-query whose only result is computed by an expression (an aggregate, arithmetic, a literal): SQLite gives
+     * it no affinity, so a TEXT column it is compared with converts a number it yields.
+     */
+    private static boolean computedSubQuery(Expression expression) {
+        Select select = expression instanceof Select ? (Select) expression : null;
+        while (select instanceof ParenthesedSelect) {
+            select = ((ParenthesedSelect) select).getSelect();
+        }
+        return select instanceof PlainSelect && ((PlainSelect) select).getSelectItems().size() == 1
+                && DerivedTables.computed(((PlainSelect) select).getSelectItems().get(0).getExpression());
     }
 
     /**
@@ -307,14 +370,28 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
         while (select instanceof ParenthesedSelect) {
             select = ((ParenthesedSelect) select).getSelect();
         }
-        if (!(select instanceof PlainSelect) || ((PlainSelect) select).getSelectItems().size() != 1
-                || !(((PlainSelect) select).getSelectItems().get(0).getExpression() instanceof Column)) {
+        if (!(select instanceof PlainSelect) || ((PlainSelect) select).getSelectItems().size() != 1) {
             return null;
         }
         PlainSelect plain = (PlainSelect) select;
+        Expression result = plain.getSelectItems().get(0).getExpression();
+        if (!(result instanceof Column) && !(result instanceof AllColumns)) {
+            return null;
+        }
         Scope inner = rewriter.sources.tablesOf(plain, scope);
-        return inner == null ? null
-                : new ExpressionReader(rewriter, inner).compressedTextOperand(plain.getSelectItems().get(0).getExpression());
+        if (inner == null) {
+            return null;
+        }
+        if (result instanceof AllColumns) { // SELECT * (or t.*) FROM t, where t has one column: that column
+            Source only = inner.sources.size() == 1 ? inner.sources.get(0) : null;
+            if (only == null || only.table == null || only.table.columns().size() != 1) {
+                return null;
+            }
+            String column = only.table.columns().get(0);
+            return only.isCompressed(column) && only.table.hasTextAffinity(column)
+                    ? only.table.name() + "." + column : null;
+        }
+        return new ExpressionReader(rewriter, inner).compressedTextOperand(result);
     }
 
     /** Whether SQLite gives the operand TEXT affinity: a TEXT column, compressed or not, or such a sub-query. */
