@@ -323,7 +323,7 @@ public final class Compression {
      */
     RewrittenSql analyse(String sql, Connection sqlite, boolean simpleShapesFirst) throws SQLException {
         Set<String> words = words(sql);
-        RewrittenSql rewritten = analyseTables(sql, sqlite, new HashSet<>(words), simpleShapesFirst);
+        RewrittenSql rewritten = analyseTables(sql, sqlite, words, simpleShapesFirst);
         Set<ColumnRef> readThroughTemporary = readThroughTemporary(words);
         return readThroughTemporary.isEmpty() ? rewritten : rewritten.alsoMakingPlain(readThroughTemporary);
     }
@@ -348,7 +348,7 @@ public final class Compression {
         return columns;
     }
 
-    private RewrittenSql analyseTables(String sql, Connection sqlite, Set<String> mentioned,
+    private RewrittenSql analyseTables(String sql, Connection sqlite, Set<String> words,
                                       boolean simpleShapesFirst) throws SQLException {
         String keyword = firstWord(sql);
         boolean rows = ROW_STATEMENTS.contains(keyword);
@@ -357,8 +357,8 @@ public final class Compression {
             // not even read, which a process creating a file per test would pay before each CREATE TABLE
             return RewrittenSql.unchanged(sql);
         }
-        Set<String> interesting = tablesOfInterest(sqlite);
-        mentioned.retainAll(interesting);
+        Set<String> mentioned = new HashSet<>(words);
+        mentioned.retainAll(tablesOfInterest(sqlite));
         if (mentioned.isEmpty()) {
             return RewrittenSql.unchanged(sql);
         }
@@ -376,6 +376,9 @@ public final class Compression {
                 keepPlain(read, PlainStorage.temporaryObjectNames(sql));
             }
             return read.isEmpty() ? RewrittenSql.unchanged(sql) : RewrittenSql.makingPlain(sql, read);
+        }
+        if (UntouchedColumns.cannotTouch(sql, words, mentioned, catalogue)) {
+            return RewrittenSql.unchanged(sql);
         }
         if (simpleShapesFirst) {
             RewrittenSql simple = SimpleStatements.rewrite(sql, catalogue);

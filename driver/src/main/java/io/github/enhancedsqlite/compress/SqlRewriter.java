@@ -4,6 +4,7 @@ import static io.github.enhancedsqlite.compress.SqlNames.alias;
 import static io.github.enhancedsqlite.compress.SqlNames.quote;
 import static io.github.enhancedsqlite.compress.SqlNames.tableName;
 
+import io.github.enhancedsqlite.sql.SqlLexer;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -53,6 +54,8 @@ import net.sf.jsqlparser.statement.upsert.Upsert;
  */
 final class SqlRewriter {
 
+    /** The deepest nesting of parentheses given to the parser's complex parsing (see {@link #parse}). */
+    static final int COMPLEX_PARSING_DEPTH = 5;
     static final String DECOMPRESS = "esq_decompress";
     static final String ESCAPE = "esq_escape";
 
@@ -95,16 +98,50 @@ final class SqlRewriter {
      * interrupt status while it waits. The parser reads SQLite-only syntax restated at the same positions; the
      * rewriter splices the statement as written. Here rather than in {@link Compression}, so that the parser's
      * classes load only with this class, which a process running only the simple shapes never loads.
+     *
+     * <p>First without the parser's complex parsing, whose time grows exponentially with nested parentheses (five
+     * nested {@code (a AND (…))} groups: 2 s; seven: 84 s), then, for what needs it (a condition as a function's
+     * argument, {@code (x COLLATE y)}, …), with it, but only up to {@value #COMPLEX_PARSING_DEPTH} levels of
+     * parentheses: a deeper statement the simple parse cannot read is not parsed (the caller runs it on plain
+     * columns) rather than stall its thread.
      */
     static Statement parse(ParserText text) throws Unparsed {
         try {
             return net.sf.jsqlparser.parser.CCJSqlParserUtil.newParser(text.text()).withSquareBracketQuotation(true)
+                    .withAllowComplexParsing(false).Statement();
+        } catch (net.sf.jsqlparser.parser.ParseException | RuntimeException simple) {
+            if (nesting(text.text()) > COMPLEX_PARSING_DEPTH) {
+                throw new Unparsed("nested more than " + COMPLEX_PARSING_DEPTH + " parentheses deep, and "
+                        + firstLine(simple));
+            }
+        }
+        try {
+            return net.sf.jsqlparser.parser.CCJSqlParserUtil.newParser(text.text()).withSquareBracketQuotation(true)
                     .Statement();
         } catch (net.sf.jsqlparser.parser.ParseException | RuntimeException e) {
-            String message = String.valueOf(e.getMessage());
-            int newline = message.indexOf('\n');
-            throw new Unparsed(newline < 0 ? message : message.substring(0, newline));
+            throw new Unparsed(firstLine(e));
         }
+    }
+
+    private static String firstLine(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** How deep the statement's parentheses nest (those in literals and names left out). */
+    static int nesting(String sql) {
+        SqlLexer lexer = new SqlLexer(sql);
+        int depth = 0;
+        int deepest = 0;
+        for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
+            if (kind == SqlLexer.Kind.OPERATOR && lexer.is("(")) {
+                deepest = Math.max(deepest, ++depth);
+            } else if (kind == SqlLexer.Kind.OPERATOR && lexer.is(")")) {
+                depth--;
+            }
+        }
+        return deepest;
     }
 
     /** The parser could not read the statement; the message is the first line of its own. */
