@@ -14,7 +14,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.sqlite.Function;
 import org.sqlite.SQLiteConnection;
 import org.slf4j.Logger;
@@ -93,6 +95,7 @@ public final class Compression {
     private final Set<ColumnRef> madePlainInTransaction = ConcurrentHashMap.newKeySet();
     /** Columns a temporary view or trigger reads, which no other connection could see to keep them plain. */
     private final Set<ColumnRef> keptPlain = ConcurrentHashMap.newKeySet();
+    private final Supplier<ScheduledExecutorService> parseTimer;
     /**
      * By lower-case name of a temporary view, or of the table a temporary trigger fires on: the kept-plain columns it
      * reads, made plain again before a statement that names it.
@@ -101,6 +104,14 @@ public final class Compression {
 
     public Compression(Mode mode, Set<ColumnRef> listed, int threshold, int dictionaryThreshold, Levels levels,
                        int dictionarySamples, DatabaseMetrics metrics) {
+        this(mode, listed, threshold, dictionaryThreshold, levels, dictionarySamples, metrics, null);
+    }
+
+    /** @param parseTimer keeps each parse's {@link ParseDeadline}: the pools' timer; null for none */
+    public Compression(Mode mode, Set<ColumnRef> listed, int threshold, int dictionaryThreshold, Levels levels,
+                       int dictionarySamples, DatabaseMetrics metrics,
+                       Supplier<ScheduledExecutorService> parseTimer) {
+        this.parseTimer = parseTimer;
         this.metrics = metrics;
         this.mode = mode;
         this.listed = Set.copyOf(listed);
@@ -389,7 +400,7 @@ public final class Compression {
         ParserText text = ParserText.of(sql);
         net.sf.jsqlparser.statement.Statement parsed;
         try {
-            parsed = SqlRewriter.parse(text);
+            parsed = SqlRewriter.parse(text, parseTimer);
         } catch (SqlRewriter.Unparsed e) {
             if (holdsCompressedValues(mentioned)) {
                 LOG.debug("Not parsed ({}); running on plain columns: {}", e.getMessage(), sql);

@@ -4,12 +4,13 @@ import static io.github.enhancedsqlite.compress.SqlNames.alias;
 import static io.github.enhancedsqlite.compress.SqlNames.quote;
 import static io.github.enhancedsqlite.compress.SqlNames.tableName;
 
-import io.github.enhancedsqlite.sql.SqlLexer;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import net.sf.jsqlparser.expression.WindowDefinition;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
@@ -54,8 +55,6 @@ import net.sf.jsqlparser.statement.upsert.Upsert;
  */
 final class SqlRewriter {
 
-    /** The deepest nesting of parentheses given to the parser's complex parsing (see {@link #parse}). */
-    static final int COMPLEX_PARSING_DEPTH = 5;
     static final String DECOMPRESS = "esq_decompress";
     static final String ESCAPE = "esq_escape";
 
@@ -101,47 +100,40 @@ final class SqlRewriter {
      *
      * <p>First without the parser's complex parsing, whose time grows exponentially with nested parentheses (five
      * nested {@code (a AND (…))} groups: 2 s; seven: 84 s), then, for what needs it (a condition as a function's
-     * argument, {@code (x COLLATE y)}, …), with it, but only up to {@value #COMPLEX_PARSING_DEPTH} levels of
-     * parentheses: a deeper statement the simple parse cannot read is not parsed (the caller runs it on plain
-     * columns) rather than stall its thread.
+     * argument, {@code (x COLLATE y)}, …), with it; both under a {@link ParseDeadline}.
+     *
+     * @param timer the pools' timer, which keeps the deadline; null for none
      */
-    static Statement parse(ParserText text) throws Unparsed {
+    static Statement parse(ParserText text, Supplier<ScheduledExecutorService> timer) throws Unparsed {
+        ParseDeadline deadline = ParseDeadline.start(timer);
         try {
-            return net.sf.jsqlparser.parser.CCJSqlParserUtil.newParser(text.text()).withSquareBracketQuotation(true)
-                    .withAllowComplexParsing(false).Statement();
-        } catch (net.sf.jsqlparser.parser.ParseException | RuntimeException simple) {
-            if (nesting(text.text()) > COMPLEX_PARSING_DEPTH) {
-                throw new Unparsed("nested more than " + COMPLEX_PARSING_DEPTH + " parentheses deep, and "
-                        + firstLine(simple));
+            try {
+                return deadline.watch(net.sf.jsqlparser.parser.CCJSqlParserUtil.newParser(text.text())
+                        .withSquareBracketQuotation(true).withAllowComplexParsing(false)).Statement();
+            } catch (net.sf.jsqlparser.parser.ParseException | RuntimeException simple) {
+                if (deadline.expired()) {
+                    throw new Unparsed(notInTime());
+                }
             }
+            try {
+                return deadline.watch(net.sf.jsqlparser.parser.CCJSqlParserUtil.newParser(text.text())
+                        .withSquareBracketQuotation(true)).Statement();
+            } catch (net.sf.jsqlparser.parser.ParseException | RuntimeException e) {
+                throw new Unparsed(deadline.expired() ? notInTime() : firstLine(e));
+            }
+        } finally {
+            deadline.end();
         }
-        try {
-            return net.sf.jsqlparser.parser.CCJSqlParserUtil.newParser(text.text()).withSquareBracketQuotation(true)
-                    .Statement();
-        } catch (net.sf.jsqlparser.parser.ParseException | RuntimeException e) {
-            throw new Unparsed(firstLine(e));
-        }
+    }
+
+    private static String notInTime() {
+        return "not parsed within " + ParseDeadline.MILLIS + " ms";
     }
 
     private static String firstLine(Exception e) {
         String message = String.valueOf(e.getMessage());
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
-    }
-
-    /** How deep the statement's parentheses nest (those in literals and names left out). */
-    static int nesting(String sql) {
-        SqlLexer lexer = new SqlLexer(sql);
-        int depth = 0;
-        int deepest = 0;
-        for (SqlLexer.Kind kind = lexer.next(); kind != SqlLexer.Kind.END; kind = lexer.next()) {
-            if (kind == SqlLexer.Kind.OPERATOR && lexer.is("(")) {
-                deepest = Math.max(deepest, ++depth);
-            } else if (kind == SqlLexer.Kind.OPERATOR && lexer.is(")")) {
-                depth--;
-            }
-        }
-        return deepest;
     }
 
     /** The parser could not read the statement; the message is the first line of its own. */

@@ -6,10 +6,11 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One daemon thread for the timed work of every pool of the JVM: each pool's idle check, its MXBean's late
- * registration, the first run of its maintenance. A JVM that touches hundreds of files (a test suite's temporary
+ * registration, the first run of its maintenance, the deadline of a statement's parse for compression. A JVM that touches hundreds of files (a test suite's temporary
  * files) used to start two threads per file for these (HikariCP's housekeeper and the maintenance thread), most of
  * them for pools that closed before any of it was due. Its tasks only decide and hand work on (to the pool's own
  * threads, or to a thread of their own when they may wait), so one pool's slow work never delays another's timer.
@@ -27,9 +28,19 @@ final class DriverTimer {
     private DriverTimer() {
     }
 
+    /** The timer as the compression's parse deadlines reach it (a named class: no lambda on the start-up path). */
+    static final Supplier<ScheduledExecutorService> SUPPLIER = new Current();
+
     /** The timer, started if it is not running. */
     static ScheduledExecutorService get() {
         return TIMER.get();
+    }
+
+    private static final class Current implements Supplier<ScheduledExecutorService> {
+        @Override
+        public ScheduledExecutorService get() {
+            return TIMER.get();
+        }
     }
 
     /**

@@ -28,9 +28,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.sqlite.JDBC;
@@ -90,7 +92,8 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
                 && settings.transactions().processQueue() ? Path.of(config.location().poolKey()) : null;
         this.sharedGate = config.location().isPooled()
                 ? writerGate(name, databaseFile, databaseFile != null && isNew(databaseFile), settings, metrics) : null;
-        this.sharedCompression = config.location().isPooled() ? compression(settings, metrics) : null;
+        this.sharedCompression = config.location().isPooled() ? compression(settings, metrics, DriverTimer.SUPPLIER)
+                : null;
         this.sharedPlan = sharedCompression != null ? PipelinePlan.of(sharedCompression, slowStatementLog) : null;
         this.file = config.location().kind() == DatabaseLocation.Kind.FILE
                 ? new PoolFile(Path.of(config.location().poolKey())) : null;
@@ -135,10 +138,13 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
         }
     }
 
-    private static Compression compression(Settings settings, DatabaseMetrics metrics) {
+    /** @param parseTimer the pools' timer for a pool's statements; null for a private in-memory database's */
+    private static Compression compression(Settings settings, DatabaseMetrics metrics,
+                                           Supplier<ScheduledExecutorService> parseTimer) {
         CompressionSettings compression = settings.compression();
         return new Compression(compression.mode(), compression.listed(), compression.threshold(),
-                compression.dictionaryThreshold(), compression.levels(), compression.dictionarySamples(), metrics);
+                compression.dictionaryThreshold(), compression.levels(), compression.dictionarySamples(), metrics,
+                parseTimer);
     }
 
     static String databaseName(DatabaseConfig config) {
@@ -226,7 +232,7 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
             WriterGate gate = sharedGate != null ? sharedGate
                     : writerGate(transactionSettings.database(), null, false, config.settings(), metrics);
             Compression compression = sharedCompression != null ? sharedCompression
-                    : compression(config.settings(), metrics);
+                    : compression(config.settings(), metrics, null);
             Codec codec = compression.attach(connection, PragmaApplier.pageCacheBytes(config));
             PipelinePlan plan = sharedPlan != null ? sharedPlan : PipelinePlan.of(compression, slowStatementLog);
             TransactionControl transactions = new TransactionControl(connection, gate, retry, transactionSettings,
