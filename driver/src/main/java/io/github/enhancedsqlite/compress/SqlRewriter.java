@@ -108,22 +108,24 @@ final class SqlRewriter {
         ParseDeadline deadline = ParseDeadline.start(timer);
         try {
             try {
-                return deadline.watch(net.sf.jsqlparser.parser.CCJSqlParserUtil.newParser(text.text())
-                        .withSquareBracketQuotation(true).withAllowComplexParsing(false)).Statement();
+                return attempt(text, false, deadline);
             } catch (net.sf.jsqlparser.parser.ParseException | RuntimeException simple) {
                 if (deadline.expired()) {
-                    throw new Unparsed(notInTime());
+                    throw simple;
                 }
             }
-            try {
-                return deadline.watch(net.sf.jsqlparser.parser.CCJSqlParserUtil.newParser(text.text())
-                        .withSquareBracketQuotation(true)).Statement();
-            } catch (net.sf.jsqlparser.parser.ParseException | RuntimeException e) {
-                throw new Unparsed(deadline.expired() ? notInTime() : firstLine(e));
-            }
+            return attempt(text, true, deadline);
+        } catch (net.sf.jsqlparser.parser.ParseException | RuntimeException e) {
+            throw new Unparsed(deadline.expired() ? notInTime() : firstLine(e));
         } finally {
             deadline.end();
         }
+    }
+
+    private static Statement attempt(ParserText text, boolean complexParsing, ParseDeadline deadline)
+            throws net.sf.jsqlparser.parser.ParseException {
+        return deadline.watch(net.sf.jsqlparser.parser.CCJSqlParserUtil.newParser(text.text())
+                .withSquareBracketQuotation(true).withAllowComplexParsing(complexParsing)).Statement();
     }
 
     private static String notInTime() {
