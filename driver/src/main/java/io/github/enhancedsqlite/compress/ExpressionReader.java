@@ -268,6 +268,9 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
             inner = inner instanceof Parenthesis ? ((Parenthesis) inner).getExpression()
                     : (Expression) ((ExpressionList<?>) inner).get(0); // (n): a list of one to this parser
         }
+        if (inner instanceof SignedExpression && ((SignedExpression) inner).getSign() == '+') {
+            return isNumber(((SignedExpression) inner).getExpression()); // +x is x's value, only without affinity
+        }
         return inner instanceof LongValue || inner instanceof DoubleValue || inner instanceof SignedExpression
                 || inner instanceof Addition || inner instanceof Subtraction || inner instanceof Multiplication
                 || inner instanceof Division || inner instanceof IntegerDivision || inner instanceof Modulo

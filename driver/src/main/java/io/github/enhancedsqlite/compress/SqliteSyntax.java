@@ -17,6 +17,7 @@ import java.util.Set;
  *   <li>{@code x IS y} and {@code x IS NOT y} with anything but NULL, TRUE, FALSE or DISTINCT FROM read as
  *       {@code x = y} and {@code x <> y}: SQLite gives IS the same affinity rules as =, which the rewriter applies.</li>
  *   <li>{@code ==} reads as {@code =}; postfix {@code x NOT NULL} as {@code x NOTNULL}.</li>
+ *   <li>Prefix signs in a row ({@code - - x}, {@code + - 15}) read as one sign of the chain's kind of value.</li>
  *   <li>{@code INDEXED BY name}, {@code NOT INDEXED}, the {@code OR IGNORE}-style conflict clause of INSERT and
  *       UPDATE, the NOT of {@code NOT MATERIALIZED} and the base window of {@code OVER (w ORDER BY …)} are blanked:
  *       they choose a plan, a conflict policy or a frame, and read no column.</li>
@@ -54,6 +55,10 @@ final class SqliteSyntax {
             Token token = tokens.get(i);
             if (token.kind == Kind.OPERATOR && token.is(sql, "==")) {
                 text[token.start + 1] = ' ';
+                continue;
+            }
+            if (isSign(sql, token) && !expressionEnds(sql, tokens, i - 1)) {
+                i = oneSign(sql, tokens, i, text);
                 continue;
             }
             if (token.kind != Kind.WORD) {
@@ -156,6 +161,34 @@ final class SqliteSyntax {
         extraConflictClauses(sql, tokens, text);
         limitOffsetOfAWrite(sql, tokens, text);
         return new String(text);
+    }
+
+    private static boolean isSign(String sql, Token token) {
+        return token.kind == Kind.OPERATOR && (token.is(sql, "-") || token.is(sql, "+") || token.is(sql, "~"));
+    }
+
+    /**
+     * Prefix signs in a row ({@code - - x}, {@code + - 15}, {@code ~ - x}): the parser reads one. They read as the
+     * first alone, standing for the chain's kind of value: a number when any of them is {@code -} or {@code ~}
+     * ({@code -}, which the rewriter takes as arithmetic), else {@code +} (the operand's value without its
+     * affinity). The node still spans the whole chain, so the rewriter splices it as written.
+     *
+     * @return the index of the chain's last sign
+     */
+    private static int oneSign(String sql, List<Token> tokens, int first, char[] text) {
+        int last = first;
+        boolean number = false;
+        while (last < tokens.size() && isSign(sql, tokens.get(last))) {
+            number |= !tokens.get(last).is(sql, "+");
+            last++;
+        }
+        last--;
+        if (last > first) {
+            Token sign = tokens.get(first);
+            text[sign.start] = number ? '-' : '+';
+            blank(text, sign.end, tokens.get(last).end);
+        }
+        return last;
     }
 
     /** {@code IS y} becomes {@code = y}, {@code IS NOT y} becomes {@code <> y}, unless the parser reads it. */

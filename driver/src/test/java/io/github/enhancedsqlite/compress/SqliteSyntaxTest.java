@@ -26,6 +26,8 @@ class SqliteSyntaxTest {
         "SELECT a FROM t WHERE b == 1|SELECT a FROM t WHERE b =  1",
         "SELECT a NOT NULL FROM t|SELECT a  NOTNULL FROM t",
         "SELECT a FROM t WHERE NOT NULL|SELECT a FROM t WHERE NOT NULL",
+        "SELECT - - a, + - 15, + + b, ~ - c, a - - b, (- -a) FROM t|SELECT -   a, -   15, +   b, -   c, a - - b, (-  a) FROM t",
+        "SELECT a FROM t WHERE - + a > + + ? AND b IN (- ~ 1)|SELECT a FROM t WHERE -   a > +   ? AND b IN (-   1)",
         "SELECT a FROM t INDEXED BY i WHERE b|SELECT a FROM t              WHERE b",
         "DELETE FROM t NOT INDEXED WHERE b|DELETE FROM t             WHERE b",
         "SELECT a FROM t WHERE NOT indexed|SELECT a FROM t WHERE NOT indexed",

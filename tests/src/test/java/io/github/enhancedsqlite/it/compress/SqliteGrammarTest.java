@@ -120,6 +120,12 @@ class SqliteGrammarTest {
                 // unary and binary operators, in SQLite's precedence table order
                 q("SELECT id, ~n, -n, +body IS NULL, NOT (body IS NULL) FROM docs ORDER BY id"),
                 q("SELECT id FROM docs WHERE +body LIKE '%café%' ORDER BY id"),
+                // +x is x without its affinity, not a number: a BLOB compared with TEXT stays a BLOB
+                q("SELECT id FROM docs WHERE body = + x'73686f72742036' OR body = +(x'3130') ORDER BY id"),
+                // signs in a row (sqllogictest writes them): one sign to the parser, the chain to SQLite
+                q("SELECT id, - - n, + - length(body), ~ - n, - ~ n, + + body, - + body FROM docs"
+                        + " WHERE - - length(body) > 10 AND + + body NOT LIKE '%t9%' ORDER BY id"),
+                q("SELECT id FROM docs WHERE body > + + 5 OR body = - - ? OR body = + + x'3130' ORDER BY id", "7"),
                 q("SELECT id, body || '!', meta || body, length(body || meta) FROM docs ORDER BY id"),
                 q("SELECT id, body -> '$.tags', body ->> '$.type', body -> 'nested' ->> 'x', meta ->> '$.weight'"
                         + " FROM docs WHERE body ->> '$.n' > 3 ORDER BY id"),
