@@ -10,6 +10,7 @@ import java.util.Set;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.CaseExpression;
+import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.CollateExpression;
 import net.sf.jsqlparser.expression.DoubleValue;
 import net.sf.jsqlparser.expression.Expression;
@@ -197,8 +198,8 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
         }
         if (list instanceof ExpressionList) {
             for (Object item : (ExpressionList<?>) list) {
-                if (item instanceof Expression) {
-                    applyTextAffinity(in.getLeftExpression(), (Expression) item);
+                if (item instanceof Expression && listItemTakesTextAffinity((Expression) item)) {
+                    convertForTextColumn(in.getLeftExpression(), (Expression) item);
                 }
             }
         }
@@ -285,13 +286,34 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
      * BLOB).
      */
     private void applyTextAffinity(Expression columnSide, Expression other) {
-        if (!takesTextAffinity(other)) {
-            return;
+        if (takesTextAffinity(other)) {
+            convertForTextColumn(columnSide, other);
         }
+    }
+
+    /** Converts {@code other} as TEXT affinity would when {@code columnSide} reads a compressed TEXT column. */
+    private void convertForTextColumn(Expression columnSide, Expression other) {
         String compressed = compressedTextOperand(columnSide);
         if (compressed != null) {
             convertAsText(other, compressed);
         }
+    }
+
+    /**
+     * Whether TEXT affinity converts an item of {@code x IN (…)}: SQLite gives the items no affinity, not even a
+     * column or a CAST ({@code x IN (c)} is {@code x = +c}). A TEXT column's values are TEXT (or BLOB or NULL)
+     * already, so a reference to one is left as it is.
+     */
+    private boolean listItemTakesTextAffinity(Expression item) {
+        if (item instanceof CastExpression) {
+            return true;
+        }
+        if (item instanceof Column) {
+            ResolvedColumn column = scope.resolve((Column) item);
+            return column == null || column.source().table == null ? takesTextAffinity(item)
+                    : !column.source().table.hasTextAffinity(column.column());
+        }
+        return takesTextAffinity(item);
     }
 
     /**
@@ -305,7 +327,9 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
         }
         // a CASE has no affinity either, and gives a number or not only per row: converted like a function; so is
         // a sub-query's result computed by an expression, or a sub-query computing its only result
-        return isNumber(other) || other instanceof JdbcParameter || other instanceof Function
+        // +x is x without its affinity
+        return isNumber(other) || other instanceof SignedExpression || other instanceof JdbcParameter
+                || other instanceof Function
                 || other instanceof CaseExpression || computedSubQuery(other)
                 || (other instanceof Column && scope.resolve((Column) other) == null
                         && scope.computedResult((Column) other));
@@ -317,7 +341,7 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
      * in a sub-select that converts a number it yields.
      */
     private void convertAsText(Expression other, String compressed) {
-        if ((other instanceof Function || other instanceof CaseExpression) && containsAggregate(other)) {
+        if (!isNumber(other) && containsAggregate(other)) {
             // evaluated in a sub-select, an aggregate would aggregate that sub-select's one row
             failure = failure != null ? failure : SqlRewriter.cannotRewrite("the aggregate " + other
                     + " is compared with compressed column " + compressed + "; SQLite would turn a number it"

@@ -122,6 +122,12 @@ class SqliteGrammarTest {
                 q("SELECT id FROM docs WHERE +body LIKE '%café%' ORDER BY id"),
                 // +x is x without its affinity, not a number: a BLOB compared with TEXT stays a BLOB
                 q("SELECT id FROM docs WHERE body = + x'73686f72742036' OR body = +(x'3130') ORDER BY id"),
+                // ... so is +CAST(…): its number takes the TEXT affinity of the column it is compared with
+                q("SELECT id FROM docs WHERE NOT body >= + CAST(+ id AS INTEGER) OR body = + CAST(id AS INTEGER)"
+                        + " ORDER BY id"),
+                // the items of IN (…) have no affinity, not even a column or a CAST: x IN (c) is x = +c
+                q("SELECT id FROM docs WHERE body IN (id, 'x') OR body IN (CAST(n / 10 AS INTEGER)) ORDER BY id"),
+                q("SELECT id FROM docs WHERE (body) NOT IN (CAST(body AS INTEGER), key) ORDER BY id"),
                 // signs in a row (sqllogictest writes them): one sign to the parser, the chain to SQLite
                 q("SELECT id, - - n, + - length(body), ~ - n, - ~ n, + + body, - + body FROM docs"
                         + " WHERE - - length(body) > 10 AND + + body NOT LIKE '%t9%' ORDER BY id"),
