@@ -22,7 +22,8 @@ import java.util.Set;
  *       their assignments and their WHERE conditions joined by AND: the rewriter needs each assignment and each
  *       read, not which conflict chooses them (the targets name indexed columns, never compressed); not when that
  *       would reorder positional {@code ?} parameters;</li>
- *   <li>a column named {@code window} or {@code unbounded} (keywords to the parser) is quoted.</li>
+ *   <li>a bare word SQLite reads as a name where the parser takes it for a keyword ({@code window},
+ *       {@code key} in CASE, {@code uuid}, {@code only}, …: {@link SqliteSyntax#keywordIsName}) is quoted.</li>
  * </ul>
  *
  * @param text   what the parser reads
@@ -233,7 +234,7 @@ record ParserText(String text, int[] origin) {
         return builder.insert(" ", rest).copy(rest, sql.length()).build();
     }
 
-    /** A column named like the keywords WINDOW or UNBOUNDED, quoted where it is no keyword. */
+    /** A name spelled like one of the parser's keywords, quoted where SQLite reads it as a name. */
     private static ParserText quotedKeywordNames(String sql) {
         List<Token> tokens = SqliteSyntax.tokens(sql);
         Builder builder = new Builder(sql);

@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  * The tables of one database as far as compression cares, read from SQLite's own catalog into a
  * {@link SchemaSnapshot} that DDL run through this driver replaces as a whole. A column may be compressed only if
  * nothing but a plain read or write can touch its stored bytes: it has TEXT or BLOB affinity, is no part of a
- * primary key, index, UNIQUE or other constraint, and its table is named by no view or trigger (those would see
- * the compressed bytes). When in doubt a column is left alone: that costs space, never a wrong row.
+ * primary key, index, UNIQUE or other constraint, is not called TRUE or FALSE, and its table is named by no view or
+ * trigger (those would see the compressed bytes). When in doubt a column is left alone: that costs space, never a wrong row.
  */
 final class Schema {
 
@@ -257,7 +257,8 @@ final class Schema {
             }
             if (row.hidden() == 0 && row.pk() == 0 && textOrBlobAffinity(row.type())
                     && (!strict || "BLOB".equalsIgnoreCase(row.type()))
-                    && mentions(tableSql, column) == 1 && !declaresCollation(tableSql, column)) {
+                    && mentions(tableSql, column) == 1 && !declaresCollation(tableSql, column)
+                    && !namedLikeALiteral(column)) {
                 candidates.add(column.toLowerCase(Locale.ROOT));
             }
         }
@@ -290,6 +291,14 @@ final class Schema {
             return shape;
         }
         return new TableInfo(shape.name(), shape.columns(), Set.of(), shape.textAffinity(), shape.hasRowid());
+    }
+
+    /**
+     * A column called TRUE or FALSE: SQLite reads the bare word as the column where the table has one, the parser as
+     * the literal, so the rewriter could not see it read (it would return the stored envelope). Left plain.
+     */
+    private static boolean namedLikeALiteral(String column) {
+        return column.equalsIgnoreCase("true") || column.equalsIgnoreCase("false");
     }
 
     /** A loop, not a stream: read for every table of every file a process opens, mostly still interpreted. */

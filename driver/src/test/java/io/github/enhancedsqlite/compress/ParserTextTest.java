@@ -30,6 +30,20 @@ class ParserTextTest {
                 + "INSERT INTO t VALUES (1) ON CONFLICT (a) DO UPDATE SET b = ? WHERE c = ? ON CONFLICT DO UPDATE SET d = ?",
         "SELECT window, f.unbounded FROM f WINDOW w AS (ROWS UNBOUNDED PRECEDING)|"
                 + "SELECT \"window\", f.\"unbounded\" FROM f WINDOW w AS (ROWS UNBOUNDED PRECEDING)",
+        // names SQLite reads as names and the parser as keywords of other dialects, quoted; their keywords not
+        "SELECT only, t.uuid AS output, trim(xor) FROM t LEFT OUTER JOIN u USING (id) WHERE interval > 1|"
+                + "SELECT \"only\", t.\"uuid\" AS \"output\", trim(\"xor\") FROM t LEFT OUTER JOIN u USING (id)"
+                + " WHERE \"interval\" > 1",
+        "UPDATE t SET current = left, full = right WHERE CAST(a AS interval) = 1|"
+                + "UPDATE t SET \"current\" = \"left\", \"full\" = \"right\" WHERE CAST(a AS interval) = 1",
+        "SELECT count(*) OVER (ORDER BY current ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING), row FROM t NATURAL JOIN u|"
+                + "SELECT count(*) OVER (ORDER BY \"current\" ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING), \"row\" FROM t"
+                + " NATURAL JOIN u",
+        "INSERT INTO output(key) VALUES (1) ON CONFLICT (key) DO UPDATE SET key = CASE WHEN a THEN key END|"
+                + "INSERT INTO \"output\"(\"key\") VALUES (1) ON CONFLICT (\"key\") DO UPDATE SET \"key\" = CASE WHEN a"
+                + " THEN \"key\" END",
+        "CREATE TABLE t (a, b, PRIMARY KEY (a), FOREIGN KEY (b) REFERENCES u (only))|"
+                + "CREATE TABLE t (a, b, PRIMARY KEY (a), FOREIGN KEY (b) REFERENCES u (\"only\"))",
     })
     void restatesForTheParserKeepingWhereEachCharacterCameFrom(String sql, String expected) {
         ParserText parsed = ParserText.of(sql);

@@ -54,7 +54,10 @@ class SqliteGrammarTest {
         fill(auto, AUTO);
         EnhancedSqlite.shutdown();
         assertThat(CompressDb.catalog(auto)).contains("docs.body", "docs.meta", "docs.data", "drafts.body",
-                "bodies.body", "frames.window", "frames.unbounded");
+                "bodies.body", "frames.window", "frames.unbounded", "words.uuid", "words.only", "words.current",
+                "words.left", "words.output");
+        assertThat(CompressDb.catalog(auto)).as("SQLite reads a bare TRUE as such a column, the parser as the literal")
+                .doesNotContain("words.true");
         try (var plain = CompressDb.plain(auto)) {
             assertThat(CompressDb.queryLong(plain, "SELECT count(*) FROM docs WHERE length(CAST(body AS BLOB)) >= 256"
                     + " AND typeof(body) <> 'blob'")).as("every long body is stored compressed").isZero();
@@ -78,7 +81,9 @@ class SqliteGrammarTest {
                     "CREATE TABLE drafts (id INTEGER PRIMARY KEY, key TEXT, body TEXT)",
                     "CREATE TABLE tags (id INTEGER PRIMARY KEY, doc_id INTEGER, label TEXT)",
                     "CREATE TABLE bodies (body TEXT)",
-                    "CREATE TABLE frames (id INTEGER PRIMARY KEY, window TEXT, unbounded TEXT)");
+                    "CREATE TABLE frames (id INTEGER PRIMARY KEY, window TEXT, unbounded TEXT)",
+                    "CREATE TABLE words (id INTEGER PRIMARY KEY, uuid TEXT, only TEXT, current TEXT, left TEXT,"
+                            + " output TEXT, \"true\" TEXT)");
             for (int i = 1; i <= 12; i++) {
                 String body = i == 5 ? null : i == 6 ? "short " + i : i == 10 ? "10" : body(i);
                 String meta = i % 3 == 0 ? null : "{\"owner\":\"agent-" + (i % 4) + "\",\"path\":\"/"
@@ -96,6 +101,10 @@ class SqliteGrammarTest {
                 if (i % 2 == 1) { // columns named like SQLite's window keywords, stored compressed
                     CompressDb.update(connection, "INSERT INTO frames (\"window\", \"unbounded\") VALUES (?, ?)",
                             body(i), i % 3 == 0 ? "short" : body(i + 2));
+                    // columns named like keywords of the parser's other dialects (and TRUE, never compressed)
+                    CompressDb.update(connection, "INSERT INTO words (\"uuid\", \"only\", \"current\", \"left\","
+                            + " \"output\", \"true\") VALUES (?, ?, ?, ?, ?, ?)", body(i), body(i + 1),
+                            i % 3 == 0 ? "short" : body(i + 2), body(i + 3), i == 5 ? null : body(i), body(i + 4));
                 }
             }
         }
@@ -405,6 +414,15 @@ class SqliteGrammarTest {
                         + " WINDOW win AS (ORDER BY f.unbounded ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
                         + " ORDER BY 1"),
                 q("SELECT window, unbounded FROM frames WHERE window IN (SELECT window FROM frames WHERE id > 3)"
+                        + " ORDER BY id"),
+                // columns named like keywords of other dialects (the parser's), beside the same words as SQLite's
+                q("SELECT id, uuid, only, current, left, output FROM words WHERE uuid GLOB '*t1*' OR only > current"
+                        + " ORDER BY id"),
+                q("SELECT w.id, CASE WHEN w.id > 3 THEN left ELSE output END, CASE only WHEN current THEN 1 ELSE 0"
+                        + " END FROM words w LEFT OUTER JOIN docs d ON d.id = w.id WHERE d.body IS NOT left ORDER BY 1"),
+                q("SELECT count(*) OVER (ORDER BY current ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING),"
+                        + " uuid AS only FROM words ORDER BY 2"),
+                q("SELECT id, true, false, \"true\", true = uuid FROM words WHERE true > output OR uuid IS NOT NULL"
                         + " ORDER BY id"));
     }
 
@@ -428,7 +446,8 @@ class SqliteGrammarTest {
     private static void assertRewrittenNotMadePlain(String what) {
         try {
             assertThat(CompressDb.catalog(auto)).as("still compressed after %s", what).contains("docs.body",
-                    "docs.meta", "docs.data", "drafts.body", "bodies.body", "frames.window", "frames.unbounded");
+                    "docs.meta", "docs.data", "drafts.body", "bodies.body", "frames.window", "frames.unbounded",
+                    "words.uuid", "words.only", "words.current", "words.left", "words.output");
         } catch (SQLException e) {
             throw new AssertionError(e);
         }
@@ -643,6 +662,9 @@ class SqliteGrammarTest {
                         + " RETURNING window, unbounded"),
                 q("INSERT INTO frames (window, unbounded) SELECT body, meta FROM docs WHERE id < 4 RETURNING *"),
                 q("DELETE FROM frames WHERE unbounded > window RETURNING window"),
+                q("UPDATE words SET uuid = only, current = output WHERE left GLOB '*t1*' RETURNING uuid, current, true"),
+                q("INSERT INTO words (uuid, only, current, left, output, \"true\") SELECT body, meta, key, body, body,"
+                        + " body FROM docs WHERE id < 4 RETURNING id, only, true"),
                 // several ON CONFLICT … DO UPDATE clauses
                 q("INSERT INTO docs (key, body) VALUES ('k1', ?) ON CONFLICT (key) DO UPDATE SET body = excluded.body"
                         + " ON CONFLICT DO UPDATE SET meta = excluded.body", body(50)),
@@ -666,7 +688,7 @@ class SqliteGrammarTest {
             List<Object> results = new ArrayList<>();
             results.add(outcome(copy, settings, sql, parameters));
             try (Connection connection = CompressDb.open(copy, settings)) {
-                for (String table : new String[] {"docs", "drafts", "tags", "bodies", "frames"}) {
+                for (String table : new String[] {"docs", "drafts", "tags", "bodies", "frames", "words"}) {
                     results.add(CompressDb.rows(connection, "SELECT rowid, * FROM " + table + " ORDER BY rowid"));
                 }
             }
