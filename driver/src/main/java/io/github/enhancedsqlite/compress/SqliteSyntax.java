@@ -342,18 +342,19 @@ final class SqliteSyntax {
             case "WINDOW" -> !(i + 2 < tokens.size() && tokens.get(i + 1).kind != Kind.OPERATOR
                     && "AS".equals(wordAt(sql, tokens, i + 2)));
             case "UNBOUNDED" -> !"PRECEDING".equals(next) && !"FOLLOWING".equals(next);
-            case "CURRENT" -> !"ROW".equals(next) && isName(sql, tokens, i);
-            case "ROW" -> !"CURRENT".equals(previous) && !"EACH".equals(previous) && isName(sql, tokens, i);
-            case "KEY" -> !"PRIMARY".equals(previous) && !"FOREIGN".equals(previous) && isName(sql, tokens, i);
+            case "CURRENT" -> !"ROW".equals(next) && isName(sql, tokens, i, previous);
+            case "ROW" -> !"CURRENT".equals(previous) && !"EACH".equals(previous) && isName(sql, tokens, i, previous);
+            case "KEY" -> !"PRIMARY".equals(previous) && !"FOREIGN".equals(previous)
+                    && isName(sql, tokens, i, previous);
             default -> JOIN_WORDS.contains(word)
-                    ? !"JOIN".equals(next) && !(next != null && JOIN_WORDS.contains(next)) && isName(sql, tokens, i)
-                    : OTHER_DIALECTS_KEYWORDS.contains(word) && isName(sql, tokens, i);
+                    ? !"JOIN".equals(next) && !(next != null && JOIN_WORDS.contains(next))
+                            && isName(sql, tokens, i, previous)
+                    : OTHER_DIALECTS_KEYWORDS.contains(word) && isName(sql, tokens, i, previous);
         };
     }
 
     /** Whether the word at {@code i} stands where SQLite reads a name: not a function's or a type's. */
-    private static boolean isName(String sql, List<Token> tokens, int i) {
-        String previous = wordAt(sql, tokens, i - 1);
+    private static boolean isName(String sql, List<Token> tokens, int i, String previous) {
         if (i + 1 < tokens.size() && tokens.get(i + 1).is(sql, "(") && !"INTO".equals(previous)) {
             return false; // a function called so (INSERT INTO output(a, b) names a table)
         }
@@ -381,14 +382,7 @@ final class SqliteSyntax {
         if (close < 0 || !tokens.get(close).is(sql, ")")) {
             return -1;
         }
-        int depth = 0;
-        for (int i = close; i >= 0; i--) {
-            depth += tokens.get(i).is(sql, ")") ? 1 : tokens.get(i).is(sql, "(") ? -1 : 0;
-            if (depth == 0) {
-                return i;
-            }
-        }
-        return -1;
+        return enclosingParenthesis(sql, tokens, close);
     }
 
     /** The index of the ')' closing the '(' at {@code open}, or -1. */
