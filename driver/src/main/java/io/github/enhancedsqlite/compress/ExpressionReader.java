@@ -30,7 +30,15 @@ import net.sf.jsqlparser.expression.operators.arithmetic.IntegerDivision;
 import net.sf.jsqlparser.expression.operators.arithmetic.Modulo;
 import net.sf.jsqlparser.expression.operators.arithmetic.Multiplication;
 import net.sf.jsqlparser.expression.operators.arithmetic.Subtraction;
+import net.sf.jsqlparser.expression.NotExpression;
+import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
+import net.sf.jsqlparser.expression.operators.conditional.XorExpression;
 import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsBooleanExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
+import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
 import net.sf.jsqlparser.expression.operators.relational.ComparisonOperator;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
 import net.sf.jsqlparser.expression.operators.relational.IsDistinctExpression;
@@ -102,6 +110,8 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
 
     @Override
     public <S> Void visit(Between between, S context) {
+        between.setBetweenExpressionStart(asWritten(between.getBetweenExpressionStart()));
+        between.setBetweenExpressionEnd(asWritten(between.getBetweenExpressionEnd()));
         Expression value = between.getLeftExpression();
         Expression start = between.getBetweenExpressionStart();
         Expression end = between.getBetweenExpressionEnd();
@@ -118,6 +128,19 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
             }
         }
         return super.visit(between, context);
+    }
+
+    /** A BETWEEN bound the parser read as a sub-query ({@link OperandGroups}): the bound itself. */
+    private static Expression asWritten(Expression bound) {
+        if (bound instanceof ParenthesedSelect && ((ParenthesedSelect) bound).getSelect() instanceof PlainSelect) {
+            PlainSelect select = (PlainSelect) ((ParenthesedSelect) bound).getSelect();
+            if (select.getFromItem() == null && select.getSelectItems().size() == 1
+                    && select.getSelectItem(0).getAlias() != null
+                    && OperandGroups.BOUND_ALIAS.equals(select.getSelectItem(0).getAlias().getName())) {
+                return select.getSelectItem(0).getExpression();
+            }
+        }
+        return bound;
     }
 
     /**
@@ -261,7 +284,10 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
         }
     }
 
-    /** A number literal, or arithmetic, whose value is always a number (or NULL). */
+    /**
+     * A number literal, arithmetic, or a truth value (a comparison, AND, NOT, IN, LIKE, EXISTS, …: SQLite gives 1 or
+     * 0), whose value is always a number (or NULL).
+     */
     private boolean isNumber(Expression expression) {
         Expression inner = expression;
         while (inner instanceof Parenthesis
@@ -276,7 +302,12 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
                 || inner instanceof Addition || inner instanceof Subtraction || inner instanceof Multiplication
                 || inner instanceof Division || inner instanceof IntegerDivision || inner instanceof Modulo
                 || inner instanceof BitwiseAnd || inner instanceof BitwiseOr || inner instanceof BitwiseXor
-                || inner instanceof BitwiseLeftShift || inner instanceof BitwiseRightShift;
+                || inner instanceof BitwiseLeftShift || inner instanceof BitwiseRightShift
+                || inner instanceof ComparisonOperator || inner instanceof IsDistinctExpression
+                || inner instanceof Between || inner instanceof InExpression || inner instanceof LikeExpression
+                || inner instanceof IsNullExpression || inner instanceof IsBooleanExpression
+                || inner instanceof NotExpression || inner instanceof AndExpression || inner instanceof OrExpression
+                || inner instanceof XorExpression || inner instanceof ExistsExpression;
     }
 
     /**

@@ -22,8 +22,12 @@ import java.util.Set;
  *       their assignments and their WHERE conditions joined by AND: the rewriter needs each assignment and each
  *       read, not which conflict chooses them (the targets name indexed columns, never compressed); not when that
  *       would reorder positional {@code ?} parameters;</li>
+ *   <li>{@code (…) ISNULL} and {@code (…) NOTNULL} read as {@code IS NULL} and {@code IS NOT NULL}: the parser
+ *       takes the word after a parenthesis for an alias;</li>
  *   <li>a bare word SQLite reads as a name where the parser takes it for a keyword ({@code window},
- *       {@code key} in CASE, {@code uuid}, {@code only}, …: {@link SqliteSyntax#keywordIsName}) is quoted.</li>
+ *       {@code key} in CASE, {@code uuid}, {@code only}, …: {@link SqliteSyntax#keywordIsName}) is quoted;</li>
+ *   <li>operands of BETWEEN and of comparisons, delimited as SQLite delimits them where the parser groups them
+ *       otherwise or gives up ({@link OperandGroups}).</li>
  * </ul>
  *
  * @param text   what the parser reads
@@ -44,7 +48,9 @@ record ParserText(String text, int[] origin) {
         text = text.then(returningLast(text.text));
         text = text.then(limits(text.text));
         text = text.then(conflictClausesMerged(text.text));
-        return text.then(quotedKeywordNames(text.text));
+        text = text.then(quotedKeywordNames(text.text));
+        text = text.then(OperandGroups.restate(text.text));
+        return text.then(postfixNullTests(text.text));
     }
 
     /** This text followed by a restatement of it (null: none). */
@@ -250,13 +256,30 @@ record ParserText(String text, int[] origin) {
         return copied == 0 ? null : builder.copy(copied, sql.length()).build();
     }
 
+    /** {@code (…) ISNULL} and {@code (…) NOTNULL}: the parser reads the word as the alias of {@code (…)}. */
+    private static ParserText postfixNullTests(String sql) {
+        List<Token> tokens = SqliteSyntax.tokens(sql);
+        Builder builder = new Builder(sql);
+        int copied = 0;
+        for (int i = 1; i < tokens.size(); i++) {
+            String word = word(sql, tokens, i);
+            if (("ISNULL".equals(word) || "NOTNULL".equals(word)) && tokens.get(i - 1).is(sql, ")")) {
+                Token token = tokens.get(i);
+                builder.copy(copied, token.start()).replace(word.equals("ISNULL") ? "IS NULL" : "IS NOT NULL",
+                        token.start(), token.end());
+                copied = token.end();
+            }
+        }
+        return copied == 0 ? null : builder.copy(copied, sql.length()).build();
+    }
+
     // ---------------------------------------------------------------- tokens
 
-    private static int depthChange(String sql, Token token) {
+    static int depthChange(String sql, Token token) {
         return token.is(sql, "(") ? 1 : token.is(sql, ")") ? -1 : 0;
     }
 
-    private static String word(String sql, List<Token> tokens, int i) {
+    static String word(String sql, List<Token> tokens, int i) {
         return i >= 0 && i < tokens.size() && tokens.get(i).kind() == Kind.WORD ? tokens.get(i).word(sql) : null;
     }
 
@@ -281,7 +304,7 @@ record ParserText(String text, int[] origin) {
     }
 
     /** Builds a parser text from pieces of another and inserted characters, each with its origin there. */
-    private static final class Builder {
+    static final class Builder {
         private final String source;
         private final StringBuilder text = new StringBuilder();
         private int[] origin = new int[64];
@@ -301,6 +324,14 @@ record ParserText(String text, int[] origin) {
         Builder insert(String inserted, int at) {
             for (int i = 0; i < inserted.length(); i++) {
                 add(inserted.charAt(i), Math.max(0, at));
+            }
+            return this;
+        }
+
+        /** Characters that stand for the source's from {@code from} to {@code to}: a node ends where they end. */
+        Builder replace(String replacement, int from, int to) {
+            for (int i = 0; i < replacement.length(); i++) {
+                add(replacement.charAt(i), i == replacement.length() - 1 ? to - 1 : from);
             }
             return this;
         }

@@ -34,7 +34,7 @@ import java.util.Set;
 final class SqliteSyntax {
 
     /** Words after which an expression starts: a GLOB, IS, MATCH or NOT following one is not an operator. */
-    private static final Set<String> BEFORE_EXPRESSION = Set.of("SELECT", "DISTINCT", "ALL", "WHERE", "AND", "OR",
+    static final Set<String> BEFORE_EXPRESSION = Set.of("SELECT", "DISTINCT", "ALL", "WHERE", "AND", "OR",
             "NOT", "ON", "WHEN", "THEN", "ELSE", "CASE", "BY", "HAVING", "SET", "VALUES", "RETURNING", "LIMIT",
             "OFFSET", "IN", "IS", "LIKE", "GLOB", "MATCH", "REGEXP", "BETWEEN", "ESCAPE", "EXISTS", "FROM", "JOIN",
             "INTO", "USING", "AS", "WITH", "DO", "UPDATE", "DELETE", "INSERT", "REPLACE", "FILTER", "OVER",
@@ -177,7 +177,7 @@ final class SqliteSyntax {
         return new String(text);
     }
 
-    private static boolean isSign(String sql, Token token) {
+    static boolean isSign(String sql, Token token) {
         return token.kind == Kind.OPERATOR && (token.is(sql, "-") || token.is(sql, "+") || token.is(sql, "~"));
     }
 
@@ -308,7 +308,7 @@ final class SqliteSyntax {
                 || ("NOT".equals(wordAt(sql, tokens, i - 1)) && expressionEnds(sql, tokens, i - 2));
     }
 
-    private static boolean expressionEnds(String sql, List<Token> tokens, int i) {
+    static boolean expressionEnds(String sql, List<Token> tokens, int i) {
         if (i < 0) {
             return false;
         }
@@ -378,7 +378,7 @@ final class SqliteSyntax {
     }
 
     /** The index of the '(' that the ')' at {@code close} closes, or -1. */
-    private static int openingParenthesis(String sql, List<Token> tokens, int close) {
+    static int openingParenthesis(String sql, List<Token> tokens, int close) {
         if (close < 0 || !tokens.get(close).is(sql, ")")) {
             return -1;
         }
@@ -386,7 +386,7 @@ final class SqliteSyntax {
     }
 
     /** The index of the ')' closing the '(' at {@code open}, or -1. */
-    private static int closingParenthesis(String sql, List<Token> tokens, int open) {
+    static int closingParenthesis(String sql, List<Token> tokens, int open) {
         if (open >= tokens.size() || !tokens.get(open).is(sql, "(")) {
             return -1;
         }
@@ -400,7 +400,7 @@ final class SqliteSyntax {
         return -1;
     }
 
-    private static String wordAt(String sql, List<Token> tokens, int i) {
+    static String wordAt(String sql, List<Token> tokens, int i) {
         return i >= 0 && i < tokens.size() && tokens.get(i).kind == Kind.WORD ? tokens.get(i).word(sql) : null;
     }
 

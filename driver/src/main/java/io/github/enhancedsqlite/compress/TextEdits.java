@@ -1,8 +1,21 @@
 package io.github.enhancedsqlite.compress;
 
+import io.github.enhancedsqlite.sql.SqlLexer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import net.sf.jsqlparser.expression.BinaryExpression;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.NotExpression;
+import net.sf.jsqlparser.expression.Parenthesis;
+import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsDistinctExpression;
+import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsBooleanExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
+import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
 import net.sf.jsqlparser.parser.ASTNodeAccess;
 import net.sf.jsqlparser.parser.SimpleNode;
 import net.sf.jsqlparser.parser.Token;
@@ -18,6 +31,8 @@ final class TextEdits {
     private final ParserText parsed;
     private final int[] lineStarts;
     private final List<Edit> edits = new ArrayList<>();
+    /** The statement's tokens, read only when a node's position must be found from them. */
+    private List<SqliteSyntax.Token> tokens;
 
     TextEdits(String sql, ParserText parsed) {
         this.sql = sql;
@@ -57,12 +72,104 @@ final class TextEdits {
             return new int[] {span(binary.getLeftExpression())[0], span(binary.getRightExpression())[1]};
         }
         if (ast == null) {
-            throw new IllegalStateException("parser gave no position for " + node);
+            int[] derived = derivedSpan(node);
+            if (derived == null) {
+                throw new IllegalStateException("parser gave no position for " + node);
+            }
+            return derived;
         }
         Token first = ast.jjtGetFirstToken();
         Token last = ast.jjtGetLastToken();
-        return new int[] {offset(first.beginLine, first.beginColumn),
-                Math.min(sql.length(), offset(last.endLine, last.endColumn) + 1)};
+        int end = Math.min(sql.length(), offset(last.endLine, last.endColumn) + 1);
+        // the parser opens the node of x IN …, x LIKE … and x IS DISTINCT FROM … at the operator, after x
+        Expression left = node instanceof InExpression ? ((InExpression) node).getLeftExpression()
+                : node instanceof LikeExpression || node instanceof IsDistinctExpression
+                        ? ((BinaryExpression) node).getLeftExpression() : null;
+        return new int[] {left != null ? span(left)[0] : offset(first.beginLine, first.beginColumn), end};
+    }
+
+    /**
+     * Where a node the parser keeps no position for is, found from its operands and the tokens around them in the
+     * statement as written: truth values the rewriter converts ({@code x BETWEEN a AND b}, {@code x IS NULL},
+     * {@code x IS TRUE}, {@code NOT x}, {@code EXISTS (…)}) and a parenthesised expression. Null for anything else.
+     */
+    private int[] derivedSpan(Object node) {
+        if (node instanceof Between) {
+            Between between = (Between) node;
+            return new int[] {span(between.getLeftExpression())[0], span(between.getBetweenExpressionEnd())[1]};
+        }
+        if (node instanceof IsNullExpression || node instanceof IsBooleanExpression) {
+            int[] left = span(node instanceof IsNullExpression ? ((IsNullExpression) node).getLeftExpression()
+                    : ((IsBooleanExpression) node).getLeftExpression());
+            Set<String> last = node instanceof IsNullExpression ? Set.of("NULL", "NOTNULL", "ISNULL")
+                    : Set.of("TRUE", "FALSE");
+            for (int i = tokenFrom(left[1]); i < tokens().size(); i++) {
+                String word = word(i);
+                if (word != null && last.contains(word)) {
+                    return new int[] {left[0], tokens().get(i).end()};
+                }
+                if (!"IS".equals(word) && !"NOT".equals(word)) {
+                    return null;
+                }
+            }
+            return null;
+        }
+        if (node instanceof NotExpression || node instanceof ExistsExpression) {
+            Expression operand = node instanceof NotExpression ? ((NotExpression) node).getExpression()
+                    : ((ExistsExpression) node).getRightExpression();
+            int[] inner = span(operand);
+            int before = tokenFrom(inner[0]) - 1;
+            String keyword = node instanceof NotExpression ? "NOT" : "EXISTS";
+            if (!keyword.equals(word(before))) {
+                return null;
+            }
+            if (node instanceof ExistsExpression && ((ExistsExpression) node).isNot()
+                    && "NOT".equals(word(before - 1))) {
+                before--;
+            }
+            return new int[] {tokens().get(before).start(), inner[1]};
+        }
+        boolean listOfOne = node instanceof ParenthesedExpressionList
+                && ((ParenthesedExpressionList<?>) node).size() == 1;
+        if (listOfOne || node instanceof Parenthesis) {
+            int[] inner = span(listOfOne ? ((ParenthesedExpressionList<?>) node).get(0)
+                    : ((Parenthesis) node).getExpression());
+            int open = tokenFrom(inner[0]) - 1;
+            int close = tokenFrom(inner[1]);
+            if (open < 0 || close >= tokens().size() || !tokens().get(open).is(sql, "(")
+                    || !tokens().get(close).is(sql, ")")) {
+                return null;
+            }
+            return new int[] {tokens().get(open).start(), tokens().get(close).end()};
+        }
+        return null;
+    }
+
+    private List<SqliteSyntax.Token> tokens() {
+        if (tokens == null) {
+            tokens = SqliteSyntax.tokens(sql);
+        }
+        return tokens;
+    }
+
+    /** The index of the first token of the statement as written that starts at {@code at} or after it. */
+    private int tokenFrom(int at) {
+        int low = 0;
+        int high = tokens().size();
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (tokens().get(middle).start() < at) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
+    }
+
+    private String word(int i) {
+        return i >= 0 && i < tokens().size() && tokens().get(i).kind() == SqlLexer.Kind.WORD
+                ? tokens().get(i).word(sql) : null;
     }
 
     /** The statement with every edit applied. */

@@ -96,6 +96,9 @@ class SqliteGrammarTest {
                 if (i % 3 == 0 || i == 10) { // '10' too: a number compared with the only column converts
                     CompressDb.update(connection, "INSERT INTO bodies (body) VALUES (?)", body);
                 }
+                if (i == 1) { // '0' sorts below the text of a truth value (1 or 0 becomes '1' or '0')
+                    CompressDb.update(connection, "INSERT INTO bodies (body) VALUES ('0')");
+                }
                 CompressDb.update(connection, "INSERT INTO tags (doc_id, label) VALUES (?, ?)", i,
                         i % 3 == 0 ? "red" : i % 3 == 1 ? "green" : "Blue");
                 if (i % 2 == 1) { // columns named like SQLite's window keywords, stored compressed
@@ -392,6 +395,22 @@ class SqliteGrammarTest {
                 q("SELECT id FROM docs d WHERE 10 BETWEEN d.body AND 10.0 OR CASE WHEN n > 50 THEN n END NOT BETWEEN"
                         + " n AND meta ORDER BY id"),
                 q("SELECT id FROM docs WHERE ?1 BETWEEN body AND ?2 AND ?2 BETWEEN ?1 AND meta ORDER BY id", 10, 100),
+                // BETWEEN as SQLite delimits it: bounds of many tokens (the parser looks 11 ahead for a comparison
+                // in each), and an operator of BETWEEN's precedence after the upper bound, which takes the whole BETWEEN
+                q("SELECT id, body BETWEEN '{' AND (meta || 'a' || 'b' || 'c' || 'd'), n BETWEEN 1 AND (n + n * - n"
+                        + " * - 1), body NOT BETWEEN coalesce(meta, 'a' || 'b' || 'c') AND '}' FROM docs ORDER BY id"),
+                q("SELECT id FROM docs WHERE body BETWEEN (n + n + n + n + n) AND '{' || meta || 'x' || 'y' ORDER BY id"),
+                q("SELECT id, body BETWEEN '{' AND meta = 1, 10 BETWEEN body AND n = 0, body NOT BETWEEN 'a' AND '{'"
+                        + " IS 1, ? BETWEEN body AND 99 <> 1, NOT body BETWEEN 'a' AND meta == 0 FROM docs ORDER BY id",
+                        25),
+                // a = b < c is a = (b < c); (…) ISNULL is the test, not an alias
+                q("SELECT id, body = n > 5, n < 50 <> body, meta != (body >= 'a') IS NOT 0 FROM docs ORDER BY id"),
+                q("SELECT id, (lower(body)) ISNULL, (body || 'a') NOTNULL, (meta) NOT NULL FROM docs ORDER BY id"),
+                // a truth value compared with a compressed TEXT column takes its affinity: 1 or 0 becomes '1' or '0'
+                q("SELECT body, body < (1 > 0), body BETWEEN 0 AND (body IS NOT NULL), body <= NOT 0,"
+                        + " body = (1 IN (1)), body < (EXISTS (SELECT 1)), body BETWEEN 0 AND 9 < 10, body >= (body NOTNULL),"
+                        + " body <= (body IS TRUE), body > (NOT EXISTS (SELECT 1)), body = (NOT body) FROM bodies"
+                        + " ORDER BY body"),
                 // a function of the row compared with a compressed TEXT column: TEXT affinity converts its number
                 q("SELECT id, body = abs(id), meta IS length(key), body > length(meta), CASE WHEN n > 30 THEN n"
                         + " ELSE key END = body, body IN (abs(id), 'short 6') FROM docs ORDER BY id"),
@@ -478,6 +497,52 @@ class SqliteGrammarTest {
         assertThat(different).as("seed %d, %d refused", seed, refused).isEmpty();
         assertThat(refused).as("seed %d: nothing SQLite accepts is refused", seed).isZero();
         assertRewrittenNotMadePlain("seed " + seed);
+    }
+
+    /**
+     * Random BETWEENs as SQLite delimits them: bounds of every operand shape and length (a chain of operators, a
+     * condition in parentheses), and an operator of BETWEEN's precedence after the upper bound, which compares the
+     * whole BETWEEN. Every one is rewritten (none refused, none run on plain columns) and answers as without
+     * compression.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1L, 2L, 3L, 4L, 5L})
+    void randomBetweensAnswerAsWithoutCompression(long seed) {
+        Random random = new Random(seed);
+        List<String> different = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String sql = "SELECT d.id, " + between(random) + " FROM docs d WHERE " + between(random) + " OR d.id > 8"
+                    + " ORDER BY d.id";
+            Object expected = outcome(off, OFF, sql);
+            Object actual = outcome(auto, AUTO, sql);
+            if (!actual.equals(expected)) {
+                different.add(sql + "\n   expected " + abbreviate(expected) + "\n   but was  " + abbreviate(actual));
+            }
+            assertRewrittenNotMadePlain(sql);
+        }
+        assertThat(different).as("seed %d", seed).isEmpty();
+    }
+
+    private static String between(Random random) {
+        String between = operand(random, 1) + (random.nextBoolean() ? " NOT" : "") + " BETWEEN " + bound(random)
+                + " AND " + bound(random);
+        return switch (random.nextInt(6)) {
+            case 0 -> between + " " + new String[] {"=", "==", "<>", "!=", "IS", "IS NOT"}[random.nextInt(6)] + " "
+                    + new String[] {"1", "0", "NULL", "'1'", "d.n > 20"}[random.nextInt(5)];
+            case 1 -> between + (random.nextBoolean() ? " NOT" : "") + " IN (0, '1')";
+            case 2 -> between + " " + new String[] {"ISNULL", "NOTNULL", "IS NULL", "IS NOT TRUE"}[random.nextInt(4)];
+            default -> between;
+        };
+    }
+
+    private static String bound(Random random) {
+        return switch (random.nextInt(5)) {
+            case 0 -> operand(random, 0) + " || " + operand(random, 0) + " || " + operand(random, 0) + " || 'x'";
+            case 1 -> "(d.n + " + operand(random, 0) + " * - 2 * - 1)";
+            case 2 -> "(" + predicate(random, 1) + ")";
+            case 3 -> operand(random, 0) + " " + new String[] {"<", ">="}[random.nextInt(2)] + " " + operand(random, 0);
+            default -> operand(random, 2);
+        };
     }
 
     /** Random clauses around random expressions: DISTINCT, joins, GROUP BY/HAVING, aliases, ORDER BY, LIMIT. */
@@ -588,6 +653,8 @@ class SqliteGrammarTest {
                 q("INSERT INTO drafts (key, body) VALUES ((SELECT key FROM docs WHERE id = 1),"
                         + " (SELECT body FROM docs WHERE id = 1))"),
                 q("UPDATE docs SET meta = body, body = meta, n = length(body) WHERE id < 5"),
+                // a BETWEEN compared in an assignment: its left operand starts after SET's =
+                q("UPDATE docs SET n = body BETWEEN 'a' AND '{' = 1, key = key || (meta = body = 0) WHERE id < 6"),
                 q("INSERT INTO docs DEFAULT VALUES"),
                 q("INSERT INTO docs (key, body, meta) SELECT 'copy-' || key, body, meta FROM docs WHERE body GLOB '*t1*'"),
                 q("INSERT INTO drafts (key, body) SELECT key, body FROM docs WHERE body IS NOT NULL ORDER BY id LIMIT 3"),
