@@ -289,12 +289,7 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
      * 0), whose value is always a number (or NULL).
      */
     private boolean isNumber(Expression expression) {
-        Expression inner = expression;
-        while (inner instanceof Parenthesis
-                || (inner instanceof ExpressionList && ((ExpressionList<?>) inner).size() == 1)) {
-            inner = inner instanceof Parenthesis ? ((Parenthesis) inner).getExpression()
-                    : (Expression) ((ExpressionList<?>) inner).get(0); // (n): a list of one to this parser
-        }
+        Expression inner = withoutParentheses(expression);
         if (inner instanceof SignedExpression && ((SignedExpression) inner).getSign() == '+') {
             return isNumber(((SignedExpression) inner).getExpression()); // +x is x's value, only without affinity
         }
@@ -308,6 +303,16 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
                 || inner instanceof IsNullExpression || inner instanceof IsBooleanExpression
                 || inner instanceof NotExpression || inner instanceof AndExpression || inner instanceof OrExpression
                 || inner instanceof XorExpression || inner instanceof ExistsExpression;
+    }
+
+    private static Expression withoutParentheses(Expression expression) {
+        Expression inner = expression;
+        while (inner instanceof Parenthesis
+                || (inner instanceof ExpressionList && ((ExpressionList<?>) inner).size() == 1)) {
+            inner = inner instanceof Parenthesis ? ((Parenthesis) inner).getExpression()
+                    : (Expression) ((ExpressionList<?>) inner).get(0); // (n): a list of one to this parser
+        }
+        return inner;
     }
 
     /**
@@ -351,7 +356,8 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
      * Whether TEXT affinity converts what the operand yields in a comparison: it has no affinity of its own (a
      * column, a CAST or a sub-query of a column has one, which SQLite weighs itself) and may yield a number.
      */
-    private boolean takesTextAffinity(Expression other) {
+    private boolean takesTextAffinity(Expression operand) {
+        Expression other = withoutParentheses(operand); // SQLite keeps no parentheses: (?) is ?, (f(x)) is f(x)
         if (other instanceof Function && ((Function) other).getName() != null
                 && TEXT_FUNCTIONS.contains(((Function) other).getName().toLowerCase(Locale.ROOT))) {
             return false; // TEXT or NULL already: TEXT affinity leaves it as it is

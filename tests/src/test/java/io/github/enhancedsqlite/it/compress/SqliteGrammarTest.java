@@ -403,6 +403,9 @@ class SqliteGrammarTest {
                 q("SELECT id, body BETWEEN '{' AND meta = 1, 10 BETWEEN body AND n = 0, body NOT BETWEEN 'a' AND '{'"
                         + " IS 1, ? BETWEEN body AND 99 <> 1, NOT body BETWEEN 'a' AND meta == 0 FROM docs ORDER BY id",
                         25),
+                // SQLite keeps no parentheses: (?), (abs(id)), (+CAST(…)) take a TEXT column's affinity as bare
+                q("SELECT id, body < (?), body > (abs(id)), body >= (+ CAST(n AS INTEGER)), (body) BETWEEN"
+                        + " ( + CAST ( + ( + n ) AS INTEGER ) ) AND ( + n + id ) FROM docs ORDER BY id", 25),
                 // a = b < c is a = (b < c); (…) ISNULL is the test, not an alias
                 q("SELECT id, body = n > 5, n < 50 <> body, meta != (body >= 'a') IS NOT 0 FROM docs ORDER BY id"),
                 q("SELECT id, (lower(body)) ISNULL, (body || 'a') NOTNULL, (meta) NOT NULL FROM docs ORDER BY id"),
