@@ -180,22 +180,12 @@ final class OperandGroups {
                 setDepth = depth;
             }
             if (setDepth >= 0 && depth == setDepth && token.is(sql, "=") && i >= 2) {
-                int target = tokens.get(i - 1).is(sql, ")") ? openingOf(sql, tokens, i - 1) : i - 1;
+                int target = tokens.get(i - 1).is(sql, ")") ? openingParenthesis(sql, tokens, i - 1) : i - 1;
                 assignments[i] = target >= 1 && ("SET".equals(word(sql, tokens, target - 1))
                         || tokens.get(target - 1).is(sql, ","));
             }
         }
         return assignments;
-    }
-
-    private static int openingOf(String sql, List<Token> tokens, int close) {
-        for (int i = close, depth = 0; i >= 0; i--) {
-            depth += depthChange(sql, tokens.get(i));
-            if (depth == 0) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static boolean isEquality(String sql, List<Token> tokens, int i) {
