@@ -1,7 +1,6 @@
 package io.github.enhancedsqlite.compress;
 
 import static io.github.enhancedsqlite.compress.ParserText.depthChange;
-import static io.github.enhancedsqlite.compress.ParserText.word;
 import static io.github.enhancedsqlite.compress.SqliteSyntax.BEFORE_EXPRESSION;
 import static io.github.enhancedsqlite.compress.SqliteSyntax.closingParenthesis;
 import static io.github.enhancedsqlite.compress.SqliteSyntax.expressionEnds;
@@ -80,8 +79,8 @@ final class OperandGroups {
         Map<Integer, Integer> comparedBetweens = new HashMap<>(); // operator -> BETWEEN's start
         boolean[] assignments = assignments(sql, tokens);
         for (int i = 0; i < tokens.size(); i++) {
-            String previous = word(sql, tokens, i - 1);
-            if (!"BETWEEN".equals(word(sql, tokens, i)) || (previous != null && FRAME_UNITS.contains(previous))) {
+            String previous = wordAt(sql, tokens, i - 1);
+            if (!"BETWEEN".equals(wordAt(sql, tokens, i)) || (previous != null && FRAME_UNITS.contains(previous))) {
                 continue;
             }
             int and = lowerBoundEnd(sql, tokens, i + 1);
@@ -171,7 +170,7 @@ final class OperandGroups {
         for (int i = 0; i < tokens.size(); i++) {
             Token token = tokens.get(i);
             depth += depthChange(sql, token);
-            String word = word(sql, tokens, i);
+            String word = wordAt(sql, tokens, i);
             if (setDepth >= 0 && (depth < setDepth || (depth == setDepth && (token.is(sql, ";")
                     || (word != null && SET_CLAUSE_ENDS.contains(word)))))) {
                 setDepth = -1;
@@ -181,7 +180,7 @@ final class OperandGroups {
             }
             if (setDepth >= 0 && depth == setDepth && token.is(sql, "=") && i >= 2) {
                 int target = tokens.get(i - 1).is(sql, ")") ? openingParenthesis(sql, tokens, i - 1) : i - 1;
-                assignments[i] = target >= 1 && ("SET".equals(word(sql, tokens, target - 1))
+                assignments[i] = target >= 1 && ("SET".equals(wordAt(sql, tokens, target - 1))
                         || tokens.get(target - 1).is(sql, ","));
             }
         }
@@ -198,7 +197,7 @@ final class OperandGroups {
         int depth = 0;
         for (int i = first; i < end; i++) {
             Token token = tokens.get(i);
-            String word = word(sql, tokens, i);
+            String word = wordAt(sql, tokens, i);
             depth += depthChange(sql, token) + ("CASE".equals(word) ? 1 : "END".equals(word) ? -1 : 0);
             if (depth == 0 && (token.is(sql, "<") || token.is(sql, ">") || token.is(sql, "<=")
                     || token.is(sql, ">="))) {
@@ -221,7 +220,7 @@ final class OperandGroups {
         int cases = 0;
         for (int i = from; i < tokens.size(); i++) {
             depth += depthChange(sql, tokens.get(i));
-            String word = depth == 0 ? word(sql, tokens, i) : null;
+            String word = depth == 0 ? wordAt(sql, tokens, i) : null;
             if (depth < 0 || (depth == 0 && tokens.get(i).is(sql, ","))) {
                 return -1;
             }

@@ -1,6 +1,7 @@
 package io.github.enhancedsqlite.compress;
 
-import io.github.enhancedsqlite.sql.SqlLexer.Kind;
+import static io.github.enhancedsqlite.compress.SqliteSyntax.wordAt;
+
 import io.github.enhancedsqlite.compress.SqliteSyntax.Token;
 import java.util.Arrays;
 import java.util.List;
@@ -75,7 +76,7 @@ record ParserText(String text, int[] origin) {
         int returning = -1;
         for (int i = 0; i < tokens.size(); i++) {
             depth += depthChange(sql, tokens.get(i));
-            String word = depth == 0 ? word(sql, tokens, i) : null;
+            String word = depth == 0 ? wordAt(sql, tokens, i) : null;
             if (kind == null && word != null && STATEMENT_WORDS.contains(word)) {
                 kind = word;
             }
@@ -104,7 +105,7 @@ record ParserText(String text, int[] origin) {
         boolean changed = false;
         for (int i = 0; i < tokens.size(); i++) {
             depth += depthChange(sql, tokens.get(i));
-            String word = word(sql, tokens, i);
+            String word = wordAt(sql, tokens, i);
             if (depth == 0 && kind == null && word != null && STATEMENT_WORDS.contains(word)) {
                 kind = word;
             }
@@ -118,7 +119,7 @@ record ParserText(String text, int[] origin) {
             int level = 0;
             for (int j = i + 1; j < end; j++) {
                 level += depthChange(sql, tokens.get(j));
-                String inner = word(sql, tokens, j);
+                String inner = wordAt(sql, tokens, j);
                 subQuery |= "SELECT".equals(inner) || "VALUES".equals(inner);
                 if (level == 0 && separator < 0 && ("OFFSET".equals(inner) || tokens.get(j).is(sql, ","))) {
                     separator = j;
@@ -160,41 +161,41 @@ record ParserText(String text, int[] origin) {
             if (depth != 0) {
                 continue;
             }
-            if ("RETURNING".equals(word(sql, tokens, i)) || tokens.get(i).is(sql, ";")) {
+            if ("RETURNING".equals(wordAt(sql, tokens, i)) || tokens.get(i).is(sql, ";")) {
                 tail = i;
                 break;
             }
-            if (!"ON".equals(word(sql, tokens, i)) || !"CONFLICT".equals(word(sql, tokens, i + 1))) {
+            if (!"ON".equals(wordAt(sql, tokens, i)) || !"CONFLICT".equals(wordAt(sql, tokens, i + 1))) {
                 continue;
             }
             int set = i + 2;
             for (int level = 0; set < tokens.size(); set++) {
                 level += depthChange(sql, tokens.get(set));
-                if (level == 0 && "DO".equals(word(sql, tokens, set))) {
+                if (level == 0 && "DO".equals(wordAt(sql, tokens, set))) {
                     break;
                 }
             }
-            if (!"UPDATE".equals(word(sql, tokens, set + 1)) || !"SET".equals(word(sql, tokens, set + 2))) {
+            if (!"UPDATE".equals(wordAt(sql, tokens, set + 1)) || !"SET".equals(wordAt(sql, tokens, set + 2))) {
                 return null; // DO NOTHING clauses beside a DO UPDATE were blanked already
             }
             int start = set + 3;
             int end = start;
             for (int level = 0; end < tokens.size(); end++) {
                 level += depthChange(sql, tokens.get(end));
-                String word = level == 0 ? word(sql, tokens, end) : null;
+                String word = level == 0 ? wordAt(sql, tokens, end) : null;
                 if (level < 0 || "WHERE".equals(word) || "RETURNING".equals(word) || tokens.get(end).is(sql, ";")
-                        || ("ON".equals(word) && "CONFLICT".equals(word(sql, tokens, end + 1)))) {
+                        || ("ON".equals(word) && "CONFLICT".equals(wordAt(sql, tokens, end + 1)))) {
                     break;
                 }
             }
             sets.add(new int[] {start, end});
-            if ("WHERE".equals(word(sql, tokens, end))) {
+            if ("WHERE".equals(wordAt(sql, tokens, end))) {
                 int condition = end + 1;
                 for (int level = 0; condition < tokens.size(); condition++) {
                     level += depthChange(sql, tokens.get(condition));
-                    String word = level == 0 ? word(sql, tokens, condition) : null;
+                    String word = level == 0 ? wordAt(sql, tokens, condition) : null;
                     if ("RETURNING".equals(word) || tokens.get(condition).is(sql, ";")
-                            || ("ON".equals(word) && "CONFLICT".equals(word(sql, tokens, condition + 1)))) {
+                            || ("ON".equals(word) && "CONFLICT".equals(wordAt(sql, tokens, condition + 1)))) {
                         break;
                     }
                 }
@@ -262,7 +263,7 @@ record ParserText(String text, int[] origin) {
         Builder builder = new Builder(sql);
         int copied = 0;
         for (int i = 1; i < tokens.size(); i++) {
-            String word = word(sql, tokens, i);
+            String word = wordAt(sql, tokens, i);
             if (("ISNULL".equals(word) || "NOTNULL".equals(word)) && tokens.get(i - 1).is(sql, ")")) {
                 Token token = tokens.get(i);
                 builder.copy(copied, token.start()).replace(word.equals("ISNULL") ? "IS NULL" : "IS NOT NULL",
@@ -279,10 +280,6 @@ record ParserText(String text, int[] origin) {
         return token.is(sql, "(") ? 1 : token.is(sql, ")") ? -1 : 0;
     }
 
-    static String word(String sql, List<Token> tokens, int i) {
-        return i >= 0 && i < tokens.size() && tokens.get(i).kind() == Kind.WORD ? tokens.get(i).word(sql) : null;
-    }
-
     /** Where the statement's text ends: before a closing semicolon. */
     private static int statementEnd(String sql, List<Token> tokens) {
         Token last = tokens.get(tokens.size() - 1);
@@ -295,7 +292,7 @@ record ParserText(String text, int[] origin) {
         for (int i = from; i < tokens.size(); i++) {
             Token token = tokens.get(i);
             depth += depthChange(sql, token);
-            String word = depth == 0 ? word(sql, tokens, i) : null;
+            String word = depth == 0 ? wordAt(sql, tokens, i) : null;
             if (depth < 0 || (depth == 0 && token.is(sql, ";")) || "ON".equals(word) || "RETURNING".equals(word)) {
                 return i;
             }

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * {@link SchemaSnapshot} that DDL run through this driver replaces as a whole. A column may be compressed only if
  * nothing but a plain read or write can touch its stored bytes: it has TEXT or BLOB affinity, is no part of a
  * primary key, index, UNIQUE or other constraint, is not called TRUE or FALSE, and its table is named by no view or
- * trigger (those would see the compressed bytes). When in doubt a column is left alone: that costs space, never a wrong row.
+ * trigger (those would see the compressed bytes). When in doubt a column is left alone: that costs space, never a
+ * wrong row.
  */
 final class Schema {
 

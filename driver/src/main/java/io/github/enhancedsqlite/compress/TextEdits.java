@@ -1,6 +1,5 @@
 package io.github.enhancedsqlite.compress;
 
-import io.github.enhancedsqlite.sql.SqlLexer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -168,8 +167,7 @@ final class TextEdits {
     }
 
     private String word(int i) {
-        return i >= 0 && i < tokens().size() && tokens().get(i).kind() == SqlLexer.Kind.WORD
-                ? tokens().get(i).word(sql) : null;
+        return SqliteSyntax.wordAt(sql, tokens(), i);
     }
 
     /** The statement with every edit applied. */
