@@ -100,6 +100,7 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
 
     @Override
     protected <S> Void visitBinaryExpression(BinaryExpression expression, S context) {
+        expression.setLeftExpression(asWritten(expression.getLeftExpression()));
         // IS [NOT] DISTINCT FROM compares as = does (and IS, which the parser reads as =)
         if (expression instanceof ComparisonOperator || expression instanceof IsDistinctExpression) {
             applyTextAffinity(expression.getLeftExpression(), expression.getRightExpression());
@@ -110,6 +111,7 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
 
     @Override
     public <S> Void visit(Between between, S context) {
+        between.setLeftExpression(asWritten(between.getLeftExpression()));
         between.setBetweenExpressionStart(asWritten(between.getBetweenExpressionStart()));
         between.setBetweenExpressionEnd(asWritten(between.getBetweenExpressionEnd()));
         Expression value = between.getLeftExpression();
@@ -130,17 +132,32 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
         return super.visit(between, context);
     }
 
-    /** A BETWEEN bound the parser read as a sub-query ({@link OperandGroups}): the bound itself. */
-    private static Expression asWritten(Expression bound) {
-        if (bound instanceof ParenthesedSelect && ((ParenthesedSelect) bound).getSelect() instanceof PlainSelect) {
-            PlainSelect select = (PlainSelect) ((ParenthesedSelect) bound).getSelect();
+    @Override
+    public <S> Void visit(IsNullExpression isNull, S context) {
+        isNull.setLeftExpression(asWritten(isNull.getLeftExpression()));
+        return super.visit(isNull, context);
+    }
+
+    @Override
+    public <S> Void visit(IsBooleanExpression isBoolean, S context) {
+        isBoolean.setLeftExpression(asWritten(isBoolean.getLeftExpression()));
+        return super.visit(isBoolean, context);
+    }
+
+    /**
+     * An operand the parser read as a sub-query ({@link OperandGroups}: a long BETWEEN bound, the first operands of
+     * a chain of comparisons): the operand itself.
+     */
+    private static Expression asWritten(Expression operand) {
+        if (operand instanceof ParenthesedSelect && ((ParenthesedSelect) operand).getSelect() instanceof PlainSelect) {
+            PlainSelect select = (PlainSelect) ((ParenthesedSelect) operand).getSelect();
             if (select.getFromItem() == null && select.getSelectItems().size() == 1
                     && select.getSelectItem(0).getAlias() != null
-                    && OperandGroups.BOUND_ALIAS.equals(select.getSelectItem(0).getAlias().getName())) {
+                    && OperandGroups.OPERAND_ALIAS.equals(select.getSelectItem(0).getAlias().getName())) {
                 return select.getSelectItem(0).getExpression();
             }
         }
-        return bound;
+        return operand;
     }
 
     /**
@@ -175,10 +192,9 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
         String low = (compressedTextOperand(start) != null ? TEXT_AFFINITY_OF_P : "p") + " >= s";
         String high = (compressedTextOperand(end) != null ? TEXT_AFFINITY_OF_P : "p") + " <= e";
         String test = between.isNot() ? "NOT (" + low + " AND " + high + ")" : low + " AND " + high;
-        rewriter.edits.prefix(x[0], "(SELECT " + test + " FROM (SELECT ");
+        rewriter.edits.wrap(x[0], b[1], "(SELECT " + test + " FROM (SELECT ", " AS e))");
         rewriter.edits.replace(x[1], a[0], " AS p, ");
         rewriter.edits.replace(a[1], b[0], " AS s, ");
-        rewriter.edits.suffix(b[1], " AS e))");
     }
 
     /** Whether an aggregate or window function is evaluated in the expression (outside its sub-queries too). */
@@ -205,6 +221,7 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
 
     @Override
     public <S> Void visit(InExpression in, S context) {
+        in.setLeftExpression(asWritten(in.getLeftExpression()));
         if (in.getRightExpression() instanceof Select) {
             applyTextAffinity(in.getRightExpression(), in.getLeftExpression());
             convertComputedResults(in.getLeftExpression(), (Select) in.getRightExpression());
@@ -251,8 +268,8 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
             return;
         }
         int[] span = rewriter.span(select);
-        rewriter.edits.prefix(span[0], "WITH " + CONVERTED + "(p) AS (");
-        rewriter.edits.suffix(span[1], ") SELECT " + TEXT_AFFINITY_OF_P + " FROM " + CONVERTED);
+        rewriter.edits.wrap(span[0], span[1], "WITH " + CONVERTED + "(p) AS (",
+                ") SELECT " + TEXT_AFFINITY_OF_P + " FROM " + CONVERTED);
     }
 
     /**
@@ -388,11 +405,9 @@ final class ExpressionReader extends ExpressionVisitorAdapter<Void> {
         int[] span = rewriter.span(other);
         if (!isNumber(other)) {
             // evaluated once, in a sub-select that may read the row (a function of the row is correlated)
-            rewriter.edits.prefix(span[0], "(SELECT " + TEXT_AFFINITY_OF_P + " FROM (SELECT ");
-            rewriter.edits.suffix(span[1], " AS p))");
+            rewriter.edits.wrap(span[0], span[1], "(SELECT " + TEXT_AFFINITY_OF_P + " FROM (SELECT ", " AS p))");
         } else {
-            rewriter.edits.prefix(span[0], "CAST(");
-            rewriter.edits.suffix(span[1], " AS TEXT)");
+            rewriter.edits.wrap(span[0], span[1], "CAST(", " AS TEXT)");
         }
     }
 

@@ -12,10 +12,8 @@ import io.github.enhancedsqlite.compress.SqliteSyntax.Token;
 import io.github.enhancedsqlite.sql.SqlLexer.Kind;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,21 +24,22 @@ import java.util.Set;
  *   <li>A BETWEEN bound: the parser looks 11 tokens ahead for a comparison there and refuses a longer bound that
  *       holds none ({@code x BETWEEN 1 AND (a + b + c + d + e)}, {@code coalesce(a + b + c + d + e, 0)}), and a
  *       bound with {@code ->>} trips it too. Such a bound ({@value #LONG_BOUND} tokens or more: a token may be two
- *       to the parser) reads as {@code (SELECT bound AS esq_bound)}, which the parser tries first.</li>
- *   <li>{@code x BETWEEN 1 AND y = 1}: the parser takes {@code y = 1} for the bound, where SQLite compares the whole
- *       BETWEEN with 1 ({@code =}, {@code <>}, IS, IN, LIKE, … share BETWEEN's precedence; {@code <}, {@code >=}
- *       bind tighter). A BETWEEN followed by an operator of its precedence is put in parentheses; where its left
- *       operand is not plain ({@code a = x BETWEEN …}), its upper bound is wrapped as above instead, which the
- *       parser then refuses (the statement runs on plain columns, correctly).</li>
- *   <li>{@code a = b < c} is {@code a = (b < c)} to SQLite, and {@code a = b <> c} is {@code (a = b) <> c}; the
- *       parser refuses both. Such an operand of {@code =}, {@code <>} or {@code !=} (IS and IS NOT read as those
- *       already) is put in parentheses; an assignment's {@code =} in SET is not a comparison.</li>
+ *       to the parser) reads as {@code (SELECT bound AS esq_operand)}, which the parser tries first.</li>
+ *   <li>Operators of BETWEEN's precedence in a row ({@code =}, {@code <>}, IS, IN, LIKE, BETWEEN, ISNULL, …) apply
+ *       from the left in SQLite ({@code x = y IS NULL} is {@code (x = y) IS NULL}); the parser refuses most such
+ *       chains and takes {@code x BETWEEN 1 AND y = 1} for the bound {@code y = 1}. Each operator after the first
+ *       takes what stands before it in parentheses (read as a sub-query, as a long bound is, where the chain begins
+ *       with a parenthesis or EXISTS: the parser refuses a sub-query three parentheses deep).</li>
+ *   <li>{@code a = b < c} is {@code a = (b < c)} to SQLite ({@code <}, {@code >=} bind tighter); the parser refuses
+ *       it. Such an operand of the operators above is put in parentheses; an assignment's {@code =} in SET is not a
+ *       comparison.</li>
+ *   <li>{@code x < EXISTS (…)}: EXISTS as a comparison's operand is put in parentheses.</li>
  * </ul>
  */
 final class OperandGroups {
 
-    /** The alias of a BETWEEN bound read as a sub-query ({@code ExpressionReader} takes it apart again). */
-    static final String BOUND_ALIAS = "esq_bound";
+    /** The alias of an operand read as a sub-query ({@code ExpressionReader} takes it apart again). */
+    static final String OPERAND_ALIAS = "esq_operand";
     /** Bounds of this many tokens or more are read as a sub-query: a token may be two to the parser (?1, :a). */
     static final int LONG_BOUND = 6;
     private static final Set<String> FRAME_UNITS = Set.of("ROWS", "RANGE", "GROUPS");
@@ -57,6 +56,8 @@ final class OperandGroups {
     /** Words of BETWEEN's precedence in SQLite; the parser's NOTNULL and ISNULL among them. */
     private static final Set<String> BETWEEN_LEVEL_WORDS = Set.of("IS", "IN", "LIKE", "GLOB", "MATCH", "REGEXP",
             "BETWEEN", "NOT", "NOTNULL", "ISNULL", "ESCAPE");
+    /** Operators that NOT may precede: NOT IN, NOT LIKE, … */
+    private static final Set<String> NEGATED_OPERATORS = Set.of("IN", "LIKE", "GLOB", "MATCH", "REGEXP", "BETWEEN");
     /** Words that are no operand of their own: clauses, operators, and parts of other expressions. */
     private static final Set<String> NOT_AN_OPERAND;
 
@@ -75,43 +76,9 @@ final class OperandGroups {
     static ParserText restate(String sql) {
         List<Token> tokens = SqliteSyntax.tokens(sql);
         List<Insertion> insertions = new ArrayList<>();
-        Set<Integer> betweenAnds = new HashSet<>();
-        Map<Integer, Integer> comparedBetweens = new HashMap<>(); // operator -> BETWEEN's start
-        boolean[] assignments = assignments(sql, tokens);
-        for (int i = 0; i < tokens.size(); i++) {
-            String previous = wordAt(sql, tokens, i - 1);
-            if (!"BETWEEN".equals(wordAt(sql, tokens, i)) || (previous != null && FRAME_UNITS.contains(previous))) {
-                continue;
-            }
-            int and = lowerBoundEnd(sql, tokens, i + 1);
-            int end = and < 0 ? -1 : tightOperandEnd(sql, tokens, and + 1);
-            if (end < 0) {
-                continue;
-            }
-            betweenAnds.add(and);
-            boolean upperWrapped = unreadBound(sql, tokens, and + 1, end);
-            if (unreadBound(sql, tokens, i + 1, and)) {
-                wrap(sql, tokens, i + 1, and, insertions);
-            }
-            if (upperWrapped) {
-                wrap(sql, tokens, and + 1, end, insertions);
-            }
-            if (end < tokens.size() && isSameLevelAsBetween(sql, tokens, end)) {
-                int operator = "NOT".equals(previous) ? i - 1 : i;
-                int start = tightOperandStart(sql, tokens, operator - 1);
-                int first = tightOperandFirst(sql, tokens, operator - 1);
-                if (start < 0 && first > 0 && assignments[first - 1]) {
-                    start = first; // SET c = x BETWEEN …: the = assigns
-                }
-                if (start >= 0 && !betweenAnds.contains(start - 1)) {
-                    group(tokens, start, end, insertions);
-                    comparedBetweens.put(end, start);
-                } else if (!upperWrapped) {
-                    wrap(sql, tokens, and + 1, end, insertions); // the parser refuses what follows it
-                }
-            }
-        }
-        comparisonsOfComparisons(sql, tokens, comparedBetweens, assignments, insertions);
+        Set<Integer> betweenAnds = longBounds(sql, tokens, insertions);
+        chains(sql, tokens, assignments(sql, tokens), betweenAnds, insertions);
+        existsOperands(sql, tokens, insertions);
         if (insertions.isEmpty()) {
             return null;
         }
@@ -127,38 +94,212 @@ final class OperandGroups {
     }
 
     /**
-     * {@code a = b < c} is {@code a = (b < c)} to SQLite ({@code <}, {@code >=} … bind tighter than {@code =},
-     * {@code <>}, IS); the parser refuses it. Such an operand of {@code =}, {@code <>} or {@code !=} (IS and IS NOT
-     * read as those already) is put in parentheses.
+     * Each BETWEEN bound the parser may not read as written, wrapped as a sub-query (see the class comment).
+     *
+     * @return the indexes of the BETWEENs' ANDs
      */
-    private static void comparisonsOfComparisons(String sql, List<Token> tokens,
-            Map<Integer, Integer> comparedBetweens, boolean[] assignments, List<Insertion> insertions) {
-        Map<Integer, Integer> comparisonStarts = new HashMap<>(comparedBetweens);
+    private static Set<Integer> longBounds(String sql, List<Token> tokens, List<Insertion> insertions) {
+        Set<Integer> betweenAnds = new HashSet<>();
         for (int i = 0; i < tokens.size(); i++) {
-            if (!isEquality(sql, tokens, i) || assignments[i]) {
+            String previous = wordAt(sql, tokens, i - 1);
+            if (!"BETWEEN".equals(wordAt(sql, tokens, i)) || (previous != null && FRAME_UNITS.contains(previous))) {
                 continue;
             }
-            int end = tightOperandEnd(sql, tokens, i + 1);
-            if (end > 0 && ordersOutside(sql, tokens, i + 1, end)) {
-                group(tokens, i + 1, end, insertions);
-            }
-            if (comparedBetweens.containsKey(i)) { // (x BETWEEN a AND b) = …, grouped already
+            int and = lowerBoundEnd(sql, tokens, i + 1);
+            int end = and < 0 ? -1 : tightOperandEnd(sql, tokens, and + 1);
+            if (end < 0) {
                 continue;
             }
-            int start = i > 0 ? tightOperandFirst(sql, tokens, i - 1) : -1;
-            if (start > 0 && isEquality(sql, tokens, start - 1) && comparisonStarts.containsKey(start - 1)) {
-                // a = b <> c is (a = b) <> c to SQLite; the parser reads no such chain
-                int first = comparisonStarts.get(start - 1);
-                group(tokens, first, i, insertions);
-                comparisonStarts.put(i, first);
+            betweenAnds.add(and);
+            if (unreadBound(sql, tokens, i + 1, and)) {
+                wrap(sql, tokens, i + 1, and, insertions);
+            }
+            if (unreadBound(sql, tokens, and + 1, end)) {
+                wrap(sql, tokens, and + 1, end, insertions);
+            }
+        }
+        return betweenAnds;
+    }
+
+    /**
+     * Operators of BETWEEN's precedence in a row ({@code =}, {@code <>}, IS, IN, LIKE, BETWEEN, ISNULL, …) are
+     * applied from the left in SQLite: {@code x = y IS NULL} is {@code (x = y) IS NULL}, {@code x IS NULL = 0} is
+     * {@code (x IS NULL) = 0}, {@code a = x BETWEEN 1 AND 2} is {@code (a = x) BETWEEN 1 AND 2}. The parser refuses
+     * most such chains and reads {@code x BETWEEN 1 AND y = 1} as the bound {@code y = 1}, so each operator after
+     * the first takes what stands before it in parentheses. An operand holding {@code <}, {@code >=}, … (which bind
+     * tighter: {@code a = b < c} is {@code a = (b < c)}) is put in parentheses too, which the parser wants. Where
+     * the chain's first operand cannot be delimited, a BETWEEN followed by another operator of the chain has its
+     * upper bound wrapped as a sub-query, so that the parser refuses the statement (it runs on plain columns,
+     * correctly) rather than read another grouping.
+     */
+    private static void chains(String sql, List<Token> tokens, boolean[] assignments, Set<Integer> betweenAnds,
+            List<Insertion> insertions) {
+        for (int i = 1; i < tokens.size(); i++) {
+            Link link = link(sql, tokens, i, assignments);
+            if (link == null) {
                 continue;
             }
-            if (start >= 0 && ordersOutside(sql, tokens, start, i)) {
-                group(tokens, start, i, insertions);
+            List<Link> links = new ArrayList<>(List.of(link));
+            for (Link next = link(sql, tokens, link.end, assignments); next != null;
+                    next = link(sql, tokens, next.end, assignments)) {
+                links.add(next);
+            }
+            int start = tightOperandStart(sql, tokens, i - 1);
+            int first = tightOperandFirst(sql, tokens, i - 1);
+            if (start < 0 && first > 0 && assignments[first - 1]) {
+                start = first; // SET c = x BETWEEN …: the = assigns
+            }
+            if (start >= 0 && betweenAnds.contains(start - 1)) {
+                start = -1; // the upper bound of a BETWEEN this chain does not hold
             }
             if (start >= 0) {
-                comparisonStarts.put(i, start);
+                groupIfOrdered(sql, tokens, start, i, insertions);
             }
+            // ((((SELECT … WHERE …) IN (…)) …: the parser refuses a sub-query three parentheses deep, so the groups
+            // of a chain that begins with one (or with EXISTS, put in parentheses below) read as sub-queries
+            boolean startsWithGroup = start >= 0 && (tokens.get(start).is(sql, "(")
+                    || "EXISTS".equals(wordAt(sql, tokens, start)));
+            for (int k = 0; k < links.size(); k++) {
+                Link current = links.get(k);
+                if (current.right >= 0 && !current.between) {
+                    groupIfOrdered(sql, tokens, current.right, current.rightEnd, insertions);
+                }
+                if (k == 0) {
+                    continue;
+                }
+                Link before = links.get(k - 1);
+                if (start >= 0 && startsWithGroup) {
+                    wrap(sql, tokens, start, current.operator, insertions);
+                } else if (start >= 0) {
+                    group(tokens, start, current.operator, insertions);
+                } else if (before.between && !unreadBound(sql, tokens, before.right, before.end)) {
+                    wrap(sql, tokens, before.right, before.end, insertions); // the parser refuses what follows it
+                }
+            }
+            i = links.get(links.size() - 1).end - 1;
+        }
+    }
+
+    /**
+     * An operator of BETWEEN's precedence at {@code i} and its right operand, or null: {@code =}, {@code ==},
+     * {@code <>}, {@code !=} (not an assignment), [NOT] IN, LIKE, GLOB, MATCH, REGEXP (with ESCAPE), BETWEEN,
+     * IS [NOT] [DISTINCT FROM], ISNULL, NOTNULL, NOT NULL.
+     */
+    private static Link link(String sql, List<Token> tokens, int i, boolean[] assignments) {
+        if (i >= tokens.size()) {
+            return null;
+        }
+        if (tokens.get(i).kind() == Kind.OPERATOR) {
+            if (!isSameLevelAsBetween(sql, tokens, i) || assignments[i]) {
+                return null;
+            }
+            int end = tightOperandEnd(sql, tokens, i + 1);
+            return end < 0 ? null : new Link(i, end, i + 1, end, false);
+        }
+        String word = wordAt(sql, tokens, i);
+        int at = i;
+        if ("NOT".equals(word)) {
+            String next = wordAt(sql, tokens, i + 1);
+            if ("NULL".equals(next)) { // x NOT NULL; not NOT NULL <> x, where NOT applies to the comparison
+                return expressionEnds(sql, tokens, i - 1) ? new Link(i, i + 2, -1, -1, false) : null;
+            }
+            if (next == null || !NEGATED_OPERATORS.contains(next)) {
+                return null;
+            }
+            at = i + 1;
+            word = next;
+        }
+        if (word == null) {
+            return null;
+        }
+        switch (word) {
+            case "ISNULL", "NOTNULL" -> {
+                return new Link(i, i + 1, -1, -1, false);
+            }
+            case "IS" -> {
+                int from = "NOT".equals(wordAt(sql, tokens, at + 1)) ? at + 2 : at + 1;
+                if ("DISTINCT".equals(wordAt(sql, tokens, from)) && "FROM".equals(wordAt(sql, tokens, from + 1))) {
+                    from += 2;
+                }
+                int end = tightOperandEnd(sql, tokens, from);
+                return end < 0 ? null : new Link(i, end, from, end, false);
+            }
+            case "IN" -> {
+                int end = inRightEnd(sql, tokens, at + 1);
+                return end < 0 ? null : new Link(i, end, -1, -1, false);
+            }
+            case "LIKE", "GLOB", "MATCH", "REGEXP" -> {
+                int pattern = tightOperandEnd(sql, tokens, at + 1);
+                int end = "ESCAPE".equals(wordAt(sql, tokens, pattern)) ? tightOperandEnd(sql, tokens, pattern + 1)
+                        : pattern;
+                return pattern < 0 || end < 0 ? null : new Link(i, end, at + 1, pattern, false);
+            }
+            case "BETWEEN" -> {
+                String previous = wordAt(sql, tokens, i - 1);
+                int and = previous != null && FRAME_UNITS.contains(previous) ? -1 : lowerBoundEnd(sql, tokens, at + 1);
+                int end = and < 0 ? -1 : tightOperandEnd(sql, tokens, and + 1);
+                return end < 0 ? null : new Link(i, end, and + 1, end, true);
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    /** The index after IN's right operand starting at {@code from}: a list or sub-query, a table, a call; or -1. */
+    private static int inRightEnd(String sql, List<Token> tokens, int from) {
+        if (from >= tokens.size()) {
+            return -1;
+        }
+        if (tokens.get(from).is(sql, "(")) {
+            int close = closingParenthesis(sql, tokens, from);
+            return close < 0 ? -1 : close + 1;
+        }
+        int end = operandAfter(sql, tokens, from);
+        while (end > 0 && end + 1 < tokens.size() && tokens.get(end).is(sql, ".")) {
+            end = operandAfter(sql, tokens, end + 1); // schema.table
+        }
+        return end;
+    }
+
+    /**
+     * {@code x < EXISTS (…)}, {@code EXISTS (…) IS NULL}: the parser takes EXISTS for a condition, which it compares
+     * with nothing; in parentheses it is an operand (SQLite reads both alike).
+     */
+    private static void existsOperands(String sql, List<Token> tokens, List<Insertion> insertions) {
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            if (!"EXISTS".equals(wordAt(sql, tokens, i)) || !tokens.get(i + 1).is(sql, "(")) {
+                continue;
+            }
+            int close = closingParenthesis(sql, tokens, i + 1);
+            if (close > 0 && (operatesOn(sql, tokens, i - 1) || operatesOn(sql, tokens, close + 1))) {
+                group(tokens, i, close + 1, insertions);
+            }
+        }
+    }
+
+    /** Whether the token at {@code i} is an operator (not NOT) beside an operand, IS DISTINCT FROM's FROM among them. */
+    private static boolean operatesOn(String sql, List<Token> tokens, int i) {
+        if (i < 0 || i >= tokens.size()) {
+            return false;
+        }
+        Token token = tokens.get(i);
+        if (token.kind() == Kind.OPERATOR) {
+            return !token.is(sql, "(") && !token.is(sql, ")") && !token.is(sql, ",") && !token.is(sql, ";");
+        }
+        String word = wordAt(sql, tokens, i);
+        return isSameLevelAsBetween(sql, tokens, i) && !"NOT".equals(word) && !"ESCAPE".equals(word)
+                || "NOT".equals(word) && NEGATED_OPERATORS.contains(wordAt(sql, tokens, i + 1))
+                || "NOT".equals(word) && "NULL".equals(wordAt(sql, tokens, i + 1))
+                || "FROM".equals(word) && "DISTINCT".equals(wordAt(sql, tokens, i - 1))
+                || "COLLATE".equals(word);
+    }
+
+    /** Puts the tokens from {@code first} to {@code end} in parentheses when they hold {@code <}, {@code >=}, …. */
+    private static void groupIfOrdered(String sql, List<Token> tokens, int first, int end,
+            List<Insertion> insertions) {
+        if (end > first && ordersOutside(sql, tokens, first, end)) {
+            group(tokens, first, end, insertions);
         }
     }
 
@@ -187,11 +328,6 @@ final class OperandGroups {
         return assignments;
     }
 
-    private static boolean isEquality(String sql, List<Token> tokens, int i) {
-        Token token = tokens.get(i);
-        return token.is(sql, "=") || token.is(sql, "<>") || token.is(sql, "!=");
-    }
-
     /** Whether the tokens from {@code first} to {@code end} hold {@code <}, {@code >=}, … outside groups and CASE. */
     private static boolean ordersOutside(String sql, List<Token> tokens, int first, int end) {
         int depth = 0;
@@ -210,8 +346,8 @@ final class OperandGroups {
     private static void group(List<Token> tokens, int first, int end, List<Insertion> insertions) {
         int start = tokens.get(first).start();
         int last = tokens.get(end - 1).end();
-        insertions.add(new Insertion(start, last, "(", false));
-        insertions.add(new Insertion(start, last, ")", true));
+        insertions.add(new Insertion(start, last, "(", false, insertions.size()));
+        insertions.add(new Insertion(start, last, ")", true, insertions.size()));
     }
 
     /** The index of BETWEEN's AND after the lower bound starting at {@code from}; -1 when it is not plain. */
@@ -259,15 +395,23 @@ final class OperandGroups {
     private static void wrap(String sql, List<Token> tokens, int first, int end, List<Insertion> insertions) {
         int start = tokens.get(first).start();
         int last = tokens.get(end - 1).end();
-        insertions.add(new Insertion(start, last, "(SELECT ", false));
-        insertions.add(new Insertion(start, last, " AS " + BOUND_ALIAS + ")", true));
+        insertions.add(new Insertion(start, last, "(SELECT ", false, insertions.size()));
+        insertions.add(new Insertion(start, last, " AS " + OPERAND_ALIAS + ")", true, insertions.size()));
+    }
+
+    /**
+     * An operator of BETWEEN's precedence at {@code operator} whose operands end at {@code end}; its right operand
+     * (BETWEEN's upper bound) from {@code right} to {@code rightEnd}, -1 when it has none to delimit.
+     */
+    private record Link(int operator, int end, int right, int rightEnd, boolean between) {
     }
 
     /**
      * Characters added around the text from {@code start} to {@code end}: before it, or after it when closing.
-     * At one position closings come first, the inner one first; then openings, the outer one first.
+     * At one position closings come first, the inner one first; then openings, the outer one first. Of two around
+     * the same text, the one added first ({@code added}) is outside.
      */
-    private record Insertion(int start, int end, String text, boolean closing) {
+    private record Insertion(int start, int end, String text, boolean closing, int added) {
         static final Comparator<Insertion> ORDER = (a, b) -> {
             int at = Integer.compare(a.closing ? a.end : a.start, b.closing ? b.end : b.start);
             if (at != 0) {
@@ -277,7 +421,11 @@ final class OperandGroups {
                 return a.closing ? -1 : 1;
             }
             int length = Integer.compare(a.end - a.start, b.end - b.start);
-            return a.closing ? length : -length;
+            if (length != 0) {
+                return a.closing ? length : -length;
+            }
+            int added = Integer.compare(a.added, b.added); // around the same text: the one added first outside
+            return a.closing ? -added : added;
         };
     }
 

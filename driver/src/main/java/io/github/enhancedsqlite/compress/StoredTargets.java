@@ -167,8 +167,8 @@ final class StoredTargets {
      */
     private void escape(Expression value, ColumnRef target) {
         int[] span = rewriter.span(value);
-        rewriter.edits.prefix(span[0], "(SELECT " + escapedIfBlob(ESCAPED_VALUE) + " FROM (SELECT ");
-        rewriter.edits.suffix(span[1], " AS " + ESCAPED_VALUE + "))");
+        rewriter.edits.wrap(span[0], span[1], "(SELECT " + escapedIfBlob(ESCAPED_VALUE) + " FROM (SELECT ",
+                " AS " + ESCAPED_VALUE + "))");
         copiedInto.add(target);
     }
 
@@ -236,9 +236,9 @@ final class StoredTargets {
             return;
         }
         int[] span = rewriter.span(source);
-        rewriter.edits.prefix(span[0], "WITH " + ESCAPED_SOURCE + "(" + names + ") AS (");
         // WHERE true: SQLite reads an ON CONFLICT right after a SELECT's FROM as a join constraint otherwise
-        rewriter.edits.suffix(span[1], ") SELECT " + stored + " FROM " + ESCAPED_SOURCE + " WHERE true");
+        rewriter.edits.wrap(span[0], span[1], "WITH " + ESCAPED_SOURCE + "(" + names + ") AS (",
+                ") SELECT " + stored + " FROM " + ESCAPED_SOURCE + " WHERE true");
     }
 
     /** Columns that receive stored envelopes as they are, or values escaped in SQL. */

@@ -1,6 +1,7 @@
 package io.github.enhancedsqlite.compress;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import net.sf.jsqlparser.expression.BinaryExpression;
@@ -41,22 +42,18 @@ final class TextEdits {
 
     /** Replaces the text from {@code start} to {@code end}. */
     void replace(int start, int end, String text) {
-        edits.add(new Edit(start, end, text, Edit.REPLACE));
+        edits.add(new Edit(start, end, text, Edit.REPLACE, -1, edits.size()));
     }
 
-    /** Opens a wrap at {@code at}. */
-    void prefix(int at, String text) {
-        edits.add(new Edit(at, at, text, Edit.OPEN));
-    }
-
-    /** Closes a wrap at {@code at}. */
-    void suffix(int at, String text) {
-        edits.add(new Edit(at, at, text, Edit.CLOSE));
+    /** Puts the text from {@code start} to {@code end} between {@code open} and {@code close}. */
+    void wrap(int start, int end, String open, String close) {
+        edits.add(new Edit(start, start, open, Edit.OPEN, end, edits.size()));
+        edits.add(new Edit(end, end, close, Edit.CLOSE, start, edits.size()));
     }
 
     /** Names a result column that ends at {@code at}. */
     void name(int at, String text) {
-        edits.add(new Edit(at, at, text, Edit.NAME));
+        edits.add(new Edit(at, at, text, Edit.NAME, -1, edits.size()));
     }
 
     int size() {
@@ -175,7 +172,7 @@ final class TextEdits {
         if (edits.isEmpty()) {
             return sql;
         }
-        edits.sort((a, b) -> a.start != b.start ? Integer.compare(a.start, b.start) : Integer.compare(a.order, b.order));
+        edits.sort(Edit.APPLIED);
         StringBuilder result = new StringBuilder(sql.length() + edits.size() * 48);
         int copied = 0;
         for (Edit edit : edits) {
@@ -212,11 +209,30 @@ final class TextEdits {
     /**
      * One change to the text. Several may meet at one position: the closing text of wraps that end there first,
      * then names given to result columns, then the opening text of wraps that begin there, then a replacement.
+     * Wraps nest: of two that open at one position the longer opens first, of two that close at one position the
+     * shorter closes first, and of two around the same text the one added first ({@code added}) is outside.
+     *
+     * @param other for an opening, where its wrap ends; for a closing, where it starts
      */
-    private record Edit(int start, int end, String text, int order) {
+    private record Edit(int start, int end, String text, int order, int other, int added) {
         static final int CLOSE = 0;
         static final int NAME = 1;
         static final int OPEN = 2;
         static final int REPLACE = 3;
+        static final Comparator<Edit> APPLIED = (a, b) -> {
+            if (a.start != b.start) {
+                return Integer.compare(a.start, b.start);
+            }
+            if (a.order != b.order) {
+                return Integer.compare(a.order, b.order);
+            }
+            if (a.order == OPEN && a.other != b.other) {
+                return Integer.compare(b.other, a.other);
+            }
+            if (a.order == CLOSE && a.other != b.other) {
+                return Integer.compare(b.other, a.other);
+            }
+            return a.order == CLOSE ? Integer.compare(b.added, a.added) : Integer.compare(a.added, b.added);
+        };
     }
 }

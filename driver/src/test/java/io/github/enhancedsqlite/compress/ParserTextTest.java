@@ -46,16 +46,25 @@ class ParserTextTest {
                 + "CREATE TABLE t (a, b, PRIMARY KEY (a), FOREIGN KEY (b) REFERENCES u (\"only\"))",
         // BETWEEN as SQLite delimits it: a long bound as a sub-query, a BETWEEN before = in parentheses
         "SELECT a FROM t WHERE x BETWEEN (c + d * - e * - f) AND 1 + f(a + b + c) AND y|"
-                + "SELECT a FROM t WHERE x BETWEEN (SELECT (c + d * - e * - f) AS esq_bound) AND (SELECT 1 + f(a + b + c)"
-                + " AS esq_bound) AND y",
+                + "SELECT a FROM t WHERE x BETWEEN (SELECT (c + d * - e * - f) AS esq_operand) AND (SELECT 1 + f(a + b + c)"
+                + " AS esq_operand) AND y",
         "SELECT x BETWEEN 1 AND y = 1, NOT t.x NOT BETWEEN -1 AND 2 IS NOT 3, (SELECT a) BETWEEN 1 AND 2 IN (1) FROM t|"
-                + "SELECT (x BETWEEN 1 AND y) = 1, NOT (t.x NOT BETWEEN -1 AND 2) <>     3, ((SELECT a) BETWEEN 1 AND 2)"
-                + " IN (1) FROM t",
+                + "SELECT (x BETWEEN 1 AND y) = 1, NOT (t.x NOT BETWEEN -1 AND 2) <>     3, (SELECT (SELECT a) BETWEEN 1 AND 2"
+                + " AS esq_operand) IN (1) FROM t",
         "UPDATE t SET a = x BETWEEN 1 AND y = 1, b = c = d < e WHERE f = g <> h|"
                 + "UPDATE t SET a = (x BETWEEN 1 AND y) = 1, b = c = (d < e) WHERE (f = g) <> h",
         "SELECT (a) ISNULL, (b) NOTNULL FROM t|SELECT (a) IS NULL, (b) IS NOT NULL FROM t",
+        // operators of BETWEEN's precedence in a row apply from the left; EXISTS as an operand in parentheses
         "SELECT a = x BETWEEN 1 AND 2 = 3, x BETWEEN 1 AND 2 < 3 FROM t|"
-                + "SELECT a = x BETWEEN 1 AND (SELECT 2 AS esq_bound) = 3, x BETWEEN 1 AND 2 < 3 FROM t",
+                + "SELECT ((a = x) BETWEEN 1 AND 2) = 3, x BETWEEN 1 AND 2 < 3 FROM t",
+        "SELECT x = y IS NULL, x NOTNULL = 1, x LIKE y < 1 ESCAPE '!' IN (1), NOT NULL <> x FROM t|"
+                + "SELECT (x = y) IS NULL, (x NOTNULL) = 1, (x LIKE (y < 1) ESCAPE '!') IN (1), NOT NULL <> x FROM t",
+        "SELECT 1 FROM t WHERE x < EXISTS (SELECT 1) AND EXISTS (SELECT 2) IS NOT TRUE AND NOT EXISTS (SELECT 3)|"
+                + "SELECT 1 FROM t WHERE x < (EXISTS (SELECT 1)) AND (EXISTS (SELECT 2)) IS NOT TRUE AND NOT EXISTS"
+                + " (SELECT 3)",
+        "SELECT (SELECT a FROM u WHERE b) IN (1) = 2 IS NULL FROM t|"
+                + "SELECT (SELECT (SELECT (SELECT a FROM u WHERE b) IN (1) AS esq_operand) = 2 AS esq_operand) IS NULL"
+                + " FROM t",
     })
     void restatesForTheParserKeepingWhereEachCharacterCameFrom(String sql, String expected) {
         ParserText parsed = ParserText.of(sql);
@@ -65,7 +74,7 @@ class ParserTextTest {
             int start = parsed.originOf(words.start());
             int end = parsed.originOf(words.end() - 1) + 1;
             if (end - start != words.group().length()) {
-                assertThat(words.group()).as("only these words are added").isIn("OFFSET", "WHERE", "AND", "SELECT", "AS", "esq_bound", "IS", "NOT", "NULL");
+                assertThat(words.group()).as("only these words are added").isIn("OFFSET", "WHERE", "AND", "SELECT", "AS", "esq_operand", "IS", "NOT", "NULL");
                 continue;
             }
             assertThat(sql.substring(start, end)).as("origin of %s", words.group())

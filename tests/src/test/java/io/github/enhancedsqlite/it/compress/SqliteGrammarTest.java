@@ -409,6 +409,18 @@ class SqliteGrammarTest {
                 // a = b < c is a = (b < c); (…) ISNULL is the test, not an alias
                 q("SELECT id, body = n > 5, n < 50 <> body, meta != (body >= 'a') IS NOT 0 FROM docs ORDER BY id"),
                 q("SELECT id, (lower(body)) ISNULL, (body || 'a') NOTNULL, (meta) NOT NULL FROM docs ORDER BY id"),
+                // operators of BETWEEN's precedence in a row apply from the left; EXISTS as any operator's operand
+                q("SELECT id, body = meta IS NULL, meta IS NULL = 0, body LIKE '{%' = 1, n = n LIKE 1 IN (1),"
+                        + " key = key NOT IN (0), n = id BETWEEN 0 AND 1, body ISNULL <> 0, meta NOT NULL = 1"
+                        + " FROM docs ORDER BY id"),
+                q("SELECT id FROM docs d WHERE NOT body = meta IS NOT NULL OR (SELECT body FROM drafts r WHERE r.id"
+                        + " = d.id) IN ('0') = 0 IS NOT 1 ORDER BY id"),
+                q("SELECT id, body < EXISTS (SELECT 1), EXISTS (SELECT 1 FROM drafts r WHERE r.body = d.body) IS NULL,"
+                        + " EXISTS (SELECT 1) + 1 = body, meta IS NOT DISTINCT FROM EXISTS (SELECT 2) FROM docs d"
+                        + " ORDER BY id"),
+                // a truth value wrapped twice at one place: its own conversion inside, the comparison's outside
+                q("SELECT id, abs(n) NOT BETWEEN 1 AND body <> body, ? BETWEEN meta AND 99 = body FROM docs"
+                        + " ORDER BY id", 25),
                 // a truth value compared with a compressed TEXT column takes its affinity: 1 or 0 becomes '1' or '0'
                 q("SELECT body, body < (1 > 0), body BETWEEN 0 AND (body IS NOT NULL), body <= NOT 0,"
                         + " body = (1 IN (1)), body < (EXISTS (SELECT 1)), body BETWEEN 0 AND 9 < 10, body >= (body NOTNULL),"
@@ -545,6 +557,60 @@ class SqliteGrammarTest {
             case 2 -> "(" + predicate(random, 1) + ")";
             case 3 -> operand(random, 0) + " " + new String[] {"<", ">="}[random.nextInt(2)] + " " + operand(random, 0);
             default -> operand(random, 2);
+        };
+    }
+
+    /**
+     * Random chains of operators of BETWEEN's precedence ({@code =}, {@code <>}, IS [NOT] [DISTINCT FROM], [NOT] IN,
+     * [NOT] LIKE/GLOB, [NOT] BETWEEN, ISNULL, NOTNULL, NOT NULL), which SQLite applies from the left
+     * ({@code x = y IS NULL} is {@code (x = y) IS NULL}), over operands holding {@code <}, {@code >=} (which bind
+     * tighter) and EXISTS: every one rewritten, none run on plain columns, each answering as without compression.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {21L, 22L, 23L, 24L, 25L})
+    void randomOperatorChainsAnswerAsWithoutCompression(long seed) {
+        Random random = new Random(seed);
+        List<String> different = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String sql = "SELECT d.id, " + chain(random) + " FROM docs d WHERE " + chain(random) + " OR d.id > 8"
+                    + " ORDER BY d.id";
+            Object expected = outcome(off, OFF, sql);
+            Object actual = outcome(auto, AUTO, sql);
+            if (!actual.equals(expected)) {
+                different.add(sql + "\n   expected " + abbreviate(expected) + "\n   but was  " + abbreviate(actual));
+            }
+            assertRewrittenNotMadePlain(sql);
+        }
+        assertThat(different).as("seed %d", seed).isEmpty();
+    }
+
+    private static String chain(Random random) {
+        StringBuilder chain = new StringBuilder(random.nextInt(4) == 0 ? "NOT " : "").append(chainOperand(random));
+        for (int links = 2 + random.nextInt(3); links > 0; links--) {
+            String not = random.nextBoolean() ? " NOT" : "";
+            chain.append(switch (random.nextInt(7)) {
+                case 0 -> " " + new String[] {"=", "==", "<>", "!="}[random.nextInt(4)] + " " + chainOperand(random);
+                case 1 -> not + " IN (0, '1', " + operand(random, 0) + ")";
+                case 2 -> not + " BETWEEN " + chainOperand(random) + " AND " + operand(random, 1);
+                case 3 -> " " + new String[] {"ISNULL", "NOTNULL", "NOT NULL", "IS NULL", "IS NOT TRUE"}[random.nextInt(5)];
+                case 4 -> random.nextBoolean()
+                        ? not + " LIKE " + new String[] {"'1%'", "'%m%'", "0", "d.key"}[random.nextInt(4)]
+                                + (random.nextBoolean() ? " ESCAPE '!'" : "")
+                        : not + " GLOB " + new String[] {"'1*'", "'*m*'", "1", "d.key"}[random.nextInt(4)];
+                case 5 -> " IS " + new String[] {"", "NOT ", "DISTINCT FROM ", "NOT DISTINCT FROM "}[random.nextInt(4)]
+                        + chainOperand(random);
+                default -> " " + new String[] {"=", "<>"}[random.nextInt(2)] + " " + chainOperand(random);
+            });
+        }
+        return chain.toString();
+    }
+
+    private static String chainOperand(Random random) {
+        return switch (random.nextInt(6)) {
+            case 0 -> operand(random, 0) + " " + new String[] {"<", ">=", ">"}[random.nextInt(3)] + " "
+                    + operand(random, 0);
+            case 1 -> "EXISTS (SELECT 1 FROM drafts r WHERE r.body = d.body)";
+            default -> operand(random, 1);
         };
     }
 
