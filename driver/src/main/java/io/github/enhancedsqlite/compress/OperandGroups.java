@@ -33,7 +33,8 @@ import java.util.Set;
  *   <li>{@code a = b < c} is {@code a = (b < c)} to SQLite ({@code <}, {@code >=} bind tighter); the parser refuses
  *       it. Such an operand of the operators above is put in parentheses; an assignment's {@code =} in SET is not a
  *       comparison.</li>
- *   <li>{@code x < EXISTS (…)}: EXISTS as a comparison's operand is put in parentheses.</li>
+ *   <li>EXISTS beside an operator ({@code x < EXISTS (…)}, {@code EXISTS (…) IS NULL}), which the parser takes for a
+ *       condition, is put in parentheses.</li>
  * </ul>
  */
 final class OperandGroups {
