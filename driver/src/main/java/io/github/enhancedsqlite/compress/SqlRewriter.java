@@ -106,15 +106,18 @@ final class SqlRewriter {
      */
     static Statement parse(ParserText text, Supplier<ScheduledExecutorService> timer) throws Unparsed {
         ParseDeadline deadline = ParseDeadline.start(timer);
+        // operands restated as sub-queries (OperandGroups) can make the simple mode backtrack for seconds before it
+        // gives up, where the complex mode reads them at once; elsewhere the simple mode is the faster
+        boolean complexFirst = text.text().contains(OperandGroups.OPERAND_ALIAS);
         try {
             try {
-                return attempt(text, false, deadline);
-            } catch (net.sf.jsqlparser.parser.ParseException | RuntimeException simple) {
+                return attempt(text, complexFirst, deadline);
+            } catch (net.sf.jsqlparser.parser.ParseException | RuntimeException first) {
                 if (deadline.expired()) {
-                    throw simple;
+                    throw first;
                 }
             }
-            return attempt(text, true, deadline);
+            return attempt(text, !complexFirst, deadline);
         } catch (net.sf.jsqlparser.parser.ParseException | RuntimeException e) {
             throw new Unparsed(deadline.expired() ? notInTime() : firstLine(e));
         } finally {

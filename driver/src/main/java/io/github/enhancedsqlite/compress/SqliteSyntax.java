@@ -40,6 +40,14 @@ final class SqliteSyntax {
             "INTO", "USING", "AS", "WITH", "DO", "UPDATE", "DELETE", "INSERT", "REPLACE", "FILTER", "OVER",
             "PARTITION", "WINDOW", "RECURSIVE", "MATERIALIZED", "UNION", "INTERSECT", "EXCEPT", "ORDER", "GROUP",
             "COLLATE", "CAST", "DEFAULT", "INDEXED");
+    /** Words after which an operand or a name starts for certain (see {@code operandStarts}). */
+    private static final Set<String> OPERAND_STARTS = Set.of("SELECT", "DISTINCT", "ALL", "WHERE", "AND", "OR",
+            "WHEN", "THEN", "ELSE", "CASE", "HAVING", "SET", "ON", "RETURNING", "FROM", "JOIN", "INTO", "UPDATE",
+            "TABLE", "BETWEEN", "AS", "WITH");
+    private static final Set<String> ORDERINGS = Set.of("ORDER", "GROUP", "PARTITION");
+    /** Words that follow an operand ({@code with IN (…)}: WITH names a column there, it opens no CTE). */
+    private static final Set<String> OPERATORS_AFTER_OPERAND = Set.of("IN", "IS", "LIKE", "GLOB", "MATCH", "REGEXP",
+            "NOT", "AND", "OR", "BETWEEN", "COLLATE", "ESCAPE", "ISNULL", "NOTNULL");
     private static final Set<String> AFTER_IS_UNDERSTOOD = Set.of("NULL", "TRUE", "FALSE", "DISTINCT");
     private static final Set<String> CONFLICT_ACTIONS = Set.of("ROLLBACK", "ABORT", "REPLACE", "FAIL", "IGNORE");
     private static final Set<String> WINDOW_SPEC_WORDS = Set.of("PARTITION", "ORDER", "ROWS", "RANGE", "GROUPS");
@@ -325,7 +333,10 @@ final class SqliteSyntax {
      * <ul>
      *   <li>WINDOW is the clause only before {@code name AS}, as SQLite's tokenizer decides; UNBOUNDED is a frame
      *       bound only before PRECEDING or FOLLOWING; CURRENT only before ROW; ROW only after CURRENT or EACH; KEY
-     *       only after PRIMARY or FOREIGN; a join word (LEFT, FULL, …) only before JOIN or another join word;</li>
+     *       only after PRIMARY or FOREIGN; a join word (LEFT, FULL, …) only before JOIN or another join word; FOR
+     *       only before EACH (a trigger's FOR EACH ROW); LIKE is a name only where an operand surely starts (after
+     *       an operator, SELECT, WHERE, AND, …); WITH only before RECURSIVE or {@code name AS}/{@code name (}, which open CTEs (not after
+     *       WITH or RECURSIVE: a CTE named so);</li>
      *   <li>a keyword of another dialect (MySQL's {@code XOR}, Oracle's {@code MINUS}, {@code UUID}, …) that SQLite
      *       does not have is always a name, except as a function's name or a type in CAST (a collation's name is
      *       restated apart).</li>
@@ -346,11 +357,46 @@ final class SqliteSyntax {
             case "ROW" -> !"CURRENT".equals(previous) && !"EACH".equals(previous) && isName(sql, tokens, i, previous);
             case "KEY" -> !"PRIMARY".equals(previous) && !"FOREIGN".equals(previous)
                     && isName(sql, tokens, i, previous);
+            case "FOR" -> !"EACH".equals(next) && isName(sql, tokens, i, previous);
+            case "LIKE" -> operandStarts(sql, tokens, i) && isName(sql, tokens, i, previous);
+            case "WITH" -> "WITH".equals(previous) || "RECURSIVE".equals(previous)
+                    || (!opensCommonTables(sql, tokens, i) && isName(sql, tokens, i, previous));
             default -> JOIN_WORDS.contains(word)
                     ? !"JOIN".equals(next) && !(next != null && JOIN_WORDS.contains(next))
                             && isName(sql, tokens, i, previous)
                     : OTHER_DIALECTS_KEYWORDS.contains(word) && isName(sql, tokens, i, previous);
         };
+    }
+
+    /**
+     * Whether an operand or a name starts at {@code i}, judged narrowly from the token before it: an operator (not
+     * {@code )}), a word that opens a clause or an expression, BY of ORDER/GROUP/PARTITION BY, or a NOT before such
+     * a place. A word SQLite also takes for a name ({@code WHERE by LIKE …}) leaves it false.
+     */
+    private static boolean operandStarts(String sql, List<Token> tokens, int i) {
+        if (i == 0) {
+            return false;
+        }
+        Token before = tokens.get(i - 1);
+        if (before.kind == Kind.OPERATOR) {
+            return !before.is(sql, ")");
+        }
+        String previous = wordAt(sql, tokens, i - 1);
+        if ("BY".equals(previous)) {
+            return ORDERINGS.contains(wordAt(sql, tokens, i - 2));
+        }
+        return "NOT".equals(previous) ? operandStarts(sql, tokens, i - 1)
+                : previous != null && OPERAND_STARTS.contains(previous) && !keywordIsName(sql, tokens, i - 1);
+    }
+
+    /** Whether WITH at {@code i} opens common table expressions: before RECURSIVE, {@code name AS} or {@code name (}. */
+    private static boolean opensCommonTables(String sql, List<Token> tokens, int i) {
+        String name = wordAt(sql, tokens, i + 1);
+        if ("RECURSIVE".equals(name) || i + 2 >= tokens.size() || tokens.get(i + 1).kind == Kind.OPERATOR) {
+            return "RECURSIVE".equals(name);
+        }
+        return "AS".equals(wordAt(sql, tokens, i + 2))
+                || (tokens.get(i + 2).is(sql, "(") && (name == null || !OPERATORS_AFTER_OPERAND.contains(name)));
     }
 
     /** Whether the word at {@code i} stands where SQLite reads a name: not a function's or a type's. */

@@ -42,6 +42,18 @@ class ParserTextTest {
         "INSERT INTO output(key) VALUES (1) ON CONFLICT (key) DO UPDATE SET key = CASE WHEN a THEN key END|"
                 + "INSERT INTO \"output\"(\"key\") VALUES (1) ON CONFLICT (\"key\") DO UPDATE SET \"key\" = CASE WHEN a"
                 + " THEN \"key\" END",
+        // SQLite's own keywords that it reads as names: LIKE where an operand starts, FOR but before EACH, WITH
+        // but where it opens CTEs; not LIKE after a word that may itself be a name (by LIKE)
+        "SELECT like, t.for, with FROM t WHERE like LIKE 'a%' AND for NOT LIKE with AND NOT like AND by LIKE 'b'|"
+                + "SELECT \"like\", t.\"for\", \"with\" FROM t WHERE \"like\" LIKE 'a%' AND \"for\" NOT LIKE"
+                + " \"with\" AND NOT \"like\" AND by LIKE 'b'",
+        "WITH with AS (SELECT 1), c(x) AS (SELECT with FROM with) SELECT x FROM c|"
+                + "WITH \"with\" AS (SELECT 1), c(x) AS (SELECT \"with\" FROM \"with\") SELECT x FROM c",
+        "WITH RECURSIVE with(x) AS (SELECT 1) SELECT x FROM with|WITH RECURSIVE \"with\"(x) AS (SELECT 1) SELECT x FROM"
+                + " \"with\"",
+        "CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW BEGIN UPDATE t SET for = 1 WHERE with IN (1); END|"
+                + "CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW BEGIN UPDATE t SET \"for\" = 1 WHERE \"with\""
+                + " IN (1); END",
         "CREATE TABLE t (a, b, PRIMARY KEY (a), FOREIGN KEY (b) REFERENCES u (only))|"
                 + "CREATE TABLE t (a, b, PRIMARY KEY (a), FOREIGN KEY (b) REFERENCES u (\"only\"))",
         // BETWEEN as SQLite delimits it: a long bound as a sub-query, a BETWEEN before = in parentheses

@@ -55,7 +55,7 @@ class SqliteGrammarTest {
         EnhancedSqlite.shutdown();
         assertThat(CompressDb.catalog(auto)).contains("docs.body", "docs.meta", "docs.data", "drafts.body",
                 "bodies.body", "frames.window", "frames.unbounded", "words.uuid", "words.only", "words.current",
-                "words.left", "words.output");
+                "words.left", "words.output", "keywords.like", "keywords.for", "keywords.with");
         assertThat(CompressDb.catalog(auto)).as("SQLite reads a bare TRUE as such a column, the parser as the literal")
                 .doesNotContain("words.true");
         try (var plain = CompressDb.plain(auto)) {
@@ -83,7 +83,8 @@ class SqliteGrammarTest {
                     "CREATE TABLE bodies (body TEXT)",
                     "CREATE TABLE frames (id INTEGER PRIMARY KEY, window TEXT, unbounded TEXT)",
                     "CREATE TABLE words (id INTEGER PRIMARY KEY, uuid TEXT, only TEXT, current TEXT, left TEXT,"
-                            + " output TEXT, \"true\" TEXT)");
+                            + " output TEXT, \"true\" TEXT)",
+                    "CREATE TABLE keywords (id INTEGER PRIMARY KEY, \"like\" TEXT, \"for\" TEXT, \"with\" TEXT)");
             for (int i = 1; i <= 12; i++) {
                 String body = i == 5 ? null : i == 6 ? "short " + i : i == 10 ? "10" : body(i);
                 String meta = i % 3 == 0 ? null : "{\"owner\":\"agent-" + (i % 4) + "\",\"path\":\"/"
@@ -108,6 +109,9 @@ class SqliteGrammarTest {
                     CompressDb.update(connection, "INSERT INTO words (\"uuid\", \"only\", \"current\", \"left\","
                             + " \"output\", \"true\") VALUES (?, ?, ?, ?, ?, ?)", body(i), body(i + 1),
                             i % 3 == 0 ? "short" : body(i + 2), body(i + 3), i == 5 ? null : body(i), body(i + 4));
+                    // columns named like SQLite's own keywords that SQLite also takes as names
+                    CompressDb.update(connection, "INSERT INTO keywords (\"like\", \"for\", \"with\") VALUES (?, ?, ?)",
+                            body(i + 1), i == 7 ? null : body(i), i % 3 == 0 ? "short" : body(i + 2));
                 }
             }
         }
@@ -457,7 +461,13 @@ class SqliteGrammarTest {
                 q("SELECT count(*) OVER (ORDER BY current ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING),"
                         + " uuid AS only FROM words ORDER BY 2"),
                 q("SELECT id, true, false, \"true\", true = uuid FROM words WHERE true > output OR uuid IS NOT NULL"
-                        + " ORDER BY id"));
+                        + " ORDER BY id"),
+                // columns named LIKE, FOR and WITH: SQLite's keywords that it also reads as names
+                q("SELECT id, like, for, with FROM keywords WHERE like LIKE '%t1%' OR for NOT LIKE with OR NOT like"
+                        + " IS NULL ORDER BY id"),
+                q("WITH with AS (SELECT with, for FROM keywords) SELECT with, length(for) FROM with WHERE for > with"
+                        + " ORDER BY 1"),
+                q("SELECT k.like, count(for), max(k.with) FROM keywords k GROUP BY k.like ORDER BY like"));
     }
 
     static Stream<Arguments> reads() {
@@ -481,7 +491,8 @@ class SqliteGrammarTest {
         try {
             assertThat(CompressDb.catalog(auto)).as("still compressed after %s", what).contains("docs.body",
                     "docs.meta", "docs.data", "drafts.body", "bodies.body", "frames.window", "frames.unbounded",
-                    "words.uuid", "words.only", "words.current", "words.left", "words.output");
+                    "words.uuid", "words.only", "words.current", "words.left", "words.output", "keywords.like",
+                    "keywords.for", "keywords.with");
         } catch (SQLException e) {
             throw new AssertionError(e);
         }
@@ -799,6 +810,7 @@ class SqliteGrammarTest {
                 q("INSERT INTO frames (window, unbounded) SELECT body, meta FROM docs WHERE id < 4 RETURNING *"),
                 q("DELETE FROM frames WHERE unbounded > window RETURNING window"),
                 q("UPDATE words SET uuid = only, current = output WHERE left GLOB '*t1*' RETURNING uuid, current, true"),
+                q("UPDATE keywords SET like = with, for = like WHERE with LIKE '%t1%' RETURNING like, for"),
                 q("INSERT INTO words (uuid, only, current, left, output, \"true\") SELECT body, meta, key, body, body,"
                         + " body FROM docs WHERE id < 4 RETURNING id, only, true"),
                 // several ON CONFLICT … DO UPDATE clauses
@@ -824,7 +836,7 @@ class SqliteGrammarTest {
             List<Object> results = new ArrayList<>();
             results.add(outcome(copy, settings, sql, parameters));
             try (Connection connection = CompressDb.open(copy, settings)) {
-                for (String table : new String[] {"docs", "drafts", "tags", "bodies", "frames", "words"}) {
+                for (String table : new String[] {"docs", "drafts", "tags", "bodies", "frames", "words", "keywords"}) {
                     results.add(CompressDb.rows(connection, "SELECT rowid, * FROM " + table + " ORDER BY rowid"));
                 }
             }
