@@ -279,7 +279,7 @@ final class OperandGroups {
         }
     }
 
-    /** Whether the token at {@code i} is an operator (not NOT) beside an operand, IS DISTINCT FROM's FROM among them. */
+    /** Whether the token at {@code i} is an operator beside an operand (not NOT; IS DISTINCT FROM's FROM is one). */
     private static boolean operatesOn(String sql, List<Token> tokens, int i) {
         if (i < 0 || i >= tokens.size()) {
             return false;

@@ -335,8 +335,8 @@ final class SqliteSyntax {
      *       bound only before PRECEDING or FOLLOWING; CURRENT only before ROW; ROW only after CURRENT or EACH; KEY
      *       only after PRIMARY or FOREIGN; a join word (LEFT, FULL, …) only before JOIN or another join word; FOR
      *       only before EACH (a trigger's FOR EACH ROW); LIKE is a name only where an operand surely starts (after
-     *       an operator, SELECT, WHERE, AND, …); WITH only before RECURSIVE or {@code name AS}/{@code name (}, which open CTEs (not after
-     *       WITH or RECURSIVE: a CTE named so);</li>
+     *       an operator, SELECT, WHERE, AND, …); WITH only before RECURSIVE or {@code name AS}/{@code name (},
+     *       which open CTEs (not after WITH or RECURSIVE: a CTE named so);</li>
      *   <li>a keyword of another dialect (MySQL's {@code XOR}, Oracle's {@code MINUS}, {@code UUID}, …) that SQLite
      *       does not have is always a name, except as a function's name or a type in CAST (a collation's name is
      *       restated apart).</li>
@@ -389,7 +389,7 @@ final class SqliteSyntax {
                 : previous != null && OPERAND_STARTS.contains(previous) && !keywordIsName(sql, tokens, i - 1);
     }
 
-    /** Whether WITH at {@code i} opens common table expressions: before RECURSIVE, {@code name AS} or {@code name (}. */
+    /** Whether WITH at {@code i} opens CTEs: before RECURSIVE, {@code name AS} or {@code name (}. */
     private static boolean opensCommonTables(String sql, List<Token> tokens, int i) {
         String name = wordAt(sql, tokens, i + 1);
         if ("RECURSIVE".equals(name) || i + 2 >= tokens.size() || tokens.get(i + 1).kind == Kind.OPERATOR) {
