@@ -145,14 +145,11 @@ final class OperandGroups {
                     next = link(sql, tokens, next.end, assignments)) {
                 links.add(next);
             }
-            int start = tightOperandStart(sql, tokens, i - 1);
             int first = tightOperandFirst(sql, tokens, i - 1);
-            if (start < 0 && first > 0 && assignments[first - 1]) {
-                start = first; // SET c = x BETWEEN …: the = assigns
-            }
-            if (start >= 0 && betweenAnds.contains(start - 1)) {
-                start = -1; // the upper bound of a BETWEEN this chain does not hold
-            }
+            // SET c = x BETWEEN …: the = assigns; after a BETWEEN's AND, the operand is a bound the chain does not hold
+            boolean delimited = first >= 0 && (!continuesAChain(sql, tokens, first) || assignments[first - 1])
+                    && !betweenAnds.contains(first - 1);
+            int start = delimited ? first : -1;
             if (start >= 0) {
                 groupIfOrdered(sql, tokens, start, i, insertions);
             }
@@ -470,21 +467,18 @@ final class OperandGroups {
     }
 
     /**
-     * The index of the first token of the operand that ends at {@code last} and whose operators all bind tighter
-     * than BETWEEN (see {@link #tightOperandEnd}): BETWEEN's left operand. -1 when the token before it is one of
-     * BETWEEN's own precedence (SQLite would take more into the operand) or the scan meets a token it does not
-     * judge.
+     * Whether the operand whose first token is at {@code first} follows an operator of BETWEEN's own precedence
+     * (not a prefix NOT): SQLite takes more into the chain's first operand than the scan delimited.
      */
-    static int tightOperandStart(String sql, List<Token> tokens, int last) {
-        int i = tightOperandFirst(sql, tokens, last);
-        if (i < 0) {
-            return -1;
-        }
-        boolean prefixNot = "NOT".equals(wordAt(sql, tokens, i - 1)) && !expressionEnds(sql, tokens, i - 2);
-        return i > 0 && !prefixNot && isSameLevelAsBetween(sql, tokens, i - 1) ? -1 : i;
+    private static boolean continuesAChain(String sql, List<Token> tokens, int first) {
+        boolean prefixNot = "NOT".equals(wordAt(sql, tokens, first - 1)) && !expressionEnds(sql, tokens, first - 2);
+        return first > 0 && !prefixNot && isSameLevelAsBetween(sql, tokens, first - 1);
     }
 
-    /** The index of the first token of the operand ending at {@code last} (see {@link #tightOperandStart}), or -1. */
+    /**
+     * The index of the first token of the operand that ends at {@code last} and whose operators all bind tighter
+     * than BETWEEN (see {@link #tightOperandEnd}), or -1 when the scan meets a token it does not judge.
+     */
     static int tightOperandFirst(String sql, List<Token> tokens, int last) {
         int i = last;
         while (true) {

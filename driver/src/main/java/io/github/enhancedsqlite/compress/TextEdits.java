@@ -226,10 +226,7 @@ final class TextEdits {
             if (a.order != b.order) {
                 return Integer.compare(a.order, b.order);
             }
-            if (a.order == OPEN && a.other != b.other) {
-                return Integer.compare(b.other, a.other);
-            }
-            if (a.order == CLOSE && a.other != b.other) {
+            if (a.other != b.other) { // wraps only: the longer opens first, the shorter closes first
                 return Integer.compare(b.other, a.other);
             }
             return a.order == CLOSE ? Integer.compare(b.added, a.added) : Integer.compare(a.added, b.added);
