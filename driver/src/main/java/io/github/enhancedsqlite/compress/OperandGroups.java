@@ -593,7 +593,8 @@ final class OperandGroups {
         return first;
     }
 
-    private static boolean isTightBinaryOperator(String sql, Token token) {
+    /** Whether the token is an operator that binds tighter than {@code =}: arithmetic, {@code ||}, {@code <}, … */
+    static boolean isTightBinaryOperator(String sql, Token token) {
         if (token.kind() != Kind.OPERATOR) {
             return false;
         }

@@ -15,7 +15,8 @@ import java.util.Set;
  * <ul>
  *   <li>{@code GLOB} and {@code MATCH} (operators) read as {@code LIKE}: the same binary operator for the rewriter.</li>
  *   <li>{@code x IS y} and {@code x IS NOT y} with anything but NULL, TRUE, FALSE or DISTINCT FROM read as
- *       {@code x = y} and {@code x <> y}: SQLite gives IS the same affinity rules as =, which the rewriter applies.</li>
+ *       {@code x = y} and {@code x <> y}: SQLite gives IS the same affinity rules as =, which the rewriter applies.
+ *       So does {@code x IS NULL >= y}, which SQLite reads as {@code x IS (NULL >= y)}.</li>
  *   <li>{@code ==} reads as {@code =}; postfix {@code x NOT NULL} as {@code x NOTNULL}.</li>
  *   <li>Prefix signs in a row ({@code - - x}, {@code + - 15}) read as one sign of the chain's kind of value.</li>
  *   <li>{@code INDEXED BY name}, {@code NOT INDEXED}, the {@code OR IGNORE}-style conflict clause of INSERT and
@@ -216,12 +217,11 @@ final class SqliteSyntax {
     /** {@code IS y} becomes {@code = y}, {@code IS NOT y} becomes {@code <> y}, unless the parser reads it. */
     private static void restateIs(String sql, List<Token> tokens, int is, char[] text) {
         String next = wordAt(sql, tokens, is + 1);
-        if (next != null && AFTER_IS_UNDERSTOOD.contains(next)) {
+        if (understoodAfterIs(sql, tokens, is + 1, next)) {
             return;
         }
         if ("NOT".equals(next)) {
-            String afterNot = wordAt(sql, tokens, is + 2);
-            if (afterNot != null && AFTER_IS_UNDERSTOOD.contains(afterNot)) {
+            if (understoodAfterIs(sql, tokens, is + 2, wordAt(sql, tokens, is + 2))) {
                 return;
             }
             put(text, tokens.get(is), "<>");
@@ -229,6 +229,20 @@ final class SqliteSyntax {
         } else {
             put(text, tokens.get(is), "= ");
         }
+    }
+
+    /**
+     * Whether the word at {@code i} after IS [NOT] makes a form the parser reads: {@code IS NULL}, {@code IS TRUE},
+     * {@code IS DISTINCT FROM}. Not when an operator that binds tighter than IS follows NULL, TRUE or FALSE: SQLite
+     * reads {@code x IS NULL >= y} as {@code x IS (NULL >= y)}, an IS of any operand.
+     */
+    private static boolean understoodAfterIs(String sql, List<Token> tokens, int i, String word) {
+        if (word == null || !AFTER_IS_UNDERSTOOD.contains(word)) {
+            return false;
+        }
+        return "DISTINCT".equals(word) || i + 1 >= tokens.size()
+                || !(OperandGroups.isTightBinaryOperator(sql, tokens.get(i + 1))
+                        || "COLLATE".equals(wordAt(sql, tokens, i + 1)));
     }
 
     /** A window frame's {@code EXCLUDE NO OTHERS | CURRENT ROW | GROUP | TIES}: it reads no column. */

@@ -61,7 +61,9 @@ final class OwnWrites {
     /** The driver's writes of {@link #begin} ended, done or failed. */
     synchronized void end() {
         try {
-            if (database.total_changes() != totalBefore && database.changes() != changesBefore) {
+            // not only when rows changed: a write that changes none (the driver's decode of a column that holds no
+            // envelope yet) still sets the count to 0
+            if (database.changes() != changesBefore) {
                 restoreChanges();
             }
             hiddenTotal += database.total_changes() - totalBefore;

@@ -74,6 +74,8 @@ class ParserTextTest {
         "SELECT 1 FROM t WHERE x < EXISTS (SELECT 1) AND EXISTS (SELECT 2) IS NOT TRUE AND NOT EXISTS (SELECT 3)|"
                 + "SELECT 1 FROM t WHERE x < (EXISTS (SELECT 1)) AND (EXISTS (SELECT 2)) IS NOT TRUE AND NOT EXISTS"
                 + " (SELECT 3)",
+        "SELECT x IS NULL >= y, x IS NOT NULL * y, x IS TRUE + 1, x IS NULL = 1 FROM t|"
+                + "SELECT x =  (NULL >= y), x <>     NULL * y, x =  TRUE + 1, (x IS NULL) = 1 FROM t",
         "SELECT (SELECT a FROM u WHERE b) IN (1) = 2 IS NULL FROM t|"
                 + "SELECT (SELECT (SELECT (SELECT a FROM u WHERE b) IN (1) AS esq_operand) = 2 AS esq_operand) IS NULL"
                 + " FROM t",

@@ -172,6 +172,51 @@ class PlainColumnsResidualsTest {
     }
 
     /**
+     * sqlite-jdbc reports SQLite's {@code changes()} as the update count of DDL: what the application's last INSERT,
+     * UPDATE or DELETE changed. A CREATE INDEX, VIEW or TRIGGER that returns columns to plain storage — columns that
+     * hold compressed values, and columns that hold none yet (the driver's write then changes no row) — and the DDL
+     * after it leave that count as it was, in auto-commit mode and in a transaction.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"auto-commit", "commit"})
+    void theUpdateCountOfDdlStaysTheLastWritesAsWithoutCompression(String transaction) throws Exception {
+        List<Object> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = filled(settings);
+            List<Object> results = new ArrayList<>();
+            try (Connection connection = CompressDb.open(file, settings)) {
+                connection.setAutoCommit(transaction.equals("auto-commit"));
+                String[] statements = {
+                    "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)",
+                    "INSERT INTO notes (body) VALUES ('short'), ('also short')",
+                    "CREATE INDEX notes_body ON notes (body)",
+                    "CREATE VIEW notes_view AS SELECT upper(body) FROM notes",
+                    "DROP VIEW notes_view",
+                    "DROP INDEX notes_body",
+                    "UPDATE docs SET n = n WHERE id <= 3",
+                    "CREATE INDEX docs_body ON docs (body)",
+                    "REINDEX docs_body",
+                    "CREATE TRIGGER docs_seen AFTER UPDATE ON docs BEGIN SELECT new.meta; END",
+                    "DROP TRIGGER docs_seen",
+                    "SELECT changes(), total_changes()",
+                };
+                for (String sql : statements) {
+                    results.add(outcome(connection, sql));
+                }
+                if (!connection.getAutoCommit()) {
+                    connection.commit();
+                }
+                results.add(outcome(connection, "SELECT changes(), total_changes()"));
+            }
+            EnhancedSqlite.shutdown();
+            outcomes.add(results);
+        }
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+        assertThat(outcomes.get(0).toString()).as("the counts compared are the last writes'")
+                .contains("updated 2, updated 2, updated 2", "updated 3, updated 3, updated 3");
+    }
+
+    /**
      * A TEMP view lives on one connection of this process: the columns it reads are kept plain here, but another
      * process (a child JVM) compresses into them. Read through the view afterwards — on a connection that may write,
      * and on one made read-only — and directly, the value reads back decoded, as without compression.

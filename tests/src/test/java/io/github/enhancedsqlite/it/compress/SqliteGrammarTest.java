@@ -418,6 +418,10 @@ class SqliteGrammarTest {
                 q("SELECT id, body = meta IS NULL, meta IS NULL = 0, body LIKE '{%' = 1, n = n LIKE 1 IN (1),"
                         + " key = key NOT IN (0), n = id BETWEEN 0 AND 1, body ISNULL <> 0, meta NOT NULL = 1"
                         + " FROM docs ORDER BY id"),
+                // an operator binding tighter than IS after IS NULL makes it IS of an operand: x IS (NULL >= y)
+                q("SELECT id, body IS NULL >= n, meta IS NOT NULL < body, body IS NULL || 'a', n IS TRUE + 1,"
+                        + " meta IS NOT FALSE * 2, body IS NULL COLLATE nocase FROM docs WHERE body IS NOT NULL >= 0"
+                        + " ORDER BY id"),
                 q("SELECT id FROM docs d WHERE NOT body = meta IS NOT NULL OR (SELECT body FROM drafts r WHERE r.id"
                         + " = d.id) IN ('0') = 0 IS NOT 1 ORDER BY id"),
                 q("SELECT id, body < EXISTS (SELECT 1), EXISTS (SELECT 1 FROM drafts r WHERE r.body = d.body) IS NULL,"
