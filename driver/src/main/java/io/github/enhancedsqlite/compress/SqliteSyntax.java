@@ -50,6 +50,12 @@ final class SqliteSyntax {
     private static final Set<String> OPERATORS_AFTER_OPERAND = Set.of("IN", "IS", "LIKE", "GLOB", "MATCH", "REGEXP",
             "NOT", "AND", "OR", "BETWEEN", "COLLATE", "ESCAPE", "ISNULL", "NOTNULL");
     private static final Set<String> AFTER_IS_UNDERSTOOD = Set.of("NULL", "TRUE", "FALSE", "DISTINCT");
+    /**
+     * SQLite keywords that SQLite also takes for names and that can end no operand: right before IS, which takes an
+     * operand on its left, such a word is a column's name.
+     */
+    private static final Set<String> NAMES_BEFORE_IS = Set.of("BY", "DO", "FILTER", "GLOB", "INDEXED", "MATCH",
+            "MATERIALIZED", "OFFSET", "OVER", "PARTITION", "RECURSIVE", "REGEXP", "REPLACE");
     private static final Set<String> CONFLICT_ACTIONS = Set.of("ROLLBACK", "ABORT", "REPLACE", "FAIL", "IGNORE");
     private static final Set<String> WINDOW_SPEC_WORDS = Set.of("PARTITION", "ORDER", "ROWS", "RANGE", "GROUPS");
     private static final Set<String> JOIN_WORDS = Set.of("CROSS", "FULL", "INNER", "LEFT", "NATURAL", "OUTER", "RIGHT");
@@ -351,6 +357,7 @@ final class SqliteSyntax {
      *       only before EACH (a trigger's FOR EACH ROW); LIKE is a name only where an operand surely starts (after
      *       an operator, SELECT, WHERE, AND, …); WITH only before RECURSIVE or {@code name AS}/{@code name (},
      *       which open CTEs (not after WITH or RECURSIVE: a CTE named so);</li>
+     *   <li>a keyword of SQLite's that can end no operand (BY, OFFSET, REPLACE, …) is a name right before IS;</li>
      *   <li>a keyword of another dialect (MySQL's {@code XOR}, Oracle's {@code MINUS}, {@code UUID}, …) that SQLite
      *       does not have is always a name, except as a function's name or a type in CAST (a collation's name is
      *       restated apart).</li>
@@ -363,6 +370,9 @@ final class SqliteSyntax {
         }
         String next = wordAt(sql, tokens, i + 1);
         String previous = wordAt(sql, tokens, i - 1);
+        if ("IS".equals(next) && NAMES_BEFORE_IS.contains(word)) {
+            return true;
+        }
         return switch (word) {
             case "WINDOW" -> !(i + 2 < tokens.size() && tokens.get(i + 1).kind != Kind.OPERATOR
                     && "AS".equals(wordAt(sql, tokens, i + 2)));

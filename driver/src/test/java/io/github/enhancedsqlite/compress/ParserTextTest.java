@@ -47,6 +47,8 @@ class ParserTextTest {
         "SELECT like, t.for, with FROM t WHERE like LIKE 'a%' AND for NOT LIKE with AND NOT like AND by LIKE 'b'|"
                 + "SELECT \"like\", t.\"for\", \"with\" FROM t WHERE \"like\" LIKE 'a%' AND \"for\" NOT LIKE"
                 + " \"with\" AND NOT \"like\" AND by LIKE 'b'",
+        "SELECT a FROM t WHERE by IS NOT b AND offset IS NULL AND c IS replace(by, 1, 2)|"
+                + "SELECT a FROM t WHERE by <>     b AND \"offset\" IS NULL AND c =  replace(by, 1, 2)",
         "WITH with AS (SELECT 1), c(x) AS (SELECT with FROM with) SELECT x FROM c|"
                 + "WITH \"with\" AS (SELECT 1), c(x) AS (SELECT \"with\" FROM \"with\") SELECT x FROM c",
         "WITH RECURSIVE with(x) AS (SELECT 1) SELECT x FROM with|WITH RECURSIVE \"with\"(x) AS (SELECT 1) SELECT x FROM"

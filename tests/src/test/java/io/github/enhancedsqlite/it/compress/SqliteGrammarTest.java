@@ -56,7 +56,8 @@ class SqliteGrammarTest {
         EnhancedSqlite.shutdown();
         assertThat(CompressDb.catalog(auto)).contains("docs.body", "docs.meta", "docs.data", "drafts.body",
                 "bodies.body", "frames.window", "frames.unbounded", "words.uuid", "words.only", "words.current",
-                "words.left", "words.output", "keywords.like", "keywords.for", "keywords.with");
+                "words.left", "words.output", "keywords.like", "keywords.for", "keywords.with",
+                "keywords.by");
         assertThat(CompressDb.catalog(auto)).as("SQLite reads a bare TRUE as such a column, the parser as the literal")
                 .doesNotContain("words.true");
         try (var plain = CompressDb.plain(auto)) {
@@ -85,7 +86,8 @@ class SqliteGrammarTest {
                     "CREATE TABLE frames (id INTEGER PRIMARY KEY, window TEXT, unbounded TEXT)",
                     "CREATE TABLE words (id INTEGER PRIMARY KEY, uuid TEXT, only TEXT, current TEXT, left TEXT,"
                             + " output TEXT, \"true\" TEXT)",
-                    "CREATE TABLE keywords (id INTEGER PRIMARY KEY, \"like\" TEXT, \"for\" TEXT, \"with\" TEXT)");
+                    "CREATE TABLE keywords (id INTEGER PRIMARY KEY, \"like\" TEXT, \"for\" TEXT, \"with\" TEXT,"
+                            + " \"by\" TEXT)");
             for (int i = 1; i <= 12; i++) {
                 String body = i == 5 ? null : i == 6 ? "short " + i : i == 10 ? "10" : body(i);
                 String meta = i % 3 == 0 ? null : "{\"owner\":\"agent-" + (i % 4) + "\",\"path\":\"/"
@@ -111,8 +113,9 @@ class SqliteGrammarTest {
                             + " \"output\", \"true\") VALUES (?, ?, ?, ?, ?, ?)", body(i), body(i + 1),
                             i % 3 == 0 ? "short" : body(i + 2), body(i + 3), i == 5 ? null : body(i), body(i + 4));
                     // columns named like SQLite's own keywords that SQLite also takes as names
-                    CompressDb.update(connection, "INSERT INTO keywords (\"like\", \"for\", \"with\") VALUES (?, ?, ?)",
-                            body(i + 1), i == 7 ? null : body(i), i % 3 == 0 ? "short" : body(i + 2));
+                    CompressDb.update(connection, "INSERT INTO keywords (\"like\", \"for\", \"with\", \"by\")"
+                            + " VALUES (?, ?, ?, ?)", body(i + 1), i == 7 ? null : body(i),
+                            i % 3 == 0 ? "short" : body(i + 2), i == 3 ? null : body(i + 3));
                 }
             }
         }
@@ -472,7 +475,9 @@ class SqliteGrammarTest {
                         + " IS NULL ORDER BY id"),
                 q("WITH with AS (SELECT with, for FROM keywords) SELECT with, length(for) FROM with WHERE for > with"
                         + " ORDER BY 1"),
-                q("SELECT k.like, count(for), max(k.with) FROM keywords k GROUP BY k.like ORDER BY like"));
+                q("SELECT k.like, count(for), max(k.with) FROM keywords k GROUP BY k.like ORDER BY like"),
+                // BY right before IS, which takes an operand on its left, names a column
+                q("SELECT id, by FROM keywords WHERE by IS NOT NULL AND by IS NOT like AND for IS NOT by ORDER BY by"));
     }
 
     static Stream<Arguments> reads() {
@@ -497,7 +502,7 @@ class SqliteGrammarTest {
             assertThat(CompressDb.catalog(auto)).as("still compressed after %s", what).contains("docs.body",
                     "docs.meta", "docs.data", "drafts.body", "bodies.body", "frames.window", "frames.unbounded",
                     "words.uuid", "words.only", "words.current", "words.left", "words.output", "keywords.like",
-                    "keywords.for", "keywords.with");
+                    "keywords.for", "keywords.with", "keywords.by");
         } catch (SQLException e) {
             throw new AssertionError(e);
         }
