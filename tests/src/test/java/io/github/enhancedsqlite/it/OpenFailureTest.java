@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.enhancedsqlite.EnhancedSqlite;
+import java.io.File;
+import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +65,7 @@ class OpenFailureTest {
 
         assertThatThrownBy(() -> Db.open(database))
                 .isInstanceOf(SQLException.class)
+                .hasMessageContaining(database.toString())
                 .hasMessageContaining("303 bytes long")
                 .hasMessageContaining("255");
     }
@@ -77,6 +82,37 @@ class OpenFailureTest {
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining(database.toString())
                 .hasMessageContaining("may not create files in " + dir);
+    }
+
+    /**
+     * A database of another owner that this process may not read. Root reads every file, so the open runs in a child
+     * JVM as the user nobody ({@code setpriv}, which needs root), on copies of the drop-in jar and of the one
+     * application class, which that user can read.
+     */
+    @Test
+    void aFileThisProcessMayNotReadSaysWhy() throws Exception {
+        Path database = dir.resolve("private.db");
+        try (Connection connection = Db.open(database)) {
+            Db.execute(connection, "CREATE TABLE t(id INTEGER PRIMARY KEY)");
+        }
+        EnhancedSqlite.shutdown();
+        Files.setPosixFilePermissions(database, PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path jar = Files.copy(Path.of(System.getProperty("enhancedsqlite.allJar")), dir.resolve("all.jar"));
+        Path classes = dir.resolve("classes");
+        Path mainClass = classes.resolve(ReadRowsMain.class.getName().replace('.', '/') + ".class");
+        Files.createDirectories(mainClass.getParent());
+        try (InputStream in = ReadRowsMain.class.getResourceAsStream(ReadRowsMain.class.getSimpleName() + ".class")) {
+            Files.copy(in, mainClass);
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+        ChildJvm.Result child = ChildJvm.exec(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                java, "-cp", jar + File.pathSeparator + classes, ReadRowsMain.class.getName(),
+                "jdbc:enhanced-sqlite:" + database), null, 2);
+
+        assertThat(child.exitCode()).as(child.output()).isNotZero();
+        assertThat(child.output()).contains("SQLITE_CANTOPEN", database.toString(), "this process may not read it");
     }
 
     @Test

@@ -113,6 +113,44 @@ class ReadOnlyDatabaseTest {
         assertThat(Files.readAllBytes(database)).isEqualTo(before);
     }
 
+    /** {@code mode=ro} asks for what the file system already imposes: it opens and reads the same way. */
+    @Test
+    void aFileThatCannotBeWrittenOpensAndReadsThroughAReadOnlyUriToo() throws Exception {
+        Path database = database("wal-uri.db", "compress=auto");
+        byte[] before = Files.readAllBytes(database);
+        freeze(database);
+
+        try (Connection connection = DriverManager.getConnection("jdbc:enhanced-sqlite:file:" + database + "?mode=ro")) {
+            assertThat(Db.pragma(connection, "cache_size")).isEqualTo("-1048576");
+            assertReadsButRefusesWrites(connection);
+        }
+        EnhancedSqlite.shutdown();
+
+        assertThat(Files.readAllBytes(database)).isEqualTo(before);
+    }
+
+    /**
+     * The profile says at DEBUG what it skipped on a database it may only read (a child JVM, whose logging is set
+     * from its command line), and nothing above DEBUG: a reader is no reason to warn.
+     */
+    @Test
+    void theProfileSaysAtDebugWhatItSkippedOnADatabaseItMayOnlyRead() throws Exception {
+        Path database = database("logged.db", "compress=auto");
+        freeze(database);
+        String url = "jdbc:enhanced-sqlite:file:" + database + "?mode=ro";
+
+        ChildJvm.Result debug = ChildJvm.run(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-Dorg.slf4j.simpleLogger.log.io.github.enhancedsqlite.pool=debug"), ChildJvm.testClassPath(),
+                ReadRowsMain.class.getName(), url);
+        assertThat(debug.exitCode()).as(debug.output()).isZero();
+        assertThat(debug.output()).contains("rows=2", "opens read-only", "skipped what only a writer can apply");
+
+        ChildJvm.Result info = ChildJvm.run(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info"),
+                ChildJvm.testClassPath(), ReadRowsMain.class.getName(), url);
+        assertThat(info.exitCode()).as(info.output()).isZero();
+        assertThat(info.output()).contains("rows=2").doesNotContain("read-only", "WARN");
+    }
+
     @Test
     void aRollbackJournalDatabaseOnReadOnlyStorageOpensWithTheDefaultProfile() throws Exception {
         Path database = database("journal.db", "profile=off");
