@@ -52,7 +52,7 @@ final class CompressionStep {
                 compression.beforeCompressedWrite(sqlite, columns, inTransaction);
             } finally {
                 if (writes) {
-                    ownWrites.end();
+                    ownWrites.endBeforeWrite();
                 }
             }
             if (inTransaction) {
