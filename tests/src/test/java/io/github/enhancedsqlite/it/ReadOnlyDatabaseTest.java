@@ -95,38 +95,24 @@ class ReadOnlyDatabaseTest {
                 .hasMessageContaining("readonly");
     }
 
+    /** Opened by its path, and by a URI asking {@code mode=ro}, which the file system already imposes. */
     @Test
     void aWalDatabaseWhoseFileCannotBeWrittenOpensAndReads() throws Exception {
         Path database = database("wal.db", "compress=auto");
         byte[] before = Files.readAllBytes(database);
         freeze(database);
 
-        try (Connection connection = Db.open(database)) {
-            assertThat(Db.pragma(connection, "journal_mode")).isEqualTo("wal");
-            // what a reader can apply is applied
-            assertThat(Db.pragma(connection, "cache_size")).isEqualTo("-1048576");
-            assertThat(Db.pragma(connection, "busy_timeout")).isEqualTo("5000");
-            assertReadsButRefusesWrites(connection);
+        for (String url : new String[] {Db.url(database), "jdbc:enhanced-sqlite:file:" + database + "?mode=ro"}) {
+            try (Connection connection = DriverManager.getConnection(url)) {
+                assertThat(Db.pragma(connection, "journal_mode")).as(url).isEqualTo("wal");
+                // what a reader can apply is applied
+                assertThat(Db.pragma(connection, "cache_size")).as(url).isEqualTo("-1048576");
+                assertThat(Db.pragma(connection, "busy_timeout")).as(url).isEqualTo("5000");
+                assertReadsButRefusesWrites(connection);
+            }
+            EnhancedSqlite.shutdown();
+            assertThat(Files.readAllBytes(database)).as(url).isEqualTo(before);
         }
-        EnhancedSqlite.shutdown();
-
-        assertThat(Files.readAllBytes(database)).isEqualTo(before);
-    }
-
-    /** {@code mode=ro} asks for what the file system already imposes: it opens and reads the same way. */
-    @Test
-    void aFileThatCannotBeWrittenOpensAndReadsThroughAReadOnlyUriToo() throws Exception {
-        Path database = database("wal-uri.db", "compress=auto");
-        byte[] before = Files.readAllBytes(database);
-        freeze(database);
-
-        try (Connection connection = DriverManager.getConnection("jdbc:enhanced-sqlite:file:" + database + "?mode=ro")) {
-            assertThat(Db.pragma(connection, "cache_size")).isEqualTo("-1048576");
-            assertReadsButRefusesWrites(connection);
-        }
-        EnhancedSqlite.shutdown();
-
-        assertThat(Files.readAllBytes(database)).isEqualTo(before);
     }
 
     /**

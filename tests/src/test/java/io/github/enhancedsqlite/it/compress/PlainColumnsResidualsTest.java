@@ -129,18 +129,14 @@ class PlainColumnsResidualsTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"auto-commit", "commit", "read-only"})
     void changesAndTotalChangesCountOnlyTheApplicationsRows(String mode) throws Exception {
-        List<Object> outcomes = new ArrayList<>();
-        for (String settings : new String[] {OFF, AUTO}) {
-            Path file = filled(settings);
-            List<Object> results = new ArrayList<>();
-            try (Connection connection = CompressDb.open(file, settings)) {
-                results.add(outcome(connection, "UPDATE docs SET n = n WHERE id <= 3"));
-                if (mode.equals("read-only")) {
-                    connection.setReadOnly(true);
-                } else {
-                    connection.setAutoCommit(mode.equals("auto-commit"));
-                }
-                String[] statements = {
+        List<List<Object>> outcomes = onBothSides((connection, results) -> {
+            results.add(outcome(connection, "UPDATE docs SET n = n WHERE id <= 3"));
+            if (mode.equals("read-only")) {
+                connection.setReadOnly(true);
+            } else {
+                connection.setAutoCommit(mode.equals("auto-commit"));
+            }
+            addOutcomes(connection, results,
                     "SELECT d.id FROM docs d JOIN drafts r USING (body) ORDER BY 1",
                     "SELECT changes(), total_changes()",
                     "UPDATE docs SET (body, meta) = (SELECT body, key FROM drafts WHERE drafts.id = docs.id)",
@@ -148,26 +144,15 @@ class PlainColumnsResidualsTest {
                     "CREATE TEMP TABLE copied AS SELECT * FROM drafts NATURAL JOIN bodies",
                     "SELECT changes(), total_changes()",
                     "DELETE FROM docs WHERE (body, meta) IN (SELECT body, meta FROM docs WHERE n > 4000)",
-                    "SELECT changes(), total_changes()",
-                };
-                for (String sql : statements) {
-                    results.add(outcome(connection, sql));
-                }
-                if (!mode.equals("read-only")) {
-                    results.add(outcome(connection, "INSERT INTO drafts (key, body) VALUES ('long', '"
-                            + SqliteGrammarTest.body(80) + "')"));
-                    results.add(CompressDb.update(connection, "INSERT INTO docs (key, body) VALUES ('long', ?)",
-                            SqliteGrammarTest.body(81)));
-                    results.add(outcome(connection, "SELECT changes(), total_changes()"));
-                }
-                if (!connection.getAutoCommit()) {
-                    connection.commit();
-                }
+                    "SELECT changes(), total_changes()");
+            if (!mode.equals("read-only")) {
+                results.add(outcome(connection, "INSERT INTO drafts (key, body) VALUES ('long', '"
+                        + SqliteGrammarTest.body(80) + "')"));
+                results.add(CompressDb.update(connection, "INSERT INTO docs (key, body) VALUES ('long', ?)",
+                        SqliteGrammarTest.body(81)));
                 results.add(outcome(connection, "SELECT changes(), total_changes()"));
             }
-            EnhancedSqlite.shutdown();
-            outcomes.add(results);
-        }
+        });
         assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
     }
 
@@ -180,13 +165,9 @@ class PlainColumnsResidualsTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"auto-commit", "commit"})
     void theUpdateCountOfDdlStaysTheLastWritesAsWithoutCompression(String transaction) throws Exception {
-        List<Object> outcomes = new ArrayList<>();
-        for (String settings : new String[] {OFF, AUTO}) {
-            Path file = filled(settings);
-            List<Object> results = new ArrayList<>();
-            try (Connection connection = CompressDb.open(file, settings)) {
-                connection.setAutoCommit(transaction.equals("auto-commit"));
-                String[] statements = {
+        List<List<Object>> outcomes = onBothSides((connection, results) -> {
+            connection.setAutoCommit(transaction.equals("auto-commit"));
+            addOutcomes(connection, results,
                     "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)",
                     "INSERT INTO notes (body) VALUES ('short'), ('also short')",
                     "CREATE INDEX notes_body ON notes (body)",
@@ -198,11 +179,30 @@ class PlainColumnsResidualsTest {
                     "REINDEX docs_body",
                     "CREATE TRIGGER docs_seen AFTER UPDATE ON docs BEGIN SELECT new.meta; END",
                     "DROP TRIGGER docs_seen",
-                    "SELECT changes(), total_changes()",
-                };
-                for (String sql : statements) {
-                    results.add(outcome(connection, sql));
-                }
+                    "SELECT changes(), total_changes()");
+        });
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+        assertThat(outcomes.get(0).toString()).as("the counts compared are the last writes'")
+                .contains("updated 2, updated 2, updated 2", "updated 3, updated 3, updated 3");
+    }
+
+    /** What a connection does on a database filled as {@link SqliteGrammarTest}'s, the outcomes it adds. */
+    @FunctionalInterface
+    private interface Session {
+        void run(Connection connection, List<Object> results) throws Exception;
+    }
+
+    /**
+     * The session's outcomes under {@code compress=off}, then the default, each on its own filled database; an open
+     * transaction commits at the end, and the change counts after it close the list.
+     */
+    private List<List<Object>> onBothSides(Session session) throws Exception {
+        List<List<Object>> outcomes = new ArrayList<>();
+        for (String settings : new String[] {OFF, AUTO}) {
+            Path file = filled(settings);
+            List<Object> results = new ArrayList<>();
+            try (Connection connection = CompressDb.open(file, settings)) {
+                session.run(connection, results);
                 if (!connection.getAutoCommit()) {
                     connection.commit();
                 }
@@ -211,9 +211,7 @@ class PlainColumnsResidualsTest {
             EnhancedSqlite.shutdown();
             outcomes.add(results);
         }
-        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
-        assertThat(outcomes.get(0).toString()).as("the counts compared are the last writes'")
-                .contains("updated 2, updated 2, updated 2", "updated 3, updated 3, updated 3");
+        return outcomes;
     }
 
     /**
@@ -504,6 +502,12 @@ class PlainColumnsResidualsTest {
         SqliteGrammarTest.fill(file, settings);
         EnhancedSqlite.shutdown();
         return file;
+    }
+
+    private static void addOutcomes(Connection connection, List<Object> results, String... statements) {
+        for (String sql : statements) {
+            results.add(outcome(connection, sql));
+        }
     }
 
     /** Labels and rows of a query, the update count of anything else, or the error, as the corpus compares them. */
