@@ -101,7 +101,8 @@ final class ChildJvm {
         return new Streams(process.exitValue(), text(stdout), text(stderr));
     }
 
-    private static List<String> javaCommand(List<String> jvmOptions, String classPath, String mainClass,
+    /** The command line of a child JVM of this JVM's Java (for a caller that runs it under another command). */
+    static List<String> javaCommand(List<String> jvmOptions, String classPath, String mainClass,
             String... arguments) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -105,11 +106,11 @@ class OpenFailureTest {
         try (InputStream in = ReadRowsMain.class.getResourceAsStream(ReadRowsMain.class.getSimpleName() + ".class")) {
             Files.copy(in, mainClass);
         }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        command.addAll(ChildJvm.javaCommand(List.of(), jar + File.pathSeparator + classes,
+                ReadRowsMain.class.getName(), "jdbc:enhanced-sqlite:" + database));
 
-        ChildJvm.Result child = ChildJvm.exec(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                java, "-cp", jar + File.pathSeparator + classes, ReadRowsMain.class.getName(),
-                "jdbc:enhanced-sqlite:" + database), null, 2);
+        ChildJvm.Result child = ChildJvm.exec(command, null, 2);
 
         assertThat(child.exitCode()).as(child.output()).isNotZero();
         assertThat(child.output()).contains("SQLITE_CANTOPEN", database.toString(), "this process may not read it");
