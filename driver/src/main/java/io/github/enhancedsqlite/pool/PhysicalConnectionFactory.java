@@ -88,15 +88,16 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
         this.retry = new BusyRetry(name, settings.transactions().busyRetryAttempts(),
                 settings.transactions().busyRetryBackoffMillis(), settings.transactions().busyRetryMaxWaitMillis(),
                 metrics);
+        this.file = config.location().kind() == DatabaseLocation.Kind.FILE
+                ? new PoolFile(Path.of(config.location().poolKey())) : null;
         Path databaseFile = config.location().kind() == DatabaseLocation.Kind.FILE
                 && settings.transactions().processQueue() ? Path.of(config.location().poolKey()) : null;
         this.sharedGate = config.location().isPooled()
-                ? writerGate(name, databaseFile, databaseFile != null && isNew(databaseFile), settings, metrics) : null;
+                ? writerGate(name, databaseFile, databaseFile != null && isNew(databaseFile), file, settings, metrics)
+                : null;
         this.sharedCompression = config.location().isPooled() ? compression(settings, metrics, DriverTimer.SUPPLIER)
                 : null;
         this.sharedPlan = sharedCompression != null ? PipelinePlan.of(sharedCompression, slowStatementLog) : null;
-        this.file = config.location().kind() == DatabaseLocation.Kind.FILE
-                ? new PoolFile(Path.of(config.location().poolKey())) : null;
     }
 
     /** The pool's database file; null for in-memory databases. */
@@ -118,9 +119,9 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
         return sharedGate;
     }
 
-    private static WriterGate writerGate(String name, Path file, boolean createdHere, Settings settings,
-                                         DatabaseMetrics metrics) {
-        return new WriterGate(name, file, createdHere,
+    private static WriterGate writerGate(String name, Path file, boolean createdHere, PoolFile opened,
+                                         Settings settings, DatabaseMetrics metrics) {
+        return new WriterGate(name, file, createdHere, opened,
                 TimeUnit.MILLISECONDS.toNanos(settings.transactions().writerFairnessWindowMillis()), metrics);
     }
 
@@ -230,7 +231,7 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
                 file.opened();
             }
             WriterGate gate = sharedGate != null ? sharedGate
-                    : writerGate(transactionSettings.database(), null, false, config.settings(), metrics);
+                    : writerGate(transactionSettings.database(), null, false, null, config.settings(), metrics);
             Compression compression = sharedCompression != null ? sharedCompression
                     : compression(config.settings(), metrics, null);
             Codec codec = compression.attach(connection, PragmaApplier.pageCacheBytes(config));

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
+import io.github.enhancedsqlite.tx.OpenedFile;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * file deleted or renamed under it, but anything opened at the path afterwards is another database: an empty file
  * that SQLite would pair with the old file's -wal and -shm, still named after the path. So the pool notices the
  * change (the file's identity, its inode where the platform has one, compared at each borrow: one stat) and closes.
+ * The writer turn looks too, as each write transaction begins (see {@code WriterGate}), so a connection lent out
+ * before the change fails its writes instead of writing where nobody will read them.
  */
-final class PoolFile {
+final class PoolFile implements OpenedFile {
 
     private static final Logger LOG = LoggerFactory.getLogger(PoolFile.class);
 
@@ -44,7 +47,8 @@ final class PoolFile {
     }
 
     /** True when the path no longer names the file the pool opened (deleted, renamed, or another file moved in). */
-    boolean replaced() {
+    @Override
+    public boolean replaced() {
         Object opened = identity.get();
         if (opened == null) {
             return false;
@@ -52,6 +56,11 @@ final class PoolFile {
         Object now = currentIdentity();
         // a stat that failed for another reason than a missing file proves nothing: keep the pool
         return now == MISSING || now != UNKNOWN && !now.equals(opened);
+    }
+
+    @Override
+    public String path() {
+        return path.toString();
     }
 
     /** The pool is closing because of a replacement: the last connection to close tidies up (see below). */

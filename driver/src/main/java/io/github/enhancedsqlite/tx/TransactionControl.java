@@ -179,10 +179,14 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                             savepointInReader = true;
                         }
                         if (!reader || !writes) {
+                            if (writes && !wrote && !readOnly) {
+                                gate.refuseWriteIfMoved(); // a writer's first write: the turn is held
+                            }
                             wrote |= writes;
                             return false; // the statement joins the open transaction
                         }
                         if (turnTaken) {
+                            gate.refuseWriteIfMoved();
                             turnTaken = false; // from here the turn belongs to the transaction
                             upgrade();
                             return false;
@@ -210,6 +214,9 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                         return false;
                     }
                     if (!needsTurn || turnTaken) {
+                        if (writes && needsTurn) {
+                            gate.refuseWriteIfMoved();
+                        }
                         turnTaken = false; // from here the turn belongs to what begins now
                         if (!autoCommit) {
                             begin(false, needsTurn);
@@ -606,6 +613,9 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                     }
                     boolean needsTurn = !readOnly;
                     if (!needsTurn || turnTaken) {
+                        if (surelyWrites && needsTurn) {
+                            gate.refuseWriteIfMoved();
+                        }
                         turnTaken = false;
                         begin(surelyWrites, needsTurn);
                         return true;

@@ -64,6 +64,8 @@ public final class WriterGate {
     private volatile long releases;
     /** The writers of other processes on the same file, queued in the kernel; null for an in-memory database. */
     private final ProcessQueue processes;
+    /** The database file, looked at before each transaction's first write ({@link #refuseWriteIfMoved}); or null. */
+    private final OpenedFile opened;
     /** Runs on a releasing thread every {@code releasesPerAction} turns, after the turn is given back; or null. */
     private volatile Runnable everyFewWrites;
     private volatile int releasesPerAction = Integer.MAX_VALUE;
@@ -78,25 +80,37 @@ public final class WriterGate {
      *                    process has created it (see {@link ProcessQueue})
      */
     public WriterGate(String database, Path file, boolean createdHere, long windowNanos, DatabaseMetrics metrics) {
-        this(database, file, createdHere, windowNanos, ProcessQueue.HOLD_NANOS, metrics);
+        this(database, file, createdHere, null, windowNanos, metrics);
+    }
+
+    /**
+     * @param opened the database file, so that a write after it was renamed or deleted is refused with
+     *               SQLITE_READONLY_DBMOVED rather than go where nobody will find it; null: not looked at
+     */
+    public WriterGate(String database, Path file, boolean createdHere, OpenedFile opened, long windowNanos,
+                      DatabaseMetrics metrics) {
+        this(database, file == null ? null
+                        : new ProcessQueue(file, database, ProcessQueue.HOLD_NANOS, metrics, createdHere), opened,
+                windowNanos, LOOK_NANOS, metrics);
     }
 
     /** @param holdNanos how long this JVM's writers keep the process's turn among themselves (see {@link ProcessQueue}) */
     WriterGate(String database, Path file, boolean createdHere, long windowNanos, long holdNanos,
                DatabaseMetrics metrics) {
-        this(database, file == null ? null : new ProcessQueue(file, database, holdNanos, metrics, createdHere),
+        this(database, file == null ? null : new ProcessQueue(file, database, holdNanos, metrics, createdHere), null,
                 windowNanos, LOOK_NANOS, metrics);
     }
 
     /** @param lookNanos how long a writer that finds the turn taken looks for it before parking */
     WriterGate(String database, long windowNanos, long lookNanos, DatabaseMetrics metrics) {
-        this(database, null, windowNanos, lookNanos, metrics);
+        this(database, null, null, windowNanos, lookNanos, metrics);
     }
 
-    private WriterGate(String database, ProcessQueue processes, long windowNanos, long lookNanos,
+    private WriterGate(String database, ProcessQueue processes, OpenedFile opened, long windowNanos, long lookNanos,
                        DatabaseMetrics metrics) {
         this.database = database;
         this.processes = processes;
+        this.opened = opened;
         this.windowNanos = windowNanos;
         this.lookNanos = lookNanos;
         this.metrics = metrics;
@@ -126,6 +140,19 @@ public final class WriterGate {
         } catch (SQLException | RuntimeException | Error e) {
             release(owner);
             throw e;
+        }
+    }
+
+    /**
+     * Refuses a transaction's first write when the path no longer names the file the connections have open; called
+     * with the turn held, so a rename while the writer waited is seen too. SQLite makes this check (one stat) before
+     * each write transaction's first write in rollback-journal mode; in WAL mode it makes none, and the write would
+     * go into a renamed file or be lost with a deleted one. A transaction that only reads is not refused, as SQLite
+     * does not refuse it.
+     */
+    void refuseWriteIfMoved() throws SQLException {
+        if (opened != null && opened.replaced()) {
+            throw new DatabaseFileMoved(opened.path());
         }
     }
 

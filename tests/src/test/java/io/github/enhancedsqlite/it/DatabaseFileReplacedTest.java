@@ -14,12 +14,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * Issue 11 point 9: a database file deleted or renamed while its pool is open. The next getConnection notices that
  * the path no longer names the pool's file, closes that pool without creating anything at the path, and opens a new
  * pool on whatever is there now, as a fresh sqlite-jdbc connect would. The old file's -wal and -shm do not stay
- * behind, and a renamed file keeps every committed row.
+ * behind, and a renamed file keeps every committed row. A write through a connection lent out before the change fails
+ * with SQLITE_READONLY_DBMOVED, as SQLite fails it outside WAL mode, instead of going into a file no longer at the path.
  */
 class DatabaseFileReplacedTest {
 
@@ -132,6 +135,75 @@ class DatabaseFileReplacedTest {
         try (Connection plain = Db.plain(database)) {
             assertThat(Db.tableExists(plain, "main", "new_rows")).isTrue();
             assertThat(Db.tableExists(plain, "main", "old_rows")).isFalse();
+        }
+    }
+
+    /**
+     * sqlite-jdbc's ErrorMessageTest#moved: SQLite refuses a write to a file renamed since it was opened only in
+     * rollback-journal mode (the check runs where it opens the journal); in WAL mode the write would land in the
+     * renamed file while the application believes it writes the one at the path.
+     */
+    @Test
+    void aWriteThroughAConnectionHeldWhileItsFileIsRenamedFailsWithDbMoved() throws Exception {
+        Path renamed = dir.resolve("renamed.db");
+        try (Connection held = DriverManager.getConnection(url)) {
+            Db.execute(held, "INSERT INTO old_rows(v) VALUES ('before')");
+            Files.move(database, renamed);
+
+            assertThatThrownBy(() -> Db.execute(held, "INSERT INTO old_rows(v) VALUES ('after the move')"))
+                    .isInstanceOfSatisfying(SQLiteException.class, e -> {
+                        assertThat(e.getResultCode()).isEqualTo(SQLiteErrorCode.SQLITE_READONLY_DBMOVED);
+                        assertThat(e.getErrorCode()).isEqualTo(SQLiteErrorCode.SQLITE_READONLY.code);
+                    })
+                    .hasMessageStartingWith("[SQLITE_READONLY_DBMOVED]")
+                    .hasMessageContaining(database.toString());
+            assertThat(Db.queryLong(held, "SELECT count(*) FROM old_rows")).as("reads go on").isEqualTo(ROWS + 1);
+        }
+        EnhancedSqlite.shutdown();
+
+        try (Connection plain = Db.plain(renamed)) {
+            assertThat(Db.queryLong(plain, "SELECT count(*) FROM old_rows")).isEqualTo(ROWS + 1);
+            assertThat(Db.queryStrings(plain, "SELECT v FROM old_rows WHERE v LIKE '%move%'")).isEmpty();
+        }
+    }
+
+    /**
+     * Without the refusal the row would be acknowledged and then lost with the deleted file's last descriptor. Both
+     * ways a transaction comes to write are refused: a reader's first write (it takes the writer turn then) and the
+     * first write of a transaction that began as a writer, holding the turn since before the file went.
+     */
+    @Test
+    void aWriteIntoADeletedFileFailsInTheTransactionThatWouldLoseIt() throws Exception {
+        String count = "SELECT count(*) FROM old_rows";
+        try (Connection reader = DriverManager.getConnection(url);
+             Connection writer = DriverManager.getConnection(url)) {
+            reader.setAutoCommit(false);
+            assertThat(Db.queryLong(reader, count)).isEqualTo(ROWS);
+            reader.commit(); // it only read: transactions that begin with this statement begin as readers from now on
+            assertThat(Db.queryLong(reader, count)).isEqualTo(ROWS);
+            writer.setAutoCommit(false);
+            // a statement no transaction began with yet: this one begins as a writer and holds the turn
+            assertThat(Db.queryStrings(writer, "SELECT v FROM old_rows WHERE id = 1")).containsExactly("row 0");
+            Files.delete(database);
+
+            assertThatThrownBy(() -> Db.execute(writer, "INSERT INTO old_rows(v) VALUES ('lost')"))
+                    .isInstanceOfSatisfying(SQLiteException.class, e -> assertThat(e.getResultCode())
+                            .isEqualTo(SQLiteErrorCode.SQLITE_READONLY_DBMOVED));
+            writer.rollback();
+            assertThatThrownBy(() -> Db.execute(reader, "UPDATE old_rows SET v = 'lost' WHERE id = 1"))
+                    .isInstanceOfSatisfying(SQLiteException.class, e -> assertThat(e.getResultCode())
+                            .isEqualTo(SQLiteErrorCode.SQLITE_READONLY_DBMOVED));
+            assertThat(Db.queryLong(reader, count)).as("the reader still reads").isEqualTo(ROWS);
+            reader.rollback();
+            reader.setAutoCommit(true);
+            assertThatThrownBy(() -> Db.execute(reader, "DELETE FROM old_rows"))
+                    .isInstanceOf(SQLiteException.class).hasMessageStartingWith("[SQLITE_READONLY_DBMOVED]");
+        }
+
+        try (Connection fresh = DriverManager.getConnection(url)) {
+            assertThat(Db.tableExists(fresh, "main", "old_rows")).isFalse();
+            Db.execute(fresh, "CREATE TABLE new_rows(v TEXT)", "INSERT INTO new_rows VALUES ('after')");
+            assertThat(Db.queryStrings(fresh, "SELECT v FROM new_rows")).containsExactly("after");
         }
     }
 }
