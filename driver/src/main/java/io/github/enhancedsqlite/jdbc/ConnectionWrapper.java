@@ -305,6 +305,13 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
      */
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
+        if (!readOnly && physical.sqlite().isReadOnly()) {
+            // sqlite-jdbc's answer, before the open check as there: no connection of such a database can ever write
+            throw new SQLException("Cannot change read-only flag after establishing a connection. The database was"
+                    + " opened read-only (sqlite-jdbc's open_mode without SQLITE_OPEN_READWRITE, which"
+                    + " SQLiteConfig.setReadOnly(true) sets), so none of its connections can write; connect without"
+                    + " it to write.", "25006");
+        }
         checkOpen();
         pipeline.setReadOnly(readOnly);
     }

@@ -20,6 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConfig;
 
 /**
  * Issue 11 point 11: a database this process may not write (a backup, a restored replica, read-only media) opens
@@ -189,5 +190,31 @@ class ReadOnlyDatabaseTest {
             EnhancedSqlite.shutdown();
             assertThat(Arrays.equals(Files.readAllBytes(database), before)).as(query + " left the file as it was").isTrue();
         }
+    }
+
+    /**
+     * sqlite-jdbc's ConnectionTest#readOnly: a database opened read-only through sqlite-jdbc's open mode
+     * ({@code SQLiteConfig.setReadOnly(true)}) has no connection that can write, so {@code setReadOnly(false)} is
+     * refused with sqlite-jdbc's words, also once the connection is closed, rather than accepted and ignored.
+     */
+    @Test
+    void setReadOnlyFalseIsRefusedOnADatabaseOpenedReadOnlyThroughTheOpenMode() throws Exception {
+        Path database = database("open-mode.db", "compress=auto");
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        String refusal = "Cannot change read-only flag after establishing a connection.";
+
+        Connection connection = DriverManager.getConnection(Db.url(database), config.toProperties());
+        assertThat(connection.isReadOnly()).isTrue();
+        assertThatThrownBy(() -> connection.setReadOnly(false)).isInstanceOf(SQLException.class)
+                .hasMessageContaining(refusal).hasMessageContaining("open_mode");
+        assertThat(connection.isReadOnly()).isTrue();
+        connection.setReadOnly(true);
+        assertReadsButRefusesWrites(connection);
+        connection.close();
+        assertThatThrownBy(() -> connection.setReadOnly(false)).isInstanceOf(SQLException.class)
+                .hasMessageContaining(refusal);
+        assertThatThrownBy(() -> connection.setReadOnly(true)).isInstanceOf(SQLException.class)
+                .hasMessage("Connection is closed");
     }
 }
