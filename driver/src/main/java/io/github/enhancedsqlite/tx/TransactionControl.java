@@ -186,7 +186,6 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                             return false; // the statement joins the open transaction
                         }
                         if (turnTaken) {
-                            gate.refuseWriteIfMoved();
                             turnTaken = false; // from here the turn belongs to the transaction
                             upgrade();
                             return false;
@@ -214,9 +213,6 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                         return false;
                     }
                     if (!needsTurn || turnTaken) {
-                        if (writes && needsTurn) {
-                            gate.refuseWriteIfMoved();
-                        }
                         turnTaken = false; // from here the turn belongs to what begins now
                         if (!autoCommit) {
                             begin(false, needsTurn);
@@ -234,6 +230,9 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                     }
                 } finally {
                     lock.unlock();
+                }
+                if (writes) {
+                    gate.refuseWriteIfMoved(); // before the wait: the stat stays out of the turn others queue for
                 }
                 awaitTurn();
                 turnTaken = true;
@@ -613,15 +612,15 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                     }
                     boolean needsTurn = !readOnly;
                     if (!needsTurn || turnTaken) {
-                        if (surelyWrites && needsTurn) {
-                            gate.refuseWriteIfMoved();
-                        }
                         turnTaken = false;
                         begin(surelyWrites, needsTurn);
                         return true;
                     }
                 } finally {
                     lock.unlock();
+                }
+                if (surelyWrites) {
+                    gate.refuseWriteIfMoved();
                 }
                 awaitTurn();
                 turnTaken = true;
