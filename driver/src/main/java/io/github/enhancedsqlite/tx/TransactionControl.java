@@ -79,6 +79,12 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     private String shapeKey;
     /** A statement that may write ran in the open transaction. */
     private boolean wrote;
+    /**
+     * The database file had been renamed or deleted when the open transaction, begun as a writer, waited for the turn:
+     * its first write is refused ({@link WriterGate#refuseWriteIfMoved}). Looked at before the wait, not at that write,
+     * which runs inside the turn every other writer waits for.
+     */
+    private boolean fileMovedAtBegin;
     /** A statement that changed the schema ran in the open transaction. */
     private boolean changedSchema;
     /** The 40001 this control raised itself, passed through {@link #failed} as it is. */
@@ -168,6 +174,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
             return false;
         }
         boolean turnTaken = false; // taken by this call and not yet handed to a transaction or a statement
+        boolean fileMoved = false; // seen before the wait by a transaction that begins as a writer, for its first write
         String shape = null; // the key of the transaction this statement may begin, in TransactionShapes
         try {
             while (true) {
@@ -179,8 +186,8 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                             savepointInReader = true;
                         }
                         if (!reader || !writes) {
-                            if (writes && !wrote && !readOnly) {
-                                gate.refuseWriteIfMoved(); // a writer's first write: the turn is held
+                            if (writes && !wrote && fileMovedAtBegin) {
+                                gate.refuseWriteIfMoved();
                             }
                             wrote |= writes;
                             return false; // the statement joins the open transaction
@@ -216,6 +223,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                         turnTaken = false; // from here the turn belongs to what begins now
                         if (!autoCommit) {
                             begin(false, needsTurn);
+                            fileMovedAtBegin = fileMoved;
                             // a learned writer: does it still write?
                             shapeKey = settings.readersFirst() && !writes && needsTurn
                                     ? (shape != null ? shape : shapes.keyOf(sql)) : null;
@@ -224,6 +232,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                         }
                         if (opensTransaction) {
                             started(); // the application's own BEGIN runs next; it keeps the turn until its COMMIT
+                            fileMovedAtBegin = fileMoved;
                             return false;
                         }
                         return true;
@@ -231,8 +240,11 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                 } finally {
                     lock.unlock();
                 }
+                // before the wait, so the stat stays out of the turn that other writers queue for
                 if (writes) {
-                    gate.refuseWriteIfMoved(); // before the wait: the stat stays out of the turn others queue for
+                    gate.refuseWriteIfMoved();
+                } else {
+                    fileMoved = gate.fileMoved(); // a transaction begins as a writer: refused at its first write
                 }
                 awaitTurn();
                 turnTaken = true;
@@ -602,6 +614,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
      */
     private boolean beginNow(boolean surelyWrites) throws SQLException {
         boolean turnTaken = false;
+        boolean fileMoved = false;
         try {
             while (true) {
                 lock.lock();
@@ -614,6 +627,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                     if (!needsTurn || turnTaken) {
                         turnTaken = false;
                         begin(surelyWrites, needsTurn);
+                        fileMovedAtBegin = fileMoved;
                         return true;
                     }
                 } finally {
@@ -621,6 +635,8 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                 }
                 if (surelyWrites) {
                     gate.refuseWriteIfMoved();
+                } else {
+                    fileMoved = gate.fileMoved();
                 }
                 awaitTurn();
                 turnTaken = true;

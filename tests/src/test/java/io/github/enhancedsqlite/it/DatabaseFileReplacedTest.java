@@ -169,8 +169,9 @@ class DatabaseFileReplacedTest {
 
     /**
      * Without the refusal the row would be acknowledged and then lost with the deleted file's last descriptor. Both
-     * ways a transaction comes to write are refused: a reader's first write (it takes the writer turn then) and the
-     * first write of a transaction that began as a writer, holding the turn since before the file went.
+     * ways a transaction comes to write are refused: a reader that began before the file went, at its first write
+     * (it takes the writer turn then), and a transaction that begins as a writer (with the turn) afterwards, at its
+     * first write, not at its reads.
      */
     @Test
     void aWriteIntoADeletedFileFailsInTheTransactionThatWouldLoseIt() throws Exception {
@@ -181,10 +182,10 @@ class DatabaseFileReplacedTest {
             assertThat(Db.queryLong(reader, count)).isEqualTo(ROWS);
             reader.commit(); // it only read: transactions that begin with this statement begin as readers from now on
             assertThat(Db.queryLong(reader, count)).isEqualTo(ROWS);
-            writer.setAutoCommit(false);
-            // a statement no transaction began with yet: this one begins as a writer and holds the turn
-            assertThat(Db.queryStrings(writer, "SELECT v FROM old_rows WHERE id = 1")).containsExactly("row 0");
             Files.delete(database);
+            writer.setAutoCommit(false);
+            // a statement no transaction began with yet: this one begins as a writer, taking the turn
+            assertThat(Db.queryStrings(writer, "SELECT v FROM old_rows WHERE id = 1")).containsExactly("row 0");
 
             assertThatThrownBy(() -> Db.execute(writer, "INSERT INTO old_rows(v) VALUES ('lost')"))
                     .isInstanceOfSatisfying(SQLiteException.class, e -> assertThat(e.getResultCode())
