@@ -149,7 +149,7 @@ public final class WriterGate {
      * makes none, and the write would go into a renamed file or be lost with a deleted one. A transaction that only
      * reads is not refused, as SQLite does not refuse it. Called just before waiting for the turn — a transaction that
      * begins as a writer looks then too and is refused at its first write —: a stat costs about a microsecond here,
-     * and inside the turn every queued writer would wait for it (the auto-commit writers bench lost 7-10% of its
+     * and inside the turn every queued writer would wait for it (the auto-commit writers bench lost 7-15% of its
      * throughput, the read-then-update transactions 15-20%); a file that goes while a writer waits or its
      * transaction runs is seen by the next write transaction.
      */
