@@ -1,5 +1,6 @@
 package io.github.enhancedsqlite.pool;
 
+import io.github.enhancedsqlite.tx.OpenedFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -10,7 +11,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
-import io.github.enhancedsqlite.tx.OpenedFile;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

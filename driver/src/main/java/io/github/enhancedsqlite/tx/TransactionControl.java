@@ -470,6 +470,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         reader = !readOnly;
         shapeKey = key;
         wrote = false;
+        fileMovedAtBegin = false; // a reader looks when it comes to write, before its wait for the turn
     }
 
     /** After one statement: gives back a turn taken for it, and notices the application's own BEGIN or COMMIT. */
