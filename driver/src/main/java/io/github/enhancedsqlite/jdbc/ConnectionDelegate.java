@@ -43,12 +43,4 @@ abstract class ConnectionDelegate extends SQLiteConnection {
             throw Unchecked.<RuntimeException>as(checkException(e));
         }
     }
-
-    /** Lets a checked exception pass a method that cannot declare it (generics erase the cast). */
-    private static final class Unchecked {
-        @SuppressWarnings("unchecked")
-        static <E extends Throwable> E as(Throwable error) throws E {
-            throw (E) error;
-        }
-    }
 }

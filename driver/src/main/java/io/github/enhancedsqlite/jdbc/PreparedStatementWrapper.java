@@ -372,13 +372,13 @@ final class PreparedStatementWrapper extends ForwardingPreparedStatement {
     }
 
     @Override
-    public void setEscapeProcessing(boolean enable) throws SQLException {
+    public void setEscapeProcessing(boolean enable) {
         reusable = false;
         super.setEscapeProcessing(enable);
     }
 
     @Override
-    public void setCursorName(String name) throws SQLException {
+    public void setCursorName(String name) {
         reusable = false;
         super.setCursorName(name);
     }

@@ -39,7 +39,7 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
     private final List<String> batchSql = new ArrayList<>();
 
     StatementWrapper(Statement delegate, ConnectionWrapper connection) {
-        super(delegate);
+        super(delegate, connection);
         this.connection = connection;
     }
 
@@ -373,18 +373,8 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
     }
 
     @Override
-    public final <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        T unwrapped = delegate.unwrap(iface);
-        connection.sqliteHandedOut(); // its getConnection() is sqlite-jdbc's connection
-        return unwrapped;
-    }
-
-    @Override
-    public final boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || delegate.isWrapperFor(iface);
+    final void delegateHandedOut() {
+        connection.sqliteHandedOut(); // sqlite-jdbc's statement's getConnection() is sqlite-jdbc's connection
     }
 
     @Override

@@ -20,6 +20,9 @@ import org.sqlite.Collation;
 import org.sqlite.Function;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteUpdateListener;
+import org.sqlite.core.CoreStatement;
+import org.sqlite.jdbc3.JDBC3Statement;
+import org.sqlite.jdbc4.JDBC4Statement;
 
 /**
  * Code written for sqlite-jdbc hands the connection it got from DriverManager to sqlite-jdbc's own helpers
@@ -63,6 +66,36 @@ class SqliteJdbcHelpersTest {
             SQLiteConnection sqlite = (SQLiteConnection) connection;
             assertThat(sqlite.libversion()).isEqualTo(Db.queryStrings(connection, "SELECT sqlite_version()").get(0));
             assertThat(sqlite.getUrl()).contains("helpers.db");
+        }
+    }
+
+    /**
+     * sqlite-jdbc's StatementTest#unwrapTest: a statement unwrapped to sqlite-jdbc's own statement class is the
+     * statement itself, so it still runs under the driver (here: the compressed value reads back decoded) and the
+     * lease keeps its physical connection.
+     */
+    @Test
+    void theStatementIsASqliteJdbcStatementAndUnwrapsToItself() throws SQLException {
+        long changes;
+        try (Connection connection = borrow(); Statement statement = connection.createStatement()) {
+            Db.execute(connection, "CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT)",
+                    "INSERT INTO notes(body) VALUES ('" + "a note that repeats itself, ".repeat(40) + "')");
+            assertThat(statement).isInstanceOf(JDBC4Statement.class);
+            assertThat(statement.unwrap(JDBC3Statement.class)).isSameAs(statement);
+            assertThat(statement.unwrap(CoreStatement.class)).isSameAs(statement);
+            assertThat(statement.isWrapperFor(JDBC3Statement.class)).isTrue();
+            JDBC3Statement sqlite = statement.unwrap(JDBC3Statement.class);
+            assertThat(sqlite.getConnection()).isSameAs(connection);
+            try (ResultSet rows = sqlite.executeQuery("SELECT body FROM notes", true)) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).startsWith("a note that repeats itself, ").hasSize(28 * 40);
+            }
+            assertThat(statement.isClosed()).as("closeStmt closes the statement with its result set").isTrue();
+            changes = Db.queryLong(connection, "SELECT total_changes()");
+        }
+        try (Connection next = borrow()) {
+            assertThat(Db.queryLong(next, "SELECT total_changes()")).as("the same physical connection")
+                    .isEqualTo(changes);
         }
     }
 
