@@ -157,8 +157,11 @@ final class DictionaryTrainer {
                     + " smaller", column, judged.size(), raw / (double) Math.max(1, withCandidate));
             return false;
         }
-        if (current != 0 && withCurrent - withCandidate <= candidate.length) {
-            // not worth its own bytes: the column keeps its dictionary until it has grown or drifted more
+        if (current != 0 && (withCurrent - withCandidate) * samples.size() / judged.size() <= candidate.length) {
+            // not worth its own bytes: the column keeps its dictionary until it has grown or drifted more. What the
+            // candidate saves on the judged values is scaled to all it was trained from, as the repack moves them all
+            // onto it: judged on the recent values alone, a column loaded row by row kept the small dictionary of its
+            // first values, trained when a larger one could save little on 256 values but far more on all of them
             dictionaries.judged(column, samples.size(), sampleBytes, ratioWithCurrent, false);
             LOG.debug("zstd dictionary {} of {} kept: a candidate from {} values saves less than its {} bytes", current,
                     column, samples.size(), candidate.length);

@@ -122,6 +122,45 @@ class DictionaryRetrainingTest {
         assertThat(metrics.getDictionaryTrainings()).as("trained from the grown table").isGreaterThan(trainings);
     }
 
+    /**
+     * A column loaded row by row is trained at 64, 128, 256, 512… values; from 256 on, a candidate is judged on the
+     * 256 most recent values only. Judged so, the larger dictionary trained from 512 values saved less than its own
+     * bytes on them and was refused, although the repack moves all 512 onto it and it saves more than that over
+     * them: the column kept the dictionary of its first 256 values (as an import in one transaction does not).
+     */
+    @Test
+    void aColumnLoadedRowByRowAdoptsTheLargerDictionaryThatPaysOverAllItsValues() throws Exception {
+        SplittableRandom random = new SplittableRandom(5);
+        String[] lines = new String[600];
+        for (int i = 0; i < lines.length; i++) {
+            StringBuilder line = new StringBuilder("{\"step\":" + i + ",\"tool\":\"");
+            for (int word = 0; word < 14; word++) {
+                for (int letter = 0; letter < 3; letter++) {
+                    line.append((char) ('a' + random.nextInt(26)));
+                }
+                line.append(' ');
+            }
+            lines[i] = line.append("\"}\n").toString();
+        }
+        int adoptedAt = 0;
+        int dictionary = 0;
+        for (int key = 0; key < 700; key++) {
+            // a session snapshot: 40 of the steps, the common ones far more often
+            StringBuilder snapshot = new StringBuilder();
+            for (int step = 0; step < 40; step++) {
+                snapshot.append(lines[(int) Math.abs(random.nextGaussian() * 150) % lines.length]);
+            }
+            write("k" + key, snapshot.toString());
+            if (currentDictionary() != dictionary) {
+                dictionary = currentDictionary();
+                adoptedAt = key + 1;
+            }
+        }
+
+        assertThat(dictionary).as("a dictionary trained and adopted").isNotZero();
+        assertThat(adoptedAt).as("values written when the dictionary in use was adopted").isGreaterThan(256);
+    }
+
     /** One auto-commit upsert per key, as the driver writes it: encoded on binding, the commit then reported. */
     private void writeAll(SplittableRandom random, ValueShape shape) throws Exception {
         for (int key = 0; key < KEYS; key++) {
