@@ -73,6 +73,8 @@ public final class Dictionaries implements AutoCloseable {
         /** The count of {@link #seen} at which the column asks for a (new) dictionary. */
         volatile long dueAt;
         volatile boolean asked;
+        /** The count of {@link #seen} when the training now running took the column's ask. */
+        volatile long seenAtTake;
         final AtomicLong rawSince = new AtomicLong();
         final AtomicLong storedSince = new AtomicLong();
         /** Raw bytes per stored byte the current dictionary achieved when last judged; 0 while there is none. */
@@ -163,7 +165,9 @@ public final class Dictionaries implements AutoCloseable {
         wanted = false;
         List<ColumnRef> taken = new ArrayList<>();
         for (Map.Entry<ColumnRef, ColumnState> entry : columns.entrySet()) {
-            if (entry.getValue().asked) {
+            ColumnState state = entry.getValue();
+            if (state.asked) {
+                state.seenAtTake = state.seen.get();
                 taken.add(entry.getKey());
             }
         }
@@ -227,7 +231,9 @@ public final class Dictionaries implements AutoCloseable {
         state.rawSince.set(0);
         state.storedSince.set(0);
         state.kept = adopted ? 0 : Math.min(state.kept + 1, MAX_BACK_OFF);
-        state.dueAt = state.seen.get() + (Math.max(samplesToTrain, rows) << state.kept);
+        // counted from the ask the training took, not from now: a training takes seconds, and values written
+        // meanwhile (a load row by row goes on) count towards the next one, or it came a training's worth too late
+        state.dueAt = state.seenAtTake + (Math.max(samplesToTrain, rows) << state.kept);
         state.asked = false;
     }
 

@@ -102,6 +102,32 @@ class DictionariesTest {
      * zstd refuses to train from very few samples by throwing, not by returning an error code; that exception
      * reached the application's INSERT (compressDictionarySamples=8). The column just gets no dictionary.
      */
+    /**
+     * A training takes seconds while the application goes on writing: the next one is due once the column holds
+     * about twice the values the training read, counted from when it was asked for, not from when it ended. Counted
+     * from the end, a load that wrote 300 more values during the training had its next one due only after another
+     * 300 on top: a corpus loaded row by row kept a dictionary from a third of its values.
+     */
+    @Test
+    void theNextTrainingIsDueByTheValuesSeenWhenTheTrainingWasAskedFor() {
+        ColumnRef column = new ColumnRef("t", "c");
+        Dictionaries dictionaries = new Dictionaries(64);
+        int seen = 0;
+        while (!dictionaries.anyWanted()) {
+            dictionaries.seen(column);
+            seen++;
+        }
+        assertThat(seen).isEqualTo(64);
+        assertThat(dictionaries.takeWanted()).containsExactly(column);
+        for (int i = 0; i < 300; i++) { // written while the training runs; the training read 100 committed values
+            dictionaries.seen(column);
+        }
+        dictionaries.judged(column, 100, 100_000, 3.0, true);
+
+        dictionaries.seen(column);
+        assertThat(dictionaries.anyWanted()).as("365 values seen, 100 read at 64: due at 164").isTrue();
+    }
+
     @Test
     void tooFewSamplesForZstdMeanNoDictionaryNotAFailure() {
         List<byte[]> samples = new ArrayList<>();
