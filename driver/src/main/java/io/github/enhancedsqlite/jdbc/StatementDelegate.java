@@ -60,8 +60,8 @@ abstract class StatementDelegate extends JDBC4Statement {
         }
     }
 
-    // Forwarded by hand as well: sqlite-jdbc declares these three without throws SQLException, so the generated overrides
-    // could not throw what the Statement methods may (a closed statement). The error is thrown all the same.
+    // Forwarded by hand as well: sqlite-jdbc declares these three without throws SQLException, so the generated
+    // overrides could not throw what the Statement methods may (a closed statement). The error is thrown all the same.
 
     @Override
     public boolean isClosed() {
