@@ -62,7 +62,7 @@ public final class SqlScript {
         return statements.size() > 1 ? statements : null;
     }
 
-    /** sqlite3_complete()'s transition on the token after the first of a statement (white space and comments skipped). */
+    /** sqlite3_complete()'s transition on a token after a statement's first (white space and comments skipped). */
     private static int next(int state, SqlLexer lexer, boolean semicolon) {
         switch (state) {
             case EXPLAIN:

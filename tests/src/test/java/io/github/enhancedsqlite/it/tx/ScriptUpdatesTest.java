@@ -1,6 +1,7 @@
 package io.github.enhancedsqlite.it.tx;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -84,7 +85,8 @@ class ScriptUpdatesTest extends TxDatabaseTest {
                     + " INSERT INTO lengths SELECT length(body) FROM docs WHERE id = 2");
 
             assertThat(changes).isEqualTo(3);
-            assertThat(TxDb.queryString(connection, "SELECT body FROM docs WHERE id = 1")).isEqualTo(body.toUpperCase());
+            assertThat(TxDb.queryString(connection, "SELECT body FROM docs WHERE id = 1"))
+                    .isEqualTo(body.toUpperCase());
             assertThat(TxDb.queryLong(connection, "SELECT max(n) FROM lengths")).isEqualTo(body.length());
         }
     }
@@ -123,9 +125,24 @@ class ScriptUpdatesTest extends TxDatabaseTest {
                 }
             }
             assertThat(driverCounts).isEqualTo(plainCounts).contains(3L, 4L);
-            assertThat(TxDb.queryString(driver, "SELECT group_concat(v, '|') FROM (SELECT v FROM t ORDER BY id)"))
-                    .isEqualTo(TxDb.queryString(plain, "SELECT group_concat(v, '|') FROM (SELECT v FROM t ORDER BY id)"));
+            String contents = "SELECT group_concat(v, '|') FROM (SELECT v FROM t ORDER BY id)";
+            assertThat(TxDb.queryString(driver, contents)).isEqualTo(TxDb.queryString(plain, contents));
         }
+    }
+
+    /** sqlite-jdbc reads its backup and restore commands from the whole text, and refuses one with more after it. */
+    @Test
+    void aBackupCommandIsReadFromTheWholeTextAsSqliteJdbcReadsIt() throws Exception {
+        String url = database("script.db", "", SCHEMA);
+        Path target = dir.resolve("copy.db");
+        try (Connection connection = DriverManager.getConnection(url);
+             Statement statement = connection.createStatement()) {
+            assertThatThrownBy(() -> statement.executeUpdate("backup to " + target + "; SELECT 1"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("syntax error");
+            assertThat(target).doesNotExist();
+            statement.executeUpdate("backup to " + target);
+        }
+        assertThat(TxDb.committed(target, "SELECT count(*) FROM t")).isZero();
     }
 
     private static long run(Connection connection, String script, int form) throws SQLException {
