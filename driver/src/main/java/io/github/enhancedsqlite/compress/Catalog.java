@@ -43,6 +43,11 @@ final class Catalog {
         }
     }
 
+    /** Forgets the whole record: the content it described was replaced. */
+    void clear() {
+        committed.clear();
+    }
+
     /** Columns recorded inside a transaction that has now committed. */
     void confirm(Set<ColumnRef> columns) {
         committed.addAll(columns);

@@ -31,7 +31,8 @@ public final class Codec implements AutoCloseable {
     private int plainLevel;
     /** The digested dictionary the dictionary compressor references: one per dictionary and level. */
     private ZstdDictCompress compressorDictionary;
-    private int decompressorDictionary;
+    /** The digested dictionary the dictionary decompressor references (an instance: an id may be forgotten). */
+    private ZstdDictDecompress decompressorDictionary;
     /**
      * Where values up to {@value #MAX_SCRATCH_BYTES} bytes are compressed before the envelope is cut to size: a new
      * array of the worst-case size per value, zeroed by the JVM, cost as much as a tenth of the codec's time on the
@@ -232,9 +233,9 @@ public final class Codec implements AutoCloseable {
                 if (dictionaryDecompressor == null) {
                     dictionaryDecompressor = new ZstdDecompressCtx();
                 }
-                if (decompressorDictionary != dictionaryId) {
+                if (decompressorDictionary != dictionary) {
                     dictionaryDecompressor.loadDict(dictionary);
-                    decompressorDictionary = dictionaryId;
+                    decompressorDictionary = dictionary;
                 }
                 decompressor = dictionaryDecompressor;
             }

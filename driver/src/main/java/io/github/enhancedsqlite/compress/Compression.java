@@ -243,6 +243,18 @@ public final class Compression {
     }
 
     /**
+     * The database's content was replaced under the pool (a backup restored over it through sqlite-jdbc's
+     * {@code restore} command): what the pool knew of it is read again from it — the schema, the record of compressed
+     * columns and the dictionaries, whose ids the restored file may give other bytes.
+     */
+    public void contentReplaced(Connection sqlite) throws SQLException {
+        schemaChanged();
+        catalog.clear();
+        dictionaries.forget();
+        loadOwnTables(sqlite);
+    }
+
+    /**
      * The statement as it must run. Statements that cannot touch a column holding compressed values run
      * unchanged and are not even parsed.
      */

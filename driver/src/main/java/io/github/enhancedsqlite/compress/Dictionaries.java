@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * The zstd dictionaries of one database and, per column, when the next one is due. A dictionary is trained in the
  * background from the column's committed values ({@link DictionaryTrainer}), stored in {@value #TABLE} and
  * committed before any value names it; rows there are never changed or deleted, so an id always means the same
- * bytes and old values stay readable when the column moves on to a newer dictionary. Shared by every connection of
- * the database; the counting here runs on the writers' path and takes no lock.
+ * bytes and old values stay readable when the column moves on to a newer dictionary (until a backup restored over
+ * the database brings its own: then everything here is {@link #forget() forgotten} and read again). Shared by every
+ * connection of the database; the counting here runs on the writers' path and takes no lock.
  */
 public final class Dictionaries implements AutoCloseable {
 
@@ -58,6 +59,8 @@ public final class Dictionaries implements AutoCloseable {
     private final Map<Long, ZstdDictCompress> compressById = new ConcurrentHashMap<>();
     private final Map<Integer, ZstdDictDecompress> decompressById = new ConcurrentHashMap<>();
     private final Map<ColumnRef, ColumnState> columns = new ConcurrentHashMap<>();
+    /** Digested dictionaries {@link #forget() forgotten} while codecs may still hold them: freed at close. */
+    private final List<Closeable> retired = new ArrayList<>();
     /** Some column asks for a dictionary to be trained: read after every commit, so a plain volatile flag. */
     private volatile boolean wanted;
     /** The pool closed: the native dictionaries are freed and no new one is made. */
@@ -339,18 +342,46 @@ public final class Dictionaries implements AutoCloseable {
         closed = true;
         freeAll(compressById);
         freeAll(decompressById);
+        synchronized (retired) {
+            for (Closeable dictionary : retired) {
+                free(dictionary, "retired");
+            }
+            retired.clear();
+        }
+    }
+
+    /**
+     * Forgets every dictionary and every column's state: the database's content was replaced, and its ids may now
+     * name other bytes (rows there are never changed, but a restored backup brings its own). What the database holds
+     * is loaded again by the caller; an id met before that is fetched from the database as another process's is.
+     * The digested dictionaries are kept until close, as a codec may be using one right now.
+     */
+    void forget() {
+        synchronized (retired) {
+            retired.addAll(compressById.values());
+            retired.addAll(decompressById.values());
+        }
+        compressById.clear();
+        decompressById.clear();
+        bytesById.clear();
+        columns.clear();
+        wanted = false;
     }
 
     private static <K> void freeAll(Map<K, ? extends Closeable> dictionaries) {
         for (K id : new ArrayList<>(dictionaries.keySet())) {
             Closeable dictionary = dictionaries.remove(id);
-            try {
-                if (dictionary != null) {
-                    dictionary.close();
-                }
-            } catch (IOException | IllegalStateException inUse) {
-                LOG.debug("zstd dictionary {} is still in use; the garbage collector frees it", id, inUse);
+            if (dictionary != null) {
+                free(dictionary, id);
             }
+        }
+    }
+
+    private static void free(Closeable dictionary, Object id) {
+        try {
+            dictionary.close();
+        } catch (IOException | IllegalStateException inUse) {
+            LOG.debug("zstd dictionary {} is still in use; the garbage collector frees it", id, inUse);
         }
     }
 

@@ -18,6 +18,11 @@ public final class StatementEffects {
     public static final int CHANGES_SCHEMA = 16;
     /** The application's own RELEASE. */
     public static final int RELEASES_SAVEPOINT = 32;
+    /**
+     * sqlite-jdbc's {@code restore} command: a backup copied in over the database's content, its schema and the
+     * driver's own tables included.
+     */
+    public static final int REPLACES_CONTENT = 64;
 
     private StatementEffects() {
     }

@@ -57,7 +57,7 @@ public final class StatementPipeline {
         this.transactions = transactions;
         this.transaction = new TransactionStep(transactions);
         this.busyRetry = new BusyRetryStep(transactions);
-        this.schemaChanges = new SchemaChangeStep(schema);
+        this.schemaChanges = new SchemaChangeStep(schema, sqlite);
         this.plainStorage = new PlainStorageStep(schema, sqlite, ownWrites, values);
         this.compression = compression;
         this.slowStatements = slowStatements;

@@ -24,6 +24,8 @@ final class SqlInspector {
     static final int CHANGES_SCHEMA = StatementEffects.CHANGES_SCHEMA;
     /** RELEASE: may end a transaction its outermost SAVEPOINT opened. */
     static final int RELEASES_SAVEPOINT = StatementEffects.RELEASES_SAVEPOINT;
+    /** sqlite-jdbc's own {@code restore [db] from FILE}: the content is replaced, what was known of it is stale. */
+    static final int REPLACES_CONTENT = StatementEffects.REPLACES_CONTENT;
 
     /** Pragmas that only report or act on the file; calling them with an argument changes no session state. */
     private static final String[] HARMLESS_PRAGMAS = {
@@ -78,6 +80,9 @@ final class SqlInspector {
         }
         if (lexer.isWord("RELEASE")) {
             return RELEASES_SAVEPOINT;
+        }
+        if (lexer.isWord("RESTORE")) {
+            return WRITES | CHANGES_SCHEMA | REPLACES_CONTENT;
         }
         return WRITES;
     }

@@ -154,6 +154,57 @@ class DictionaryTest {
         }
     }
 
+    /**
+     * sqlite-jdbc's {@code restore from FILE}, run through the driver, replaces the database's content under its pool,
+     * the dictionaries included: the restored file's dictionary 1 is not the one the pool held as 1. The pool read the
+     * restored values with its own (failing them as damaged) and wrote new ones with it, which no later pool could
+     * read.
+     */
+    @Test
+    void aBackupRestoredThroughTheDriverIsReadAndWrittenWithItsOwnDictionaries() throws Exception {
+        Path file = databaseWithValues("memory.db", SETTINGS, 40, true);
+        Path backup = dir.resolve("backup.db");
+        try (Connection connection = CompressDb.open(backup, SETTINGS)) {
+            CompressDb.execute(connection, CompressDb.MEMORY_SCHEMA);
+            for (int i = 0; i < 40; i++) {
+                CompressDb.update(connection, "INSERT INTO memory_entries (key, value, namespace) VALUES (?, ?, 'b')",
+                        "k" + i, otherRecord(i));
+            }
+        }
+        EnhancedSqlite.shutdown();
+        try (Connection plain = CompressDb.plain(file); Connection other = CompressDb.plain(backup)) {
+            String dictionary = "SELECT hex(dictionary) FROM _enhanced_sqlite_dictionaries WHERE id = 1";
+            assertThat(CompressDb.queryString(plain, dictionary)).as("two dictionaries, both id 1")
+                    .isNotEqualTo(CompressDb.queryString(other, dictionary));
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 41; i++) {
+            expected.add("text:k" + i + " | text:" + otherRecord(i));
+        }
+        try (Connection connection = CompressDb.open(file, SETTINGS)) {
+            assertEveryValueReadsBack(connection, 40); // the pool holds the file's dictionary now
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate("restore from " + backup);
+            }
+            assertThat(CompressDb.rows(connection, "SELECT key, value FROM memory_entries ORDER BY id"))
+                    .containsExactlyElementsOf(expected.subList(0, 40));
+            CompressDb.update(connection, "INSERT INTO memory_entries (key, value, namespace) VALUES (?, ?, 'b')",
+                    "k40", otherRecord(40));
+        }
+        assertThat(dictionaryIds(file).get(41)).as("the new value compressed with the restored dictionary 1")
+                .isEqualTo(1);
+        EnhancedSqlite.shutdown();
+        try (Connection connection = CompressDb.open(file, SETTINGS)) {
+            assertThat(CompressDb.rows(connection, "SELECT key, value FROM memory_entries ORDER BY id"))
+                    .containsExactlyElementsOf(expected);
+        }
+    }
+
+    private static String otherRecord(int n) {
+        return "{\"kind\":\"note\",\"author\":\"reviewer-" + (n % 3) + "\",\"text\":\""
+                + "a different kind of record, with words the first file never used; ".repeat(3) + n + "\"}";
+    }
+
     @Test
     void aRolledBackTransactionDoesNotTakeADictionaryAway() throws Exception {
         Path file = databaseWithValues(25);
