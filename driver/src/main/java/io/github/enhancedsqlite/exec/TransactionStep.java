@@ -3,7 +3,10 @@ package io.github.enhancedsqlite.exec;
 import io.github.enhancedsqlite.tx.SqlAction;
 import io.github.enhancedsqlite.tx.SqliteErrors;
 import io.github.enhancedsqlite.tx.TransactionControl;
+import java.sql.BatchUpdateException;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
 
 /**
  * The writer turn and the lazy BEGIN around one statement, and what its failure does to the transaction. The state
@@ -50,7 +53,23 @@ final class TransactionStep {
         if (!wholeBatch && SqliteErrors.isInterrupt(error)) {
             call.afterInterrupt(); // before failed(): its probe of the transaction must not be interrupted too
         }
-        return transactions.failed(error, queryTimedOut, wrote);
+        SQLException failure = transactions.failed(error, queryTimedOut, wrote);
+        return wholeBatch && failure instanceof BatchUpdateException ? noEntryDone((BatchUpdateException) failure)
+                : failure;
+    }
+
+    /**
+     * A batch run as one transaction failed and rolled back whole: no entry's work remains, so none is reported done
+     * (sqlite-jdbc counts the entries before the failure, which on sqlite-jdbc stay committed; code that runs again
+     * only the entries after them would lose the rest here).
+     */
+    private static BatchUpdateException noEntryDone(BatchUpdateException failure) {
+        long[] counts = new long[failure.getLargeUpdateCounts() == null ? 0 : failure.getLargeUpdateCounts().length];
+        Arrays.fill(counts, Statement.EXECUTE_FAILED);
+        BatchUpdateException rolledBack = new BatchUpdateException(failure.getMessage(), failure.getSQLState(),
+                failure.getErrorCode(), counts, failure.getCause());
+        rolledBack.setStackTrace(failure.getStackTrace());
+        return rolledBack;
     }
 
     /**

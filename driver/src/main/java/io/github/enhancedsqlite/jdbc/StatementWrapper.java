@@ -5,6 +5,7 @@ import io.github.enhancedsqlite.compress.RewrittenSql;
 import io.github.enhancedsqlite.exec.StatementCall;
 import io.github.enhancedsqlite.sql.SqlScript;
 import io.github.enhancedsqlite.tx.SqlAction;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -38,6 +39,9 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
     private Set<ColumnRef> runningBatchMadePlain;
     /** The application's SQL of the statements added to the batch, in order. */
     private final List<String> batchSql = new ArrayList<>();
+    /** Entries that make a batch run entry by entry ({@link #runEntryByEntry}). */
+    private static final int TRANSACTION_CONTROL = SqlInspector.OPENS_TRANSACTION | SqlInspector.ENDS_TRANSACTION
+            | SqlInspector.RELEASES_SAVEPOINT;
 
     StatementWrapper(Statement delegate, ConnectionWrapper connection) {
         super(delegate, connection);
@@ -345,6 +349,14 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
 
     @Override
     public int[] executeBatch() throws SQLException {
+        if ((batchEffects & TRANSACTION_CONTROL) != 0) {
+            long[] counts = runEntryByEntry();
+            int[] narrowed = new int[counts.length];
+            for (int i = 0; i < counts.length; i++) {
+                narrowed[i] = (int) counts[i];
+            }
+            return narrowed;
+        }
         int effects = batchEffects;
         Set<ColumnRef> copiedInto = batchCopiedInto;
         batchEffects = 0;
@@ -362,6 +374,9 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
+        if ((batchEffects & TRANSACTION_CONTROL) != 0) {
+            return runEntryByEntry();
+        }
         int effects = batchEffects;
         Set<ColumnRef> copiedInto = batchCopiedInto;
         batchEffects = 0;
@@ -375,6 +390,37 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
         } finally {
             runningBatchMadePlain = null;
         }
+    }
+
+    /**
+     * A batch holding its own BEGIN, COMMIT, ROLLBACK, SAVEPOINT or RELEASE: it cannot run as one transaction of the
+     * driver's, so its entries run one after the other, each through the pipeline as a batch of one — sqlite-jdbc's
+     * own way, each entry's first statement run as an update —, so that the transaction control sees each. The batch
+     * is emptied whatever happens, as sqlite-jdbc empties it; a failure stops it there, what ran before staying done,
+     * and names the entry with the counts so far, as sqlite-jdbc's does.
+     */
+    private long[] runEntryByEntry() throws SQLException {
+        List<String> entries = new ArrayList<>(batchSql);
+        clearBatch();
+        long[] counts = new long[entries.size()];
+        for (int i = 0; i < entries.size(); i++) {
+            String sql = entries.get(i);
+            try {
+                delegate.addBatch(rewritten(sql));
+                long[] one = (long[]) connection.execute(this, connection.inspect(sql), queryTimeoutSeconds,
+                        Execution.of(this, Execution.LARGE_BATCH, null, null), lastRewritten.copiedInto(), true);
+                counts[i] = one[0];
+            } catch (SQLException e) {
+                delegate.clearBatch();
+                // sqlite-jdbc's failure names the entry of its one-entry batch: this one names the batch's
+                SQLException cause = e instanceof BatchUpdateException && e.getCause() instanceof SQLException
+                        ? (SQLException) e.getCause() : e;
+                throw new BatchUpdateException("batch entry " + i + ": " + cause.getMessage(),
+                        e instanceof BatchUpdateException ? null : e.getSQLState(),
+                        e instanceof BatchUpdateException ? 0 : e.getErrorCode(), counts, cause);
+            }
+        }
+        return counts;
     }
 
     /**
