@@ -14,8 +14,13 @@ final class NamedSavepoint implements Savepoint {
         this.name = name;
     }
 
+    /**
+     * An unnamed savepoint takes sqlite-jdbc's SQL name for it: SQLite compares savepoint names without case, and a
+     * short name such as {@code SP1} caught the application's own {@code sp1}, so rolling back to a savepoint that had
+     * ended rolled back to another one instead of failing.
+     */
     String quotedName() {
-        return '"' + (name != null ? name : "SP" + id).replace("\"", "\"\"") + '"';
+        return '"' + (name != null ? name : "SQLITE_SAVEPOINT_" + id).replace("\"", "\"\"") + '"';
     }
 
     @Override

@@ -98,6 +98,19 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
      * transaction and returns to auto-commit, as SQLite's outermost RELEASE does. Null otherwise.
      */
     private NamedSavepoint openedBySavepoint;
+    /** The open transaction was opened by the application's own BEGIN or SAVEPOINT, not by us. */
+    private boolean openedByApplication;
+    /**
+     * The application's BEGIN or SAVEPOINT that is opening the transaction is running now: if it fails, no
+     * transaction opened (a failing BEGIN inside an open one leaves that one open).
+     */
+    private boolean applicationOpening;
+    /**
+     * In manual mode, the application's own COMMIT or ROLLBACK ended the transaction. sqlite-jdbc begins its manual
+     * transaction again only in commit() and rollback(), so there the application's next BEGIN opens the transaction
+     * rather than failing as nested: here too. Cleared by commit(), rollback(), a mode change and the lease's end.
+     */
+    private boolean endedByApplication;
     /** When the open transaction began ({@link System#nanoTime()}); for the writer-timeout message. */
     private volatile long beganNanos;
     /** Since when a call of this connection has been waiting out another connection's lock, or 0. */
@@ -221,7 +234,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                     }
                     if (!needsTurn || turnTaken) {
                         turnTaken = false; // from here the turn belongs to what begins now
-                        if (!autoCommit) {
+                        if (!autoCommit && !(opensTransaction && endedByApplication)) {
                             begin(false, needsTurn);
                             fileMovedAtBegin = fileMoved;
                             // a learned writer: does it still write?
@@ -232,6 +245,8 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                         }
                         if (opensTransaction) {
                             started(); // the application's own BEGIN runs next; it keeps the turn until its COMMIT
+                            openedByApplication = true;
+                            applicationOpening = true;
                             fileMovedAtBegin = fileMoved;
                             return false;
                         }
@@ -484,10 +499,14 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
             if (tookTurn) {
                 gate.release(this);
             }
-            if (active && ((autoCommit && opensTransaction && !succeeded) || (endsTransaction && succeeded))) {
+            boolean opening = applicationOpening;
+            applicationOpening = false;
+            if (active && ((opening && !succeeded) || (endsTransaction && succeeded))) {
                 ended();
-            } else if (active && autoCommit && releasesSavepoint && succeeded && !stillInTransaction()) {
+                endedByApplication = succeeded && !autoCommit;
+            } else if (active && openedByApplication && releasesSavepoint && succeeded && !stillInTransaction()) {
                 ended(); // RELEASE of the outermost savepoint committed the application's own transaction
+                endedByApplication = !autoCommit;
             }
         } finally {
             lock.unlock();
@@ -667,6 +686,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
             if (on == autoCommit) {
                 return;
             }
+            endedByApplication = false;
             if (on && active) {
                 commitLocked(); // as JDBC requires: switching auto-commit on commits the open transaction
             }
@@ -680,6 +700,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         lock.lock();
         try {
             requireManualMode("commit");
+            endedByApplication = false;
             commitLocked();
         } finally {
             lock.unlock();
@@ -713,6 +734,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         lock.lock();
         try {
             requireManualMode("rollback");
+            endedByApplication = false;
             abortedReason = null;
             if (active) {
                 rollbackAndEnd();
@@ -830,6 +852,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
             }
             gate.release(this);
             autoCommit = true;
+            endedByApplication = false;
             savepointIds = 0;
             openedBySavepoint = null;
             if (readOnly) {
@@ -874,6 +897,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
 
     private void started() {
         active = true;
+        endedByApplication = false;
         beganNanos = System.nanoTime();
         long timeout = settings.transactionTimeoutMillis();
         if (timeout > 0) {
@@ -886,6 +910,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     private void ended() {
         active = false;
         openedBySavepoint = null;
+        openedByApplication = false;
         if (shapeKey != null) {
             if (changedSchema) {
                 shapes.changedSchema(shapeKey);

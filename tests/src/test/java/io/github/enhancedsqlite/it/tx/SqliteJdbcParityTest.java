@@ -68,6 +68,29 @@ class SqliteJdbcParityTest extends TxDatabaseTest {
     }
 
     /**
+     * An unnamed savepoint whose transaction ended is gone: rolling back to it fails, as on sqlite-jdbc. The driver
+     * named it {@code SP1}, which SQLite, comparing names without case, found in the application's own {@code sp1},
+     * and rolled back the work done since that one instead.
+     */
+    @Test
+    void rollingBackToAnUnnamedSavepointThatEndedFailsRatherThanReachingANamedOne() throws Exception {
+        String url = url("");
+        try (Connection connection = DriverManager.getConnection(url)) {
+            connection.setAutoCommit(false);
+            Savepoint ended = connection.setSavepoint();
+            TxDb.update(connection, "INSERT INTO t(v) VALUES ('first')");
+            connection.commit();
+            connection.setSavepoint("sp" + ended.getSavepointId());
+            TxDb.update(connection, "INSERT INTO t(v) VALUES ('second')");
+
+            assertThatThrownBy(() -> connection.rollback(ended)).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("no such savepoint");
+            connection.commit();
+        }
+        assertThat(TxDb.committed(file, "SELECT count(*) FROM t")).as("'second' kept").isEqualTo(2);
+    }
+
+    /**
      * Point 2: JDBC lets two threads use one connection; sqlite-jdbc serializes their calls. The second writer used to
      * wait for the writer turn while holding the monitor the first needed to give the turn back, and failed after
      * writerTimeout.
