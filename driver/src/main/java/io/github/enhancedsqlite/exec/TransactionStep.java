@@ -39,7 +39,8 @@ final class TransactionStep {
      */
     boolean before(StatementCall call, int effects) throws SQLException {
         return transactions.beforeStatement(StatementEffects.has(effects, StatementEffects.WRITES),
-                StatementEffects.has(effects, StatementEffects.OPENS_TRANSACTION), call.sqlForLog());
+                StatementEffects.has(effects, StatementEffects.OPENS_TRANSACTION),
+                StatementEffects.has(effects, StatementEffects.ENDS_TRANSACTION), call.sqlForLog());
     }
 
     /** Runs a writing batch as one transaction: all or nothing (only BEGIN and COMMIT are retried). */

@@ -16,6 +16,7 @@ public final class SqliteErrors {
     static final int SQLITE_INTERRUPT = 9;
     static final int SQLITE_IOERR = 10;
     static final int SQLITE_FULL = 13;
+    static final int SQLITE_CONSTRAINT = 19;
 
     private SqliteErrors() {
     }
@@ -81,11 +82,13 @@ public final class SqliteErrors {
 
     /**
      * Errors after which SQLite may have rolled the whole transaction back on its own
-     * (https://www.sqlite.org/lang_transaction.html, "Response To Errors Within A Transaction").
+     * (https://www.sqlite.org/lang_transaction.html, "Response To Errors Within A Transaction"); a constraint does
+     * when the statement said so: {@code INSERT OR ROLLBACK}, {@code ON CONFLICT ROLLBACK} in the table's definition,
+     * {@code RAISE(ROLLBACK, …)} in a trigger.
      */
     static boolean mayEndTransaction(Throwable error) {
         int code = primaryCode(error);
         return code == SQLITE_BUSY || code == SQLITE_NOMEM || code == SQLITE_INTERRUPT || code == SQLITE_IOERR
-                || code == SQLITE_FULL;
+                || code == SQLITE_FULL || code == SQLITE_CONSTRAINT;
     }
 }

@@ -175,10 +175,15 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
      *
      * @param writes    the statement may write
      * @param opensTransaction the statement is the application's own BEGIN or SAVEPOINT
+     * @param endsTransaction the statement is the application's own COMMIT, END or ROLLBACK
      * @param sql       the application's SQL, which names the shape of a transaction it begins
      * @return true when the turn was taken for this statement alone (give it back in {@link #afterStatement})
      */
-    public boolean beforeStatement(boolean writes, boolean opensTransaction, String sql) throws SQLException {
+    public boolean beforeStatement(boolean writes, boolean opensTransaction, boolean endsTransaction, String sql)
+            throws SQLException {
+        if (endsTransaction && autoCommit && abortedReason != null) {
+            acknowledgeAbort();
+        }
         if (autoCommit && !active && !writes && !opensTransaction) {
             // a read in auto-commit mode outside any transaction needs no turn and begins nothing, and no other
             // thread changes this state (the timeout only acts on an open transaction; only this connection's own
@@ -583,9 +588,16 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         boolean interruptedRead = SqliteErrors.isInterrupt(error) && !wrote;
         if (!interruptedRead && SqliteErrors.mayEndTransaction(error) && !stillInTransaction()) {
             ended();
+            if (autoCommit) {
+                // the application's own BEGIN began it: as on sqlite-jdbc, the error says what happened and the
+                // application's COMMIT finds no transaction; there is no rollback() to call in this mode
+                return result;
+            }
             abortedReason = "SQLite rolled the transaction back after: " + error.getMessage()
                     + ". Call rollback() and run the transaction again.";
-            return queryTimedOut ? result : new SQLTransactionRollbackException(abortedReason, "40000", error);
+            // the vendor code stays: code that tells a duplicate key by SQLITE_CONSTRAINT still can
+            return queryTimedOut ? result
+                    : new SQLTransactionRollbackException(abortedReason, "40000", error.getErrorCode(), error);
         }
         return result;
     }
@@ -755,7 +767,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         if (fromAutoCommit) {
             began = beginNow(false);
         } else {
-            beforeStatement(false, false, null); // the lazy BEGIN of a manual-mode connection
+            beforeStatement(false, false, false, null); // the lazy BEGIN of a manual-mode connection
         }
         lock.lock();
         try {
@@ -1050,6 +1062,24 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
             broken = true;
         }
         return false;
+    }
+
+    /**
+     * In auto-commit mode the transaction we rolled back was the application's own, begun by its BEGIN, and there is no
+     * rollback() to acknowledge that with: its own COMMIT, END or ROLLBACK does, failing once with the reason (as
+     * sqlite-jdbc's fails with "no transaction is active" after SQLite rolled back on its own).
+     */
+    private void acknowledgeAbort() throws SQLException {
+        lock.lock();
+        try {
+            String aborted = abortedReason;
+            if (aborted != null && autoCommit) {
+                abortedReason = null;
+                throw new SQLTransactionRollbackException(aborted, "40000");
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void checkNotAborted() throws SQLException {
