@@ -127,8 +127,8 @@ public final class StatementPipeline {
             throw transaction.failed(call, e, deadline != null && deadline.finish(),
                     wholeBatch || StatementEffects.has(effects, StatementEffects.WRITES), wholeBatch);
         } finally {
-            if (deadline != null) {
-                deadline.finish();
+            if (deadline != null && deadline.finish()) {
+                call.afterInterrupt(); // it may have fired as the statement ended: still pending for the next one
             }
             if (!wholeBatch) {
                 transaction.after(call, tookTurn, effects, succeeded);

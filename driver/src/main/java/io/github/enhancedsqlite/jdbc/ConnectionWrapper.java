@@ -58,6 +58,19 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
      * collations, handlers and listeners, or change limits, that no reset can see: the connection is not lent again.
      */
     private boolean sqliteHandedOut;
+    /**
+     * Guards {@link #interruptSent}, and the end of an execution against {@link #cancel}: {@code Statement.cancel()}
+     * may come from another thread than the one running the statement, and its interrupt must not land after the
+     * statement ended unseen.
+     */
+    private final Object cancelLock = new Object();
+    /** The statement whose execution is under way, null between executions; set without the lock as one begins. */
+    private volatile StatementWrapper running;
+    /**
+     * A cancel interrupted this connection and no repair has followed: SQLite goes on interrupting the connection's
+     * next statements (see {@link #afterInterrupt()}), the next lease's too unless it is repaired or evicted.
+     */
+    private boolean interruptSent;
 
     public ConnectionWrapper(Connection lease, PhysicalConnection physical, ConnectionEvictor evictor) {
         super(physical.sqlite(), DETACHED);
@@ -85,7 +98,36 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
     <T> T execute(StatementWrapper statement, int effects, int queryTimeoutSeconds, SqlAction<T> action,
                   Set<ColumnRef> compressedInto, boolean batch) throws SQLException {
         checkOpen();
-        return pipeline.execute(statement, effects, queryTimeoutSeconds, action, compressedInto, batch);
+        StatementWrapper outer = running;
+        running = statement; // a cancel that does not see it yet finds nothing running: nothing has begun
+        try {
+            return pipeline.execute(statement, effects, queryTimeoutSeconds, action, compressedInto, batch);
+        } finally {
+            boolean repair;
+            synchronized (cancelLock) {
+                running = outer;
+                repair = interruptSent;
+                interruptSent = false;
+            }
+            if (repair) {
+                afterInterrupt(); // a cancel that came as the statement ended must not fail the next one
+            }
+        }
+    }
+
+    /**
+     * {@code Statement.cancel()}: interrupts the connection only while {@code statement} runs or has a result set
+     * the application may still step, as JDBC means it. sqlite-jdbc interrupts whatever the connection is doing; on
+     * a pooled connection an interrupt with nothing running stays pending in SQLite and failed the next statement,
+     * the next borrower's included. After the lease there is nothing of it left to cancel.
+     */
+    void cancel(StatementWrapper statement) throws SQLException {
+        synchronized (cancelLock) {
+            if (!closed && (running == statement || statement.hasOpenResult())) {
+                interruptSent = true;
+                physical.interruptRunning();
+            }
+        }
     }
 
     /**
@@ -343,7 +385,12 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
         }
         boolean statementsClosed = closeStatements();
         boolean reset = pipeline.endLease() && resetIsolation();
-        if (!(statementsClosed && reset && !sessionAltered && !sqliteHandedOut) && evictor != null) {
+        boolean interruptPending;
+        synchronized (cancelLock) {
+            interruptPending = interruptSent;
+        }
+        if (!(statementsClosed && reset && !sessionAltered && !sqliteHandedOut && !interruptPending)
+                && evictor != null) {
             evictor.evict(lease);
         }
         delegate = Closed.CONNECTION;

@@ -140,6 +140,17 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
         return null;
     }
 
+    /**
+     * Interrupts this statement's own execution, or the stepping of its open result set; with neither there is
+     * nothing to cancel, and a closed statement has nothing either (sqlite-jdbc does not refuse it there).
+     */
+    @Override
+    public final void cancel() throws SQLException {
+        if (!isClosed()) {
+            connection.cancel(this);
+        }
+    }
+
     @Override
     public final void afterInterrupt() {
         connection.afterInterrupt();

@@ -15,7 +15,9 @@ public final class QueryDeadline implements Runnable {
 
     private final DB database;
     private final ScheduledFuture<?> timer;
-    private volatile boolean fired;
+    /** Guarded by this: the interrupt and the end of the execution exclude each other (see {@link #finish()}). */
+    private boolean fired;
+    private boolean finished;
 
     private QueryDeadline(DB database, TransactionTimer timer, long millis) {
         this.database = database;
@@ -31,7 +33,10 @@ public final class QueryDeadline implements Runnable {
     }
 
     @Override
-    public void run() {
+    public synchronized void run() {
+        if (finished) {
+            return; // the statement ended first: an interrupt now would fail the connection's next statement
+        }
         fired = true;
         try {
             database.interrupt();
@@ -40,8 +45,12 @@ public final class QueryDeadline implements Runnable {
         }
     }
 
-    /** Ends the deadline; true when it had already stopped the statement. */
-    public boolean finish() {
+    /**
+     * Ends the deadline; true when it interrupted the connection. No interrupt comes after this returns, so a caller
+     * told true knows SQLite may still hold one pending, even for a statement that ended without seeing it.
+     */
+    public synchronized boolean finish() {
+        finished = true;
         timer.cancel(false);
         return fired;
     }
