@@ -64,8 +64,6 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
      * statement ended unseen.
      */
     private final Object cancelLock = new Object();
-    /** The statement whose execution is under way, null between executions; set without the lock as one begins. */
-    private volatile StatementWrapper running;
     /**
      * A cancel interrupted this connection and no repair has followed: SQLite goes on interrupting the connection's
      * next statements (see {@link #afterInterrupt()}), the next lease's too unless it is repaired or evicted.
@@ -98,14 +96,13 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
     <T> T execute(StatementWrapper statement, int effects, int queryTimeoutSeconds, SqlAction<T> action,
                   Set<ColumnRef> compressedInto, boolean batch) throws SQLException {
         checkOpen();
-        StatementWrapper outer = running;
-        running = statement; // a cancel that does not see it yet finds nothing running: nothing has begun
+        statement.executingThread = Thread.currentThread(); // a cancel not seeing it yet finds nothing begun
         try {
             return pipeline.execute(statement, effects, queryTimeoutSeconds, action, compressedInto, batch);
         } finally {
             boolean repair;
             synchronized (cancelLock) {
-                running = outer;
+                statement.executingThread = null;
                 repair = interruptSent;
                 interruptSent = false;
             }
@@ -123,7 +120,7 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
      */
     void cancel(StatementWrapper statement) throws SQLException {
         synchronized (cancelLock) {
-            if (!closed && (running == statement || statement.hasOpenResult())) {
+            if (!closed && (statement.executingThread != null || statement.hasOpenResult())) {
                 interruptSent = true;
                 physical.interruptRunning();
             }
@@ -170,14 +167,17 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
      * After SQLITE_INTERRUPT, SQLite (3.54) goes on interrupting every new statement of the connection until the
      * statements that had run are finalized; resetting them is not enough. So the idle cached statements are
      * finalized, and every statement of the lease the application is not reading from is swapped for a freshly
-     * prepared one (a statement with an open result set keeps its place).
+     * prepared one (a statement with an open result set keeps its place, and so does one another thread of the
+     * lease is running: JDBC lets threads share a connection).
      */
     @Override
     public void afterInterrupt() {
         physical.currentStatementCache().closeAll();
+        Thread self = Thread.currentThread();
         for (StatementWrapper statement : physical.leaseStatements().newestFirst()) {
             try {
-                if (!statement.hasOpenResult()) {
+                Thread executing = statement.executingThread;
+                if (!statement.hasOpenResult() && (executing == null || executing == self)) {
                     statement.renew();
                 }
             } catch (SQLException e) {

@@ -22,6 +22,11 @@ import java.util.Set;
 class StatementWrapper extends ForwardingStatement implements StatementCall {
 
     final ConnectionWrapper connection;
+    /**
+     * The thread running this statement now, null between executions: {@code cancel()} from another thread
+     * interrupts only then (or while a result set is open), see {@link ConnectionWrapper#cancel}.
+     */
+    volatile Thread executingThread;
     /** The result set handed out last, closed when a cached statement is reset for reuse. */
     ResultSetWrapper lastResult;
     int queryTimeoutSeconds;

@@ -151,6 +151,50 @@ class StatementCancelTest extends TxDatabaseTest {
         }
     }
 
+    /**
+     * JDBC lets threads share a connection (sqlite-jdbc runs one call at a time): the second thread's execution
+     * begins while the first one's runs, and ends after it. Once both ended, a cancel of the first statement finds
+     * nothing of its own running.
+     */
+    @Test
+    void withTwoThreadsOnOneConnectionACancelReachesOnlyItsOwnStatement() throws Exception {
+        String url = url("");
+        try (Connection shared = DriverManager.getConnection(url);
+             Statement first = shared.createStatement();
+             PreparedStatement second = shared.prepareStatement("SELECT count(*) FROM t")) {
+            insertThroughAPreparedStatement(shared);
+            registerGate(shared);
+            TxDb.Async<Long> gated = TxDb.async("first", () -> {
+                try (ResultSet rows = first.executeQuery(GATED_COUNT)) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            });
+            assertThat(running.await(60, TimeUnit.SECONDS)).isTrue();
+            TxDb.Async<Long> queued = TxDb.async("second", () -> {
+                try (ResultSet rows = second.executeQuery()) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            });
+            awaitWaiting(queued.thread()); // inside its execution, for the connection the first thread holds
+            released.countDown();
+            assertThat(gated.join()).isEqualTo(1_000_000L);
+            assertThat(queued.join()).isEqualTo(2L);
+
+            first.cancel();
+            assertThat(TxDb.queryLong(shared, "SELECT count(*) FROM t")).isEqualTo(2);
+        }
+    }
+
+    private static void awaitWaiting(Thread thread) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (thread.getState() == Thread.State.RUNNABLE || thread.getState() == Thread.State.NEW) {
+            assertThat(System.nanoTime()).as(thread.getName() + " never waited").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+    }
+
     /** As on sqlite-jdbc: the result set stops at its next row, and the connection goes on. */
     @Test
     void aCancelWithAResultSetOpenStopsItsNextRowAsOnSqliteJdbc() throws Exception {
