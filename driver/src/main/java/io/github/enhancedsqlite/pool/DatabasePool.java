@@ -16,6 +16,7 @@ import io.github.enhancedsqlite.tx.SqlAction;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
@@ -362,6 +363,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
             return wrap(pool.getConnection(), owner);
         } catch (ClosedUnderThePool e) {
             return wrap(pool.getConnection(), owner); // that one was given back; the pool opens another in its place
+        } catch (SQLTransientConnectionException timedOut) {
+            throw PoolExhausted.explain(timedOut, config.location().poolKey(), config.settings().pool());
         }
     }
 

@@ -136,4 +136,32 @@ class PoolSharingTest {
                     .isInstanceOf(SQLTransientConnectionException.class);
         }
     }
+
+    /**
+     * Code that never closes its connections (which sqlite-jdbc alone never stopped) is told so when the pool runs
+     * dry: HikariCP's own message counts only the connections it holds ("total=1, active=1" with three lent).
+     */
+    @Test
+    void aPoolRunDryNamesItsSizeAndWhatGivesAConnectionBack() throws SQLException {
+        String url = Db.url(dir.resolve("dry.db"), "maximumPoolSize=3&connectionTimeout=250");
+        List<Connection> leaked = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                leaked.add(DriverManager.getConnection(url));
+            }
+            assertThatThrownBy(() -> DriverManager.getConnection(url).close())
+                    .isInstanceOf(SQLTransientConnectionException.class)
+                    .hasMessageContaining("connectionTimeout=250 ms")
+                    .hasMessageContaining("all 3 (maximumPoolSize=3) stayed borrowed")
+                    .hasMessageContaining("only at close()");
+            leaked.remove(0).close();
+            try (Connection next = DriverManager.getConnection(url)) {
+                assertThat(next.isValid(1)).isTrue();
+            }
+        } finally {
+            for (Connection connection : leaked) {
+                connection.close();
+            }
+        }
+    }
 }

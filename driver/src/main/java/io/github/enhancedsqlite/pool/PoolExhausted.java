@@ -1,0 +1,35 @@
+package io.github.enhancedsqlite.pool;
+
+import io.github.enhancedsqlite.config.PoolSettings;
+import java.sql.SQLTransientConnectionException;
+
+/**
+ * What a getConnection that waited {@code connectionTimeout} in vain is told. HikariCP's own message counts only the
+ * connections it holds (the pool's first and growth connections are lent outside it, so a pool with all ten lent can
+ * read "total=1, active=1") and does not say why none came back; the usual cause behind a driver URL swapped in is
+ * code that never closes its connections, which sqlite-jdbc alone never stopped.
+ */
+final class PoolExhausted {
+
+    private PoolExhausted() {
+    }
+
+    /**
+     * The exception to throw for HikariCP's timeout: the same type and SQLState, so handlers of it are unchanged,
+     * HikariCP's as the cause. A timeout HikariCP reports with a cause (opening a connection failed) is another
+     * matter, and is returned as it is.
+     */
+    static SQLTransientConnectionException explain(SQLTransientConnectionException timeout, String database,
+                                                   PoolSettings settings) {
+        if (timeout.getCause() != null) {
+            return timeout;
+        }
+        SQLTransientConnectionException explained = new SQLTransientConnectionException("No connection to "
+                + database + " came free within connectionTimeout=" + settings.connectionTimeoutMillis()
+                + " ms: all " + settings.maximumPoolSize() + " (maximumPoolSize=" + settings.maximumPoolSize()
+                + ") stayed borrowed. A Connection goes back to the pool only at close(): close each one"
+                + " (try-with-resources), or raise maximumPoolSize or connectionTimeout in the URL.",
+                timeout.getSQLState(), timeout);
+        return explained;
+    }
+}
