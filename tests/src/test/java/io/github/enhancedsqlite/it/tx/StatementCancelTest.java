@@ -45,6 +45,14 @@ class StatementCancelTest extends TxDatabaseTest {
         }
     }
 
+    /** The pool has one connection: the next lease is lent the one the test's lease ended on. */
+    private static void assertTheNextLeaseReadsAndWrites(String url) throws SQLException {
+        try (Connection next = DriverManager.getConnection(url)) {
+            assertThat(TxDb.queryLong(next, "SELECT count(*) FROM t")).isEqualTo(2);
+            assertThat(TxDb.update(next, "INSERT INTO t(v) VALUES ('next lease')")).isEqualTo(1);
+        }
+    }
+
     private void registerGate(Connection connection) throws SQLException {
         Function.create(connection, "gate", new Function() {
             @Override
@@ -94,10 +102,7 @@ class StatementCancelTest extends TxDatabaseTest {
             insert.executeUpdate();
             insert.cancel(); // a timer of the application's that came too late
         }
-        try (Connection next = DriverManager.getConnection(url)) {
-            assertThat(TxDb.queryLong(next, "SELECT count(*) FROM t")).isEqualTo(2);
-            assertThat(TxDb.update(next, "INSERT INTO t(v) VALUES ('next lease')")).isEqualTo(1);
-        }
+        assertTheNextLeaseReadsAndWrites(url);
     }
 
     /**
@@ -227,10 +232,7 @@ class StatementCancelTest extends TxDatabaseTest {
                 statement.cancel();
             }
         }
-        try (Connection next = DriverManager.getConnection(url)) {
-            assertThat(TxDb.queryLong(next, "SELECT count(*) FROM t")).isEqualTo(2);
-            assertThat(TxDb.update(next, "INSERT INTO t(v) VALUES ('next lease')")).isEqualTo(1);
-        }
+        assertTheNextLeaseReadsAndWrites(url);
     }
 
     /**
