@@ -24,12 +24,11 @@ final class PoolExhausted {
         if (timeout.getCause() != null) {
             return timeout;
         }
-        SQLTransientConnectionException explained = new SQLTransientConnectionException("No connection to "
+        return new SQLTransientConnectionException("No connection to "
                 + database + " came free within connectionTimeout=" + settings.connectionTimeoutMillis()
                 + " ms: all " + settings.maximumPoolSize() + " (maximumPoolSize=" + settings.maximumPoolSize()
                 + ") stayed borrowed. A Connection goes back to the pool only at close(): close each one"
                 + " (try-with-resources), or raise maximumPoolSize or connectionTimeout in the URL.",
                 timeout.getSQLState(), timeout);
-        return explained;
     }
 }
