@@ -50,6 +50,14 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
     private volatile boolean closed;
     /** Ended by {@link #abort}: calls say so rather than "closed". */
     private volatile boolean aborted;
+    /**
+     * The lease is over: {@link #close} has waited for the statements other threads ran on it, or {@link #abort}
+     * ended it. Until then a statement still running may reach sqlite-jdbc's connection through it (a function
+     * the application registered on this connection does, for every row).
+     */
+    private volatile boolean ended;
+    /** A {@link #close} waits for statements of other threads: the end of each execution wakes it. */
+    private boolean closeWaiting;
     /** The application changed state a pool cannot reset (pragmas, attachments, temp objects). */
     private boolean sessionAltered;
     private boolean isolationChanged;
@@ -95,9 +103,12 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
      */
     <T> T execute(StatementWrapper statement, int effects, int queryTimeoutSeconds, SqlAction<T> action,
                   Set<ColumnRef> compressedInto, boolean batch) throws SQLException {
-        checkOpen();
-        statement.executingThread = Thread.currentThread(); // a cancel not seeing it yet finds nothing begun
+        // marked before the check of closed, which close() sets before it looks for running statements: either
+        // close() waits for this execution or the execution fails as closed. A cancel not seeing the mark yet finds
+        // nothing begun.
+        statement.executingThread = Thread.currentThread();
         try {
+            checkOpen();
             return pipeline.execute(statement, effects, queryTimeoutSeconds, action, compressedInto, batch);
         } finally {
             boolean repair;
@@ -105,6 +116,9 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
                 statement.executingThread = null;
                 repair = interruptSent;
                 interruptSent = false;
+                if (closeWaiting) {
+                    cancelLock.notifyAll();
+                }
             }
             if (repair) {
                 afterInterrupt(); // a cancel that came as the statement ended must not fail the next one
@@ -120,7 +134,7 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
      */
     void cancel(StatementWrapper statement) throws SQLException {
         synchronized (cancelLock) {
-            if (!closed && (statement.executingThread != null || statement.hasOpenResult())) {
+            if (!ended && (statement.executingThread != null || statement.hasOpenResult())) {
                 interruptSent = true;
                 physical.interruptRunning();
             }
@@ -383,13 +397,17 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
             }
             closed = true;
         }
+        awaitStatementsOfOtherThreads();
+        synchronized (this) { // an abort() from now on finds the lease over and interrupts nothing
+            ended = true;
+        }
         boolean statementsClosed = closeStatements();
         boolean reset = pipeline.endLease() && resetIsolation();
         boolean interruptPending;
         synchronized (cancelLock) {
             interruptPending = interruptSent;
         }
-        if (!(statementsClosed && reset && !sessionAltered && !sqliteHandedOut && !interruptPending)
+        if (!(statementsClosed && reset && !sessionAltered && !sqliteHandedOut && !interruptPending && !aborted)
                 && evictor != null) {
             evictor.evict(lease);
         }
@@ -406,27 +424,65 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
     }
 
     /**
+     * Waits until no other thread runs a statement of this lease. sqlite-jdbc runs one call of a connection at a
+     * time, so there a close from another thread waits for the running statement, which completes. Ending the lease
+     * under it instead gave its writer turn and its connection back while it wrote: the pool lent the connection
+     * again, and the lease's rollback undid a write already reported done. Waits as long as the statement runs, as
+     * sqlite-jdbc does; {@link #abort} stops it. An interrupt of the closing thread is kept for after the wait.
+     */
+    private void awaitStatementsOfOtherThreads() {
+        LeaseStatements statements = physical.leaseStatements();
+        Thread self = Thread.currentThread();
+        if (!statements.runningOnAnotherThread(self)) {
+            return;
+        }
+        boolean interrupted = false;
+        synchronized (cancelLock) {
+            closeWaiting = true;
+            while (statements.runningOnAnotherThread(self)) {
+                try {
+                    cancelLock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            self.interrupt();
+        }
+    }
+
+    /**
      * Ends the lease at once, from any thread (JDBC lets an administrator's thread abort a connection another thread
      * is using), and discards the physical connection; an open transaction dies with it. Here the statement the owner
      * is running is interrupted (sqlite3_interrupt is safe from any thread) and every later call of the owner fails
      * as aborted; on {@code executor}, once sqlite-jdbc has let the interrupted statement return (it runs one call of
      * a connection at a time), the transaction is rolled back, the writer turn given back and the connection evicted
-     * and returned, so the pool opens a fresh one in its place. Nothing here waits for the running statement.
+     * and returned, so the pool opens a fresh one in its place. Nothing here waits for the running statement. An
+     * abort while a {@link #close} waits for another thread's statement interrupts that statement, and the close,
+     * once it returned, ends the lease and evicts the connection.
      */
     @Override
     public void abort(Executor executor) throws SQLException {
         if (executor == null) {
             throw new SQLException("abort(executor) needs an Executor to close the connection on; null was passed");
         }
+        boolean closing;
         synchronized (this) {
-            if (closed) {
+            if (aborted || ended) {
                 return;
             }
+            closing = closed;
             aborted = true;
             closed = true;
+            ended = !closing;
+            physical.interruptRunning(); // under the lock: once close() ended the lease, the connection is another's
         }
-        physical.interruptRunning();
-        executor.execute(this::discard);
+        if (!closing) {
+            executor.execute(this::discard);
+        }
+        // else a close() waits for the statement another thread runs: interrupted, it returns, and that close ends
+        // the lease, evicting the connection as aborted
     }
 
     /** The second half of {@link #abort}, on the executor. */
@@ -655,7 +711,7 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
      * evict}: what the call may change survives any reset, so the lease is not lent again.
      */
     private SQLiteConnection own(boolean evict) {
-        if (closed) {
+        if (ended || aborted) {
             throw new IllegalStateException(aborted ? "Connection was aborted (Connection.abort)"
                     : "Connection is closed");
         }

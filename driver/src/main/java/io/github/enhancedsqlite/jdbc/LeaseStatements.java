@@ -43,6 +43,17 @@ final class LeaseStatements {
         return copy;
     }
 
+    /** True when a statement of the lease is being executed by a thread other than {@code self}. */
+    synchronized boolean runningOnAnotherThread(Thread self) {
+        for (StatementWrapper statement : open) {
+            Thread executing = statement.executingThread;
+            if (executing != null && executing != self) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     synchronized void clear() {
         open.clear();
     }

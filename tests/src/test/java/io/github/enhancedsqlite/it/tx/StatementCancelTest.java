@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.sqlite.Function;
@@ -29,8 +28,7 @@ class StatementCancelTest extends TxDatabaseTest {
             + " WHERE i < 1000000) SELECT count(gate(i)) FROM x";
     private static final int SQLITE_INTERRUPT = SQLiteErrorCode.SQLITE_INTERRUPT.code;
 
-    private final CountDownLatch running = new CountDownLatch(1);
-    private final CountDownLatch released = new CountDownLatch(1);
+    private final SqlGate gate = new SqlGate();
 
     private String url(String query) throws SQLException {
         return database("cancel.db", query, "CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT)",
@@ -51,27 +49,6 @@ class StatementCancelTest extends TxDatabaseTest {
             assertThat(TxDb.queryLong(next, "SELECT count(*) FROM t")).isEqualTo(2);
             assertThat(TxDb.update(next, "INSERT INTO t(v) VALUES ('next lease')")).isEqualTo(1);
         }
-    }
-
-    private void registerGate(Connection connection) throws SQLException {
-        Function.create(connection, "gate", new Function() {
-            @Override
-            protected void xFunc() throws SQLException {
-                int i = value_int(0);
-                if (i == 1) {
-                    running.countDown();
-                    try {
-                        if (!released.await(60, TimeUnit.SECONDS)) {
-                            throw new SQLException("the test never released the gate");
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new SQLException("interrupted at the gate", e);
-                    }
-                }
-                result(i);
-            }
-        });
     }
 
     @Test
@@ -120,11 +97,11 @@ class StatementCancelTest extends TxDatabaseTest {
             stale.close();
         }
         try (Connection next = DriverManager.getConnection(url)) {
-            registerGate(next);
+            gate.registerOn(next);
             TxDb.Async<Long> count = TxDb.async("gated count", () -> TxDb.queryLong(next, GATED_COUNT));
-            assertThat(running.await(60, TimeUnit.SECONDS)).isTrue();
+            gate.awaitRunning();
             stale.cancel();
-            released.countDown();
+            gate.release();
             assertThat(count.join()).isEqualTo(1_000_000L);
         }
     }
@@ -134,16 +111,16 @@ class StatementCancelTest extends TxDatabaseTest {
         String url = url("");
         try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
             insertThroughAPreparedStatement(connection);
-            registerGate(connection);
+            gate.registerOn(connection);
             TxDb.Async<Long> count = TxDb.async("gated count", () -> {
                 try (ResultSet rows = statement.executeQuery(GATED_COUNT)) {
                     rows.next();
                     return rows.getLong(1);
                 }
             });
-            assertThat(running.await(60, TimeUnit.SECONDS)).isTrue();
+            gate.awaitRunning();
             statement.cancel();
-            released.countDown();
+            gate.release();
             Throwable failure = count.failure();
             assertThat(failure).isInstanceOf(SQLException.class);
             assertThat(((SQLException) failure).getErrorCode()).isEqualTo(SQLITE_INTERRUPT);
@@ -168,22 +145,22 @@ class StatementCancelTest extends TxDatabaseTest {
              Statement first = shared.createStatement();
              PreparedStatement second = shared.prepareStatement("SELECT count(*) FROM t")) {
             insertThroughAPreparedStatement(shared);
-            registerGate(shared);
+            gate.registerOn(shared);
             TxDb.Async<Long> gated = TxDb.async("first", () -> {
                 try (ResultSet rows = first.executeQuery(GATED_COUNT)) {
                     rows.next();
                     return rows.getLong(1);
                 }
             });
-            assertThat(running.await(60, TimeUnit.SECONDS)).isTrue();
+            gate.awaitRunning();
             TxDb.Async<Long> queued = TxDb.async("second", () -> {
                 try (ResultSet rows = second.executeQuery()) {
                     rows.next();
                     return rows.getLong(1);
                 }
             });
-            awaitWaiting(queued.thread()); // inside its execution, for the connection the first thread holds
-            released.countDown();
+            queued.awaitBlocked(); // inside its execution, for the connection the first thread holds
+            gate.release();
             assertThat(gated.join()).isEqualTo(1_000_000L);
             assertThat(queued.join()).isEqualTo(2L);
 
@@ -192,13 +169,6 @@ class StatementCancelTest extends TxDatabaseTest {
         }
     }
 
-    private static void awaitWaiting(Thread thread) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (thread.getState() == Thread.State.RUNNABLE || thread.getState() == Thread.State.NEW) {
-            assertThat(System.nanoTime()).as(thread.getName() + " never waited").isLessThan(deadline);
-            Thread.onSpinWait();
-        }
-    }
 
     /** As on sqlite-jdbc: the result set stops at its next row, and the connection goes on. */
     @Test

@@ -186,6 +186,19 @@ final class TxDb {
             return future.isDone();
         }
 
+        /** Returns once the thread waits for something (a lock, a monitor, a condition), or has finished. */
+        void awaitBlocked() {
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(HANG_GUARD_SECONDS);
+            while (!future.isDone() && (thread.getState() == Thread.State.RUNNABLE
+                    || thread.getState() == Thread.State.NEW)) {
+                if (System.nanoTime() > giveUp) {
+                    throw new AssertionError(thread.getName() + " never waited; it is at "
+                            + java.util.Arrays.toString(thread.getStackTrace()));
+                }
+                Thread.onSpinWait();
+            }
+        }
+
         /** Returns once the thread waits for the writer turn of its database. */
         void awaitWaitingForTheWriterTurn() {
             awaitParkedIn("io.github.enhancedsqlite.tx.WriterGate");

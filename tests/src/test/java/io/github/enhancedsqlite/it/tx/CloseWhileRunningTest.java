@@ -1,0 +1,113 @@
+package io.github.enhancedsqlite.it.tx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code Connection.close()} from another thread while a statement of the connection runs (a watchdog, a shutdown
+ * path, a framework's cleanup). sqlite-jdbc runs one call of a connection at a time, so there close waits for the
+ * running statement, which completes, and then closes. Ending the lease under the running statement gave its writer
+ * turn and its connection back while it wrote: the write, reported done, was rolled back, and the turn stayed with
+ * the writing thread, so every other writer of the file waited its whole writerTimeout.
+ */
+class CloseWhileRunningTest extends TxDatabaseTest {
+
+    private final SqlGate gate = new SqlGate();
+
+    private String url() throws SQLException {
+        return database("close.db", "writerTimeout=5000", "CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v)",
+                "INSERT INTO t(v) VALUES ('seed')");
+    }
+
+    @Test
+    void anAutoCommitWriteThatACloseMeetsCompletesAndStaysCommitted() throws Exception {
+        String url = url();
+        Connection connection = DriverManager.getConnection(url);
+        gate.registerOn(connection);
+        Statement statement = connection.createStatement();
+        TxDb.Async<Integer> write = TxDb.async("writer", () -> statement.executeUpdate(
+                "INSERT INTO t(v) VALUES (gate(1))"));
+        gate.awaitRunning();
+        TxDb.Async<Void> close = TxDb.async("closer", () -> {
+            connection.close();
+            return null;
+        });
+        close.awaitBlocked();
+        gate.release();
+
+        assertThat(write.join()).isEqualTo(1);
+        close.join();
+        assertThat(connection.isClosed()).isTrue();
+        assertThat(TxDb.committed(file, "SELECT count(*) FROM t WHERE v = 1")).isEqualTo(1);
+        assertThat(TxDb.writeLockIsFree(file)).isTrue();
+        try (Connection next = DriverManager.getConnection(url)) {
+            assertThat(TxDb.update(next, "INSERT INTO t(v) VALUES ('next')")).isEqualTo(1);
+        }
+        assertThat(TxDb.committed(file, "SELECT count(*) FROM t")).isEqualTo(3);
+    }
+
+    /** JDBC's way to stop what a close waits for: the statement is interrupted, and the close then ends the lease. */
+    @Test
+    void anAbortWhileACloseWaitsStopsTheStatementAndTheCloseEndsTheLease() throws Exception {
+        String url = url();
+        Connection connection = DriverManager.getConnection(url);
+        gate.registerOn(connection);
+        Statement statement = connection.createStatement();
+        TxDb.Async<Long> count = TxDb.async("reader", () -> TxDb.queryLong(connection, "WITH RECURSIVE x(i) AS"
+                + " (SELECT 1 UNION ALL SELECT i + 1 FROM x WHERE i < 1000000) SELECT count(gate(i)) FROM x"));
+        gate.awaitRunning();
+        TxDb.Async<Void> close = TxDb.async("closer", () -> {
+            connection.close();
+            return null;
+        });
+        close.awaitBlocked();
+        connection.abort(Runnable::run);
+        gate.release();
+
+        Throwable failure = count.failure();
+        assertThat(failure).isInstanceOf(SQLException.class);
+        // the interrupt stops the next row; the gate's own call after the abort finds the connection aborted
+        assertThat(failure.getMessage()).containsAnyOf("interrupt", "aborted");
+        close.join();
+        assertThatThrownBy(() -> statement.executeQuery("SELECT 1")).isInstanceOf(SQLException.class);
+        assertThat(connection.isClosed()).isTrue();
+        try (Connection next = DriverManager.getConnection(url)) {
+            assertThat(TxDb.update(next, "INSERT INTO t(v) VALUES ('next')")).isEqualTo(1);
+        }
+    }
+
+    /** The close rolls the open transaction back once the statement ended, and the commit after it fails. */
+    @Test
+    void aTransactionThatACloseMeetsIsRolledBackAndItsCommitFails() throws Exception {
+        String url = url();
+        Connection connection = DriverManager.getConnection(url);
+        gate.registerOn(connection);
+        connection.setAutoCommit(false);
+        PreparedStatement insert = connection.prepareStatement("INSERT INTO t(v) VALUES (gate(?))");
+        insert.setInt(1, 1);
+        TxDb.Async<Integer> write = TxDb.async("writer", insert::executeUpdate);
+        gate.awaitRunning();
+        TxDb.Async<Void> close = TxDb.async("closer", () -> {
+            connection.close();
+            return null;
+        });
+        close.awaitBlocked();
+        gate.release();
+
+        assertThat(write.join()).isEqualTo(1);
+        close.join();
+        assertThatThrownBy(connection::commit).isInstanceOf(SQLException.class).hasMessageContaining("closed");
+        assertThat(TxDb.committed(file, "SELECT count(*) FROM t")).isEqualTo(1);
+        assertThat(TxDb.writeLockIsFree(file)).isTrue();
+        try (Connection next = DriverManager.getConnection(url)) {
+            assertThat(TxDb.update(next, "INSERT INTO t(v) VALUES ('next')")).isEqualTo(1);
+        }
+    }
+}
