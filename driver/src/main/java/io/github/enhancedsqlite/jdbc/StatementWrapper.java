@@ -9,11 +9,13 @@ import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.sqlite.core.CoreStatement;
 
 /**
  * A statement whose {@link #getConnection()} is the connection the application holds, whose result sets lead
@@ -108,7 +110,52 @@ class StatementWrapper extends ForwardingStatement implements StatementCall {
 
     @Override
     public final ResultSet getResultSet() throws SQLException {
-        return wrap(delegate.getResultSet(), lastRewritten);
+        return noSqliteStatement() ? null : wrap(delegate.getResultSet(), lastRewritten);
+    }
+
+    @Override
+    public final int getUpdateCount() throws SQLException {
+        return noSqliteStatement() ? -1 : super.getUpdateCount();
+    }
+
+    @Override
+    public final long getLargeUpdateCount() throws SQLException {
+        return noSqliteStatement() ? -1 : super.getLargeUpdateCount();
+    }
+
+    @Override
+    public final boolean getMoreResults() throws SQLException {
+        return getMoreResults(CLOSE_CURRENT_RESULT);
+    }
+
+    @Override
+    public final boolean getMoreResults(int current) throws SQLException {
+        if (!noSqliteStatement()) {
+            return super.getMoreResults(current);
+        }
+        if (current != CLOSE_CURRENT_RESULT) { // what sqlite-jdbc accepts when it has a statement
+            throw new SQLFeatureNotSupportedException("getMoreResults(" + current + "): only"
+                    + " Statement.CLOSE_CURRENT_RESULT (" + CLOSE_CURRENT_RESULT + ") is supported");
+        }
+        return false;
+    }
+
+    /**
+     * True when sqlite-jdbc has prepared nothing for this statement yet: a fresh statement, or one that only ran
+     * {@code executeUpdate(String)}, which sqlite-jdbc hands to sqlite3_exec, or its backup or restore command.
+     * sqlite-jdbc reads the current result from its prepared statement and threw NullPointerException there
+     * (xerial/sqlite-jdbc#1129); such a statement has no current result, which is what sqlite-jdbc answers once a
+     * statement's results were read. A closed one fails as closed.
+     */
+    private boolean noSqliteStatement() throws SQLException {
+        Statement sqlite = delegate;
+        if (!(sqlite instanceof CoreStatement) || ((CoreStatement) sqlite).pointer != null) {
+            return false;
+        }
+        if (sqlite.isClosed()) {
+            throw new SQLException("Statement is closed", "HY010");
+        }
+        return true;
     }
 
     private <T> T run(String sql, SqlAction<T> action) throws SQLException {
