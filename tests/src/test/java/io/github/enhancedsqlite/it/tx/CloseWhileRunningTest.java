@@ -26,6 +26,24 @@ class CloseWhileRunningTest extends TxDatabaseTest {
                 "INSERT INTO t(v) VALUES ('seed')");
     }
 
+    /** Once a statement is held at the gate, closes the connection on another thread and returns when that waits. */
+    private TxDb.Async<Void> closeWhileTheGateHolds(Connection connection) throws InterruptedException {
+        gate.awaitRunning();
+        TxDb.Async<Void> close = TxDb.async("closer", () -> {
+            connection.close();
+            return null;
+        });
+        close.awaitBlocked();
+        return close;
+    }
+
+    /** A writer of the file finds neither the writer turn nor SQLite's lock held (writerTimeout is 5 s here). */
+    private static void assertTheNextLeaseWrites(String url) throws SQLException {
+        try (Connection next = DriverManager.getConnection(url)) {
+            assertThat(TxDb.update(next, "INSERT INTO t(v) VALUES ('next')")).isEqualTo(1);
+        }
+    }
+
     @Test
     void anAutoCommitWriteThatACloseMeetsCompletesAndStaysCommitted() throws Exception {
         String url = url();
@@ -34,12 +52,7 @@ class CloseWhileRunningTest extends TxDatabaseTest {
         Statement statement = connection.createStatement();
         TxDb.Async<Integer> write = TxDb.async("writer", () -> statement.executeUpdate(
                 "INSERT INTO t(v) VALUES (gate(1))"));
-        gate.awaitRunning();
-        TxDb.Async<Void> close = TxDb.async("closer", () -> {
-            connection.close();
-            return null;
-        });
-        close.awaitBlocked();
+        TxDb.Async<Void> close = closeWhileTheGateHolds(connection);
         gate.release();
 
         assertThat(write.join()).isEqualTo(1);
@@ -47,9 +60,7 @@ class CloseWhileRunningTest extends TxDatabaseTest {
         assertThat(connection.isClosed()).isTrue();
         assertThat(TxDb.committed(file, "SELECT count(*) FROM t WHERE v = 1")).isEqualTo(1);
         assertThat(TxDb.writeLockIsFree(file)).isTrue();
-        try (Connection next = DriverManager.getConnection(url)) {
-            assertThat(TxDb.update(next, "INSERT INTO t(v) VALUES ('next')")).isEqualTo(1);
-        }
+        assertTheNextLeaseWrites(url);
         assertThat(TxDb.committed(file, "SELECT count(*) FROM t")).isEqualTo(3);
     }
 
@@ -62,12 +73,7 @@ class CloseWhileRunningTest extends TxDatabaseTest {
         Statement statement = connection.createStatement();
         TxDb.Async<Long> count = TxDb.async("reader", () -> TxDb.queryLong(connection, "WITH RECURSIVE x(i) AS"
                 + " (SELECT 1 UNION ALL SELECT i + 1 FROM x WHERE i < 1000000) SELECT count(gate(i)) FROM x"));
-        gate.awaitRunning();
-        TxDb.Async<Void> close = TxDb.async("closer", () -> {
-            connection.close();
-            return null;
-        });
-        close.awaitBlocked();
+        TxDb.Async<Void> close = closeWhileTheGateHolds(connection);
         connection.abort(Runnable::run);
         gate.release();
 
@@ -78,9 +84,7 @@ class CloseWhileRunningTest extends TxDatabaseTest {
         close.join();
         assertThatThrownBy(() -> statement.executeQuery("SELECT 1")).isInstanceOf(SQLException.class);
         assertThat(connection.isClosed()).isTrue();
-        try (Connection next = DriverManager.getConnection(url)) {
-            assertThat(TxDb.update(next, "INSERT INTO t(v) VALUES ('next')")).isEqualTo(1);
-        }
+        assertTheNextLeaseWrites(url);
     }
 
     /** The close rolls the open transaction back once the statement ended, and the commit after it fails. */
@@ -93,12 +97,7 @@ class CloseWhileRunningTest extends TxDatabaseTest {
         PreparedStatement insert = connection.prepareStatement("INSERT INTO t(v) VALUES (gate(?))");
         insert.setInt(1, 1);
         TxDb.Async<Integer> write = TxDb.async("writer", insert::executeUpdate);
-        gate.awaitRunning();
-        TxDb.Async<Void> close = TxDb.async("closer", () -> {
-            connection.close();
-            return null;
-        });
-        close.awaitBlocked();
+        TxDb.Async<Void> close = closeWhileTheGateHolds(connection);
         gate.release();
 
         assertThat(write.join()).isEqualTo(1);
@@ -106,8 +105,6 @@ class CloseWhileRunningTest extends TxDatabaseTest {
         assertThatThrownBy(connection::commit).isInstanceOf(SQLException.class).hasMessageContaining("closed");
         assertThat(TxDb.committed(file, "SELECT count(*) FROM t")).isEqualTo(1);
         assertThat(TxDb.writeLockIsFree(file)).isTrue();
-        try (Connection next = DriverManager.getConnection(url)) {
-            assertThat(TxDb.update(next, "INSERT INTO t(v) VALUES ('next')")).isEqualTo(1);
-        }
+        assertTheNextLeaseWrites(url);
     }
 }
