@@ -186,8 +186,9 @@ public final class PoolRegistry implements DriverAction {
      */
     private void closeInBackground(List<DatabasePool> retired) {
         for (DatabasePool pool : retired) {
-            forget(pool);
+            // listed as closing before it is forgotten: openDatabases(), which takes no lock, never misses it
             closing.put(pool.config().location().poolKey(), pool);
+            forget(pool);
         }
         PoolCloser.execute(() -> {
             try {
@@ -293,8 +294,14 @@ public final class PoolRegistry implements DriverAction {
      * opener's thread, so the files held by pools still closing stay bounded. Closing takes no lock of the registry.
      */
     private void closeNow(DatabasePool pool) {
+        String key = pool.config().location().poolKey();
+        closing.put(key, pool); // listed until closed, as in closeInBackground
         forget(pool);
-        pool.close();
+        try {
+            pool.close();
+        } finally {
+            closing.remove(key, pool);
+        }
     }
 
     /** A retired pool is no longer served for its database or for any URL. */
