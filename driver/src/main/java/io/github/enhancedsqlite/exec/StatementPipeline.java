@@ -250,6 +250,19 @@ public final class StatementPipeline {
         return reset;
     }
 
+    /**
+     * The lease is closed by another thread or aborted: a statement waiting for the writer turn or backing off
+     * against another process's lock stops and fails as closed (see {@link TransactionControl#stopWaiting}).
+     */
+    public void stopWaiting(String why) {
+        transactions.stopWaiting(why);
+    }
+
+    /** No statement of the closed lease runs any more: the next lease's statements wait for their turn again. */
+    public void waitingAllowed() {
+        transactions.waitingAllowed();
+    }
+
     /** The physical connection closes: its native resources go. */
     public void close() {
         values.close();

@@ -428,7 +428,9 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
      * time, so there a close from another thread waits for the running statement, which completes. Ending the lease
      * under it instead gave its writer turn and its connection back while it wrote: the pool lent the connection
      * again, and the lease's rollback undid a write already reported done. Waits as long as the statement runs, as
-     * sqlite-jdbc does; {@link #abort} stops it. An interrupt of the closing thread is kept for after the wait.
+     * sqlite-jdbc does; {@link #abort} stops it. A statement that has not begun in SQLite — waiting for the writer
+     * turn, or between attempts against another process's lock — is stopped rather than waited for: it fails as
+     * closed. An interrupt of the closing thread is kept for after the wait.
      */
     private void awaitStatementsOfOtherThreads() {
         LeaseStatements statements = physical.leaseStatements();
@@ -436,6 +438,9 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
         if (!statements.runningOnAnotherThread(self)) {
             return;
         }
+        // one that has not begun in SQLite (it waits for the writer turn, or backs off against another process's
+        // lock) is stopped instead: it may be waiting behind the very transaction this thread is about to end
+        pipeline.stopWaiting("closed by another thread");
         boolean interrupted = false;
         synchronized (cancelLock) {
             closeWaiting = true;
@@ -447,6 +452,7 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
                 }
             }
         }
+        pipeline.waitingAllowed();
         if (interrupted) {
             self.interrupt();
         }
@@ -477,6 +483,7 @@ public final class ConnectionWrapper extends ForwardingConnection implements Int
             closed = true;
             ended = !closing;
             physical.interruptRunning(); // under the lock: once close() ended the lease, the connection is another's
+            pipeline.stopWaiting("aborted"); // a statement waiting for the writer turn has not begun: it stops too
         }
         if (!closing) {
             executor.execute(this::discard);

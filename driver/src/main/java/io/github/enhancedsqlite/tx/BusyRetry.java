@@ -5,6 +5,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientException;
 import java.util.concurrent.TimeUnit;
 
@@ -98,6 +99,9 @@ public final class BusyRetry {
             } catch (Exception noMoreAttempts) {
                 throw exhausted(last, attempts, started);
             }
+            if (observer != null && observer.stoppedBy() != null) {
+                throw stopped(last, observer.stoppedBy());
+            }
             attempts++;
             metrics.busyRetried();
             try {
@@ -113,11 +117,23 @@ public final class BusyRetry {
         }
     }
 
-    /** Hears that a call is waiting out a busy database, and that it stopped waiting. */
+    /** Hears that a call is waiting out a busy database, and that it stopped waiting; can end the wait. */
     interface Observer {
         void busyWaiting(long sinceNanos, int attempts, SQLException last);
 
         void busyWaitOver();
+
+        /**
+         * Why the call must not run again (its connection was closed by another thread, or aborted), or null. Asked
+         * after each backoff, so such a close waits at most one backoff ({@link #MAX_BACKOFF_MILLIS} and its jitter).
+         */
+        String stoppedBy();
+    }
+
+    private SQLException stopped(SQLException last, String stoppedBy) {
+        return new SQLNonTransientConnectionException("This statement was retrying against a lock another connection"
+                + " or process holds on " + database + " (" + last.getMessage() + ") when its connection was "
+                + stoppedBy + "; it did not run again, nothing was applied.", "08003", last);
     }
 
     private SQLException exhausted(SQLException last, int attempts, long started) {

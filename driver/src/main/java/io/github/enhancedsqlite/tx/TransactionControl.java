@@ -121,6 +121,11 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     private volatile boolean active;
     /** Why the open transaction was rolled back under the application; calls fail until it acknowledges. */
     private volatile String abortedReason;
+    /**
+     * Why a statement of this connection must stop waiting for the writer turn or for another process's lock: the
+     * lease was closed by another thread, or aborted. Null while the lease is live.
+     */
+    private volatile String stoppedBy;
     /** A rollback we needed failed: the connection's state is unknown, so the pool must drop it. */
     private volatile boolean broken;
     /** A statement of this connection is running now; the timer interrupts it rather than rolling back under it. */
@@ -1022,6 +1027,33 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     @Override
     public void busyWaitOver() {
         busySinceNanos = 0;
+    }
+
+    /**
+     * The lease is being closed by another thread, or aborted, while a statement of it may be waiting for the writer
+     * turn or backing off against another process's lock. That statement has not begun in SQLite: it stops waiting
+     * and fails as closed with nothing applied, rather than hold up the close until it got its turn — the closing
+     * thread may be the one that would end the transaction it waits behind (a pool closing abandoned connections).
+     * A statement already running in SQLite runs on; the close waits for it.
+     *
+     * @param why completes "its connection was ...", e.g. "closed by another thread"
+     */
+    public void stopWaiting(String why) {
+        stoppedBy = why;
+        gate.wake(this);
+    }
+
+    /**
+     * The close that stopped the waits found no statement of the lease running any more: the connection's next
+     * lease may wait for the turn again. (An aborted lease's connection is never lent again.)
+     */
+    public void waitingAllowed() {
+        stoppedBy = null;
+    }
+
+    @Override
+    public String stoppedBy() {
+        return stoppedBy;
     }
 
     /** What this connection is doing while it holds the writer turn, for a writer that timed out waiting for it. */

@@ -3,6 +3,7 @@ package io.github.enhancedsqlite.tx;
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTimeoutException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -121,11 +122,13 @@ public final class WriterGate {
      *
      * @param owner identifies the connection taking the turn
      * @throws SQLException at once when this thread already holds the turn through another connection (it would
-     *                      wait for itself), or after {@code timeoutMillis} of waiting
+     *                      wait for itself), after {@code timeoutMillis} of waiting, or once the owner's connection
+     *                      is closed by another thread or aborted ({@link Holder#stoppedBy()})
      */
     void acquire(Object owner, long timeoutMillis) throws SQLException {
         if (processes == null) {
             acquireInJvm(owner, timeoutMillis);
+            refuseIfStopped(owner);
             return;
         }
         processes.arrive(); // before waiting: while any writer of this JVM waits, the process keeps its turn
@@ -140,6 +143,31 @@ public final class WriterGate {
         } catch (SQLException | RuntimeException | Error e) {
             release(owner);
             throw e;
+        }
+        refuseIfStopped(owner);
+    }
+
+    /**
+     * Wakes the writer of {@code owner} if it waits for the turn, so that it sees {@link Holder#stoppedBy()} and
+     * stops waiting. The holder sets what that returns first: a writer not yet parked sees it before it parks.
+     */
+    public void wake(Object owner) {
+        for (Waiter waiter : waiters) {
+            if (waiter.owner == owner) {
+                LockSupport.unpark(waiter.thread);
+            }
+        }
+    }
+
+    /**
+     * A turn granted as the owner's connection was closed or aborted is given back: the lease is over, and the turn
+     * would stay with a connection nobody will end a transaction on.
+     */
+    private void refuseIfStopped(Object owner) throws SQLException {
+        String stoppedBy = stoppedBy(owner);
+        if (stoppedBy != null) {
+            release(owner);
+            throw stopped(stoppedBy);
         }
     }
 
@@ -230,11 +258,18 @@ public final class WriterGate {
             }
             long now = System.nanoTime();
             boolean interrupted = Thread.interrupted();
-            if (now >= deadline || interrupted) {
+            String stoppedBy = stoppedBy(owner);
+            if (now >= deadline || interrupted || stoppedBy != null) {
                 metrics.writerWaited(now - started);
                 if (waiter.state.compareAndSet(Waiter.WAITING, Waiter.ABANDONED)) {
                     waiters.remove(waiter);
                     wakeHead();
+                    if (stoppedBy != null) {
+                        if (interrupted) {
+                            current.interrupt();
+                        }
+                        throw stopped(stoppedBy);
+                    }
                     throw failure(!interrupted, now - started, timeoutMillis);
                 }
                 // Granted in the meantime: the turn is ours, take it rather than leak it.
@@ -408,6 +443,15 @@ public final class WriterGate {
         }
     }
 
+    private static String stoppedBy(Object owner) {
+        return owner instanceof Holder ? ((Holder) owner).stoppedBy() : null;
+    }
+
+    private SQLException stopped(String stoppedBy) {
+        return new SQLNonTransientConnectionException("This statement was waiting for the writer turn of " + database
+                + " when its connection was " + stoppedBy + "; it did not run, nothing was applied.", "08003");
+    }
+
     private SQLException failure(boolean timedOut, long waitedNanos, long timeoutMillis) {
         if (!timedOut) {
             Thread.currentThread().interrupt();
@@ -430,6 +474,14 @@ public final class WriterGate {
     interface Holder {
         /** A clause to follow "which", or null when it cannot tell. */
         String activity();
+
+        /**
+         * Why its writer must stop waiting for the turn (its connection was closed by another thread, or aborted), or
+         * null to go on waiting; see {@link #wake}.
+         */
+        default String stoppedBy() {
+            return null;
+        }
     }
 
     /** One parked writer; its state moves once, from waiting to granted (by a hand-off or itself) or abandoned. */

@@ -87,6 +87,101 @@ class CloseWhileRunningTest extends TxDatabaseTest {
         assertTheNextLeaseWrites(url);
     }
 
+    /**
+     * A statement still waiting for the writer turn has not begun in SQLite: the close stops its wait instead of
+     * waiting for it, and it fails as closed with nothing applied. Waiting for it chained the closing thread to
+     * whoever held the turn: a pool closing abandoned connections (Tomcat's, DBCP's) stalled behind a worker
+     * waiting for the turn of the very connection it was about to close, until writerTimeout.
+     */
+    @Test
+    void aCloseStopsAStatementWaitingForTheWriterTurnInsteadOfWaitingForIt() throws Exception {
+        String url = database("close.db", "writerTimeout=5000&maximumPoolSize=2",
+                "CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v)", "INSERT INTO t(v) VALUES ('seed')");
+        try (Connection holder = DriverManager.getConnection(url)) {
+            holder.setAutoCommit(false);
+            TxDb.update(holder, "INSERT INTO t(v) VALUES ('holder')"); // holds the writer turn
+            Connection connection = DriverManager.getConnection(url);
+            TxDb.Async<Integer> write = TxDb.async("writer", () -> TxDb.update(connection,
+                    "INSERT INTO t(v) VALUES ('waited')"));
+            write.awaitWaitingForTheWriterTurn();
+
+            TxDb.async("closer", () -> {
+                connection.close();
+                return null;
+            }).join(); // returns while the holder still holds the turn
+            assertStoppedAsClosed(write.failure(), "writer turn");
+            holder.commit();
+        }
+        assertThat(TxDb.committedString(file, "SELECT group_concat(v) FROM t")).isEqualTo("seed,holder");
+        assertBothConnectionsWaitForTheTurnAgain(url);
+    }
+
+    /** The pool's two connections, the one whose lease was stopped among them, wait for the turn as before. */
+    private void assertBothConnectionsWaitForTheTurnAgain(String url) throws Exception {
+        try (Connection first = DriverManager.getConnection(url); Connection second = DriverManager.getConnection(url)) {
+            first.setAutoCommit(false);
+            TxDb.update(first, "INSERT INTO t(v) VALUES ('first')");
+            TxDb.Async<Integer> waiting = TxDb.async("second", () -> TxDb.update(second,
+                    "INSERT INTO t(v) VALUES ('second')"));
+            waiting.awaitWaitingForTheWriterTurn();
+            first.commit();
+            assertThat(waiting.join()).isEqualTo(1);
+        }
+        assertThat(TxDb.committedString(file, "SELECT group_concat(v) FROM t")).isEqualTo("seed,holder,first,second");
+    }
+
+    /** The same for a statement backing off between attempts against another process's write lock. */
+    @Test
+    void aCloseStopsAStatementRetryingAgainstAnotherProcessLock() throws Exception {
+        String url = database("close.db", "writerTimeout=5000&busy_timeout=0&busyRetryAttempts=1000"
+                + "&busyRetryBackoff=20&busyRetryMaxWait=20000", "CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v)",
+                "INSERT INTO t(v) VALUES ('seed')");
+        Connection connection = DriverManager.getConnection(url);
+        try (Connection otherProcess = TxDb.witness(file)) {
+            TxDb.execute(otherProcess, "BEGIN IMMEDIATE");
+            TxDb.Async<Integer> write = TxDb.async("writer", () -> TxDb.update(connection,
+                    "INSERT INTO t(v) VALUES ('retried')"));
+            write.awaitBackingOffAfterBusy();
+
+            TxDb.async("closer", () -> {
+                connection.close();
+                return null;
+            }).join(); // returns while the other process still holds its lock
+            assertStoppedAsClosed(write.failure(), "retrying");
+            TxDb.execute(otherProcess, "ROLLBACK");
+        }
+        assertThat(TxDb.committedString(file, "SELECT group_concat(v) FROM t")).isEqualTo("seed");
+        assertTheNextLeaseWrites(url);
+    }
+
+    /** {@code abort()} stops the wait for the writer turn too, and leaves the turn with nobody. */
+    @Test
+    void anAbortStopsAStatementWaitingForTheWriterTurn() throws Exception {
+        String url = url();
+        try (Connection holder = DriverManager.getConnection(url)) {
+            holder.setAutoCommit(false);
+            TxDb.update(holder, "INSERT INTO t(v) VALUES ('holder')");
+            Connection connection = DriverManager.getConnection(url);
+            TxDb.Async<Integer> write = TxDb.async("writer", () -> TxDb.update(connection,
+                    "INSERT INTO t(v) VALUES ('waited')"));
+            write.awaitWaitingForTheWriterTurn();
+
+            connection.abort(Runnable::run);
+            Throwable failure = write.failure(); // before the holder ends its transaction
+            assertThat(failure).isInstanceOf(SQLException.class);
+            assertThat(failure.getMessage()).contains("abort");
+            holder.commit();
+        }
+        assertThat(TxDb.committedString(file, "SELECT group_concat(v) FROM t")).isEqualTo("seed,holder");
+        assertTheNextLeaseWrites(url);
+    }
+
+    private static void assertStoppedAsClosed(Throwable failure, String waitingFor) {
+        assertThat(failure).isInstanceOf(SQLException.class);
+        assertThat(((SQLException) failure).getSQLState()).isEqualTo("08003");
+        assertThat(failure.getMessage()).contains("closed", waitingFor, "nothing was applied");
+    }
+
     /** The close rolls the open transaction back once the statement ended, and the commit after it fails. */
     @Test
     void aTransactionThatACloseMeetsIsRolledBackAndItsCommitFails() throws Exception {
