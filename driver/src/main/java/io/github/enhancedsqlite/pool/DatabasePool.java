@@ -56,6 +56,16 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     /** Connections lent while HikariCP grows; null exactly when {@link #first} is. */
     private final GrowthConnections growth;
     /**
+     * Connections lent beyond the size to a thread that holds a lease already, when none is idle; made when first
+     * wanted (a process that never fills its pool never loads the class), under {@link #hikariLock}.
+     */
+    private NestedConnections nested;
+    /**
+     * Each thread's count of the application's leases of this pool, for {@link #leaseNested}. The value refers to
+     * nothing of the pool, so a thread that outlives a closed pool keeps no more than a counter of it.
+     */
+    private final ThreadLocal<AtomicInteger> leasesByThread = new ThreadLocal<>();
+    /**
      * Set once a second connection was wanted while the first was lent: the borrowers get growth connections, and
      * HikariCP starts on a thread of its own {@link #HIKARI_START_DELAY_MILLIS} later (or at once, on the borrower's
      * thread, when a borrower finds no growth slot free).
@@ -329,19 +339,36 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
             returned();
             return PoolRegistry.instance().current(this).connect();
         }
+        AtomicInteger ofThisThread = leasesOfThisThread();
         try {
-            return lease(this);
+            Connection lent = lease(this, ofThisThread);
+            ofThisThread.incrementAndGet();
+            return lent;
         } catch (SQLException | RuntimeException | Error e) {
             returned();
             throw e;
         }
     }
 
-    private Connection lease(ConnectionEvictor owner) throws SQLException {
+    /** The calling thread's count of the application's leases of this pool. */
+    private AtomicInteger leasesOfThisThread() {
+        AtomicInteger counted = leasesByThread.get();
+        if (counted == null) {
+            counted = new AtomicInteger();
+            leasesByThread.set(counted);
+        }
+        return counted;
+    }
+
+    /**
+     * @param ofThread the borrowing thread's count of the application's leases, left when the lease ends; null for
+     *                 background work
+     */
+    private Connection lease(ConnectionEvictor owner, AtomicInteger ofThread) throws SQLException {
         if (first != null && hikari == null) {
             PhysicalConnection own = first.lend();
             if (own != null) {
-                return lendFirst(own, owner);
+                return lendOwn(own, first, owner, ofThread);
             }
             if (hikariStartAsked.compareAndSet(false, true)) {
                 hikariStart = DriverTimer.get().schedule(new Callback(this, Callback.START_HIKARI_SOON),
@@ -349,81 +376,120 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
             }
             PhysicalConnection grown = growth.lend();
             if (grown != null) {
-                return lendGrowth(grown, owner);
+                return lendOwn(grown, growth, owner, ofThread);
             }
         }
         HikariPool pool = hikari();
         if (growth != null && pool.getIdleConnections() == 0) {
             PhysicalConnection grown = growth.lend();
             if (grown != null) {
-                return lendGrowth(grown, owner);
+                return lendOwn(grown, growth, owner, ofThread);
             }
         }
+        if (ofThread != null && ofThread.get() > 0 && atMaximumPoolSize(pool)) {
+            Connection served = leaseNested(pool, owner, ofThread);
+            if (served != null) {
+                return served;
+            }
+        }
+        Lease lease = new Lease(null, null, owner, ofThread);
         try {
-            return wrap(pool.getConnection(), owner);
+            return wrap(pool.getConnection(), lease);
         } catch (ClosedUnderThePool e) {
-            return wrap(pool.getConnection(), owner); // that one was given back; the pool opens another in its place
+            return wrap(pool.getConnection(), lease); // that one was given back; the pool opens another in its place
         } catch (SQLTransientConnectionException timedOut) {
             throw PoolExhausted.explain(timedOut, config.location().poolKey(), config.settings().pool());
         }
     }
 
-    /** The application's connection for a lease of the first connection, which its end gives back. */
-    private Connection lendFirst(PhysicalConnection own, ConnectionEvictor owner) {
-        return lendOwn(own, new OwnLease(first, null, null, owner));
+    /**
+     * A thread that holds a lease of this pool already never waits in HikariCP for another once the file has all its
+     * connections open: the borrowers it would wait for may be waiting for it — for the writer turn its transaction
+     * holds (Spring's REQUIRES_NEW inside a write), or each holding a lease and asking for a second one, as it does.
+     * Plain sqlite-jdbc opens a connection per getConnection, so code written for it never waited there. It takes an
+     * idle connection if one is there at once (it could lose one it saw to another borrower before taking it), else
+     * one beyond the size ({@link NestedConnections}); null when those are all lent, and it then waits as anyone does.
+     */
+    private Connection leaseNested(HikariPool pool, ConnectionEvictor owner, AtomicInteger ofThread)
+            throws SQLException {
+        if (pool.getIdleConnections() > 0) {
+            try {
+                return wrap(pool.getConnection(0), new Lease(null, null, owner, ofThread));
+            } catch (ClosedUnderThePool | SQLTransientConnectionException takenOrClosed) {
+                // another borrower took it first, or it was found closed and given back: one beyond the size
+            }
+        }
+        NestedConnections beyondTheSize = nestedConnections();
+        PhysicalConnection beyond = beyondTheSize == null ? null : beyondTheSize.lend();
+        return beyond == null ? null : lendOwn(beyond, beyondTheSize, owner, ofThread);
     }
 
-    /** The application's connection for a lease of a growth connection, which its end gives back. */
-    private Connection lendGrowth(PhysicalConnection grown, ConnectionEvictor owner) {
-        return lendOwn(grown, new OwnLease(null, growth, grown, owner));
+    /** Whether the file has all {@code maximumPoolSize} connections open (below it, HikariCP opens one more). */
+    private boolean atMaximumPoolSize(HikariPool pool) {
+        int maximum = config.settings().pool().maximumPoolSize();
+        return growth != null ? growth.slotsHeld() >= maximum : pool.getTotalConnections() >= maximum;
     }
 
-    private static Connection lendOwn(PhysicalConnection own, OwnLease lease) {
+    /** The connections lent beyond the size, made now if need be; null once the pool closes. */
+    private NestedConnections nestedConnections() {
+        synchronized (hikariLock) {
+            if (nested == null && !hikariEnded) {
+                nested = new NestedConnections(config.settings().pool().maximumPoolSize(), factory);
+            }
+            return hikariEnded ? null : nested;
+        }
+    }
+
+    /** The application's connection for a lease of a connection the pool lends itself, which its end gives back. */
+    private static Connection lendOwn(PhysicalConnection own, OwnConnections from, ConnectionEvictor owner,
+                                      AtomicInteger ofThread) {
+        Lease lease = new Lease(from, own, owner, ofThread);
         try {
             return new ConnectionWrapper(null, own, lease);
         } catch (RuntimeException | Error e) {
-            lease.giveBack(true);
+            from.giveBack(own, true);
             throw e;
         }
     }
 
     /**
-     * A lease of a connection the pool lends itself (the first, a growth connection): its end gives the connection
-     * back (closing it if evicted), then tells the owner.
+     * One lease: where its connection goes back when it ends (HikariCP's through its proxy, which the wrapper closes;
+     * one the pool lends itself — the first, a growth connection, a nested one — to its {@link OwnConnections},
+     * closed if evicted), whom the end is reported to, and the borrowing thread's count it leaves.
      */
-    private static final class OwnLease implements ConnectionEvictor {
-        /** The first connection, when it is the one lent; else null. */
-        private final FirstConnection first;
-        /** The growth connections and the one lent, when it is a growth connection; else null. */
-        private final GrowthConnections growth;
-        private final PhysicalConnection grown;
+    private static final class Lease implements ConnectionEvictor {
+        /** Null for a lease of HikariCP's. */
+        private final OwnConnections from;
+        private final PhysicalConnection lent;
         private final ConnectionEvictor owner;
+        /** Null for background work. */
+        private final AtomicInteger ofThread;
         private volatile boolean evicted;
 
-        OwnLease(FirstConnection first, GrowthConnections growth, PhysicalConnection grown, ConnectionEvictor owner) {
-            this.first = first;
-            this.growth = growth;
-            this.grown = grown;
+        Lease(OwnConnections from, PhysicalConnection lent, ConnectionEvictor owner, AtomicInteger ofThread) {
+            this.from = from;
+            this.lent = lent;
             this.owner = owner;
-        }
-
-        /** Gives the connection back to where it came from: closed when the lease was evicted. */
-        void giveBack(boolean evict) {
-            if (first != null) {
-                first.giveBack(evict);
-            } else {
-                growth.giveBack(grown, evict);
-            }
+            this.ofThread = ofThread;
         }
 
         @Override
         public void evict(Connection leased) {
-            evicted = true;
+            if (from == null) {
+                owner.evict(leased);
+            } else {
+                evicted = true;
+            }
         }
 
         @Override
         public void returned() {
-            giveBack(evicted);
+            if (from != null) {
+                from.giveBack(lent, evicted);
+            }
+            if (ofThread != null) {
+                ofThread.decrementAndGet();
+            }
             owner.returned();
         }
     }
@@ -523,7 +589,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     }
 
     /** The application's connection for a lease; a lease that cannot be wrapped goes back to the pool. */
-    private Connection wrap(Connection lease, ConnectionEvictor owner) throws SQLException {
+    private Connection wrap(Connection lease, Lease owner) throws SQLException {
         try {
             PhysicalConnection physical = lease.unwrap(PhysicalConnection.class);
             if (physical.isClosed()) {
@@ -544,7 +610,6 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         borrowed.decrementAndGet();
     }
 
-    /** Whether the application holds no lease of this open pool. */
     /**
      * Gives back what an idle pool need not hold until its next write: the descriptor of the writers' queue file
      * (a JVM touching many files keeps {@code maxIdlePools} pools open, each would otherwise hold one more).
@@ -555,6 +620,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         }
     }
 
+    /** Whether the application holds no lease of this open pool. */
     boolean isIdle() {
         return borrowed.get() == 0 && !isClosed();
     }
@@ -639,7 +705,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         if (first != null && hikari == null) {
             PhysicalConnection own = first.lend();
             if (own != null) {
-                return lendFirst(own, background);
+                return lendOwn(own, first, background, null);
             }
             // the application holds the first: background work gets a second connection, HikariCP starting for it
             // (its first run is an interval after the pool opened, past a short-lived process's end)
@@ -648,7 +714,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
                 || figures.getActiveConnections() >= config.settings().pool().maximumPoolSize()) {
             return null;
         }
-        return lease(background);
+        return lease(background, null);
     }
 
     /**
@@ -665,7 +731,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     @Override
     public void evict(Connection leased) {
         HikariPool pool = hikari;
-        if (pool != null) { // a lease of a connection the pool lends itself is evicted by its OwnLease
+        if (pool != null) { // a lease of a connection the pool lends itself is evicted by its Lease
             pool.evictConnection(leased);
         }
     }
@@ -740,12 +806,17 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         // open and profile, in a JVM that closes a pool per file it touched
         boolean finished = finish && finishOnIdleConnection();
         HikariPool pool;
+        NestedConnections beyondTheSize;
         synchronized (hikariLock) {
             hikariEnded = true;
             pool = hikari;
+            beyondTheSize = nested;
         }
         if (growth != null) {
             growth.close(); // first: HikariCP's adder may be waiting for a slot, and its shutdown waits for the adder
+        }
+        if (beyondTheSize != null) {
+            beyondTheSize.close();
         }
         if (pool != null) {
             shutDown(pool);

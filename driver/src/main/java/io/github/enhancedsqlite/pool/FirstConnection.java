@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * closes when it comes back (or at once, if idle). Evicted (a lease that altered the session, an abort) or found
  * closed behind the pool's back, it retires too.
  */
-final class FirstConnection {
+final class FirstConnection implements OwnConnections {
 
     private final PhysicalConnection physical;
     private final Runnable onClosed;
@@ -46,6 +46,11 @@ final class FirstConnection {
         } catch (SQLException e) {
             return true;
         }
+    }
+
+    @Override
+    public void giveBack(PhysicalConnection connection, boolean evicted) {
+        giveBack(evicted);
     }
 
     /** Back from its lease: closed when it was evicted or retired meanwhile, else free to lend again. */

@@ -20,7 +20,7 @@ import java.util.Set;
  * HikariCP's adder waits for one (or for a connection here to adopt) in the factory. HikariCP's own size only tells it
  * when to try; the slots make the bound exact.
  */
-final class GrowthConnections implements PhysicalConnectionFactory.Slots {
+final class GrowthConnections implements PhysicalConnectionFactory.Slots, OwnConnections {
 
     /** What HikariCP's size follows, and what the pool does when it changes. */
     interface Sizing {
@@ -118,7 +118,8 @@ final class GrowthConnections implements PhysicalConnectionFactory.Slots {
      * Back from its lease: idle for the next borrower or HikariCP, or closed when the lease was evicted, the pool is
      * closing, or something closed it.
      */
-    void giveBack(PhysicalConnection connection, boolean evicted) {
+    @Override
+    public void giveBack(PhysicalConnection connection, boolean evicted) {
         synchronized (this) {
             if (!lent.remove(connection)) {
                 return; // closed with the pool while lent
@@ -179,6 +180,12 @@ final class GrowthConnections implements PhysicalConnectionFactory.Slots {
     public synchronized void closed() {
         slots--;
         notifyAll();
+    }
+
+    /** A connection lent beyond the size opens: its close frees the slot it takes here, not one of the others'. */
+    @Override
+    public synchronized void beyondTheSize() {
+        slots++;
     }
 
     synchronized int lentCount() {

@@ -165,6 +165,9 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
 
         /** A connection of the file has closed. */
         void closed();
+
+        /** A connection opens beyond the size ({@link NestedConnections}): it holds a slot too until it closes. */
+        void beyondTheSize();
     }
 
     /** HikariCP's connections (and the final checkpoint's) take their slot through these from now on. */
@@ -202,6 +205,21 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
      */
     void openFirst() throws SQLException {
         openedFirst.set(open());
+    }
+
+    /** Like {@link #open}, for a connection beyond {@code maximumPoolSize} (see {@link NestedConnections}). */
+    PhysicalConnection openBeyondTheSize() throws SQLException {
+        Slots taken = slots;
+        if (taken == null) {
+            return open();
+        }
+        taken.beyondTheSize();
+        try {
+            return open();
+        } catch (SQLException | RuntimeException | Error e) {
+            taken.unused();
+            throw e;
+        }
     }
 
     /** A new physical connection with the profile applied, wrapped with its statement cache. */

@@ -44,7 +44,7 @@ class DataSourceTest {
                 assertThat(Db.pragma(connection, "foreign_keys")).isEqualTo("1");
                 assertThat(Db.pragma(connection, "journal_mode")).isEqualTo("wal");
             }
-            assertThatThrownBy(() -> dataSource.getConnection().close())
+            assertThatThrownBy(() -> Db.borrowOnAnotherThread(dataSource::getConnection).close())
                     .as("maximumPoolSize=2")
                     .isInstanceOf(SQLTransientConnectionException.class);
         }
@@ -131,7 +131,7 @@ class DataSourceTest {
 
         try (Connection connection = dataSource.getConnection()) {
             Db.execute(connection, "CREATE TABLE t(x)");
-            assertThatThrownBy(() -> DriverManager.getConnection(url).close())
+            assertThatThrownBy(() -> Db.borrowOnAnotherThread(() -> DriverManager.getConnection(url)).close())
                     .isInstanceOf(SQLTransientConnectionException.class);
         }
         try (Connection connection = DriverManager.getConnection(url)) {

@@ -11,6 +11,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
 
 /** Small helpers shared by the integration tests: URLs, pragma reads and a look at the files on disk. */
@@ -44,6 +47,25 @@ final class Db {
     }
 
     /** The value a pragma reads back as text (journal_mode "wal", synchronous "1", ...). */
+    /**
+     * A connection borrowed on a thread of its own, which holds none of the pool's; what it threw is thrown here. A
+     * thread that holds one already gets one beyond {@code maximumPoolSize} once all are open (DESIGN.md, Pool), so
+     * the limit shows only to other threads.
+     */
+    static Connection borrowOnAnotherThread(Callable<Connection> borrow) throws Exception {
+        FutureTask<Connection> task = new FutureTask<>(borrow);
+        Thread borrower = new Thread(task, "another borrower");
+        borrower.start();
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw new AssertionError(e.getCause());
+        }
+    }
+
     static String pragma(Connection connection, String name) throws SQLException {
         try (Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("PRAGMA " + name)) {

@@ -34,7 +34,7 @@ class PoolSharingTest {
     private static void assertSharesTheSinglePooledConnection(String firstUrl, String otherUrl) throws SQLException {
         Connection first = DriverManager.getConnection(firstUrl);
         try {
-            assertThatThrownBy(() -> DriverManager.getConnection(otherUrl).close())
+            assertThatThrownBy(() -> Db.borrowOnAnotherThread(() -> DriverManager.getConnection(otherUrl)).close())
                     .as("%s must share the pool of %s", otherUrl, firstUrl)
                     .isInstanceOf(SQLTransientConnectionException.class);
         } finally {
@@ -112,7 +112,7 @@ class PoolSharingTest {
             for (int i = 0; i < 10; i++) {
                 held.add(DriverManager.getConnection(url));
             }
-            assertThatThrownBy(() -> DriverManager.getConnection(url).close())
+            assertThatThrownBy(() -> Db.borrowOnAnotherThread(() -> DriverManager.getConnection(url)).close())
                     .isInstanceOf(SQLTransientConnectionException.class);
 
             held.remove(0).close();
@@ -132,7 +132,7 @@ class PoolSharingTest {
              Connection b = DriverManager.getConnection(url);
              Connection c = DriverManager.getConnection(url)) {
             assertThat(List.of(a, b, c)).allSatisfy(connection -> assertThat(connection.isClosed()).isFalse());
-            assertThatThrownBy(() -> DriverManager.getConnection(url).close())
+            assertThatThrownBy(() -> Db.borrowOnAnotherThread(() -> DriverManager.getConnection(url)).close())
                     .isInstanceOf(SQLTransientConnectionException.class);
         }
     }
@@ -149,7 +149,7 @@ class PoolSharingTest {
             for (int i = 0; i < 3; i++) {
                 leaked.add(DriverManager.getConnection(url));
             }
-            assertThatThrownBy(() -> DriverManager.getConnection(url).close())
+            assertThatThrownBy(() -> Db.borrowOnAnotherThread(() -> DriverManager.getConnection(url)).close())
                     .isInstanceOf(SQLTransientConnectionException.class)
                     .hasMessageContaining("connectionTimeout=250 ms")
                     .hasMessageContaining("all 3 (maximumPoolSize=3) stayed borrowed")
