@@ -227,7 +227,9 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                         if (shape == null) {
                             shape = shapes.keyOf(sql); // once: a statement learned per path walks the stack for it
                         }
-                        if (!shapes.beginsAsWriter(shape)) {
+                        // a writer's begin would wait for the turn this thread holds through another connection
+                        // (Spring's REQUIRES_NEW inside a write): as a reader it reads, and fails only if it writes
+                        if (!shapes.beginsAsWriter(shape) || gate.wouldWaitForItself(this)) {
                             beginReader(shape);
                             return false;
                         }

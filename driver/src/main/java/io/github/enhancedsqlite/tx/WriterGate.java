@@ -225,7 +225,7 @@ public final class WriterGate {
 
     private void acquireInJvm(Object owner, long timeoutMillis) throws SQLException {
         Thread current = Thread.currentThread();
-        if (holderThread == current && holder.get() != owner) {
+        if (wouldWaitForItself(owner)) {
             throw new WriteWouldWaitForItself(database);
         }
         long started = System.nanoTime();
@@ -345,6 +345,14 @@ public final class WriterGate {
     /** Whether a release now wakes the head of the queue (see {@code wakeOnRelease}). */
     boolean wakesHeadOnRelease() {
         return wakeOnRelease;
+    }
+
+    /**
+     * Whether the calling thread holds the turn through a connection other than {@code owner}'s: a writer of
+     * {@code owner} would wait for its own thread, which only goes on once that writer is done.
+     */
+    boolean wouldWaitForItself(Object owner) {
+        return holderThread == Thread.currentThread() && holder.get() != owner;
     }
 
     /** Whether {@code owner} holds the turn now. */

@@ -56,6 +56,42 @@ class NestedConnectionTest extends TxDatabaseTest {
         assertThat(TxDb.committedString(file, "SELECT group_concat(v) FROM t")).isEqualTo("seed,outer,other");
     }
 
+    /**
+     * Spring's REQUIRES_NEW inside a write transaction: a transaction of another connection on the same thread that
+     * begins with a read. A transaction whose first statement is not known to be read-only begins as a writer (see
+     * adaptive begin), and that writer waited for the turn its own thread held: it failed at its first read, every
+     * time, and so never became known as a reader. Plain sqlite-jdbc begins it deferred, and it reads.
+     */
+    @Test
+    void aTransactionThatBeginsWithAReadInsideTheThreadsOwnWriteTransactionReads() throws Exception {
+        String url = database("requires-new.db", "maximumPoolSize=4", SCHEMA, "INSERT INTO t(v) VALUES ('seed')");
+        try (Connection outer = DriverManager.getConnection(url)) {
+            outer.setAutoCommit(false);
+            TxDb.update(outer, "INSERT INTO t(v) VALUES ('outer')");
+            for (int i = 0; i < 3; i++) {
+                try (Connection inner = DriverManager.getConnection(url)) {
+                    inner.setAutoCommit(false);
+                    assertThat(TxDb.queryString(inner, "SELECT group_concat(v) FROM t")).isEqualTo("seed");
+                    inner.commit();
+                }
+            }
+            try (Connection inner = DriverManager.getConnection(url)) {
+                inner.setAutoCommit(false);
+                assertThat(TxDb.queryLong(inner, "SELECT count(*) FROM t")).isEqualTo(1);
+                // its write would wait for the turn its own thread holds: refused at once, as before
+                assertThatThrownBy(() -> TxDb.update(inner, "INSERT INTO t(v) VALUES ('inner')"))
+                        .isInstanceOfSatisfying(SQLException.class,
+                                e -> assertThat(e.getSQLState()).isEqualTo("25001"));
+                inner.rollback();
+                assertThat(TxDb.queryLong(inner, "SELECT count(*) FROM t")).isEqualTo(1);
+                inner.commit();
+            }
+            TxDb.update(outer, "INSERT INTO t(v) VALUES ('after')");
+            outer.commit();
+        }
+        assertThat(TxDb.committedString(file, "SELECT group_concat(v) FROM t")).isEqualTo("seed,outer,after");
+    }
+
     /** Each of two threads holds the pool's connections and asks for one more: HikariCP's classic pool deadlock. */
     @Test
     void threadsThatEachHoldAConnectionAndAskForASecondAreAllServed() throws Exception {
