@@ -56,10 +56,10 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     /** Connections lent while HikariCP grows; null exactly when {@link #first} is. */
     private final GrowthConnections growth;
     /**
-     * Connections lent beyond the size to a thread that holds a lease already, when none is idle; made when first
-     * wanted (a process that never fills its pool never loads the class), under {@link #hikariLock}.
+     * Connections lent beyond the size when none comes free; made when first wanted (a process that never fills its
+     * pool never loads the class), under {@link #hikariLock}; read without it by the figures.
      */
-    private NestedConnections nested;
+    private volatile BeyondTheSizeConnections beyond;
     /**
      * Each thread's count of the application's leases of this pool, for {@link #leaseNested}. The value refers to
      * nothing of the pool, so a thread that outlives a closed pool keeps no more than a counter of it.
@@ -94,6 +94,11 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     private final AtomicInteger borrowed = new AtomicInteger();
     /** When the application last gave a lease back (or the pool opened): the idle timeout and LRU order. */
     private volatile long lastUsedNanos = System.nanoTime();
+    /**
+     * When one of the pool's connections (the first, a growth connection, HikariCP's: not one beyond the size) last
+     * came back from an application lease, by {@link System#nanoTime()}; see {@link #leaseWaitingOrBeyond}.
+     */
+    private volatile long pooledGivenBackNanos = System.nanoTime();
     /**
      * Set while the registry closes this pool for idleness. With {@link #borrowed} it forms a handshake: a
      * getConnection counts itself before it looks at this flag, and the registry sets it before it looks at the count
@@ -386,21 +391,79 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
                 return lendOwn(grown, growth, owner, ofThread);
             }
         }
-        if (ofThread != null && ofThread.get() > 0 && atMaximumPoolSize(pool)) {
+        if (ofThread == null) {
+            return leaseWaiting(pool, owner);
+        }
+        if (ofThread.get() > 0 && atMaximumPoolSize(pool)) {
             Connection served = leaseNested(pool, owner, ofThread);
             if (served != null) {
                 return served;
             }
         }
-        Lease lease = new Lease(null, null, owner, ofThread);
+        return leaseWaitingOrBeyond(pool, owner, ofThread);
+    }
+
+    /** Background work waits for one of HikariCP's connections, up to {@code connectionTimeout}. */
+    private Connection leaseWaiting(HikariPool pool, ConnectionEvictor owner) throws SQLException {
+        Lease lease = new Lease(null, null, owner, null);
         try {
             return wrap(pool.getConnection(), lease);
         } catch (ClosedUnderThePool e) {
             return wrap(pool.getConnection(), lease); // that one was given back; the pool opens another in its place
         } catch (SQLTransientConnectionException timedOut) {
-            throw PoolExhausted.explain(timedOut, config.location().poolKey(), config.settings().pool());
+            throw PoolExhausted.explain(timedOut, config.location().poolKey(), config.settings().pool(), 0);
         }
     }
+
+    /**
+     * The application's borrower waits for one of HikariCP's connections, up to {@code connectionTimeout}; but once the
+     * file has all {@code maximumPoolSize} open and none of them has come back for {@link #PARKED_AFTER_NANOS}, it
+     * takes one beyond the size ({@link BeyondTheSizeConnections}) if one is free. A pool in use gives a connection
+     * back every few milliseconds; one that gave none back for that long has its connections parked: idle in a pool in
+     * front of the driver, or held by code that never closes them. Plain sqlite-jdbc would have opened one for this
+     * borrower, and so does the pool. It waits in turns that end when the pool would count as parked, since the
+     * connections beyond the size given back reach no waiter in HikariCP.
+     */
+    private Connection leaseWaitingOrBeyond(HikariPool pool, ConnectionEvictor owner, AtomicInteger ofThread)
+            throws SQLException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
+                config.settings().pool().connectionTimeoutMillis());
+        while (true) {
+            long sinceGivenBack = System.nanoTime() - pooledGivenBackNanos;
+            if (sinceGivenBack >= PARKED_AFTER_NANOS && atMaximumPoolSize(pool)) {
+                Connection served = leaseBeyondTheSize(owner, ofThread);
+                if (served != null) {
+                    return served;
+                }
+            }
+            long remaining = deadline - System.nanoTime();
+            long untilParked = PARKED_AFTER_NANOS - sinceGivenBack;
+            long turn = Math.min(remaining, untilParked > 0 ? untilParked : PARKED_AFTER_NANOS);
+            try {
+                long turnMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(turn + 999_999));
+                return wrap(pool.getConnection(remaining > 0 ? turnMillis : 0),
+                        new Lease(null, null, owner, ofThread));
+            } catch (ClosedUnderThePool e) {
+                continue; // that one was given back; the pool opens another in its place
+            } catch (SQLTransientConnectionException timedOut) {
+                if (timedOut.getCause() != null) {
+                    throw timedOut; // opening a connection failed: HikariCP says why
+                }
+                if (deadline - System.nanoTime() <= 0) {
+                    BeyondTheSizeConnections lentBeyond = beyondTheSizeConnections();
+                    throw PoolExhausted.explain(timedOut, config.location().poolKey(), config.settings().pool(),
+                            lentBeyond == null ? 0 : lentBeyond.lentNow());
+                }
+            }
+        }
+    }
+
+    /**
+     * How long none of the pool's connections came back before its connections count as parked: far longer than a
+     * pool in use goes without a connection coming back (milliseconds, also for a crowd of borrowers on two cores),
+     * short beside the {@code connectionTimeout} a parked pool made borrowers wait before.
+     */
+    private static final long PARKED_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
      * A thread that holds a lease of this pool already never waits in HikariCP for another once the file has all its
@@ -408,7 +471,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
      * holds (Spring's REQUIRES_NEW inside a write), or each holding a lease and asking for a second one, as it does.
      * Plain sqlite-jdbc opens a connection per getConnection, so code written for it never waited there. It takes an
      * idle connection if one is there at once (it could lose one it saw to another borrower before taking it), else
-     * one beyond the size ({@link NestedConnections}); null when those are all lent, and it then waits as anyone does.
+     * one beyond the size ({@link BeyondTheSizeConnections}) without waiting a turn first; null when those are all lent,
+     * and it then waits as anyone does.
      */
     private Connection leaseNested(HikariPool pool, ConnectionEvictor owner, AtomicInteger ofThread)
             throws SQLException {
@@ -419,9 +483,14 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
                 // another borrower took it first, or it was found closed and given back: one beyond the size
             }
         }
-        NestedConnections beyondTheSize = nestedConnections();
-        PhysicalConnection beyond = beyondTheSize == null ? null : beyondTheSize.lend();
-        return beyond == null ? null : lendOwn(beyond, beyondTheSize, owner, ofThread);
+        return leaseBeyondTheSize(owner, ofThread);
+    }
+
+    /** A lease of a connection opened beyond the size; null when those are all lent, or the pool is closing. */
+    private Connection leaseBeyondTheSize(ConnectionEvictor owner, AtomicInteger ofThread) throws SQLException {
+        BeyondTheSizeConnections beyondTheSize = beyondTheSizeConnections();
+        PhysicalConnection opened = beyondTheSize == null ? null : beyondTheSize.lend();
+        return opened == null ? null : lendOwn(opened, beyondTheSize, owner, ofThread);
     }
 
     /** Whether the file has all {@code maximumPoolSize} connections open (below it, HikariCP opens one more). */
@@ -431,12 +500,12 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
     }
 
     /** The connections lent beyond the size, made now if need be; null once the pool closes. */
-    private NestedConnections nestedConnections() {
+    private BeyondTheSizeConnections beyondTheSizeConnections() {
         synchronized (hikariLock) {
-            if (nested == null && !hikariEnded) {
-                nested = new NestedConnections(config.settings().pool().maximumPoolSize(), factory);
+            if (beyond == null && !hikariEnded) {
+                beyond = new BeyondTheSizeConnections(config.settings().pool().maximumPoolSize(), factory);
             }
-            return hikariEnded ? null : nested;
+            return hikariEnded ? null : beyond;
         }
     }
 
@@ -454,7 +523,7 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     /**
      * One lease: where its connection goes back when it ends (HikariCP's through its proxy, which the wrapper closes;
-     * one the pool lends itself — the first, a growth connection, a nested one — to its {@link OwnConnections},
+     * one the pool lends itself — the first, a growth connection, one beyond the size — to its {@link OwnConnections},
      * closed if evicted), whom the end is reported to, and the borrowing thread's count it leaves.
      */
     private static final class Lease implements ConnectionEvictor {
@@ -486,6 +555,9 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         public void returned() {
             if (from != null) {
                 from.giveBack(lent, evicted);
+            }
+            if (!(from instanceof BeyondTheSizeConnections) && owner instanceof DatabasePool pool) {
+                pool.pooledGivenBackNanos = System.nanoTime();
             }
             if (ofThread != null) {
                 ofThread.decrementAndGet();
@@ -806,11 +878,11 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         // open and profile, in a JVM that closes a pool per file it touched
         boolean finished = finish && finishOnIdleConnection();
         HikariPool pool;
-        NestedConnections beyondTheSize;
+        BeyondTheSizeConnections beyondTheSize;
         synchronized (hikariLock) {
             hikariEnded = true;
             pool = hikari;
-            beyondTheSize = nested;
+            beyondTheSize = beyond;
         }
         if (growth != null) {
             growth.close(); // first: HikariCP's adder may be waiting for a slot, and its shutdown waits for the adder
@@ -952,7 +1024,13 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         @Override
         public int getActiveConnections() {
             HikariPool pool = hikari;
-            return ownActive() + (pool == null ? 0 : pool.getActiveConnections());
+            return ownActive() + (pool == null ? 0 : pool.getActiveConnections()) + lentBeyondTheSize();
+        }
+
+        /** Connections lent beyond the size: active, and part of the total (a lazily started pool's slots count them). */
+        private int lentBeyondTheSize() {
+            BeyondTheSizeConnections lent = beyond;
+            return lent == null ? 0 : lent.lentNow();
         }
 
         @Override
@@ -965,7 +1043,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         public int getTotalConnections() {
             HikariPool pool = hikari;
             // a lazily started pool counts its connections' slots: every kind, each once, even while one changes hands
-            return first != null ? growth.slotsHeld() : pool == null ? 0 : pool.getTotalConnections();
+            return first != null ? growth.slotsHeld()
+                    : (pool == null ? 0 : pool.getTotalConnections()) + lentBeyondTheSize();
         }
 
         @Override

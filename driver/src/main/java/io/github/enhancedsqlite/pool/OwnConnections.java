@@ -3,7 +3,7 @@ package io.github.enhancedsqlite.pool;
 import io.github.enhancedsqlite.jdbc.PhysicalConnection;
 
 /**
- * Connections a pool lends itself, outside HikariCP (the first, growth connections, nested ones beyond the size):
+ * Connections a pool lends itself, outside HikariCP (the first, growth connections, ones beyond the size):
  * where such a lease's connection goes back when the lease ends.
  */
 interface OwnConnections {

@@ -166,7 +166,7 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
         /** A connection of the file has closed. */
         void closed();
 
-        /** A connection opens beyond the size ({@link NestedConnections}): it holds a slot too until it closes. */
+        /** A connection opens beyond the size ({@link BeyondTheSizeConnections}): it holds a slot too until it closes. */
         void beyondTheSize();
     }
 
@@ -207,7 +207,7 @@ final class PhysicalConnectionFactory implements DataSource, AutoCloseable {
         openedFirst.set(open());
     }
 
-    /** Like {@link #open}, for a connection beyond {@code maximumPoolSize} (see {@link NestedConnections}). */
+    /** Like {@link #open}, for a connection beyond {@code maximumPoolSize} (see {@link BeyondTheSizeConnections}). */
     PhysicalConnection openBeyondTheSize() throws SQLException {
         Slots taken = slots;
         if (taken == null) {

@@ -16,18 +16,20 @@ final class PoolExhausted {
 
     /**
      * The exception to throw for HikariCP's timeout: the same type and SQLState, so handlers of it are unchanged,
-     * HikariCP's as the cause. A timeout HikariCP reports with a cause (opening a connection failed) is another
+     * HikariCP's as the cause (for the pool's state it tells; its time is the last turn the borrower waited, see
+     * {@code DatabasePool#leaseWaitingOrBeyond}). A timeout HikariCP reports with a cause (opening a connection failed) is another
      * matter, and is returned as it is.
      */
     static SQLTransientConnectionException explain(SQLTransientConnectionException timeout, String database,
-                                                   PoolSettings settings) {
+                                                   PoolSettings settings, int lentBeyondTheSize) {
         if (timeout.getCause() != null) {
             return timeout;
         }
+        String beyond = lentBeyondTheSize == 0 ? "" : ", and so did " + lentBeyondTheSize + " more opened beyond it";
         return new SQLTransientConnectionException("No connection to "
                 + database + " came free within connectionTimeout=" + settings.connectionTimeoutMillis()
                 + " ms: all " + settings.maximumPoolSize() + " (maximumPoolSize=" + settings.maximumPoolSize()
-                + ") stayed borrowed. A Connection goes back to the pool only at close(): close each one"
+                + ") stayed borrowed" + beyond + ". A Connection goes back to the pool only at close(): close each one"
                 + " (try-with-resources), or raise maximumPoolSize or connectionTimeout in the URL.",
                 timeout.getSQLState(), timeout);
     }

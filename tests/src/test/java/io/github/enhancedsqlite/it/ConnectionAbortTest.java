@@ -3,6 +3,7 @@ package io.github.enhancedsqlite.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.enhancedsqlite.DatabaseMXBean;
 import io.github.enhancedsqlite.EnhancedSqlite;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -87,6 +88,8 @@ class ConnectionAbortTest {
         owner.close(); // harmless after abort
 
         try (Connection next = Db.open(database, SETTINGS)) { // the pool's only slot
+            assertThat(next.unwrap(DatabaseMXBean.class).getTotalConnections())
+                    .as("not one opened beyond the size: the abort gave the slot back").isEqualTo(1);
             Db.execute(next, "INSERT INTO t VALUES (2)"); // the writer turn and the write lock
             assertThat(Db.queryLong(next, "SELECT sum(x) FROM t")).as("the aborted transaction rolled back")
                     .isEqualTo(2);

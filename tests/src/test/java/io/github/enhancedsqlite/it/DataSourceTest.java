@@ -35,7 +35,7 @@ class DataSourceTest {
         dataSource.setProperty("cache_size", "-8192");
         dataSource.setProperty("foreign_keys", "true");
         dataSource.setMaximumPoolSize(2);
-        dataSource.setConnectionTimeout(250);
+        dataSource.setConnectionTimeout(1000);
 
         try (Connection first = dataSource.getConnection(); Connection second = dataSource.getConnection()) {
             for (Connection connection : new Connection[] {first, second}) {
@@ -44,7 +44,7 @@ class DataSourceTest {
                 assertThat(Db.pragma(connection, "foreign_keys")).isEqualTo("1");
                 assertThat(Db.pragma(connection, "journal_mode")).isEqualTo("wal");
             }
-            assertThatThrownBy(() -> Db.borrowOnAnotherThread(dataSource::getConnection).close())
+            assertThatThrownBy(() -> Db.borrowPastTheLimit(2, dataSource::getConnection).close())
                     .as("maximumPoolSize=2")
                     .isInstanceOf(SQLTransientConnectionException.class);
         }
@@ -126,12 +126,12 @@ class DataSourceTest {
         Path database = dir.resolve("together.db");
         EnhancedSqliteDataSource dataSource = new EnhancedSqliteDataSource(Db.url(database));
         dataSource.setMaximumPoolSize(1);
-        dataSource.setConnectionTimeout(250);
-        String url = Db.url(database, "maximumPoolSize=1&connectionTimeout=250");
+        dataSource.setConnectionTimeout(1000);
+        String url = Db.url(database, "maximumPoolSize=1&connectionTimeout=1000");
 
         try (Connection connection = dataSource.getConnection()) {
             Db.execute(connection, "CREATE TABLE t(x)");
-            assertThatThrownBy(() -> Db.borrowOnAnotherThread(() -> DriverManager.getConnection(url)).close())
+            assertThatThrownBy(() -> Db.borrowPastTheLimit(1, () -> DriverManager.getConnection(url)).close())
                     .isInstanceOf(SQLTransientConnectionException.class);
         }
         try (Connection connection = DriverManager.getConnection(url)) {

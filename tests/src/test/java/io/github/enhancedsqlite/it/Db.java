@@ -46,14 +46,26 @@ final class Db {
         return DriverManager.getConnection(PLAIN + file.toAbsolutePath());
     }
 
-    /** The value a pragma reads back as text (journal_mode "wal", synchronous "1", ...). */
     /**
-     * A connection borrowed on a thread of its own, which holds none of the pool's; what it threw is thrown here. A
-     * thread that holds one already gets one beyond {@code maximumPoolSize} once all are open (DESIGN.md, Pool), so
-     * the limit shows only to other threads.
+     * On a thread of its own, which holds none of the pool's connections, while all {@code maximumPoolSize} are lent:
+     * borrows the {@code maximumPoolSize} the pool opens beyond its size (a borrower that waits in vain gets one, see
+     * DESIGN.md, Pool), and then one more, which is returned, or what it threw is thrown here. Those beyond the size
+     * are given back before this returns.
      */
-    static Connection borrowOnAnotherThread(Callable<Connection> borrow) throws Exception {
-        FutureTask<Connection> task = new FutureTask<>(borrow);
+    static Connection borrowPastTheLimit(int maximumPoolSize, Callable<Connection> borrow) throws Exception {
+        FutureTask<Connection> task = new FutureTask<>(() -> {
+            List<Connection> beyond = new ArrayList<>();
+            try {
+                for (int i = 0; i < maximumPoolSize; i++) {
+                    beyond.add(borrow.call());
+                }
+                return borrow.call();
+            } finally {
+                for (Connection connection : beyond) {
+                    connection.close();
+                }
+            }
+        });
         Thread borrower = new Thread(task, "another borrower");
         borrower.start();
         try {
@@ -66,6 +78,7 @@ final class Db {
         }
     }
 
+    /** The value a pragma reads back as text (journal_mode "wal", synchronous "1", ...). */
     static String pragma(Connection connection, String name) throws SQLException {
         try (Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("PRAGMA " + name)) {

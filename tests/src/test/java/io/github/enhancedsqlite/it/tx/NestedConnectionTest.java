@@ -132,16 +132,4 @@ class NestedConnectionTest extends TxDatabaseTest {
             assertThat(TxDb.queryLong(outer, "SELECT count(*) FROM t")).isEqualTo(1);
         }
     }
-
-    /** A thread that holds none of the pool's connections waits for one as before, and meets the limit. */
-    @Test
-    void aThreadThatHoldsNoConnectionStillWaitsForTheSize() throws Exception {
-        String url = database("other.db", "maximumPoolSize=1&connectionTimeout=300", SCHEMA);
-        try (Connection held = DriverManager.getConnection(url)) {
-            TxDb.Async<Connection> other = TxDb.async("other thread", () -> DriverManager.getConnection(url));
-            assertThat(other.failure()).isInstanceOf(SQLTransientConnectionException.class)
-                    .hasMessageContaining("maximumPoolSize=1");
-            assertThat(held.isValid(1)).isTrue();
-        }
-    }
 }

@@ -6,15 +6,20 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Connections lent beyond {@code maximumPoolSize} to a thread that holds a lease of the pool already, when it asks for
- * another and none is idle (Spring's REQUIRES_NEW, a DAO that opens its own connection inside its caller's
- * transaction). Waiting for one might never end: the borrowers it would wait for may hold every other connection
- * while they wait for the writer turn this thread's transaction holds, or for a second connection as it does. Plain
- * sqlite-jdbc opens a connection for every getConnection, so such code never waited there; with a pool it waited
- * {@code connectionTimeout} and failed. Such a connection is opened for the lease and closed when it comes back. At
- * most {@code maximumPoolSize} are open at once, so a thread that leaks them still meets the pool's limit.
+ * Connections lent beyond {@code maximumPoolSize} when the file has all of them open and none comes free. Plain
+ * sqlite-jdbc opens a connection for every getConnection, so code written for it never waited there; with a pool it
+ * waited {@code connectionTimeout} and failed, where waiting might never end:
+ * <ul>
+ * <li>a thread that holds a lease already asks for another (Spring's REQUIRES_NEW, a DAO that opens its own connection
+ * inside its caller's transaction), and the borrowers holding the others wait for the writer turn its transaction
+ * holds, or each for a second connection as it does;</li>
+ * <li>the others are parked, borrowed but unused: idle in a pool in front of the driver (Quartz's job store always
+ * builds its own), or held by long-lived code.</li>
+ * </ul>
+ * Such a connection is opened for the lease and closed when it comes back. At most {@code maximumPoolSize} are open at
+ * once, so code that leaks connections still meets the pool's limit, at twice the size.
  */
-final class NestedConnections implements OwnConnections {
+final class BeyondTheSizeConnections implements OwnConnections {
 
     private final int most;
     private final PhysicalConnectionFactory factory;
@@ -25,14 +30,14 @@ final class NestedConnections implements OwnConnections {
     /** Guarded by this. */
     private boolean closed;
 
-    NestedConnections(int most, PhysicalConnectionFactory factory) {
+    BeyondTheSizeConnections(int most, PhysicalConnectionFactory factory) {
         this.most = most;
         this.factory = factory;
     }
 
     /**
-     * A connection opened for a nested lease; null when {@code most} are lent already, or when the pool is closing
-     * (the caller then waits as any borrower does).
+     * A connection opened for a lease beyond the size; null when {@code most} are lent already, or when the pool is
+     * closing (the caller then waits as any borrower does).
      */
     PhysicalConnection lend() throws SQLException {
         if (!reserve()) {
@@ -62,6 +67,11 @@ final class NestedConnections implements OwnConnections {
         }
         open++;
         return true;
+    }
+
+    /** How many are lent (or being opened) now. */
+    synchronized int lentNow() {
+        return open;
     }
 
     private synchronized void release() {
