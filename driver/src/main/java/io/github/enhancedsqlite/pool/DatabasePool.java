@@ -450,9 +450,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
                     throw timedOut; // opening a connection failed: HikariCP says why
                 }
                 if (deadline - System.nanoTime() <= 0) {
-                    BeyondTheSizeConnections lentBeyond = beyondTheSizeConnections();
                     throw PoolExhausted.explain(timedOut, config.location().poolKey(), config.settings().pool(),
-                            lentBeyond == null ? 0 : lentBeyond.lentNow());
+                            lentBeyondTheSize());
                 }
             }
         }
@@ -471,8 +470,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
      * holds (Spring's REQUIRES_NEW inside a write), or each holding a lease and asking for a second one, as it does.
      * Plain sqlite-jdbc opens a connection per getConnection, so code written for it never waited there. It takes an
      * idle connection if one is there at once (it could lose one it saw to another borrower before taking it), else
-     * one beyond the size ({@link BeyondTheSizeConnections}) without waiting a turn first; null when those are all lent,
-     * and it then waits as anyone does.
+     * one beyond the size ({@link BeyondTheSizeConnections}) without waiting a turn first; null when those are all
+     * lent, and it then waits as anyone does.
      */
     private Connection leaseNested(HikariPool pool, ConnectionEvictor owner, AtomicInteger ofThread)
             throws SQLException {
@@ -499,6 +498,12 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         return growth != null ? growth.slotsHeld() >= maximum : pool.getTotalConnections() >= maximum;
     }
 
+    /** Connections lent beyond the size now (or being opened). */
+    private int lentBeyondTheSize() {
+        BeyondTheSizeConnections lent = beyond;
+        return lent == null ? 0 : lent.lentNow();
+    }
+
     /** The connections lent beyond the size, made now if need be; null once the pool closes. */
     private BeyondTheSizeConnections beyondTheSizeConnections() {
         synchronized (hikariLock) {
@@ -523,8 +528,9 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
 
     /**
      * One lease: where its connection goes back when it ends (HikariCP's through its proxy, which the wrapper closes;
-     * one the pool lends itself — the first, a growth connection, one beyond the size — to its {@link OwnConnections},
-     * closed if evicted), whom the end is reported to, and the borrowing thread's count it leaves.
+     * one the pool lends itself — the first, a growth connection, one beyond the size — to its
+     * {@link OwnConnections}, closed if evicted), whom the end is reported to, and the borrowing thread's count it
+     * leaves.
      */
     private static final class Lease implements ConnectionEvictor {
         /** Null for a lease of HikariCP's. */
@@ -556,13 +562,14 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
             if (from != null) {
                 from.giveBack(lent, evicted);
             }
-            if (!(from instanceof BeyondTheSizeConnections) && owner instanceof DatabasePool pool) {
-                pool.pooledGivenBackNanos = System.nanoTime();
-            }
             if (ofThread != null) {
                 ofThread.decrementAndGet();
             }
-            owner.returned();
+            if (owner instanceof DatabasePool pool) {
+                pool.returned(!(from instanceof BeyondTheSizeConnections));
+            } else {
+                owner.returned();
+            }
         }
     }
 
@@ -675,10 +682,19 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         }
     }
 
-    /** An application lease came back. */
+    /** An application lease ended without a connection of the pool's coming back (a borrow that failed). */
     @Override
     public void returned() {
-        lastUsedNanos = System.nanoTime(); // before the count drops: whoever sees it idle sees the new time
+        returned(false);
+    }
+
+    /** An application lease ended; {@code pooled} when one of the pool's own (not one beyond the size) came back. */
+    private void returned(boolean pooled) {
+        long now = System.nanoTime();
+        if (pooled) {
+            pooledGivenBackNanos = now;
+        }
+        lastUsedNanos = now; // before the count drops: whoever sees it idle sees the new time
         borrowed.decrementAndGet();
     }
 
@@ -1024,13 +1040,8 @@ final class DatabasePool implements ConnectionSource, ConnectionEvictor {
         @Override
         public int getActiveConnections() {
             HikariPool pool = hikari;
+            // connections lent beyond the size are active, and part of the total (a lazy pool's slots count them)
             return ownActive() + (pool == null ? 0 : pool.getActiveConnections()) + lentBeyondTheSize();
-        }
-
-        /** Connections lent beyond the size: active, and part of the total (a lazily started pool's slots count them). */
-        private int lentBeyondTheSize() {
-            BeyondTheSizeConnections lent = beyond;
-            return lent == null ? 0 : lent.lentNow();
         }
 
         @Override

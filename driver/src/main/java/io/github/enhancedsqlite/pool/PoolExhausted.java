@@ -17,8 +17,8 @@ final class PoolExhausted {
     /**
      * The exception to throw for HikariCP's timeout: the same type and SQLState, so handlers of it are unchanged,
      * HikariCP's as the cause (for the pool's state it tells; its time is the last turn the borrower waited, see
-     * {@code DatabasePool#leaseWaitingOrBeyond}). A timeout HikariCP reports with a cause (opening a connection failed) is another
-     * matter, and is returned as it is.
+     * {@code DatabasePool#leaseWaitingOrBeyond}). A timeout HikariCP reports with a cause (opening a connection
+     * failed) is another matter, and is returned as it is.
      */
     static SQLTransientConnectionException explain(SQLTransientConnectionException timeout, String database,
                                                    PoolSettings settings, int lentBeyondTheSize) {
