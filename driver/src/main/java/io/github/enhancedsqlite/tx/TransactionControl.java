@@ -3,6 +3,7 @@ package io.github.enhancedsqlite.tx;
 import io.github.enhancedsqlite.metrics.DatabaseMetrics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransactionRollbackException;
@@ -68,8 +69,16 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
      * writer turn (see {@link #endSnapshotBeforeWaiting}); null while it keeps its snapshot.
      */
     private List<byte[]> readsBeforeWait;
-    /** A savepoint was set in the open reader: rolling back to re-begin as a writer would drop it. */
-    private boolean savepointInReader;
+    /**
+     * A savepoint was set in the open transaction: rolling a reader back to re-begin it as a writer would drop it, and
+     * so would a writer's commit to give its turn up ({@link #giveTurnToOwnThread}).
+     */
+    private boolean savepointSet;
+    /**
+     * The open reader began as a writer and gave the turn to another connection of its thread: what it read before
+     * that was not kept, so its reads cannot be checked ({@link #giveTurnToOwnThread}).
+     */
+    private boolean readsUnkept;
     /** The reader just took the turn and its first write is about to try SQLite's write lock (see runStatement). */
     private boolean firstWritePending;
     /**
@@ -205,9 +214,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                 try {
                     checkNotAborted();
                     if (active) {
-                        if (reader && opensTransaction) {
-                            savepointInReader = true;
-                        }
+                        savepointSet |= opensTransaction;
                         if (!reader || !writes) {
                             if (writes && !wrote && fileMovedAtBegin) {
                                 gate.refuseWriteIfMoved();
@@ -301,10 +308,75 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
             List<byte[]> seen = readsBeforeWait;
             readsBeforeWait = null;
             settleCheck(beginWriterAndCompare(seen), null);
-        } else if (gate.turnsEnded() == turnsAtBegin) {
+        } else if (gate.turnsEnded() == turnsAtBegin || readsUnkept) {
+            // unkept reads cannot be checked: trying the write is then its one chance, and SQLite refuses it if stale
             firstWritePending = true;
         } else {
             checkReads(null);
+        }
+    }
+
+    /**
+     * Another connection of the thread holding this connection's writer turn waits for the turn: this connection's
+     * thread is that thread, so no statement of it runs now, and it would wait for itself. A transaction that began
+     * as a writer only because its first statement read (a guess of {@link TransactionShapes}: Spring Batch's cursor
+     * reader holds a SELECT open on a connection of its own while the chunks of its thread write through another) and
+     * has only read since gives the turn up and goes on as a reader in the same snapshot: {@code COMMIT} ends SQLite's
+     * write transaction, which wrote nothing, and {@code BEGIN DEFERRED} with a read begins the reader. A result set
+     * still open keeps the old snapshot through the commit; without one, no other connection can have committed while
+     * this one held the write lock, so the new snapshot is the old one unless another process committed in the instant
+     * between, which {@code PRAGMA data_version} tells. Then the transaction is rolled back with the reason, as a
+     * timeout rolls one back.
+     *
+     * @return true when it gave the turn up; false when it holds it for a write, for its savepoints or for a
+     *         transaction it did not begin by guess, or is busy with a call of another thread
+     */
+    @Override
+    public boolean giveTurnToOwnThread() {
+        if (!lock.tryLock()) {
+            return false;
+        }
+        try {
+            if (!active || reader || wrote || shapeKey == null || openedByApplication || savepointSet || executing
+                    || abortedReason != null || !gate.isHeldBy(this)) {
+                return false;
+            }
+            long version;
+            try {
+                version = dataVersion();
+                run("COMMIT");
+            } catch (SQLException e) {
+                return false; // still the writer it was: the other connection is refused as before
+            }
+            String lost;
+            try {
+                run("BEGIN DEFERRED");
+                lost = dataVersion() == version ? null : "another process committed as it gave the turn up";
+            } catch (SQLException e) {
+                lost = "beginning its read transaction again failed (" + e.getMessage() + ")";
+            }
+            if (lost != null) {
+                abort("The transaction on " + gateName() + " had only read when another connection of its thread"
+                        + " needed the writer turn it held; it gave the turn up, but its snapshot could not be kept"
+                        + " because " + lost + ". It was rolled back: call rollback() and run it again.");
+                return true;
+            }
+            reader = true;
+            readsUnkept = true;
+            gate.release(this);
+            turnsAtBegin = gate.turnsEnded();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** SQLite's count of commits by other connections as this connection's snapshot sees it; begins a read if none. */
+    private long dataVersion() throws SQLException {
+        try (Statement statement = sqlite.createStatement();
+             ResultSet version = statement.executeQuery("PRAGMA data_version")) {
+            version.next();
+            return version.getLong(1);
         }
     }
 
@@ -393,8 +465,11 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
 
     /** Why the open reader's reads cannot be checked, or null when they can. */
     private String whyNotCheckable() {
-        return savepointInReader ? "a savepoint was set in it, which beginning again would drop"
-                : reads.notRepeatable();
+        if (readsUnkept) {
+            return "it began as a writer and what it read before it gave the writer turn to another connection of"
+                    + " its thread was not kept";
+        }
+        return savepointSet ? "a savepoint was set in it, which beginning again would drop" : reads.notRepeatable();
     }
 
     /**
@@ -780,7 +855,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         try {
             checkNotAborted();
             NamedSavepoint savepoint = new NamedSavepoint(++savepointIds, name);
-            savepointInReader |= reader;
+            savepointSet = true;
             try {
                 exec("SAVEPOINT " + savepoint.quotedName());
             } catch (SQLException e) {
@@ -941,7 +1016,8 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         reader = false;
         wrote = false;
         changedSchema = false;
-        savepointInReader = false;
+        savepointSet = false;
+        readsUnkept = false;
         firstWritePending = false;
         readsBeforeWait = null;
         reads.clear();

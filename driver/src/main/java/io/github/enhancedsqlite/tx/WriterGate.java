@@ -121,8 +121,8 @@ public final class WriterGate {
      * Waits for the writer turn.
      *
      * @param owner identifies the connection taking the turn
-     * @throws SQLException at once when this thread already holds the turn through another connection (it would
-     *                      wait for itself), after {@code timeoutMillis} of waiting, or once the owner's connection
+     * @throws SQLException at once when this thread already holds the turn through another connection that does not
+     *                      give it up (it would wait for itself), after {@code timeoutMillis} of waiting, or once the owner's connection
      *                      is closed by another thread or aborted ({@link Holder#stoppedBy()})
      */
     void acquire(Object owner, long timeoutMillis) throws SQLException {
@@ -225,7 +225,7 @@ public final class WriterGate {
 
     private void acquireInJvm(Object owner, long timeoutMillis) throws SQLException {
         Thread current = Thread.currentThread();
-        if (wouldWaitForItself(owner)) {
+        if (wouldWaitForItself(owner) && !turnGivenUpByOwnThread()) {
             throw new WriteWouldWaitForItself(database);
         }
         long started = System.nanoTime();
@@ -353,6 +353,12 @@ public final class WriterGate {
      */
     boolean wouldWaitForItself(Object owner) {
         return holderThread == Thread.currentThread() && holder.get() != owner;
+    }
+
+    /** Asks the connection through which this thread holds the turn to give it up ({@link Holder#giveTurnToOwnThread}). */
+    private boolean turnGivenUpByOwnThread() {
+        Object held = holder.get();
+        return held instanceof Holder && ((Holder) held).giveTurnToOwnThread();
     }
 
     /** Whether {@code owner} holds the turn now. */
@@ -489,6 +495,14 @@ public final class WriterGate {
          */
         default String stoppedBy() {
             return null;
+        }
+
+        /**
+         * Another connection of the thread that took the turn through this holder waits for it, and would wait for
+         * itself: gives the turn up if nothing this holder did needs it; true when it did.
+         */
+        default boolean giveTurnToOwnThread() {
+            return false;
         }
     }
 
