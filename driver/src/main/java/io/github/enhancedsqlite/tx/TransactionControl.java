@@ -71,12 +71,12 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     private List<byte[]> readsBeforeWait;
     /**
      * A savepoint was set in the open transaction: rolling a reader back to re-begin it as a writer would drop it, and
-     * so would a writer's commit to give its turn up ({@link #giveTurnToOwnThread}).
+     * so would a writer's commit to give its turn up ({@link #giveTurnUp}).
      */
     private boolean savepointSet;
     /**
      * The open reader began as a writer and gave the turn to another connection of its thread: what it read before
-     * that was not kept, so its reads cannot be checked ({@link #giveTurnToOwnThread}).
+     * that was not kept, so its reads cannot be checked ({@link #giveTurnUp}).
      */
     private boolean readsUnkept;
     /** The reader just took the turn and its first write is about to try SQLite's write lock (see runStatement). */
@@ -208,8 +208,11 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
         boolean turnTaken = false; // taken by this call and not yet handed to a transaction or a statement
         boolean fileMoved = false; // seen before the wait by a transaction that begins as a writer, for its first write
         String shape = null; // the key of the transaction this statement may begin, in TransactionShapes
+        boolean guessedWriter = false; // this statement only reads, and begins a writer because of its shape
+        boolean readerInstead = false; // its wait for the turn found a lock cycle: it begins as a reader
         try {
             while (true) {
+                guessedWriter = false;
                 lock.lock();
                 try {
                     checkNotAborted();
@@ -236,10 +239,11 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                         }
                         // a writer's begin would wait for the turn this thread holds through another connection
                         // (Spring's REQUIRES_NEW inside a write): as a reader it reads, and fails only if it writes
-                        if (!shapes.beginsAsWriter(shape) || gate.wouldWaitForItself(this)) {
+                        if (readerInstead || !shapes.beginsAsWriter(shape) || gate.wouldWaitForItself(this)) {
                             beginReader(shape);
                             return false;
                         }
+                        guessedWriter = true;
                     }
                     boolean needsTurn;
                     if (active) {
@@ -280,7 +284,16 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                 } else {
                     fileMoved = gate.fileMoved(); // a transaction begins as a writer: refused at its first write
                 }
-                awaitTurn();
+                try {
+                    awaitTurn();
+                } catch (WriteWouldWaitForItself cycle) {
+                    if (!guessedWriter) {
+                        throw cycle;
+                    }
+                    // the holder waits for a lock this thread holds: a statement that only reads needs no turn
+                    readerInstead = true;
+                    continue;
+                }
                 turnTaken = true;
             }
         } finally {
@@ -317,22 +330,24 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     }
 
     /**
-     * Another connection of the thread holding this connection's writer turn waits for the turn: this connection's
-     * thread is that thread, so no statement of it runs now, and it would wait for itself. A transaction that began
-     * as a writer only because its first statement read (a guess of {@link TransactionShapes}: Spring Batch's cursor
-     * reader holds a SELECT open on a connection of its own while the chunks of its thread write through another) and
-     * has only read since gives the turn up and goes on as a reader in the same snapshot: {@code COMMIT} ends SQLite's
-     * write transaction, which wrote nothing, and {@code BEGIN DEFERRED} with a read begins the reader. A result set
-     * still open keeps the old snapshot through the commit; without one, no other connection can have committed while
-     * this one held the write lock, so the new snapshot is the old one unless another process committed in the instant
-     * between, which {@code PRAGMA data_version} tells. Then the transaction is rolled back with the reason, as a
-     * timeout rolls one back.
+     * A writer waits for the turn this connection holds, and the thread holding it cannot go on before that writer
+     * does: the writer runs on that very thread, or holds a lock of the application that thread waits for
+     * ({@link WriterGate.Holder#giveTurnUp}). Either way no statement of this connection runs now. A transaction that
+     * began as a writer only because its first statement read (a guess of {@link TransactionShapes}: Spring Batch's
+     * cursor reader holds a SELECT open on a connection of its own while its thread writes each chunk through another;
+     * its multi-threaded paging reader reads each page under one lock) and has only read since gives the turn up and
+     * goes on as a reader in the same snapshot: {@code COMMIT} ends SQLite's write transaction, which wrote nothing,
+     * and {@code BEGIN DEFERRED} with a read begins the reader. A result set still open keeps the old snapshot through
+     * the commit; without one, no other connection can have committed while this one held the write lock, so the new
+     * snapshot is the old one unless another process committed in the instant between, which
+     * {@code PRAGMA data_version} tells. Then the transaction is rolled back with the reason, as a timeout rolls one
+     * back.
      *
      * @return true when it gave the turn up; false when it holds it for a write, for its savepoints or for a
      *         transaction it did not begin by guess, or is busy with a call of another thread
      */
     @Override
-    public boolean giveTurnToOwnThread() {
+    public boolean giveTurnUp() {
         if (!lock.tryLock()) {
             return false;
         }
@@ -356,8 +371,8 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                 lost = "beginning its read transaction again failed (" + e.getMessage() + ")";
             }
             if (lost != null) {
-                abort("The transaction on " + gateName() + " had only read when another connection of its thread"
-                        + " needed the writer turn it held; it gave the turn up, but its snapshot could not be kept"
+                abort("The transaction on " + gateName() + " had only read when a writer its thread could not go on"
+                        + " before needed the writer turn it held; it gave the turn up, but its snapshot could not be kept"
                         + " because " + lost + ". It was rolled back: call rollback() and run it again.");
                 return true;
             }
@@ -466,8 +481,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     /** Why the open reader's reads cannot be checked, or null when they can. */
     private String whyNotCheckable() {
         if (readsUnkept) {
-            return "it began as a writer and what it read before it gave the writer turn to another connection of"
-                    + " its thread was not kept";
+            return "it began as a writer and what it read before it gave the writer turn up was not kept";
         }
         return savepointSet ? "a savepoint was set in it, which beginning again would drop" : reads.notRepeatable();
     }

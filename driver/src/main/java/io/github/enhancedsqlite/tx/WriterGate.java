@@ -41,6 +41,13 @@ public final class WriterGate {
      * YCSB runs had the old p99 again, 7.5 and 6.9 ms. Letting only one writer look at a time did too.)
      */
     private static final long LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * How often a waiter looks whether the holder of the turn is stuck behind a lock the waiter holds ({@link
+     * LockCycle}). A writer seldom waits this long, and then mostly for a holder that is running (which costs no look
+     * at all) or waits for another process; a look at a parked holder costs tens of microseconds, and the cycle it
+     * finds would otherwise last {@code writerTimeout}.
+     */
+    private static final long CYCLE_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final String database;
     /** How long a waiter may be overtaken; after it, it is due and the turn is handed to it (see {@link #window()}). */
@@ -225,7 +232,7 @@ public final class WriterGate {
 
     private void acquireInJvm(Object owner, long timeoutMillis) throws SQLException {
         Thread current = Thread.currentThread();
-        if (wouldWaitForItself(owner) && !turnGivenUpByOwnThread()) {
+        if (wouldWaitForItself(owner) && !turnGivenUp(holder.get())) {
             throw new WriteWouldWaitForItself(database);
         }
         long started = System.nanoTime();
@@ -241,6 +248,7 @@ public final class WriterGate {
         }
         Waiter waiter = new Waiter(current, owner, started + window());
         waiters.add(waiter);
+        long cycleLookAt = started + CYCLE_LOOK_NANOS;
         while (true) {
             boolean wokenByRelease = waiter.wokenByRelease;
             waiter.wokenByRelease = false;
@@ -279,13 +287,26 @@ public final class WriterGate {
                 holderThread = current;
                 return;
             }
+            if (now - cycleLookAt >= 0) {
+                cycleLookAt = now + CYCLE_LOOK_NANOS;
+                SQLException cycle = lockCycle(current);
+                if (cycle != null && waiter.state.compareAndSet(Waiter.WAITING, Waiter.ABANDONED)) {
+                    waiters.remove(waiter);
+                    wakeHead();
+                    metrics.writerWaited(now - started);
+                    throw cycle;
+                }
+                if (cycle != null || holder.get() == null) {
+                    continue; // granted meanwhile, or the holder gave the turn up: look again at once
+                }
+            }
             // The head looks every HEAD_POLL_NANOS whether the turn was left free, due or not: a release that looked
             // for due waiters an instant before the head became due hands nothing over, and a head sleeping until its
             // timeout then would hold up every writer queued behind it until then. Other waiters
             // sleep until their window ends and, once due, until a hand-off.
             long wakeAt = waiters.peek() == waiter ? now + HEAD_POLL_NANOS
                     : now - waiter.dueAt >= 0 ? deadline : waiter.dueAt;
-            LockSupport.parkNanos(this, Math.min(wakeAt, deadline) - now);
+            LockSupport.parkNanos(this, Math.min(Math.min(wakeAt, deadline), cycleLookAt) - now);
         }
     }
 
@@ -355,10 +376,23 @@ public final class WriterGate {
         return holderThread == Thread.currentThread() && holder.get() != owner;
     }
 
-    /** Asks the connection through which this thread holds the turn to give it up ({@link Holder#giveTurnToOwnThread}). */
-    private boolean turnGivenUpByOwnThread() {
+    /**
+     * Whether the thread holding the turn waits for a lock {@code current} holds; if so, the holder gives the turn up
+     * when nothing it did needs it (null then), or the error that this waiter's write would wait for the cycle.
+     */
+    private SQLException lockCycle(Thread current) {
         Object held = holder.get();
-        return held instanceof Holder && ((Holder) held).giveTurnToOwnThread();
+        Thread blocked = holderThread;
+        String lock = blocked == null ? null : LockCycle.lockHeldBy(blocked, current);
+        if (lock == null || holder.get() != held) {
+            return null;
+        }
+        return turnGivenUp(held) ? null : new WriteWouldWaitForItself(database, blocked.getName(), lock);
+    }
+
+    /** Asks {@code held}, holding the turn for a thread that cannot go on now, to give it up ({@link Holder#giveTurnUp}). */
+    private static boolean turnGivenUp(Object held) {
+        return held instanceof Holder && ((Holder) held).giveTurnUp();
     }
 
     /** Whether {@code owner} holds the turn now. */
@@ -498,10 +532,11 @@ public final class WriterGate {
         }
 
         /**
-         * Another connection of the thread that took the turn through this holder waits for it, and would wait for
-         * itself: gives the turn up if nothing this holder did needs it; true when it did.
+         * A writer waits for the turn that the thread which took it through this holder cannot give back before that
+         * writer goes on: the writer runs on that same thread, or holds a lock that thread waits for. Gives the turn
+         * up if nothing this holder did needs it; true when it did. Called on the waiting writer's thread.
          */
-        default boolean giveTurnToOwnThread() {
+        default boolean giveTurnUp() {
             return false;
         }
     }
