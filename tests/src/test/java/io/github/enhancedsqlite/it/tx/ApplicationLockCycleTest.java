@@ -79,22 +79,7 @@ class ApplicationLockCycleTest extends TxDatabaseTest {
         ReentrantLock daoLock = new ReentrantLock();
         CountDownLatch lockTaken = new CountDownLatch(1);
         CountDownLatch firstWrote = new CountDownLatch(1);
-        TxDb.Async<Integer> writer = TxDb.async("writer", () -> {
-            try (Connection connection = DriverManager.getConnection(url)) {
-                connection.setAutoCommit(false);
-                lockTaken.await();
-                TxDb.update(connection, "INSERT INTO page(v) VALUES ('e')");
-                firstWrote.countDown();
-                daoLock.lock();
-                try {
-                    int updated = TxDb.update(connection, "UPDATE ctx SET v = 'written' WHERE id = 1");
-                    connection.commit();
-                    return updated;
-                } finally {
-                    daoLock.unlock();
-                }
-            }
-        });
+        TxDb.Async<Integer> writer = writeThenTakeLock("writer", url, daoLock, lockTaken, firstWrote);
         TxDb.Async<Long> reader = TxDb.async("reader", () -> {
             daoLock.lock();
             try (Connection connection = DriverManager.getConnection(url)) {
@@ -119,22 +104,7 @@ class ApplicationLockCycleTest extends TxDatabaseTest {
         ReentrantLock daoLock = new ReentrantLock();
         CountDownLatch lockTaken = new CountDownLatch(1);
         CountDownLatch firstWrote = new CountDownLatch(1);
-        TxDb.Async<Integer> holder = TxDb.async("chunk", () -> {
-            try (Connection connection = DriverManager.getConnection(url)) {
-                connection.setAutoCommit(false);
-                lockTaken.await();
-                TxDb.update(connection, "INSERT INTO page(v) VALUES ('chunk')");
-                firstWrote.countDown();
-                daoLock.lock();
-                try {
-                    int updated = TxDb.update(connection, "UPDATE ctx SET v = 'chunk' WHERE id = 1");
-                    connection.commit();
-                    return updated;
-                } finally {
-                    daoLock.unlock();
-                }
-            }
-        });
+        TxDb.Async<Integer> holder = writeThenTakeLock("chunk", url, daoLock, lockTaken, firstWrote);
         TxDb.Async<Throwable> blocked = TxDb.async("context", () -> {
             daoLock.lock();
             try (Connection connection = DriverManager.getConnection(url)) {
@@ -166,5 +136,29 @@ class ApplicationLockCycleTest extends TxDatabaseTest {
         try (Connection connection = DriverManager.getConnection(url)) {
             assertThat(TxDb.update(connection, "UPDATE ctx SET v = 'context' WHERE id = 2")).isEqualTo(1);
         }
+    }
+
+    /**
+     * A transaction on its own thread, named {@code name}: once {@code lockTaken}, it inserts a page named after its
+     * thread and says so, then takes {@code lock} to update context 1 to its name and commit; returns that count.
+     */
+    private static TxDb.Async<Integer> writeThenTakeLock(String name, String url, ReentrantLock lock,
+                                                         CountDownLatch lockTaken, CountDownLatch wrote) {
+        return TxDb.async(name, () -> {
+            try (Connection connection = DriverManager.getConnection(url)) {
+                connection.setAutoCommit(false);
+                lockTaken.await();
+                TxDb.update(connection, "INSERT INTO page(v) VALUES ('" + name + "')");
+                wrote.countDown();
+                lock.lock();
+                try {
+                    int updated = TxDb.update(connection, "UPDATE ctx SET v = '" + name + "' WHERE id = 1");
+                    connection.commit();
+                    return updated;
+                } finally {
+                    lock.unlock();
+                }
+            }
+        });
     }
 }
