@@ -330,21 +330,22 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     }
 
     /**
-     * A writer waits for the turn this connection holds, and the thread holding it cannot go on before that writer
-     * does: the writer runs on that very thread, or holds a lock of the application that thread waits for
-     * ({@link WriterGate.Holder#giveTurnUp}). Either way no statement of this connection runs now. A transaction that
-     * began as a writer only because its first statement read (a guess of {@link TransactionShapes}: Spring Batch's
-     * cursor reader holds a SELECT open on a connection of its own while its thread writes each chunk through another;
-     * its multi-threaded paging reader reads each page under one lock) and has only read since gives the turn up and
-     * goes on as a reader in the same snapshot: {@code COMMIT} ends SQLite's write transaction, which wrote nothing,
-     * and {@code BEGIN DEFERRED} with a read begins the reader. A result set still open keeps the old snapshot through
-     * the commit; without one, no other connection can have committed while this one held the write lock, so the new
-     * snapshot is the old one unless another process committed in the instant between, which
-     * {@code PRAGMA data_version} tells. Then the transaction is rolled back with the reason, as a timeout rolls one
-     * back.
+     * A writer waits for the turn this connection holds ({@link WriterGate.Holder#giveTurnUp}): on this connection's own
+     * thread, on a thread holding a lock this one's thread waits for, or behind it while its thread waits for
+     * something else or has held the turn long. A transaction that began as a writer only because its first statement
+     * read (a guess of {@link TransactionShapes}) and has only read since gives the turn up and goes on as a reader in
+     * the same snapshot: Spring Batch's cursor reader holds a SELECT open on a connection of its own while its thread
+     * writes each chunk through another; its multi-threaded paging reader reads each page under one lock; a report
+     * iterates its rows for seconds; a read-only transaction waits for a write it handed to another thread.
+     * {@code COMMIT} ends SQLite's write transaction, which wrote nothing, and {@code BEGIN DEFERRED} with a read
+     * begins the reader, all under sqlite-jdbc's lock of the connection, so a statement of the connection's own thread
+     * runs before or after, never between. A result set still open keeps the old snapshot through the commit; without
+     * one, no other connection can have committed while this one held the write lock, so the new snapshot is the old
+     * one unless another process committed in the instant between, which {@code PRAGMA data_version} tells. Then the
+     * transaction is rolled back with the reason, as a timeout rolls one back.
      *
      * @return true when it gave the turn up; false when it holds it for a write, for its savepoints or for a
-     *         transaction it did not begin by guess, or is busy with a call of another thread
+     *         transaction it did not begin by guess, or runs a statement now, or is busy with a call of another thread
      */
     @Override
     public boolean giveTurnUp() {
@@ -356,23 +357,15 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                     || abortedReason != null || !gate.isHeldBy(this)) {
                 return false;
             }
-            long version;
-            try {
-                version = dataVersion();
-                run("COMMIT");
-            } catch (SQLException e) {
-                return false; // still the writer it was: the other connection is refused as before
-            }
             String lost;
             try {
-                run("BEGIN DEFERRED");
-                lost = dataVersion() == version ? null : "another process committed as it gave the turn up";
+                lost = commitAndBeginReader();
             } catch (SQLException e) {
-                lost = "beginning its read transaction again failed (" + e.getMessage() + ")";
+                return false; // still the writer it was: the waiting writer waits or is refused as before
             }
             if (lost != null) {
-                abort("The transaction on " + gateName() + " had only read when a writer its thread could not go on"
-                        + " before needed the writer turn it held; it gave the turn up, but its snapshot could not be kept"
+                abort("The transaction on " + gateName() + " had only read when another writer needed the writer turn"
+                        + " it held; it gave the turn up, but its snapshot could not be kept"
                         + " because " + lost + ". It was rolled back: call rollback() and run it again.");
                 return true;
             }
@@ -383,6 +376,26 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
             return true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * The SQL of {@link #giveTurnUp}, under sqlite-jdbc's lock of the connection, which each of its calls takes too.
+     *
+     * @return null when the reader began in the old snapshot, else why not
+     * @throws SQLException when the commit failed, and the transaction is still the writer it was
+     */
+    private String commitAndBeginReader() throws SQLException {
+        Object database = sqlite.unwrap(SQLiteConnection.class).getDatabase();
+        synchronized (database) {
+            long version = dataVersion();
+            run("COMMIT");
+            try {
+                run("BEGIN DEFERRED");
+                return dataVersion() == version ? null : "another process committed as it gave the turn up";
+            } catch (SQLException e) {
+                return "beginning its read transaction again failed (" + e.getMessage() + ")";
+            }
         }
     }
 
@@ -1086,8 +1099,10 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
             deadlineNanos = Long.MAX_VALUE; // expired once: a later sweep must not interrupt it again
             deadlines.forget(this);
             abortedReason = "The transaction on " + gateName() + " was open longer than transactionTimeout ("
-                    + settings.transactionTimeoutMillis() + " ms) and was rolled back, freeing the writer turn."
-                    + " Call rollback() and keep transactions short.";
+                    + settings.transactionTimeoutMillis() + " ms) and was rolled back, "
+                    + (gate.isHeldBy(this) ? "freeing the writer turn. Call rollback() and keep transactions short."
+                            : "ending the read snapshot that held back the WAL's checkpoints. Call rollback(), and"
+                            + " raise transactionTimeout for reads that take longer.");
             if (!executing) {
                 try {
                     rollbackAndEnd();

@@ -48,6 +48,12 @@ public final class WriterGate {
      * finds would otherwise last {@code writerTimeout}.
      */
     private static final long CYCLE_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /**
+     * How long a writer waits before it asks a holder whose thread is running to give the turn up ({@link
+     * Holder#giveTurnUp}); a holder whose thread waits for something else is asked at every look. Only a transaction
+     * that began as a writer by guess and has only read agrees: a report iterating its rows.
+     */
+    private static final long RUNNING_HOLDER_ASKED_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final String database;
     /** How long a waiter may be overtaken; after it, it is due and the turn is handed to it (see {@link #window()}). */
@@ -289,7 +295,7 @@ public final class WriterGate {
             }
             if (now - cycleLookAt >= 0) {
                 cycleLookAt = now + CYCLE_LOOK_NANOS;
-                SQLException cycle = lockCycle(current);
+                SQLException cycle = stuckHolder(current, now - started);
                 if (cycle != null && waiter.state.compareAndSet(Waiter.WAITING, Waiter.ABANDONED)) {
                     waiters.remove(waiter);
                     wakeHead();
@@ -377,20 +383,32 @@ public final class WriterGate {
     }
 
     /**
-     * Whether the thread holding the turn waits for a lock {@code current} holds; if so, the holder gives the turn up
-     * when nothing it did needs it (null then), or the error that this waiter's write would wait for the cycle.
+     * Looks at the holder of the turn on behalf of a writer that has waited {@code waitedNanos}. When its thread waits
+     * for a lock {@code current} holds, the holder gives the turn up if nothing it did needs it, or else this returns
+     * the error that the writer would wait for the cycle. When its thread waits for anything else (another thread's
+     * work, a sleep), or has run on for {@link #RUNNING_HOLDER_ASKED_AFTER_NANOS}, the holder is asked to give the turn
+     * up: one that has only read by guess holds it for nothing while this writer waits. Null but for the error.
      */
-    private SQLException lockCycle(Thread current) {
+    private SQLException stuckHolder(Thread current, long waitedNanos) {
         Object held = holder.get();
-        Thread blocked = holderThread;
-        String lock = blocked == null ? null : LockCycle.lockHeldBy(blocked, current);
-        if (lock == null || holder.get() != held) {
+        Thread holding = holderThread;
+        if (holding == null || holding == current) {
             return null;
         }
-        return turnGivenUp(held) ? null : new WriteWouldWaitForItself(database, blocked.getName(), lock);
+        String lock = LockCycle.lockHeldBy(holding, current);
+        if (holder.get() != held) {
+            return null;
+        }
+        if (lock != null) {
+            return turnGivenUp(held) ? null : new WriteWouldWaitForItself(database, holding.getName(), lock);
+        }
+        if (holding.getState() != Thread.State.RUNNABLE || waitedNanos >= RUNNING_HOLDER_ASKED_AFTER_NANOS) {
+            turnGivenUp(held);
+        }
+        return null;
     }
 
-    /** Asks {@code held}, holding the turn for a thread that cannot go on now, to give it up ({@link Holder#giveTurnUp}). */
+    /** Asks {@code held}, holding the turn a writer waits for, to give it up ({@link Holder#giveTurnUp}). */
     private static boolean turnGivenUp(Object held) {
         return held instanceof Holder && ((Holder) held).giveTurnUp();
     }
@@ -532,9 +550,10 @@ public final class WriterGate {
         }
 
         /**
-         * A writer waits for the turn that the thread which took it through this holder cannot give back before that
-         * writer goes on: the writer runs on that same thread, or holds a lock that thread waits for. Gives the turn
-         * up if nothing this holder did needs it; true when it did. Called on the waiting writer's thread.
+         * A writer waits for the turn this holder took: on the holder's own thread, on a thread holding a lock the
+         * holder's thread waits for, or behind a holder whose thread waits for something else or has held it long.
+         * Gives the turn up if nothing this holder did needs it; true when it did. Called on the waiting writer's
+         * thread, possibly while the holder's own thread runs on.
          */
         default boolean giveTurnUp() {
             return false;

@@ -104,4 +104,56 @@ class ReadingWriterStepsDownTest extends TxDatabaseTest {
         }
         assertThat(TxDb.committedString(file, "SELECT group_concat(payload) FROM tgt")).isEqualTo("first");
     }
+
+    /**
+     * A transaction that only reads waits for another thread's write (handed to an executor and joined): plain
+     * sqlite-jdbc in WAL mode lets the write through at once. Begun as a writer by guess, it held the turn that write
+     * waited for, until transactionTimeout rolled it back (30 s). A holder that has only read and whose thread waits
+     * for something else gives the turn up.
+     */
+    @Test
+    void aTransactionThatOnlyReadLetsTheWriteItWaitsForOnAnotherThreadThrough() throws Exception {
+        String url = database("waits-for-write.db", "maximumPoolSize=4&writerTimeout=20000", SCHEMA);
+        try (Connection reader = DriverManager.getConnection(url)) {
+            reader.setAutoCommit(false);
+            assertThat(TxDb.queryLong(reader, "SELECT count(*) FROM tgt")).isZero();
+            TxDb.Async<Integer> audit = TxDb.async("audit", () -> {
+                try (Connection writer = DriverManager.getConnection(url)) {
+                    return TxDb.update(writer, "INSERT INTO tgt VALUES (1, 'viewed')");
+                }
+            });
+            assertThat(audit.join()).isEqualTo(1);
+            assertThat(TxDb.queryLong(reader, "SELECT count(*) FROM tgt")).as("its snapshot").isZero();
+            reader.commit();
+            assertThat(TxDb.queryLong(reader, "SELECT count(*) FROM tgt")).isEqualTo(1);
+        }
+    }
+
+    /** A report iterating a result set in a transaction lets other threads write between its rows. */
+    @Test
+    void aReportIteratingInATransactionLetsOtherThreadsWriteBetweenItsRows() throws Exception {
+        String url = database("report.db", "maximumPoolSize=4&writerTimeout=20000", SCHEMA);
+        long rows = 0;
+        try (Connection report = DriverManager.getConnection(url)) {
+            report.setAutoCommit(false);
+            try (PreparedStatement query = report.prepareStatement("SELECT id FROM src ORDER BY id");
+                 ResultSet cursor = query.executeQuery()) {
+                while (cursor.next()) {
+                    rows++;
+                    if (rows % 100 == 0) {
+                        long id = rows;
+                        TxDb.Async<Integer> write = TxDb.async("writer " + id, () -> {
+                            try (Connection writer = DriverManager.getConnection(url)) {
+                                return TxDb.update(writer, "INSERT INTO src VALUES (1000 + " + id + ", 'new')");
+                            }
+                        });
+                        assertThat(write.join()).isEqualTo(1);
+                    }
+                }
+            }
+            report.commit();
+        }
+        assertThat(rows).as("the report's snapshot").isEqualTo(300);
+        assertThat(TxDb.committed(file, "SELECT count(*) FROM src WHERE payload = 'new'")).isEqualTo(3);
+    }
 }

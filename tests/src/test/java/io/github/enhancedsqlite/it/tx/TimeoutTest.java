@@ -42,7 +42,8 @@ class TimeoutTest extends TxDatabaseTest {
 
             assertThatThrownBy(() -> TxDb.queryLong(forgetful, "SELECT count(*) FROM t"))
                     .isInstanceOf(SQLTransactionRollbackException.class)
-                    .hasMessageContaining("transactionTimeout");
+                    .hasMessageContaining("transactionTimeout")
+                    .hasMessageContaining("freeing the writer turn");
             assertThatThrownBy(forgetful::commit)
                     .as("commit must not pretend the work was saved")
                     .isInstanceOf(SQLTransactionRollbackException.class);
@@ -51,6 +52,34 @@ class TimeoutTest extends TxDatabaseTest {
             forgetful.commit();
         }
         assertThat(TxDb.committedString(file, "SELECT group_concat(v ORDER BY id) FROM t")).isEqualTo("seed,next,again");
+    }
+
+    /** A reader never held the turn: its expiry says what it did hold up, and how to let longer reads run. */
+    @Test
+    void aReaderLeftOpenIsRolledBackSayingItHeldBackCheckpointsNotTheWriterTurn() throws Exception {
+        String url = url("transactionTimeout=300&maximumPoolSize=2");
+        try (Connection report = DriverManager.getConnection(url)) {
+            TxDb.learnReadOnly(report, "SELECT count(*) FROM t");
+            report.setAutoCommit(false);
+            assertThat(TxDb.queryLong(report, "SELECT count(*) FROM t")).isEqualTo(1);
+            SQLException[] expired = new SQLException[1];
+            io.github.enhancedsqlite.it.metrics.Figures.await("the reader expired", () -> {
+                try {
+                    TxDb.queryLong(report, "SELECT count(*) FROM t");
+                    return false;
+                } catch (SQLException e) {
+                    expired[0] = e;
+                    return true;
+                }
+            });
+            assertThat((Throwable) expired[0])
+                    .isInstanceOf(SQLTransactionRollbackException.class)
+                    .hasMessageContaining("transactionTimeout (300 ms)")
+                    .hasMessageContaining("read snapshot")
+                    .hasMessageContaining("raise transactionTimeout")
+                    .hasMessageNotContaining("writer turn");
+            report.rollback();
+        }
     }
 
     /**
