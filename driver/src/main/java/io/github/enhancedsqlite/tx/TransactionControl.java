@@ -369,8 +369,8 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
                         + " because " + lost + ". It was rolled back: call rollback() and run it again.");
                 return true;
             }
+            readsUnkept = true; // before the volatile write that publishes it to recordsReads()
             reader = true;
-            readsUnkept = true;
             gate.release(this);
             turnsAtBegin = gate.turnsEnded();
             return true;
@@ -410,7 +410,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
 
     /** Whether reads of the open transaction are being recorded: it is a reader that may still come to write. */
     public boolean recordsReads() {
-        return reader;
+        return reader && !readsUnkept; // unkept reads fail the check whatever is recorded after them
     }
 
     /**
@@ -421,7 +421,7 @@ public final class TransactionControl implements WriterGate.Holder, BusyRetry.Ob
     public void readDone(String sqlRun, Object[] values, java.util.function.IntPredicate decoded) {
         lock.lock();
         try {
-            if (reader) {
+            if (reader && !readsUnkept) {
                 reads.add(sqlRun, values, decoded);
             }
         } finally {
